@@ -1,0 +1,431 @@
+"""The training loop: batch, stochastic and mini-batch gradient descent over a generated module."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import re
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from derive.errors import DataError
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from derive.spec import Training
+
+    from .data import Dataset
+
+CLASSIFICATION_LOSSES = ("cce", "sparse_cce", "bce")
+METRIC_COLUMNS = ("epoch", "train_loss", "test_loss", "test_accuracy", "max_update", "seconds")
+EVAL_CHUNK = 4096  # rows per forward pass when evaluating, to bound memory on large sets
+HASH_KEY = "__spec_hash__"
+PARAM_RE = re.compile(r"^([Wb])([1-9][0-9]*)$")
+
+
+@dataclass(frozen=True, eq=False)
+class TrainResult:
+    """What train() returns: the kept parameters, per-epoch history and why training stopped.
+
+    history: one dict per completed epoch with keys epoch (1-based), train_loss and test_loss
+    (per-sample losses over the whole split after the epoch, so train and test are comparable
+    for "sum" losses too; test_loss None without a test split), test_accuracy (None for
+    regression or without a test split), max_update (largest |lr_eff * gradient| entry in the
+    epoch) and seconds. stopped_reason: "epochs", "tolerance", "loss_tolerance",
+    "interrupted" or "diverged".
+    """
+
+    params: dict[str, np.ndarray]
+    history: list[dict[str, Any]]
+    stopped_reason: str
+    message: str
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation
+
+
+def _chunks(n: int, size: int = EVAL_CHUNK):
+    for start in range(0, n, size):
+        yield slice(start, min(n, start + size))
+
+
+def predict(module: ModuleType, params: Mapping[str, np.ndarray], X: np.ndarray) -> np.ndarray:
+    """The network's outputs for X (N, n_inputs), computed in chunks."""
+    X = np.asarray(X)
+    if len(X) == 0:
+        return np.empty((0, module.LAYERS[-1]), dtype=X.dtype)
+    return np.concatenate([module.forward(params, X[s])[0] for s in _chunks(len(X))], axis=0)
+
+
+def _loss_per_sample(module: ModuleType, params: Mapping[str, np.ndarray], X: np.ndarray,
+                     Y: np.ndarray) -> float:
+    total = 0.0
+    for s in _chunks(len(X)):
+        part = float(module.loss(params, X[s], Y[s]))
+        # A "sum" loss already adds samples up; a "mean" loss must be re-weighted by chunk size.
+        total += part if module.BATCH == "sum" else part * (s.stop - s.start)
+    return total / len(X)
+
+
+def accuracy(module: ModuleType, params: Mapping[str, np.ndarray], X: np.ndarray,
+             Y: np.ndarray) -> float:
+    """Fraction of correct predictions: argmax for multi-class, threshold 0.5 for 1-output bce.
+
+    A multi-output bce network counts a row as correct by argmax when the targets are one-hot,
+    otherwise every output is thresholded at 0.5 and the fraction of correct entries is returned.
+    """
+    if module.LOSS not in CLASSIFICATION_LOSSES:
+        raise DataError(f"accuracy is defined for classification losses, not {module.LOSS!r}")
+    if len(X) == 0:
+        raise DataError("accuracy needs at least one sample")
+    P = predict(module, params, X)
+    Y = np.asarray(Y)
+    if module.LOSS == "sparse_cce":
+        return float(np.mean(np.argmax(P, axis=1) == Y))
+    if module.LOSS == "bce":
+        one_hot = P.shape[1] > 1 and np.all(Y.sum(axis=1) == 1)
+        if not one_hot:
+            return float(np.mean((P >= 0.5) == (Y >= 0.5)))
+    return float(np.mean(np.argmax(P, axis=1) == np.argmax(Y, axis=1)))
+
+
+def evaluate(module: ModuleType, params: Mapping[str, np.ndarray], X: np.ndarray,
+             Y: np.ndarray) -> tuple[float | None, float | None]:
+    """(per-sample loss, accuracy) on X, Y; accuracy is None for regression, both None if empty."""
+    if len(X) == 0:
+        return None, None
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        loss = _loss_per_sample(module, params, X, Y)
+        acc = accuracy(module, params, X, Y) if module.LOSS in CLASSIFICATION_LOSSES else None
+    return loss, acc
+
+
+# ---------------------------------------------------------------------------------------------
+# Training
+
+
+def _copy(params: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {k: np.array(v, copy=True) for k, v in params.items()}
+
+
+def _check_fit(module: ModuleType, X: np.ndarray, Y: np.ndarray, what: str) -> None:
+    n_in, n_out = module.LAYERS[0], module.LAYERS[-1]
+    if X.ndim != 2 or X.shape[1] != n_in:
+        raise DataError(f"{what} features have shape {X.shape} but the network has {n_in} inputs")
+    if len(Y) != len(X):
+        raise DataError(f"{what} has {len(X)} feature rows but {len(Y)} target rows")
+    if module.LOSS == "sparse_cce":
+        if Y.ndim != 1 or not np.issubdtype(Y.dtype, np.integer):
+            raise DataError(f"{what} targets have shape {Y.shape} and dtype {Y.dtype}; sparse_cce"
+                            " needs integer class indices of shape (N,)")
+    elif Y.ndim != 2 or Y.shape[1] != n_out:
+        raise DataError(f"{what} targets have shape {Y.shape}; loss {module.LOSS} needs (N, {n_out})")
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def train(module: ModuleType, dataset: Dataset, training: Training, *, progress: bool,
+          on_epoch: Callable[[dict[str, Any]], None] | None = None,
+          params: Mapping[str, np.ndarray] | None = None) -> TrainResult:
+    """Gradient descent over module on dataset's training split, following training's settings.
+
+    batch_size 0 (or >= N) is batch gradient descent, 1 stochastic, otherwise mini-batch with
+    the last partial batch included. For BATCH == "sum" losses the step uses lr / batch length
+    (the mean gradient, article 000). One np.random.default_rng(seed) initializes the parameters
+    (unless params is given; it is copied, never modified) and shuffles, so a fixed seed is
+    bit-identical. on_epoch is called with each epoch's history record. Ctrl-C and divergence
+    stop cleanly and keep the parameters from the end of the last completed epoch.
+    """
+    from tqdm.auto import tqdm
+
+    dt = np.dtype(training.dtype)
+    X = np.asarray(dataset.X_train)
+    X = X.astype(dt, copy=False)
+    Y = np.asarray(dataset.Y_train)
+    if module.LOSS != "sparse_cce":
+        Y = Y.astype(dt, copy=False)
+    Xt = np.asarray(dataset.X_test).astype(dt, copy=False)
+    Yt = np.asarray(dataset.Y_test)
+    if module.LOSS != "sparse_cce":
+        Yt = Yt.astype(dt, copy=False)
+    n = len(X)
+    if n == 0:
+        raise DataError("the training split is empty")
+    _check_fit(module, X, Y, "the training split")
+    if len(Xt):
+        _check_fit(module, Xt, Yt, "the test split")
+
+    rng = np.random.default_rng(training.seed)
+    if params is None:
+        params = module.init_params(rng, dtype=dt)
+    else:
+        params = {k: np.array(v, dtype=dt, copy=True) for k, v in params.items()}
+    bs = n if training.batch_size <= 0 or training.batch_size >= n else training.batch_size
+    lr = float(training.learning_rate)
+    per_sum = module.BATCH == "sum"
+    classification = module.LOSS in CLASSIFICATION_LOSSES
+
+    history: list[dict[str, Any]] = []
+    good, good_epoch = _copy(params), 0  # parameters at the end of the last completed epoch
+    reason, message = "epochs", ""
+    epoch = 0
+    prev_loss: float | None = None
+    bar = tqdm(total=training.epochs, desc="train", unit="epoch", disable=not progress,
+               dynamic_ncols=True)
+    try:
+        for epoch in range(1, training.epochs + 1):
+            t0 = time.perf_counter()
+            # A single full batch gains nothing from shuffling; slices avoid copying the data.
+            order = rng.permutation(n) if training.shuffle and bs < n else None
+            max_update = 0.0
+            bad_loss: float | None = None
+            # Overflow inside a diverging run is expected and reported as "diverged" below.
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                for start in range(0, n, bs):
+                    idx = slice(start, start + bs) if order is None else order[start:start + bs]
+                    Xb, Yb = X[idx], Y[idx]
+                    batch_loss = float(module.loss(params, Xb, Yb))
+                    if not math.isfinite(batch_loss):
+                        bad_loss = batch_loss
+                        break
+                    _, cache = module.forward(params, Xb)
+                    grads = module.backward(params, cache, Yb)
+                    lr_eff = lr / len(Xb) if per_sum else lr
+                    for g in grads.values():
+                        if g.size:
+                            m = lr_eff * float(np.max(np.abs(g)))
+                            # max() silently drops NaN; inf keeps it visible to the check below.
+                            max_update = max(max_update, math.inf if math.isnan(m) else m)
+                    module.update(params, grads, lr_eff)
+            train_loss, _ = evaluate(module, params, X, Y) if bad_loss is None else (bad_loss, None)
+            assert train_loss is not None
+            if not math.isfinite(train_loss) or not math.isfinite(max_update):
+                what = (f"loss became {train_loss}" if not math.isfinite(train_loss)
+                        else f"weight updates became {max_update}")
+                params = good
+                reason = "diverged"
+                kept = (f"kept the parameters from the end of epoch {good_epoch}" if good_epoch
+                        else "kept the initial parameters")
+                message = (f"{what} in epoch {epoch} with learning rate {lr:g};"
+                           f" try a smaller learning rate such as {lr / 10:g} ({kept})")
+                break
+            test_loss, test_acc = evaluate(module, params, Xt, Yt)
+            record = {
+                "epoch": epoch, "train_loss": train_loss, "test_loss": test_loss,
+                "test_accuracy": test_acc if classification else None,
+                "max_update": max_update, "seconds": time.perf_counter() - t0,
+            }
+            good, good_epoch = _copy(params), epoch
+            history.append(record)
+            post = {"loss": _fmt(train_loss)}
+            if test_acc is not None:
+                post["test_acc"] = f"{100 * test_acc:.1f}%"
+            bar.set_postfix(post, refresh=False)
+            bar.update(1)
+            if on_epoch is not None:
+                on_epoch(dict(record))
+            if max_update < training.tolerance:
+                reason = "tolerance"
+                message = (f"stopped after epoch {epoch}: the largest weight update"
+                           f" {_fmt(max_update)} fell below the tolerance {training.tolerance:g}")
+                break
+            if (prev_loss is not None and training.loss_tolerance > 0
+                    and abs(train_loss - prev_loss) < training.loss_tolerance):
+                reason = "loss_tolerance"
+                message = (f"stopped after epoch {epoch}: the training loss changed by"
+                           f" {_fmt(abs(train_loss - prev_loss))}, less than loss_tolerance"
+                           f" {training.loss_tolerance:g}")
+                break
+            prev_loss = train_loss
+    except KeyboardInterrupt:
+        params = good
+        reason = "interrupted"
+        message = (f"interrupted in epoch {epoch}; kept the parameters from the end of epoch"
+                   f" {good_epoch}" if good_epoch
+                   else f"interrupted in epoch {epoch}; kept the initial parameters")
+    finally:
+        bar.close()
+    if reason == "epochs" and not history:
+        message = "no epochs run (training.epochs is 0)"
+    elif reason == "epochs":
+        last = history[-1]
+        message = f"finished {len(history)} epochs; train loss {_fmt(last['train_loss'])}"
+        if last["test_accuracy"] is not None:
+            message += f", test accuracy {100 * last['test_accuracy']:.2f}%"
+        elif last["test_loss"] is not None:
+            message += f", test loss {_fmt(last['test_loss'])}"
+    return TrainResult(params=_copy(params), history=history, stopped_reason=reason,
+                       message=message)
+
+
+# ---------------------------------------------------------------------------------------------
+# Files
+
+
+def _atomic_write(path: str | Path, write: Callable[[Any], None]) -> Path:
+    """Write through a temp file in the target's directory, then os.replace: never half a file."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, p)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return p
+
+
+def save_params(path: str | Path, params: Mapping[str, np.ndarray], spec_hash: str) -> Path:
+    """Save parameters and the spec hash they belong to as .npz, atomically."""
+    for k in params:
+        if not PARAM_RE.match(k):
+            raise DataError(f"{path}: refusing to save unexpected parameter name {k!r}")
+    arrays = {k: np.asarray(v) for k, v in params.items()}
+    arrays[HASH_KEY] = np.array(str(spec_hash))
+    return _atomic_write(path, lambda f: np.savez(f, **arrays))
+
+
+def load_params(path: str | Path, *, shapes: Mapping[str, tuple[int, ...]] | None = None,
+                spec_hash: str | None = None) -> dict[str, np.ndarray]:
+    """Read parameters saved by save_params; DataError if names, shapes or the spec hash are wrong.
+
+    Without shapes the file must hold W1, b1, ..., WL, bL with chained shapes
+    W^l (n_l, n_{l-1}) and b^l (n_l,). With shapes (e.g. spec.shapes()) they must match exactly.
+    With spec_hash the stored hash must equal it.
+    """
+    p = Path(path)
+    try:
+        with np.load(p, allow_pickle=False) as z:
+            data = {k: z[k] for k in z.files}
+    except FileNotFoundError:
+        raise DataError(f"{p}: file not found") from None
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
+        raise DataError(f"{p}: not a readable parameter file ({e})") from None
+    stored = data.pop(HASH_KEY, None)
+    if spec_hash is not None:
+        if stored is None:
+            raise DataError(f"{p}: no spec hash stored; cannot confirm it fits this network")
+        if str(stored) != spec_hash:
+            raise DataError(f"{p}: parameters belong to a different network (spec hash"
+                            f" {stored}, expected {spec_hash})")
+    for k in data:
+        if not PARAM_RE.match(k):
+            raise DataError(f"{p}: unexpected array {k!r} (expected W1, b1, W2, b2, ...)")
+    if shapes is not None:
+        want, got = set(shapes), set(data)
+        if want != got:
+            missing = ", ".join(sorted(want - got)) or "none"
+            extra = ", ".join(sorted(got - want)) or "none"
+            raise DataError(f"{p}: parameter names do not match the network (missing: {missing};"
+                            f" unexpected: {extra})")
+        for k, shape in shapes.items():
+            if data[k].shape != tuple(shape):
+                raise DataError(f"{p}: {k} has shape {data[k].shape}, the network needs {tuple(shape)}")
+    else:
+        depth = len(data) // 2
+        for l in range(1, depth + 1):
+            for k in (f"W{l}", f"b{l}"):
+                if k not in data:
+                    raise DataError(f"{p}: missing {k} (layers must be numbered 1..{depth})")
+        if len(data) != 2 * depth or depth == 0:
+            raise DataError(f"{p}: expected pairs W1, b1, ..., WL, bL; found {', '.join(sorted(data))}")
+        for l in range(1, depth + 1):
+            W, b = data[f"W{l}"], data[f"b{l}"]
+            if W.ndim != 2 or b.shape != (W.shape[0],):
+                raise DataError(f"{p}: W{l} {W.shape} and b{l} {b.shape} do not fit (W^l is"
+                                " (n_l, n_prev), b^l is (n_l,))")
+            if l > 1 and W.shape[1] != data[f"W{l - 1}"].shape[0]:
+                raise DataError(f"{p}: W{l} has {W.shape[1]} columns but layer {l - 1} has"
+                                f" {data[f'W{l - 1}'].shape[0]} units")
+    for k, v in data.items():
+        if not np.issubdtype(v.dtype, np.floating):
+            raise DataError(f"{p}: {k} has dtype {v.dtype}, expected floating point")
+        if not np.isfinite(v).all():
+            raise DataError(f"{p}: {k} contains NaN or infinity")
+    return data
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, (np.floating, float)):
+        v = float(v)
+        return v if math.isfinite(v) else None  # JSON has no NaN/inf
+    if isinstance(v, np.integer):
+        return int(v)
+    return v
+
+
+def write_metrics(path: str | Path, history: list[Mapping[str, Any]]) -> Path:
+    """Write the per-epoch history as .csv or .json (by suffix), atomically."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    rows = [{k: _plain(r.get(k)) for k in METRIC_COLUMNS} for r in history]
+    if suffix == ".json":
+        text = json.dumps(rows, indent=2, allow_nan=False) + "\n"
+    elif suffix == ".csv":
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=METRIC_COLUMNS, lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: "" if v is None else repr(v) if isinstance(v, float) else v
+                        for k, v in r.items()})
+        text = buf.getvalue()
+    else:
+        raise DataError(f"{p}: metrics file must end in .csv or .json")
+    return _atomic_write(p, lambda f: f.write(text.encode("utf-8")))
+
+
+def plot_history(path: str | Path, history: list[Mapping[str, Any]]) -> Path:
+    """Plot train/test loss (and test accuracy when present) per epoch to a PNG, atomically."""
+    # Figure + Agg canvas without pyplot: no global backend switch, works with no display.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    epochs = [r["epoch"] for r in history]
+    accs = [r.get("test_accuracy") for r in history]
+    has_acc = any(a is not None for a in accs)
+    fig = Figure(figsize=(10 if has_acc else 6, 4), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 2 if has_acc else 1, 1)
+    ax.plot(epochs, [r["train_loss"] for r in history], marker=".", label="train")
+    tests = [r.get("test_loss") for r in history]
+    if any(t is not None for t in tests):
+        ax.plot(epochs, [np.nan if t is None else t for t in tests], marker=".", label="test")
+    losses = [v for r in history for v in (r["train_loss"], r.get("test_loss")) if v is not None]
+    if losses and min(losses) > 0:
+        ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss per sample")
+    ax.set_title("loss")
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    if has_acc:
+        ax2 = fig.add_subplot(1, 2, 2)
+        ax2.plot(epochs, [np.nan if a is None else 100 * a for a in accs], marker=".",
+                 color="tab:green")
+        ax2.set_xlabel("epoch")
+        ax2.set_ylabel("test accuracy (%)")
+        ax2.set_title("test accuracy")
+        ax2.grid(True, alpha=0.3)
+    fig.tight_layout()
+    return _atomic_write(path, lambda f: fig.savefig(f, format="png"))
