@@ -121,9 +121,12 @@ def output_delta_scalar(spec: NetworkSpec) -> tuple[sp.Expr, str]:
     best = _simplest(raw, sp.cancel(raw), sp.factor(raw))
     back = {fz: A_} if _entry(spec, L).func is not None else {Z_: A_}
     delta = best.xreplace(back)
-    product = (g * derivative_form(spec, L)).xreplace(back)
-    kind = "output-elementwise" if sp.count_ops(delta) >= sp.count_ops(product) else "output-simplified"
-    if kind == "output-elementwise":
+    fprime = derivative_form(spec, L)
+    product = (g * fprime).xreplace(back)
+    # "simplified" when the fused form is shorter than the unsimplified product g * f'
+    unfused_ops = sp.count_ops(g) + sp.count_ops(fprime) + 1
+    kind = "output-simplified" if fprime != 1 and sp.count_ops(delta) < unfused_ops else "output-elementwise"
+    if kind == "output-elementwise" and sp.count_ops(product) <= sp.count_ops(delta):
         delta = product
     return delta, kind
 
@@ -321,3 +324,22 @@ def _elementwise(spec: NetworkSpec, dims, N, r, rules) -> list[Equation]:
         out.append(Equation(f"elem_grad_b{l}", sp.Symbol(f"dL_db{l}_j"),
                             r * sp.Sum(d[J, NI], (NI, 1, N)), "gradient of one bias"))
     return out
+
+
+def equation_tags(d: Derivation) -> dict[str, str]:
+    """Equation numbers shared by the LaTeX document and the generated code's comments.
+
+    Matrix-form equations are numbered 1, 2, ... in the order forward pass, loss, error terms,
+    gradients; the element-wise form of an equation carries the same number with an "a"
+    (elem_grad_W2 of grad_W2 = (9) is (9a)).
+    """
+    tags: dict[str, str] = {}
+    for i, eq in enumerate(d.forward + (d.loss,) + d.backward + d.gradients, start=1):
+        tags[eq.name] = str(i)
+    for eq in d.elementwise:
+        base = eq.name.removeprefix("elem_")
+        base = {"z": "forward_z", "a": "forward_a"}.get(base.rstrip("0123456789"), base.rstrip("0123456789")) \
+            + base[len(base.rstrip("0123456789")):]
+        if base in tags:
+            tags[eq.name] = tags[base] + "a"
+    return tags
