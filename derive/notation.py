@@ -29,7 +29,7 @@ class Profile:
         t = self.template(role)
         return t.replace("@", str(layer)) if layer is not None else t.replace("@", "l")
 
-    def with_overrides(self, overrides: tuple[tuple[str, str], ...]) -> "Profile":
+    def with_overrides(self, overrides: tuple[tuple[str, str], ...]) -> Profile:
         if not overrides:
             return self
         merged = dict(self.templates)

@@ -6,7 +6,7 @@ derived equations, so central differences of it are an independent check of the 
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import sympy as sp
@@ -20,7 +20,7 @@ def _explicit(expr):
                         lambda e: type(e).explicit(*e.args))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compiled(lam: sp.Lambda):
     body = _explicit(lam.expr)
     for _ in range(3):  # explicit forms may contain further primitives (SiLU -> Sigmoid)
@@ -74,7 +74,7 @@ def gradients_float(d, params: dict, X: np.ndarray, Y: np.ndarray) -> dict[str, 
 
 def loss_float(spec, params: dict, X: np.ndarray, Y: np.ndarray) -> float:
     """The loss from the closed-form primitives, batch-first X and Y."""
-    from .engine import Z_, activation_of, _entry
+    from .engine import Z_, _entry, activation_of
 
     a = X
     for l in range(1, spec.depth + 1):

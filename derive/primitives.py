@@ -8,8 +8,8 @@ a KeyError naming it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import sympy as sp
 from sympy import Rational, S

@@ -7,9 +7,10 @@ import json
 import math
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .errors import SpecError
 from .primitives import ACTIVATIONS, LOSSES, REFUSED_ACTIVATIONS, activation_entry, loss_entry
@@ -121,7 +122,7 @@ class NetworkSpec:
             out[f"b{l}"] = (self.layers[l],)
         return out
 
-    def with_widths(self, layers: tuple[int, ...]) -> "NetworkSpec":
+    def with_widths(self, layers: tuple[int, ...]) -> NetworkSpec:
         """The same network with other widths (used for witness instances)."""
         return replace(self, layers=tuple(layers))
 

@@ -16,19 +16,33 @@ import random
 import time
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import sympy as sp
 from sympy.matrices.expressions import (
-    HadamardProduct, MatAdd, MatMul, MatrixSymbol, OneMatrix, Transpose, ZeroMatrix,
+    HadamardProduct,
+    MatAdd,
+    MatMul,
+    MatrixSymbol,
+    OneMatrix,
+    Transpose,
+    ZeroMatrix,
 )
 from sympy.matrices.expressions.hadamard import HadamardPower
 
 from .errors import VerificationError
 from .matrix import Elementwise, Softmax
 from .primitives import (
-    ELU, LeakyReLU, Primitive, ReLU, SoftmaxEntry, Step, loss_entry, prove_primitive, softmax_vector,
+    ELU,
+    LeakyReLU,
+    Primitive,
+    ReLU,
+    SoftmaxEntry,
+    Step,
+    loss_entry,
+    prove_primitive,
+    softmax_vector,
 )
 
 # -- exact scalar evaluation ------------------------------------------------------------------
@@ -274,7 +288,7 @@ def _targets(spec, rng: random.Random, n_out: int, batch: int):
 
 def nested_loss(spec, widths, batch):
     """The fully nested scalar loss over Symbol weights; returns (L, symbols by name)."""
-    from .engine import activation_of, _entry
+    from .engine import _entry, activation_of
 
     L = len(widths) - 1
     syms: dict[str, np.ndarray] = {}
@@ -313,7 +327,7 @@ def nested_loss(spec, widths, batch):
 # -- the proof ----------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def _primitive_proof(name: str, params: tuple) -> str:
     from .primitives import activation_entry
 
@@ -341,7 +355,7 @@ def verify_derivation(d, points: int = 1, seed: int = 20261122) -> Verification:
         wspec = spec.with_widths(widths)
         loss, syms = nested_loss(wspec, widths, batch)
         params = [n for n in syms if n not in ("X", "Y")]
-        grads = {p: np.vectorize(lambda s: sp.diff(loss, s), otypes=[object])(syms[p]) for p in params}
+        grads = {p: _diff_all(loss, syms[p]) for p in params}
         for _ in range(points):
             ev = ExactEvaluator(rng.randrange(1 << 30))
             values = {}
@@ -360,6 +374,13 @@ def verify_derivation(d, points: int = 1, seed: int = 20261122) -> Verification:
         method="exact rational comparison with sympy.diff of the fully nested loss",
         primitive_proofs=tuple(proofs), witnesses=tuple((tuple(w), b) for w, b in witnesses),
         points=points, entries=entries, seconds=time.perf_counter() - t0)
+
+
+def _diff_all(loss, symbols: np.ndarray) -> np.ndarray:
+    out = np.empty(symbols.shape, dtype=object)
+    for idx in np.ndindex(symbols.shape):
+        out[idx] = sp.diff(loss, symbols[idx])
+    return out
 
 
 def _frac(arr):
@@ -398,7 +419,7 @@ def _compare_matrix(d, widths, batch, values, ev, direct) -> int:
 
 
 def _compare_elementwise(d, widths, batch, values, ev, direct) -> None:
-    from .engine import I, J, K, NI
+    from .engine import NI, I, J, K
 
     env_arrays = {name: _frac(v)[:, 0] if name.startswith("b") else _frac(v)
                   for name, v in values.items()}

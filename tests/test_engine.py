@@ -16,7 +16,8 @@ from derive.primitives import ACTIVATIONS, LOSSES
 from derive.spec import build_spec, load_spec
 from derive.verify import verify_derivation
 
-EXAMPLES = sorted(Path(__file__).parent.parent.joinpath("examples").glob("*.toml"))
+EXAMPLES = sorted(p for p in Path(__file__).parent.parent.joinpath("examples").glob("*.toml")
+                  if "[network]" in p.read_text())
 ELEMENTWISE = sorted(n for n, e in ACTIVATIONS.items() if not e.vector_valued)
 
 

@@ -4,8 +4,17 @@ import pytest
 import sympy as sp
 
 from derive.primitives import (
-    ACTIVATIONS, ELU, LOSSES, LeakyReLU, ReLU, Sigmoid, Tanh, activation_entry, loss_entry,
-    output_form, prove_primitive,
+    ACTIVATIONS,
+    ELU,
+    LOSSES,
+    LeakyReLU,
+    ReLU,
+    Sigmoid,
+    Tanh,
+    activation_entry,
+    loss_entry,
+    output_form,
+    prove_primitive,
 )
 
 PARAMS = {ReLU: (0,), LeakyReLU: (sp.Rational(1, 10), 0), ELU: (1,)}
