@@ -33,7 +33,8 @@ def random_batch(spec, rng, n=3):
         Y = rng.normal(size=(n, k))
     params = {}
     for l in range(1, spec.depth + 1):
-        params[f"W{l}"] = rng.normal(size=(spec.layers[l], spec.layers[l - 1]))
+        # Glorot-like scale keeps outputs away from saturation, where float64 logs of 0 or 1 break
+        params[f"W{l}"] = rng.normal(size=(spec.layers[l], spec.layers[l - 1])) / np.sqrt(spec.layers[l - 1])
         params[f"b{l}"] = rng.normal(size=spec.layers[l]) * 0.5
     return params, X, Y
 
