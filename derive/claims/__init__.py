@@ -1,0 +1,1 @@
+"""Package data: the articles' claims catalogue (articles.toml), checked by `nnderive check --file`."""
