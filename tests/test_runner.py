@@ -1,0 +1,285 @@
+"""Tests for codegen.runner: `nnderive train`, `demo` and `predict` end to end through the CLI."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib
+import json
+import re
+import tomllib
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from codegen import runner
+from derive.cli import main
+from derive.spec import load_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SPECS = {  # loss -> (layers, activations)
+    "mse": ([2, 4, 1], ["sigmoid", "linear"]),
+    "half_sse": ([2, 4, 1], ["sigmoid", "linear"]),
+    "cce": ([2, 4, 2], ["sigmoid", "softmax"]),
+    "sparse_cce": ([2, 4, 2], ["sigmoid", "softmax"]),
+}
+
+
+def write_spec(folder: Path, loss: str, epochs: int = 3, lr: float = 0.5, **training) -> Path:
+    layers, acts = SPECS[loss]
+    extra = "".join(f"{k} = {v!r}\n" for k, v in training.items())
+    path = folder / f"net_{loss}.toml"
+    path.write_text(f'[network]\nname = "net_{loss}"\nlayers = {layers}\nactivations = {json.dumps(acts)}\n'
+                    f'loss = "{loss}"\n[training]\nepochs = {epochs}\nbatch_size = 8\n'
+                    f"learning_rate = {lr}\n{extra}")
+    return path
+
+
+def write_csv(path: Path, kind: str, n: int = 60, target: bool = True) -> Path:
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(n, 2))
+    # Classes split by x1 > 0; regression targets far from 0 so unscaling is visible.
+    y = (X[:, 0] > 0).astype(int) if kind == "classification" else 100 + 10 * X[:, 0] - 5 * X[:, 1]
+    with path.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["x1", "x2"] + (["y"] if target else []))
+        for xr, yv in zip(X, y):
+            w.writerow([f"{xr[0]:.6f}", f"{xr[1]:.6f}"] + ([yv] if target else []))
+    return path
+
+
+def kind_of(loss: str) -> str:
+    return "classification" if loss in ("cce", "sparse_cce") else "regression"
+
+
+def emit_or_skip():
+    try:
+        return importlib.import_module("codegen.emit")
+    except ModuleNotFoundError:
+        pytest.skip("codegen.emit not yet available")
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch, capsys):
+    """Run `nnderive ...` in tmp_path; returns (exit code, stdout, stderr)."""
+    emit_or_skip()
+    monkeypatch.chdir(tmp_path)
+    # Keep test runs from writing modules into the repository's generated/ folder.
+    monkeypatch.setattr(runner, "is_project_spec", lambda spec: False)
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def train_args(tmp_path: Path, loss: str, *extra, **training) -> list:
+    spec = write_spec(tmp_path, loss, **training)
+    data = write_csv(tmp_path / f"{loss}.csv", kind_of(loss))
+    return ["train", spec, "--data", data, "--target", "y", "--quiet", *extra]
+
+
+def read_metrics(path: Path) -> list[dict]:
+    with path.open() as f:
+        return list(csv.DictReader(f))
+
+
+def params_of(path: Path) -> dict:
+    with np.load(path) as z:
+        return {k: z[k] for k in z.files}
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def test_embedded_demo_spec_equals_the_example():
+    example = tomllib.loads((ROOT / "examples" / "digits_64_32_10.toml").read_text())
+    assert tomllib.loads(runner.DEMO_SPEC_TOML) == example
+
+
+@pytest.mark.parametrize("loss", ["mse", "half_sse", "cce", "sparse_cce"])
+def test_train_writes_params_metrics_and_plot(cli, tmp_path, loss):
+    code, out, err = cli(*train_args(tmp_path, loss), "--out", "run")
+    assert code == 0, err
+    run = tmp_path / "run"
+    assert len(read_metrics(run / "metrics.csv")) == 3
+    assert (run / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert {"W1", "b1", "W2", "b2", "__feature_mean__"} <= set(params_of(run / "params.npz"))
+    assert re.search(r"epochs run +3 of 3", out)
+    assert ("test accuracy" in out) == (kind_of(loss) == "classification")
+
+
+def test_default_out_folder_and_explicit_file_names(cli, tmp_path):
+    code, _, err = cli(*train_args(tmp_path, "cce"))
+    assert code == 0, err
+    assert {p.name for p in (tmp_path / "nnderive-out" / "net_cce").iterdir()} >= {
+        "params.npz", "metrics.csv", "curves.png"}
+    code, _, err = cli(*train_args(tmp_path, "cce"), "--metrics", "m.json", "--plot", "c.png",
+                       "--params", "p.npz")
+    assert code == 0, err
+    assert len(json.loads((tmp_path / "m.json").read_text())) == 3
+    assert (tmp_path / "c.png").exists() and (tmp_path / "p.npz").exists()
+
+
+@pytest.mark.parametrize("loss", ["cce", "mse"])
+def test_predict_round_trip(cli, tmp_path, loss):
+    code, _, err = cli(*train_args(tmp_path, loss, "--epochs", "40", "--out", "run"))
+    assert code == 0, err
+    labelled = tmp_path / f"{loss}.csv"
+    with labelled.open() as f:
+        table = np.array([[float(v) for v in r.values()] for r in csv.DictReader(f)])
+    np.savez(tmp_path / "same.npz", X=table[:, :2], y=table[:, 2])
+    unlabelled = write_csv(tmp_path / "new.csv", kind_of(loss), target=False)
+    outputs = []
+    for data in (labelled, unlabelled, tmp_path / "same.npz"):
+        code, out, err = cli("predict", "run/params.npz", f"net_{loss}.toml", "--data", data,
+                             "--output", "p.csv")
+        assert code == 0, err
+        assert "wrote 60 predictions" in out
+        with (tmp_path / "p.csv").open() as f:
+            header, *rows = list(csv.reader(f))
+        outputs.append(np.array(rows, dtype=float)[:, 0])
+    # The target column is not needed, and every source is standardized with the saved statistics.
+    assert np.allclose(outputs[0], outputs[1]) and np.allclose(outputs[0], outputs[2])
+    pred, y = outputs[0], table[:, 2]
+    if loss == "cce":
+        assert header == ["class"] and np.mean(pred == y) > 0.9
+    else:  # values come back in the target's own units (around 100), not standardized
+        assert header == ["y"] and np.corrcoef(pred, y)[0, 1] > 0.9 and abs(pred.mean() - 100) < 5
+
+
+@pytest.mark.parametrize("mutate, needle", [
+    (lambda t: t.replace("[2, 4, 2]", "[2, 5, 2]"), "different network"),
+    (lambda t: t, "feature column(s) 'x1'"),
+])
+def test_predict_rejects_mismatches(cli, tmp_path, mutate, needle):
+    assert cli(*train_args(tmp_path, "cce"), "--out", "run")[0] == 0
+    spec = tmp_path / "net_cce.toml"
+    spec.write_text(mutate(spec.read_text()))
+    (tmp_path / "other.csv").write_text("a,x2\n1,2\n")
+    code, _, err = cli("predict", "run/params.npz", spec, "--data", "other.csv")
+    assert code == 2 and needle in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("quiet", [True, False])
+def test_quiet_prints_no_progress(cli, tmp_path, quiet):
+    args = train_args(tmp_path, "cce")
+    code, out, err = cli(*(args if quiet else [a for a in args if a != "--quiet"]))
+    assert code == 0, err
+    assert ("epoch 1/3" in out) != quiet
+    assert "result:" in out and "\r" not in err  # off a TTY: no progress bar either way
+
+
+@pytest.mark.parametrize("row, needle", [
+    ("1.0,abc,1", "row 3, column 'x2' (column 2): 'abc' is not a number"),
+    ("1.0,2.0,7", "row 3: class label 7 is not an integer in [0, 2)"),
+    ("1.0,2.0", "row 3: 2 cells, but the header has 3 columns"),
+])
+def test_bad_data_exits_2_with_one_line(cli, tmp_path, row, needle):
+    spec = write_spec(tmp_path, "cce")
+    (tmp_path / "bad.csv").write_text(f"x1,x2,y\n0.5,0.1,0\n{row}\n-0.5,0.2,1\n")
+    code, out, err = cli("train", spec, "--data", "bad.csv", "--target", "y")
+    assert code == 2 and needle in err
+    assert err.count("\n") == 1 and err.startswith("nnderive: error:") and "Traceback" not in err
+
+
+@pytest.mark.parametrize("flag", [["--lr", "-1"], ["--epochs", "0"], ["--metrics", "m.txt"],
+                                  ["--test-fraction", "0.95"]])
+def test_bad_flags_exit_2(cli, tmp_path, flag):
+    with pytest.raises(SystemExit) as e:
+        cli(*train_args(tmp_path, "cce"), *flag)
+    assert e.value.code == 2
+
+
+def test_diverging_run_stops_at_first_bad_epoch(cli, tmp_path):
+    code, out, err = cli(*train_args(tmp_path, "half_sse", "--lr", "1e12", "--epochs", "20",
+                                     "--out", "run"))
+    assert code == 1
+    assert "diverged" in err and "try a smaller learning rate" in err
+    completed = len(read_metrics(tmp_path / "run" / "metrics.csv"))
+    assert completed < 20 and f"in epoch {completed + 1} " in err
+    assert all(np.isfinite(v).all() for k, v in params_of(tmp_path / "run" / "params.npz").items()
+               if k.startswith(("W", "b")))
+
+
+def test_ctrl_c_saves_last_good_parameters(cli, tmp_path, monkeypatch):
+    generate = runner.generate
+
+    def interrupting(spec, out):
+        g = generate(spec, out)
+        mod, calls, real = g.module, [], g.module.backward
+
+        def backward(params, cache, Y):
+            calls.append(1)
+            if len(calls) == 15:  # in epoch 3: 48 training rows, batches of 8
+                raise KeyboardInterrupt
+            return real(params, cache, Y)
+
+        monkeypatch.setattr(mod, "backward", backward)
+        return g
+
+    monkeypatch.setattr(runner, "generate", interrupting)
+    code, _, err = cli(*train_args(tmp_path, "cce", "--epochs", "5", "--out", "run"))
+    assert code == 130
+    assert "interrupted in epoch 3" in err and "run/params.npz" in err
+    assert len(read_metrics(tmp_path / "run" / "metrics.csv")) == 2
+    assert (tmp_path / "run" / "params.npz").exists()
+
+
+def test_fixed_seed_is_bit_identical(cli, tmp_path):
+    runs = {}
+    for out, seed in (("a", 3), ("b", 3), ("c", 4)):
+        assert cli(*train_args(tmp_path, "cce", "--seed", seed, "--out", out))[0] == 0
+        runs[out] = params_of(tmp_path / out / "params.npz")
+    same = lambda p, q: all(np.array_equal(p[k], q[k]) for k in p)  # noqa: E731
+    assert same(runs["a"], runs["b"]) and not same(runs["a"], runs["c"])
+
+
+def test_demo_runs_quickly(cli, tmp_path):
+    code, out, err = cli("demo", "--epochs", "2", "--quiet", "--out", "demo")
+    assert code == 0, err
+    assert "derived and verified digits_64_32_10" in out and "matched exactly" in out
+    assert "module: " in out and "test accuracy" in out and "epoch 1/2" not in out
+    assert (tmp_path / "demo" / "params.npz").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Pieces
+
+
+def namespace(**kw):
+    keys = ("epochs", "batch_size", "lr", "seed", "tolerance", "loss_tolerance", "test_fraction",
+            "dtype", "data", "target", "features")
+    return argparse.Namespace(**{k: None for k in keys} | kw)
+
+
+@pytest.mark.parametrize("flags, training, data", [
+    ({}, {}, {}),
+    ({"lr": 0.01, "batch_size": 0, "epochs": 7}, {"learning_rate": 0.01, "batch_size": 0, "epochs": 7}, {}),
+    ({"tolerance": 1e-4, "loss_tolerance": 1e-6, "test_fraction": 0.0, "dtype": "float32", "seed": 9},
+     {"tolerance": 1e-4, "loss_tolerance": 1e-6, "test_fraction": 0.0, "dtype": "float32", "seed": 9}, {}),
+    ({"data": "x.csv", "target": "t", "features": "a, b"}, {},
+     {"source": "x.csv", "target": "t", "features": ("a", "b")}),
+])
+def test_flags_override_the_spec(flags, training, data):
+    spec = runner.demo_spec()
+    got = runner.apply_overrides(spec, namespace(**flags))
+    assert got.training == replace(spec.training, **training)
+    assert got.data == replace(spec.data, **data)
+    assert got.hash() == spec.hash()
+
+
+@pytest.mark.parametrize("project, expect_default", [(True, True), (False, False)])
+def test_module_path_keeps_user_specs_out_of_the_package(tmp_path, monkeypatch, project,
+                                                         expect_default):
+    emit = emit_or_skip()
+    spec = runner.demo_spec() if project else load_spec(write_spec(tmp_path, "cce"))
+    path = runner.module_path(spec, tmp_path / "out")
+    assert (path == Path(emit.default_path(spec))) == expect_default
+    if not expect_default:
+        assert path == tmp_path / "out" / f"{spec.name}.py"
