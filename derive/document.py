@@ -1,0 +1,804 @@
+"""The `nnderive latex` pipeline: derivation -> document model of printed lines -> LaTeX or Markdown."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import jinja2
+import sympy as sp
+
+from .engine import A_, Z_, Derivation, derive, equation_tags
+from .errors import NNDeriveError
+from .latex_printer import NNLatexPrinter, element, wrap
+from .notation import PROFILES, Profile
+from .primitives import ACTIVATIONS, loss_entry
+from .spec import NetworkSpec, Notation, load_spec
+
+TEMPLATE_DIR = Path(__file__).with_name("templates")
+EXPAND_LIMIT = 4  # expand the chain-rule sum over the next layer's units up to this width
+FIGURE_LIMIT = 6  # draw at most this many neurons of a layer in the figure
+PDF_INSTALL = ("apt-get install --no-install-recommends texlive-latex-base texlive-latex-recommended"
+               " texlive-pictures latexmk lmodern")
+
+
+class DocumentError(NNDeriveError):
+    """The document cannot be written or compiled."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Output formats: each turns document parts into already-printed lines
+
+
+class TexWriter:
+    """LaTeX lines (amsmath, booktabs, TikZ)."""
+
+    name = "tex"
+    template = "document.tex.j2"
+
+    def text(self, s: str) -> str:
+        """Plain text from the spec (names, descriptions) made safe for LaTeX."""
+        repl = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+                "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}"}
+        return "".join(repl.get(c, c) for c in s)
+
+    def code(self, s: str) -> str:
+        return r"\texttt{" + self.text(s) + "}"
+
+    def bold(self, s: str) -> str:
+        return r"\textbf{" + s + "}"
+
+    def para(self, s: str) -> list[str]:
+        return [s, ""]
+
+    def eq(self, tex: str, tag: str | None = None) -> list[str]:
+        if tag is None:
+            return [r"\begin{equation*}", tex, r"\end{equation*}"]
+        return [r"\begin{equation}", tex + rf" \tag{{{tag}}}", r"\end{equation}"]
+
+    def aligned(self, rows: list[str], tag: str | None = None) -> list[str]:
+        body = [r"\begin{aligned}", " \\\\\n".join(rows), r"\end{aligned}"]
+        return self.eq("\n".join(body), tag)
+
+    def table(self, header: list[str], rows: list[list[str]], caption: str) -> list[str]:
+        cols = "l" * len(header)
+        out = [r"\begin{table}[!htbp]", r"\centering", rf"\caption{{{caption}}}", rf"\begin{{tabular}}{{{cols}}}",
+               r"\toprule", " & ".join(header) + r" \\", r"\midrule"]
+        out += [" & ".join(r) + r" \\" for r in rows]
+        out += [r"\bottomrule", r"\end{tabular}", r"\end{table}", ""]
+        return out
+
+    def algorithm(self, title: str, steps: list[tuple[int, str]]) -> list[str]:
+        # algorithm/algpseudocode are not in texlive-latex-recommended, so a ruled tabbing block
+        out = [r"\begin{center}", r"\begin{minipage}{0.92\linewidth}", r"\hrule\smallskip",
+               rf"\textbf{{Algorithm.}} {title}", r"\smallskip\hrule\smallskip", r"\begin{tabbing}",
+               r"\qquad\=\qquad\=\qquad\=\qquad\=\kill"]
+        for i, (depth, s) in enumerate(steps, start=1):
+            out.append(rf"{{\footnotesize {i}:}}\>" + r"\>" * depth + s + r"\\")
+        out += [r"\end{tabbing}", r"\hrule", r"\end{minipage}", r"\end{center}", ""]
+        return out
+
+    def figure(self, tikz: list[str], caption: str) -> list[str]:
+        return ([r"\begin{figure}[ht]", r"\centering"] + tikz
+                + [rf"\caption{{{caption}}}", r"\end{figure}", ""])
+
+    def matrix(self, rows) -> str:
+        body = r" \\ ".join(" & ".join(r) for r in rows)
+        return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
+
+
+class MdWriter(TexWriter):
+    """Markdown with $...$ and $$...$$ math for KaTeX and MathJax (no TikZ, no LaTeX tables)."""
+
+    name = "md"
+    template = "document.md.j2"
+
+    def text(self, s: str) -> str:
+        return re.sub(r"([\\`*_\[\]<>#|$])", r"\\\1", s)
+
+    def code(self, s: str) -> str:
+        return "`" + s.replace("`", "'") + "`"
+
+    def bold(self, s: str) -> str:
+        return "**" + s + "**"
+
+    def eq(self, tex: str, tag: str | None = None) -> list[str]:
+        return ["$$", tex + (rf" \tag{{{tag}}}" if tag else ""), "$$", ""]
+
+    def table(self, header, rows, caption) -> list[str]:
+        out = [f"*{caption}*", "", "| " + " | ".join(header) + " |",
+               "|" + "---|" * len(header)]
+        out += ["| " + " | ".join(c.replace("|", r"\vert ") for c in r) + " |" for r in rows]
+        return out + [""]
+
+    def algorithm(self, title, steps) -> list[str]:
+        out = [f"**Algorithm.** {title}", ""]
+        out += ["   " * depth + f"{i}. {s}" if depth == 0 else "   " * depth + f"- {s}"
+                for i, (depth, s) in enumerate(steps, start=1)]
+        return out + [""]
+
+    def figure(self, tikz, caption) -> list[str]:
+        return []
+
+
+WRITERS = {"tex": TexWriter, "md": MdWriter}
+
+
+@dataclass
+class Section:
+    title: str
+    lines: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    """Everything the templates substitute: strings and lists of already-printed lines."""
+
+    title: str
+    subtitle: str
+    intro: list[str]
+    sections: list[Section]
+
+
+# ---------------------------------------------------------------------------------------------
+# Building the document
+
+
+def _resolve_profile(spec: NetworkSpec, profile: str | None) -> Profile:
+    name = profile or spec.notation.profile
+    if name not in PROFILES:
+        raise DocumentError(f"unknown notation profile '{name}' (choose one of: {', '.join(PROFILES)})")
+    return PROFILES[name].with_overrides(spec.notation.overrides)
+
+
+class Builder:
+    """Turns a Derivation (and optionally a worked example) into a Document for one writer."""
+
+    def __init__(self, d: Derivation, writer: TexWriter, profile: Profile, example=None):
+        self.d = d
+        self.spec = d.spec
+        self.w = writer
+        self.p = NNLatexPrinter(profile)
+        self.profile = profile
+        self.tags = equation_tags(d)
+        self.example = example
+        self.L = self.spec.depth
+        self.used_tags: list[str] = []
+
+    # -- symbols ---------------------------------------------------------------------------
+
+    def sym(self, role: str, layer: int | None = None) -> str:
+        if role == "act" and layer == 0:
+            return self.profile.symbol("input")
+        return self.profile.symbol(role, layer)
+
+    def el(self, role: str, layer: int | None, idx: str) -> str:
+        return element(self.sym(role, layer), idx)
+
+    def pr(self, e) -> str:
+        return self.p.doprint(e)
+
+    def per_sample_loss(self) -> str:
+        return element(self.sym("loss"), "n")
+
+    def dfrac(self, top: str, bottom: str) -> str:
+        return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
+
+    def fprime(self, layer: int, arg: str) -> str:
+        return rf"{wrap(self.sym('activation', layer))}'\left({arg}\right)"
+
+    def tagged(self, name: str) -> list[str]:
+        eq = self.d.equation(name)
+        tag = self.tags[name]
+        self.used_tags.append(tag)
+        return self.w.eq(f"{self.pr(eq.lhs)} = {self.pr(eq.rhs)}", tag)
+
+    def ref(self, name: str) -> str:
+        return f"({self.tags[name]})"
+
+    def act_title(self, layer: int) -> str:
+        a = self.spec.activations[layer - 1]
+        title = ACTIVATIONS[a.name].title
+        if a.name == "gelu" and self.spec.conventions.gelu == "tanh":
+            title = ACTIVATIONS["gelu_tanh"].title
+        return title
+
+    def shape(self, m) -> tuple[str, str]:
+        """(symbolic, concrete) shape of a MatrixSymbol, e.g. ('n_{1} \\times n_{0}', '2 \\times 3')."""
+        sym = rf"{self.pr(m.shape[0])} \times {self.pr(m.shape[1])}"
+        conc = [self.pr(s.xreplace(self.d.widths())) for s in m.shape]
+        return sym, rf"{conc[0]} \times {conc[1]}"
+
+    # -- sections --------------------------------------------------------------------------
+
+    def build(self) -> Document:
+        s = self.spec
+        w = self.w
+        widths = "\u2013".join(str(n) for n in s.layers)
+        acts = ", ".join(f"{self.act_title(l)} in layer {l}" for l in range(1, self.L + 1))
+        lentry = loss_entry(s.loss)
+        title = f"How the {widths} network {w.text(s.name)} learns"
+        subtitle = "A derivation of backpropagation, generated and verified by nnderive"
+        intro = []
+        if s.description:
+            intro += w.para(w.text(s.description))
+        intro += w.para(
+            f"The network has {self.L + 1} layers of widths {widths} ({acts}) and is trained on the "
+            f"{lentry.title}. This document derives one learning step: the forward pass, the loss, the "
+            "local derivative of every function involved, the chain rule for one weight of every layer, "
+            "the error terms, the gradients in matrix form and the gradient-descent update. "
+            "The numbered equations are the ones the generated numpy code cites in its comments.")
+        sections = [self.network(), self.forward(), self.loss(), self.local(), self.chain(),
+                    self.matrix_form(), self.update()]
+        if self.example is not None:
+            sections.append(self.worked())
+        sections.append(self.verification())
+        return Document(title, subtitle, intro, sections)
+
+    def network(self) -> Section:
+        s, w = self.spec, self.w
+        sec = Section("The network and its notation")
+        dash = "\u2013"
+        sec.lines += w.figure(self.tikz(), f"The {dash.join(map(str, s.layers))} network: neurons, "
+                              r"bias units ($+1$) and the weights between layers.")
+        col = self.d.layout == "column"
+        sec.lines += w.para(
+            f"Layer $0$ is the input; layer $l = 1, \\dots, {self.L}$ has $n_{{l}}$ units "
+            f"({', '.join(f'$n_{{{l}}} = {n}$' for l, n in enumerate(s.layers))}). "
+            + ("Matrices hold one sample per column, so a batch of $N$ samples is a matrix with $N$ "
+               "columns (the articles' convention)." if col else
+               "Matrices hold one sample per row (batch-first), so a batch of $N$ samples is a "
+               "matrix with $N$ rows."))
+        rows = []
+        sy = self.d.symbols
+        rows.append([f"${self.sym('input')}$", "input (the activations of layer 0)",
+                     "$%s$" % self.shape(sy["X"])[0], "$%s$" % self.shape(sy["X"])[1]])
+        for l in range(1, self.L + 1):
+            for key, meaning in ((f"W{l}", f"weights into layer {l}"), (f"b{l}", f"biases of layer {l}"),
+                                 (f"Z{l}", f"pre-activations of layer {l}"),
+                                 (f"A{l}", f"activations of layer {l}" + (" (the output)" if l == self.L
+                                                                          else "")),
+                                 (f"delta{l}", f"error terms of layer {l}")):
+                sh = self.shape(sy[key])
+                rows.append([f"${self.pr(sy[key])}$", meaning, f"${sh[0]}$", f"${sh[1]}$"])
+        sh = self.shape(sy["Y"])
+        rows.append([f"${self.sym('target')}$", "targets", f"${sh[0]}$", f"${sh[1]}$"])
+        rows.append([f"${self.sym('output')}$", f"the prediction, ${self.sym('output')} = "
+                     f"{self.sym('act', self.L)}$", f"${sh[0]}$", f"${sh[1]}$"])
+        rows.append([f"${self.sym('loss')}$", "the loss of a batch", "scalar", "scalar"])
+        rows.append([f"${self.per_sample_loss()}$", "the loss of sample $n$", "scalar", "scalar"])
+        for l in range(1, self.L + 1):
+            rows.append([f"${self.sym('activation', l)}$", f"activation of layer {l}: {self.act_title(l)}",
+                         "", ""])
+        rows.append([r"$\alpha$", "learning rate", "scalar", "scalar"])
+        sec.lines += w.table(["symbol", "meaning", "shape", "here"], rows,
+                             f"Notation ({w.text(self.profile.name)} profile: "
+                             f"{w.text(self.profile.description)})")
+        return sec
+
+    def forward(self) -> Section:
+        w = self.w
+        sec = Section("The forward pass")
+        sec.lines += w.para(
+            "Each unit $j$ of layer $l$ forms a weighted sum of the previous layer's activations plus "
+            "its bias, then applies the layer's activation function; for sample $n$ of a batch "
+            f"(with ${self.el('act', 0, 'kn')}$ the $k$-th input):")
+        for l in range(1, self.L + 1):
+            sec.lines += w.para(f"Layer {l} ({self.act_title(l)}), element-wise and in matrix form:")
+            sec.lines += self.tagged(f"elem_z{l}") + self.tagged(f"elem_a{l}")
+            sec.lines += self.tagged(f"forward_z{l}") + self.tagged(f"forward_a{l}")
+        ones = r"\mathbf{1}_{N}"
+        sec.lines += w.para(
+            f"Here ${ones}$ is the column of $N$ ones, so ${self.sym('bias', 1)}{ones}^{{\\top}}$ "
+            "repeats the bias for every sample, and a function applied to a matrix acts on each entry.")
+        return sec
+
+    def loss(self) -> Section:
+        w, s = self.w, self.spec
+        lentry = loss_entry(s.loss)
+        sec = Section("The loss")
+        sec.lines += w.para(f"The network is trained on the {lentry.title}:")
+        sec.lines += self.tagged("loss")
+        how = lentry.summary.split(":", 1)[-1].strip()
+        mean = self.d.reduction != 1
+        Ln = self.per_sample_loss()
+        i_range = f"i = 1, \\dots, n_{{{self.L}}}"
+        sec.lines += w.para(
+            f"Exactly what is combined: {w.text(how)}. The sum over ${i_range}$ runs over the output "
+            f"units and the sum over $n = 1, \\dots, N$ over the samples of the batch"
+            + ("; the factor $\\frac{1}{N}$ makes the loss a mean over the batch, so its size does not "
+               "grow with $N$." if mean else "; nothing is divided by $N$, so the loss (and its "
+                                                "gradient) grows with the batch size."))
+        term = self.pr(sp.Sum(lentry.term.explicit(sp.IndexedBase(f"A{self.L}")[sp.Symbol("i"), sp.Symbol("n")],
+                                                   sp.IndexedBase("Y")[sp.Symbol("i"), sp.Symbol("n")]),
+                              (sp.Symbol("i"), 1, sp.Symbol(f"n_{self.L}"))))
+        red = r"\frac{1}{N}" if mean else ""
+        sec.lines += w.para(f"Writing ${Ln}$ for the loss of sample $n$ alone,")
+        sec.lines += w.eq(f"{Ln} = {term}, \\qquad {self.sym('loss')} = {red}\\sum_{{n=1}}^{{N}} {Ln}.")
+        if lentry.targets == "index":
+            sec.lines += w.para("The targets are class indices; the equations use their one-hot "
+                                f"encoding ${self.el('target', None, 'in')} \\in \\{{0, 1\\}}$.")
+        return sec
+
+    def local(self) -> Section:
+        w, s = self.w, self.spec
+        lentry = loss_entry(s.loss)
+        sec = Section("Local derivatives")
+        L = self.L
+        Ln = self.per_sample_loss()
+        a = sp.Symbol("__aL")
+        y = sp.Symbol("__y")
+        self.p._subst = {a: self.el("act", L, "i"), y: self.el("target", None, "i")}
+        g = self.pr(sp.diff(lentry.term(a, y), a))
+        self.p._subst = {}
+        sec.lines += w.para("Backpropagation multiplies local derivatives, so we collect them first. "
+                            "The loss of one sample depends on output unit $i$ only through its own term:")
+        sec.lines += w.eq(f"{self.dfrac(Ln, self.el('act', L, 'i'))} = {g}.")
+        seen = set()
+        for l in range(L, 0, -1):
+            rule = next(r for r in self.d.rules if r.layer == l)
+            f = self.sym("activation", l)
+            ent = ACTIVATIONS[self.spec.activations[l - 1].name]
+            key = (ent.name, self.spec.activations[l - 1].params)
+            zj, aj = self.el("preact", l, "j"), self.el("act", l, "j")
+            head = f"Layer {l} uses the {self.act_title(l)}"
+            if ent.vector_valued:
+                sec.lines += w.para(
+                    f"{head}, ${aj} = e^{{{zj}}} / \\sum_{{m}} e^{{{self.el('preact', l, 'm')}}}$. Every output "
+                    "of a softmax depends on every input, so its derivative is a Jacobian, with "
+                    "$\\delta_{ij}$ the Kronecker delta:")
+                sec.lines += w.eq(f"{self.dfrac(self.el('act', l, 'i'), zj)} = {self.el('act', l, 'i')}"
+                                  f"\\left(\\delta_{{ij}} - {aj}\\right).")
+                continue
+            self.p._subst = {A_: aj, Z_: zj}
+            form = self.pr(rule.derivative) if rule.derivative is not None else "1"
+            self.p._subst = {}
+            note = ""
+            if ent.derivative_note and key not in seen:
+                note = f" In general ${ent.derivative_note}$, so"
+            sec.lines += w.para(f"{head}, ${aj} = {f}({zj})$.{note or ' Its derivative is'}")
+            sec.lines += w.eq(f"{self.fprime(l, zj)} = {self.dfrac(aj, zj)} = {form}.")
+            if ent.name in ("relu", "leaky_relu"):
+                h0 = sp.nsimplify(s.conventions.relu_prime_at_zero)
+                sec.lines += w.para(
+                    f"$H$ is the unit step: $H(z) = 1$ for $z > 0$ and $0$ for $z < 0$. At $z = 0$ the "
+                    f"derivative does not exist; by convention it is taken as $H(0) = {self.pr(h0)}$ "
+                    "(article 004 uses 0).")
+            if ent.name == "gelu" and s.conventions.gelu == "exact":
+                sec.lines += w.para(r"$\Phi$ and $\phi$ are the standard normal distribution and density "
+                                    r"functions, $\phi(z) = e^{-z^{2}/2}/\sqrt{2\pi}$.")
+            seen.add(key)
+        return sec
+
+    def _one_path(self, l: int, i: str) -> tuple[str, str]:
+        """(partials, values) of the path from W^l_{jk} through unit i of layer l + 1."""
+        Ln = self.per_sample_loss()
+        nxt = self.el("preact", l + 1, i)
+        tail_p = [self.dfrac(self.el("act", l, "j"), self.el("preact", l, "j")),
+                  self.dfrac(self.el("preact", l, "j"), self.el("weight", l, "jk"))]
+        tail_v = [self.fprime(l, self.el("preact", l, "j")), self.el("act", l - 1, "k")]
+        head_p = [self.dfrac(Ln, nxt), self.dfrac(nxt, self.el("act", l, "j"))]
+        head_v = [self.el("delta", l + 1, i), self.el("weight", l + 1, i + "j")]
+        return " ".join(head_p + tail_p), " ".join(head_v + tail_v)
+
+    def chain(self) -> Section:
+        w, L = self.w, self.L
+        sec = Section("The chain rule, path by path")
+        Ln = self.per_sample_loss()
+        sec.lines += w.para(
+            f"The loss of a batch is a sum over samples (eq. {self.ref('loss')}), so we differentiate the "
+            f"loss ${Ln}$ of one sample $n$ and drop the sample index inside this section. A weight "
+            f"${self.el('weight', L, 'jk')}$ influences ${Ln}$ along every path from it to the loss; the "
+            "chain rule multiplies the local derivatives along each path and adds the paths.")
+        # output layer
+        zj, aj = self.el("preact", L, "j"), self.el("act", L, "j")
+        rule_L = next(r for r in self.d.rules if r.layer == L)
+        Wjk = self.el("weight", L, "jk")
+        dz = self.dfrac(zj, Wjk)
+        if ACTIVATIONS[self.spec.activations[L - 1].name].vector_valued:
+            n = self.spec.layers[L]
+            paths = [f"{self.dfrac(Ln, self.el('act', L, str(i)))} "
+                     f"{self.dfrac(self.el('act', L, str(i)), zj)}" for i in range(1, n + 1)]
+            body = " + ".join(paths) if n <= EXPAND_LIMIT else \
+                rf"\sum_{{i=1}}^{{{n}}} {self.dfrac(Ln, self.el('act', L, 'i'))} " \
+                rf"{self.dfrac(self.el('act', L, 'i'), zj)}"
+            sec.lines += w.para(f"Output layer {L}: the softmax couples the outputs, so "
+                                f"${zj}$ reaches ${Ln}$ through every output unit:")
+            sec.lines += w.aligned([f"{self.dfrac(Ln, Wjk)} &= \\left({body}\\right) {dz}",
+                                    f"&= {self.el('delta', L, 'j')}\\, {self.el('act', L - 1, 'k')}"])
+        else:
+            sec.lines += w.para(f"Output layer {L}: there is a single path, through ${aj}$ and ${zj}$:")
+            sec.lines += w.aligned([
+                f"{self.dfrac(Ln, Wjk)} &= {self.dfrac(Ln, aj)} {self.dfrac(aj, zj)} {dz}",
+                f"&= {self.el('delta', L, 'j')}\\, {self.el('act', L - 1, 'k')}, \\qquad "
+                f"{self.el('delta', L, 'j')} = {self.dfrac(Ln, zj)} = "
+                f"{self.dfrac(Ln, aj)}\\, {self.fprime(L, zj)}"])
+        sec.lines += w.para(
+            f"The factor ${self.el('delta', L, 'j')} = {self.dfrac(Ln, zj)}$ is the error term of unit "
+            f"$j$ (article 004's $\\delta$); with the local derivatives above it is")
+        sec.lines += self.tagged(f"elem_delta{L}")
+        if rule_L.kind in ("output-simplified", "output-softmax-fused"):
+            sec.lines += w.para("after cancelling the loss derivative against the activation derivative.")
+        # hidden layers
+        for l in range(L - 1, 0, -1):
+            n = self.spec.layers[l + 1]
+            zj, aj = self.el("preact", l, "j"), self.el("act", l, "j")
+            Wjk = self.el("weight", l, "jk")
+            sec.lines += w.para(
+                f"Layer {l}: the weight ${Wjk}$ changes ${zj}$ and ${aj}$, and ${aj}$ feeds all $n_{{{l + 1}}}"
+                f" = {n}$ units of layer {l + 1}; there is one path through each of them (article 003), "
+                "so the paths are added:")
+            if ACTIVATIONS[self.spec.activations[l - 1].name].vector_valued:
+                sec.lines += w.para(f"(layer {l} is a softmax, so each path also passes through every "
+                                    f"${self.el('act', l, 'm')}$; the sum below then runs over $m$ too).")
+            if n <= EXPAND_LIMIT:
+                parts = [self._one_path(l, str(i)) for i in range(1, n + 1)]
+                rows = [f"{self.dfrac(Ln, Wjk)} &= {parts[0][0]}"]
+                rows += [f"&\\quad + {p[0]}" for p in parts[1:]]
+                rows += [f"&= {parts[0][1]}"] + [f"&\\quad + {p[1]}" for p in parts[1:]]
+            else:
+                p, v = self._one_path(l, "i")
+                rows = [f"{self.dfrac(Ln, Wjk)} &= \\sum_{{i=1}}^{{{n}}} {p}",
+                        f"&= \\sum_{{i=1}}^{{{n}}} {v}"]
+            rows.append(f"&= {self.el('delta', l, 'j')}\\, {self.el('act', l - 1, 'k')}")
+            sec.lines += w.aligned(rows)
+            sec.lines += w.para(
+                f"using ${self.dfrac(self.el('preact', l + 1, 'i'), aj)} = {self.el('weight', l + 1, 'ij')}$ "
+                f"and ${self.dfrac(Ln, self.el('preact', l + 1, 'i'))} = {self.el('delta', l + 1, 'i')}$ "
+                f"from {self.ref(f'elem_delta{l + 1}')}. The error term of layer {l} collects the paths:")
+            sec.lines += self.tagged(f"elem_delta{l}")
+        sec.lines += w.para(
+            "Every weight gradient is the error term of its unit times the input along the weight, and "
+            "a bias acts like a weight on a constant input $1$. Over the batch the per-sample "
+            "gradients add up" + (", divided by $N$ for the mean:" if self.d.reduction != 1 else ":"))
+        for l in range(L, 0, -1):
+            sec.lines += self.tagged(f"elem_grad_W{l}") + self.tagged(f"elem_grad_b{l}")
+        return sec
+
+    def matrix_form(self) -> Section:
+        w, L = self.w, self.L
+        sec = Section("Matrix form and shapes")
+        sec.lines += w.para(
+            "Stacking the units and the samples turns the sums above into matrix products; "
+            r"$\odot$ is the element-wise (Hadamard) product and ${}^{\top}$ the transpose.")
+        for l in range(L, 0, -1):
+            sec.lines += self.tagged(f"delta{l}")
+        for l in range(L, 0, -1):
+            sec.lines += self.tagged(f"grad_W{l}") + self.tagged(f"grad_b{l}")
+        sy = self.d.symbols
+        gw, d1, a0 = sy["dL_dW1"], sy["delta1"], sy["A0"]
+        ub = [rf"\underbrace{{{self.pr(m)}}}_{{{self.shape(m)[0]}}}" for m in (gw, d1)]
+        tr = rf"\underbrace{{{wrap(self.pr(a0))}^{{\top}}}}_{{{self.pr(a0.shape[1])} \times {self.pr(a0.shape[0])}}}"
+        if self.d.layout == "column":
+            sec.lines += w.para("The shapes fit: for the first layer")
+            r = r"\frac{1}{N}" if self.d.reduction != 1 else ""
+            sec.lines += w.eq(f"{ub[0]} = {r}{ub[1]}\\, {tr},")
+        rows = []
+        for l in range(1, L + 1):
+            for key in (f"W{l}", f"dL_dW{l}", f"b{l}", f"dL_db{l}", f"Z{l}", f"delta{l}"):
+                sh = self.shape(sy[key])
+                rows.append([f"${self.pr(sy[key])}$", f"${sh[0]}$", f"${sh[1]}$"])
+        sec.lines += w.para(
+            "and every gradient has the shape of its parameter (article 004: "
+            + ", ".join(f"${self.pr(sy[f'dL_dW{l}'])}$ is ${self.shape(sy[f'dL_dW{l}'])[1]}$"
+                        for l in range(1, L + 1)) + "). The table lists every shape.")
+        sec.lines += w.table(["matrix", "shape", "for this network"], rows, "Shapes of the matrices")
+        return sec
+
+    def update(self) -> Section:
+        w, s, L = self.w, self.spec, self.L
+        sec = Section("The update and the training algorithm")
+        sec.lines += w.para("Gradient descent moves every parameter against its gradient, with learning "
+                            r"rate $\alpha$:")
+        rows = []
+        for l in range(1, L + 1):
+            for role, key in (("weight", f"dL_dW{l}"), ("bias", f"dL_db{l}")):
+                rows.append(f"{self.sym(role, l)} &:= {self.sym(role, l)} - \\alpha\\, "
+                            f"{self.pr(self.d.symbols[key])}")
+        sec.lines += w.aligned(rows)
+        if self.d.reduction == 1:
+            sec.lines += w.para(
+                f"The loss {self.ref('loss')} sums over the batch, so these gradients are sums over its "
+                "$N$ samples. Article 000 divides by $N$ in the update, "
+                f"${self.sym('weight', 1)} := {self.sym('weight', 1)} - \\alpha \\frac{{1}}{{N}} "
+                f"{self.pr(self.d.symbols['dL_dW1'])}$, which is the same as training on the mean loss; "
+                "without the $\\frac{1}{N}$ the step size grows with the batch size.")
+        else:
+            sec.lines += w.para(
+                f"The $\\frac{{1}}{{N}}$ of article 000's update is already inside the loss "
+                f"{self.ref('loss')}, so it appears in the gradients and not again here.")
+        sec.lines += w.para("All gradients are computed from the current parameters first and only then "
+                            "are the parameters updated, all at once (article 004).")
+        t = s.training
+        bs = "the whole training set (batch gradient descent)" if t.batch_size == 0 else (
+            "one sample (stochastic gradient descent)" if t.batch_size == 1 else
+            f"{t.batch_size} samples (mini-batch gradient descent)")
+        steps = [
+            (0, f"initialise every ${self.sym('weight', 'l')}$ randomly and every "
+                f"${self.sym('bias', 'l')}$ to $0$"),
+            (0, f"{w.bold('for')} epoch $e = 1, \\dots, {t.epochs}$ {w.bold('do')}"),
+            (1, "shuffle the training set" if t.shuffle else "keep the training set in order"),
+            (1, f"{w.bold('for')} each batch of {bs} {w.bold('do')}"),
+            (2, f"forward pass: evaluate {self.ref('forward_z1')}\u2013{self.ref(f'forward_a{L}')}"),
+            (2, f"loss: evaluate {self.ref('loss')}"),
+            (2, f"backward pass: error terms {self.ref(f'delta{L}')}\u2013{self.ref('delta1')}, "
+                f"gradients {self.ref(f'grad_W{L}')}\u2013{self.ref('grad_b1')}"),
+            (2, f"update every parameter with learning rate $\\alpha = {t.learning_rate:g}$"),
+        ]
+        if t.tolerance > 0:
+            steps.append((1, f"stop early when the largest update is below $\\tau = {t.tolerance:g}$"))
+        if t.loss_tolerance > 0:
+            steps.append((1, f"stop early when the loss changes by less than {t.loss_tolerance:g}"))
+        sec.lines += w.algorithm("Training by gradient descent (the spec's settings)", steps)
+        sec.lines += w.para("An epoch is one pass through the training data and an iteration one update, "
+                            "so an epoch has as many iterations as batches (article 000).")
+        return sec
+
+    def worked(self) -> Section:
+        w, ex = self.w, self.example
+        v = ex.values
+        sec = Section("A worked example")
+        dec = ex.decimals
+        sec.lines += w.para(
+            f"Concrete numbers for one learning step ({w.text(Path(v.source).name if v.source.endswith('.toml') else v.source)}), batch of $N = {v.batch}$ "
+            f"sample{'s' if v.batch > 1 else ''}, learning rate $\\alpha = {self._num(v.alpha, dec + 2)}$. "
+            f"Every value is computed exactly (rational arithmetic, irrational values carried to 60 "
+            f"significant digits) and shown rounded to {dec} decimals; nothing is rounded before it is "
+            "used again.")
+        givens = [f"{self.sym('input')} = {self._mat(v.x, dec)}",
+                  f"{self.sym('target')} = {self._mat(v.y, dec)}"]
+        sec.lines += w.aligned([g.replace(" = ", " &= ", 1) for g in givens])
+        prow = []
+        for l in range(1, self.L + 1):
+            prow.append(f"{self.sym('weight', l)} &= {self._mat(v.params[f'W{l}'], dec)}, \\quad "
+                        f"{self.sym('bias', l)} = {self._mat(v.params[f'b{l}'], dec)}")
+        sec.lines += w.aligned(prow)
+        sec.lines += w.para(f"Forward pass {self.ref('forward_z1')}\u2013{self.ref(f'forward_a{self.L}')}:")
+        sec.lines += w.aligned([f"{self._qname(q.name)} &= {w.matrix(q.shown)}" for q in ex.forward])
+        sec.lines += w.para(f"Loss {self.ref('loss')}:")
+        sec.lines += w.eq(f"{self.sym('loss')} = {ex.loss.shown[0][0]}")
+        sec.lines += w.para(f"Error terms {self.ref(f'delta{self.L}')}\u2013{self.ref('delta1')}:")
+        sec.lines += w.aligned([f"{self._qname(q.name)} &= {w.matrix(q.shown)}" for q in ex.backward])
+        sec.lines += w.para(f"Gradients {self.ref(f'grad_W{self.L}')}\u2013{self.ref('grad_b1')}:")
+        sec.lines += w.aligned([f"{self._qname(q.name)} &= {w.matrix(q.shown)}" for q in ex.gradients])
+        sec.lines += w.para(f"Updated parameters after one step with $\\alpha = {self._num(v.alpha, dec + 2)}$:")
+        sec.lines += w.aligned([f"{self._qname(q.name)} &= {w.matrix(q.shown)}" for q in ex.updated])
+        sec.lines += self.rounding_note()
+        return sec
+
+    def rounding_note(self) -> list[str]:
+        w, ex = self.w, self.example
+        dec = ex.decimals
+        if not ex.rounding:
+            return w.para(f"Rounding every intermediate value to {dec} decimals before using it again, as "
+                          "article 003 does, would not change any digit shown here.")
+        out = w.para(
+            f"{w.bold('Rounding note.')} Rounding every intermediate value to {dec} decimals before "
+            f"using it again, as article 003 does, changes {len(ex.rounding)} shown "
+            f"digit{'s' if len(ex.rounding) > 1 else ''} of later results; the values above are the "
+            "exact ones:")
+        rows = []
+        for c in ex.rounding:
+            rows.append([f"${self._entry_name(c)}$", f"${c.exact}$", f"${c.chained}$"])
+        out += w.table(["value", "exact, rounded", "from rounded intermediates"], rows,
+                       f"Digits that change when intermediates are rounded to {dec} decimals")
+        return out
+
+    def _qname(self, name: str) -> str:
+        if name.endswith("_new"):
+            base = name[:-4]
+            return wrap(self.pr(self.d.symbols[base])) + "'"
+        if name == "loss":
+            return self.sym("loss")
+        return self.pr(self.d.symbols[name])
+
+    def _entry_name(self, c) -> str:
+        if c.name == "loss":
+            return self.sym("loss")
+        q = next(q for q in self.example.forward + self.example.backward + self.example.gradients
+                 + self.example.updated if q.name == c.name)
+        cols = q.exact.shape[1]
+        idx = f"{c.row + 1}" if cols == 1 else f"{c.row + 1}{c.col + 1}"
+        if c.name.startswith("dL_d"):
+            role = "weight" if c.name[4] == "W" else "bias"
+            return self.dfrac(self.sym("loss"), self.el(role, int(c.name[5:]), idx))
+        base = c.name[:-4] if c.name.endswith("_new") else c.name
+        m = re.match(r"([A-Za-z]+)(\d+)$", base)
+        role = {"W": "weight", "b": "bias", "Z": "preact", "A": "act", "delta": "delta"}[m.group(1)]
+        s = self.el(role, int(m.group(2)), idx)
+        return wrap(s) + "'" if c.name.endswith("_new") else s
+
+    def _num(self, q, dec) -> str:
+        from .worked_example import fmt, round_value
+
+        s = fmt(round_value(q, dec), dec)
+        return s.rstrip("0").rstrip(".") if "." in s else s
+
+    def _mat(self, m, dec) -> str:
+        return self.w.matrix([[self._num(m[i, j], dec) for j in range(m.shape[1])]
+                              for i in range(m.shape[0])])
+
+    def verification(self) -> Section:
+        w = self.w
+        sec = Section("How these results were verified")
+        v = self.d.verification
+        summary = v.summary() if v is not None else "not verified"
+        sec.lines += w.para(
+            "Every equation in this document was derived symbolically by nnderive's chain-rule engine "
+            "for arbitrary widths and batch size, and checked before it was printed: "
+            f"{w.text(summary)}. Each activation's derivative was proved separately against "
+            "SymPy's differentiation of its closed form.")
+        return sec
+
+    # -- the figure ------------------------------------------------------------------------
+
+    def tikz(self) -> list[str]:
+        s = self.spec
+        out = [r"\begin{tikzpicture}[x=2.6cm, y=0.9cm, >=stealth,"
+               r" neuron/.style={circle, draw, minimum size=7mm, inner sep=0pt, font=\scriptsize},"
+               r" bias/.style={rectangle, draw, dashed, minimum size=5mm, font=\scriptsize}]"]
+        shown: list[list[tuple[str, float]]] = []
+        for l, n in enumerate(s.layers):
+            if n <= FIGURE_LIMIT:
+                units = [str(i) for i in range(1, n + 1)]
+            else:
+                units = ["1", "2", "3", None, str(n)]
+            k = len(units)
+            ys = [(k - 1) / 2 - i for i in range(k)]
+            layer = []
+            for u, y in zip(units, ys):
+                node = f"n{l}_{u if u else 'dots'}"
+                if u is None:
+                    out.append(rf"\node at ({l}, {y:.2f}) {{$\vdots$}};")
+                    continue
+                lab = self.el("act", l, u) if l else self.el("input", None, u)
+                out.append(rf"\node[neuron] ({node}) at ({l}, {y:.2f}) {{${lab}$}};")
+                layer.append((node, y))
+            shown.append(layer)
+            top = max(ys)
+            title = "input" if l == 0 else ("output" if l == self.L else f"hidden {l}")
+            out.append(rf"\node[font=\footnotesize, align=center] at ({l}, {top + 1.6:.2f}) "
+                       rf"{{{title}\\$n_{{{l}}} = {n}$}};")
+            if l < self.L:
+                out.append(rf"\node[bias] (bias{l}) at ({l + 0.5:.2f}, {top + 0.9:.2f}) {{$+1$}};")
+        for l in range(1, len(shown)):
+            for a, _ in shown[l - 1]:
+                for b, _ in shown[l]:
+                    out.append(rf"\draw[->, gray] ({a}) -- ({b});")
+            for b, _ in shown[l]:
+                out.append(rf"\draw[->, dashed, gray] (bias{l - 1}) -- ({b});")
+        out.append(r"\end{tikzpicture}")
+        return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering and writing
+
+
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                              keep_trailing_newline=True, autoescape=False)
+
+
+def build_document(d: Derivation, fmt: str = "tex", profile: str | None = None, example=None) -> Document:
+    writer = WRITERS[fmt]()
+    return Builder(d, writer, _resolve_profile(d.spec, profile), example).build()
+
+
+def render(d: Derivation, fmt: str = "tex", profile: str | None = None, example=None) -> str:
+    """The whole document as text, in "tex" or "md"."""
+    if fmt not in WRITERS:
+        raise DocumentError(f"unknown format '{fmt}' (choose tex or md)")
+    doc = build_document(d, fmt, profile, example)
+    return environment().get_template(WRITERS[fmt].template).render(doc=doc)
+
+
+def markdown_math(text: str) -> list[dict]:
+    """Every math block of a Markdown document: [{"tex": ..., "display": bool}], in order."""
+    out = []
+    pos = 0
+    for m in re.finditer(r"\$\$\n?(.*?)\n?\$\$", text, re.S):
+        out += _inline(text[pos:m.start()])
+        out.append({"tex": m.group(1).strip(), "display": True})
+        pos = m.end()
+    return out + _inline(text[pos:])
+
+
+def _inline(chunk: str) -> list[dict]:
+    return [{"tex": m.group(1), "display": False}
+            for m in re.finditer(r"(?<![\\$])\$([^$\n]+?)\$", chunk)]
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file in the same directory, so a reader never sees half a file."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+    except OSError as e:
+        raise DocumentError(f"{path}: cannot write: {e}") from None
+
+
+def compile_pdf(tex: Path, timeout: float = 300) -> Path:
+    """latexmk (or pdflatex twice) in the .tex file's directory; returns the PDF path."""
+    tex = Path(tex).resolve()
+    if shutil.which("latexmk") and shutil.which("pdflatex"):
+        cmds = [["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-quiet", tex.name]]
+    elif shutil.which("pdflatex"):
+        cmds = [["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name]] * 2
+    else:
+        raise DocumentError(f"--pdf needs pdflatex (and preferably latexmk); install them with: {PDF_INSTALL}")
+    for cmd in cmds:
+        try:
+            r = subprocess.run(cmd, cwd=tex.parent, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise DocumentError(f"{tex}: {cmd[0]} did not finish within {timeout:g} s") from None
+        if r.returncode != 0:
+            log = tex.with_suffix(".log")
+            errs = [ln for ln in (log.read_text(errors="replace").splitlines() if log.exists() else [])
+                    if ln.startswith("!")]
+            raise DocumentError(f"{tex}: {cmd[0]} failed: {errs[0] if errs else r.stdout[-300:]} "
+                                f"(see {log})")
+    return tex.with_suffix(".pdf")
+
+
+# ---------------------------------------------------------------------------------------------
+# CLI
+
+
+def register(sub) -> None:
+    p = sub.add_parser("latex", help="write the derivation as a LaTeX article or Markdown",
+                       description="Derive and verify a network's backpropagation, then write it up as a "
+                       "standalone LaTeX article (or Markdown with KaTeX/MathJax math).")
+    p.add_argument("spec", help="network spec (TOML)")
+    p.add_argument("-o", "--output", help="output file (default: <network name>.tex or .md)")
+    p.add_argument("--format", choices=("tex", "md"), default=None,
+                   help="tex (default; .md outputs default to md) or md")
+    p.add_argument("--pdf", action="store_true", help="also compile the .tex with latexmk/pdflatex")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--example", metavar="FILE", help="worked example values (TOML: x, y, W1, b1, ..., alpha)")
+    g.add_argument("--random-example", metavar="SEED", type=int, help="worked example with random values")
+    p.add_argument("--decimals", type=int, default=4, help="decimals shown in the worked example (default 4)")
+    p.add_argument("--notation", choices=tuple(PROFILES), default=None,
+                   help="notation profile (default: the spec's [notation] profile)")
+    p.set_defaults(func=cmd_latex)
+
+
+def cmd_latex(args) -> int:
+    from .worked_example import compute, load_example, random_example
+
+    spec = load_spec(args.spec)
+    fmt = args.format or ("md" if args.output and args.output.endswith(".md") else "tex")
+    out = Path(args.output or f"{spec.name}.{fmt}")
+    if args.pdf and fmt != "tex":
+        raise DocumentError("--pdf needs --format tex")
+    if args.pdf and not shutil.which("pdflatex"):
+        raise DocumentError(f"--pdf needs pdflatex (and preferably latexmk); install them with: {PDF_INSTALL}")
+    if args.notation:
+        spec = replace(spec, notation=Notation(args.notation, spec.notation.overrides))
+    d = derive(spec)
+    example = None
+    if args.example or args.random_example is not None:
+        values = load_example(args.example, spec) if args.example else random_example(spec, args.random_example)
+        example = compute(d, values, args.decimals)
+    write_atomic(out, render(d, fmt, args.notation, example))
+    print(f"wrote {out}")
+    if args.pdf:
+        print(f"wrote {compile_pdf(out)}")
+    return 0

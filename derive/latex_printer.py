@@ -1,0 +1,256 @@
+"""A SymPy LaTeX printer that spells nnderive's matrices, nodes and primitives in a notation profile."""
+
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+from sympy.matrices.expressions import MatAdd, MatMul, MatrixSymbol
+from sympy.printing.latex import LatexPrinter
+
+from .matrix import Softmax
+from .notation import Profile, profile_for
+from .primitives import Primitive, SoftmaxEntry
+
+# Engine names -> (role, layer group). Order matters: dL_dW1 must not be read as a weight.
+_NAME_RES = (
+    (re.compile(r"^dL_d(W|b)(\d+)(?:_([a-z]+))?$"), "grad"),
+    (re.compile(r"^W(\d+)$"), "weight"),
+    (re.compile(r"^b(\d+)$"), "bias"),
+    (re.compile(r"^Z(\d+)$"), "preact"),
+    (re.compile(r"^A(\d+)$"), "act"),
+    (re.compile(r"^delta(\d+)$"), "delta"),
+)
+_FIXED = {"X": "input", "Y": "target", "L": "loss"}
+_ACCENT = re.compile(r"\\(?:vec|hat|bar|tilde|dot|ddot|check|breve|acute|grave|widehat|widetilde)\b")
+_BOLD = re.compile(r"\\(?:vec|mathbf|bm|boldsymbol)\{([^{}]*)\}")
+
+
+def name_role(name: str) -> tuple[str, int | None] | None:
+    """The notation role and layer of an engine name (W1 -> ('weight', 1)); None if not one."""
+    if name in _FIXED:
+        return _FIXED[name], None
+    for rx, role in _NAME_RES[1:]:
+        m = rx.match(name)
+        if m:
+            layer = int(m.group(1))
+            if role == "act" and layer == 0:
+                return "input", None  # a^0 is the input itself (article 000: y^0 = x)
+            return role, layer
+    return None
+
+
+def _top_level_subscript(s: str) -> tuple[int, int] | None:
+    """(start, end) of the contents of the last top-level subscript group, if there is one."""
+    depth, found, i = 0, None, 0
+    while i < len(s):
+        c = s[i]
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif c == "_" and depth == 0 and i + 1 < len(s):
+            if s[i + 1] == "{":
+                d, j = 0, i + 1
+                while j < len(s):
+                    d += {"{": 1, "}": -1}.get(s[j], 0)
+                    if d == 0:
+                        break
+                    j += 1
+                found = (i + 2, j)
+                i = j
+            else:
+                found = (i + 1, i + 2)
+        i += 1
+    return found
+
+
+def element(base: str, indices: str) -> str:
+    """The LaTeX of one entry of a symbol: W^{1} -> W^{1}_{jk}, W_{1} -> W_{1,jk}.
+
+    Bold/vector decorations are dropped for entries, as article 000 writes z^i_j for the entries
+    of \\vec{z}^i; a delta written as a fraction gets parentheses so the subscript is readable.
+    """
+    if not indices:
+        return base
+    if base.startswith(r"\frac"):
+        return rf"\left({base}\right)_{{{indices}}}"
+    b = _BOLD.sub(r"\1", base)
+    sub = _top_level_subscript(b)
+    if sub is not None:
+        start, end = sub
+        if b[start - 1] == "{":
+            return b[:end] + "," + indices + b[end:]
+        return b[:start] + "{" + b[start:end] + "," + indices + "}" + b[end:]
+    return f"{b}_{{{indices}}}"
+
+
+def wrap(tex: str) -> str:
+    """Brace a symbol so a further superscript (prime, transpose) is not a double superscript."""
+    if re.fullmatch(r"[A-Za-z]", tex):
+        return tex
+    if _ACCENT.match(tex):
+        # TeX unwraps a group holding a single accent atom, so {\vec{y}^{1}}^{\top} would still be
+        # a double superscript; the empty group keeps it a group
+        return "{" + tex + "{}}"
+    return "{" + tex + "}"
+
+
+class NNLatexPrinter(LatexPrinter):
+    """LatexPrinter for nnderive expressions; every engine name is spelled through a Profile."""
+
+    printmethod = "_nnderive_latex"
+
+    def __init__(self, profile: Profile | None = None, settings: dict | None = None):
+        s = {"mat_symbol_style": "plain", "mul_symbol": None}
+        s.update(settings or {})
+        super().__init__(s)
+        self.profile = profile or profile_for(None)
+        self._subst: dict[sp.Symbol, str] = {}
+
+    # -- names ------------------------------------------------------------------------------
+
+    def symbol(self, role: str, layer: int | None = None) -> str:
+        return self.profile.symbol(role, layer)
+
+    def name(self, name: str) -> str:
+        """The LaTeX of an engine name: W1, b1, Z1, A1, A0, delta1, X, Y, L, dL_dW1, dL_db1_j."""
+        m = _NAME_RES[0][0].match(name)
+        if m:
+            role = "weight" if m.group(1) == "W" else "bias"
+            target = self.symbol(role, int(m.group(2)))
+            if m.group(3):
+                target = element(target, m.group(3))
+            return rf"\frac{{\partial {self.symbol('loss')}}}{{\partial {target}}}"
+        r = name_role(name)
+        if r is None:
+            return None
+        return self.symbol(*r)
+
+    def _print_MatrixSymbol(self, expr):
+        return self.name(expr.name) or super()._print_MatrixSymbol(expr)
+
+    def _print_Symbol(self, expr, style="plain"):
+        if expr in self._subst:
+            return self._subst[expr]
+        named = self.name(expr.name)
+        if named is not None:
+            return named
+        return super()._print_Symbol(expr, style)
+
+    def _print_IndexedBase(self, expr):
+        return self.name(expr.name) or super()._print_IndexedBase(expr)
+
+    def _print_Indexed(self, expr):
+        base = self._print(expr.base)
+        idx = "".join(self._print(i) for i in expr.indices)
+        return element(base, idx)
+
+    # -- matrix nodes -------------------------------------------------------------------------
+
+    def _print_HadamardProduct(self, expr):
+        return r" \odot ".join(self._paren(a, products=True) for a in expr.args)
+
+    def _print_MatAdd(self, expr):
+        # positive terms first, so 1 - A rather than -A + 1 (articles write a(1 - a))
+        terms = sorted(expr.args, key=lambda t: t.could_extract_minus_sign())
+        out = self._print(terms[0])
+        for t in terms[1:]:
+            s = self._print(t)
+            out += " " + s if s.startswith("-") else " + " + s
+        return out
+
+    def _print_Mul(self, expr):
+        # (1/N) sum_n ... reads as the mean it is; SymPy would print a fraction over the sum
+        num, den = sp.fraction(expr)
+        if den != 1 and num.has(sp.Sum) and not den.has(sp.Sum):
+            body = self._print(num)
+            if isinstance(num, sp.Add):
+                body = rf"\left({body}\right)"
+            return rf"\frac{{1}}{{{self._print(den)}}} {body}"
+        return super()._print_Mul(expr)
+
+    def _print_Pow(self, expr, exp=None):
+        # an entry like a^{1}_{jn} needs braces before it is squared
+        if isinstance(expr.base, (sp.Indexed, sp.Symbol)) and expr.exp.is_Integer and expr.exp > 1:
+            return rf"{wrap(self._print(expr.base))}^{{{self._print(expr.exp)}}}"
+        return super()._print_Pow(expr, exp) if exp is not None else super()._print_Pow(expr)
+
+    def _print_HadamardPower(self, expr):
+        return rf"{self._atom(expr.base)}^{{\circ {self._print(expr.exp)}}}"
+
+    def _print_Transpose(self, expr):
+        return rf"{self._atom(expr.arg)}^{{\top}}"
+
+    def _print_OneMatrix(self, expr):
+        rows, cols = expr.shape
+        if cols == 1:
+            return rf"\mathbf{{1}}_{{{self._print(rows)}}}"
+        if rows == 1:
+            return rf"\mathbf{{1}}_{{{self._print(cols)}}}^{{\top}}"
+        if rows == cols:
+            n = self._print(rows)
+            return rf"\mathbf{{1}}_{{{n}}}\mathbf{{1}}_{{{n}}}^{{\top}}"
+        return r"\mathbf{1}"
+
+    def _print_ZeroMatrix(self, expr):
+        return r"\mathbf{0}"
+
+    def _print_Softmax(self, expr):
+        return rf"\operatorname{{softmax}}\left({self._print(expr.arg)}\right)"
+
+    def _print_Elementwise(self, expr):
+        lam = expr.lam
+        old = dict(self._subst)
+        for var, mat in zip(lam.variables, expr.mats):
+            self._subst[var] = self._print(mat)
+        try:
+            return self._print(lam.expr)
+        finally:
+            self._subst = old
+
+    def _paren(self, e, products: bool = False) -> str:
+        s = self._print(e)
+        if isinstance(e, (MatAdd, sp.Add)) or (isinstance(e, (MatMul, sp.Mul))
+                                                and (products or e.could_extract_minus_sign())):
+            return rf"\left({s}\right)"
+        return s
+
+    def _atom(self, e) -> str:
+        s = self._print(e)
+        if isinstance(e, (MatrixSymbol, sp.Symbol)):
+            return wrap(s)
+        if isinstance(e, (Softmax, sp.Indexed)):
+            return wrap(s)
+        return rf"\left({s}\right)"
+
+    # -- scalar functions ---------------------------------------------------------------------
+
+    def _print_Function(self, expr, exp=None):
+        if isinstance(expr, Primitive):
+            return self._print_primitive(expr, exp)
+        return super()._print_Function(expr, exp)
+
+    def _print_primitive(self, expr, exp=None):
+        if isinstance(expr, SoftmaxEntry):
+            k = int(expr.args[0]) + 1
+            args = ", ".join(self._print(a) for a in expr.args[1:])
+            name = rf"\operatorname{{softmax}}_{{{k}}}"
+        else:
+            n_in = len(expr.args) - type(expr).n_params
+            args = ", ".join(self._print(a) for a in expr.args[:n_in])
+            name = type(expr).latex_name or type(expr).__name__
+        if exp is not None:
+            name = rf"{name}^{{{exp}}}"
+        return rf"{name}\left({args}\right)"
+
+
+def printer_for(notation=None) -> NNLatexPrinter:
+    """A printer for a spec's Notation, a profile name, or a Profile."""
+    profile = notation if isinstance(notation, Profile) else profile_for(notation)
+    return NNLatexPrinter(profile)
+
+
+def latex(expr, notation=None) -> str:
+    """Print one expression in a notation (default profile when None)."""
+    return printer_for(notation).doprint(expr)

@@ -1,0 +1,372 @@
+"""Tests for `nnderive latex`: the printer, the document, pdflatex compilation, goldens, worked examples.
+
+Golden files live in tests/golden/; after an intended change regenerate them with
+    NNDERIVE_UPDATE_GOLDEN=1 python -m pytest tests/test_latex.py -k golden
+and review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from derive import document
+from derive.cli import main
+from derive.document import render, write_atomic
+from derive.engine import derive, equation_tags
+from derive.errors import NNDeriveError
+from derive.latex_printer import element, latex
+from derive.spec import build_spec, load_spec
+from derive.worked_example import (
+    ExampleValues,
+    compute,
+    example_from_dict,
+    load_example,
+    random_example,
+    round_value,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))
+SPECS = [p for p in EXAMPLES if not p.name.startswith("worked_example")]
+EXAMPLE_003 = ROOT / "examples" / "worked_example_003.toml"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+_cache: dict = {}
+
+
+def derived(path: Path):
+    if path not in _cache:
+        _cache[path] = derive(load_spec(path))
+    return _cache[path]
+
+
+def need_pdflatex():
+    if shutil.which("pdflatex"):
+        return
+    if os.environ.get("CI"):
+        pytest.fail("pdflatex is missing on CI: apt-get install --no-install-recommends texlive-latex-base "
+                    "texlive-latex-recommended texlive-pictures latexmk lmodern")
+    pytest.skip("pdflatex not installed")
+
+
+# ---------------------------------------------------------------------------------------------
+# printer
+
+
+def test_printer_maps_names_through_profiles():
+    W1 = sp.MatrixSymbol("W1", 2, 3)
+    assert latex(W1, "default") == "W^{1}"
+    assert latex(W1, "article000") == r"\mathbf{w}^{1}"
+    assert latex(W1, "article004") == "W_{1}"
+    assert latex(sp.MatrixSymbol("delta1", 2, 1), "default") == r"\delta^{1}"
+    assert latex(sp.MatrixSymbol("A0", 3, 1), "default") == "x"
+    assert latex(sp.MatrixSymbol("Y", 3, 1), "article003") == "T"
+    assert latex(sp.Symbol("L"), "article000") == r"\ell"
+    assert latex(sp.MatrixSymbol("dL_dW1", 2, 3), "default") == r"\frac{\partial L}{\partial W^{1}}"
+    assert latex(sp.MatrixSymbol("dL_dW1", 2, 3), "article004") == r"\frac{\partial L}{\partial W_{1}}"
+
+
+def test_printer_nodes():
+    d = derived(ROOT / "examples" / "article003_3_2_2.toml")
+    eqs = {e.name: latex(e.rhs, "default") for e in d.forward + d.backward + d.gradients}
+    assert eqs["forward_a1"] == r"\sigma\left(z^{1}\right)"
+    assert r"\odot" in eqs["delta1"] and r"{W^{2}}^{\top}" in eqs["delta1"]
+    assert r"\left(\mathbf{1} - a^{1}\right)" in eqs["delta1"]
+    d4 = derived(ROOT / "examples" / "article004_4_2_3.toml")
+    assert r"H\left(z_{1}\right)" in latex(d4.equation("delta1").rhs, "article004")
+    dg = derived(ROOT / "examples" / "digits_64_32_10.toml")
+    assert latex(dg.equation("forward_a2").rhs) == r"\operatorname{softmax}\left(z^{2}\right)"
+
+
+def test_element_merges_subscripts():
+    assert element("W^{1}", "jk") == "W^{1}_{jk}"
+    assert element("W_{1}", "jk") == "W_{1,jk}"
+    assert element(r"\vec{z}^{2}", "j") == "z^{2}_{j}"
+    assert element(r"\frac{\partial\ell}{\partial \vec{z}^{1}}", "j").startswith(r"\left(\frac")
+
+
+def test_printer_is_deterministic():
+    d = derived(ROOT / "examples" / "article004_4_2_3.toml")
+    assert render(d, "tex") == render(derive(d.spec), "tex")
+
+
+# ---------------------------------------------------------------------------------------------
+# the document
+
+
+@pytest.mark.parametrize("fmt", ["tex", "md"])
+def test_every_tag_used_once(fmt):
+    d = derived(ROOT / "examples" / "article003_3_2_2.toml")
+    text = render(d, fmt)
+    tags = re.findall(r"\\tag\{([^}]*)\}", text)
+    assert sorted(tags) == sorted(equation_tags(d).values())
+
+
+def test_document_contents():
+    d = derived(ROOT / "examples" / "article004_4_2_3.toml")
+    tex = render(d, "tex")
+    assert r"\documentclass" in tex and r"\begin{tikzpicture}" in tex
+    assert r"2 \times 4" in tex  # article 004: the gradient of W1 is 2 x 4
+    assert "H(0) = 0" in tex  # the ReLU convention at 0
+    assert d.verification.summary().split(";")[0] in tex
+    assert "Algorithm." in tex
+
+
+def test_hidden_chain_rule_expanded_or_summed():
+    small = render(derived(ROOT / "examples" / "article003_3_2_2.toml"), "tex")
+    assert r"\delta^{2}_{1} W^{2}_{1j}" in small and r"\delta^{2}_{2} W^{2}_{2j}" in small
+    wide = render(derived(ROOT / "examples" / "digits_64_32_10.toml"), "tex")
+    assert r"\sum_{i=1}^{10} \delta^{2}_{i} W^{2}_{ij}" in wide
+
+
+def test_notation_profiles_change_symbols():
+    d = derived(ROOT / "examples" / "article003_3_2_2.toml")
+    t000 = render(d, "tex", "article000")
+    t004 = render(d, "tex", "article004")
+    assert r"\mathbf{w}^{1}" in t000 and r"\vec{y}^{true}" in t000
+    assert "W_{1}" in t004 and "W^{1}" not in t004
+    assert "P^{1}" in render(d, "tex")  # the spec's own profile: article 003's P and h
+
+
+def test_spec_overrides_apply():
+    spec = build_spec([2, 3, 1], ["tanh", "linear"], "half_sse", notation={"target": r"\mathbf{t}"})
+    tex = render(derive(spec), "tex")
+    assert r"$\mathbf{t}$ & targets" in tex and "t_{in}" in tex
+
+
+def test_sum_loss_notes_article000_mean():
+    tex = render(derived(ROOT / "examples" / "article000_3_5_2.toml"), "tex")
+    assert r"\alpha \frac{1}{N}" in tex
+
+
+def test_wide_layers_drawn_with_vdots():
+    tex = render(derived(ROOT / "examples" / "mnist_784_128_10.toml"), "tex")
+    assert r"$\vdots$" in tex and "n_{0} = 784" in tex
+
+
+def _compile(tmp_path: Path, name: str, text: str) -> str:
+    need_pdflatex()
+    tex = tmp_path / f"{name}.tex"
+    tex.write_text(text)
+    r = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    log = (tmp_path / f"{name}.log").read_text(errors="replace")
+    assert r.returncode == 0, "\n".join(ln for ln in log.splitlines() if ln.startswith("!"))[:2000]
+    assert "Undefined control sequence" not in log
+    assert not re.search(r"^! ", log, re.M)
+    assert (tmp_path / f"{name}.pdf").stat().st_size > 10_000
+    return log
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[p.stem for p in SPECS])
+def test_every_example_compiles(spec, tmp_path):
+    d = derived(spec)
+    example = None
+    if max(d.spec.layers) <= 10:
+        example = compute(d, random_example(d.spec, 7), 4)
+    _compile(tmp_path, spec.stem, render(d, "tex", example=example))
+
+
+@pytest.mark.parametrize("profile", ["default", "article000", "article003", "article004"])
+def test_profiles_compile(profile, tmp_path):
+    d = derived(ROOT / "examples" / "article003_3_2_2.toml")
+    ex = compute(d, load_example(EXAMPLE_003, d.spec), 4)
+    _compile(tmp_path, profile, render(d, "tex", profile, ex))
+
+
+def test_cli_writes_tex_md_and_pdf(tmp_path, capsys):
+    out = tmp_path / "a.tex"
+    args = ["latex", str(ROOT / "examples" / "article003_3_2_2.toml"), "-o", str(out),
+            "--example", str(EXAMPLE_003)]
+    assert main(args) == 0
+    assert r"\tag{10a}" in out.read_text()
+    assert main(["latex", str(ROOT / "examples" / "article003_3_2_2.toml"), "-o", str(tmp_path / "a.md"),
+                 "--random-example", "3", "--notation", "article004"]) == 0
+    assert (tmp_path / "a.md").read_text().startswith("<!--")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    if shutil.which("pdflatex"):
+        assert main(args + ["--pdf"]) == 0
+        assert (tmp_path / "a.pdf").exists()
+
+
+def test_cli_pdf_without_tex_says_what_to_install(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(document.shutil, "which", lambda name: None)
+    rc = main(["latex", str(ROOT / "examples" / "article003_3_2_2.toml"), "-o", str(tmp_path / "a.tex"),
+               "--pdf"])
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert "apt-get install --no-install-recommends texlive-latex-base texlive-latex-recommended" in err
+    assert "latexmk" in err and "lmodern" in err
+
+
+def test_write_atomic_replaces(tmp_path):
+    p = tmp_path / "x.tex"
+    write_atomic(p, "one")
+    write_atomic(p, "two")
+    assert p.read_text() == "two" and len(list(tmp_path.iterdir())) == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# golden files
+
+
+@pytest.mark.parametrize("fmt", ["tex", "md"])
+def test_golden_article003(fmt):
+    d = derived(ROOT / "examples" / "article003_3_2_2.toml")
+    ex = compute(d, load_example(EXAMPLE_003, d.spec), 4)
+    text = render(d, fmt, example=ex)
+    path = GOLDEN / f"article003_3_2_2.{fmt}"
+    if os.environ.get("NNDERIVE_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    assert path.exists(), f"missing golden {path}; run with NNDERIVE_UPDATE_GOLDEN=1"
+    assert text == path.read_text(), f"{path} differs; if intended, rerun with NNDERIVE_UPDATE_GOLDEN=1"
+
+
+# ---------------------------------------------------------------------------------------------
+# worked example: exact values against an independent float64 numpy computation
+
+
+def _np_act(name, z):
+    return {"sigmoid": lambda v: 1 / (1 + np.exp(-v)), "linear": lambda v: v,
+            "relu": lambda v: np.maximum(v, 0), "tanh": np.tanh,
+            "softmax": lambda v: np.exp(v - v.max(0)) / np.exp(v - v.max(0)).sum(0)}[name](z)
+
+
+def _np_act_prime(name, z, a):
+    return {"sigmoid": a * (1 - a), "linear": np.ones_like(z), "relu": (z > 0) * 1.0,
+            "tanh": 1 - a ** 2}[name]
+
+
+def _numpy_step(spec, ex: ExampleValues):
+    """Forward, loss, backward and update in float64, written from the textbook formulas."""
+    f = lambda m: np.array(m.tolist(), dtype=float)  # noqa: E731
+    x, y = f(ex.x), f(ex.y)
+    N = x.shape[1]
+    W = [None] + [f(ex.params[f"W{l}"]) for l in range(1, spec.depth + 1)]
+    b = [None] + [f(ex.params[f"b{l}"]) for l in range(1, spec.depth + 1)]
+    a, z = [x], [None]
+    for l in range(1, spec.depth + 1):
+        z.append(W[l] @ a[-1] + b[l])
+        a.append(_np_act(spec.activations[l - 1].name, z[-1]))
+    out, L = a[-1], spec.depth
+    loss = {"mse": lambda: ((out - y) ** 2).sum() / N, "half_mse": lambda: ((out - y) ** 2).sum() / (2 * N),
+            "half_sse": lambda: ((out - y) ** 2).sum() / 2,
+            "cce": lambda: -(y * np.log(out)).sum() / N}[spec.loss]()
+    if spec.loss == "cce":
+        delta = out - y
+    else:
+        dl = {"mse": 2 * (out - y), "half_mse": out - y, "half_sse": out - y}[spec.loss]
+        delta = dl * _np_act_prime(spec.activations[L - 1].name, z[L], out)
+    scale = 1.0 if spec.loss == "half_sse" else 1.0 / N
+    grads = {}
+    for l in range(L, 0, -1):
+        grads[f"dL_dW{l}"] = scale * delta @ a[l - 1].T
+        grads[f"dL_db{l}"] = scale * delta.sum(1, keepdims=True)
+        if l > 1:
+            delta = (W[l].T @ delta) * _np_act_prime(spec.activations[l - 2].name, z[l - 1], a[l - 1])
+    alpha = float(ex.alpha)
+    new = {f"W{l}_new": W[l] - alpha * grads[f"dL_dW{l}"] for l in range(1, L + 1)}
+    new.update({f"b{l}_new": b[l] - alpha * grads[f"dL_db{l}"] for l in range(1, L + 1)})
+    vals = {f"A{l}": a[l] for l in range(1, L + 1)}
+    vals.update({f"Z{l}": z[l] for l in range(1, L + 1)})
+    return loss, {**vals, **grads, **new}
+
+
+@pytest.mark.parametrize("name,seed", [("article003_3_2_2", None), ("article004_4_2_3", 11),
+                                       ("article000_3_5_2", 5)])
+def test_worked_example_matches_numpy(name, seed):
+    d = derived(ROOT / "examples" / f"{name}.toml")
+    ex = load_example(EXAMPLE_003, d.spec) if seed is None else random_example(d.spec, seed)
+    w = compute(d, ex, 4)
+    loss, ref = _numpy_step(d.spec, ex)
+    assert float(w.loss.exact[0, 0]) == pytest.approx(loss, rel=1e-12, abs=1e-12)
+    for q in w.forward + w.gradients + w.updated:
+        got = np.array(q.exact.tolist(), dtype=float)
+        np.testing.assert_allclose(got, ref[q.name], rtol=1e-12, atol=1e-12, err_msg=q.name)
+
+
+def test_worked_example_batch_and_softmax():
+    spec = build_spec([3, 4, 3], ["tanh", "softmax"], "cce")
+    d = derive(spec)
+    ex = example_from_dict({"x": [[0.5, -1, 2], [1, 0.25, -0.5]], "y": [[0, 1, 0], [1, 0, 0]],
+                            "W1": [[0.1 * (i + j) - 0.3 for j in range(3)] for i in range(4)],
+                            "b1": [0.1, -0.1, 0.2, 0], "W2": [[0.2, -0.4, 0.3, 0.1]] * 3,
+                            "b2": [0, 0.1, -0.1], "alpha": 0.5}, spec, "batch.toml")
+    w = compute(d, ex, 4)
+    loss, ref = _numpy_step(spec, ex)
+    assert float(w.loss.exact[0, 0]) == pytest.approx(loss, rel=1e-12)
+    for q in w.gradients + w.updated:
+        np.testing.assert_allclose(np.array(q.exact.tolist(), dtype=float), ref[q.name], rtol=1e-11,
+                                   atol=1e-12, err_msg=q.name)
+
+
+def test_shown_values_are_rounded_exactly():
+    assert str(round_value(sp.Rational(5, 100000), 4)) == "1/10000"  # a tie rounds away from zero
+    assert str(round_value(-sp.Rational(5, 100000), 4)) == "-1/10000"
+    d = derived(ROOT / "examples" / "article003_3_2_2.toml")
+    w = compute(d, load_example(EXAMPLE_003, d.spec), 4)
+    assert w.forward[0].shown == (("4.3000",), ("5.3000",))
+    text = render(d, "tex", example=w)
+    assert "4.3000" in text and "0.02" in text
+
+
+def test_rounding_note_when_rounding_changes_digits():
+    d = derived(ROOT / "examples" / "article003_3_2_2.toml")
+    w = compute(d, load_example(EXAMPLE_003, d.spec), 4)
+    # exact sigma(4.3) = 0.98661..., rounded 0.9866; the rounding error reaches W^1's gradient
+    assert any(c.name == "dL_dW1" for c in w.rounding)
+    text = render(d, "tex", example=w)
+    assert "Rounding note." in text and "as article 003 does, changes" in text
+
+
+def test_no_rounding_note_when_nothing_changes():
+    # linear layers on values with one decimal: every intermediate is exact at 4 decimals
+    spec = build_spec([2, 2, 1], ["linear", "linear"], "mse")
+    d = derive(spec)
+    ex = example_from_dict({"x": [0.5, -0.5], "y": [0.1], "W1": [[0.1, 0.2], [0.3, -0.1]], "b1": [0.1, 0],
+                            "W2": [[0.5, 0.5]], "b2": [0.0], "alpha": 0.1}, spec, "lin.toml")
+    w = compute(d, ex, 4)
+    assert w.rounding == ()
+    assert "would not change any digit shown here" in render(d, "md", example=w)
+
+
+@pytest.mark.parametrize("doc,key,problem", [
+    ({"x": [1, 2], "y": [0, 1], "W1": [[0] * 3] * 2, "b1": [0, 0], "W2": [[0, 0]] * 2, "b2": [0, 0]},
+     "x", "expected a list of 3 numbers"),
+    ({"x": [1, 2, 3], "y": [0, 1], "W1": [[0] * 3] * 3, "b1": [0, 0], "W2": [[0, 0]] * 2, "b2": [0, 0]},
+     "W1", "expected 2 rows of 3 numbers"),
+    ({"x": [1, 2, 3], "y": [0, 1], "W1": [[0] * 3] * 2, "b1": [0, 0], "W2": [[0, 0]] * 2, "b2": [0, 0],
+      "gamma": 1}, "gamma", "unknown key"),
+    ({"x": [1, 2, 3], "y": [0, 1], "W1": [[0] * 3] * 2, "b1": [0, 0], "W2": [[0, 0]] * 2},
+     "b2", "missing required key"),
+    ({"x": [1, "a", 3], "y": [0, 1], "W1": [[0] * 3] * 2, "b1": [0, 0], "W2": [[0, 0]] * 2, "b2": [0, 0]},
+     "x[1]", "not a number"),
+])
+def test_bad_example_names_file_key_problem(doc, key, problem, tmp_path):
+    import tomllib  # noqa: F401  (the file is written as TOML below)
+
+    spec = load_spec(ROOT / "examples" / "article003_3_2_2.toml")
+    path = tmp_path / "bad.toml"
+    lines = []
+    for k, v in doc.items():
+        lines.append(f"{k} = {v!r}".replace("'", '"'))
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(NNDeriveError) as e:
+        load_example(path, spec)
+    msg = str(e.value)
+    assert str(path) in msg and f"'{key}'" in msg and problem in msg
+
+
+def test_example_too_wide_is_refused():
+    d = derived(ROOT / "examples" / "mnist_784_128_10.toml")
+    with pytest.raises(NNDeriveError, match="at most 10"):
+        random_example(d.spec, 1)
