@@ -7,12 +7,10 @@ import importlib.util
 import itertools
 import keyword
 import math
-import os
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -36,6 +34,7 @@ from derive.matrix import Elementwise, lift
 from derive.primitives import LOSSES, Primitive, Sigmoid, Softplus, activation_entry, loss_entry
 from derive.spec import NetworkSpec, load_spec
 
+from .fileio import atomic_write
 from .numpy_printer import (
     CodegenError,
     CommentPrinter,
@@ -73,27 +72,19 @@ class GeneratedModule:
 def generate(spec: NetworkSpec) -> GeneratedModule:
     """Derive (row layout), render, format and verify; raises VerificationError on a mismatch."""
     check_spec(spec)
-    d = derive(spec, layout="row")
+    return _from_derivation(spec, derive(spec, layout="row"))
+
+
+def _from_derivation(spec: NetworkSpec, d: Derivation) -> GeneratedModule:
     source = format_source(render(d))
     verify_source(source, d)
     return GeneratedModule(spec.name, source, spec.hash())
 
 
 def write_module(gm: GeneratedModule, path: str | Path) -> Path:
-    """Write gm atomically: a temporary file in the target folder, then os.replace."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(gm.source)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    """Write gm atomically (fileio.atomic_write): readers never see half a module."""
+    source = gm.source.encode("utf-8")
+    return atomic_write(path, lambda f: f.write(source))
 
 
 def default_path(spec: NetworkSpec) -> Path:
@@ -143,15 +134,33 @@ def ensure_module(spec: NetworkSpec, path: str | Path | None = None) -> Path:
     return path
 
 
+def derivation(spec: NetworkSpec) -> Derivation:
+    """The spec's verified row-layout derivation, derived once per process and then reused.
+
+    generate()'s cached twin: is_current, ensure_module and a caller that reports the
+    verification (codegen.runner) share this one derivation instead of each deriving.
+    """
+    key = _cache_key(spec)
+    if key not in _DERIVATIONS:
+        check_spec(spec)
+        _DERIVATIONS[key] = derive(spec, layout="row")
+    return _DERIVATIONS[key]
+
+
 _LOADS = itertools.count(1)
 _CACHE: dict[tuple, GeneratedModule] = {}
+_DERIVATIONS: dict[tuple, Derivation] = {}
+
+
+def _cache_key(spec: NetworkSpec) -> tuple:
+    # everything generate() reads from the spec (the header shows the description)
+    return (spec.hash(), spec.description)
 
 
 def _generate_cached(spec: NetworkSpec) -> GeneratedModule:
-    # the key holds everything generate() reads from the spec (the header shows the description)
-    key = (spec.hash(), spec.description)
+    key = _cache_key(spec)
     if key not in _CACHE:
-        _CACHE[key] = generate(spec)
+        _CACHE[key] = _from_derivation(spec, derivation(spec))
     return _CACHE[key]
 
 

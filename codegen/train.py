@@ -6,9 +6,7 @@ import csv
 import io
 import json
 import math
-import os
 import re
-import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Mapping
@@ -20,6 +18,8 @@ import numpy as np
 
 from derive.errors import DataError
 
+from .fileio import atomic_write
+
 if TYPE_CHECKING:
     from types import ModuleType
 
@@ -30,8 +30,11 @@ if TYPE_CHECKING:
 CLASSIFICATION_LOSSES = ("cce", "sparse_cce", "bce")
 METRIC_COLUMNS = ("epoch", "train_loss", "test_loss", "test_accuracy", "max_update", "seconds")
 EVAL_CHUNK = 4096  # rows per forward pass when evaluating, to bound memory on large sets
+DIVERGENCE_FACTOR = 1e3  # a per-sample loss this many times the starting one means divergence
+DIVERGENCE_FLOOR = 1e4  # ... but never below this per-sample loss (see train())
 HASH_KEY = "__spec_hash__"
 PARAM_RE = re.compile(r"^([Wb])([1-9][0-9]*)$")
+RESERVED_RE = re.compile(r"^__[A-Za-z0-9_]*[A-Za-z0-9]__$")  # metadata next to the parameters
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,14 +72,28 @@ def predict(module: ModuleType, params: Mapping[str, np.ndarray], X: np.ndarray)
     return np.concatenate([module.forward(params, X[s])[0] for s in _chunks(len(X))], axis=0)
 
 
-def _loss_per_sample(module: ModuleType, params: Mapping[str, np.ndarray], X: np.ndarray,
-                     Y: np.ndarray) -> float:
-    total = 0.0
-    for s in _chunks(len(X)):
-        part = float(module.loss(params, X[s], Y[s]))
-        # A "sum" loss already adds samples up; a "mean" loss must be re-weighted by chunk size.
-        total += part if module.BATCH == "sum" else part * (s.stop - s.start)
-    return total / len(X)
+def _loss_and_outputs(module: ModuleType, params: Mapping[str, np.ndarray], X: np.ndarray,
+                      Y: np.ndarray) -> tuple[float, np.ndarray]:
+    """The batch loss and the outputs from one forward pass (two without loss_from_cache)."""
+    P, cache = module.forward(params, X)
+    from_cache = getattr(module, "loss_from_cache", None)
+    value = from_cache(cache, Y) if from_cache is not None else module.loss(params, X, Y)
+    return float(value), P
+
+
+def _hits(loss: str, P: np.ndarray, Y: np.ndarray, one_hot: bool) -> tuple[int, int]:
+    """(correct, counted) predictions in P for targets Y; see accuracy() for the rules."""
+    if loss == "sparse_cce":
+        return int(np.count_nonzero(np.argmax(P, axis=1) == Y)), len(Y)
+    if loss == "bce" and not one_hot:
+        return int(np.count_nonzero((P >= 0.5) == (Y >= 0.5))), Y.size
+    return int(np.count_nonzero(np.argmax(P, axis=1) == np.argmax(Y, axis=1))), len(Y)
+
+
+def _one_hot_targets(loss: str, Y: np.ndarray) -> bool:
+    # bce targets are scored by argmax only when every row is one-hot (mutually exclusive
+    # classes); a 1-output or multi-label bce network is scored output by output.
+    return loss != "bce" or (Y.shape[1] > 1 and bool(np.all(Y.sum(axis=1) == 1)))
 
 
 def accuracy(module: ModuleType, params: Mapping[str, np.ndarray], X: np.ndarray,
@@ -90,26 +107,34 @@ def accuracy(module: ModuleType, params: Mapping[str, np.ndarray], X: np.ndarray
         raise DataError(f"accuracy is defined for classification losses, not {module.LOSS!r}")
     if len(X) == 0:
         raise DataError("accuracy needs at least one sample")
-    P = predict(module, params, X)
     Y = np.asarray(Y)
-    if module.LOSS == "sparse_cce":
-        return float(np.mean(np.argmax(P, axis=1) == Y))
-    if module.LOSS == "bce":
-        one_hot = P.shape[1] > 1 and np.all(Y.sum(axis=1) == 1)
-        if not one_hot:
-            return float(np.mean((P >= 0.5) == (Y >= 0.5)))
-    return float(np.mean(np.argmax(P, axis=1) == np.argmax(Y, axis=1)))
+    correct, counted = _hits(module.LOSS, predict(module, params, X), Y,
+                             _one_hot_targets(module.LOSS, Y))
+    return correct / counted
 
 
 def evaluate(module: ModuleType, params: Mapping[str, np.ndarray], X: np.ndarray,
-             Y: np.ndarray) -> tuple[float | None, float | None]:
-    """(per-sample loss, accuracy) on X, Y; accuracy is None for regression, both None if empty."""
+             Y: np.ndarray, *, with_accuracy: bool = True) -> tuple[float | None, float | None]:
+    """(per-sample loss, accuracy) on X, Y; accuracy is None for regression, both None if empty.
+
+    One forward pass per chunk gives both the loss (via loss_from_cache when the module has it)
+    and the predictions the accuracy is counted from. with_accuracy=False skips the counting.
+    """
     if len(X) == 0:
         return None, None
+    Y = np.asarray(Y)
+    count = with_accuracy and module.LOSS in CLASSIFICATION_LOSSES
+    one_hot = count and _one_hot_targets(module.LOSS, Y)
+    total, correct, counted = 0.0, 0, 0
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        loss = _loss_per_sample(module, params, X, Y)
-        acc = accuracy(module, params, X, Y) if module.LOSS in CLASSIFICATION_LOSSES else None
-    return loss, acc
+        for s in _chunks(len(X)):
+            part, P = _loss_and_outputs(module, params, X[s], Y[s])
+            # A "sum" loss already adds samples up; a "mean" loss must be re-weighted by chunk size.
+            total += part if module.BATCH == "sum" else part * (s.stop - s.start)
+            if count:
+                c, k = _hits(module.LOSS, P, Y[s], one_hot)
+                correct, counted = correct + c, counted + k
+    return total / len(X), (correct / counted if count else None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,6 +163,20 @@ def _fmt(x: float) -> str:
     return f"{x:.6g}"
 
 
+def divergence_limit(start_loss: float | None) -> float:
+    """The per-sample training loss above which a run counts as diverged (see train())."""
+    if start_loss is None or not math.isfinite(start_loss):
+        return DIVERGENCE_FLOOR
+    return max(DIVERGENCE_FACTOR * abs(start_loss), DIVERGENCE_FLOOR)
+
+
+def _loss_problem(value: float, start: float | None, limit: float) -> str:
+    if not math.isfinite(value):
+        return f"loss became {value}"
+    return (f"loss grew to {value:.3g} per sample from {_fmt(start) if start is not None else '?'}"
+            f" at the start, past the divergence limit {limit:.3g}")
+
+
 def train(module: ModuleType, dataset: Dataset, training: Training, *, progress: bool,
           on_epoch: Callable[[dict[str, Any]], None] | None = None,
           params: Mapping[str, np.ndarray] | None = None) -> TrainResult:
@@ -147,8 +186,19 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
     the last partial batch included. For BATCH == "sum" losses the step uses lr / batch length
     (the mean gradient, article 000). One np.random.default_rng(seed) initializes the parameters
     (unless params is given; it is copied, never modified) and shuffles, so a fixed seed is
-    bit-identical. on_epoch is called with each epoch's history record. Ctrl-C and divergence
-    stop cleanly and keep the parameters from the end of the last completed epoch.
+    bit-identical. on_epoch is called with each epoch's history record. Each batch runs the
+    forward pass once: the loss comes from module.loss_from_cache when the module has it.
+
+    Divergence stops training in the epoch it happens, with stopped_reason "diverged". The
+    rule: before the first epoch the per-sample training loss L0 at the starting parameters is
+    measured, and the limit is max(DIVERGENCE_FACTOR * L0, DIVERGENCE_FLOOR) (1e3 * L0, at
+    least 1e4; divergence_limit()). The run has diverged as soon as a batch's loss (per sample)
+    or the epoch's training loss is not finite or exceeds the limit, a weight update is not
+    finite, or a parameter is not finite at the end of an epoch. A learning rate far too large
+    makes the loss grow by orders of magnitude within a few steps, while ordinary SGD noise
+    stays within a small multiple of L0; the floor keeps a near-zero L0 from making ordinary
+    fluctuations look like divergence. Ctrl-C and divergence keep the parameters from the end of
+    the last completed epoch (the starting ones if none completed).
     """
     from tqdm.auto import tqdm
 
@@ -178,6 +228,7 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
     lr = float(training.learning_rate)
     per_sum = module.BATCH == "sum"
     classification = module.LOSS in CLASSIFICATION_LOSSES
+    loss_from_cache = getattr(module, "loss_from_cache", None)
 
     history: list[dict[str, Any]] = []
     good, good_epoch = _copy(params), 0  # parameters at the end of the last completed epoch
@@ -187,42 +238,55 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
     bar = tqdm(total=training.epochs, desc="train", unit="epoch", disable=not progress,
                dynamic_ncols=True)
     try:
+        start_loss: float | None = None
+        if training.epochs > 0:
+            start_loss, _ = evaluate(module, params, X, Y, with_accuracy=False)
+        limit = divergence_limit(start_loss)
         for epoch in range(1, training.epochs + 1):
             t0 = time.perf_counter()
             # A single full batch gains nothing from shuffling; slices avoid copying the data.
             order = rng.permutation(n) if training.shuffle and bs < n else None
             max_update = 0.0
-            bad_loss: float | None = None
+            problem: str | None = None
             # Overflow inside a diverging run is expected and reported as "diverged" below.
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 for start in range(0, n, bs):
                     idx = slice(start, start + bs) if order is None else order[start:start + bs]
                     Xb, Yb = X[idx], Y[idx]
-                    batch_loss = float(module.loss(params, Xb, Yb))
-                    if not math.isfinite(batch_loss):
-                        bad_loss = batch_loss
-                        break
                     _, cache = module.forward(params, Xb)
+                    batch_loss = float(loss_from_cache(cache, Yb) if loss_from_cache is not None
+                                       else module.loss(params, Xb, Yb))
+                    per_sample = batch_loss / len(Xb) if per_sum else batch_loss
+                    if not per_sample <= limit:  # also true for NaN
+                        problem = _loss_problem(per_sample, start_loss, limit)
+                        break
                     grads = module.backward(params, cache, Yb)
                     lr_eff = lr / len(Xb) if per_sum else lr
-                    for g in grads.values():
-                        if g.size:
-                            m = lr_eff * float(np.max(np.abs(g)))
-                            # max() silently drops NaN; inf keeps it visible to the check below.
-                            max_update = max(max_update, math.inf if math.isnan(m) else m)
+                    steps = [lr_eff * float(np.max(np.abs(g))) for g in grads.values() if g.size]
+                    # checked one by one because max() would silently drop a NaN
+                    bad_step = next((m for m in steps if not math.isfinite(m)), None)
+                    if bad_step is not None:
+                        problem = f"weight updates became {bad_step}"
+                        break
+                    max_update = max([max_update, *steps])
                     module.update(params, grads, lr_eff)
-            train_loss, _ = evaluate(module, params, X, Y) if bad_loss is None else (bad_loss, None)
-            assert train_loss is not None
-            if not math.isfinite(train_loss) or not math.isfinite(max_update):
-                what = (f"loss became {train_loss}" if not math.isfinite(train_loss)
-                        else f"weight updates became {max_update}")
+                train_loss = None
+                if problem is None:
+                    train_loss, _ = evaluate(module, params, X, Y, with_accuracy=False)
+                    assert train_loss is not None
+                    if not train_loss <= limit:
+                        problem = _loss_problem(train_loss, start_loss, limit)
+                    elif not all(np.isfinite(v).all() for v in params.values()):
+                        problem = "parameters became NaN or infinite"
+            if problem is not None:
                 params = good
                 reason = "diverged"
                 kept = (f"kept the parameters from the end of epoch {good_epoch}" if good_epoch
                         else "kept the initial parameters")
-                message = (f"{what} in epoch {epoch} with learning rate {lr:g};"
+                message = (f"{problem} in epoch {epoch} with learning rate {lr:g};"
                            f" try a smaller learning rate such as {lr / 10:g} ({kept})")
                 break
+            assert train_loss is not None
             test_loss, test_acc = evaluate(module, params, Xt, Yt)
             record = {
                 "epoch": epoch, "train_loss": train_loss, "test_loss": test_loss,
@@ -276,43 +340,33 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
 # Files
 
 
-def _atomic_write(path: str | Path, write: Callable[[Any], None]) -> Path:
-    """Write through a temp file in the target's directory, then os.replace: never half a file."""
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, p)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return p
+def save_params(path: str | Path, params: Mapping[str, np.ndarray], spec_hash: str,
+                extra: Mapping[str, Any] | None = None) -> Path:
+    """Save parameters and the spec hash they belong to as .npz, atomically.
 
-
-def save_params(path: str | Path, params: Mapping[str, np.ndarray], spec_hash: str) -> Path:
-    """Save parameters and the spec hash they belong to as .npz, atomically."""
+    extra holds metadata arrays stored next to them under reserved names: key "k" is saved as
+    "__k__" (e.g. the runner's data statistics); read them back with read_params.
+    """
     for k in params:
         if not PARAM_RE.match(k):
             raise DataError(f"{path}: refusing to save unexpected parameter name {k!r}")
     arrays = {k: np.asarray(v) for k, v in params.items()}
+    for k, v in (extra or {}).items():
+        name = f"__{k}__"
+        if not RESERVED_RE.match(name) or name == HASH_KEY:
+            raise DataError(f"{path}: {k!r} cannot name extra data (a word other than spec_hash)")
+        arrays[name] = np.asarray(v)
     arrays[HASH_KEY] = np.array(str(spec_hash))
-    return _atomic_write(path, lambda f: np.savez(f, **arrays))
+    return atomic_write(path, lambda f: np.savez(f, **arrays))
 
 
-def load_params(path: str | Path, *, shapes: Mapping[str, tuple[int, ...]] | None = None,
-                spec_hash: str | None = None) -> dict[str, np.ndarray]:
-    """Read parameters saved by save_params; DataError if names, shapes or the spec hash are wrong.
+def read_params(path: str | Path, *, shapes: Mapping[str, tuple[int, ...]] | None = None,
+                spec_hash: str | None = None) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """load_params' checked parameters plus the file's extra data, keyed without underscores.
 
-    Without shapes the file must hold W1, b1, ..., WL, bL with chained shapes
-    W^l (n_l, n_{l-1}) and b^l (n_l,). With shapes (e.g. spec.shapes()) they must match exactly.
-    With spec_hash the stored hash must equal it.
+    Reserved "__name__" arrays other than the spec hash (save_params' extra) are returned in
+    the second dict under "name"; everything else must be W1, b1, ... and pass load_params'
+    checks.
     """
     p = Path(path)
     try:
@@ -323,6 +377,7 @@ def load_params(path: str | Path, *, shapes: Mapping[str, tuple[int, ...]] | Non
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
         raise DataError(f"{p}: not a readable parameter file ({e})") from None
     stored = data.pop(HASH_KEY, None)
+    extra = {k[2:-2]: data.pop(k) for k in list(data) if RESERVED_RE.match(k)}
     if spec_hash is not None:
         if stored is None:
             raise DataError(f"{p}: no spec hash stored; cannot confirm it fits this network")
@@ -336,9 +391,9 @@ def load_params(path: str | Path, *, shapes: Mapping[str, tuple[int, ...]] | Non
         want, got = set(shapes), set(data)
         if want != got:
             missing = ", ".join(sorted(want - got)) or "none"
-            extra = ", ".join(sorted(got - want)) or "none"
+            unexpected = ", ".join(sorted(got - want)) or "none"
             raise DataError(f"{p}: parameter names do not match the network (missing: {missing};"
-                            f" unexpected: {extra})")
+                            f" unexpected: {unexpected})")
         for k, shape in shapes.items():
             if data[k].shape != tuple(shape):
                 raise DataError(f"{p}: {k} has shape {data[k].shape}, the network needs {tuple(shape)}")
@@ -363,7 +418,20 @@ def load_params(path: str | Path, *, shapes: Mapping[str, tuple[int, ...]] | Non
             raise DataError(f"{p}: {k} has dtype {v.dtype}, expected floating point")
         if not np.isfinite(v).all():
             raise DataError(f"{p}: {k} contains NaN or infinity")
-    return data
+    return data, extra
+
+
+def load_params(path: str | Path, *, shapes: Mapping[str, tuple[int, ...]] | None = None,
+                spec_hash: str | None = None) -> dict[str, np.ndarray]:
+    """Read parameters saved by save_params; DataError if names, shapes or the spec hash are wrong.
+
+    Without shapes the file must hold W1, b1, ..., WL, bL with chained shapes
+    W^l (n_l, n_{l-1}) and b^l (n_l,). With shapes (e.g. spec.shapes()) they must match exactly.
+    With spec_hash the stored hash must equal it. Reserved "__name__" arrays (the spec hash,
+    extra data such as `nnderive train`'s data statistics) are not parameters and are skipped;
+    read_params returns them.
+    """
+    return read_params(path, shapes=shapes, spec_hash=spec_hash)[0]
 
 
 def _plain(v: Any) -> Any:
@@ -392,30 +460,53 @@ def write_metrics(path: str | Path, history: list[Mapping[str, Any]]) -> Path:
         text = buf.getvalue()
     else:
         raise DataError(f"{p}: metrics file must end in .csv or .json")
-    return _atomic_write(p, lambda f: f.write(text.encode("utf-8")))
+    return atomic_write(p, lambda f: f.write(text.encode("utf-8")))
+
+
+LINEAR_PLOT_LIMIT = 1e100  # beyond this matplotlib's linear axis overflows computing ticks
+
+
+def _finite_or_nan(values: list[Any]) -> np.ndarray:
+    out = np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+    out[~np.isfinite(out)] = np.nan  # a gap in the curve, not an axis scaled to infinity
+    return out
 
 
 def plot_history(path: str | Path, history: list[Mapping[str, Any]]) -> Path:
-    """Plot train/test loss (and test accuracy when present) per epoch to a PNG, atomically."""
+    """Plot train/test loss (and test accuracy when present) per epoch to a PNG, atomically.
+
+    Non-finite losses are left out (gaps in the curves). When every loss is positive, or the
+    values are too large for a linear axis, the loss panel is logarithmic: log10 of the loss is
+    drawn on a linear axis labelled in powers of ten (non-positive losses left out), because
+    matplotlib's own log axis fails on ranges near the float limit (e.g. 1e100 to 1e294).
+    """
     # Figure + Agg canvas without pyplot: no global backend switch, works with no display.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     epochs = [r["epoch"] for r in history]
     accs = [r.get("test_accuracy") for r in history]
     has_acc = any(a is not None for a in accs)
+    train = _finite_or_nan([r.get("train_loss") for r in history])
+    test = _finite_or_nan([r.get("test_loss") for r in history])
+    has_test = any(r.get("test_loss") is not None for r in history)
+    shown = np.concatenate([train, test])
+    shown = shown[~np.isnan(shown)]
+    log = shown.size > 0 and (shown.min() > 0 or np.abs(shown).max() > LINEAR_PLOT_LIMIT)
     fig = Figure(figsize=(10 if has_acc else 6, 4), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 2 if has_acc else 1, 1)
-    ax.plot(epochs, [r["train_loss"] for r in history], marker=".", label="train")
-    tests = [r.get("test_loss") for r in history]
-    if any(t is not None for t in tests):
-        ax.plot(epochs, [np.nan if t is None else t for t in tests], marker=".", label="test")
-    losses = [v for r in history for v in (r["train_loss"], r.get("test_loss")) if v is not None]
-    if losses and min(losses) > 0:
-        ax.set_yscale("log")
+    if log:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            train, test = (np.where(v > 0, np.log10(v), np.nan) for v in (train, test))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 2.5, 5, 10]))
+        ax.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
+    ax.plot(epochs, train, marker=".", label="train")
+    if has_test:
+        ax.plot(epochs, test, marker=".", label="test")
     ax.set_xlabel("epoch")
-    ax.set_ylabel("loss per sample")
+    ax.set_ylabel("loss per sample" + (" (log scale)" if log else ""))
     ax.set_title("loss")
     ax.grid(True, alpha=0.3)
     ax.legend()
@@ -428,4 +519,11 @@ def plot_history(path: str | Path, history: list[Mapping[str, Any]]) -> Path:
         ax2.set_title("test accuracy")
         ax2.grid(True, alpha=0.3)
     fig.tight_layout()
-    return _atomic_write(path, lambda f: fig.savefig(f, format="png"))
+    return atomic_write(path, lambda f: fig.savefig(f, format="png"))
+
+
+def _power_of_ten(y: float, _pos: Any = None) -> str:
+    """A tick label for log10(loss) = y: the loss itself, 1e{y} where 10**y would overflow."""
+    if abs(y) < 4:
+        return f"{10.0 ** y:.3g}"
+    return f"1e{y:.0f}" if float(y).is_integer() else f"1e{y:.1f}"

@@ -11,7 +11,7 @@ unproven result.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sympy as sp
 from sympy.matrices.expressions import HadamardProduct, MatMul, MatrixSymbol, OneMatrix, Transpose
@@ -67,7 +67,6 @@ class Derivation:
     rules: tuple[LayerRule, ...]
     verification: object = None  # derive.verify.Verification
     seconds: float = 0.0
-    extra: dict = field(default_factory=dict)
 
     def widths(self) -> dict[sp.Symbol, int]:
         return {d: w for d, w in zip(self.dims, self.spec.layers)}
@@ -265,10 +264,6 @@ def _colsum(M, n, N, col):
 
 def indexed(name: str) -> sp.IndexedBase:
     return sp.IndexedBase(name, real=True)
-
-
-def _at(name: str, unit, n, col=True):
-    return indexed(name)[unit, n]
 
 
 def _loss_equation(spec: NetworkSpec, dims, N, r) -> Equation:

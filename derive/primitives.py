@@ -522,5 +522,3 @@ def output_form(entry: ActivationEntry, z, a, params=None, relu_prime_at_zero=0)
     d = sp.diff(fz, z)
     return d.xreplace({fz: a}) if entry.func is not None else d
 
-
-ScalarFn = Callable[..., sp.Expr]

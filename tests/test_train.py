@@ -196,7 +196,8 @@ def test_tolerance_stops_a_converged_run():
 
 @pytest.mark.parametrize("loss, lr, batch_size, late", [
     ("mse", 1e6, 4, False), ("half_sse", 1e8, 4, False),  # blows up in the first epoch
-    ("mse", 2.0, 0, True), ("half_sse", 3.0, 0, True), ("mse", 0.5, 4, True),
+    ("mse", 0.5, 4, False),  # finite but 1e10 times the starting loss within epoch 1
+    ("mse", 2.0, 0, True), ("half_sse", 3.0, 0, True), ("mse", 0.4, 8, True),
 ])
 def test_divergence_stops_and_keeps_finite_params(loss, lr, batch_size, late):
     ds, mod = dataset(n=40, loss=loss, n_out=1), module(loss, layers=(3, 8, 1), hidden="relu")
