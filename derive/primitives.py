@@ -8,7 +8,6 @@ a KeyError naming it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sympy as sp
