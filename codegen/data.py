@@ -176,6 +176,22 @@ def _request(obj: Any, overrides: Mapping[str, Any]) -> _Request:
     )
 
 
+def resolve_source(source: str, folder: str | Path) -> str:
+    """source with a relative path in it (FILE.csv, FILE.npz, mnist:DIR) joined onto folder.
+
+    A spec file's [data] source is relative to the spec file's folder, so that
+    `mnist:data/mnist` in examples/x.toml means examples/data/mnist from any working folder;
+    paths given on the command line stay relative to the working folder and are not passed
+    through here. Bundled set names, empty sources and absolute paths come back unchanged.
+    """
+    if not source or source in BUILTIN_SOURCES:
+        return source
+    prefix, rest = ("mnist:", source[len("mnist:"):]) if source.startswith("mnist:") else ("", source)
+    if not rest or Path(rest).is_absolute():
+        return source
+    return prefix + str(Path(folder) / rest)
+
+
 def _load_raw(req: _Request) -> _Raw:
     src = req.source
     if src in BUILTIN_SOURCES:
@@ -209,7 +225,7 @@ def _builtin(name: str) -> _Raw:
 def _csv(path: Path, target: str, features: tuple[str, ...]) -> _Raw:
     try:
         with path.open(newline="", encoding="utf-8-sig") as f:
-            rows = list(_csv_rows(f))
+            rows = list(csv_rows(f))
     except FileNotFoundError:
         raise DataError(f"{path}: file not found") from None
     except UnicodeDecodeError:
@@ -257,14 +273,14 @@ def _csv(path: Path, target: str, features: tuple[str, ...]) -> _Raw:
             raise DataError(f"{path}: row {line}: {len(row)} cells, but the header has"
                             f" {len(header)} columns")
         for k, j in enumerate(cols):
-            X[i, k] = _cell(path, line, header, j, row[j])
-        y[i] = _cell(path, line, header, tcol, row[tcol])
+            X[i, k] = csv_cell(path, line, header, j, row[j])
+        y[i] = csv_cell(path, line, header, tcol, row[tcol])
         line_of[i] = line
     return _Raw(X=X, y=y, feature_names=tuple(feats), target_name=target, source=str(path),
                 where=lambda i: f"{path}: row {line_of[i]}")
 
 
-def _csv_rows(f: Any) -> Iterator[tuple[int, list[str]]]:
+def csv_rows(f: Any) -> Iterator[tuple[int, list[str]]]:
     """Yield (1-based file row, cells), skipping blank lines."""
     reader = csv.reader(f)
     for row in reader:
@@ -273,7 +289,7 @@ def _csv_rows(f: Any) -> Iterator[tuple[int, list[str]]]:
         yield reader.line_num, row
 
 
-def _cell(path: Path, line: int, header: list[str], j: int, text: str) -> float:
+def csv_cell(path: Path, line: int, header: list[str], j: int, text: str) -> float:
     where = f"{path}: row {line}, column {header[j]!r} (column {j + 1})"
     s = text.strip()
     if not s:

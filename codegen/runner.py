@@ -11,7 +11,6 @@ import os
 import sys
 import time
 import tomllib
-import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -170,9 +169,8 @@ def load_data(spec: NetworkSpec) -> Dataset:
 
 
 def derive_and_verify(spec: NetworkSpec) -> Derived:
-    from derive.engine import derive
-
-    d = derive(spec)  # raises VerificationError rather than return an unproven result
+    """The generated code's own (row-layout) derivation, verified; generate() reuses it."""
+    d = _emit().derivation(spec)  # raises VerificationError rather than return an unproven result
     return Derived(summary=d.verification.summary(), seconds=d.seconds)
 
 
@@ -261,8 +259,6 @@ def blas_threads(spec: NetworkSpec, n_train: int):
 
 def write_results(spec: NetworkSpec, trained: Trained, opts: RunOptions) -> Written:
     """Parameters (with the data statistics), metrics and curves, each written atomically."""
-    import numpy as np
-
     from .train import plot_history, write_metrics
 
     history = trained.result.history
@@ -272,11 +268,10 @@ def write_results(spec: NetworkSpec, trained: Trained, opts: RunOptions) -> Writ
         metrics = write_metrics(opts.metrics, history)
         if history:
             try:
-                with np.errstate(over="ignore", invalid="ignore"):
-                    plot = plot_history(opts.plot, history)
+                plot = plot_history(opts.plot, history)
             except (OverflowError, ValueError) as e:
-                # Matplotlib cannot scale huge-but-finite losses (a run on its way to diverging);
-                # the curves are a convenience, the parameters and metrics are already safe.
+                # The curves are a convenience: the parameters and metrics are already written,
+                # so a plotting failure must not turn a finished run into an error.
                 why = f"not drawn: {e}"
     except OSError as e:
         raise NNDeriveError(f"{e.filename or opts.out}: cannot write: {e.strerror or e}") from None
@@ -292,20 +287,13 @@ def save_model(path: Path, params: Mapping[str, np.ndarray], spec: NetworkSpec,
     """save_params' file plus the training data's statistics and column names, atomically."""
     import numpy as np
 
-    from .train import HASH_KEY, PARAM_RE, _atomic_write
+    from .train import save_params
 
-    for k in params:
-        if not PARAM_RE.match(k):
-            raise DataError(f"{path}: refusing to save unexpected parameter name {k!r}")
-    arrays = {k: np.asarray(v) for k, v in params.items()}
-    arrays[HASH_KEY] = np.array(spec.hash())
-    for k in STAT_KEYS:
-        v = getattr(dataset, k)
-        if v is not None:
-            arrays[f"__{k}__"] = np.asarray(v, dtype=np.float64)
-    arrays["__feature_names__"] = np.array(dataset.feature_names, dtype=str)
-    arrays["__target_name__"] = np.array(dataset.target_name, dtype=str)
-    return _atomic_write(path, lambda f: np.savez(f, **arrays))
+    extra: dict[str, Any] = {k: np.asarray(getattr(dataset, k), dtype=np.float64)
+                             for k in STAT_KEYS if getattr(dataset, k) is not None}
+    extra["feature_names"] = np.array(dataset.feature_names, dtype=str)
+    extra["target_name"] = np.array(dataset.target_name, dtype=str)
+    return save_params(path, params, spec.hash(), extra=extra)
 
 
 @dataclass(frozen=True, eq=False)
@@ -322,16 +310,10 @@ def load_model(path: str | Path, spec: NetworkSpec) -> SavedModel:
     """Read save_model's file; DataError unless the parameters fit the spec (names, shapes, hash)."""
     import numpy as np
 
+    from .train import read_params
+
     p = Path(path)
-    try:
-        with np.load(p, allow_pickle=False) as z:
-            data = {k: z[k] for k in z.files}
-    except FileNotFoundError:
-        raise DataError(f"{p}: file not found") from None
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
-        raise DataError(f"{p}: not a readable parameter file ({e})") from None
-    extra = {k: data.pop(f"__{k}__") for k in STAT_KEYS + NAME_KEYS if f"__{k}__" in data}
-    params = _validated(p, data, spec)
+    params, extra = read_params(p, shapes=spec.shapes(), spec_hash=spec.hash())
     stats = {k: extra[k].astype(np.float64) for k in STAT_KEYS if k in extra}
     n_in = spec.n_inputs
     for k in ("feature_mean", "feature_scale"):
@@ -345,24 +327,6 @@ def load_model(path: str | Path, spec: NetworkSpec) -> SavedModel:
     names = tuple(str(s) for s in extra.get("feature_names", np.array([], dtype=str)).reshape(-1))
     target = str(extra["target_name"]) if "target_name" in extra else ""
     return SavedModel(params=params, stats=stats, feature_names=names, target_name=target)
-
-
-def _validated(p: Path, arrays: Mapping[str, np.ndarray], spec: NetworkSpec) -> dict[str, np.ndarray]:
-    """codegen.train.load_params' checks (it owns the rules) on the file minus our extra keys."""
-    import tempfile
-
-    import numpy as np
-
-    from .train import load_params
-
-    # load_params reads a path and rejects unknown keys, so it gets a copy without them.
-    with tempfile.TemporaryDirectory(prefix="nnderive-") as tmp:
-        part = Path(tmp) / "params.npz"  # np.savez appends .npz to any other name
-        np.savez(part, **arrays)
-        try:
-            return load_params(part, shapes=spec.shapes(), spec_hash=spec.hash())
-        except DataError as e:
-            raise DataError(str(e).replace(str(part), str(p))) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -384,7 +348,8 @@ def predict_file(params_path: Path, spec: NetworkSpec, source: str, output: Path
     import numpy as np
 
     from .data import CLASSIFICATION_LOSSES
-    from .train import _atomic_write, predict
+    from .fileio import atomic_write
+    from .train import predict
 
     saved = load_model(params_path, spec)
     raw = raw_features(spec, saved, source)
@@ -409,7 +374,7 @@ def predict_file(params_path: Path, spec: NetworkSpec, source: str, output: Path
     w.writerow(columns)
     w.writerows(rows)
     try:
-        path = _atomic_write(output, lambda f: f.write(buf.getvalue().encode("utf-8")))
+        path = atomic_write(output, lambda f: f.write(buf.getvalue().encode("utf-8")))
     except OSError as e:
         raise NNDeriveError(f"{output}: cannot write: {e.strerror or e}") from None
     return Predicted(path=path, rows=len(rows), columns=columns)
@@ -434,7 +399,7 @@ def _csv_features(path: Path, names: tuple[str, ...], n_inputs: int) -> np.ndarr
     """Feature columns of a CSV by name; the target column is not needed for predictions."""
     import numpy as np
 
-    from .data import _cell, _csv_rows
+    from .data import csv_cell, csv_rows
 
     if not names:
         raise DataError(f"{path}: the parameter file names no feature columns to read")
@@ -443,7 +408,7 @@ def _csv_features(path: Path, names: tuple[str, ...], n_inputs: int) -> np.ndarr
                         f" {n_inputs} inputs")
     try:
         with path.open(newline="", encoding="utf-8-sig") as f:
-            rows = list(_csv_rows(f))
+            rows = list(csv_rows(f))
     except FileNotFoundError:
         raise DataError(f"{path}: file not found") from None
     except UnicodeDecodeError:
@@ -466,7 +431,7 @@ def _csv_features(path: Path, names: tuple[str, ...], n_inputs: int) -> np.ndarr
         if len(row) != len(header):
             raise DataError(f"{path}: row {line}: {len(row)} cells, but the header has"
                             f" {len(header)} columns")
-        X[i] = [_cell(path, line, header, j, row[j]) for j in cols]
+        X[i] = [csv_cell(path, line, header, j, row[j]) for j in cols]
     return X
 
 
@@ -574,10 +539,19 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_predict)
 
 
-def cmd_train(args) -> int:
+def load_run_spec(path: str | Path) -> NetworkSpec:
+    """load_spec, with a relative path in [data] source taken relative to the spec's folder."""
     from derive.spec import load_spec
 
-    return _run_command(load_spec(args.spec), args)
+    from .data import resolve_source
+
+    spec = load_spec(path)
+    source = resolve_source(spec.data.source, Path(path).parent)
+    return replace(spec, data=replace(spec.data, source=source))
+
+
+def cmd_train(args) -> int:
+    return _run_command(load_run_spec(args.spec), args)
 
 
 def cmd_demo(args) -> int:
@@ -585,9 +559,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_predict(args) -> int:
-    from derive.spec import load_spec
-
-    spec = load_spec(args.spec)
+    spec = load_run_spec(args.spec)
     output = args.output or args.params.parent / "predictions.csv"
     done = predict_file(args.params, spec, args.data, output)
     print(f"wrote {done.rows} predictions ({', '.join(done.columns)}) to {done.path}")

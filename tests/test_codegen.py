@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import subprocess
 import sys
 import warnings
@@ -12,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from codegen import emit
+from codegen import emit, fileio
 from codegen.emit import (
     UnsafeSpecError,
     ensure_module,
@@ -218,10 +219,21 @@ def test_write_is_atomic(monkeypatch, tmp_path):
     def boom(*a):
         raise OSError("disk full")
 
-    monkeypatch.setattr(emit.os, "replace", boom)
+    monkeypatch.setattr(fileio.os, "replace", boom)
     with pytest.raises(OSError):
         write_module(gm, path)
     assert path.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["m.py"]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002])
+def test_written_module_gets_normal_permissions(tmp_path, umask):
+    old = os.umask(umask)
+    try:
+        path = write_module(emit.GeneratedModule("m", "x = 1\n", "0" * 16), tmp_path / "m.py")
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert path.read_bytes() == b"x = 1\n"
 
 
 def test_is_current_and_ensure_module(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import struct
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -311,3 +312,35 @@ def test_accepts_a_real_network_spec():
                                training={"test_fraction": 0.1})
     ds = load_dataset(spec)
     assert ds.Y_train.shape == (1617, 10)
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("mnist:data/mnist", "mnist:examples/data/mnist"),  # the MNIST example's path
+    ("train.csv", "examples/train.csv"),
+    ("../shared/d.npz", "examples/../shared/d.npz"),
+    ("mnist:/abs/mnist", "mnist:/abs/mnist"),
+    ("/abs/d.csv", "/abs/d.csv"),
+    ("digits", "digits"),
+    ("diabetes", "diabetes"),
+    ("", ""),
+])
+def test_resolve_source_joins_relative_paths_onto_the_spec_folder(source, expected):
+    from codegen.data import resolve_source
+
+    assert resolve_source(source, Path("examples")) == expected
+
+
+def test_mnist_path_in_a_spec_is_relative_to_the_spec_folder(tmp_path, monkeypatch):
+    from codegen.data import resolve_source
+
+    rng = np.random.default_rng(0)
+    folder = tmp_path / "specs" / "data" / "mnist"
+    folder.mkdir(parents=True)
+    write_idx(folder / "train-images-idx3-ubyte", rng.integers(0, 256, (12, 2, 2)).astype(np.uint8))
+    write_idx(folder / "train-labels-idx1-ubyte", (np.arange(12) % 3).astype(np.uint8))
+    monkeypatch.chdir(tmp_path)  # the spec's folder is "specs", not the working folder
+    args = {"loss": "cce", "layers": (4, 3), "test_fraction": 0.25}
+    with pytest.raises(DataError, match="MNIST folder not found"):
+        load_dataset({**args, "source": "mnist:data/mnist"})
+    ds = load_dataset({**args, "source": resolve_source("mnist:data/mnist", "specs")})
+    assert len(ds.X_train) + len(ds.X_test) == 12 and ds.n_features == 4

@@ -283,3 +283,75 @@ def test_module_path_keeps_user_specs_out_of_the_package(tmp_path, monkeypatch, 
     assert (path == Path(emit.default_path(spec))) == expect_default
     if not expect_default:
         assert path == tmp_path / "out" / f"{spec.name}.py"
+
+
+# ---------------------------------------------------------------------------------------------
+# Review fixes
+
+
+def test_demo_with_a_huge_learning_rate_stops_in_epoch_1(cli, tmp_path):
+    code, out, err = cli("demo", "--lr", "1e300", "--epochs", "5", "--quiet", "--out", "demo")
+    assert code == 1, out + err
+    assert "diverged" in err and "in epoch 1 with learning rate 1e+300" in err
+    assert "try a smaller learning rate such as 1e+299" in err
+    assert read_metrics(tmp_path / "demo" / "metrics.csv") == []
+    assert re.search(r"epochs run +0 of 5", out)
+
+
+def test_demo_derives_the_network_once(cli, tmp_path, monkeypatch):
+    import derive.engine
+
+    emit = emit_or_skip()
+    calls = []
+    real = derive.engine.derive
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("layout"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(derive.engine, "derive", counting)
+    monkeypatch.setattr(emit, "derive", counting)
+    for run in ("fresh", "reused"):  # first the module is written, then found current
+        # a new process: nothing cached from earlier tests or the previous run
+        monkeypatch.setattr(emit, "_CACHE", {})
+        monkeypatch.setattr(emit, "_DERIVATIONS", {}, raising=False)
+        calls.clear()
+        code, out, err = cli("demo", "--epochs", "1", "--quiet", "--out", "demo")
+        assert code == 0, err
+        assert ("reused, up to date" in out) == (run == "reused")
+        assert len(calls) == 1, (run, calls)
+
+
+def test_saved_parameters_load_with_load_params(cli, tmp_path):
+    from codegen.train import load_params
+
+    assert cli(*train_args(tmp_path, "cce"), "--out", "run")[0] == 0
+    spec = load_spec(tmp_path / "net_cce.toml")
+    params = load_params(tmp_path / "run" / "params.npz", shapes=spec.shapes(),
+                         spec_hash=spec.hash())
+    assert set(params) == {"W1", "b1", "W2", "b2"}
+
+
+def test_runner_uses_only_public_helpers():
+    source = (ROOT / "codegen" / "runner.py").read_text()
+    private = re.findall(r"from \.\w+ import ([^\n]*\b_\w+)", source)
+    assert private == [] and "tempfile" not in source
+
+
+def test_data_paths_in_a_spec_are_relative_to_the_spec_file(cli, tmp_path):
+    sub = tmp_path / "specs"
+    sub.mkdir()
+    write_csv(sub / "d.csv", "classification")
+    spec = write_spec(sub, "cce")
+    spec.write_text(spec.read_text() + '[data]\nsource = "d.csv"\ntarget = "y"\n')
+    code, out, err = cli("train", spec.relative_to(tmp_path), "--quiet", "--out", "run")
+    assert code == 0, err
+    assert "data: specs/d.csv" in out
+    # on the command line a path stays relative to the working folder
+    write_csv(tmp_path / "cwd.csv", "classification")
+    code, out, err = cli("train", spec.relative_to(tmp_path), "--data", "cwd.csv", "--quiet",
+                         "--out", "run2")
+    assert code == 0, err
+    assert "data: cwd.csv" in out
+    code, _, err = cli("train", spec.relative_to(tmp_path), "--data", "d.csv", "--quiet")
+    assert code == 2 and "d.csv: file not found" in err

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import time
+import warnings
 from dataclasses import replace
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -358,3 +361,135 @@ def test_plot_history_writes_png(tmp_path, history):
     path = plot_history(tmp_path / "sub" / "h.png", history)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert [p.name for p in path.parent.iterdir()] == ["h.png"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Review fixes: divergence rule, one forward pass, extreme plots, metadata, permissions
+
+
+def test_exploding_but_finite_loss_stops_in_the_first_epoch():
+    ds, mod = dataset(n=40, loss="cce"), module("cce")
+    cfg = settings(epochs=5, learning_rate=1e300, batch_size=8)
+    res = train(mod, ds, cfg, progress=False)
+    assert res.stopped_reason == "diverged" and res.history == []
+    assert "in epoch 1 with learning rate 1e+300" in res.message
+    assert "try a smaller learning rate such as 1e+299" in res.message
+    assert same(res.params, mod.init_params(np.random.default_rng(cfg.seed)))
+
+
+@pytest.mark.parametrize("start, limit", [(2.0, 1e4), (100.0, 1e5), (-50.0, 5e4), (0.0, 1e4),
+                                          (None, 1e4), (float("nan"), 1e4), (float("inf"), 1e4)])
+def test_divergence_limit(start, limit):
+    from codegen.train import divergence_limit
+
+    assert divergence_limit(start) == limit
+
+
+def test_non_finite_parameters_are_divergence():
+    base = module()
+
+    def update(params, grads, lr):  # the loss below never sees the parameters
+        params["b1"][0] = np.inf
+
+    stub = SimpleNamespace(LOSS="mse", LAYERS=base.LAYERS, BATCH="mean",
+                           init_params=base.init_params, update=update,
+                           forward=lambda p, X: (np.zeros((len(X), 2)), None),
+                           loss=lambda p, X, Y: 0.5,
+                           backward=lambda p, cache, Y: {k: np.zeros_like(v) for k, v in p.items()})
+    res = train(stub, dataset(), settings(epochs=3), progress=False)
+    assert res.stopped_reason == "diverged" and res.history == []
+    assert "parameters became NaN or infinite in epoch 1" in res.message
+    assert all(np.isfinite(v).all() for v in res.params.values())
+
+
+class CountingForward:
+    """A generated module whose forward passes are counted (loss() goes through forward too)."""
+
+    def __init__(self, mod, with_cache_loss=True):
+        self.mod, self.calls = mod, 0
+        self.LOSS, self.LAYERS, self.BATCH = mod.LOSS, mod.LAYERS, mod.BATCH
+        self.init_params, self.backward, self.update = mod.init_params, mod.backward, mod.update
+        if with_cache_loss:
+            self.loss_from_cache = mod.loss_from_cache
+
+    def forward(self, params, X):
+        self.calls += 1
+        return self.mod.forward(params, X)
+
+    def loss(self, params, X, Y):
+        return self.mod.loss_from_cache(self.forward(params, X)[1], Y)
+
+
+@pytest.mark.parametrize("with_cache_loss, per_batch", [(True, 1), (False, 2)])
+def test_one_forward_pass_per_batch_and_per_evaluation(with_cache_loss, per_batch):
+    from codegen.emit import load_module
+
+    root = Path(__file__).resolve().parent.parent
+    mod = CountingForward(load_module(root / "generated" / "digits_64_32_10.py"), with_cache_loss)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 64))
+    Y = np.eye(10)[rng.integers(0, 10, 50)]
+    ds = Dataset(X_train=X[:40], Y_train=Y[:40], X_test=X[40:], Y_test=Y[40:], n_classes=10,
+                 feature_names=(), target_name="y", source="synthetic", kind="classification")
+    res = train(mod, ds, settings(epochs=2, batch_size=10), progress=False)
+    assert res.stopped_reason == "epochs" and res.history[-1]["test_accuracy"] is not None
+    # the starting loss once, then per epoch: 4 batches, the training loss, the test loss and
+    # accuracy together (one chunk each); without loss_from_cache loss() adds one per batch
+    evals = 1 if with_cache_loss else 2
+    assert mod.calls == evals + 2 * (4 * per_batch + 2 * evals)
+    assert evaluate(mod, res.params, X[40:], Y[40:]) == (
+        res.history[-1]["test_loss"], res.history[-1]["test_accuracy"])
+
+
+@pytest.mark.parametrize("losses", [
+    [2.3, 1e294, 1.8e299],       # the demo at --lr 1e300
+    [1e100, 1e294, 1e300],       # matplotlib's log axis overflowed on this range
+    [0.0, 1e307, 1.7e308],       # a zero rules out log scale, the size rules out linear
+    [1.0, float("inf"), float("nan")],
+    [float("nan"), float("nan"), float("nan")],
+    [0.5, 0.25, 0.0],
+])
+def test_plot_history_survives_extreme_losses(tmp_path, losses):
+    history = [{"epoch": i + 1, "train_loss": v, "test_loss": v * 1.1, "test_accuracy": 0.5,
+                "max_update": 1.0, "seconds": 0.01} for i, v in enumerate(losses)]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warnings leaking out of matplotlib either
+        path = plot_history(tmp_path / "h.png", history)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_power_of_ten_tick_labels():
+    from codegen.train import _power_of_ten
+
+    assert [_power_of_ten(y) for y in (-1.0, 0.0, 0.5, 294.0, 307.5, -320.0)] == [
+        "0.1", "1", "3.16", "1e294", "1e307.5", "1e-320"]
+
+
+def test_reserved_metadata_round_trips_and_is_not_a_parameter(tmp_path):
+    from codegen.train import read_params
+
+    params = module().init_params(np.random.default_rng(0))
+    extra = {"feature_mean": np.zeros(3), "target_name": np.array("y")}
+    path = save_params(tmp_path / "p.npz", params, "abc123", extra=extra)
+    assert same(load_params(path, spec_hash="abc123"), params)
+    got, meta = read_params(path, shapes={k: v.shape for k, v in params.items()})
+    assert same(got, params) and meta.keys() == {"feature_mean", "target_name"}
+    assert str(meta["target_name"]) == "y"
+    for bad in ("spec_hash", "a b", ""):
+        with pytest.raises(DataError, match="cannot name extra data"):
+            save_params(tmp_path / "q.npz", params, "abc123", extra={bad: np.zeros(1)})
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_written_files_get_normal_permissions(tmp_path, umask):
+
+
+    old = os.umask(umask)
+    try:
+        paths = [save_params(tmp_path / "p.npz", module().init_params(np.random.default_rng(0)), "h"),
+                 write_metrics(tmp_path / "m.csv", HISTORY), plot_history(tmp_path / "c.png", HISTORY)]
+    finally:
+        os.umask(old)
+    for p in paths:
+        assert p.stat().st_mode & 0o777 == 0o666 & ~umask, p.name
