@@ -30,11 +30,11 @@ from sympy.matrices.expressions import (
 from derive import __version__
 from derive.engine import Derivation, derive, equation_tags
 from derive.errors import SpecError
+from derive.fileio import atomic_write
 from derive.matrix import Elementwise, lift
 from derive.primitives import LOSSES, Primitive, Sigmoid, Softplus, activation_entry, loss_entry
 from derive.spec import NetworkSpec, load_spec
 
-from .fileio import atomic_write
 from .numpy_printer import (
     CodegenError,
     CommentPrinter,

@@ -347,8 +347,9 @@ def predict_file(params_path: Path, spec: NetworkSpec, source: str, output: Path
     """Standardize source's features with the training statistics, run forward, write a CSV."""
     import numpy as np
 
+    from derive.fileio import atomic_write
+
     from .data import CLASSIFICATION_LOSSES
-    from .fileio import atomic_write
     from .train import predict
 
     saved = load_model(params_path, spec)

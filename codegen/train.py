@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from derive.errors import DataError
-
-from .fileio import atomic_write
+from derive.fileio import atomic_write
 
 if TYPE_CHECKING:
     from types import ModuleType

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from codegen import emit, fileio
+from codegen import emit
 from codegen.emit import (
     UnsafeSpecError,
     ensure_module,
@@ -24,6 +24,7 @@ from codegen.emit import (
 )
 from codegen.numpy_printer import HELPERS
 from codegen.verify_generated import import_source, verify_source
+from derive import fileio
 from derive.cli import main
 from derive.engine import derive
 from derive.errors import VerificationError

@@ -1,4 +1,4 @@
-"""Atomic file writes shared by code generation, training and prediction."""
+"""Atomic file writes shared by every command that writes a file (code, documents, reports, parameters)."""
 
 from __future__ import annotations
 
