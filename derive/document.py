@@ -22,6 +22,7 @@ from .spec import NetworkSpec, Notation, load_spec
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 EXPAND_LIMIT = 4  # expand the chain-rule sum over the next layer's units up to this width
+FIT_CHARS = 160  # longer displays are wrapped in \nnfit, which shrinks them only if they do not fit
 FIGURE_LIMIT = 6  # draw at most this many neurons of a layer in the figure
 PDF_INSTALL = ("apt-get install --no-install-recommends texlive-latex-base texlive-latex-recommended"
                " texlive-pictures latexmk lmodern")
@@ -57,6 +58,9 @@ class TexWriter:
         return [s, ""]
 
     def eq(self, tex: str, tag: str | None = None) -> list[str]:
+        if len(tex) > FIT_CHARS:
+            # \nnfit (see the template) shrinks a display only when it is wider than the line
+            tex = r"\nnfit{" + tex + "}"
         if tag is None:
             return [r"\begin{equation*}", tex, r"\end{equation*}"]
         return [r"\begin{equation}", tex + rf" \tag{{{tag}}}", r"\end{equation}"]
@@ -107,7 +111,7 @@ class MdWriter(TexWriter):
     def bold(self, s: str) -> str:
         return "**" + s + "**"
 
-    def eq(self, tex: str, tag: str | None = None) -> list[str]:
+    def eq(self, tex: str, tag: str | None = None) -> list[str]:  # KaTeX and MathJax scroll wide math
         return ["$$", tex + (rf" \tag{{{tag}}}" if tag else ""), "$$", ""]
 
     def table(self, header, rows, caption) -> list[str]:
@@ -201,6 +205,15 @@ class Builder:
     def ref(self, name: str) -> str:
         return f"({self.tags[name]})"
 
+    def refs(self, first: str, last: str) -> str:
+        """(4)–(7), or just (4) when the range is one equation (a network without hidden layers)."""
+        if self.tags[first] == self.tags[last]:
+            return self.ref(first)
+        return f"{self.ref(first)}–{self.ref(last)}"
+
+    def col(self) -> bool:
+        return self.d.layout == "column"
+
     def act_title(self, layer: int) -> str:
         a = self.spec.activations[layer - 1]
         title = ACTIVATIONS[a.name].title
@@ -227,8 +240,12 @@ class Builder:
         intro = []
         if s.description:
             intro += w.para(w.text(s.description))
+        n_in, n_out = s.layers[0], s.layers[1]
+        shape = (f"{self.L + 1} layers of widths {widths}" if self.L > 1 else
+                 f"no hidden layer: its {n_in} input{'s feed' if n_in > 1 else ' feeds'} its {n_out} "
+                 f"output{'s' if n_out > 1 else ''} directly")
         intro += w.para(
-            f"The network has {self.L + 1} layers of widths {widths} ({acts}) and is trained on the "
+            f"The network has {shape} ({acts}) and is trained on the "
             f"{lentry.title}. This document derives one learning step: the forward pass, the loss, the "
             "local derivative of every function involved, the chain rule for one weight of every layer, "
             "the error terms, the gradients in matrix form and the gradient-descent update. "
@@ -248,8 +265,9 @@ class Builder:
                               r"bias units ($+1$) and the weights between layers.")
         col = self.d.layout == "column"
         sec.lines += w.para(
-            f"Layer $0$ is the input; layer $l = 1, \\dots, {self.L}$ has $n_{{l}}$ units "
-            f"({', '.join(f'$n_{{{l}}} = {n}$' for l, n in enumerate(s.layers))}). "
+            (f"Layer $0$ is the input; layer $l = 1, \\dots, {self.L}$ has $n_{{l}}$ units " if self.L > 1 else
+             "Layer $0$ is the input and layer $1$ the output; layer $l$ has $n_{l}$ units ")
+            + f"({', '.join(f'$n_{{{l}}} = {n}$' for l, n in enumerate(s.layers))}). "
             + ("Matrices hold one sample per column, so a batch of $N$ samples is a matrix with $N$ "
                "columns (the articles' convention)." if col else
                "Matrices hold one sample per row (batch-first), so a batch of $N$ samples is a "
@@ -276,9 +294,11 @@ class Builder:
             rows.append([f"${self.sym('activation', l)}$", f"activation of layer {l}: {self.act_title(l)}",
                          "", ""])
         rows.append([r"$\alpha$", "learning rate", "scalar", "scalar"])
+        origin = self.profile.description.split(":", 1)[0]
+        custom = " with the spec's own symbols" if self.profile.name.endswith("+custom") else ""
         sec.lines += w.table(["symbol", "meaning", "shape", "here"], rows,
-                             f"Notation ({w.text(self.profile.name)} profile: "
-                             f"{w.text(self.profile.description)})")
+                             f"Notation (the {w.text(self.profile.name.removesuffix('+custom'))} profile, "
+                             f"{w.text(origin)}{custom})")
         return sec
 
     def forward(self) -> Section:
@@ -293,9 +313,12 @@ class Builder:
             sec.lines += self.tagged(f"elem_z{l}") + self.tagged(f"elem_a{l}")
             sec.lines += self.tagged(f"forward_z{l}") + self.tagged(f"forward_a{l}")
         ones = r"\mathbf{1}_{N}"
+        rep = (f"{self.sym('bias', 1)}{ones}^{{\\top}}" if self.col() else
+               f"{ones}{wrap(self.sym('bias', 1))}^{{\\top}}")
         sec.lines += w.para(
-            f"Here ${ones}$ is the column of $N$ ones, so ${self.sym('bias', 1)}{ones}^{{\\top}}$ "
-            "repeats the bias for every sample, and a function applied to a matrix acts on each entry.")
+            f"Here ${ones}$ is the column of $N$ ones, so ${rep}$ repeats the bias for every sample "
+            f"(one {'column' if self.col() else 'row'} per sample), and a function applied to a matrix "
+            "acts on each entry.")
         return sec
 
     def loss(self) -> Section:
@@ -379,6 +402,15 @@ class Builder:
         """(partials, values) of the path from W^l_{jk} through unit i of layer l + 1."""
         Ln = self.per_sample_loss()
         nxt = self.el("preact", l + 1, i)
+        if ACTIVATIONS[self.spec.activations[l - 1].name].vector_valued:
+            # a softmax layer: from z_j the path runs through every a_m of the layer
+            am, zj = self.el("act", l, "m"), self.el("preact", l, "j")
+            m_sum = rf"\sum_{{m=1}}^{{{self.spec.layers[l]}}} "
+            parts = [self.dfrac(Ln, nxt), self.dfrac(nxt, am), self.dfrac(am, zj),
+                     self.dfrac(zj, self.el("weight", l, "jk"))]
+            vals = [self.el("delta", l + 1, i), self.el("weight", l + 1, i + "m"),
+                    rf"{am}\left(\delta_{{mj}} - {self.el('act', l, 'j')}\right)", self.el("act", l - 1, "k")]
+            return m_sum + " ".join(parts), m_sum + " ".join(vals)
         tail_p = [self.dfrac(self.el("act", l, "j"), self.el("preact", l, "j")),
                   self.dfrac(self.el("preact", l, "j"), self.el("weight", l, "jk"))]
         tail_v = [self.fprime(l, self.el("preact", l, "j")), self.el("act", l - 1, "k")]
@@ -430,12 +462,16 @@ class Builder:
             zj, aj = self.el("preact", l, "j"), self.el("act", l, "j")
             Wjk = self.el("weight", l, "jk")
             sec.lines += w.para(
-                f"Layer {l}: the weight ${Wjk}$ changes ${zj}$ and ${aj}$, and ${aj}$ feeds all $n_{{{l + 1}}}"
-                f" = {n}$ units of layer {l + 1}; there is one path through each of them (article 003), "
-                "so the paths are added:")
+                f"Layer {l}: the weight ${Wjk}$ changes ${zj}$ and ${aj}$, and ${aj}$ feeds "
+                + (f"all $n_{{{l + 1}}} = {n}$ units of layer {l + 1}; there is one path through each of them "
+                   "(article 003), so the paths are added:" if n > 1 else
+                   f"the single unit of layer {l + 1} ($n_{{{l + 1}}} = 1$), so there is one path:"))
             if ACTIVATIONS[self.spec.activations[l - 1].name].vector_valued:
-                sec.lines += w.para(f"(layer {l} is a softmax, so each path also passes through every "
-                                    f"${self.el('act', l, 'm')}$; the sum below then runs over $m$ too).")
+                sec.lines += w.para(f"Layer {l} is a softmax, so from ${zj}$ each of these paths splits again "
+                                    f"through every unit ${self.el('act', l, 'm')}$ of layer {l}, with "
+                                    f"${self.dfrac(self.el('act', l, 'm'), zj)} = {self.el('act', l, 'm')}"
+                                    f"\\left(\\delta_{{mj}} - {aj}\\right)$ (the Kronecker $\\delta_{{mj}}$ is 1 "
+                                    "for $m = j$ and 0 otherwise):")
             if n <= EXPAND_LIMIT:
                 parts = [self._one_path(l, str(i)) for i in range(1, n + 1)]
                 rows = [f"{self.dfrac(Ln, Wjk)} &= {parts[0][0]}"]
@@ -472,12 +508,17 @@ class Builder:
             sec.lines += self.tagged(f"grad_W{l}") + self.tagged(f"grad_b{l}")
         sy = self.d.symbols
         gw, d1, a0 = sy["dL_dW1"], sy["delta1"], sy["A0"]
-        ub = [rf"\underbrace{{{self.pr(m)}}}_{{{self.shape(m)[0]}}}" for m in (gw, d1)]
-        tr = rf"\underbrace{{{wrap(self.pr(a0))}^{{\top}}}}_{{{self.pr(a0.shape[1])} \times {self.pr(a0.shape[0])}}}"
-        if self.d.layout == "column":
-            sec.lines += w.para("The shapes fit: for the first layer")
-            r = r"\frac{1}{N}" if self.d.reduction != 1 else ""
-            sec.lines += w.eq(f"{ub[0]} = {r}{ub[1]}\\, {tr},")
+        def under(tex, rows_, cols_):
+            return rf"\underbrace{{{tex}}}_{{{self.pr(rows_)} \times {self.pr(cols_)}}}"
+
+        n0, n1, N = gw.shape[1], gw.shape[0], self.d.batch
+        if self.col():  # delta^1 is n_1 x N, x is n_0 x N
+            rhs = under(self.pr(d1), n1, N) + r"\, " + under(wrap(self.pr(a0)) + r"^{\top}", N, n0)
+        else:  # one sample per row: delta^1 is N x n_1, x is N x n_0
+            rhs = under(wrap(self.pr(d1)) + r"^{\top}", n1, N) + r"\, " + under(self.pr(a0), N, n0)
+        sec.lines += w.para("The shapes fit: for the first layer")
+        r = r"\frac{1}{N}" if self.d.reduction != 1 else ""
+        sec.lines += w.eq(f"{under(self.pr(gw), n1, n0)} = {r}{rhs},")
         rows = []
         for l in range(1, L + 1):
             for key in (f"W{l}", f"dL_dW{l}", f"b{l}", f"dL_db{l}", f"Z{l}", f"delta{l}"):
@@ -524,10 +565,10 @@ class Builder:
             (0, f"{w.bold('for')} epoch $e = 1, \\dots, {t.epochs}$ {w.bold('do')}"),
             (1, "shuffle the training set" if t.shuffle else "keep the training set in order"),
             (1, f"{w.bold('for')} each batch of {bs} {w.bold('do')}"),
-            (2, f"forward pass: evaluate {self.ref('forward_z1')}\u2013{self.ref(f'forward_a{L}')}"),
+            (2, f"forward pass: evaluate {self.refs('forward_z1', f'forward_a{L}')}"),
             (2, f"loss: evaluate {self.ref('loss')}"),
-            (2, f"backward pass: error terms {self.ref(f'delta{L}')}\u2013{self.ref('delta1')}, "
-                f"gradients {self.ref(f'grad_W{L}')}\u2013{self.ref('grad_b1')}"),
+            (2, f"backward pass: error term{'s' if L > 1 else ''} {self.refs(f'delta{L}', 'delta1')}, "
+                f"gradients {self.refs(f'grad_W{L}', 'grad_b1')}"),
             (2, f"update every parameter with learning rate $\\alpha = {t.learning_rate:g}$"),
         ]
         if t.tolerance > 0:
@@ -550,26 +591,32 @@ class Builder:
             f"Every value is computed exactly (rational arithmetic, irrational values carried to 60 "
             f"significant digits) and shown rounded to {dec} decimals; nothing is rounded before it is "
             "used again.")
-        givens = [f"{self.sym('input')} = {self._mat(v.x, dec)}",
-                  f"{self.sym('target')} = {self._mat(v.y, dec)}"]
+        x, y = (v.x, v.y) if self.col() else (v.x.T, v.y.T)
+        givens = [f"{self.sym('input')} = {self._mat(x, dec)}",
+                  f"{self.sym('target')} = {self._mat(y, dec)}"]
         sec.lines += w.aligned([g.replace(" = ", " &= ", 1) for g in givens])
         prow = []
         for l in range(1, self.L + 1):
             prow.append(f"{self.sym('weight', l)} &= {self._mat(v.params[f'W{l}'], dec)}, \\quad "
                         f"{self.sym('bias', l)} = {self._mat(v.params[f'b{l}'], dec)}")
         sec.lines += w.aligned(prow)
-        sec.lines += w.para(f"Forward pass {self.ref('forward_z1')}\u2013{self.ref(f'forward_a{self.L}')}:")
-        sec.lines += w.aligned([f"{self._qname(q.name)} &= {w.matrix(q.shown)}" for q in ex.forward])
+        sec.lines += w.para(f"Forward pass {self.refs('forward_z1', f'forward_a{self.L}')}:")
+        sec.lines += w.aligned([f"{self._qname(q.name)} &= {w.matrix(self._oriented(q))}" for q in ex.forward])
         sec.lines += w.para(f"Loss {self.ref('loss')}:")
         sec.lines += w.eq(f"{self.sym('loss')} = {ex.loss.shown[0][0]}")
-        sec.lines += w.para(f"Error terms {self.ref(f'delta{self.L}')}\u2013{self.ref('delta1')}:")
-        sec.lines += w.aligned([f"{self._qname(q.name)} &= {w.matrix(q.shown)}" for q in ex.backward])
-        sec.lines += w.para(f"Gradients {self.ref(f'grad_W{self.L}')}\u2013{self.ref('grad_b1')}:")
+        sec.lines += w.para(f"Error term{'s' if self.L > 1 else ''} {self.refs(f'delta{self.L}', 'delta1')}:")
+        sec.lines += w.aligned([f"{self._qname(q.name)} &= {w.matrix(self._oriented(q))}" for q in ex.backward])
+        sec.lines += w.para(f"Gradients {self.refs(f'grad_W{self.L}', 'grad_b1')}:")
         sec.lines += w.aligned([f"{self._qname(q.name)} &= {w.matrix(q.shown)}" for q in ex.gradients])
         sec.lines += w.para(f"Updated parameters after one step with $\\alpha = {self._num(v.alpha, dec + 2)}$:")
         sec.lines += w.aligned([f"{self._qname(q.name)} &= {w.matrix(q.shown)}" for q in ex.updated])
         sec.lines += self.rounding_note()
         return sec
+
+    def _oriented(self, q):
+        """A forward or backward value as the document's layout holds it (one sample per row in the
+        row layout; the worked example computes one sample per column)."""
+        return q.shown if self.col() else tuple(zip(*q.shown))
 
     def rounding_note(self) -> list[str]:
         w, ex = self.w, self.example

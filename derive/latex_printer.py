@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import sympy as sp
+from sympy.core.numbers import ImaginaryUnit, Infinity, NaN, NegativeInfinity, NumberSymbol
 from sympy.matrices.expressions import MatAdd, MatMul, MatrixSymbol
 from sympy.printing.latex import LatexPrinter
 
@@ -85,6 +86,35 @@ def element(base: str, indices: str) -> str:
     return f"{b}_{{{indices}}}"
 
 
+def _decimal(r) -> str | None:
+    """A long decimal constant (GELU's 0.044715) as the decimal it came from, not 8943/200000."""
+    if not isinstance(r, sp.Rational) or r.is_Integer:
+        return None
+    p, q = int(r.p), int(r.q)
+    rest = q
+    for f in (2, 5):
+        while rest % f == 0:
+            rest //= f
+    if rest != 1 or q <= 20:
+        return None
+    k = 0
+    while 10 ** k % q:
+        k += 1
+    digits = str(abs(p) * 10 ** k // q).rjust(k + 1, "0")
+    return ("-" if p < 0 else "") + digits[:-k] + "." + digits[-k:]
+
+
+def _has_target(m) -> bool:
+    return any(s.name == "Y" for s in m.atoms(MatrixSymbol))
+
+
+def _is_target_term(t) -> bool:
+    """A term that is (a multiple of) a target entry y_i."""
+    f = sp.Mul.make_args(t)
+    return any(isinstance(x, sp.Indexed) and str(x.base.name) == "Y" or isinstance(x, sp.Symbol)
+               and x.name in ("Y", "y", "__y") for x in f)
+
+
 def wrap(tex: str) -> str:
     """Brace a symbol so a further superscript (prime, transpose) is not a double superscript."""
     if re.fullmatch(r"[A-Za-z]", tex):
@@ -146,10 +176,114 @@ class NNLatexPrinter(LatexPrinter):
         idx = "".join(self._print(i) for i in expr.indices)
         return element(base, idx)
 
+    def _print(self, expr, **kwargs):
+        # SymPy's own constants (pi, E, oo, I) spell themselves through a `_latex` method, which a
+        # printer with its own printmethod would skip (pi came out as \text{\Pi})
+        if isinstance(expr, (NumberSymbol, ImaginaryUnit, Infinity, NegativeInfinity, NaN)):
+            return expr._latex(self)
+        return super()._print(expr, **kwargs)
+
+    def _print_Rational(self, expr):
+        dec = _decimal(expr)
+        return dec if dec is not None else super()._print_Rational(expr)
+
+    def _print_Sum(self, expr):
+        # -sum y log a reads better than sum -y log a
+        if expr.function.could_extract_minus_sign():
+            return "- " + self._print(sp.Sum(-expr.function, *expr.limits))
+        return super()._print_Sum(expr)
+
+    # -- ordering of factors and terms ---------------------------------------------------------
+
+    def _factor_key(self, f) -> float:
+        """Where a factor goes in a printed product: numbers, weights, error terms, other entries,
+        brackets, sums, function calls (W_jk a_k, delta_j a_k, y log a, (sum W delta) f'(z))."""
+        if f.is_number:
+            return 0
+        if isinstance(f, sp.Add) and any(_is_target_term(t) for t in f.args):
+            return 0.5  # the loss derivative first: 2 (a - y) a (1 - a)
+        base = f.base if isinstance(f, sp.Pow) and not f.exp.is_negative else f
+        if isinstance(base, (sp.Indexed, sp.Symbol, sp.IndexedBase)):
+            name = base.base.name if isinstance(base, sp.Indexed) else base.name
+            role = name_role(str(name))
+            return {"weight": 1, "delta": 2}.get(role[0] if role else "", 3)
+        if isinstance(f, sp.Add) or isinstance(f, sp.KroneckerDelta):
+            return 4
+        if isinstance(f, sp.Sum):
+            return 5
+        return 6
+
+    def _oriented(self, e):
+        """(sign, e') with e = sign * e' and e' the way articles write a difference: 1 - a rather
+        than a - 1, a - y (prediction minus target) rather than y - a."""
+        if not isinstance(e, sp.Add):
+            return 1, e
+        const = [t for t in e.args if t.is_number]
+        if const:
+            return (-1, -e) if all(c.is_negative for c in const) else (1, e)
+        targets = [t for t in e.args if _is_target_term(t)]
+        if targets and all(not t.could_extract_minus_sign() for t in targets) and len(targets) < len(e.args):
+            return -1, -e
+        return 1, e
+
+    def _print_Add(self, expr, order=None):
+        # positive terms first (1 - a, not -a + 1); a positive sum before single terms (sum W a + b),
+        # a subtracted sum after them (2 a^2 - 2 a y - a sum ...)
+        terms = sorted(self._as_ordered_terms(expr, order=order),
+                       key=lambda t: (t.could_extract_minus_sign(), t.has(sp.Sum) == t.could_extract_minus_sign()))
+        return super()._print_Add(sp.Add(*terms, evaluate=False), order="none")
+
     # -- matrix nodes -------------------------------------------------------------------------
 
+    def _hadamard_factors(self, expr) -> tuple[int, list]:
+        """(sign, factors): the backpropagated product first, then the loss derivative, then the
+        rest, each difference oriented as in the scalar form (a - y, 1 - a)."""
+        sign, out = 1, []
+        for f in expr.args:
+            if isinstance(f, MatAdd):
+                terms = list(f.args)
+                tgt = [t for t in terms if _has_target(t)]
+                const = [t for t in terms if not t.atoms(MatrixSymbol)]
+                if tgt and len(tgt) < len(terms):
+                    flip = all(not t.could_extract_minus_sign() for t in tgt)
+                else:
+                    flip = bool(const) and all(t.could_extract_minus_sign() for t in const)
+                if flip:
+                    sign = -sign
+                    f = MatAdd(*[-t for t in terms])
+            out.append(f)
+
+        def key(f):
+            if isinstance(f, MatMul) and any(name_role(m.name)[0] == "weight" for m in f.atoms(MatrixSymbol)
+                                             if name_role(m.name)):
+                return 0
+            return 1 if _has_target(f) else 2
+
+        out.sort(key=key)
+        return sign, out
+
     def _print_HadamardProduct(self, expr):
-        return r" \odot ".join(self._paren(a, products=True) for a in expr.args)
+        sign, factors = self._hadamard_factors(expr)
+        if sign < 0:
+            factors = list(expr.args)
+        return r" \odot ".join(self._paren(a, products=True) for a in factors)
+
+    def _print_MatMul(self, expr):
+        coeff, mats = expr.as_coeff_mmul()
+        mats = list(mats.args) if isinstance(mats, MatMul) else [mats]
+        if len(mats) == 1 and isinstance(mats[0], sp.HadamardProduct):
+            sign, factors = self._hadamard_factors(mats[0])
+            coeff *= sign
+            body = r" \odot ".join(self._paren(a, products=True) for a in factors)
+        else:
+            body = " ".join(rf"\left({self._print(m)}\right)" if isinstance(m, (MatAdd, sp.HadamardProduct))
+                            or m.could_extract_minus_sign() else self._print(m) for m in mats)
+        if coeff == 1:
+            return body
+        if coeff == -1:
+            return "- " + body
+        c = self._print(abs(coeff))
+        return ("- " if coeff < 0 else "") + c + " " + body
 
     def _print_MatAdd(self, expr):
         # positive terms first, so 1 - A rather than -A + 1 (articles write a(1 - a))
@@ -167,8 +301,51 @@ class NNLatexPrinter(LatexPrinter):
             body = self._print(num)
             if isinstance(num, sp.Add):
                 body = rf"\left({body}\right)"
+            if body.startswith("- "):
+                return rf"- \frac{{1}}{{{self._print(den)}}} {body[2:]}"
             return rf"\frac{{1}}{{{self._print(den)}}} {body}"
-        return super()._print_Mul(expr)
+        if not isinstance(expr, sp.Mul):
+            return super()._print_Mul(expr)
+        # orient the differences (a - y, 1 - a), then order the factors
+        sign, factors = 1, []
+        for f in expr.args:
+            if isinstance(f, sp.Add):
+                s, f = self._oriented(f)
+                sign *= s
+            elif isinstance(f, sp.Pow) and isinstance(f.base, sp.Add) and f.exp.is_Integer:
+                s, b = self._oriented(f.base)
+                sign *= s ** int(f.exp)
+                f = sp.Pow(b, f.exp, evaluate=False)
+            factors.append(f)
+        if sign < 0:
+            factors = [-f if f.is_Number else f for f in factors]
+            if not any(f.is_Number for f in factors):
+                factors.insert(0, sp.S.NegativeOne)
+        factors = [f for f in factors if f is not sp.S.One] or [sp.S.One]
+        factors = [sp.Float(_decimal(f), len(_decimal(f))) if _decimal(f) else f for f in factors]
+        factors.sort(key=self._factor_key)
+        if len(factors) == 1:
+            return self._print(factors[0])
+        if factors[0] is sp.S.NegativeOne:
+            rest = factors[1:]
+            inner = self._print_Mul(sp.Mul(*rest, evaluate=False)) if len(rest) > 1 else self._paren_neg(rest[0])
+            return "- " + inner
+        if factors[0].is_Number and factors[0] < 0:
+            rest = [-factors[0]] + factors[1:]
+            return "- " + self._ordered_mul(rest)
+        return self._ordered_mul(factors)
+
+    def _paren_neg(self, e) -> str:
+        s = self._print(e)
+        return rf"\left({s}\right)" if isinstance(e, sp.Add) else s
+
+    def _ordered_mul(self, factors) -> str:
+        old = self._settings["order"]
+        self._settings["order"] = "none"
+        try:
+            return super()._print_Mul(sp.Mul(*factors, evaluate=False))
+        finally:
+            self._settings["order"] = old
 
     def _print_Pow(self, expr, exp=None):
         # an entry like a^{1}_{jn} needs braces before it is squared

@@ -293,9 +293,10 @@ def _notation(s: str, n: Any) -> Notation:
     over = []
     for k in sorted(n):
         v = _as_str(s, f"notation.{k}", n[k])
-        if not v or len(v) > 64 or not re.fullmatch(r"[A-Za-z0-9\\{}_^@ ]+", v):
+        if not v or len(v) > 64 or not re.fullmatch(r"[A-Za-z0-9\\{}_^@()\[\],.+\-' ]+", v):
             raise _fail(s, f"notation.{k}", f"{v!r} is not an accepted LaTeX symbol (letters, digits,"
-                        " backslash commands, braces, _ and ^, and @ for the layer number; at most 64 characters)")
+                        " backslash commands, braces, brackets, parentheses, _ ^ , . + - ', and @ for the layer number;"
+                        " at most 64 characters)")
         over.append((k, v))
     return Notation(profile, tuple(over))
 
