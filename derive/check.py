@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import sympy as sp
+from lark import Token
 
 from .errors import NNDeriveError, VerificationError
 from .latex_parse import (
@@ -41,6 +42,7 @@ from .latex_parse import (
     decor_scripts,
     fmt_shape,
     free_index_letters,
+    index_as_number,
     is_mat,
     juxt_items,
     norm,
@@ -137,10 +139,13 @@ def _fmt_num(v) -> str:
     if isinstance(v, sp.Rational) and v.q < 1000:
         return str(v)
     try:
-        f = sp.Float(v, 50)
-        return sp.N(f, 12).__str__().rstrip("0").rstrip(".") if "." in str(sp.N(f, 12)) else str(sp.N(f, 12))
+        txt = str(sp.N(sp.Float(v, 50), 12))
     except (TypeError, ValueError):
         return str(v)
+    mant, e, exp = txt.partition("e")
+    if "." in mant:
+        mant = mant.rstrip("0").rstrip(".")
+    return mant + (e + exp if e else "")
 
 
 def _entries(v):
@@ -173,6 +178,7 @@ def compare_values(lhs, rhs, symbols: list, rng: random.Random, points: int = PO
     lhs, rhs = norm(lhs), norm(rhs)
     diff_entries = []
     exact_ok = True
+    compared = 0
     for _point in range(points):
         for _attempt in range(8):
             subs = values_for(rng) if values_for else {s: _rand_rational(rng) for s in symbols}
@@ -191,6 +197,8 @@ def compare_values(lhs, rhs, symbols: list, rng: random.Random, points: int = PO
         if bad is None:
             exact_ok = False
             bad = [idx for idx, _ in _entries(lhs)]
+        else:
+            compared += len(_entries(lhs)) - len(bad)
         for idx in bad:
             a = lhs[idx] if idx else lhs
             b = rhs[idx] if idx else rhs
@@ -199,9 +207,16 @@ def compare_values(lhs, rhs, symbols: list, rng: random.Random, points: int = PO
             except (TypeError, ValueError, ZeroDivisionError):
                 continue
             if not (na.is_number and nb.is_number):
-                raise NotCheckable("the sides do not evaluate to numbers (an undefined symbol or function?)")
+                names = sorted({str(x) for v in (na, nb) for x in v.free_symbols} | {
+                    str(type(f)) for v in (na, nb) for f in v.atoms(sp.Function) if not f.is_number})
+                raise NotCheckable("the sides do not evaluate to numbers: "
+                                   + (", ".join(names) if names else "something") + " is not defined"
+                                   " (a letter followed by parentheses is a product unless the letter is defined"
+                                   " with --given; for the step function write \\operatorname{H}(z) or"
+                                   " \\mathbb{1}[z > 0])")
             if na.has(sp.nan, sp.zoo) or nb.has(sp.nan, sp.zoo):
                 continue
+            compared += 1
             if abs(na - nb) > TOL * (1 + abs(na) + abs(nb)):
                 ratio = (na / nb) if nb != 0 else None
                 shown = [s for s in sorted(subs, key=str) if _appears(s, a, b)]
@@ -214,6 +229,8 @@ def compare_values(lhs, rhs, symbols: list, rng: random.Random, points: int = PO
                                   ratio=ratio)
             exact_ok = False
         diff_entries.append(len(bad))
+    if not compared:
+        raise NotCheckable("the sides are undefined at every tried point (a division by zero?)")
     how = (f"exact rational evaluation at {points} random point(s)" if exact_ok
            else f"evaluation to 50 digits at {points} random point(s)")
     return Comparison(True, how=how)
@@ -305,28 +322,82 @@ def _instantiations(rel: Node, defs: Definitions) -> list[dict[str, int]]:
     return out[:40]
 
 
+ASSIGNMENTS = (":=", "\\leftarrow", "\\gets")
+EQUALITIES = ("=", "\\approx", "\\equiv")
+
+
+def _relation_kind(rel: Node, network: bool) -> str:
+    """'equation', 'assignment' or 'shape' for the relation symbols of a claim; ClaimError otherwise."""
+    sides, ops = relation_parts(rel)
+    if not ops:
+        raise ClaimError("a claim needs '=' (for example \\sigma'(z) = \\sigma(z)(1-\\sigma(z)))")
+    if any(o in ASSIGNMENTS for o in ops):
+        return "assignment"
+    if "\\in" in ops:
+        if ops != ["\\in"]:
+            raise ClaimError("a shape claim has the form QUANTITY \\in \\mathbb{R}^{m \\times n}, alone")
+        if not network:
+            raise ClaimError("a shape claim (\\in \\mathbb{R}^{m \\times n}) is about a network quantity:"
+                             " give --spec")
+        return "shape"
+    bad = [o for o in ops if o not in EQUALITIES]
+    if bad:
+        raise ClaimError(f"'{bad[0]}' states an inequality; only equations (=, \\approx, \\equiv) are checked")
+    return "equation"
+
+
+def _bare_functions(rel: Node) -> dict:
+    """Functions differentiated by name (\\frac{d\\sigma}{dz}): a bare \\sigma then means \\sigma(z)."""
+    out: dict = {}
+    it = Interpreter(ScalarContext(), "")
+
+    def walk(n):
+        if not isinstance(n, Node):
+            return
+        if n.kind == "frac":
+            try:
+                parts = it.derivative_parts(n)
+            except LatexError:
+                parts = None
+            if parts and parts[0] and len(parts[0]) == 1 and not parts[0][0].scripts:
+                try:
+                    head = it.function_head(parts[0][0])
+                except LatexError:
+                    head = None
+                if head is not None and head[1] not in out:
+                    out[head[1]] = parts[1]
+        for a in n.args:
+            walk(a)
+        for s in n.scripts:
+            if len(s) > 1:
+                walk(s[1])
+    walk(rel)
+    return out
+
+
 def check_scalar(claim: str, givens: list[str] = (), at: list[str] = (), seed: int = 20261122,
                  h0=0) -> Result:
     t0 = time.perf_counter()
     rel = parse(claim)
+    src = rel.source
     sides, ops = relation_parts(rel)
-    if not ops:
-        raise ClaimError("a claim needs '=' (for example \\sigma'(z) = \\sigma(z)(1-\\sigma(z)))")
-    if any(o == ":=" for o in ops):
-        return Result(claim, "not-checkable", notes=["an assignment (:=) is an algorithm step, not an identity"])
+    if _relation_kind(rel, network=False) == "assignment":
+        return Result(claim, "not-checkable", notes=["an assignment (:=, \\leftarrow) is an algorithm step, not"
+                                                     " an identity"] + rel.notes)
     defs = Definitions()
     for g in givens:
         read_definition(g, defs)
     fixed = dict(read_assignment(a) for a in at)
     problems = sum_index_problems(rel)
+    bare = _bare_functions(rel)
     rng = random.Random(seed)
-    methods, notes, verdict = [], [], "holds"
+    methods, notes, verdict = [], list(rel.notes), "holds"
     bad: Result | None = None
     insts = _instantiations(rel, defs)
     for inst in insts:
         for k in range(len(sides) - 1):
             try:
-                res = _check_scalar_pair(claim, sides[k], sides[k + 1], defs, fixed, inst, rng, h0)
+                res = _check_scalar_pair(claim, sides[k], sides[k + 1], defs, fixed, inst, rng, h0, src, bare)
             except OutOfRange:
                 continue
             notes.extend(n for n in res.notes if n not in notes)
@@ -338,6 +409,7 @@ def check_scalar(claim: str, givens: list[str] = (), at: list[str] = (), seed: i
         if bad:
             break
     if bad:
+        bad.notes = list(dict.fromkeys(notes + bad.notes))
         if inst:
             bad.counterexample = (", ".join(f"{k} = {v}" for k, v in inst.items()) + "; "
                                   + bad.counterexample)
@@ -357,11 +429,22 @@ def check_scalar(claim: str, givens: list[str] = (), at: list[str] = (), seed: i
     return r
 
 
-def _check_scalar_pair(claim, ln, rn, defs, fixed, inst, rng, h0) -> Result:
+def _undefined(v) -> bool:
+    vals = list(v) if is_mat(v) else [v]
+    return any(isinstance(e, sp.Basic) and e.has(sp.zoo, sp.nan, sp.oo, -sp.oo) for e in vals)
+
+
+def _check_scalar_pair(claim, ln, rn, defs, fixed, inst, rng, h0, src=None, bare=None) -> Result:
+    src = claim if src is None else src
     ctx = ScalarContext(defs, h0)
+    ctx.bare_functions = bare or {}
     ctx.indices.update(inst)
-    lhs, n1 = _interp_side(ctx, ln, claim)
-    rhs, n2 = _interp_side(ctx, rn, claim)
+    lhs, n1 = _interp_side(ctx, ln, src)
+    rhs, n2 = _interp_side(ctx, rn, src)
+    for side, v in (("left", lhs), ("right", rhs)):
+        if _undefined(v):
+            raise ClaimError(f"the {side} side is undefined (a division by zero, or the logarithm of 0?):"
+                             f" it evaluates to {v}")
     notes = list(dict.fromkeys(n1 + n2))
     if fixed:
         sub = {ctx.sym(k): v for k, v in fixed.items()}
@@ -372,9 +455,15 @@ def _check_scalar_pair(claim, ln, rn, defs, fixed, inst, rng, h0) -> Result:
             return Result(claim, "fails", notes=notes,
                           counterexample=f"the left side is {fmt_shape(lhs)}, the right side {fmt_shape(rhs)}")
     at_txt = (" at " + ", ".join(f"{k} = {v}" for k, v in fixed.items())) if fixed else ""
+
+    def held(method):
+        kink = _kink_convention(lhs, rhs, h0) if not fixed else ""
+        if kink:
+            return Result(claim, "fails", method, notes, convention=kink[0], counterexample=kink[1])
+        return Result(claim, "holds", method, notes)
     diff = sp.expand(lhs - rhs) if not is_mat(lhs) else (lhs - rhs).applyfunc(sp.expand)
     if (diff == 0) if not is_mat(diff) else diff.is_zero_matrix:
-        return Result(claim, "holds", "symbolic proof (the sides expand to the same expression)" + at_txt, notes)
+        return held("symbolic proof (the sides expand to the same expression)" + at_txt)
     symbols = sorted(set().union(*[getattr(e, "free_symbols", set()) for e in
                                    (list(lhs) if is_mat(lhs) else [lhs]) + (list(rhs) if is_mat(rhs) else [rhs])]),
                      key=str)
@@ -382,17 +471,18 @@ def _check_scalar_pair(claim, ln, rn, defs, fixed, inst, rng, h0) -> Result:
     if cmp.equal:
         how = cmp.how if symbols else "exact evaluation"
         if not symbols or cmp.how.startswith("exact"):
-            return Result(claim, "holds", how + at_txt, notes)
+            return held(how + at_txt)
         if _simplifies_to_zero(lhs - rhs):
-            return Result(claim, "holds", "symbolic proof via simplify" + at_txt, notes)
-        return Result(claim, "holds", how + at_txt, notes)
+            return held("symbolic proof via simplify" + at_txt)
+        return held(how + at_txt)
     if _simplifies_to_zero(lhs - rhs):  # pragma: no cover - numeric disagreement is decisive
-        return Result(claim, "holds", "symbolic proof via simplify" + at_txt, notes)
+        return held("symbolic proof via simplify" + at_txt)
     ratios = [cmp.ratio]
     for _ in range(2):
         c2 = compare_values(lhs, rhs, symbols, rng, points=1)
         ratios.append(c2.ratio if not c2.equal else None)
-    convention = _ratio_convention(ratios)
+    # without free symbols every point is the same point: a constant ratio says nothing
+    convention = _ratio_convention(ratios) if symbols else ""
     where = (cmp.where + at_txt) if cmp.where else (at_txt.strip() if fixed else "every point")
     cx = f"{where}: left side = {cmp.lhs_value}, right side = {cmp.rhs_value}"
     correct = ""
@@ -401,6 +491,33 @@ def _check_scalar_pair(claim, ln, rn, defs, fixed, inst, rng, h0) -> Result:
     elif _has_derivative(rn) and not _has_derivative(ln):
         correct = _latex(_tidy(rhs))
     return Result(claim, "fails", "", notes, counterexample=cx, correct=correct, convention=convention)
+
+
+KINKED = (sp.Piecewise, sp.Abs, sp.sign, sp.Heaviside)
+
+
+def _kink_convention(lhs, rhs, h0) -> tuple[str, str] | None:
+    """Sides equal almost everywhere may differ where a symbol is 0 (ReLU'(0), a step's value at 0):
+    (convention, where) when they do, since random points never hit the kink."""
+    from .primitives import LeakyReLU, ReLU, Step
+
+    kinds = KINKED + (ReLU, LeakyReLU, Step)
+    if is_mat(lhs) or is_mat(rhs) or not any(isinstance(e, sp.Basic) and e.has(*kinds) for e in (lhs, rhs)):
+        return None
+    symbols = sorted(set(getattr(lhs, "free_symbols", set())) | set(getattr(rhs, "free_symbols", set())), key=str)
+    if len(symbols) != 1:
+        return None
+    x = symbols[0]
+    try:
+        a = _numeric(lhs, {x: sp.Integer(0)})
+        b = _numeric(rhs, {x: sp.Integer(0)})
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    if not (a.is_number and b.is_number) or a.has(sp.nan, sp.zoo) or b.has(sp.nan, sp.zoo) or abs(a - b) < TOL:
+        return None
+    return (f"the value at the kink {x} = 0 (a convention: the checker takes ReLU'(0) = step(0) = {h0};"
+            " elsewhere the sides agree)",
+            f"{x} = 0: left side = {_fmt_num(a)}, right side = {_fmt_num(b)}")
 
 
 def _tidy(e):
@@ -470,6 +587,10 @@ def profile_roles(profile) -> list[RoleEntry]:
         out.append(RoleEntry(role, key, layer_pos, label))
     if profile.name.startswith("default"):
         out.append(RoleEntry("act", ("a", False), "sup", None))
+        # batch matrices written in capitals (one sample per column): A^{l}, Z^{l}, X, Y, \Delta^{l}
+        out += [RoleEntry("act", ("A", False), "sup", None), RoleEntry("preact", ("Z", False), "sup", None),
+                RoleEntry("input", ("X", False), None, None), RoleEntry("target", ("Y", False), None, None),
+                RoleEntry("delta", ("Delta", False), "sup", None)]
     return out
 
 
@@ -671,8 +792,9 @@ class NetworkContext(ScalarContext):
 
     def scalar_symbol(self, post, interp):
         key = atom_key(post)
-        if key and key[0] in self.indices and not post.scripts and len(key[0]) == 1 and key[0] not in self.defs.symbols:
-            return sp.Integer(self.indices[key[0]]), []
+        got = index_as_number(self, post)
+        if got is not None:
+            return got
         if key == ("N", False) and not post.scripts:
             return sp.Integer(self.batch), []
         if key and key[0] == "1" or (post.args[0].kind == "decor" and key and key[0].isdigit()):
@@ -749,6 +871,12 @@ class NetworkContext(ScalarContext):
                 lay = layer if layer is not None else ctx.infer_layer(z)
                 return ctx.act_fn(lay)(z)
             f.consumes = consumed
+            if layer is None and name is None:
+                # f'(z^{1}): the layer is the one whose pre-activation is the argument
+                def bind(arg, f=f):
+                    lay = ctx.infer_layer(arg)
+                    return lambda z: f(z, layer=lay)
+                f.bind = bind
             return f, key[0]
         return super().function(key, post, interp)
 
@@ -756,7 +884,9 @@ class NetworkContext(ScalarContext):
         """Which layer's activation a bare f means: the layer whose pre-activation is the argument."""
         Z, _ = self.forward()
         for l, Zl in Z.items():
-            if any(z == e for e in Zl):
+            if is_mat(z) and z.shape == Zl.shape and z == Zl:
+                return l
+            if not is_mat(z) and any(z == e for e in Zl):
                 return l
         raise LatexError("cannot tell which layer's activation is meant; write its layer"
                          f" ({self.profile.symbol('activation', 1)})")
@@ -801,6 +931,9 @@ class NetworkContext(ScalarContext):
                 except OutOfRange:
                     if hi is None and not batch_sum and v > lo_v:
                         break
+                    if hi is not None and not batch_sum and v > lo_v:
+                        raise ShapeMismatch(f"the sum over {var} runs to {values[-1]}, but its summand has no"
+                                            f" entry {v} (the last is {v - 1})") from None
                     raise
                 total = interp.alg.add(total, term)
         finally:
@@ -937,31 +1070,47 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
     t0 = time.perf_counter()
     profile = PROFILES[notation] if notation else PROFILES["default"]
     rel = parse(claim)
+    src = rel.source
     sides, ops = relation_parts(rel)
-    if not ops:
-        raise ClaimError("a claim needs '='")
-    if any(o == ":=" for o in ops):
-        return Result(claim, "not-checkable", notes=["an assignment (:=) is an algorithm step, not an identity"])
+    kind = _relation_kind(rel, network=True)
+    if kind == "assignment":
+        return Result(claim, "not-checkable", notes=["an assignment (:=, \\leftarrow) is an algorithm step, not"
+                                                     " an identity"] + rel.notes)
     defs = Definitions()
     for g in givens:
         read_definition(g, defs)
     rng = random.Random(seed)
     witnesses = [w for w, _ in witness_widths(spec)]
+    if kind == "shape":
+        r = check_shape_claim(claim, src, sides, spec, profile, defs, witnesses)
+        r.notes = rel.notes + r.notes
+        r.seconds = time.perf_counter() - t0
+        return r
+    if _numeric_limits(rel):
+        own = tuple(spec.layers)
+        if max(own) > 8 or int(np.prod(own)) > 512:
+            return Result(claim, "not-checkable", notes=[
+                "a sum with a numeric upper limit is checked on the spec's own widths"
+                f" ({'-'.join(map(str, own))}), which are too large to expand; write the sum without the"
+                " limit (\\sum_{j}) to sum over every unit"] + rel.notes, seconds=time.perf_counter() - t0)
+        witnesses = [own]
     batch_claim = _mentions_batch(rel, profile.name)
     primary = 2 if batch_claim else 1
 
     def run(batch):
         results = []
         for widths in witnesses:
-            results.append(_network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points))
+            results.append(_network_pair_modes(src, sides, spec, widths, batch, profile, defs, rng, points))
         return results
 
     try:
         res = run(primary)
     except NotCheckable as e:
         return Result(claim, "not-checkable", notes=[str(e)], seconds=time.perf_counter() - t0)
+    for r in res:
+        r.claim = claim
     bad = [r for r in res if r.verdict != "holds"]
-    notes = []
+    notes = list(rel.notes)
     for r in res:
         notes.extend(n for n in r.notes if n not in notes)
     wtxt = ", ".join("-".join(map(str, w)) for w in witnesses)
@@ -984,7 +1133,7 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
     if b.verdict == "fails" and primary == 2 and not b.convention:
         try:
             single = run(1)
-        except (NotCheckable, LatexError):
+        except (NotCheckable, LatexError, ShapeMismatch, OutOfRange):
             single = []
         if single and all(r.verdict == "holds" for r in single):
             b.verdict = "ambiguous"
@@ -993,14 +1142,62 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
     if b.verdict == "fails" and b.convention:
         b.verdict = "holds-with-convention"
     ctx = NetworkContext(spec, witnesses[0], primary, profile, defs)
-    hint = _engine_hint(sides[0], spec, ctx, Interpreter(ctx, claim))
+    hint = _engine_hint(sides[0], spec, ctx, Interpreter(ctx, src))
     if hint:
         b.correct = hint
     b.seconds = time.perf_counter() - t0
     return b
 
 
-def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points) -> Result:
+SQUARE_NOTE = "the square of a vector is read as its squared norm (sum over its entries)"
+
+
+def _network_pair_modes(claim, sides, spec, widths, batch, profile, defs, rng, points) -> Result:
+    """(v)^2 of a vector is a squared norm in a loss but element-wise in 1-(a^{l})^2: try both."""
+    r = _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points)
+    if r.verdict != "holds" and SQUARE_NOTE in r.notes:
+        r2 = _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points, "elementwise")
+        if r2.verdict == "holds":
+            r2.notes = [n for n in r2.notes if n != SQUARE_NOTE] + [
+                "the square of a vector is read entry by entry (as in 1-(a^{l})^{2}); read as a squared"
+                " norm the claim does not hold"]
+            return r2
+    return r
+
+
+def _numeric_limits(rel: Node) -> bool:
+    """A \\sum or \\prod with a number as its upper limit (which ties the claim to the spec's widths)."""
+    found = []
+
+    def walk(n):
+        if not isinstance(n, Node):
+            return
+        if n.kind == "postfix" and n.args[0].kind in ("sum", "prod"):
+            for sc in n.scripts:
+                if sc[0] == "sup":
+                    t = plain_text(sc[1])
+                    if t is not None and t.isdigit():
+                        found.append(t)
+        for a in n.args:
+            walk(a)
+        for sc in n.scripts:
+            if len(sc) > 1:
+                walk(sc[1])
+    walk(rel)
+    return bool(found)
+
+
+def _foreign_symbols(ctx, vals) -> list[str]:
+    """Symbols of the values that are not the network's (a letter the notation does not define)."""
+    known = set(ctx.param_symbols())
+    out = set()
+    for v in vals:
+        for e in (list(v) if is_mat(v) else [v]):
+            out |= {str(x) for x in getattr(e, "free_symbols", set()) if x not in known and not x.is_Dummy}
+    return sorted(out)
+
+
+def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points, square="norm") -> Result:
 
     rel_node = Node("relation", tuple(sides))
     free = sorted((free_index_letters(rel_node) | _free_layer_letters(sides)) - summation_letters(rel_node)
@@ -1015,6 +1212,7 @@ def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, poi
     notes: list[str] = []
     for inst in combos:
         ctx = NetworkContext(spec, widths, batch, profile, defs)
+        ctx.vector_square = square
         ctx.indices.update(inst)
         try:
             vals = []
@@ -1028,6 +1226,12 @@ def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, poi
             return Result(claim, "fails", notes=notes, counterexample=f"{e} (witness widths"
                           f" {'-'.join(map(str, widths))}, batch {batch})")
         checked += 1
+        foreign = _foreign_symbols(ctx, vals)
+        if foreign:
+            note = (f"{', '.join(foreign)} {'is' if len(foreign) == 1 else 'are'} not a symbol of the"
+                    f" {profile.name} notation (read as an unknown number)")
+            if note not in notes:
+                notes.append(note)
         for k in range(len(vals) - 1):
             lhs, rhs = norm(vals[k]), norm(vals[k + 1])
             if fmt_shape(lhs) != fmt_shape(rhs):
@@ -1123,6 +1327,84 @@ def check_shape(claim: str, spec, role: str, layer: int | None, shape: tuple[int
         return Result(claim, "holds", f"the spec's widths {'-'.join(map(str, w))} give {actual[0]}\u00d7{actual[1]}")
     return Result(claim, "fails", counterexample=f"the spec's widths {'-'.join(map(str, w))} give"
                   f" {actual[0]}\u00d7{actual[1]}, the claim says {shape[0]}\u00d7{shape[1]}")
+
+
+def _stated_shape(node: Node, src: str) -> tuple[int, int]:
+    """\\mathbb{R}^{m \\times n} (or ^{n}, a column) -> (m, n); ClaimError for anything else."""
+    msg = ("the right side of a shape claim must be \\mathbb{R}^{m \\times n} with numbers m and n"
+           " (for example \\mathbb{R}^{3 \\times 2})")
+    items = juxt_items(node)
+    if not items or len(items) != 1 or items[0].kind != "postfix" or items[0].args[0].kind != "decor":
+        raise ClaimError(msg)
+    post = items[0]
+    if atom_key(post) != ("R", False) or len(post.scripts) != 1 or post.scripts[0][0] != "sup":
+        raise ClaimError(msg)
+    sarg = post.scripts[0][1]
+    interp = Interpreter(ScalarContext(), src)
+    if sarg.kind == "snumber":
+        dims = [sarg]
+    else:
+        inner = [x for x in sarg.args if isinstance(x, Node)]
+        rel = inner[0].args[0] if inner and inner[0].kind == "list" and len(inner[0].args) == 1 else None
+        term = rel
+        while term is not None and term.kind in ("relation", "expr") and len(term.args) == 1:
+            term = term.args[0]
+        if term is None or term.kind not in ("term", "juxt", "postfix"):
+            raise ClaimError(msg)
+        if term.kind == "term":
+            ops = [str(t) for t in term.args if isinstance(t, Token)]
+            if any(o not in ("\\times", "\u00d7") for o in ops) or len(ops) > 1:
+                raise ClaimError(msg)
+            dims = [x for x in term.args if isinstance(x, Node)]
+        else:
+            dims = [term]
+    vals = []
+    for d in dims:
+        try:
+            v = interp.script_value(d) if d.kind.startswith("s") else interp.value(d)
+        except LatexError:
+            raise ClaimError(msg) from None
+        if is_mat(v) or not getattr(v, "is_Integer", False) or int(v) < 1:
+            raise ClaimError(msg)
+        vals.append(int(v))
+    return (vals[0], vals[1] if len(vals) > 1 else 1)
+
+
+def check_shape_claim(claim, src, sides, spec, profile, defs, witnesses) -> Result:
+    """QUANTITY \\in \\mathbb{R}^{m \\times n}: the quantity's shape for the spec's widths (one sample).
+
+    The quantity is evaluated on the small witness networks; each of its dimensions is matched to
+    the layer whose width it is in every witness, and read off the spec's own widths.
+    """
+    stated = _stated_shape(sides[1], src)
+    cands: list[set | None] = [None, None]
+    for widths in witnesses:
+        ctx = NetworkContext(spec, widths, 1, profile, defs)
+        try:
+            v = norm(Interpreter(ctx, src).value(sides[0]))
+        except OutOfRange as e:
+            raise ClaimError(f"an index or layer is out of range: {e}") from None
+        shp = v.shape if is_mat(v) else (1, 1)
+        for k in range(2):
+            here = {("layer", l) for l, w in enumerate(widths) if w == shp[k]} | ({("one", 1)} if shp[k] == 1 else set())
+            cands[k] = here if cands[k] is None else cands[k] & here
+    actual = []
+    for k in range(2):
+        sizes = {spec.layers[c[1]] if c[0] == "layer" else 1 for c in cands[k] or ()}
+        if len(sizes) != 1:
+            raise ClaimError("cannot tell which layer's width a dimension of the left side is")
+        actual.append(sizes.pop())
+    actual_t = tuple(actual)
+    w = "-".join(map(str, spec.layers))
+    method = f"the spec's widths {w} give {actual_t[0]}\u00d7{actual_t[1]} (one sample per column)"
+    if actual_t == stated:
+        return Result(claim, "holds", method)
+    conv = ""
+    if actual_t == stated[::-1]:
+        conv = "a transpose (the stated shape is the transposed layout)"
+    return Result(claim, "fails", convention=conv,
+                  counterexample=f"the spec's widths {w} give {actual_t[0]}\u00d7{actual_t[1]}, the claim says"
+                  f" {stated[0]}\u00d7{stated[1]}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1516,7 +1798,7 @@ def _load_spec_arg(path):
 
 
 def cmd_check(args) -> int:
-    modes = [m for m in (args.claim, args.file, args.doc) if m]
+    modes = [m for m in (args.claim, args.file, args.doc) if m is not None]
     if len(modes) != 1:
         raise ClaimError("give exactly one of: a CLAIM, --file FILE, --doc FILE")
     if args.notation:

@@ -49,14 +49,31 @@ GREEK = {
     "Upsilon", "Phi", "Psi", "Omega",
 }
 SYMBOL_COMMANDS = GREEK | {"ell", "partial", "nabla", "infty"}
-FUNCTION_COMMANDS = {"tanh", "exp", "ln", "log", "max", "min"}
+FUNCTION_COMMANDS = {"tanh", "exp", "ln", "log", "max", "min", "sinh", "cosh", "coth", "sin", "cos", "tan"}
 STRUCTURE_COMMANDS = {
     "frac", "dfrac", "tfrac", "sqrt", "sum", "hat", "vec", "mathbf", "bm", "bold", "boldsymbol",
     "mathbb", "bar", "tilde", "overline", "widehat", "text", "operatorname", "mathrm", "textrm",
     "mathit", "textit", "begin", "end", "lbrack", "rbrack", "top", "intercal", "cdot", "times",
     "odot", "circ", "le", "leq", "ge", "geq", "leqslant", "geqslant", "approx", "equiv", "left",
     "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "displaystyle", "quad",
-    "qquad",
+    "qquad", "prod", "lvert", "rvert", "lVert", "rVert", "in", "leftarrow", "gets", "ne", "neq", "lt",
+    "gt",
+}
+# commands outside the dialect that a tutorial may use, with what to write instead
+UNSUPPORTED_HINTS = {
+    "int": "integrals are not checked", "lim": "limits are not checked",
+    "dot": "dot notation for time derivatives is not supported; write f'(x) or \\frac{d}{dx}",
+    "ddot": "dot notation for time derivatives is not supported; write f''(x) or \\frac{d^2}{dx^2}",
+    "def": "macro definitions are not accepted; use --given for definitions",
+    "newcommand": "macro definitions are not accepted; use --given for definitions",
+    "renewcommand": "macro definitions are not accepted; use --given for definitions",
+    "input": "file inclusion is not accepted", "include": "file inclusion is not accepted",
+    "det": "determinants are not checked", "mathcal": "script letters are not supported",
+    "to": "arrows are only accepted as \\leftarrow (an update rule)",
+    "rightarrow": "arrows are only accepted as \\leftarrow (an update rule)",
+    "forall": "quantifiers are not checked; state the claim for a generic value",
+    "sech": "write \\operatorname{sech}(x)", "csch": "write \\operatorname{csch}(x)",
+    "sgn": "write \\operatorname{sign}(x)",
 }
 WHITELIST = SYMBOL_COMMANDS | FUNCTION_COMMANDS | STRUCTURE_COMMANDS
 ENVIRONMENTS = {"matrix", "bmatrix", "pmatrix", "vmatrix", "cases"}
@@ -65,7 +82,9 @@ NAMED_FUNCTIONS = {
     "relu": "relu", "sigmoid": "sigmoid", "sigma": "sigmoid", "tanh": "tanh", "gelu": "gelu",
     "softplus": "softplus", "silu": "silu", "swish": "silu", "softmax": "softmax", "exp": "exp",
     "ln": "ln", "log": "log", "elu": "elu", "lrelu": "leaky_relu", "leakyrelu": "leaky_relu",
-    "max": "max", "min": "min", "step": "step",
+    "max": "max", "min": "min", "step": "step", "heaviside": "step", "h": "step", "sech": "sech",
+    "cosh": "cosh", "sinh": "sinh", "csch": "csch", "coth": "coth", "sin": "sin", "cos": "cos",
+    "tan": "tan", "abs": "abs", "sign": "sign", "sgn": "sign", "erf": "erf",
 }
 ALLOWED_UNICODE = set("\u2013\u2212\u22c5\u2217")
 
@@ -182,8 +201,9 @@ def prescan(text: str, what: str = "claim") -> None:
     for m in re.finditer(r"\\([a-zA-Z]+)", text):
         name = m.group(1)
         if name not in WHITELIST:
-            raise LatexError(f"unknown or unsupported command \\{name}", text, _line_col(text, m.start()),
-                             what)
+            hint = UNSUPPORTED_HINTS.get(name)
+            raise LatexError(f"unknown or unsupported command \\{name}" + (f" ({hint})" if hint else ""), text,
+                             _line_col(text, m.start()), what)
         if name in ("begin", "end"):
             env = re.match(r"\\(?:begin|end)\{([a-zA-Z*]+)\}", text[m.start():])
             if not env or env.group(1) not in ENVIRONMENTS:
@@ -208,8 +228,136 @@ def prescan(text: str, what: str = "claim") -> None:
         raise LatexError("too many superscripts and subscripts", text, (1, 1), what)
 
 
+# Unicode math a tutorial author may paste, and the LaTeX it stands for.
+UNICODE_LATEX = {
+    "\u03c3": "\\sigma ", "\u03b4": "\\delta ", "\u0394": "\\Delta ", "\u03b1": "\\alpha ",
+    "\u03b2": "\\beta ", "\u03b3": "\\gamma ", "\u03b7": "\\eta ", "\u03bb": "\\lambda ",
+    "\u03bc": "\\mu ", "\u03b5": "\\epsilon ", "\u03b8": "\\theta ", "\u03c6": "\\phi ",
+    "\u03d5": "\\phi ", "\u03a6": "\\Phi ", "\u03c0": "\\pi ", "\u03c1": "\\rho ", "\u03c4": "\\tau ",
+    "\u03c9": "\\omega ", "\u03be": "\\xi ", "\u03a3": "\\Sigma ", "\u2113": "\\ell ",
+    "\u2202": "\\partial ", "\u2207": "\\nabla ", "\u2299": "\\odot ", "\u2218": "\\circ ",
+    "\u00b7": "\\cdot ", "\u00d7": "\\times ", "\u22a4": "\\top ", "\u2032": "'", "\u2033": "''",
+    "\u2248": "\\approx ", "\u2261": "\\equiv ", "\u2264": "\\le ", "\u2265": "\\ge ",
+    "\u2211": "\\sum ", "\u220f": "\\prod ", "\u221a": "\\sqrt ", "\u2208": "\\in ",
+    "\u211d": "\\mathbb{R}", "\u2190": "\\leftarrow ", "\u2254": ":=", "\u221e": "\\infty ",
+    "\u00b2": "^{2}", "\u00b3": "^{3}", "\u207b\u00b9": "^{-1}", "\u1d40": "^{T}",
+    "\u2080": "_{0}", "\u2081": "_{1}", "\u2082": "_{2}", "\u2083": "_{3}", "\u2084": "_{4}",
+    "\u00a0": " ", "\u2009": " ", "\u200a": " ",
+}
+_DELIMS = ((r"$$", r"$$"), (r"$", r"$"), (r"\(", r"\)"), (r"\[", r"\]"))
+_QUALIFIER = re.compile(r"\\text\{\s*(for|where|if|when|with|as|since|and|on|provided|all|because|by)\b",
+                        re.I)
+
+
+def normalize(text: str) -> tuple[str, list[str]]:
+    """What a tutorial author pastes -> the dialect: math delimiters, trailing punctuation, Unicode
+    symbols, ^{\\prime}, and trailing qualifiers ('for all x', ', \\quad x > 0') that are not checked.
+
+    Returns the text to parse (shown in messages, so positions refer to it) and notes.
+    """
+    notes: list[str] = []
+    if not isinstance(text, str):
+        return text, notes
+    t = text.strip()
+    while t and t[-1] in ".,;" and not t.endswith(("\\,", "\\;")):
+        t = t[:-1].rstrip()
+    for a, b in _DELIMS:
+        if len(t) >= len(a) + len(b) and t.startswith(a) and t.endswith(b) and a not in t[len(a):-len(b)]:
+            t = t[len(a):-len(b)].strip()
+            break
+    t = t.replace("^\u1d40", "^{T}")
+    if any(ch in UNICODE_LATEX or ch in "\u207b" for ch in t):
+        t = t.replace("\u207b\u00b9", "^{-1}")
+        t = "".join(UNICODE_LATEX.get(ch, ch) for ch in t)
+        notes.append("Unicode symbols were read as their LaTeX commands")
+    t = re.sub(r"\^\{\s*((?:\\prime\s*)+)\}|\^\\prime(?![a-zA-Z])",
+               lambda m: "'" * max(1, (m.group(1) or "").count("prime")), t)
+    t = _bars(t)
+    # \left. and \right. (invisible delimiters)
+    t = re.sub(r"\\(left|right)\.", " ", t)
+    # a qualifier after the formula: \text{for all } x, \text{if } ..., ", \quad ..."
+    depth, env = 0, 0
+    cut = None
+    for i, ch in enumerate(t):
+        if ch in "{([" and not (i and t[i - 1] == "\\"):
+            depth += 1
+        elif ch in "})]" and not (i and t[i - 1] == "\\"):
+            depth -= 1
+        elif ch == "\\":
+            if t.startswith("\\begin", i):
+                env += 1
+            elif t.startswith("\\end", i):
+                env -= 1
+            elif depth == 0 and env == 0 and "=" in t[:i] and (
+                    _QUALIFIER.match(t, i) or re.match(r"\\q?quad(?![a-zA-Z])", t[i:])):
+                cut = i
+                break
+        elif ch == "," and depth == 0 and env == 0 and "=" in t[:i] and re.match(r",\s*\\q?quad", t[i:]):
+            cut = i
+            break
+    if cut is not None and t[:cut].strip():
+        rest = t[cut:].strip().lstrip(",").strip()
+        notes.append(f"the qualifier {rest!r} is not checked")
+        t = t[:cut]
+    t = t.rstrip()
+    while t and t[-1] in ".,;" and not t.endswith(("\\,", "\\;")):
+        t = t[:-1].rstrip()
+    return t, notes
+
+
+_OPERATOR_BEFORE = set("+-*/=(,[{&^_<>") | {"\u2212", "\u2013"}
+
+
+def _bars(t: str) -> str:
+    """|x| -> \\lvert x \\rvert and \\|v\\| -> \\lVert v \\rVert: a bar opens unless it can close
+    the innermost open bar of its kind at the same bracket depth (a bar after an operator opens)."""
+    if "|" not in t:
+        return t
+    out, stack, depth, i = [], [], 0, 0
+    while i < len(t):
+        ch = t[i]
+        norm_bar = t.startswith("\\|", i)
+        if ch == "|" or norm_bar:
+            kind = "norm" if norm_bar else "abs"
+            prev = "".join(out).rstrip()
+            prev_ch = prev[-1] if prev else ""
+            closes = (stack and stack[-1] == (kind, depth) and prev_ch not in _OPERATOR_BEFORE
+                      and not prev.endswith(("\\lvert", "\\lVert")))
+            if closes:
+                stack.pop()
+                out.append(" \\rVert " if kind == "norm" else " \\rvert ")
+            else:
+                stack.append((kind, depth))
+                out.append("\\lVert " if kind == "norm" else "\\lvert ")
+            i += 2 if norm_bar else 1
+            continue
+        if ch == "\\" and i + 1 < len(t):
+            out.append(t[i:i + 2])
+            i += 2
+            continue
+        if ch in "({[":
+            depth += 1
+        elif ch in ")}]":
+            depth -= 1
+        out.append(ch)
+        i += 1
+    if stack:
+        return t  # unbalanced: leave the bars for the parser to point at
+    return "".join(out)
+
+
 def parse(text: str, what: str = "claim") -> Node:
-    """Parse a claim or definition into an AST (kind 'relation'); LatexError with position if not."""
+    """Parse a claim or definition into an AST (kind 'relation'); LatexError with position if not.
+
+    The text is normalized first (see ``normalize``); ``node.source`` is the text that was parsed.
+    """
+    text, notes = normalize(text)
+    node = _parse(text, what)
+    node.notes = notes  # type: ignore[attr-defined]
+    return node
+
+
+def _parse(text: str, what: str) -> Node:
     prescan(text, what)
     try:
         tree = _parser().parse(text)
@@ -412,8 +560,9 @@ def norm(v):
 class Algebra:
     """Products, sums and powers of scalars and matrices, with notes on lenient readings."""
 
-    def __init__(self):
+    def __init__(self, vector_square: str = "norm"):
         self.notes: list[str] = []
+        self.vector_square = vector_square  # (v)^2 of a vector: "norm" (v^T v) or "elementwise"
 
     def note(self, text: str):
         if text not in self.notes:
@@ -472,6 +621,8 @@ class Algebra:
                 if abs(base) > 10**6 and abs(exp) > 8:
                     raise LatexError(f"power {base}^{exp} is too large")
         if is_mat(base):
+            if base.shape[1] == 1 and exp == 2 and self.vector_square == "elementwise":
+                return base.applyfunc(lambda e: e ** 2)
             if base.shape[1] == 1 and exp == 2:
                 self.note("the square of a vector is read as its squared norm (sum over its entries)")
                 return norm(base.T * base)
@@ -604,6 +755,18 @@ class ScalarContext:
     def batch_size(self):
         return None
 
+    bare_functions: dict = {}
+
+    def bare_function_value(self, post: Node, head, interp: "Interpreter"):
+        """\\sigma written alone for \\sigma(z), in a claim that differentiates \\sigma by z."""
+        var = self.bare_functions.get(head[1])
+        if var is None:
+            return None
+        scripts = [s for s in post.scripts if s[0] != "sub"]
+        if len(scripts) != len(post.scripts):
+            return None
+        return interp.call_value(post, head, self.derivative_variable_value(var, interp))
+
 
 def _is_label(script: Node) -> bool:
     """A superscript that names rather than powers: (pred), {true}, \\text{...} (not T, not digits)."""
@@ -629,6 +792,8 @@ def builtin_function(base: str, h0=0) -> Callable | None:
         "Phi": lambda z: NormalCDF(z), "phi": lambda z: NormalPDF(z), "step": lambda z: Step(z, h0),
         "elu": lambda z: ELU(z, sp.Integer(1)),
         "leaky_relu": lambda z: LeakyReLU(z, sp.Rational(1, 100), h0),
+        "sech": sp.sech, "cosh": sp.cosh, "sinh": sp.sinh, "csch": sp.csch, "coth": sp.coth,
+        "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "abs": sp.Abs, "sign": sp.sign, "erf": sp.erf,
     }
     if base in ("Phi", "phi", "sigma", "tanh", "exp", "ln", "log"):
         return table[base]
@@ -648,7 +813,7 @@ class Interpreter:
 
     def __init__(self, ctx, source: str = "", what: str = "claim"):
         self.ctx = ctx
-        self.alg = Algebra()
+        self.alg = Algebra(getattr(ctx, "vector_square", "norm"))
         self.src = source
         self.what = what
 
@@ -682,7 +847,7 @@ class Interpreter:
     def v_relation(self, node):
         sides, ops = relation_parts(node)
         if ops:
-            raise self.err("a relation (=) cannot appear inside an expression", node)
+            raise self.err(f"a relation ({ops[0]}) cannot appear inside an expression", node)
         return self.value(sides[0])
 
     def v_list(self, node):
@@ -750,12 +915,23 @@ class Interpreter:
                     raise self.err("this operator needs something to act on", it)
                 factors.append(op(rest))
                 break
+            ind = self.indicator_at(items, i)
+            if ind is not None:
+                factors.append(ind)
+                i += 2
+                continue
             head = self.function_head(it)
             if head is not None:
-                nxt = items[i + 1] if i + 1 < len(items) else None
-                if nxt is not None and self.can_be_argument(nxt, head):
-                    factors.append(self.call(it, head, nxt))
-                    i += 2
+                got = self.head_call(items, i, head)
+                if got is not None:
+                    factors.append(got[0])
+                    i = got[1]
+                    continue
+                bare = self.ctx.bare_function_value(it, head, self) if hasattr(self.ctx, "bare_function_value") \
+                    else None
+                if bare is not None:
+                    factors.append(bare)
+                    i += 1
                     continue
                 if head[2]:
                     raise self.err(f"{it.text or 'this function'} needs an argument in parentheses", it)
@@ -766,10 +942,73 @@ class Interpreter:
             acc = self.alg.mul(acc, f, "juxt")
         return acc
 
+    def head_call(self, items, i, head):
+        """A function head at items[i] with its argument: (value, next index), or None.
+
+        \\log \\sigma(x), \\ln \\operatorname{softmax}_i(z): a named function written without
+        parentheses takes the call that follows it as its argument.
+        """
+        it = items[i]
+        nxt = items[i + 1] if i + 1 < len(items) else None
+        if nxt is None:
+            return None
+        bound = getattr(self.ctx, "bare_functions", {})
+        if head[1] in bound and nxt.kind == "postfix" and nxt.args[0].kind == "paren" \
+                and _mentions_bare(nxt.args[0], set(bound)):
+            return None  # \\sigma(1-\\sigma) in a claim about d\\sigma/dz: a product of shorthands
+        if self.can_be_argument(nxt, head):
+            return self.call(it, head, nxt), i + 2
+        if head[1] in FUNCTION_COMMANDS and head[1] not in ("max", "min"):
+            inner_head = self.function_head(nxt)
+            if inner_head is not None:
+                inner = self.head_call(items, i + 1, inner_head)
+                if inner is not None:
+                    return self.call_value(it, head, inner[0]), inner[1]
+        return None
+
+    def indicator_at(self, items, i):
+        """\\mathbb{1}[z > 0] (an indicator written with a bracket), or None."""
+        it = items[i]
+        if not _is_one(it) or it.scripts or i + 1 >= len(items):
+            return None
+        nxt = items[i + 1]
+        if nxt.kind != "postfix" or nxt.args[0].kind != "bracket" or nxt.scripts:
+            return None
+        inner = items_of(nxt.args[0])
+        if len(inner) != 1 or inner[0].kind != "relation" or len(relation_parts(inner[0])[1]) != 1:
+            return None
+        return self.indicator(inner[0])
+
+    def indicator(self, rel: Node):
+        sides, ops = relation_parts(rel)
+        o = ops[0]
+        if o not in (">", "<", "\\le", "\\leq", "\\leqslant", "\\ge", "\\geq", "\\geqslant", "\\ne",
+                     "\\neq", "\\lt", "\\gt"):
+            raise self.err("an indicator needs a comparison, as in \\mathbb{1}[z > 0]", rel)
+        a, b = self.value(sides[0]), self.value(sides[1])
+        if is_mat(b):
+            raise self.err("an indicator compares with a number, as in \\mathbb{1}[z > 0]", rel)
+
+        def one(v):
+            c = {">": sp.StrictGreaterThan, "\\gt": sp.StrictGreaterThan, "<": sp.StrictLessThan,
+                 "\\lt": sp.StrictLessThan, "\\le": sp.LessThan, "\\leq": sp.LessThan,
+                 "\\leqslant": sp.LessThan, "\\ge": sp.GreaterThan, "\\geq": sp.GreaterThan,
+                 "\\geqslant": sp.GreaterThan, "\\ne": sp.Ne, "\\neq": sp.Ne}[o](v, b)
+            return sp.Piecewise((sp.Integer(1), c), (sp.Integer(0), True))
+        return self.alg.apply(one, a)
+
     # -- atoms and scripts
 
     def v_postfix(self, node):
         base = node.args[0]
+        if _is_one(node) and len(node.scripts) == 1 and node.scripts[0][0] == "sub":
+            sarg = node.scripts[0][1]
+            inner = items_of(sarg) if sarg.kind == "sbrace" else []
+            if len(inner) == 1 and inner[0].kind == "relation" and relation_parts(inner[0])[1]:
+                return self.indicator(inner[0])
+        if base.kind == "norm":
+            scripts = [s for s in node.scripts if not (s[0] == "sub" and plain_text(s[1]) in ("2", "F"))]
+            return self.apply_scripts(self.value(base), scripts, node)
         if base.kind in ("letter", "command", "decor", "text") and atom_key(node) is not None \
                 and not (base.kind == "command" and str(base.args[0])[1:] in FUNCTION_COMMANDS):
             key = atom_key(node)
@@ -881,6 +1120,25 @@ class Interpreter:
     def v_sqrt(self, node):
         v = self.value(node.args[1])
         return self.alg.apply(sp.sqrt, v)
+
+    def v_nthroot(self, node):
+        n = self.value(node.args[1])
+        if is_mat(n) or not n.is_Integer or not 2 <= int(n) <= 16:
+            raise self.err("the index of a root must be a whole number from 2 to 16", node)
+        v = self.value(node.args[2])
+        return self.alg.apply(lambda e: sp.Pow(e, sp.Rational(1, int(n))), v)
+
+    def v_abs(self, node):
+        return self.alg.apply(sp.Abs, self.value(node.args[1]))
+
+    def v_norm(self, node):
+        v = self.value(node.args[1])
+        if is_mat(v):
+            return sp.sqrt(sum((e ** 2 for e in v), sp.Integer(0)))
+        return sp.Abs(v)
+
+    def v_prod(self, node):
+        raise self.err("\\prod needs a factor", node)
 
     def v_frac(self, node):
         if self.derivative_parts(node) is not None:
@@ -1005,8 +1263,11 @@ class Interpreter:
         if b.kind in ("paren", "bracket"):
             return True
         # \ln x, \tanh z, \exp x: a bare atom (and its scripts) is the argument
+        if head[1] in FUNCTION_COMMANDS and head[1] not in ("max", "min") and b.kind == "command" \
+                and self.function_head(nxt) is not None:
+            return False  # \\log \\sigma(x): the call that follows is the argument (see head_call)
         return head[1] in FUNCTION_COMMANDS and head[1] not in ("max", "min") and b.kind in (
-            "letter", "command", "decor", "brace")
+            "letter", "command", "decor", "brace", "number", "text", "abs", "norm")
 
     def call(self, head_node: Node, head, arg_node: Node):
         f, name, _ = head
@@ -1017,13 +1278,28 @@ class Interpreter:
         else:
             args_nodes = [arg_node]
             arg_scripts = []
+        args = [self.value(a) for a in args_nodes]
+        result = self.call_values(head_node, head, args)
+        return self.apply_scripts(result, arg_scripts, arg_node)
+
+    def call_value(self, head_node: Node, head, value):
+        return self.call_values(head_node, head, [value])
+
+    def call_values(self, head_node: Node, head, args):
+        f, name, _ = head
         primes = sum(1 for s in head_node.scripts if s[0] == "prime")
         head_scripts = [s for s in head_node.scripts if s[0] != "prime"]
         # a subscript on the head belongs to it (softmax_i, f_2 as a layer): let the context read it
         head_sub = [s for s in head_scripts if s[0] == "sub"]
         powers = [s for s in head_scripts if s[0] == "sup"]
-        args = [self.value(a) for a in args_nodes]
-        result = self.apply_function(f, name, args, primes, head_sub, head_node)
+        if name in ("log", "ln") and head_sub and name == "log" and len(args) == 1:
+            base = self.script_value(head_sub[0][1])
+            if is_mat(base):
+                raise self.err("the base of a logarithm must be a number", head_node)
+            result = self.apply_function(f, name, args, primes, [], head_node)
+            result = self.alg.apply(lambda v: v / sp.log(base), result)
+        else:
+            result = self.apply_function(f, name, args, primes, head_sub, head_node)
         for s in powers:
             if is_transpose_script(s[1]):
                 result = self.alg.transpose(result)
@@ -1031,8 +1307,12 @@ class Interpreter:
                 e = self.script_value(s[1])
                 if e == -1 and not is_mat(result):
                     raise self.err("f^{-1} (an inverse function) is not supported", head_node)
-                result = self.alg.power(result, e)
-        return self.apply_scripts(result, arg_scripts, arg_node)
+                if is_mat(result) and not is_mat(e):
+                    # \tanh^2(z) of a vector: the function's values squared, entry by entry
+                    result = result.applyfunc(lambda v, e=e: self.alg.power(v, e))
+                else:
+                    result = self.alg.power(result, e)
+        return result
 
     def apply_function(self, f, name, args, primes, head_sub, node):
         if f == "max" or f == "min":
@@ -1059,6 +1339,8 @@ class Interpreter:
                 raise self.err("a prime is accepted on functions of one argument", node)
             if primes > 2:
                 raise self.err("at most two primes are accepted", node)
+            if getattr(f, "bind", None) is not None:
+                f = f.bind(args[0])
             t = sp.Dummy("t", real=True)
             body = f(t)
             if is_mat(body):
@@ -1125,6 +1407,16 @@ class Interpreter:
         b = it.args[0]
         if b.kind == "sum":
             return lambda rest: self.sum_op(it, rest)
+        if b.kind == "prod":
+            return lambda rest: self.sum_op(it, rest, product=True)
+        if b.kind == "command" and str(b.args[0]) == "\\nabla":
+            subs = [s for s in it.scripts if s[0] == "sub"]
+            if len(subs) != 1 or len(it.scripts) != 1:
+                raise self.err("write a gradient as \\nabla_{x} f (with the variable as a subscript)", it)
+            var = _script_atom(subs[0][1])
+            if var is None:
+                raise self.err("the variable of \\nabla_{...} must be one symbol", it)
+            return lambda rest: self.derivative(lambda: self.juxt(rest), rest, var, 1, it)
         if b.kind == "frac":
             parts = self.derivative_parts(b)
             if parts is not None and parts[0] is None:
@@ -1177,7 +1469,7 @@ class Interpreter:
     def derivative(self, thunk, items, var: Node, order: int, node: Node):
         return self.ctx.derivative(thunk, var, order, self, node)
 
-    def sum_op(self, it: Node, rest: list[Node]):
+    def sum_op(self, it: Node, rest: list[Node], product: bool = False):
         lo = hi = None
         var = None
         for s in it.scripts:
@@ -1200,12 +1492,62 @@ class Interpreter:
                 hi = s[1]
             else:
                 raise self.err("a prime on \\sum is not understood", it)
+        if product:
+            return self.ctx.product(var, lo, hi, rest, self, it)
         return self.ctx.sum(var, lo, hi, rest, self, it)
 
     # convenience for contexts
     def bound_value(self, node: Node):
         v = self.script_value(node) if node.kind.startswith("s") else self.value(node)
         return v
+
+
+def _mentions_bare(node, names: set) -> bool:
+    """Whether a function name in names occurs in node without an argument in parentheses."""
+    if not isinstance(node, Node):
+        return False
+    if node.kind == "juxt":
+        items = list(node.args)
+        for i, it in enumerate(items):
+            key = atom_key(it) if isinstance(it, Node) and it.kind == "postfix" else None
+            if key and key[0] in names:
+                nxt = items[i + 1] if i + 1 < len(items) else None
+                if nxt is None or nxt.kind != "postfix" or nxt.args[0].kind != "paren":
+                    return True
+    elif node.kind == "postfix":
+        key = atom_key(node)
+        if key and key[0] in names:
+            return True
+    return any(_mentions_bare(a, names) for a in node.args if isinstance(a, Node))
+
+
+def _is_one(it: Node) -> bool:
+    """\\mathbb{1}, \\mathbf{1}, \\mathbb{I}, \\mathds{1}: the indicator's symbol."""
+    if it.kind != "postfix" or it.args[0].kind != "decor":
+        return False
+    d = it.args[0]
+    if str(d.args[0]) not in ("\\mathbb", "\\mathbf", "\\bm", "\\boldsymbol"):
+        return False
+    inner = d.args[1]
+    if isinstance(inner, Token):
+        return str(inner) == "I" and str(d.args[0]) == "\\mathbb"
+    t = plain_text(inner)
+    return t == "1" or (t == "I" and str(d.args[0]) == "\\mathbb")
+
+
+def _script_atom(sarg: Node) -> Node | None:
+    """The symbol written as a script (\\nabla_{W^{2}}, \\nabla_x) as a postfix node."""
+    if sarg.kind == "sletter":
+        return Node("postfix", (Node("letter", sarg.args, sarg.pos),), sarg.pos, (), str(sarg.args[0]))
+    if sarg.kind == "scmd":
+        return Node("postfix", (Node("command", sarg.args, sarg.pos),), sarg.pos, (), str(sarg.args[0]))
+    if sarg.kind == "sbrace":
+        inner = items_of(sarg)
+        if len(inner) == 1:
+            its = juxt_items(inner[0])
+            if its and len(its) == 1 and its[0].kind == "postfix":
+                return its[0]
+    return None
 
 
 def _is_differential(it: Node) -> bool:
@@ -1287,28 +1629,30 @@ def _derivative_variable_value(self: ScalarContext, var: Node, interp: Interpret
     return self.sym(self.variable_name(var, interp))
 
 
-def _scalar_sum(self: ScalarContext, var, lo, hi, rest, interp: Interpreter, node):
+def _scalar_sum(self: ScalarContext, var, lo, hi, rest, interp: Interpreter, node, product: bool = False):
+    what = "product" if product else "sum"
     if var is None:
-        raise interp.err("a sum needs an index, as in \\sum_{i=1}^{n}", node)
+        raise interp.err(f"a {what} needs an index, as in \\{what}_{{i=1}}^{{n}}", node)
     lo_v = interp.value(lo) if lo is not None else sp.Integer(1)
     if hi is None:
         if "n" in self.indices:
             hi_v = sp.Integer(self.indices["n"])
         else:
-            raise interp.err("a sum without an upper limit needs one, as in \\sum_{i=1}^{n}", node)
+            raise interp.err(f"a {what} without an upper limit needs one, as in \\{what}_{{i=1}}^{{n}}", node)
     else:
         hi_v = interp.script_value(hi)
     if is_mat(lo_v) or is_mat(hi_v) or not lo_v.is_Integer or not hi_v.is_Integer:
-        raise interp.err("sum limits must be whole numbers (an upper limit n is tried at several values)",
+        raise interp.err(f"{what} limits must be whole numbers (an upper limit n is tried at several values)",
                          node)
     if int(hi_v) - int(lo_v) + 1 > MAX_TERMS:
-        raise interp.err(f"a sum of more than {MAX_TERMS} terms is not expanded", node)
+        raise interp.err(f"a {what} of more than {MAX_TERMS} terms is not expanded", node)
     saved = self.indices.get(var)
-    total = sp.Integer(0)
+    total = sp.Integer(1) if product else sp.Integer(0)
     try:
         for v in range(int(lo_v), int(hi_v) + 1):
             self.indices[var] = v
-            total = interp.alg.add(total, interp.juxt(rest))
+            term = interp.juxt(rest)
+            total = interp.alg.mul(total, term, "juxt") if product else interp.alg.add(total, term)
     finally:
         if saved is None:
             self.indices.pop(var, None)
@@ -1321,13 +1665,24 @@ ScalarContext.derivative = _scalar_derivative  # type: ignore[attr-defined]
 ScalarContext.variable_name = _variable_name  # type: ignore[attr-defined]
 ScalarContext.derivative_variable_value = _derivative_variable_value  # type: ignore[attr-defined]
 ScalarContext.sum = _scalar_sum  # type: ignore[attr-defined]
+ScalarContext.product = lambda self, var, lo, hi, rest, interp, node: _scalar_sum(  # type: ignore[attr-defined]
+    self, var, lo, hi, rest, interp, node, product=True)
+
+
+def index_as_number(ctx, post):
+    """An instantiated index or size letter (n, i, ...) used as a number, with its powers: i^2."""
+    key = atom_key(post)
+    if key and key[0] in ctx.indices and len(key[0]) == 1 and key[0] not in ctx.defs.symbols \
+            and not key[1] and post.args[0].kind == "letter" \
+            and all(s[0] == "sup" and not _is_label(s[1]) for s in post.scripts):
+        return sp.Integer(ctx.indices[key[0]]), list(post.scripts)
+    return None
 
 
 def _scalar_symbol_with_n(self, post, interp):
-    key = atom_key(post)
-    if key and key[0] in self.indices and not post.scripts and len(key[0]) == 1 and key[0] not in self.defs.symbols:
-        # an instantiated index or size letter (n, i, ...) used as a number
-        return sp.Integer(self.indices[key[0]]), []
+    got = index_as_number(self, post)
+    if got is not None:
+        return got
     return ScalarContext._scalar_symbol_base(self, post, interp)
 
 
@@ -1414,10 +1769,11 @@ def _walk_subscripts(node, out):
     if not isinstance(node, Node):
         return
     if node.kind == "postfix":
-        for s in node.scripts:
-            if s[0] == "sub":
-                _collect_letters(s[1], out)
         base = node.args[0]
+        skip = (base.kind == "command" and str(base.args[0]) == "\\nabla") or _is_one(node)
+        for s in node.scripts:
+            if s[0] == "sub" and not skip:
+                _collect_letters(s[1], out)
         if base.kind == "decor" and not isinstance(base.args[1], Token):
             _walk_subscripts(base.args[1], out)
     for a in node.args:

@@ -24,6 +24,14 @@ NOTATION_KEYS = (
     "weight", "bias", "preact", "act", "input", "target", "output", "loss", "delta", "activation",
 )
 DATA_SOURCES_BUILTIN = ("digits", "diabetes")
+GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi"
+         " pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma"
+         " Upsilon Phi Psi Omega").split()
+# Notation overrides reach LaTeX documents: only commands that typeset a symbol are accepted, so a
+# spec can never make pdflatex read or write files (\input, \write18, \openout, ...).
+SAFE_LATEX_COMMANDS = frozenset(GREEK + (
+    "mathbf mathrm mathit mathsf mathcal mathbb mathfrak boldsymbol bm vec hat tilde bar dot ddot"
+    " check breve widehat widetilde overline underline ell partial nabla prime top intercal").split())
 
 
 @dataclass(frozen=True)
@@ -297,8 +305,23 @@ def _notation(s: str, n: Any) -> Notation:
             raise _fail(s, f"notation.{k}", f"{v!r} is not an accepted LaTeX symbol (letters, digits,"
                         " backslash commands, braces, brackets, parentheses, _ ^ , . + - ', and @ for the layer number;"
                         " at most 64 characters)")
+        bad = sorted(set(re.findall(r"\\([A-Za-z]+)", v)) - SAFE_LATEX_COMMANDS)
+        if bad:
+            raise _fail(s, f"notation.{k}", f"\\{bad[0]} is not allowed in a symbol (allowed commands: Greek"
+                        " letters and font or accent commands such as \\mathbf, \\vec, \\hat)")
+        if not _balanced(v):
+            raise _fail(s, f"notation.{k}", f"{v!r} has unbalanced braces")
         over.append((k, v))
     return Notation(profile, tuple(over))
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for c in text:
+        depth += {"{": 1, "}": -1}.get(c, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _training(s: str, t: Any) -> Training:

@@ -85,3 +85,17 @@ def test_activation_parameters_default_and_override():
 def test_shapes():
     assert build_spec([4, 2, 3], ["relu", "sigmoid"], "half_mse").shapes() == {
         "W1": (2, 4), "b1": (2,), "W2": (3, 2), "b2": (3,)}
+
+
+@pytest.mark.parametrize("symbol, ok", [
+    ("\\Theta^{(@)}", True), ("\\mathbf{w}^{@}", True), ("h_{@}", True), ("\\varepsilon^{@}", True),
+    ("\\input{/etc/passwd}", False), ("\\write18{ls}", False), ("W^{@", False), ("$x$", False),
+])
+def test_notation_overrides_accept_symbols_and_refuse_commands(symbol, ok):
+    doc = {"network": {"layers": [2, 1], "activations": ["linear"], "loss": "mse"},
+           "notation": {"weight": symbol}}
+    if ok:
+        assert spec_from_dict(doc).notation.overrides == (("weight", symbol),)
+    else:
+        with pytest.raises(SpecError, match="notation.weight"):
+            spec_from_dict(doc)
