@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
-import os
 import random
 import re
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
@@ -28,6 +26,7 @@ import sympy as sp
 from lark import Token
 
 from .errors import NNDeriveError, VerificationError
+from .fileio import atomic_write_text
 from .latex_parse import (
     Definitions,
     Interpreter,
@@ -1491,20 +1490,6 @@ def format_result(r: Result) -> str:
     return "\n".join(lines)
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a reader never sees half a report."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", dir=str(path.parent))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 # ---------------------------------------------------------------------------------------------
 # Claims files (the article catalogue) and reports
 
@@ -1642,8 +1627,8 @@ def run_file(path, report=None, timeout: float = DEFAULT_TIMEOUT) -> int:
     md = report_markdown(entries, f"Claims report: {Path(path).name}")
     if report:
         out = Path(report)
-        atomic_write(out, md)
-        atomic_write(out.with_suffix(".json"), report_json(entries))
+        atomic_write_text(out, md)
+        atomic_write_text(out.with_suffix(".json"), report_json(entries))
         print(f"wrote {out} and {out.with_suffix('.json')}")
     else:
         print(md, end="")
@@ -1761,7 +1746,7 @@ def run_doc(path, spec_path=None, notation=None, report=None, timeout: float = D
     if report:
         md = ["| line | verdict | claim | note |", "|---|---|---|---|"]
         md += [f"| {l} | {v} | `{_md_cell(c)}` | {_md_cell(n)} |" for l, v, c, n in rows]
-        atomic_write(Path(report), "\n".join(md) + "\n")
+        atomic_write_text(Path(report), "\n".join(md) + "\n")
     return 1 if any(v in ("fails", "holds-with-convention") for _, v, _, _ in rows) else 0
 
 
@@ -1818,7 +1803,7 @@ def cmd_check(args) -> int:
                     notation=args.notation, timeout=args.timeout)
     print(format_result(r))
     if args.report:
-        atomic_write(Path(args.report), json.dumps(asdict(r), indent=2) + "\n")
+        atomic_write_text(Path(args.report), json.dumps(asdict(r), indent=2) + "\n")
     return r.exit_code()
 
 

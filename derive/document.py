@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,6 +13,7 @@ import sympy as sp
 
 from .engine import A_, Z_, Derivation, derive, equation_tags
 from .errors import NNDeriveError
+from .fileio import atomic_write_text
 from .latex_printer import NNLatexPrinter, element, wrap
 from .notation import PROFILES, Profile
 from .primitives import ACTIVATIONS, loss_entry
@@ -763,21 +762,9 @@ def _inline(chunk: str) -> list[dict]:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same directory, so a reader never sees half a file."""
-    path = Path(path)
+    """Write the document atomically; an OS error becomes a one-line DocumentError."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        atomic_write_text(path, text)
     except OSError as e:
         raise DocumentError(f"{path}: cannot write: {e}") from None
 

@@ -42,3 +42,8 @@ def atomic_write(path: str | Path, write: Callable[[BinaryIO], object]) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return p
+
+
+def atomic_write_text(path: str | Path, text: str) -> Path:
+    """atomic_write for UTF-8 text with '\\n' line endings."""
+    return atomic_write(path, lambda f: f.write(text.encode("utf-8")))
