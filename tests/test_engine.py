@@ -75,8 +75,10 @@ def architectures(draw):
     if out == "softmax":
         losses += ["cce", "sparse_cce"]
     loss = draw(st.sampled_from(losses))
-    layout = draw(st.sampled_from(["column", "row"]))
-    return build_spec(widths, acts, loss, conventions={"layout": layout})
+    conventions = {"layout": draw(st.sampled_from(["column", "row"])),
+                   "relu_prime_at_zero": draw(st.sampled_from([0.0, 0.5, 1.0])),
+                   "gelu": draw(st.sampled_from(["exact", "tanh"]))}
+    return build_spec(widths, acts, loss, conventions=conventions)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
