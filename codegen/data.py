@@ -17,6 +17,11 @@ from derive.errors import DataError
 
 CLASSIFICATION_LOSSES = ("cce", "sparse_cce", "bce")
 BUILTIN_SOURCES = ("digits", "diabetes")
+SOURCE_FORMS = ("digits, diabetes, a .csv or .npz file path, or mnist:DIR for a folder of MNIST"
+                " IDX files")
+NO_SOURCE = ("no data source given: pass --data SOURCE on the command line or add"
+             ' [data] source = "FILE.csv" (and target = "COLUMN") to the spec; SOURCE is '
+             + SOURCE_FORMS)
 
 # IDX type codes (third magic byte) -> big-endian numpy dtype.
 IDX_TYPES = {
@@ -106,8 +111,8 @@ def load_dataset(spec_or_args: Any, **overrides: Any) -> Dataset:
     req = _request(spec_or_args, overrides)
     raw = _load_raw(req)
     if raw.X.shape[1] != req.n_inputs:
-        raise DataError(f"{raw.source}: the data has {raw.X.shape[1]} feature columns but the"
-                        f" network has {req.n_inputs} inputs")
+        raise DataError(f"{raw.source}: the data has {plural(raw.X.shape[1], 'feature column')}"
+                        f" but the network has {plural(req.n_inputs, 'input')}")
     if raw.X.shape[0] == 0:
         raise DataError(f"{raw.source}: no data rows")
     classification = req.loss in CLASSIFICATION_LOSSES
@@ -160,7 +165,7 @@ def _request(obj: Any, overrides: Mapping[str, Any]) -> _Request:
     n_in = flat.get("n_inputs", layers[0] if layers else None)
     n_out = flat.get("n_outputs", layers[-1] if layers else None)
     if not flat.get("source"):
-        raise DataError("no data source: set [data] source in the spec or pass --data")
+        raise DataError(NO_SOURCE)
     if not flat.get("loss") or n_in is None or n_out is None:
         raise DataError("load_dataset needs the loss and the network's input and output widths")
     dtype = str(flat.get("dtype", "float64"))
@@ -174,6 +179,27 @@ def _request(obj: Any, overrides: Mapping[str, Any]) -> _Request:
         features=tuple(flat.get("features") or ()), loss=str(flat["loss"]), n_inputs=int(n_in),
         n_outputs=int(n_out), seed=int(flat.get("seed", 0)), test_fraction=frac, dtype=dtype,
     )
+
+
+def source_problem(source: str) -> str | None:
+    """Why source is not a data source load_dataset reads, or None when its form is fine.
+
+    Only the form is checked (a bundled name, a .csv or .npz path, mnist:DIR); whether the
+    file exists and holds good data is load_dataset's business.
+    """
+    if source in BUILTIN_SOURCES:
+        return None
+    if source.startswith("mnist:"):
+        if source[len("mnist:"):].strip():
+            return None
+    elif Path(source).suffix.lower() in (".csv", ".npz") and Path(source).stem:
+        return None
+    return f"unknown data source {source!r} (accepted: {SOURCE_FORMS})"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 sample', '2 samples' (many: the plural when it is not word + 's')."""
+    return f"{n} {word if n == 1 else many or word + 's'}"
 
 
 def resolve_source(source: str, folder: str | Path) -> str:
@@ -198,14 +224,13 @@ def _load_raw(req: _Request) -> _Raw:
         return _builtin(src)
     if src.startswith("mnist:"):
         return _mnist(Path(src[len("mnist:"):]))
+    problem = source_problem(src)
+    if problem is not None:
+        raise DataError(problem)
     path = Path(src)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
+    if path.suffix.lower() == ".csv":
         return _csv(path, req.target, req.features)
-    if suffix == ".npz":
-        return _npz(path)
-    raise DataError(f"{src}: unknown data source (use digits, diabetes, a .csv or .npz file,"
-                    " or mnist:DIR)")
+    return _npz(path)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,7 +277,8 @@ def _csv(path: Path, target: str, features: tuple[str, ...]) -> _Raw:
             raise DataError(f"{path}: row {header_line}: column name {h!r} appears twice")
     known = ", ".join(header)
     if not target:
-        raise DataError(f"{path}: name the target column with [data] target (columns: {known})")
+        raise DataError(f"{path}: name the target column with [data] target in the spec or"
+                        f" --target on the command line (columns: {known})")
     if target not in header:
         raise DataError(f"{path}: target column {target!r} not in the header (columns: {known})")
     feats = list(features) if features else [h for h in header if h != target]
@@ -270,8 +296,8 @@ def _csv(path: Path, target: str, features: tuple[str, ...]) -> _Raw:
     line_of = np.empty(len(rows) - 1, dtype=np.int64)
     for i, (line, row) in enumerate(rows[1:]):
         if len(row) != len(header):
-            raise DataError(f"{path}: row {line}: {len(row)} cells, but the header has"
-                            f" {len(header)} columns")
+            raise DataError(f"{path}: row {line}: {plural(len(row), 'cell')}, but the header has"
+                            f" {plural(len(header), 'column')}")
         for k, j in enumerate(cols):
             X[i, k] = csv_cell(path, line, header, j, row[j])
         y[i] = csv_cell(path, line, header, tcol, row[tcol])
@@ -320,7 +346,7 @@ def _npz(path: Path) -> _Raw:
     if y.ndim not in (1, 2):
         raise DataError(f"{path}: y must be 1-D or 2-D, got shape {y.shape}")
     if len(y) != len(X):
-        raise DataError(f"{path}: X has {len(X)} rows but y has {len(y)}")
+        raise DataError(f"{path}: X has {plural(len(X), 'row')} but y has {len(y)}")
     for name, a in (("X", X), ("y", y)):
         if not (np.issubdtype(a.dtype, np.number) or a.dtype == np.bool_):
             raise DataError(f"{path}: {name} must be numeric, got dtype {a.dtype}")
@@ -367,7 +393,8 @@ def read_idx(path: str | Path) -> np.ndarray:
     if have < need:
         raise DataError(f"{p}: truncated IDX data: dimensions {dims} need {need} bytes, found {have}")
     if have > need:
-        raise DataError(f"{p}: {have - need} unexpected bytes after the IDX data (dimensions {dims})")
+        raise DataError(f"{p}: {plural(have - need, 'unexpected byte')} after the IDX data"
+                        f" (dimensions {dims})")
     arr = np.frombuffer(blob, dtype=dtype, count=math.prod(dims), offset=head).reshape(dims)
     return arr.astype(dtype.newbyteorder("="))
 
@@ -397,7 +424,8 @@ def _mnist_pair(folder: Path, prefix: str, required: bool) -> tuple[np.ndarray, 
     if labels.ndim != 1:
         raise DataError(f"{lpath}: expected 1 dimension (labels), got {labels.shape}")
     if len(images) != len(labels):
-        raise DataError(f"{ipath}: {len(images)} images but {lpath.name} has {len(labels)} labels")
+        raise DataError(f"{ipath}: {plural(len(images), 'image')} but {lpath.name} has"
+                        f" {plural(len(labels), 'label')}")
     X = images.reshape(len(images), -1).astype(np.float64)
     if not np.isfinite(X).all():
         raise DataError(f"{ipath}: pixel values contain NaN or infinity")
@@ -447,15 +475,15 @@ def _targets(req: _Request, y: np.ndarray, where: Callable[[int], str], source: 
     """Encode targets for the loss: (encoded y, n_classes, labels to stratify on or None)."""
     k = req.n_outputs
     if req.loss in ("cce", "sparse_cce"):
-        labels = _labels(y, k, where, f"the network has {k} outputs", source)
+        labels = _labels(y, k, where, f"the network has {plural(k, 'output')}", source)
         if req.loss == "sparse_cce":
             return labels, k, labels
         return np.eye(k, dtype=np.float64)[labels], k, labels
     if req.loss == "bce":
         if y.ndim == 2:
             if y.shape[1] != k:
-                raise DataError(f"{source}: the target has {y.shape[1]} columns but the network"
-                                f" has {k} outputs")
+                raise DataError(f"{source}: the target has {plural(y.shape[1], 'column')} but the"
+                                f" network has {plural(k, 'output')}")
             bad = ~np.isin(y, (0.0, 1.0)).all(axis=1)
             if bad.any():
                 raise DataError(f"{where(int(np.argmax(bad)))}: bce targets must be 0 or 1")
@@ -463,12 +491,12 @@ def _targets(req: _Request, y: np.ndarray, where: Callable[[int], str], source: 
         if k == 1:
             labels = _labels(y, 2, where, "a 1-output bce network needs labels 0 or 1", source)
             return labels[:, None].astype(np.float64), 2, labels
-        labels = _labels(y, k, where, f"the network has {k} outputs", source)
+        labels = _labels(y, k, where, f"the network has {plural(k, 'output')}", source)
         return np.eye(k, dtype=np.float64)[labels], k, labels
     Y = y[:, None] if y.ndim == 1 else y
     if Y.shape[1] != k:
-        raise DataError(f"{source}: the target has {Y.shape[1]} column(s) but the network has"
-                        f" {k} outputs")
+        raise DataError(f"{source}: the target has {plural(Y.shape[1], 'column')} but the network"
+                        f" has {plural(k, 'output')}")
     return Y.astype(np.float64), None, None
 
 
@@ -478,7 +506,7 @@ def _split(X: np.ndarray, y: np.ndarray, strat: np.ndarray | None, frac: float, 
     if frac == 0.0 or n_test == 0:
         return X, X[:0], y, y[:0], "none (test_fraction = 0)"
     if n - n_test < 1:
-        raise DataError(f"only {n} samples: test_fraction {frac} leaves no training data")
+        raise DataError(f"only {plural(n, 'sample')}: test_fraction {frac} leaves no training data")
     from sklearn.model_selection import train_test_split
 
     if strat is not None:

@@ -110,6 +110,8 @@ class Trained:
     result: TrainResult
     dataset: Dataset
     seconds: float
+    rmse: float | None = None  # regression: RMSE in the target's units (rmse_split's rows)
+    rmse_split: str = ""  # "test" or "train"
 
     @property
     def seconds_per_epoch(self) -> float | None:
@@ -150,9 +152,15 @@ class RunReport:
 
 def run(spec: NetworkSpec, opts: RunOptions, say: Callable[[str], None] = print) -> RunReport:
     """Load data, derive and verify, generate (or reuse) the module, train, and write results."""
+    from .data import plural
+
     dataset = load_data(spec)
-    say(f"data: {dataset.source}, {len(dataset.X_train)} training and {len(dataset.X_test)} test"
-        f" samples ({dataset.kind}; test split: {dataset.split})")
+    say(f"data: {dataset.source}, {len(dataset.X_train)} training and"
+        f" {plural(len(dataset.X_test), 'test sample')} ({dataset.kind}; test split:"
+        f" {dataset.split})")
+    if dataset.kind == "regression":
+        say(f"targets: standardized with the training split's {scale_text(dataset)}; losses are"
+            " on that standardized scale, the RMSE and predictions are in the target's units")
     derived = derive_and_verify(spec)
     say(f"derived and verified {spec.name} in {derived.seconds:.2f} s: {derived.summary}")
     generated = generate(spec, opts.out)
@@ -219,16 +227,18 @@ def generate(spec: NetworkSpec, out: Path) -> Generated:
 def train_network(module: ModuleType, dataset: Dataset, spec: NetworkSpec, opts: RunOptions,
                   say: Callable[[str], None] = print) -> Trained:
     """codegen.train.train with the spec's settings, showing progress as opts asks."""
-    from .train import train
+    from .train import loss_text, train
 
     epochs = spec.training.epochs
 
     def line(r: Mapping[str, Any]) -> None:
-        parts = [f"epoch {r['epoch']:>{len(str(epochs))}}/{epochs}", f"train loss {r['train_loss']:.5g}"]
+        # fixed widths: every epoch's line has its columns in the same place
+        parts = [f"epoch {r['epoch']:>{len(str(epochs))}}/{epochs}",
+                 f"train loss {loss_text(r['train_loss'])}"]
         if r["test_loss"] is not None:
-            parts.append(f"test loss {r['test_loss']:.5g}")
+            parts.append(f"test loss {loss_text(r['test_loss'])}")
         if r["test_accuracy"] is not None:
-            parts.append(f"test accuracy {100 * r['test_accuracy']:.2f}%")
+            parts.append(f"test accuracy {100 * r['test_accuracy']:6.2f}%")
         say("  ".join(parts) + f"  ({r['seconds']:.3f} s)")
 
     # Off a TTY the bar would be noise in a log, so each epoch gets one plain line instead.
@@ -236,7 +246,42 @@ def train_network(module: ModuleType, dataset: Dataset, spec: NetworkSpec, opts:
     t0 = time.perf_counter()
     with blas_threads(spec, len(dataset.X_train)):
         result = train(module, dataset, spec.training, progress=opts.progress, on_epoch=on_epoch)
-    return Trained(result=result, dataset=dataset, seconds=time.perf_counter() - t0)
+    seconds = time.perf_counter() - t0
+    rmse, split = None, ""
+    if dataset.kind == "regression":
+        split = "test" if len(dataset.X_test) else "train"
+        X, Y = ((dataset.X_test, dataset.Y_test) if split == "test"
+                else (dataset.X_train, dataset.Y_train))
+        rmse = target_rmse(module, result.params, X, dataset.unscale_targets(Y), dataset)
+    return Trained(result=result, dataset=dataset, seconds=seconds, rmse=rmse, rmse_split=split)
+
+
+def target_rmse(module: ModuleType, params: Mapping[str, np.ndarray], X: np.ndarray,
+                Y: np.ndarray, dataset: Dataset) -> float | None:
+    """Root mean squared error in the target's own units (Y unscaled); None if not finite."""
+    import numpy as np
+
+    from .train import predict
+
+    if len(X) == 0:
+        return None
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        P = dataset.unscale_targets(predict(module, params, X)).astype(np.float64)
+        value = float(np.sqrt(np.mean((P - np.asarray(Y, dtype=np.float64)) ** 2)))
+    return value if math.isfinite(value) else None
+
+
+def scale_text(dataset: Dataset) -> str:
+    """'mean 152.1 and standard deviation 77.09 of y' (per column for several targets)."""
+    import numpy as np
+
+    name = dataset.target_name or "the target"
+    if dataset.target_mean is None or dataset.target_scale is None:
+        return f"statistics of {name}"
+    m, s = np.ravel(dataset.target_mean), np.ravel(dataset.target_scale)
+    if m.size == 1:
+        return f"mean {m[0]:.6g} and standard deviation {s[0]:.6g} of {name}"
+    return f"per-column means and standard deviations of {name}"
 
 
 def blas_threads(spec: NetworkSpec, n_train: int):
@@ -310,6 +355,7 @@ def load_model(path: str | Path, spec: NetworkSpec) -> SavedModel:
     """Read save_model's file; DataError unless the parameters fit the spec (names, shapes, hash)."""
     import numpy as np
 
+    from .data import plural
     from .train import read_params
 
     p = Path(path)
@@ -320,7 +366,8 @@ def load_model(path: str | Path, spec: NetworkSpec) -> SavedModel:
         if k not in stats:
             raise DataError(f"{p}: no {k} stored (was it written by `nnderive train`?)")
         if stats[k].shape != (n_in,):
-            raise DataError(f"{p}: {k} has shape {stats[k].shape}, the network has {n_in} inputs")
+            raise DataError(f"{p}: {k} has shape {stats[k].shape}, the network has"
+                            f" {plural(n_in, 'input')}")
     for k, v in stats.items():
         if not np.isfinite(v).all() or (k.endswith("scale") and not (v > 0).all()):
             raise DataError(f"{p}: {k} holds non-finite or non-positive values")
@@ -340,6 +387,52 @@ class Predicted:
     path: Path
     rows: int
     columns: tuple[str, ...]
+    score: str = ""  # how well the predictions match the data's own labels or targets, if any
+
+
+@dataclass(frozen=True, eq=False)
+class Features:
+    """The data predict reads: raw features and, when the data has them, its targets."""
+
+    X: np.ndarray  # original units, the training column order
+    Y: np.ndarray | None = None  # encoded for the loss; regression targets in original units
+    target: str = ""  # the target column's name
+    note: str = ""  # why targets present in the data could not be used
+
+
+def prediction_module(spec: NetworkSpec, folder: Path) -> ModuleType:
+    """The spec's module: imported straight from disk when its header is current, else generated.
+
+    predict only runs the module, so a header naming this toolkit version, spec name and spec
+    hash is enough; comparing the whole file with a fresh generation (emit.is_current) would
+    derive the network again, seconds of work on every call.
+    """
+    path = module_path(spec, folder)
+    module = current_module(spec, path)
+    return module if module is not None else generate(spec, folder).module
+
+
+def current_module(spec: NetworkSpec, path: Path) -> ModuleType | None:
+    """The module at path when its header and constants match spec, else None (never derives)."""
+    from derive import __version__
+
+    emit = _emit()
+    try:
+        with path.open(encoding="utf-8") as f:
+            first = f.readline()
+    except (OSError, UnicodeDecodeError):
+        return None
+    m = emit.HEADER_RE.match(first)
+    if m is None or m.groups() != (__version__, spec.name, spec.hash()):
+        return None
+    try:
+        module = emit.load_module(path)
+    except Exception:  # a damaged or hand-broken file is simply generated again
+        return None
+    if (getattr(module, "SPEC_HASH", None) != spec.hash()
+            or tuple(getattr(module, "LAYERS", ())) != tuple(spec.layers)):
+        return None
+    return module
 
 
 def predict_file(params_path: Path, spec: NetworkSpec, source: str, output: Path,
@@ -353,12 +446,16 @@ def predict_file(params_path: Path, spec: NetworkSpec, source: str, output: Path
     from .train import predict
 
     saved = load_model(params_path, spec)
-    raw = raw_features(spec, saved, source)
-    X = ((raw - saved.stats["feature_mean"]) / saved.stats["feature_scale"]).astype(
+    data = read_features(spec, saved, source)
+    X = ((data.X - saved.stats["feature_mean"]) / saved.stats["feature_scale"]).astype(
         spec.training.dtype)
-    module = generate(spec, params_path.parent).module
+    module = prediction_module(spec, params_path.parent)
+    params = {k: v.astype(X.dtype) for k, v in saved.params.items()}
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        P = predict(module, {k: v.astype(X.dtype) for k, v in saved.params.items()}, X)
+        P = predict(module, params, X)
+    score = data.note
+    if data.Y is not None and len(X):
+        score = score_text(module, params, X, P, data, saved)
     if spec.loss in CLASSIFICATION_LOSSES:
         # A 1-output bce network is a yes/no classifier; every other one picks the largest output.
         values = (P[:, 0] >= 0.5).astype(int) if P.shape[1] == 1 else np.argmax(P, axis=1)
@@ -378,35 +475,84 @@ def predict_file(params_path: Path, spec: NetworkSpec, source: str, output: Path
         path = atomic_write(output, lambda f: f.write(buf.getvalue().encode("utf-8")))
     except OSError as e:
         raise NNDeriveError(f"{output}: cannot write: {e.strerror or e}") from None
-    return Predicted(path=path, rows=len(rows), columns=columns)
+    return Predicted(path=path, rows=len(rows), columns=columns, score=score)
 
 
-def raw_features(spec: NetworkSpec, saved: SavedModel, source: str) -> np.ndarray:
-    """The source's features in original units, in the column order the network was trained on."""
+def score_text(module: ModuleType, params: Mapping[str, np.ndarray], X: np.ndarray,
+               P: np.ndarray, data: Features, saved: SavedModel) -> str:
+    """Accuracy (classification) or RMSE in the target's units (regression) on labelled data.
+
+    The loss is the per-sample loss train reports; for regression it is on the standardized
+    target scale, using the training split's statistics like the training report.
+    """
     import numpy as np
 
-    from .data import load_dataset
+    from .data import plural
+    from .train import evaluate, loss_text
 
+    assert data.Y is not None
+    n = plural(len(X), "labelled row")
+    if module.LOSS in ("cce", "sparse_cce", "bce"):
+        Y = data.Y if module.LOSS == "sparse_cce" else data.Y.astype(X.dtype)
+        loss, acc = evaluate(module, params, X, Y)
+        assert loss is not None and acc is not None
+        return f"accuracy {100 * acc:.2f}% on {n}, loss {loss_text(loss).strip()} per sample"
+    Y = np.asarray(data.Y, dtype=np.float64)
+    mean, scale = saved.stats.get("target_mean"), saved.stats.get("target_scale")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        if mean is not None and scale is not None:
+            Ys, unscaled = (Y - mean) / scale, P * scale + mean
+            scale_note = " on the standardized target scale (the training split's statistics)"
+        else:
+            Ys, unscaled, scale_note = Y, P, ""
+        loss, _ = evaluate(module, params, X, Ys.astype(X.dtype))
+        rmse = float(np.sqrt(np.mean((unscaled - Y) ** 2)))
+    name = data.target or "the target"
+    return (f"RMSE {rmse:.6g} in {name}'s units on {n}; loss {loss_text(loss).strip()} per"
+            f" sample{scale_note}")
+
+
+def read_features(spec: NetworkSpec, saved: SavedModel, source: str) -> Features:
+    """The source's features in original units, in the column order the network was trained on,
+    plus its targets when it has them (a CSV only if it has the training target's column)."""
+    import numpy as np
+
+    from .data import load_dataset, source_problem
+
+    if (problem := source_problem(source)) is not None:
+        raise DataError(f"--data: {problem}")
+    names = saved.feature_names or spec.data.features
     if source.lower().endswith(".csv"):
-        return _csv_features(Path(source), saved.feature_names or spec.data.features, spec.n_inputs)
+        X, header = _csv_features(Path(source), names, spec.n_inputs)
+        target = saved.target_name or spec.data.target
+        if not target or target not in header:
+            return Features(X=X)
+        try:
+            ds = load_dataset(spec, source=source, target=target, features=names,
+                              test_fraction=0.0, dtype="float64")
+        except DataError as e:  # the predictions do not need the targets
+            return Features(X=X, note=f"not scored against the {target!r} column: {e}")
+        return Features(X=X, Y=ds.unscale_targets(ds.Y_train), target=target)
     # load_dataset standardizes with the new data's own statistics; undo that exactly here so
     # the training statistics can be applied instead.
     ds = load_dataset(spec, source=source, test_fraction=0.0, dtype="float64")
     X = np.concatenate([ds.X_train, ds.X_test])
-    return X * ds.feature_scale + ds.feature_mean
+    Y = ds.unscale_targets(np.concatenate([ds.Y_train, ds.Y_test]))
+    return Features(X=X * ds.feature_scale + ds.feature_mean, Y=Y, target=ds.target_name)
 
 
-def _csv_features(path: Path, names: tuple[str, ...], n_inputs: int) -> np.ndarray:
+def _csv_features(path: Path, names: tuple[str, ...], n_inputs: int
+                  ) -> tuple[np.ndarray, list[str]]:
     """Feature columns of a CSV by name; the target column is not needed for predictions."""
     import numpy as np
 
-    from .data import csv_cell, csv_rows
+    from .data import csv_cell, csv_rows, plural
 
     if not names:
         raise DataError(f"{path}: the parameter file names no feature columns to read")
     if len(names) != n_inputs:
-        raise DataError(f"{path}: {len(names)} feature names stored but the network has"
-                        f" {n_inputs} inputs")
+        raise DataError(f"{path}: {plural(len(names), 'feature name')} stored but the network"
+                        f" has {plural(n_inputs, 'input')}")
     try:
         with path.open(newline="", encoding="utf-8-sig") as f:
             rows = list(csv_rows(f))
@@ -430,10 +576,10 @@ def _csv_features(path: Path, names: tuple[str, ...], n_inputs: int) -> np.ndarr
     X = np.empty((len(rows) - 1, len(cols)))
     for i, (line, row) in enumerate(rows[1:]):
         if len(row) != len(header):
-            raise DataError(f"{path}: row {line}: {len(row)} cells, but the header has"
-                            f" {len(header)} columns")
+            raise DataError(f"{path}: row {line}: {plural(len(row), 'cell')}, but the header has"
+                            f" {plural(len(header), 'column')}")
         X[i] = [csv_cell(path, line, header, j, row[j]) for j in cols]
-    return X
+    return X, header
 
 
 # ---------------------------------------------------------------------------------------------
@@ -544,11 +690,34 @@ def load_run_spec(path: str | Path) -> NetworkSpec:
     """load_spec, with a relative path in [data] source taken relative to the spec's folder."""
     from derive.spec import load_spec
 
-    from .data import resolve_source
+    from .data import resolve_source, source_problem
 
     spec = load_spec(path)
+    if source_problem(spec.data.source or "digits") is not None:
+        return spec  # reported by check_source unless --data replaces it
     source = resolve_source(spec.data.source, Path(path).parent)
     return replace(spec, data=replace(spec.data, source=source))
+
+
+def check_source(spec: NetworkSpec, args: argparse.Namespace) -> None:
+    """A missing or malformed data source as one line naming where it came from.
+
+    Checked before anything else runs or is written: --data when given, else the spec's
+    [data] source.
+    """
+    from .data import NO_SOURCE, source_problem
+
+    flag = getattr(args, "data", None)
+    if flag:
+        if (problem := source_problem(flag)) is not None:
+            raise DataError(f"--data: {problem}")
+        return
+    source = spec.data.source
+    if not source:
+        raise DataError(f"{spec.source}: {NO_SOURCE}")
+    if (problem := source_problem(source)) is not None:
+        raise DataError(f"{spec.source}: key 'data.source': {problem}; a path is relative to the"
+                        " spec's folder")
 
 
 def cmd_train(args) -> int:
@@ -560,10 +729,14 @@ def cmd_demo(args) -> int:
 
 
 def cmd_predict(args) -> int:
+    from .data import plural
+
     spec = load_run_spec(args.spec)
     output = args.output or args.params.parent / "predictions.csv"
     done = predict_file(args.params, spec, args.data, output)
-    print(f"wrote {done.rows} predictions ({', '.join(done.columns)}) to {done.path}")
+    print(f"wrote {plural(done.rows, 'prediction')} ({', '.join(done.columns)}) to {done.path}")
+    if done.score:
+        print(done.score)
     return EXIT_OK
 
 
@@ -587,16 +760,33 @@ def apply_overrides(spec: NetworkSpec, args: argparse.Namespace) -> NetworkSpec:
 
 def options(spec: NetworkSpec, args: argparse.Namespace) -> RunOptions:
     out = args.out or DEFAULT_OUT / spec.name
-    try:  # fail before minutes of training, not after
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise NNDeriveError(f"{out}: cannot create the output folder: {e.strerror or e}") from None
-    return RunOptions(out=out, params=args.params or out / "params.npz",
+    opts = RunOptions(out=out, params=args.params or out / "params.npz",
                       metrics=args.metrics or out / "metrics.csv", plot=args.plot or out / "curves.png",
                       quiet=args.quiet, progress=not args.quiet and sys.stderr.isatty())
+    # Fail before minutes of training, not after -- but create nothing yet: a run that fails
+    # must not leave empty folders behind (atomic_write creates them when a file is written).
+    check_folder(out)
+    for f in (opts.params, opts.metrics, opts.plot):
+        check_folder(f.parent)
+    return opts
+
+
+def check_folder(folder: Path) -> None:
+    """NNDeriveError unless folder exists or could be created, and is writable; creates nothing."""
+    if folder.exists() and not folder.is_dir():
+        raise NNDeriveError(f"{folder}: cannot use it as the output folder: not a folder")
+    p = folder
+    while not p.exists() and p != p.parent:
+        p = p.parent
+    if p.exists() and not p.is_dir():
+        raise NNDeriveError(f"{folder}: cannot create the output folder: {p} is not a folder")
+    if not os.access(p, os.W_OK | os.X_OK):
+        raise NNDeriveError(f"{folder}: cannot create or write the output folder: {p} is not"
+                            " writable")
 
 
 def _run_command(spec: NetworkSpec, args: argparse.Namespace) -> int:
+    check_source(spec, args)
     spec = apply_overrides(spec, args)
     report = run(spec, options(spec, args))
     print(report_text(report))
@@ -615,19 +805,31 @@ def report_text(r: RunReport) -> str:
     last = h[-1] if h else {}
     spe = r.trained.seconds_per_epoch
 
-    def num(v: float | None) -> str:
-        return "-" if v is None else f"{v:.6g}"
+    from .train import loss_text
 
+    regression = r.dataset.kind == "regression"
+
+    def num(v: float | None) -> str:
+        if v is None:
+            return "-"
+        return loss_text(v).strip() + (" (standardized targets)" if regression else "")
+
+    stopped = f"diverged: {res.message}" if res.stopped_reason == "diverged" else res.message
     rows = [
         ("network", f"{r.spec.name} ({'-'.join(map(str, r.spec.layers))}, {r.spec.loss})"),
         ("epochs run", f"{len(h)} of {r.spec.training.epochs}"),
-        ("stopped", f"{res.stopped_reason}: {res.message}"),
+        ("stopped", stopped),
         ("train loss", num(last.get("train_loss"))),
         ("test loss", num(last.get("test_loss"))),
     ]
-    if r.dataset.kind == "classification":
+    if not regression:
         acc = last.get("test_accuracy")
         rows.append(("test accuracy", "-" if acc is None else f"{100 * acc:.2f}%"))
+    elif r.trained.rmse_split:
+        name = r.dataset.target_name or "the target"
+        rmse = r.trained.rmse
+        rows.append((f"{r.trained.rmse_split} RMSE",
+                     "-" if rmse is None else f"{rmse:.6g} (in {name}'s units)"))
     rows += [
         ("seconds per epoch", "-" if spe is None else f"{spe:.4f}"),
         ("module", str(r.generated.path)),

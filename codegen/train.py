@@ -34,6 +34,7 @@ DIVERGENCE_FLOOR = 1e4  # ... but never below this per-sample loss (see train())
 HASH_KEY = "__spec_hash__"
 PARAM_RE = re.compile(r"^([Wb])([1-9][0-9]*)$")
 RESERVED_RE = re.compile(r"^__[A-Za-z0-9_]*[A-Za-z0-9]__$")  # metadata next to the parameters
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip member, an empty zip: what np.savez writes
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,11 +146,15 @@ def _copy(params: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 def _check_fit(module: ModuleType, X: np.ndarray, Y: np.ndarray, what: str) -> None:
+    from .data import plural
+
     n_in, n_out = module.LAYERS[0], module.LAYERS[-1]
     if X.ndim != 2 or X.shape[1] != n_in:
-        raise DataError(f"{what} features have shape {X.shape} but the network has {n_in} inputs")
+        raise DataError(f"{what} features have shape {X.shape} but the network has"
+                        f" {plural(n_in, 'input')}")
     if len(Y) != len(X):
-        raise DataError(f"{what} has {len(X)} feature rows but {len(Y)} target rows")
+        raise DataError(f"{what} has {plural(len(X), 'feature row')} but"
+                        f" {plural(len(Y), 'target row')}")
     if module.LOSS == "sparse_cce":
         if Y.ndim != 1 or not np.issubdtype(Y.dtype, np.integer):
             raise DataError(f"{what} targets have shape {Y.shape} and dtype {Y.dtype}; sparse_cce"
@@ -160,6 +165,15 @@ def _check_fit(module: ModuleType, X: np.ndarray, Y: np.ndarray, what: str) -> N
 
 def _fmt(x: float) -> str:
     return f"{x:.6g}"
+
+
+def loss_text(x: float | None) -> str:
+    """A loss in one fixed-width format (6 significant digits, scientific): 6.53630e-01.
+
+    Every loss the runner prints goes through here, so a column of them lines up and the
+    number of digits never depends on the value.
+    """
+    return "-" if x is None else f"{x:>11.5e}"
 
 
 def divergence_limit(start_loss: float | None) -> float:
@@ -294,7 +308,7 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
             }
             good, good_epoch = _copy(params), epoch
             history.append(record)
-            post = {"loss": _fmt(train_loss)}
+            post = {"loss": loss_text(train_loss).strip()}
             if test_acc is not None:
                 post["test_acc"] = f"{100 * test_acc:.1f}%"
             bar.set_postfix(post, refresh=False)
@@ -303,15 +317,16 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
                 on_epoch(dict(record))
             if max_update < training.tolerance:
                 reason = "tolerance"
-                message = (f"stopped after epoch {epoch}: the largest weight update"
-                           f" {_fmt(max_update)} fell below the tolerance {training.tolerance:g}")
+                message = (f"early, in epoch {epoch} of {training.epochs}: the largest weight"
+                           f" update {max_update:.2g} fell below the tolerance"
+                           f" {training.tolerance:g}")
                 break
             if (prev_loss is not None and training.loss_tolerance > 0
                     and abs(train_loss - prev_loss) < training.loss_tolerance):
                 reason = "loss_tolerance"
-                message = (f"stopped after epoch {epoch}: the training loss changed by"
-                           f" {_fmt(abs(train_loss - prev_loss))}, less than loss_tolerance"
-                           f" {training.loss_tolerance:g}")
+                message = (f"early, in epoch {epoch} of {training.epochs}: the training loss"
+                           f" changed by {abs(train_loss - prev_loss):.2g}, less than"
+                           f" loss_tolerance {training.loss_tolerance:g}")
                 break
             prev_loss = train_loss
     except KeyboardInterrupt:
@@ -325,12 +340,7 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
     if reason == "epochs" and not history:
         message = "no epochs run (training.epochs is 0)"
     elif reason == "epochs":
-        last = history[-1]
-        message = f"finished {len(history)} epochs; train loss {_fmt(last['train_loss'])}"
-        if last["test_accuracy"] is not None:
-            message += f", test accuracy {100 * last['test_accuracy']:.2f}%"
-        elif last["test_loss"] is not None:
-            message += f", test loss {_fmt(last['test_loss'])}"
+        message = f"after {len(history)} of {training.epochs} epochs"
     return TrainResult(params=_copy(params), history=history, stopped_reason=reason,
                        message=message)
 
@@ -368,14 +378,24 @@ def read_params(path: str | Path, *, shapes: Mapping[str, tuple[int, ...]] | Non
     checks.
     """
     p = Path(path)
+    not_ours = f"{p}: not a parameter file written by nnderive train"
     try:
+        # np.load guesses the format from the content: text would reach its pickle branch and
+        # a .npy file would come back as one array, so anything but a zip archive stops here.
+        with p.open("rb") as f:
+            if f.read(4) not in ZIP_MAGIC:
+                raise DataError(f"{not_ours} (not an .npz archive)")
         with np.load(p, allow_pickle=False) as z:
             data = {k: z[k] for k in z.files}
     except FileNotFoundError:
         raise DataError(f"{p}: file not found") from None
+    except IsADirectoryError:
+        raise DataError(f"{p}: is a folder, not a parameter file") from None
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
         raise DataError(f"{p}: not a readable parameter file ({e})") from None
     stored = data.pop(HASH_KEY, None)
+    if stored is None and data and not any(PARAM_RE.match(k) for k in data):
+        raise DataError(f"{not_ours} (it holds {', '.join(sorted(data))})")
     extra = {k[2:-2]: data.pop(k) for k in list(data) if RESERVED_RE.match(k)}
     if spec_hash is not None:
         if stored is None:

@@ -182,7 +182,7 @@ def test_idx_round_trip(tmp_path, array, gz):
     (b"\x00\x00\x07\x01" + bytes(4), "bad IDX magic"),
     (b"\x00\x00\x08\x03\x00\x00\x00\x02", "truncated IDX header"),
     (b"\x00\x00\x08\x01\x00\x00\x00\x05" + bytes(3), "truncated IDX data"),
-    (b"\x00\x00\x08\x01\x00\x00\x00\x02" + bytes(3), "1 unexpected bytes"),
+    (b"\x00\x00\x08\x01\x00\x00\x00\x02" + bytes(3), "1 unexpected byte after"),
     (b"\x1f\x8b\x08\x00broken", "damaged gzip"),
 ])
 def test_idx_rejects_bad_files(tmp_path, blob, needle):
@@ -344,3 +344,39 @@ def test_mnist_path_in_a_spec_is_relative_to_the_spec_folder(tmp_path, monkeypat
         load_dataset({**args, "source": "mnist:data/mnist"})
     ds = load_dataset({**args, "source": resolve_source("mnist:data/mnist", "specs")})
     assert len(ds.X_train) + len(ds.X_test) == 12 and ds.n_features == 4
+
+
+# ---------------------------------------------------------------------------------------------
+# User review: messages
+
+
+def test_too_few_samples_is_grammatical(tmp_path):
+    with pytest.raises(DataError) as e:
+        load_dataset(args(write(tmp_path, "a,b,y\n1,2,0\n"), target="y", test_fraction=0.5))
+    assert "only 1 sample:" in str(e.value)
+
+
+@pytest.mark.parametrize("source, problem", [
+    ("digits", None), ("diabetes", None), ("a.csv", None), ("dir/A.NPZ", None),
+    ("mnist:data", None), ("iris", "iris"), ("mnist:", "mnist:"), ("data.txt", "data.txt"),
+])
+def test_source_problem(source, problem):
+    from codegen.data import source_problem
+
+    got = source_problem(source)
+    if problem is None:
+        assert got is None
+    else:
+        assert f"{problem!r}" in got and "mnist:DIR" in got and ".csv" in got
+
+
+def test_unknown_source_and_missing_target_say_what_is_accepted(tmp_path):
+    with pytest.raises(DataError) as e:
+        load_dataset(args("iris"))
+    assert "'iris'" in str(e.value) and "digits, diabetes" in str(e.value)
+    with pytest.raises(DataError) as e:
+        load_dataset(args(write(tmp_path, GOOD)))
+    assert "[data] target" in str(e.value) and "--target" in str(e.value)
+    with pytest.raises(DataError) as e:
+        load_dataset(args(""))
+    assert "--data" in str(e.value) and "[data] source" in str(e.value)

@@ -355,3 +355,154 @@ def test_data_paths_in_a_spec_are_relative_to_the_spec_file(cli, tmp_path):
     assert "data: cwd.csv" in out
     code, _, err = cli("train", spec.relative_to(tmp_path), "--data", "d.csv", "--quiet")
     assert code == 2 and "d.csv: file not found" in err
+
+
+# ---------------------------------------------------------------------------------------------
+# User review: output folders, data source messages, printout, predict
+
+
+def test_failed_runs_create_no_output_folder(cli, tmp_path):
+    spec = write_spec(tmp_path, "cce")
+    (tmp_path / "bad_nan.csv").write_text("x1,x2,y\n0.5,nan,0\n-0.5,0.2,1\n")
+    code, _, err = cli("train", spec, "--data", "bad_nan.csv", "--target", "y", "--out", "x")
+    assert code == 2 and "not a finite number" in err
+    assert not (tmp_path / "x").exists()
+    # a spec without [data] and no --data: nothing to train on, nothing written
+    code, _, err = cli("train", ROOT / "examples" / "article000_3_5_2.toml")
+    assert code == 2 and "no data source" in err
+    assert not (tmp_path / "nnderive-out").exists()
+
+
+def test_an_output_folder_that_cannot_be_made_fails_before_training(cli, tmp_path):
+    (tmp_path / "file").write_text("")
+    code, out, err = cli(*train_args(tmp_path, "cce"), "--out", "file/run")
+    assert code == 2 and "file" in err and "not a folder" in err
+    assert "derived and verified" not in out
+
+
+def spec_with_data(tmp_path: Path, data: str) -> Path:
+    folder = tmp_path / "walk" / "bad"
+    folder.mkdir(parents=True)
+    spec = write_spec(folder, "cce")
+    spec.write_text(spec.read_text() + f"[data]\n{data}\n")
+    return spec
+
+
+def test_a_bad_data_source_in_the_spec_names_the_key(cli, tmp_path):
+    spec = spec_with_data(tmp_path, 'source = "iris"')
+    code, _, err = cli("train", spec)
+    assert code == 2 and err.count("\n") == 1, err
+    assert str(spec) in err and "data.source" in err and "'iris'" in err
+    assert "walk/bad/iris" not in err
+    for form in ("digits", "diabetes", ".csv", ".npz", "mnist:DIR"):
+        assert form in err
+    # on the command line the flag is named instead
+    code, _, err = cli("train", spec, "--data", "iris")
+    assert code == 2 and "--data" in err and "'iris'" in err and "mnist:DIR" in err
+
+
+def test_a_csv_without_a_target_names_both_ways_to_give_one(cli, tmp_path):
+    spec = spec_with_data(tmp_path, 'source = "d.csv"')
+    write_csv(spec.parent / "d.csv", "classification")
+    code, _, err = cli("train", spec)
+    assert code == 2 and "[data] target" in err and "--target" in err
+
+
+def test_no_data_source_says_how_to_give_one(cli, tmp_path):
+    code, _, err = cli("train", write_spec(tmp_path, "cce"))
+    assert code == 2 and err.count("\n") == 1
+    assert "no data source" in err and "--data" in err and "[data]" in err and "source =" in err
+
+
+def test_epoch_lines_use_one_number_format_and_align(cli, tmp_path):
+    args = [a for a in train_args(tmp_path, "cce", "--epochs", "12") if a != "--quiet"]
+    code, out, err = cli(*args)
+    assert code == 0, err
+    lines = [s for s in out.splitlines() if s.startswith("epoch ")]
+    assert len(lines) == 12
+    number = r"\d\.\d{5}e[+-]\d\d"
+    for s in lines:
+        assert re.search(rf"train loss +{number}  test loss +{number}  test accuracy +\d+\.\d\d%", s), s
+    assert len({s.index("test loss") for s in lines}) == 1
+    assert len({s.index("test accuracy") for s in lines}) == 1
+    assert re.search(r"stopped +after 12 of 12 epochs", out)
+    assert "epochs: finished" not in out
+
+
+def test_early_stop_reads_naturally(cli, tmp_path):
+    code, out, err = cli(*train_args(tmp_path, "cce", "--tolerance", "1e3"))
+    assert code == 0, err
+    assert re.search(r"stopped +early, in epoch 1 of 3: the largest weight update \S+ fell below"
+                     r" the tolerance 1000", out), out
+
+
+def test_regression_report_says_losses_are_on_the_standardized_scale(cli, tmp_path):
+    code, out, err = cli(*train_args(tmp_path, "mse", "--epochs", "30"))
+    assert code == 0, err
+    assert re.search(r"train loss +\S+ \(standardized targets\)", out)
+    m = re.search(r"test RMSE +(\S+) \(in y's units\)", out)
+    assert m and 0 < float(m.group(1)) < 20  # y spans ~100 +- 25: clearly unscaled units
+    assert "standardized" in out.split("result:")[0]  # said before the epoch lines too
+
+
+@pytest.mark.parametrize("loss", ["cce", "mse"])
+def test_predict_reuses_a_current_module_without_deriving(cli, tmp_path, monkeypatch, loss):
+    emit = emit_or_skip()
+    assert cli(*train_args(tmp_path, loss, "--out", "run"))[0] == 0
+    module = tmp_path / "run" / f"net_{loss}.py"
+    written = module.stat().st_mtime_ns
+
+    def no_deriving(*a, **k):
+        raise AssertionError("predict derived the network")
+
+    with monkeypatch.context() as m:
+        m.setattr(emit, "derivation", no_deriving)
+        m.setattr(emit, "generate", no_deriving)
+        m.setattr(emit, "_CACHE", {})
+        m.setattr(emit, "_DERIVATIONS", {})
+        code, out, err = cli("predict", "run/params.npz", f"net_{loss}.toml", "--data",
+                             f"{loss}.csv", "--output", "p.csv")
+    assert code == 0, err
+    assert module.stat().st_mtime_ns == written
+    # a module whose header names another spec hash is regenerated
+    text = module.read_text()
+    module.write_text(re.sub(r"spec hash [0-9a-f]+", "spec hash 0123456789abcdef", text, count=1))
+    code, out, err = cli("predict", "run/params.npz", f"net_{loss}.toml", "--data", f"{loss}.csv",
+                         "--output", "p.csv")
+    assert code == 0, err
+    assert module.read_text() == text
+
+
+def test_predict_scores_labelled_data(cli, tmp_path):
+    for loss in ("cce", "mse"):
+        assert cli(*train_args(tmp_path, loss, "--epochs", "40", "--out", f"run_{loss}"))[0] == 0
+    code, out, err = cli("predict", "run_cce/params.npz", "net_cce.toml", "--data", "cce.csv")
+    assert code == 0, err
+    m = re.search(r"accuracy (\d+\.\d\d)% on 60 labelled rows", out)
+    assert m and float(m.group(1)) > 90, out
+    code, out, err = cli("predict", "run_mse/params.npz", "net_mse.toml", "--data", "mse.csv")
+    assert code == 0, err
+    m = re.search(r"RMSE (\S+) in y's units", out)
+    assert m and 0 < float(m.group(1)) < 20, out
+    assert "standardized" in out
+    # without the target column there is nothing to score
+    write_csv(tmp_path / "new.csv", "classification", target=False)
+    code, out, err = cli("predict", "run_cce/params.npz", "net_cce.toml", "--data", "new.csv")
+    assert code == 0, err
+    assert "accuracy" not in out and "wrote 60 predictions" in out
+
+
+@pytest.mark.parametrize("content", [b"hello, this is text\n", b"", "npy"])
+def test_predict_rejects_a_file_that_is_not_a_parameter_file(cli, tmp_path, content):
+    write_spec(tmp_path, "cce")
+    write_csv(tmp_path / "d.csv", "classification")
+    if content == "npy":  # a plain array file, not an archive
+        with (tmp_path / "garbage.npz").open("wb") as f:
+            np.save(f, np.zeros(3))
+    else:
+        (tmp_path / "garbage.npz").write_bytes(content)
+    code, _, err = cli("predict", "garbage.npz", "net_cce.toml", "--data", "d.csv")
+    assert code == 2 and err.count("\n") == 1
+    assert ("garbage.npz: not a parameter file written by nnderive train (not an .npz archive)"
+            in err), err
+    assert "allow_pickle" not in err

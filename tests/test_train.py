@@ -252,7 +252,7 @@ def test_fake_module_learns_digits():
     assert res.stopped_reason == "epochs" and res.history[-1]["test_accuracy"] > 0.90
     assert res.history[-1]["train_loss"] < res.history[0]["train_loss"]
     assert accuracy(mod, res.params, ds.X_test, ds.Y_test) == res.history[-1]["test_accuracy"]
-    assert "test accuracy" in res.message
+    assert res.message == "after 15 of 15 epochs"
 
 
 @pytest.mark.parametrize("progress", [True, False])
@@ -493,3 +493,44 @@ def test_written_files_get_normal_permissions(tmp_path, umask):
         os.umask(old)
     for p in paths:
         assert p.stat().st_mode & 0o777 == 0o666 & ~umask, p.name
+
+
+# ---------------------------------------------------------------------------------------------
+# User review: parameter files that are not parameter files, stop messages
+
+
+@pytest.mark.parametrize("kind", ["text", "empty", "npy", "data"])
+def test_read_params_rejects_files_not_written_by_train(tmp_path, kind):
+    path = tmp_path / "garbage.npz"
+    if kind == "text":
+        path.write_text("hello\n")
+    elif kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "npy":
+        with path.open("wb") as f:
+            np.save(f, np.zeros(3))
+    else:  # a data archive (X, y) passed where parameters belong
+        np.savez(path, X=np.zeros((2, 3)), y=np.zeros(2))
+    why = "not an .npz archive" if kind != "data" else "it holds X, y"
+    for kw in ({}, {"spec_hash": "abc"}):
+        with pytest.raises(DataError) as e:
+            load_params(path, **kw)
+        assert str(e.value) == f"{path}: not a parameter file written by nnderive train ({why})"
+
+
+@pytest.mark.parametrize("kw, needle", [
+    ({}, "after 6 of 6 epochs"),
+    ({"tolerance": 1e3}, "early, in epoch 1 of 6: the largest weight update"),
+    ({"loss_tolerance": 1e3}, "early, in epoch 2 of 6: the training loss changed by"),
+])
+def test_stop_messages_read_naturally(kw, needle):
+    res = train(module(), dataset(), settings(epochs=6, **kw), progress=False)
+    assert res.message.startswith(needle), res.message
+    assert "finished" not in res.message
+
+
+@pytest.mark.parametrize("x", [0.65363, 0.3233, 0.0099412, 12345.6, 1e-9])
+def test_loss_text_has_one_fixed_width_format(x):
+    from codegen.train import loss_text
+
+    assert len(loss_text(x)) == 11 and float(loss_text(x)) == pytest.approx(x, rel=1e-5)
