@@ -232,34 +232,46 @@ class Verification:
                 f" {self.points} random rational point(s) each")
 
 
-WITNESS_PATHS = 16  # cap on the product of witness widths: direct differentiation is exponential in depth
+DIRECTIONS = 1  # random directions per witness for the all-entries-at-once check
+WITNESS_PATHS = 36  # cap on the product of a whole-network witness's widths (direct diff is exponential)
 
 
 def witness_widths(spec) -> list[tuple[tuple[int, ...], int]]:
-    """Small, non-square instances of the spec's architecture (same depth, activations, loss).
+    """Small instances of the spec's architecture (same depth, activations, loss) to prove on.
 
-    Two instances with alternating widths (2,3,2,... and 3,2,3,...), so every weight matrix is
-    non-square and every layer has width >= 2 somewhere (diagonal and off-diagonal Jacobian
-    entries); for deep networks the widths are trimmed to 1 from the back in one instance and
-    from the front in the other, so the nested expression stays small while every layer still
-    appears wide in at least one of them. The spec's own widths are added when they are small.
+    - whole-network instances with alternating widths 2,3,2,... and 3,2,3,... where affordable;
+    - for every hidden layer l, an instance with layers l-1, l, l+1 at widths 2, 3, 2 and the
+      rest of the network at its narrowest: W^l and W^{l+1} are non-square (a misplaced
+      transpose cannot even be evaluated), and the sums over layer l and over its successor
+      have several paths;
+    - the narrowest instance (width 1 wherever the activation and loss allow);
+    - the spec's own widths when they are small.
+    Batch sizes alternate between 2 and 3.
     """
     from .primitives import activation_entry
 
     L = spec.depth
     minw = [1] + [2 if activation_entry(a.name).vector_valued else 1 for a in spec.activations]
     minw[-1] = max(minw[-1], loss_entry(spec.loss).min_outputs)
-    out = []
-    for start, batch, order in ((2, 2, range(L, -1, -1)), (3, 3, range(L + 1))):
-        w = [max(m, start + (l % 2) if start == 2 else start - (l % 2)) for l, m in enumerate(minw)]
-        for l in order:
-            if int(np.prod(w)) <= WITNESS_PATHS:
-                break
-            w[l] = minw[l]
-        out.append((tuple(w), batch))
+    out: list[tuple[tuple[int, ...], int]] = []
+
+    def add(widths, batch):
+        w = tuple(max(a, m) for a, m in zip(widths, minw))
+        if w not in [o[0] for o in out]:
+            out.append((w, batch))
+
+    for first, batch in ((2, 2), (3, 3)):
+        w = [first + (l % 2) if first == 2 else first - (l % 2) for l in range(L + 1)]
+        if int(np.prod([max(a, m) for a, m in zip(w, minw)])) <= WITNESS_PATHS:
+            add(w, batch)
+    for l in range(1, L):
+        w = [1] * (L + 1)
+        w[l - 1], w[l], w[l + 1] = 2, 3, 2
+        add(w, 2 + (l % 2))
+    add([1] * (L + 1), 2)
     own = tuple(spec.layers)
-    if int(np.prod(own)) <= WITNESS_PATHS and all(x <= 4 for x in own) and (own, 2) not in out:
-        out.append((own, 2))
+    if int(np.prod(own)) <= WITNESS_PATHS and all(x <= 4 for x in own):
+        add(own, 2)
     return out
 
 
@@ -286,23 +298,36 @@ def _targets(spec, rng: random.Random, n_out: int, batch: int):
     return Y
 
 
-def nested_loss(spec, widths, batch):
-    """The fully nested scalar loss over Symbol weights; returns (L, symbols by name)."""
+def leaf_symbols(widths, batch) -> dict[str, np.ndarray]:
+    """A Symbol for every input, target, weight and bias of a network with these widths."""
+    L = len(widths) - 1
+    leaves = {
+        "X": np.array([[sp.Symbol(f"x_{k}_{n}", real=True) for n in range(batch)]
+                       for k in range(widths[0])], dtype=object),
+        "Y": np.array([[sp.Symbol(f"y_{i}_{n}", real=True) for n in range(batch)]
+                       for i in range(widths[L])], dtype=object),
+    }
+    for l in range(1, L + 1):
+        leaves[f"W{l}"] = np.array([[sp.Symbol(f"w{l}_{j}_{k}", real=True) for k in range(widths[l - 1])]
+                                    for j in range(widths[l])], dtype=object)
+        leaves[f"b{l}"] = np.array([[sp.Symbol(f"b{l}_{j}", real=True)] for j in range(widths[l])],
+                                   dtype=object)
+    return leaves
+
+
+def nested_loss(spec, widths, batch, leaves: dict[str, np.ndarray] | None = None):
+    """The fully nested scalar loss; returns (L, leaves by name).
+
+    ``leaves`` gives every input, target, weight and bias (Symbols by default, or numbers with
+    some Symbols among them); the loss is built from them by the forward pass, unit by unit.
+    """
     from .engine import _entry, activation_of
 
     L = len(widths) - 1
-    syms: dict[str, np.ndarray] = {}
-    X = np.array([[sp.Symbol(f"x_{k}_{n}", real=True) for n in range(batch)]
-                  for k in range(widths[0])], dtype=object)
-    Y = np.array([[sp.Symbol(f"y_{i}_{n}", real=True) for n in range(batch)]
-                  for i in range(widths[L])], dtype=object)
-    syms["X"], syms["Y"] = X, Y
-    a = X
+    leaves = leaf_symbols(widths, batch) if leaves is None else leaves
+    a = leaves["X"]
     for l in range(1, L + 1):
-        W = np.array([[sp.Symbol(f"w{l}_{j}_{k}", real=True) for k in range(widths[l - 1])]
-                      for j in range(widths[l])], dtype=object)
-        b = np.array([[sp.Symbol(f"b{l}_{j}", real=True)] for j in range(widths[l])], dtype=object)
-        syms[f"W{l}"], syms[f"b{l}"] = W, b
+        W, b = leaves[f"W{l}"], leaves[f"b{l}"]
         z = np.empty((widths[l], batch), dtype=object)
         for j in range(widths[l]):
             for n in range(batch):
@@ -318,10 +343,59 @@ def nested_loss(spec, widths, batch):
                 new[idx] = activation_of(spec, l, z[idx])
         a = new
     lentry = loss_entry(spec.loss)
+    Y = leaves["Y"]
     total = sp.Add(*[lentry.sample_loss(list(a[:, n]), list(Y[:, n])) for n in range(batch)])
     if spec.conventions.batch == "mean":
         total = total / batch
-    return total, syms
+    return total, leaves
+
+
+def direct_gradients(spec, widths, batch, values: dict[str, np.ndarray], ev) -> dict[str, np.ndarray]:
+    """Every partial derivative of the nested loss at ``values``, by sympy.diff, evaluated exactly.
+
+    For each parameter p, the nested loss is built with p a Symbol and every other leaf at its
+    value, differentiated with sympy.diff, and evaluated at p's value: the partial derivative
+    of L along p is the ordinary derivative of L restricted to that line. Building one
+    expression per parameter keeps every expression linear in the network's size, where the
+    all-Symbol loss grows with the number of paths and sympy.diff with the square of depth.
+    """
+    t = sp.Symbol("t_param", real=True)
+    out = {}
+    for name, vals in values.items():
+        if name in ("X", "Y"):
+            continue
+        grad = np.empty(vals.shape, dtype=object)
+        for idx in np.ndindex(vals.shape):
+            leaves = dict(values)
+            leaves[name] = vals.copy()
+            leaves[name][idx] = t
+            loss, _ = nested_loss(spec, widths, batch, leaves)
+            ev.env[t] = Fraction(int(vals[idx].p), int(vals[idx].q))
+            ev.memo = {}
+            grad[idx] = ev(sp.diff(loss, t))
+        out[name] = grad
+    ev.env.pop(t, None)
+    ev.memo = {}
+    return out
+
+
+def directional_derivative(spec, widths, batch, values, direction, ev) -> Fraction:
+    """d/dt L(values + t * direction) at t = 0, by sympy.diff of the nested loss, exactly.
+
+    This equals sum_p direction[p] * dL/dp. With random rational directions, a gradient that
+    is wrong in any entry changes this sum except on a hyperplane of directions, so two random
+    directions check every entry at once for the price of two derivatives.
+    """
+    t = sp.Symbol("t_dir", real=True)
+    leaves = {name: (vals + direction[name] * t if name in direction else vals)
+              for name, vals in values.items()}
+    loss, _ = nested_loss(spec, widths, batch, leaves)
+    ev.env[t] = Fraction(0)
+    ev.memo = {}
+    value = ev(sp.diff(loss, t))
+    ev.env.pop(t, None)
+    ev.memo = {}
+    return value
 
 
 # -- the proof ----------------------------------------------------------------------------------
@@ -351,36 +425,50 @@ def verify_derivation(d, points: int = 1, seed: int = 20261122) -> Verification:
     entries = 0
     rng = random.Random(seed)
     witnesses = witness_widths(spec)
+    # every entry separately on the whole network at widths 2,3,2,... when that is affordable;
+    # on the other witnesses a random directional derivative checks all entries at once
+    whole = int(np.prod(witnesses[0][0])) <= WITNESS_PATHS and 1 not in witnesses[0][0][1:-1]
+    per_entry_witness = witnesses[0] if whole else None
     for widths, batch in witnesses:
+        per_entry = (widths, batch) == per_entry_witness
         wspec = spec.with_widths(widths)
-        loss, syms = nested_loss(wspec, widths, batch)
-        params = [n for n in syms if n not in ("X", "Y")]
-        grads = {p: _diff_all(loss, syms[p]) for p in params}
+        shapes = {name: arr.shape for name, arr in leaf_symbols(widths, batch).items()}
         for _ in range(points):
             ev = ExactEvaluator(rng.randrange(1 << 30))
             values = {}
-            for name, arr in syms.items():
+            for name, shape in shapes.items():
                 if name == "Y":
-                    vals = _targets(spec, rng, widths[-1], batch)
+                    values[name] = _targets(spec, rng, widths[-1], batch)
                 else:
-                    vals = np.vectorize(lambda _: _rand_rational(rng), otypes=[object])(arr)
-                values[name] = vals
-                for idx in np.ndindex(arr.shape):
-                    ev.env[arr[idx]] = Fraction(int(vals[idx].p), int(vals[idx].q))
-            direct = {p: np.vectorize(ev, otypes=[object])(g) for p, g in grads.items()}
-            entries += _compare_matrix(d, widths, batch, values, ev, direct)
-            _compare_elementwise(d, widths, batch, values, ev, direct)
+                    values[name] = np.array([_rand_rational(rng) for _ in range(int(np.prod(shape)))],
+                                            dtype=object).reshape(shape)
+            if per_entry:
+                direct = direct_gradients(wspec, widths, batch, values, ev)
+                entries += _compare_matrix(d, widths, batch, values, ev, direct)
+                _compare_elementwise(d, widths, batch, values, ev, direct)
+                continue
+            mine = _engine_gradients(d, widths, batch, values, ev)
+            for _ in range(DIRECTIONS):
+                # a wrong gradient survives only if the direction lies on one hyperplane: with
+                # entries drawn from ~2e9 rationals that has probability below 1e-9
+                direction = {name: np.array([sp.Rational(rng.randint(-10**6, 10**6), rng.randint(1, 1000))
+                                             for _ in range(arr.size)], dtype=object).reshape(arr.shape)
+                             for name, arr in values.items() if name not in ("X", "Y")}
+                claimed = sum((_frac(direction[p]) * mine[p]).sum() for p in direction)
+                if directional_derivative(wspec, widths, batch, values, direction, ev) != claimed:
+                    # locate the wrong entry for the message: the per-entry proof raises
+                    direct = direct_gradients(wspec, widths, batch, values, ev)
+                    _compare_matrix(d, widths, batch, values, ev, direct)
+                    raise VerificationError(f"gradients disagree with direct differentiation on"
+                                            f" witness widths {widths}, batch {batch}")
+            entries += sum(arr.size for arr in mine.values())
+    how = (f"every entry on {'-'.join(map(str, per_entry_witness[0]))}, a random directional"
+           " derivative on each other witness") if per_entry_witness else \
+        "a random directional derivative (all entries at once) on each witness"
     return Verification(
-        method="exact rational comparison with sympy.diff of the fully nested loss",
+        method=f"exact rational comparison with sympy.diff of the fully nested loss ({how})",
         primitive_proofs=tuple(proofs), witnesses=tuple((tuple(w), b) for w, b in witnesses),
         points=points, entries=entries, seconds=time.perf_counter() - t0)
-
-
-def _diff_all(loss, symbols: np.ndarray) -> np.ndarray:
-    out = np.empty(symbols.shape, dtype=object)
-    for idx in np.ndindex(symbols.shape):
-        out[idx] = sp.diff(loss, symbols[idx])
-    return out
 
 
 def _frac(arr):
@@ -393,7 +481,8 @@ def _concrete(expr, d, widths, batch):
     return expr.xreplace({k: sp.Integer(v) for k, v in sub.items()})
 
 
-def _compare_matrix(d, widths, batch, values, ev, direct) -> int:
+def _engine_gradients(d, widths, batch, values, ev) -> dict[str, np.ndarray]:
+    """The engine's matrix-form gradients evaluated exactly at values, keyed W1, b1, ..."""
     col = d.layout == "column"
     env = {}
     for name, vals in values.items():
@@ -406,16 +495,21 @@ def _compare_matrix(d, widths, batch, values, ev, direct) -> int:
         except (ValueError, TypeError, KeyError, IndexError) as e:
             raise VerificationError(f"equation {eq.name} cannot be evaluated on witness widths"
                                     f" {widths} (shapes do not match): {e}") from None
-    n = 0
+    out = {}
     for l in range(1, d.spec.depth + 1):
-        for p, g in ((f"W{l}", f"dL_dW{l}"), (f"b{l}", f"dL_db{l}")):
-            mine = env[g]
-            if mine.shape != direct[p].shape or not (mine == direct[p]).all():
-                raise VerificationError(
-                    f"matrix-form gradient {g} disagrees with direct differentiation on witness"
-                    f" widths {widths}, batch {batch}")
-            n += mine.size
-    return n
+        out[f"W{l}"], out[f"b{l}"] = env[f"dL_dW{l}"], env[f"dL_db{l}"]
+    return out
+
+
+def _compare_matrix(d, widths, batch, values, ev, direct) -> int:
+    """Compare every matrix-form gradient entry with direct differentiation; entries checked."""
+    mine = _engine_gradients(d, widths, batch, values, ev)
+    for p, m in mine.items():
+        if m.shape != direct[p].shape or not (m == direct[p]).all():
+            raise VerificationError(
+                f"matrix-form gradient dL/d{p} disagrees with direct differentiation on witness"
+                f" widths {widths}, batch {batch}")
+    return sum(m.size for m in mine.values())
 
 
 def _compare_elementwise(d, widths, batch, values, ev, direct) -> None:
