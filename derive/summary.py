@@ -38,7 +38,36 @@ class TextPrinter(StrPrinter):
         return out
 
     def _print_OneMatrix(self, expr):
-        return "1"
+        rows, cols = expr.shape
+        # a square all-ones matrix broadcasts a per-sample sum: print it as the outer product
+        return "1 1ᵀ" if rows == cols and rows != 1 else "1"
+
+    def _print_Pow(self, expr, rational=False):
+        if expr.exp == sp.S.Half:
+            return f"√{self.parenthesize(expr.base, 1000)}"
+        if expr.exp == -sp.S.Half:
+            return f"1/√{self.parenthesize(expr.base, 1000)}"
+        if expr.exp == -1:
+            return f"1/{self.parenthesize(expr.base, 60)}"
+        return f"{self.parenthesize(expr.base, 60)}^{self.parenthesize(expr.exp, 60)}"
+
+    def _print_Piecewise(self, expr):
+        parts = []
+        for value, cond in expr.args:
+            if cond == sp.true:
+                parts.append(self._print(value))
+            else:
+                parts.append(f"{self._print(value)} if {self._print(cond)} else")
+        return "(" + " ".join(parts) + ")"
+
+    def _print_Sum(self, expr):
+        body = self._print(expr.function)
+        for var, lo, hi in reversed(expr.limits):
+            body = f"Σ_{{{self._print(var)}={self._print(lo)}..{self._print(hi)}}} {body}"
+        return body
+
+    def _print_KroneckerDelta(self, expr):
+        return f"[{self._print(expr.args[0])}={self._print(expr.args[1])}]"
 
     def _print_MatMul(self, expr):
         coeff, mats = expr.as_coeff_matrices()
@@ -72,8 +101,21 @@ def _is_negative(t) -> bool:
     return bool(getattr(coeff, "is_negative", False))
 
 
+def _decimals(expr):
+    """Rationals with terminating decimals (8943/200000) as decimals (0.044715), for reading."""
+    def terminating(r):
+        q = int(r.q)
+        for f in (2, 5):
+            while q % f == 0:
+                q //= f
+        return q == 1 and r.q > 2
+
+    rationals = [r for r in expr.atoms(sp.Rational) if not r.is_Integer and terminating(r)]
+    return expr.xreplace({r: sp.Float(format(sp.Float(r, 30), "f").rstrip("0")) for r in rationals})
+
+
 def text(expr) -> str:
-    return TextPrinter().doprint(expr)
+    return TextPrinter().doprint(_decimals(expr) if isinstance(expr, sp.Basic) else expr)
 
 
 def summary_text(d: Derivation, elementwise: bool = False, seconds: float | None = None) -> str:
@@ -85,12 +127,17 @@ def summary_text(d: Derivation, elementwise: bool = False, seconds: float | None
     acts = ", ".join(a.name + (f"({', '.join(f'{k}={v:g}' for k, v in a.params)})" if a.params else "")
                      for a in spec.activations)
     lentry = loss_entry(spec.loss)
+    names = {a.name for a in spec.activations}
+    settings = [f"batch {spec.conventions.batch}"]
+    if names & {"relu", "leaky_relu"}:
+        settings.append(f"ReLU'(0) = {spec.conventions.relu_prime_at_zero:g}")
+    if "gelu" in names:
+        settings.append(f"GELU {spec.conventions.gelu}")
     lines += [
         f"layers   {'-'.join(map(str, spec.layers))}   activations: {acts}",
         f"loss     {spec.loss}: {lentry.summary}",
         f"layout   {d.layout} ({'one sample per column' if d.layout == 'column' else 'one sample per row'}),"
-        f" batch {spec.conventions.batch}, ReLU'(0) = {spec.conventions.relu_prime_at_zero:g},"
-        f" GELU {spec.conventions.gelu}",
+        f" {', '.join(settings)}",
         "",
         "parameters",
     ]
@@ -110,6 +157,7 @@ def summary_text(d: Derivation, elementwise: bool = False, seconds: float | None
     lines += ["", "forward pass"]
     for eq in d.forward:
         lines.append(f"  ({tags[eq.name]}) {text(eq.lhs)} = {text(eq.rhs)}")
+    lines += ["", "loss", f"  ({tags['loss']}) {text(d.loss.lhs)} = {text(d.loss.rhs)}"]
     lines += ["", "error terms (backpropagation)"]
     for eq in d.backward:
         lines.append(f"  ({tags[eq.name]}) {text(eq.lhs)} = {text(eq.rhs)}")
@@ -120,7 +168,7 @@ def summary_text(d: Derivation, elementwise: bool = False, seconds: float | None
         lines.append(f"  ({tags[eq.name]}) {text(eq.lhs)} = {text(eq.rhs)}"
                      f"    [{'x'.join(map(str, shapes[p]))}]")
     if elementwise:
-        lines += ["", "element-wise forms"]
+        lines += ["", "element-wise forms (unit index first in every layout: A1[j, n] is unit j of sample n)"]
         for eq in d.elementwise:
             lines.append(f"  ({tags.get(eq.name, '')}) {text(eq.lhs)} = {text(eq.rhs)}")
     lines.append("")
