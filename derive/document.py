@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,6 +24,7 @@ TEMPLATE_DIR = Path(__file__).with_name("templates")
 EXPAND_LIMIT = 4  # expand the chain-rule sum over the next layer's units up to this width
 FIT_CHARS = 160  # longer displays are wrapped in \nnfit, which shrinks them only if they do not fit
 FIGURE_LIMIT = 6  # draw at most this many neurons of a layer in the figure
+TALL_ROWS = 1.6  # \arraystretch of tables whose cells hold fractions (gradients), so rows do not overlap
 PDF_INSTALL = ("apt-get install --no-install-recommends texlive-latex-base texlive-latex-recommended"
                " texlive-pictures latexmk lmodern")
 
@@ -68,12 +70,21 @@ class TexWriter:
         body = [r"\begin{aligned}", " \\\\\n".join(rows), r"\end{aligned}"]
         return self.eq("\n".join(body), tag)
 
-    def table(self, header: list[str], rows: list[list[str]], caption: str) -> list[str]:
+    def table(self, header: list[str], rows: list[list[str]], caption: str, stretch: float | None = None
+              ) -> list[str]:
+        """A table placed exactly here, never floated to a later page: a longtable, which also breaks
+        across pages (repeating its header) when it is longer than the rest of the page.
+        stretch: row-height factor (\\arraystretch) for cells with tall math such as fractions."""
         cols = "l" * len(header)
-        out = [r"\begin{table}[!htbp]", r"\centering", rf"\caption{{{caption}}}", rf"\begin{{tabular}}{{{cols}}}",
-               r"\toprule", " & ".join(header) + r" \\", r"\midrule"]
+        head = [r"\toprule", " & ".join(header) + r" \\", r"\midrule"]
+        out = ["{"]  # a group keeps \arraystretch local to this table
+        if stretch:
+            out.append(rf"\renewcommand{{\arraystretch}}{{{stretch:g}}}")
+        out += [rf"\begin{{longtable}}{{{cols}}}", rf"\caption{{{caption}}} \\"] + head + [r"\endfirsthead"]
+        out += [r"\caption[]{(continued)} \\"] + head
+        out += [r"\endhead", r"\bottomrule", r"\endfoot"]
         out += [" & ".join(r) + r" \\" for r in rows]
-        out += [r"\bottomrule", r"\end{tabular}", r"\end{table}", ""]
+        out += [r"\end{longtable}", "}", ""]
         return out
 
     def algorithm(self, title: str, steps: list[tuple[int, str]]) -> list[str]:
@@ -113,7 +124,7 @@ class MdWriter(TexWriter):
     def eq(self, tex: str, tag: str | None = None) -> list[str]:  # KaTeX and MathJax scroll wide math
         return ["$$", tex + (rf" \tag{{{tag}}}" if tag else ""), "$$", ""]
 
-    def table(self, header, rows, caption) -> list[str]:
+    def table(self, header, rows, caption, stretch=None) -> list[str]:
         out = [f"*{caption}*", "", "| " + " | ".join(header) + " |",
                "|" + "---|" * len(header)]
         out += ["| " + " | ".join(c.replace("|", r"\vert ") for c in r) + " |" for r in rows]
@@ -305,8 +316,8 @@ class Builder:
         sec = Section("The forward pass")
         sec.lines += w.para(
             "Each unit $j$ of layer $l$ forms a weighted sum of the previous layer's activations plus "
-            "its bias, then applies the layer's activation function; for sample $n$ of a batch "
-            f"(with ${self.el('act', 0, 'kn')}$ the $k$-th input):")
+            "its bias, then applies the layer's activation function. Below, $n$ numbers the samples of a "
+            f"batch and ${self.el('act', 0, 'kn')}$ is the $k$-th input of sample $n$.")
         for l in range(1, self.L + 1):
             sec.lines += w.para(f"Layer {l} ({self.act_title(l)}), element-wise and in matrix form:")
             sec.lines += self.tagged(f"elem_z{l}") + self.tagged(f"elem_a{l}")
@@ -519,15 +530,29 @@ class Builder:
         r = r"\frac{1}{N}" if self.d.reduction != 1 else ""
         sec.lines += w.eq(f"{under(self.pr(gw), n1, n0)} = {r}{rhs},")
         rows = []
+
+        def row(key: str, meaning: str, name: str | None = None) -> None:
+            sh = self.shape(sy[key])
+            rows.append([f"${name or self.pr(sy[key])}$", meaning, f"${sh[0]}$", f"${sh[1]}$"])
+
+        row("X", "inputs", self.sym("input"))
         for l in range(1, L + 1):
-            for key in (f"W{l}", f"dL_dW{l}", f"b{l}", f"dL_db{l}", f"Z{l}", f"delta{l}"):
-                sh = self.shape(sy[key])
-                rows.append([f"${self.pr(sy[key])}$", f"${sh[0]}$", f"${sh[1]}$"])
+            row(f"W{l}", f"weights into layer {l}")
+            row(f"dL_dW{l}", f"gradient with respect to the weights of layer {l}")
+            row(f"b{l}", f"biases of layer {l}")
+            row(f"dL_db{l}", f"gradient with respect to the biases of layer {l}")
+            row(f"Z{l}", f"pre-activations of layer {l}")
+            row(f"A{l}", f"activations of layer {l}")
+            row(f"delta{l}", f"error terms of layer {l}")
+        row("Y", "targets", self.sym("target"))
+        if self.sym("output") != self.sym("act", L):
+            row("Y", f"the prediction, ${self.sym('output')} = {self.sym('act', L)}$", self.sym("output"))
         sec.lines += w.para(
             "and every gradient has the shape of its parameter (article 004: "
             + ", ".join(f"${self.pr(sy[f'dL_dW{l}'])}$ is ${self.shape(sy[f'dL_dW{l}'])[1]}$"
                         for l in range(1, L + 1)) + "). The table lists every shape.")
-        sec.lines += w.table(["matrix", "shape", "for this network"], rows, "Shapes of the matrices")
+        sec.lines += w.table(["quantity", "meaning", "shape", "for this network"], rows,
+                             "Shapes of the matrices", TALL_ROWS)
         return sec
 
     def update(self) -> Section:
@@ -626,13 +651,13 @@ class Builder:
         out = w.para(
             f"{w.bold('Rounding note.')} Rounding every intermediate value to {dec} decimals before "
             f"using it again, as article 003 does, changes {len(ex.rounding)} shown "
-            f"digit{'s' if len(ex.rounding) > 1 else ''} of later results; the values above are the "
-            "exact ones:")
+            f"digit{'s' if len(ex.rounding) > 1 else ''} of later results, listed in the table below; "
+            "the values above are the exact ones.")
         rows = []
         for c in ex.rounding:
             rows.append([f"${self._entry_name(c)}$", f"${c.exact}$", f"${c.chained}$"])
         out += w.table(["value", "exact, rounded", "from rounded intermediates"], rows,
-                       f"Digits that change when intermediates are rounded to {dec} decimals")
+                       f"Digits that change when intermediates are rounded to {dec} decimals", TALL_ROWS)
         return out
 
     def _qname(self, name: str) -> str:
@@ -770,26 +795,60 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def compile_pdf(tex: Path, timeout: float = 300) -> Path:
-    """latexmk (or pdflatex twice) in the .tex file's directory; returns the PDF path."""
+    """latexmk (or pdflatex twice) in a temporary build directory; only the PDF is moved next to the
+    .tex file. On failure the LaTeX log is kept next to the .tex (as <name>.log) and named in the error."""
     tex = Path(tex).resolve()
-    if shutil.which("latexmk") and shutil.which("pdflatex"):
-        cmds = [["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-quiet", tex.name]]
-    elif shutil.which("pdflatex"):
-        cmds = [["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name]] * 2
-    else:
-        raise DocumentError(f"--pdf needs pdflatex (and preferably latexmk); install them with: {PDF_INSTALL}")
-    for cmd in cmds:
+    pdf = tex.with_suffix(".pdf")
+    with tempfile.TemporaryDirectory(prefix="nnderive-latex-") as tmp:
+        build = Path(tmp)
+        if shutil.which("latexmk") and shutil.which("pdflatex"):
+            cmds = [["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-quiet",
+                     f"-outdir={build}", tex.name]]
+        elif shutil.which("pdflatex"):
+            cmds = [["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
+                     f"-output-directory={build}", tex.name]] * 2
+        else:
+            raise DocumentError(f"--pdf needs pdflatex (and preferably latexmk); install them with: {PDF_INSTALL}")
+        for cmd in cmds:
+            try:
+                # cwd: the .tex file's directory, so relative \input and graphics paths still resolve
+                r = subprocess.run(cmd, cwd=tex.parent, capture_output=True, text=True, timeout=timeout)
+            except subprocess.TimeoutExpired:
+                raise DocumentError(f"{tex}: {cmd[0]} did not finish within {timeout:g} s"
+                                    f"{_keep_log(build, tex)}") from None
+            if r.returncode != 0:
+                log = build / tex.with_suffix(".log").name
+                errs = [ln for ln in (log.read_text(errors="replace").splitlines() if log.exists() else [])
+                        if ln.startswith("!")]
+                raise DocumentError(f"{tex}: {cmd[0]} failed: {errs[0] if errs else r.stdout[-300:].strip()}"
+                                    f"{_keep_log(build, tex)}")
+        built = build / pdf.name
+        if not built.exists():
+            raise DocumentError(f"{tex}: {cmds[-1][0]} wrote no PDF{_keep_log(build, tex)}")
         try:
-            r = subprocess.run(cmd, cwd=tex.parent, capture_output=True, text=True, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            raise DocumentError(f"{tex}: {cmd[0]} did not finish within {timeout:g} s") from None
-        if r.returncode != 0:
-            log = tex.with_suffix(".log")
-            errs = [ln for ln in (log.read_text(errors="replace").splitlines() if log.exists() else [])
-                    if ln.startswith("!")]
-            raise DocumentError(f"{tex}: {cmd[0]} failed: {errs[0] if errs else r.stdout[-300:]} "
-                                f"(see {log})")
-    return tex.with_suffix(".pdf")
+            shutil.move(str(built), str(pdf))
+        except OSError as e:
+            raise DocumentError(f"{pdf}: cannot write: {e}") from None
+    stale = tex.with_suffix(".log")  # a log kept by an earlier failed build of this file
+    try:
+        if stale.is_file() and stale.read_bytes()[:16].startswith(b"This is pdfTeX"):
+            stale.unlink()
+    except OSError:
+        pass
+    return pdf
+
+
+def _keep_log(build: Path, tex: Path) -> str:
+    """Copy the failed run's log next to the .tex; the text naming it for the error message."""
+    log = build / tex.with_suffix(".log").name
+    if not log.exists():
+        return ""
+    kept = tex.with_suffix(".log")
+    try:
+        shutil.copyfile(log, kept)
+    except OSError:
+        return ""
+    return f" (full log: {kept})"
 
 
 # ---------------------------------------------------------------------------------------------

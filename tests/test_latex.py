@@ -152,6 +152,101 @@ def test_wide_layers_drawn_with_vdots():
     assert r"$\vdots$" in tex and "n_{0} = 784" in tex
 
 
+def _table(tex: str, caption: str) -> str:
+    """The LaTeX of the table with this caption, from the group that opens it to its end."""
+    m = re.search(r"\{\n(?:\\renewcommand\{\\arraystretch\}\{[\d.]+\}\n)?\\begin\{longtable\}\{l+\}\n"
+                  r"\\caption\{" + re.escape(caption) + r".*?\\end\{longtable\}\n\}", tex, re.S)
+    assert m, f"no table captioned {caption!r}"
+    return m.group(0)
+
+
+def test_shapes_table_lists_every_quantity():
+    d = derived(ROOT / "examples" / "article003_3_2_2.toml")
+    table = _table(render(d, "tex"), "Shapes of the matrices")
+    symbols = re.findall(r"^\$(.*?)\$ & ", table, re.M)
+    assert symbols == ["x",
+                       "W^{1}", r"\frac{\partial E}{\partial W^{1}}", "b^{1}", r"\frac{\partial E}{\partial b^{1}}",
+                       "P^{1}", "h^{1}", r"\delta^{1}",
+                       "W^{2}", r"\frac{\partial E}{\partial W^{2}}", "b^{2}", r"\frac{\partial E}{\partial b^{2}}",
+                       "P^{2}", "h^{2}", r"\delta^{2}",
+                       "T", "O"]
+    assert r"$h^{1}$ & activations of layer 1 & $n_{1} \times N$ & $2 \times N$ \\" in table
+    assert r"$x$ & inputs & $n_{0} \times N$ & $3 \times N$ \\" in table
+    # the row layout: one sample per row, every activation listed with its transposed shape
+    spec = build_spec([2, 3, 1], ["tanh", "linear"], "half_sse", conventions={"layout": "row"})
+    table = _table(render(derive(spec), "tex"), "Shapes of the matrices")
+    assert r"$a^{1}$ & activations of layer 1 & $N \times n_{1}$ & $N \times 3$ \\" in table
+    assert r"$a^{2}$ & activations of layer 2 & $N \times n_{2}$ & $N \times 1$ \\" in table
+    md = render(derive(spec), "md")
+    assert r"| $a^{1}$ | activations of layer 1 | $N \times n_{1}$ | $N \times 3$ |" in md
+
+
+def test_tall_tables_get_taller_rows():
+    d = derived(ROOT / "examples" / "article003_3_2_2.toml")
+    ex = compute(d, load_example(EXAMPLE_003, d.spec), 4)
+    tex = render(d, "tex", example=ex)
+    stretch = "{\n" + rf"\renewcommand{{\arraystretch}}{{{document.TALL_ROWS:g}}}" + "\n\\begin{longtable}"
+    assert document.TALL_ROWS >= 1.5
+    # fractions in the shapes and rounding tables: rows stretched, locally (inside a group)
+    assert _table(tex, "Shapes of the matrices").startswith(stretch)
+    rounding = _table(tex, "Digits that change when intermediates are rounded")
+    assert rounding.startswith(stretch) and r"\frac{\partial E}{\partial W^{2}_{11}}" in rounding
+    # the notation table has no fractions and keeps its normal rows
+    assert not _table(tex, "Notation").startswith(stretch)
+    assert tex.count(r"\renewcommand{\arraystretch}") == 2
+
+
+def test_tables_stay_where_the_text_refers_to_them():
+    d = derived(ROOT / "examples" / "article003_3_2_2.toml")
+    ex = compute(d, load_example(EXAMPLE_003, d.spec), 4)
+    tex = render(d, "tex", example=ex)
+    # no floats that LaTeX could move to a later page: tables are longtables (which break across pages)
+    assert r"\begin{table}" not in tex and tex.count(r"\begin{longtable}") == 3
+    assert r"\usepackage{longtable}" in tex
+    assert "listed in the table below; the values above are the exact ones." in tex
+    # a sentence ending with a colon is followed right away by the display it announces
+    lines = tex.splitlines()
+    for i, ln in enumerate(lines):
+        if ln.endswith(":") and not ln.startswith("%"):
+            nxt = next(x for x in lines[i + 1:] if x.strip())
+            assert nxt.startswith((r"\begin{equation", r"\begin{center}")), (ln, nxt)
+
+
+def _tiny_tex(path: Path, body: str = "Hello.") -> Path:
+    path.write_text("\\documentclass{article}\n\\begin{document}\n" + body + "\n\\end{document}\n")
+    return path
+
+
+@pytest.mark.parametrize("latexmk", [True, False], ids=["latexmk", "pdflatex"])
+def test_compile_pdf_leaves_only_the_pdf(tmp_path, monkeypatch, latexmk):
+    need_pdflatex()
+    if latexmk and not shutil.which("latexmk"):
+        pytest.skip("latexmk not installed")
+    if not latexmk:
+        which = shutil.which
+        monkeypatch.setattr(document.shutil, "which", lambda n: None if n == "latexmk" else which(n))
+    tex = _tiny_tex(tmp_path / "doc.tex")
+    (tmp_path / "other.txt").write_text("kept")
+    assert document.compile_pdf(tex) == tmp_path / "doc.pdf"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["doc.pdf", "doc.tex", "other.txt"]
+    assert (tmp_path / "doc.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_compile_pdf_failure_keeps_only_the_log(tmp_path):
+    need_pdflatex()
+    tex = _tiny_tex(tmp_path / "bad.tex", r"\undefinedmacro")
+    with pytest.raises(document.DocumentError) as e:
+        document.compile_pdf(tex)
+    log = tmp_path / "bad.log"
+    assert f"full log: {log}" in str(e.value) and "Undefined control sequence" in str(e.value)
+    assert "Undefined control sequence" in log.read_text(errors="replace")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.log", "bad.tex"]
+    # once the error is fixed, the kept log of the failed build goes away too
+    _tiny_tex(tex, "Fixed.")
+    assert document.compile_pdf(tex).exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.pdf", "bad.tex"]
+
+
 def _compile(tmp_path: Path, name: str, text: str) -> str:
     need_pdflatex()
     tex = tmp_path / f"{name}.tex"
@@ -195,6 +290,9 @@ def test_cli_writes_tex_md_and_pdf(tmp_path, capsys):
     if shutil.which("pdflatex"):
         assert main(args + ["--pdf"]) == 0
         assert (tmp_path / "a.pdf").exists()
+        # the build files (.aux, .log, .fls, .fdb_latexmk) stay in a temporary directory
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "a.pdf", "a.tex"]
+        assert f"wrote {tmp_path / 'a.pdf'}" in capsys.readouterr().out
 
 
 def test_cli_pdf_without_tex_says_what_to_install(tmp_path, capsys, monkeypatch):
