@@ -6,7 +6,15 @@ delta^l (spelled as a notation profile spells them) are explicit SymPy matrices 
 instance of the spec. Both sides are compared shape first, then exactly at random rational points
 (transcendental values as shared random atoms, as in ``derive.verify``), with a 50-digit numeric
 confirmation before anything is called false. Every check runs in a worker process with a time
-limit, so no input can hang the command.
+limit (``--timeout``), so no input can hang the command.
+
+Network claims are read in the spec's own ``[notation]`` profile (with its overrides) unless
+``--notation`` names another. A symbol that a claim differentiates as a function (the L of
+\\frac{dL}{dy}, the f of f'(x)) must be defined (``--given``, a network quantity of the notation, or a
+known function): it is never silently a constant. A layer written as a number must exist.
+
+Claims files (``--file``) are TOML: one ``[[claim]]`` table per claim, only ``printed`` required;
+``load_claims`` documents every key.
 """
 
 from __future__ import annotations
@@ -737,6 +745,7 @@ class NetworkContext(ScalarContext):
                 continue
             rest = list(scripts)
             layer = None
+            literal = False
             ok = True
             if ent.label is not None:
                 hit = [s for s in rest if s[0] == "sup" and plain_text(s[1]) == ent.label]
@@ -750,6 +759,7 @@ class NetworkContext(ScalarContext):
                     ok = False
                 else:
                     layer = self._layer(hit[0][1], interp)
+                    literal = (plain_text(hit[0][1]) or "").isdigit()
                     rest.remove(hit[0])
             if not ok:
                 continue
@@ -757,10 +767,21 @@ class NetworkContext(ScalarContext):
                 continue
             score = len(scripts) - len(rest)
             if best is None or score > best[0]:
-                best = (score, ent.role, layer, rest)
+                best = (score, ent.role, layer, rest, literal)
         if best is None:
             return None
+        if best[4]:
+            self._check_literal_layer(best[1], best[2], post, interp)
         return best[1], best[2], best[3]
+
+    def _check_literal_layer(self, role, layer, post, interp):
+        """A layer written as a number (W^{3}) must exist: a user error, not an index range to search."""
+        L = self.depth_L
+        lo = 0 if role == "act" else 1
+        if role in ("weight", "bias", "preact", "delta", "act") and not lo <= layer <= L:
+            name = (post.text or self.profile.symbol(role, layer)).strip()
+            extra = f" (and {self.profile.symbol('act', 0)}, the input)" if role == "act" else ""
+            raise interp.err(f"{name} does not exist: the network has layers 1..{L}{extra}", post)
 
     def role_value(self, role, layer):
         L = self.depth_L
@@ -808,6 +829,17 @@ class NetworkContext(ScalarContext):
         for s in subs:
             val = self.select(val, s[1], role, interp)
         return val, others
+
+    def undefined_numerator(self, post, var, interp):
+        key = atom_key(post)
+        if key == ("N", False) or self.resolve(post, interp) is not None:
+            return None
+        return super().undefined_numerator(post, var, interp)
+
+    def undefined_hint(self, name: str) -> str:
+        loss = self.profile.template("loss")
+        return (f"it is not a symbol of the {self.profile.name} notation (whose loss is {loss});"
+                f" give it with --given '{name} = ...' or choose the notation with --notation")
 
     def _ones_shape(self):
         return (self.widths[-1], self.batch)
@@ -952,7 +984,15 @@ class NetworkContext(ScalarContext):
             raise NotCheckable("second derivatives of network quantities are not checked")
         got = self.resolve(var, interp) if var.kind == "postfix" else None
         if got is None:
-            return super().derivative(thunk, var, order, interp, node)
+            try:
+                return super().derivative(thunk, var, order, interp, node)
+            except LatexError as e:
+                if getattr(e, "plain", "") != "differentiate with respect to a plain symbol":
+                    raise
+                p = self.profile
+                raise interp.err(f"{(var.text or 'this').strip()} is not a symbol of the {p.name} notation (its"
+                                 f" weights are {p.symbol('weight')}, biases {p.symbol('bias')}); write it so,"
+                                 " or choose the notation with --notation", var) from None
         role, layer, rest = got
         if role in ("loss", "delta"):
             raise interp.err("cannot differentiate with respect to the loss or an error term", var)
@@ -1063,11 +1103,11 @@ def _engine_hint(ln: Node, spec, ctx: NetworkContext, interp) -> str:
 
 def check_network(claim: str, spec, notation: str | None = None, givens=(), seed: int = 20261122,
                   points: int = 2) -> Result:
-    from .notation import PROFILES
+    from .notation import PROFILES, profile_for
     from .verify import witness_widths
 
     t0 = time.perf_counter()
-    profile = PROFILES[notation] if notation else PROFILES["default"]
+    profile = PROFILES[notation] if notation else profile_for(spec.notation)
     rel = parse(claim)
     src = rel.source
     sides, ops = relation_parts(rel)
@@ -1093,7 +1133,7 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
                 f" ({'-'.join(map(str, own))}), which are too large to expand; write the sum without the"
                 " limit (\\sum_{j}) to sum over every unit"] + rel.notes, seconds=time.perf_counter() - t0)
         witnesses = [own]
-    batch_claim = _mentions_batch(rel, profile.name)
+    batch_claim = _mentions_batch(rel, profile.name.split("+")[0])
     primary = 2 if batch_claim else 1
 
     def run(batch):
@@ -1377,6 +1417,10 @@ def check_shape_claim(claim, src, sides, spec, profile, defs, witnesses) -> Resu
     """
     stated = _stated_shape(sides[1], src)
     cands: list[set | None] = [None, None]
+    witnesses = list(witnesses)
+    if not any(len(set(w)) == len(w) and 1 not in w for w in witnesses):
+        # one instance with a different width per layer (and none of 1) tells every dimension apart
+        witnesses.append(tuple(range(2, 2 + len(witnesses[0]))))
     for widths in witnesses:
         ctx = NetworkContext(spec, widths, 1, profile, defs)
         try:
@@ -1441,7 +1485,8 @@ def run_limited(fn, *args, timeout: float = DEFAULT_TIMEOUT, **kwargs):
     child.close()
     try:
         if not parent.poll(timeout):
-            raise ClaimError(f"the check took longer than {timeout:g} s and was stopped")
+            raise ClaimError(f"time limit reached: the check took longer than {timeout:g} s and was stopped"
+                             f" (raise the limit with --timeout SECONDS, at most 3600)")
         kind, payload = parent.recv()
     except EOFError:
         raise ClaimError("the check worker stopped without an answer") from None
@@ -1509,7 +1554,7 @@ class Entry:
     reconstructed: bool = False
 
 
-def _spec_for(entry: dict, specs: dict, base: Path):
+def _spec_for(entry: dict, specs: dict, base: Path, where: str = ""):
     from .spec import load_spec, spec_from_dict
 
     ref = entry.get("spec")
@@ -1517,40 +1562,95 @@ def _spec_for(entry: dict, specs: dict, base: Path):
         return None
     if isinstance(ref, dict):
         return spec_from_dict({"network": ref}, source="<claims>")
+    if not isinstance(ref, str):
+        raise ClaimError(f"{where}: 'spec' must be a file name, the name of a [specs.NAME] table or an inline"
+                         " network table")
     if ref in specs:
         return spec_from_dict({k: v for k, v in specs[ref].items()}, source=f"<claims:{ref}>")
     for cand in (base / ref, Path(ref)):
         if cand.exists():
             return load_spec(cand)
-    raise ClaimError(f"spec '{ref}' of {entry.get('article')} {entry.get('equation')} not found")
+    known = f" (the file's [specs] tables: {', '.join(specs)})" if specs else ""
+    raise ClaimError(f"{where}: spec '{ref}' not found: neither a [specs.{ref}] table nor a file{known}")
 
 
 ENTRY_KEYS = ("article", "equation", "printed", "check", "givens", "at", "spec", "notation", "kind",
               "expected", "judgement", "note", "reconstructed", "shape", "contrast_spec")
+KINDS = ("claim", "shape", "not-checkable")
 
 
-def check_entry(e: dict, specs: dict, base: Path, timeout: float) -> Entry:
+def _entry_problem(e, where: str) -> str | None:
+    """One line saying what is wrong with a claims-file entry, or None."""
+    import difflib
+
+    if not isinstance(e, dict):
+        return f"{where}: an entry must be a table ([[claim]] with key = value lines)"
     for k in e:
         if k not in ENTRY_KEYS:
-            raise ClaimError(f"claims file: unknown key '{k}' in {e.get('article')} {e.get('equation')}"
-                             f" (allowed: {', '.join(ENTRY_KEYS)})")
+            close = difflib.get_close_matches(k, ENTRY_KEYS, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            if k in ("claim", "text", "latex", "formula", "equation_text"):
+                hint = "the claim's LaTeX goes in 'printed'; "
+            return f"{where}: unknown key '{k}' ({hint}allowed: {', '.join(ENTRY_KEYS)})"
+    kind = e.get("kind", "claim")
+    if kind not in KINDS:
+        return f"{where}: kind = {kind!r} is not one of {', '.join(KINDS)}"
+    if kind != "not-checkable" and not (e.get("printed") or e.get("check")):
+        return f"{where}: no claim: give it as printed = '...' (LaTeX in single quotes)"
+    for k in ("article", "equation", "printed", "check", "notation", "expected", "judgement", "note",
+              "contrast_spec"):
+        if k in e and not isinstance(e[k], str):
+            return f"{where}: '{k}' must be a string"
+    for k in ("givens", "at"):
+        v = e.get(k, [])
+        if not (isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))):
+            return f"{where}: '{k}' must be a string or a list of strings"
+    for k in ("expected", "judgement"):
+        if k in e and e[k] not in VERDICTS:
+            return f"{where}: {k} = {e[k]!r} is not a verdict ({', '.join(VERDICTS)})"
+    if "notation" in e:
+        from .notation import PROFILES
+
+        if e["notation"] not in PROFILES:
+            return f"{where}: unknown notation profile {e['notation']!r} (known: {', '.join(PROFILES)})"
+    if kind == "shape":
+        sh = e.get("shape")
+        if not isinstance(sh, dict) or not {"role", "rows", "cols"} <= set(sh):
+            return f"{where}: kind = \"shape\" needs shape = {{ role = \"weight\", layer = 1, rows = 5, cols = 3 }}"
+    return None
+
+
+def _strings(v) -> tuple:
+    return (v,) if isinstance(v, str) else tuple(v)
+
+
+def check_entry(e: dict, specs: dict, base: Path, timeout: float, number: int = 0, source: str = "") -> Entry:
+    """Check one [[claim]] table of a claims file (number: its position, from 1, for messages and the
+    default equation label)."""
+    where = f"{source or 'claims file'}: entry {number}" if number else (source or "claims file")
+    problem = _entry_problem(e, where)
+    if problem:
+        raise ClaimError(problem)
+    article = e.get("article", "")
+    equation = e.get("equation", f"#{number}" if number else "")
     printed = e.get("printed", "")
     checked = e.get("check", printed)
     kind = e.get("kind", "claim")
     note = e.get("note", "")
+    givens, at = _strings(e.get("givens", ())), _strings(e.get("at", ()))
     if e.get("reconstructed"):
         note = ("reconstructed from the text. " + note).strip()
     if kind == "not-checkable":
-        return Entry(e["article"], e["equation"], printed, "", "not-checkable", note, "not-checkable",
+        return Entry(article, equation, printed, "", "not-checkable", note, "not-checkable",
                      e.get("expected", "not-checkable"), bool(e.get("reconstructed")))
-    spec = _spec_for(e, specs, base)
+    spec = _spec_for(e, specs, base, where)
     try:
         if kind == "shape":
             sh = e["shape"]
             r = check_shape(checked, spec, sh["role"], sh.get("layer"), (sh["rows"], sh["cols"]))
         else:
-            r = run_limited(check_claim, checked, givens=tuple(e.get("givens", ())), at=tuple(e.get("at", ())),
-                            spec=spec, notation=e.get("notation"), timeout=timeout)
+            r = run_limited(check_claim, checked, givens=givens, at=at, spec=spec, notation=e.get("notation"),
+                            timeout=timeout)
     except ClaimError as err:
         r = Result(checked, "not-checkable", notes=[str(err).splitlines()[0]])
     mech = r.verdict
@@ -1558,10 +1658,10 @@ def check_entry(e: dict, specs: dict, base: Path, timeout: float) -> Entry:
         mech = "holds-with-convention"
     summary = r.summary()
     if e.get("contrast_spec") and mech == "holds":
-        other = _spec_for({"spec": e["contrast_spec"]}, specs, base)
+        other = _spec_for({"spec": e["contrast_spec"]}, specs, base, where)
         try:
-            r2 = run_limited(check_claim, checked, givens=tuple(e.get("givens", ())), spec=other,
-                             notation=e.get("notation"), timeout=timeout)
+            r2 = run_limited(check_claim, checked, givens=givens, spec=other, notation=e.get("notation"),
+                             timeout=timeout)
             if r2.verdict != "holds":
                 summary += (f"; true only for this network's activations: with {other.name}"
                             f" ({', '.join(a.name for a in other.activations)}) it {r2.verdict}")
@@ -1571,11 +1671,39 @@ def check_entry(e: dict, specs: dict, base: Path, timeout: float) -> Entry:
     text = note
     if summary:
         text = (text + " " if text else "") + f"[checker: {mech}; {summary}]"
-    return Entry(e["article"], e["equation"], printed, checked, final, text, mech, e.get("expected", ""),
+    return Entry(article, equation, printed, checked, final, text, mech, e.get("expected", ""),
                  bool(e.get("reconstructed")))
 
 
 def load_claims(path) -> tuple[list[dict], dict]:
+    """Read a claims file: ([[claim]] tables, [specs.NAME] tables). The format (TOML)::
+
+        [[claim]]                           # one table per claim; only printed is required
+        printed = '\\frac{d}{dx} x^3 = 3x^2'
+
+        [[claim]]
+        article = "notes"                   # label for the report (default: empty)
+        equation = "(2)"                    # label (default: the entry number, #2)
+        printed = '\\frac{dL}{dy} = -300'    # the claim in LaTeX; single quotes keep backslashes
+        givens = ['L = (y-500)^2']          # definitions, as --given (a string or a list)
+        at = ['y=350']                      # values, as --at (scalar claims only)
+
+        [[claim]]
+        printed = '\\frac{\\partial L}{\\partial W^{2}} = \\delta^{2}(a^{1})^{T}'
+        spec = "net.toml"                   # a spec file (relative to this file) or a [specs.NAME] name
+        notation = "default"                # profile (default: the spec's own [notation])
+        expected = "holds"                  # the verdict expected; a different one is listed
+
+        [specs.net2.network]                # a spec written in the file, used as spec = "net2"
+        layers = [3, 2, 2]
+        activations = ["sigmoid", "linear"]
+        loss = "mse"
+
+    Further keys: check (the LaTeX actually checked, when printed is not checkable as written),
+    judgement (a verdict that overrides the checker's, with the reason in note), note,
+    reconstructed (true/false), kind ("claim", "shape" with shape = {role, layer, rows, cols}, or
+    "not-checkable"), contrast_spec (a second spec on which a holding claim is also tried).
+    """
     import tomllib
 
     p = Path(path)
@@ -1585,16 +1713,28 @@ def load_claims(path) -> tuple[list[dict], dict]:
         raise ClaimError(f"{p}: file not found") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise ClaimError(f"{p}: cannot read the claims file: {err}") from None
+    unknown = [k for k in doc if k not in ("claim", "specs")]
+    if unknown:
+        raise ClaimError(f"{p}: unknown top-level key '{unknown[0]}' (a claims file has [[claim]] entries and"
+                         " optional [specs.NAME] tables)")
     claims = doc.get("claim", [])
     if not isinstance(claims, list) or not claims:
-        raise ClaimError(f"{p}: no [[claim]] entries")
-    return claims, doc.get("specs", {})
+        raise ClaimError(f"{p}: no [[claim]] entries (write each claim as [[claim]] followed by"
+                         " printed = '...')")
+    specs = doc.get("specs", {})
+    if not isinstance(specs, dict) or not all(isinstance(v, dict) for v in specs.values()):
+        raise ClaimError(f"{p}: [specs] must hold tables, as [specs.NAME.network]")
+    for i, e in enumerate(claims, 1):
+        problem = _entry_problem(e, f"{p}: entry {i}")
+        if problem:
+            raise ClaimError(problem)
+    return claims, specs
 
 
 def check_file(path, timeout: float = DEFAULT_TIMEOUT) -> list[Entry]:
     claims, specs = load_claims(path)
     base = Path(path).resolve().parent
-    return [check_entry(e, specs, base, timeout) for e in claims]
+    return [check_entry(e, specs, base, timeout, i, str(path)) for i, e in enumerate(claims, 1)]
 
 
 def _md_cell(s: str) -> str:
@@ -1758,7 +1898,8 @@ def register(sub) -> None:
     p = sub.add_parser(
         "check", help="check a LaTeX claim (derivative, backprop equation) or a claims file / document",
         description="Check a LaTeX claim. Scalar claims need no spec; network claims take --spec and"
-        " use the default notation (W^{l}, b^{l}, z^{l}, a^{l}, x, y, L, \\delta^{l}) or --notation."
+        " use the spec's [notation] profile (if it has none, the default: W^{l}, b^{l}, z^{l}, a^{l}, x, y,"
+        " L, \\delta^{l}) unless --notation names another."
         " Exit 0: holds; 1: fails (with a counterexample); 2: cannot be read.")
     p.add_argument("claim", nargs="?", help="the claim in LaTeX, e.g. \"\\sigma'(z) = \\sigma(z)(1-\\sigma(z))\"")
     p.add_argument("--given", action="append", default=[], metavar="DEF",
@@ -1766,7 +1907,8 @@ def register(sub) -> None:
     p.add_argument("--at", action="append", default=[], metavar="SYMBOL=VALUE",
                    help="evaluate at this value (repeatable)")
     p.add_argument("--spec", help="network spec (TOML) for network claims")
-    p.add_argument("--notation", help="notation profile (default, article000, article003, article004)")
+    p.add_argument("--notation", help="notation profile (default, article000, article003, article004);"
+                   " without it, the spec's own [notation]")
     p.add_argument("--file", help="a claims file (TOML) to check entry by entry")
     p.add_argument("--doc", help="a Markdown or LaTeX draft whose display equations are checked")
     p.add_argument("-o", "--report", help="write the report here (.md; a .json is written beside it)")

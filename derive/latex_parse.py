@@ -755,6 +755,32 @@ class ScalarContext:
     def batch_size(self):
         return None
 
+    def undefined_numerator(self, post: Node, var: Node, interp: "Interpreter") -> str | None:
+        """The spelling of a differentiated symbol that nothing defines, or None.
+
+        \\frac{dL}{dy} differentiates L as a function of y: unless --given defines L (or L is a known
+        function, or the same symbol family as the variable, as in dx_i/dx_j), L would silently be a
+        constant and the derivative 0. Free variables elsewhere (the y of d/dx x^2 y) are fine.
+        """
+        if post.kind != "postfix" or post.args[0].kind not in ("letter", "command", "decor", "text"):
+            return None
+        key = atom_key(post)
+        if key is None or key == atom_key(var):
+            return None
+        try:
+            val, _ = self.scalar_symbol(post, interp)
+        except (LatexError, OutOfRange, ShapeMismatch):
+            return None
+        if not isinstance(val, sp.Symbol) or self.symbols_made.get(val.name) is not val:
+            return None
+        if val.name in self.defs.symbols or val.name in self.defs.functions:
+            return None
+        return (post.text or val.name).strip()
+
+    def undefined_hint(self, name: str) -> str:
+        """How to define an undefined symbol (a network context adds its notation)."""
+        return f"give it with --given '{name} = ...'"
+
     bare_functions: dict = {}
 
     def bare_function_value(self, post: Node, head, interp: "Interpreter"):
@@ -1024,6 +1050,10 @@ class Interpreter:
     def apply_scripts(self, val, scripts, node):
         for s in scripts:
             if s[0] == "prime":
+                key = atom_key(node) if node.kind == "postfix" else None
+                if key is not None and len(key[0]) == 1 and not key[1]:
+                    raise self.err(f"{key[0]} is not defined: give it with --given '{key[0]}(x) = ...' (a prime"
+                                   " (') is only accepted on a function name, as in f'(x))", node)
                 raise self.err("a prime (') is only accepted on a function name, as in f'(x)", node)
             if s[0] == "sub":
                 raise self.err("a subscript is only accepted on a symbol", node)
@@ -1464,6 +1494,10 @@ class Interpreter:
                 f, name, _ = head
                 v = self.ctx.derivative_variable_value(var, self)
                 return self.apply_function(f, name, [v], 0, [], items[0])
+            if head is None and hasattr(self.ctx, "undefined_numerator"):
+                missing = self.ctx.undefined_numerator(items[0], var, self)
+                if missing:
+                    raise self.err(f"{missing} is not defined: {self.ctx.undefined_hint(missing)}", items[0])
         return self.juxt(items)
 
     def derivative(self, thunk, items, var: Node, order: int, node: Node):

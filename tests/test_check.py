@@ -68,18 +68,24 @@ def test_failure_has_counterexample_and_correct_form():
 
 
 @pytest.mark.parametrize("claim, spec, notation, verdict, needle", [
-    (r"\frac{\partial L}{\partial W^{2}} = \delta^{2}(a^{1})^{T}", A000, None, "holds", ""),
-    (r"\frac{\partial L}{\partial W^{2}} = \delta^{2}(a^{1})^{T}", A004, None, "holds", "1/N"),
-    (r"\frac{\partial L}{\partial W^{2}} = (a^{2}-y)(a^{1})^{T}", A000, None, "holds", ""),
-    (r"\frac{\partial L}{\partial W^{2}} = (a^{2}-y)(a^{1})^{T}", A004, None, "fails", "left side"),
-    (r"\frac{\partial L}{\partial W^{1}} = (\delta^{1})^{T} x", A003, None, "fails", "1×3 by a 2×1"),
-    (r"\frac{\partial L}{\partial W^{1}} = x (\delta^{1})^\top", A003, None, "holds-with-convention", "3×2"),
-    (r"\delta^{1} = (W^{2})^{T}\delta^{2} \odot \sigma'(z^{1})", A003, None, "holds", ""),
-    (r"\frac{\partial L}{\partial b^{2}} = \sum^{N} \delta^{2}", A003, None, "holds-with-convention", "1/N"),
-    (r"\frac{\partial L}{\partial b^{2}} = \frac{1}{N}\sum_{n=1}^{N} \delta^{2}_{n}", A003, None, "holds", ""),
+    (r"\frac{\partial L}{\partial W^{2}} = \delta^{2}(a^{1})^{T}", A000, "default", "holds", ""),
+    (r"\frac{\partial L}{\partial W^{2}} = \delta^{2}(a^{1})^{T}", A004, "default", "holds", "1/N"),
+    (r"\frac{\partial L}{\partial W^{2}} = (a^{2}-y)(a^{1})^{T}", A000, "default", "holds", ""),
+    (r"\frac{\partial L}{\partial W^{2}} = (a^{2}-y)(a^{1})^{T}", A004, "default", "fails", "left side"),
+    (r"\frac{\partial L}{\partial W^{1}} = (\delta^{1})^{T} x", A003, "default", "fails", "1×3 by a 2×1"),
+    (r"\frac{\partial L}{\partial W^{1}} = x (\delta^{1})^\top", A003, "default", "holds-with-convention", "3×2"),
+    (r"\delta^{1} = (W^{2})^{T}\delta^{2} \odot \sigma'(z^{1})", A003, "default", "holds", ""),
+    (r"\frac{\partial L}{\partial b^{2}} = \sum^{N} \delta^{2}", A003, "default", "holds-with-convention", "1/N"),
+    (r"\frac{\partial L}{\partial b^{2}} = \frac{1}{N}\sum_{n=1}^{N} \delta^{2}_{n}", A003, "default", "holds", ""),
     (r"\frac{\partial \ell}{\partial \vec{y}^{pred}} = \sum_k(\vec{y}_k^{pred} - \vec{y}_k^{true})", A000,
      "article000", "ambiguous", "single sample"),
     (r"\delta_1 = W_2^T(-(y-a_2)*\sigma'(z_2))*R'(z_1)", A004, "article004", "holds", ""),
+    # without --notation the spec's own [notation] profile is used (E, h, P in article 003)
+    (r"\frac{\partial E}{\partial W^{1}} = \delta^{1} x^{T}", A003, None, "holds", ""),
+    (r"\frac{\partial E}{\partial W^{2}} = \delta^{2} (h^{1})^{T}", A003, None, "holds", ""),
+    (r"\delta_1 = W_2^T(-(y-a_2)*\sigma'(z_2))*R'(z_1)", A004, None, "holds", ""),
+    (r"\frac{\partial \ell}{\partial \mathbf{w}^{2}} = \frac{\partial \ell}{\partial \vec{z}^{2}} (\vec{y}^{1})^{T}",
+     A000, None, "holds", ""),
 ])
 def test_network_claims(claim, spec, notation, verdict, needle):
     r = check_claim(claim, spec=spec, notation=notation)
@@ -105,7 +111,7 @@ def test_cli(argv, code, needle, capsys):
 def test_cli_network_and_json_report(tmp_path, capsys):
     rep = tmp_path / "r.json"
     code = main(["check", r"\frac{\partial L}{\partial W^{2}} = \delta^{2}(a^{1})^{T}", "--spec",
-                 str(ROOT / "examples/article000_3_5_2.toml"), "-o", str(rep)])
+                 str(ROOT / "examples/article000_3_5_2.toml"), "--notation", "default", "-o", str(rep)])
     assert code == 0 and '"holds"' in rep.read_text()
 
 
@@ -115,9 +121,18 @@ def _sleep(claim):
 
 def test_time_limit_stops_a_slow_check():
     t0 = time.perf_counter()
-    with pytest.raises(ClaimError, match="longer than"):
+    with pytest.raises(ClaimError, match="longer than") as e:
         run_limited(_sleep, "x", timeout=0.5)
     assert time.perf_counter() - t0 < 3
+    assert "time limit reached" in str(e.value) and "--timeout" in str(e.value)
+
+
+def test_cli_time_limit_says_how_to_raise_it(capsys):
+    code = main(["check", r"\frac{\partial L}{\partial W^{2}} = \delta^{2}(a^{1})^{T}", "--spec",
+                 str(ROOT / "examples/digits_64_32_10.toml"), "--timeout", "0.05"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "time limit reached" in err and "0.05 s" in err and "--timeout" in err
 
 
 def test_doc_mode_on_draft(capsys):

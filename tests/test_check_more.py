@@ -3,6 +3,8 @@ hostile input. Each row asserts the verdict; exit codes are checked through deri
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from derive.check import ClaimError, check_claim
@@ -290,8 +292,8 @@ def test_missing_one_over_n_and_transpose_are_named(spec_files):
 
 def test_foreign_symbols_are_named(spec_files):
     rl = load_spec(spec_files["rl"])
-    r = check_claim(r"\frac{\partial L}{\partial W^{2}} = \delta^{2}(a^{1})^{T}", spec=rl, notation="article003")
-    assert r.verdict == "fails"
+    with pytest.raises(LatexError, match="L is not defined: it is not a symbol of the article003 notation"):
+        check_claim(r"\frac{\partial L}{\partial W^{2}} = \delta^{2}(a^{1})^{T}", spec=rl, notation="article003")
     r = check_claim(r"\delta^{1} = (W^{2})^{T}\delta^{2} \odot H(z^{1})", spec=load_spec(spec_files["rsb"]))
     assert "H is not defined" in r.summary()
 
@@ -317,3 +319,114 @@ def test_unbalanced_bar_points_at_it():
     with pytest.raises((LatexError, ClaimError)) as e:
         check_claim("|x = 1")
     assert "column 1" in str(e.value)
+
+
+# ---------------------------------------------------------------------------------------------
+# From the user review: undefined symbols, the spec's notation, claims files, missing layers, time limits
+
+ROOT = Path(__file__).resolve().parents[1]
+DIGITS = str(ROOT / "examples/digits_64_32_10.toml")
+A003_FILE = str(ROOT / "examples/article003_3_2_2.toml")
+
+REVIEW_REFUSED = [  # (argv after 'check', words of the one-line message): exit 2, nothing silently 0
+    ([r"\frac{dL}{dy} = -300", "--at", "y=350"], ["L is not defined: give it with --given 'L = ...'", "^"]),
+    ([r"\frac{dL}{dy} = -300"], ["L is not defined", "column 8"]),
+    ([r"\frac{\partial C}{\partial w} = x(wx-y)"], ["C is not defined"]),
+    ([r"\frac{d\hat{y}}{dx} = 2"], [r"\hat{y} is not defined"]),
+    ([r"\frac{dL_i}{dy_j} = 0"], ["L_i is not defined"]),
+    ([r"\frac{dL}{dy} = -300", "--given", "M = (y-500)^2"], ["L is not defined"]),
+    (["f'(x) = 2x"], ["f is not defined: give it with --given 'f(x) = ...'"]),
+    ([r"\frac{\partial E}{\partial W^{1}} = \delta^{1} x^{T}", "--spec", DIGITS],
+     ["E is not defined", "default notation (whose loss is L)"]),
+    ([r"\frac{\partial E}{\partial W^{1}} = \delta^{1} x^{T}", "--spec", A003_FILE, "--notation", "default"],
+     ["E is not defined"]),
+    ([r"\frac{\partial L}{\partial W^{3}} = 0", "--spec", DIGITS],
+     ["W^{3} does not exist: the network has layers 1..2"]),
+    ([r"\frac{\partial L}{\partial W^{0}} = 0", "--spec", DIGITS], ["W^{0} does not exist"]),
+    ([r"\frac{\partial L}{\partial b^{7}} = \delta^{7}", "--spec", DIGITS], ["b^{7} does not exist"]),
+    ([r"\delta^{3} = a^{2} - y", "--spec", DIGITS], [r"\delta^{3} does not exist"]),
+    ([r"a^{3} = x", "--spec", DIGITS], ["a^{3} does not exist: the network has layers 1..2 (and a^{0}"]),
+    ([r"\frac{\partial E}{\partial W^{3}} = 0", "--spec", A003_FILE], ["W^{3} does not exist"]),
+    ([r"\frac{\partial L}{\partial W^{2}} = 0", "--spec", str(ROOT / "examples/article004_4_2_3.toml")],
+     ["W^{2} is not a symbol of the article004 notation (its weights are W_{l}", "--notation"]),
+]
+
+
+@pytest.mark.parametrize("argv, needles", REVIEW_REFUSED)
+def test_review_refusals_exit_2_with_the_reason(argv, needles, capsys):
+    assert main(["check", *argv]) == 2
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err
+    for n in needles:
+        assert n in out.err
+
+
+REVIEW_STILL_CHECKED = [  # free variables that are not differentiated as functions stay free
+    ([r"\frac{\partial}{\partial x} x^2 y = 2xy"], 0),
+    ([r"\frac{\partial}{\partial x} x^2 y = 2x"], 1),
+    ([r"\frac{dx_i}{dx_j} = \delta_{ij}"], 0),
+    ([r"\frac{dx}{dx} = 1"], 0),
+    ([r"\frac{d(xy)}{dx} = y"], 0),
+    ([r"\frac{d\sigma}{dz} = \sigma(1-\sigma)"], 0),
+    ([r"\frac{dL}{dy} = -300", "--given", "L = (y-500)^2", "--at", "y=350"], 0),
+    ([r"\frac{dL}{dy} = -200", "--given", "L = (y-500)^2", "--at", "y=350"], 1),
+    ([r"\frac{\partial f}{\partial y} = x^2", "--given", "f = x^2 y"], 0),
+    ([r"\frac{dy}{dx} = 2x", "--given", "y = x^2"], 0),
+    ([r"\frac{\partial L}{\partial W^{2}} = \delta^{2}(a^{1})^{T}", "--spec", DIGITS], 0),
+    ([r"\frac{\partial L}{\partial W^{2}} = \delta^{2}(a^{1})^{T}", "--spec", DIGITS, "--notation", "default"], 0),
+    ([r"\frac{\partial E}{\partial W^{1}} = \delta^{1} x^{T}", "--spec", A003_FILE], 0),       # spec's notation
+    ([r"\frac{\partial E}{\partial W^{1}} = x\delta^{1}", "--spec", A003_FILE], 1),
+    ([r"\frac{\partial L}{\partial W^{1}} = \delta^{1} x^{T}", "--spec", A003_FILE, "--notation", "default"], 0),
+]
+
+
+@pytest.mark.parametrize("argv, code", REVIEW_STILL_CHECKED)
+def test_review_legitimate_claims_are_still_checked(argv, code, capsys):
+    assert main(["check", *argv]) == code
+
+
+def test_spec_notation_overrides_are_used(tmp_path, capsys):
+    p = tmp_path / "j.toml"
+    p.write_text('[network]\nname = "j"\nlayers = [2, 3, 2]\nactivations = ["sigmoid", "linear"]\nloss = "mse"\n'
+                 '[notation]\nprofile = "default"\nloss = "J"\n', encoding="utf-8")
+    assert main(["check", r"\frac{\partial J}{\partial W^{1}} = \delta^{1}x^{T}", "--spec", str(p)]) == 0
+    assert main(["check", r"\frac{\partial L}{\partial W^{1}} = \delta^{1}x^{T}", "--spec", str(p)]) == 2
+    assert "whose loss is J" in capsys.readouterr().err
+
+
+CLAIMS_FILES = [  # (file text, exit code, words of the output): a user's claims file
+    ("[[claim]]\nprinted = '\\frac{d}{dx} x^3 = 3x^2'\n", 0, ["|  | #1 | holds |"]),
+    ("[[claim]]\nprinted = '\\frac{d}{dx} x^3 = 3x^2'\n[[claim]]\nprinted = '\\frac{d}{dx} x^3 = 3x'\n", 1,
+     ["| #2 | fails |"]),
+    ("[[claim]]\nequation = 'eq. 1'\nprinted = '\\frac{dL}{dy} = -300'\ngivens = 'L = (y-500)^2'\nat = 'y=350'\n",
+     0, ["| eq. 1 | holds |"]),
+    ("[[claim]]\nprinted = '\\frac{\\partial E}{\\partial W^{1}} = \\delta^{1} x^{T}'\nspec = '" + A003_FILE
+     + "'\nexpected = 'holds'\n", 0, ["| #1 | holds |"]),
+    ("[specs.s.network]\nlayers = [2, 3, 2]\nactivations = ['sigmoid', 'linear']\nloss = 'mse'\n"
+     "[[claim]]\nprinted = '\\frac{\\partial L}{\\partial b^{2}} = \\delta^{2}'\nspec = 's'\n", 0, ["| holds |"]),
+    ("[[claim]]\nprinted = '\\frac{dL}{dy} = 0'\n", 0, ["not-checkable", "L is not defined"]),
+    ("[[claim]]\nclaim = '\\frac{d}{dx} x^3 = 3x^2'\n", 2, ["c.toml: entry 1: unknown key 'claim'", "'printed'"]),
+    ("[[claim]]\nprinted = 'x = x'\n[[claim]]\nprinted = 'x = x'\nspecc = 'a'\n", 2,
+     ["c.toml: entry 2: unknown key 'specc' (did you mean 'spec'?"]),
+    ("[[claim]]\narticle = 'mine'\n", 2, ["c.toml: entry 1: no claim"]),
+    ("[[claim]]\nprinted = 'x = x'\nspec = 'nope'\n", 2, ["c.toml: entry 1: spec 'nope' not found"]),
+    ("[[claim]]\nprinted = 'x = x'\nexpected = 'yes'\n", 2, ["entry 1: expected = 'yes' is not a verdict"]),
+    ("[[claim]]\nprinted = 'x = x'\ngivens = [1]\n", 2, ["entry 1: 'givens' must be a string or a list"]),
+    ("[[claims]]\nprinted = 'x = x'\n", 2, ["unknown top-level key 'claims'"]),
+    ("printed = 'x = x'\n", 2, ["unknown top-level key 'printed'"]),
+    ("", 2, ["no [[claim]] entries"]),
+    ("[[claim]\n", 2, ["cannot read the claims file"]),
+]
+
+
+@pytest.mark.parametrize("text, code, needles", CLAIMS_FILES)
+def test_user_claims_files(text, code, needles, tmp_path, capsys):
+    p = tmp_path / "c.toml"
+    p.write_text(text, encoding="utf-8")
+    assert main(["check", "--file", str(p)]) == code
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err
+    for n in needles:
+        assert n in out.out + out.err
+    if code == 2:
+        assert len(out.err.strip().splitlines()) == 1
