@@ -13,9 +13,9 @@ CASES = [
     ("scalar, with --given/--at", r"\frac{dL}{dy} = -300", ["--given", "L = (y-500)^2", "--at", "y=350"]),
     ("scalar, fails", r"\frac{d}{dx}(5x+3)^2 = 50x+3", []),
     ("network", r"\frac{\partial L}{\partial W^{2}} = \delta^{2}(a^{1})^{T}",
-     ["--spec", str(ROOT / "examples/article004_4_2_3.toml")]),
+     ["--spec", str(ROOT / "examples/digits_64_32_10.toml")]),
     ("network, batch", r"\frac{\partial L}{\partial b^{2}} = \frac{1}{N}\sum_{n=1}^{N} \delta^{2}_{n}",
-     ["--spec", str(ROOT / "examples/article003_3_2_2.toml")]),
+     ["--spec", str(ROOT / "examples/digits_64_32_10.toml")]),
 ]
 
 
