@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -38,9 +39,11 @@ from derive.spec import NetworkSpec, load_spec
 from .numpy_printer import (
     CodegenError,
     CommentPrinter,
+    Log1mSoftmax,
     LogSoftmax,
     NumpyCodePrinter,
     SafeLog,
+    SoftmaxBCEDelta,
     Total,
     helper_blocks,
 )
@@ -245,9 +248,9 @@ def render(d: Derivation) -> str:
 
 
 def _wrap_comment(text: str, width: int = LINE_LENGTH - 6) -> list[str]:
-    import textwrap
-
-    return [f"# {line}" for line in textwrap.wrap(text, width)] or []
+    """text as comment lines that fit the line length once indented one level."""
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    return [f"# {line}" for line in lines]
 
 
 def _unpack(names, source: str) -> list[str]:
@@ -278,7 +281,7 @@ def build_parts(d: Derivation) -> _Parts:
     sym = d.symbols
     lentry = loss_entry(spec.loss)
 
-    loss_expr, loss_note, log_name = stable_loss(d)
+    loss_expr, loss_note, from_logits = stable_loss(d)
 
     # -- forward
     forward: list[str] = [
@@ -290,11 +293,14 @@ def build_parts(d: Derivation) -> _Parts:
     for eq in d.forward:
         rhs = eq.rhs
         name = check_identifier(eq.lhs.name, eq.name)
-        if log_name is not None and name == f"A{L}":
-            forward.append(f"# log-probabilities from the logits, kept for the loss (eq. ({tags['loss']}))")
-            forward.append(f"{log_name.name} = {printer.code(LogSoftmax(sym[f'Z{L}']))}")
-            rhs = Elementwise(sp.Lambda(u := sp.Dummy("u"), sp.exp(u)), log_name)
-            cache_names.append(log_name.name)
+        if from_logits and name == f"A{L}":
+            what = " and ".join(w for _, w in from_logits.values())
+            forward.append(f"# {what} from the logits, kept for the loss (eq. ({tags['loss']}))")
+            for m, (e, _) in from_logits.items():
+                forward.append(f"{m.name} = {printer.code(e)}")
+                cache_names.append(m.name)
+                if isinstance(e, LogSoftmax):
+                    rhs = Elementwise(sp.Lambda(u := sp.Dummy("u"), sp.exp(u)), m)
         forward.append(f"{name} = {printer.code(rhs)}  # eq. ({tags[eq.name]})")
         cache_names.append(name)
     forward.append("cache = {" + ", ".join(f'"{n}": {n}' for n in cache_names) + "}")
@@ -325,20 +331,32 @@ def build_parts(d: Derivation) -> _Parts:
                                 " the engine derived and verified it",
         "output-simplified": "the engine's simplification of dl/da * f'(z), derived and verified",
     }
+    logs = {type(e): m for m, (e, _) in from_logits.items()}
+    stable_delta = None
+    if LogSoftmax in logs and Log1mSoftmax in logs:
+        # the engine's delta divides by 1 - A, which rounds to 0 where softmax saturates
+        stable_delta = SoftmaxBCEDelta(sym[f"A{L}"], sym["Y"], logs[LogSoftmax], logs[Log1mSoftmax])
+        notes["output-from-logits"] = ("evaluated by softmax_bce_delta: the same values, without the"
+                                       " division by 1 - A that saturation turns into 0/0")
+        kinds[L] = "output-from-logits"
     for eq in d.backward + d.gradients:
         name = check_identifier(eq.lhs.name, eq.name)
         rhs = eq.rhs
+        if stable_delta is not None and name == f"delta{L}":
+            rhs = stable_delta
         for tmp, sub in _shared(rhs, name):
             steps.append((f"# shared by eq. ({tags[eq.name]})", tmp.name, printer.code(sub)))
             rhs = rhs.xreplace({sub: tmp})
-        text = f"# eq. ({tags[eq.name]}): {comments.doprint(eq.lhs)} = {comments.doprint(eq.rhs)}"
-        check_comment(text, eq.name)
+        text = check_comment(f"eq. ({tags[eq.name]}): {comments.doprint(eq.lhs)} = {comments.doprint(eq.rhs)}",
+                             eq.name)
+        text = "\n".join(_wrap_comment(text))
         layer = int(name.removeprefix("delta")) if name.startswith("delta") else None
         if layer is not None and kinds.get(layer) in notes:
             text += "\n" + "\n".join(_wrap_comment(f"({notes[kinds[layer]]})"))
         steps.append((text, name, printer.code(rhs)))
     produced = {n for _, n, _ in steps}
-    used = _names_in([eq.rhs for eq in d.backward + d.gradients]) - produced - {"Y"}
+    used = _names_in([eq.rhs for eq in d.backward + d.gradients]
+                     + ([stable_delta] if stable_delta is not None else [])) - produced - {"Y"}
     back = _unpack([n for n in (f"W{l}" for l in range(1, L + 1)) if n in used], "params")
     back += _unpack([n for n in cache_names if n in used], "cache")
     back += targets_line('cache["X"].dtype')
@@ -390,42 +408,51 @@ def build_parts(d: Derivation) -> _Parts:
 def stable_loss(d: Derivation):
     """The loss as a printable expression, rewritten where the math is fragile.
 
-    Returns (expression, notes, name of the cached log-probabilities or None). Where softmax
-    meets a log, log a = log_softmax(z); where sigmoid meets bce, log a = z - softplus(z) and
-    log(1 - a) = -softplus(z); any other log of a probability is clipped (SafeLog). The
-    rewrite is checked numerically against the loss equation when the module is verified.
+    Returns (expression, notes, from_logits): from_logits maps each array the forward pass
+    must compute from the logits and cache to (its expression, what it is). Where softmax meets
+    a log, log a = log_softmax(z) and log(1 - a) = log1m_softmax(z); where sigmoid meets bce,
+    log a = z - softplus(z) and log(1 - a) = -softplus(z); any other log of a probability is
+    clipped (SafeLog). The rewrite is checked numerically against the loss equation when the
+    module is verified.
     """
     spec = d.spec
     L = spec.depth
     (s,) = d.loss.rhs.atoms(sp.Sum)
-    a, y, z, ls = sp.symbols("a y z ls", real=True)
+    a, y, z, ls, lc = sp.symbols("a y z ls lc", real=True)
     term = s.function.replace(lambda e: isinstance(e, sp.Indexed),
                               lambda e: y if e.base.label.name == "Y" else a)
     entry = activation_entry(spec.activations[L - 1].name)
     notes: list[str] = []
-    log_name = None
+    from_logits: dict[MatrixSymbol, tuple[MatrixExpr, str]] = {}
+    bindings = {a: d.symbols[f"A{L}"], y: d.symbols["Y"], z: d.symbols[f"Z{L}"]}
     if entry.func is Sigmoid and term.has(sp.log):
-        def from_logits(e):
+        def logit_form(e):
             if e.args[0] == a:
                 return z - Softplus(z)
             if sp.expand(e.args[0] - (1 - a)) == 0:
                 return -Softplus(z)
             return e
-        term = sp.expand(term.replace(lambda e: isinstance(e, sp.log), from_logits))
+        term = sp.expand(term.replace(lambda e: isinstance(e, sp.log), logit_form))
         notes.append("from the logits: log sigmoid(z) = z - softplus(z) and log(1 - sigmoid(z)) ="
                      " -softplus(z) stay finite where a probability rounds to 0 or 1")
-    elif entry.vector_valued and term.has(sp.log(a)):
-        term = term.xreplace({sp.log(a): ls})
-        log_name = MatrixSymbol(f"log_A{L}", *d.symbols[f"A{L}"].shape)
-        notes.append("from the logits: log softmax(z) = z - logsumexp(z) stays finite where a"
-                     " probability underflows to 0")
+    elif entry.vector_valued and term.has(sp.log):
+        shape = d.symbols[f"A{L}"].shape
+        if term.has(sp.log(a)):
+            term = term.xreplace({sp.log(a): ls})
+            bindings[ls] = MatrixSymbol(f"log_A{L}", *shape)
+            from_logits[bindings[ls]] = (LogSoftmax(d.symbols[f"Z{L}"]), "log-probabilities")
+            notes.append("from the logits: log softmax(z) = z - logsumexp(z) stays finite where a"
+                         " probability underflows to 0")
+        if term.has(sp.log(1 - a)):
+            term = term.xreplace({sp.log(1 - a): lc})
+            bindings[lc] = MatrixSymbol(f"log1m_A{L}", *shape)
+            from_logits[bindings[lc]] = (Log1mSoftmax(d.symbols[f"Z{L}"]), f"log(1 - A{L})")
+            notes.append("and log(1 - softmax(z)) = logsumexp of the other logits - logsumexp(z)"
+                         " stays finite where a probability rounds to 1")
     if term.has(sp.log):
         term = term.replace(lambda e: isinstance(e, sp.log), lambda e: SafeLog(e.args[0]))
         notes.append("logs of probabilities are clipped at the smallest normal number so a"
                      " probability of exactly 0 or 1 gives a finite loss")
-    bindings = {a: d.symbols[f"A{L}"], y: d.symbols["Y"], z: d.symbols[f"Z{L}"]}
-    if log_name is not None:
-        bindings[ls] = log_name
     matrix = lift(term, bindings)
     coeff = sp.Integer(1)
     if isinstance(matrix, MatMul) and matrix.as_coeff_matrices()[0].is_Number:
@@ -433,7 +460,7 @@ def stable_loss(d: Derivation):
         coeff, mats = matrix.as_coeff_matrices()
         matrix = mats[0] if len(mats) == 1 else MatMul(*mats)
     rest = d.loss.rhs.xreplace({s: sp.Symbol("S")})
-    return rest.xreplace({sp.Symbol("S"): coeff * Total(matrix)}), notes, log_name
+    return rest.xreplace({sp.Symbol("S"): coeff * Total(matrix)}), notes, from_logits
 
 
 def _shared(rhs, lhs: str) -> list[tuple[MatrixSymbol, MatrixExpr]]:

@@ -41,6 +41,35 @@ class LogSoftmax(MatrixExpr):
         return self.args[0].shape
 
 
+class Log1mSoftmax(MatrixExpr):
+    """log(1 - softmax(Z)) per sample: the log of the other classes' total, from the logits."""
+
+    def __new__(cls, z):
+        return sp.Basic.__new__(cls, z)
+
+    @property
+    def arg(self):
+        return self.args[0]
+
+    @property
+    def shape(self):
+        return self.args[0].shape
+
+
+class SoftmaxBCEDelta(MatrixExpr):
+    """The output error term of bce on softmax outputs, evaluated without dividing by 1 - A.
+
+    Arguments (A, Y, log A, log(1 - A)); its value is the engine's delta for that pair.
+    """
+
+    def __new__(cls, a, y, log_a, log1m_a):
+        return sp.Basic.__new__(cls, a, y, log_a, log1m_a)
+
+    @property
+    def shape(self):
+        return self.args[0].shape
+
+
 class Total(sp.Expr):
     """The sum of every entry of a matrix: a scalar (the loss before its batch reduction)."""
 
@@ -171,7 +200,8 @@ class NumpyCodePrinter(NumPyPrinter):
 
     def prec(self, e) -> int:
         """Precedence of the printed form of matrix expression e."""
-        if isinstance(e, (MatrixSymbol, OneMatrix, ZeroMatrix, Softmax, LogSoftmax, Transpose)):
+        if isinstance(e, (MatrixSymbol, OneMatrix, ZeroMatrix, Softmax, LogSoftmax, Log1mSoftmax,
+                          SoftmaxBCEDelta, Transpose)):
             return ATOM
         if isinstance(e, MatAdd):
             return ADD
@@ -255,6 +285,12 @@ class NumpyCodePrinter(NumPyPrinter):
 
     def _print_LogSoftmax(self, expr):
         return self._call("log_softmax", self._print(expr.arg))
+
+    def _print_Log1mSoftmax(self, expr):
+        return self._call("log1m_softmax", self._print(expr.arg))
+
+    def _print_SoftmaxBCEDelta(self, expr):
+        return self._call("softmax_bce_delta", *[self._print(a) for a in expr.args])
 
     def _sum_pattern(self, mats):
         """(kind, operand) when mats is a broadcast or a sum with an all-ones matrix, else None."""
@@ -474,6 +510,38 @@ def log_softmax(z):
     s -= np.log(np.exp(s).sum(axis=1, keepdims=True))
     return s
 '''),
+    "logsumexp": ((), '''
+def logsumexp(z):
+    """log(sum(exp(z))) of each row, as a column, shifted by the row maximum to avoid overflow."""
+    m = z.max(axis=1, keepdims=True)
+    return m + np.log(np.exp(z - m).sum(axis=1, keepdims=True))
+'''),
+    "log1m_softmax": (("logsumexp",), '''
+def log1m_softmax(z):
+    """log(1 - softmax(z)) of each row: log of the total probability of the other classes."""
+    # 1 - softmax(z)_j = sum over k != j of exp(z_k - logsumexp(z)); summing the other classes
+    # directly never rounds 1 - a to 0, as 1 - softmax(z) does where a probability saturates
+    n = z.shape[1]
+    others = np.where(np.eye(n, dtype=bool), -np.inf, z[:, None, :])  # [:, j]: z without z_j
+    m = others.max(axis=2, keepdims=True)  # each sum shifted by its own largest term
+    others -= m
+    np.exp(others, out=others)
+    return m[:, :, 0] + np.log(others.sum(axis=2)) - logsumexp(z)
+'''),
+    "softmax_bce_delta": ((), '''
+def softmax_bce_delta(a, y, log_a, log1m_a):
+    """bce's output error term on softmax outputs, as the engine derived it, without 0/0."""
+    # The engine's form g - (g 1) a with g_j = (a_j - y_j) / (1 - a_j) divides by 1 - a_j, which
+    # rounds to 0 where a probability saturates. Its i-th entry equals (a_i - y_i) minus the sum
+    # over j != i of a_i / (1 - a_j) * (a_j - y_j): the i = j terms cancel exactly, and each
+    # remaining ratio is at most 1, computed from the logits.
+    d = a - y
+    r = log_a[:, :, None] - log1m_a[:, None, :]
+    n = a.shape[1]
+    r[:, np.arange(n), np.arange(n)] = -np.inf
+    np.exp(r, out=r)
+    return d - np.einsum("nij,nj->ni", r, d)
+'''),
     "safe_log": ((), '''
 def safe_log(u):
     """log(u) with u clipped to the smallest positive normal number."""
@@ -484,6 +552,11 @@ def safe_log(u):
 def one_hot(labels, n_classes, dtype):
     """One-hot rows for integer class indices (sparse_cce targets)."""
     labels = np.asarray(labels)
+    if labels.ndim != 1 or labels.dtype.kind not in "iu":
+        raise ValueError(f"class indices must be (N,) integers, got {labels.dtype} {labels.shape}")
+    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+        # a negative index would silently pick a class from the end
+        raise ValueError(f"class indices must lie in 0..{n_classes - 1}")
     out = np.zeros((labels.shape[0], n_classes), dtype=dtype)
     out[np.arange(labels.shape[0]), labels] = 1
     return out
@@ -521,9 +594,18 @@ class CommentPrinter(sp.StrPrinter):
 
     def _print_MatMul(self, expr):
         coeff, mats = expr.as_coeff_matrices()
+        if all(isinstance(m, OneMatrix) for m in mats):
+            return self._print(coeff)  # c times the all-ones matrix: the constant c, as in the code
         parts = [self._wrap(m) for m in mats]
         head = "" if coeff == 1 else ("-" if coeff == -1 else f"{self._print(coeff)} ")
         return head + " ".join(parts)
+
+    def _print_Piecewise(self, expr):
+        *branches, (last, _) = expr.args
+        text = self._print(last)
+        for value, cond in reversed(branches):
+            text = f"where({self._print(cond)}, {self._print(value)}, {text})"
+        return text
 
     def _print_HadamardProduct(self, expr):
         return " ⊙ ".join(self._wrap(a) for a in expr.args)
