@@ -98,6 +98,20 @@ def default_path(spec: NetworkSpec) -> Path:
     return Path(generated.__file__).resolve().parent / f"{spec.name}.py"
 
 
+def cli_default_path(spec: NetworkSpec) -> Path:
+    """Where `nnderive codegen` writes without -o: the package's generated/ only for our own specs.
+
+    A user's spec must not write into the installed package (site-packages, or this checkout's
+    golden files), so it goes to ./generated/<name>.py under the current folder.
+    """
+    from .runner import is_project_spec
+
+    if is_project_spec(spec):
+        return default_path(spec)
+    check_identifier(spec.name, "network.name")
+    return Path.cwd() / "generated" / f"{spec.name}.py"
+
+
 def is_current(spec: NetworkSpec, path: str | Path) -> bool:
     """True when path holds exactly what generate(spec) produces now.
 
@@ -540,7 +554,8 @@ def register(sub) -> None:
                        " differences, and write it atomically.")
     p.add_argument("spec", help="network spec (TOML)")
     p.add_argument("-o", "--output", metavar="PATH", default=None,
-                   help="output file (default: generated/<spec name>.py)")
+                   help="output file (default: generated/<spec name>.py: the package's folder for the"
+                   " project's example specs, ./generated/ in the current folder for any other spec)")
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 with a diff if the file is missing or stale")
     p.set_defaults(func=cmd_codegen)
@@ -549,13 +564,15 @@ def register(sub) -> None:
 def cmd_codegen(args) -> int:
     spec = load_spec(args.spec)
     check_spec(spec)
-    path = Path(args.output) if args.output else default_path(spec)
+    path = Path(args.output) if args.output else cli_default_path(spec)
     gm = generate(spec)
     if args.check:
         try:
             old = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            old = ""
+            print(f"{path}: missing; run `nnderive codegen {args.spec}"
+                  + (f" -o {path}`" if args.output else "`"), file=sys.stderr)
+            return 1
         if old == gm.source:
             print(f"{path}: up to date")
             return 0

@@ -260,3 +260,17 @@ def test_cli_check_reports_stale_file(tmp_path, capsys):
     capsys.readouterr()
     assert main(["codegen", str(DIGITS), "-o", str(out), "--check"]) == 1
     assert "+import numpy as np\n" in capsys.readouterr().out
+
+
+def test_cli_writes_a_users_spec_under_the_current_folder(tmp_path, monkeypatch, capsys):
+    from derive.cli import main
+
+    spec = tmp_path / "mine.toml"
+    spec.write_text('[network]\nname = "mine"\nlayers = [2, 2]\nactivations = ["sigmoid"]\nloss = "mse"\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["codegen", str(spec), "--check"]) == 1
+    assert "missing" in capsys.readouterr().err
+    assert main(["codegen", str(spec)]) == 0
+    assert (tmp_path / "generated" / "mine.py").exists()
+    assert not (Path(emit.default_path(load_spec(spec)))).exists()
+    assert main(["codegen", str(spec), "--check"]) == 0
