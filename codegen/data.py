@@ -247,10 +247,11 @@ def _builtin(name: str) -> _Raw:
                 where=lambda i: f"{name}: sample {i}")
 
 
-def _csv(path: Path, target: str, features: tuple[str, ...]) -> _Raw:
+def read_csv_rows(path: Path) -> list:
+    """All rows of a CSV file; every way reading can fail is one DataError naming the file."""
     try:
         with path.open(newline="", encoding="utf-8-sig") as f:
-            rows = list(csv_rows(f))
+            return list(csv_rows(f))
     except FileNotFoundError:
         raise DataError(f"{path}: file not found") from None
     except UnicodeDecodeError:
@@ -259,6 +260,10 @@ def _csv(path: Path, target: str, features: tuple[str, ...]) -> _Raw:
         raise DataError(f"{path}: malformed CSV: {e}") from None
     except OSError as e:
         raise DataError(f"{path}: cannot read: {e.strerror or e}") from None
+
+
+def _csv(path: Path, target: str, features: tuple[str, ...]) -> _Raw:
+    rows = read_csv_rows(path)
     if not rows:
         raise DataError(f"{path}: empty file (a header row naming the columns is required)")
     header_line, header = rows[0]

@@ -546,24 +546,14 @@ def _csv_features(path: Path, names: tuple[str, ...], n_inputs: int
     """Feature columns of a CSV by name; the target column is not needed for predictions."""
     import numpy as np
 
-    from .data import csv_cell, csv_rows, plural
+    from .data import csv_cell, plural, read_csv_rows
 
     if not names:
         raise DataError(f"{path}: the parameter file names no feature columns to read")
     if len(names) != n_inputs:
         raise DataError(f"{path}: {plural(len(names), 'feature name')} stored but the network"
                         f" has {plural(n_inputs, 'input')}")
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            rows = list(csv_rows(f))
-    except FileNotFoundError:
-        raise DataError(f"{path}: file not found") from None
-    except UnicodeDecodeError:
-        raise DataError(f"{path}: not a UTF-8 text file") from None
-    except csv.Error as e:
-        raise DataError(f"{path}: malformed CSV: {e}") from None
-    except OSError as e:
-        raise DataError(f"{path}: cannot read: {e.strerror or e}") from None
+    rows = read_csv_rows(path)
     if len(rows) < 2:
         raise DataError(f"{path}: needs a header row and at least one data row")
     header_line, header = rows[0]

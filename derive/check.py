@@ -51,6 +51,7 @@ from .latex_parse import (
     free_index_letters,
     index_as_number,
     is_mat,
+    iter_nodes,
     juxt_items,
     norm,
     parse,
@@ -1207,22 +1208,13 @@ def _network_pair_modes(claim, sides, spec, widths, batch, profile, defs, rng, p
 def _numeric_limits(rel: Node) -> bool:
     """A \\sum or \\prod with a number as its upper limit (which ties the claim to the spec's widths)."""
     found = []
-
-    def walk(n):
-        if not isinstance(n, Node):
-            return
+    for n in iter_nodes(rel):
         if n.kind == "postfix" and n.args[0].kind in ("sum", "prod"):
             for sc in n.scripts:
                 if sc[0] == "sup":
                     t = plain_text(sc[1])
                     if t is not None and t.isdigit():
                         found.append(t)
-        for a in n.args:
-            walk(a)
-        for sc in n.scripts:
-            if len(sc) > 1:
-                walk(sc[1])
-    walk(rel)
     return bool(found)
 
 

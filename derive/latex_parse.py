@@ -1834,44 +1834,32 @@ def _collect_letters(sarg, out):
                     out.add(t0)
 
 
+def iter_nodes(node):
+    """Every Node of the tree, parents first: arguments, then the bodies of sub/superscripts."""
+    if not isinstance(node, Node):
+        return
+    yield node
+    for a in node.args:
+        yield from iter_nodes(a)
+    for s in node.scripts:
+        if len(s) > 1:
+            yield from iter_nodes(s[1])
+
+
 def summation_letters(node: Node) -> set[str]:
     """Letters bound by a \\sum somewhere in the AST."""
     out: set[str] = set()
-
-    def walk(n):
-        if not isinstance(n, Node):
-            return
+    for n in iter_nodes(node):
         if n.kind == "postfix" and n.args[0].kind == "sum":
             for s in n.scripts:
                 if s[0] == "sub":
                     _collect_letters(s[1], out)
-        for a in n.args:
-            walk(a)
-        for s in n.scripts:
-            if len(s) > 1:
-                walk(s[1])
-    walk(node)
     return out
 
 
 def all_letters(node: Node) -> set[str]:
     """Every single letter used as a base symbol (for picking size letters like n)."""
-    out: set[str] = set()
-
-    def walk(n):
-        if not isinstance(n, Node):
-            return
-        if n.kind == "letter":
-            out.add(str(n.args[0]))
-        if n.kind == "sletter":
-            out.add(str(n.args[0]))
-        for a in n.args:
-            walk(a)
-        for s in n.scripts:
-            if len(s) > 1:
-                walk(s[1])
-    walk(node)
-    return out
+    return {str(n.args[0]) for n in iter_nodes(node) if n.kind in ("letter", "sletter")}
 
 
 def sum_index_problems(node: Node) -> list[str]:
