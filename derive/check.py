@@ -1331,8 +1331,10 @@ def _value_maker(ctx: NetworkContext, spec, widths, batch):
 
     def make(rng):
         subs = {}
+        # |values| <= 1 keep activations away from saturation, so a counterexample shows
+        # numbers a reader can compare (not 1e-14 against 1e-7)
         for s in list(ctx.X) + [v for l in ctx.W for v in list(ctx.W[l]) + list(ctx.b[l])]:
-            subs[s] = _rand_rational(rng)
+            subs[s] = sp.Rational(rng.choice([i for i in range(-4, 5) if i != 0]), rng.randint(4, 7))
         Yv = _targets(spec, rng, widths[-1], batch)
         for idx in np.ndindex(Yv.shape):
             subs[ctx.Y[idx]] = Yv[idx]
