@@ -1,0 +1,1 @@
+"""nnderive code generation: numpy printers, templates, emitted-module verification and the training runtime."""
