@@ -31,7 +31,7 @@ def measure(width: int, depth: int) -> float:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--widths", default="4,16,64,256,1024")
-    p.add_argument("--depths", default="1,2,3,4,6,8")
+    p.add_argument("--depths", default="1,2,3,4,5,6,7,8")
     args = p.parse_args()
     widths = [int(w) for w in args.widths.split(",")]
     depths = [int(d) for d in args.depths.split(",")]
