@@ -26,34 +26,27 @@ class CodegenError(NNDeriveError):
     """An expression or spec value that cannot be turned into safe numpy code."""
 
 
-class LogSoftmax(MatrixExpr):
+class _OfLogits(MatrixExpr):
+    """A per-sample function of the logits Z, with Z's shape."""
+
+    def __new__(cls, z):
+        return sp.Basic.__new__(cls, z)
+
+    @property
+    def arg(self):
+        return self.args[0]
+
+    @property
+    def shape(self):
+        return self.args[0].shape
+
+
+class LogSoftmax(_OfLogits):
     """log(softmax(Z)) per sample (row layout), computed from the logits so it never takes log 0."""
 
-    def __new__(cls, z):
-        return sp.Basic.__new__(cls, z)
 
-    @property
-    def arg(self):
-        return self.args[0]
-
-    @property
-    def shape(self):
-        return self.args[0].shape
-
-
-class Log1mSoftmax(MatrixExpr):
+class Log1mSoftmax(_OfLogits):
     """log(1 - softmax(Z)) per sample: the log of the other classes' total, from the logits."""
-
-    def __new__(cls, z):
-        return sp.Basic.__new__(cls, z)
-
-    @property
-    def arg(self):
-        return self.args[0]
-
-    @property
-    def shape(self):
-        return self.args[0].shape
 
 
 class SoftmaxBCEDelta(MatrixExpr):

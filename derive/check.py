@@ -358,10 +358,7 @@ def _bare_functions(rel: Node) -> dict:
     """Functions differentiated by name (\\frac{d\\sigma}{dz}): a bare \\sigma then means \\sigma(z)."""
     out: dict = {}
     it = Interpreter(ScalarContext(), "")
-
-    def walk(n):
-        if not isinstance(n, Node):
-            return
+    for n in iter_nodes(rel):
         if n.kind == "frac":
             try:
                 parts = it.derivative_parts(n)
@@ -374,12 +371,6 @@ def _bare_functions(rel: Node) -> dict:
                     head = None
                 if head is not None and head[1] not in out:
                     out[head[1]] = parts[1]
-        for a in n.args:
-            walk(a)
-        for s in n.scripts:
-            if len(s) > 1:
-                walk(s[1])
-    walk(rel)
     return out
 
 

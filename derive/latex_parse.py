@@ -1882,16 +1882,8 @@ def sum_index_problems(node: Node) -> list[str]:
                     if v not in used:
                         problems.append(f"the summation index {v} does not occur in the summand")
 
-    def walk(n):
-        if not isinstance(n, Node):
-            return
+    for n in iter_nodes(node):
         if n.kind == "juxt":
             walk_items(list(n.args))
-        for a in n.args:
-            walk(a)
-        for s in n.scripts:
-            if len(s) > 1:
-                walk(s[1])
-    walk(node)
     return problems
 
