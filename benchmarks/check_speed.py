@@ -40,7 +40,7 @@ def in_process(claim, extra):
 
 def via_cli(claim, extra):
     t0 = time.perf_counter()
-    p = subprocess.run([sys.executable, "-m", "derive", "check", claim, *extra], capture_output=True,
+    p = subprocess.run([sys.executable, "-m", "nnderive", "check", claim, *extra], capture_output=True,
                        text=True, cwd=ROOT)
     return time.perf_counter() - t0, p.returncode
 

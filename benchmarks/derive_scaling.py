@@ -11,7 +11,7 @@ import time
 
 from sympy.core.cache import clear_cache
 
-from derive.engine import derive
+from derive.pipeline import derive
 from derive.spec import build_spec
 from derive.verify import _primitive_proof
 

@@ -21,7 +21,7 @@ import numpy as np
 
 
 def run_nnderive(spec, dataset, out: Path) -> tuple[float, float]:
-    from codegen.runner import RunOptions, generate, train_network
+    from training.runner import RunOptions, generate, train_network
 
     module = generate(spec, out).module
     opts = RunOptions(out=out, params=out / "p.npz", metrics=out / "m.csv", plot=out / "c.png",
@@ -53,8 +53,8 @@ def run_sklearn(spec, dataset) -> tuple[float, float]:
 
 
 def main() -> None:
-    from codegen.data import load_dataset
-    from codegen.runner import demo_spec
+    from training.data import load_dataset
+    from training.runner import demo_spec
 
     spec = demo_spec()
     t = spec.training

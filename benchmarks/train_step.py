@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import reference_numpy  # noqa: E402
 
-from codegen.emit import ensure_module, load_module  # noqa: E402
+from codegen.modules import ensure_module, load_module  # noqa: E402
 from derive.spec import load_spec  # noqa: E402
 
 CASES = (  # (label, spec file, hidden activation, batch)

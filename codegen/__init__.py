@@ -1,1 +1,1 @@
-"""nnderive code generation: numpy printers, templates, emitted-module verification and the training runtime."""
+"""Code generation: printers per backend, templates, emitted-module verification, where modules live."""

@@ -22,7 +22,7 @@ from sympy.matrices.expressions.hadamard import HadamardPower
 
 from derive.errors import VerificationError
 from derive.matrix import Elementwise, Softmax
-from derive.primitives import Primitive, loss_entry
+from derive.primitives import Primitive
 
 BATCH = 3  # samples per check: the spec's real widths, a small batch
 FD_STEP = 1e-6
@@ -143,7 +143,7 @@ def engine_loss(d, A: np.ndarray, Y1: np.ndarray) -> float:
 
 def _targets(spec, rng, n: int):
     """(what the module takes, one-hot or value matrix the equations take)."""
-    kind = loss_entry(spec.loss).targets
+    kind = spec.loss_entry.targets
     n_out = spec.layers[-1]
     if kind in ("onehot", "index"):
         labels = rng.integers(0, n_out, size=n)

@@ -1,23 +1,21 @@
 """The chain-rule engine: builds a network's backpropagation equations once, for symbolic widths.
 
-``derive(spec)`` returns a frozen Derivation: the forward pass, the loss, the error terms
+``build(spec, layout)`` returns a frozen Derivation: the forward pass, the loss, the error terms
 delta^l and every parameter gradient, in matrix form (what code and LaTeX use) and element-wise
 form (one weight). Nothing here expands the scalar weights of the real network: the equations are
 built over symbolic widths n_0..n_L and batch size N, so the cost depends only on depth. The
-proof that they are right lives in ``derive.verify``; ``derive()`` runs it and never returns an
-unproven result.
+proof that they are right lives in ``derive.verify``; ``derive.pipeline.derive`` builds, proves and
+never returns an unproven result.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import sympy as sp
 from sympy.matrices.expressions import HadamardProduct, MatMul, MatrixSymbol, OneMatrix, Transpose
 
 from .matrix import Softmax, lift
-from .primitives import ActivationEntry, activation_entry, loss_entry
 from .spec import NetworkSpec
 
 # Scalar placeholders for "the output a", "the target y" and "the pre-activation z" of one unit.
@@ -65,7 +63,7 @@ class Derivation:
     gradients: tuple[Equation, ...]
     elementwise: tuple[Equation, ...]
     rules: tuple[LayerRule, ...]
-    verification: object = None  # derive.verify.Verification
+    verification: object = None  # derive.verify.Verification, filled in by derive.pipeline.derive
     seconds: float = 0.0
 
     def widths(self) -> dict[sp.Symbol, int]:
@@ -81,31 +79,15 @@ class Derivation:
 # ---------------------------------------------------------------------------------------------
 
 
-def _act_params(spec: NetworkSpec, layer: int) -> dict[str, float]:
-    return dict(spec.activations[layer - 1].params)
-
-
-def _entry(spec: NetworkSpec, layer: int) -> ActivationEntry:
-    name = spec.activations[layer - 1].name
-    if name == "gelu" and spec.conventions.gelu == "tanh":
-        name = "gelu_tanh"
-    return activation_entry(name)
-
-
-def activation_of(spec: NetworkSpec, layer: int, z: sp.Expr) -> sp.Expr:
-    """f^l(z) for an element-wise layer, with the spec's parameters and conventions."""
-    return _entry(spec, layer).apply(z, _act_params(spec, layer), spec.conventions.relu_prime_at_zero)
-
-
 def _simplest(*candidates: sp.Expr) -> sp.Expr:
     return min(candidates, key=lambda e: (sp.count_ops(e), len(str(e))))
 
 
 def derivative_form(spec: NetworkSpec, layer: int) -> sp.Expr:
     """f'(z) in the articles' form: in terms of the output a where f(z) appears (sigma' = a(1-a))."""
-    fz = activation_of(spec, layer, Z_)
+    fz = spec.activation(layer).apply(Z_)
     d = sp.diff(fz, Z_)
-    if _entry(spec, layer).func is None:
+    if spec.activation(layer).entry.func is None:
         return d
     return d.xreplace({fz: A_})
 
@@ -113,12 +95,12 @@ def derivative_form(spec: NetworkSpec, layer: int) -> sp.Expr:
 def output_delta_scalar(spec: NetworkSpec) -> tuple[sp.Expr, str]:
     """delta^L = d(loss term)/da * f'(z) for one output unit, simplified; in a, y, z."""
     L = spec.depth
-    term = loss_entry(spec.loss).term
+    term = spec.loss_entry.term
     g = sp.diff(term(A_, Y_), A_)
-    fz = activation_of(spec, L, Z_)
+    fz = spec.activation(L).apply(Z_)
     raw = g.xreplace({A_: fz}) * sp.diff(fz, Z_)
     best = _simplest(raw, sp.cancel(raw), sp.factor(raw))
-    back = {fz: A_} if _entry(spec, L).func is not None else {Z_: A_}
+    back = {fz: A_} if spec.activation(L).entry.func is not None else {Z_: A_}
     delta = best.xreplace(back)
     fprime = derivative_form(spec, L)
     product = (g * fprime).xreplace(back)
@@ -136,27 +118,15 @@ def softmax_output_delta(spec: NetworkSpec) -> tuple[sp.Expr, sp.Expr | None]:
     delta^L_j = h_j - s_j * sum_i h_i. When h = c*y and the targets sum to 1 (one-hot or class
     index), the sum is the constant c, which gives the fused form (for cce: s - y).
     """
-    term = loss_entry(spec.loss).term
+    term = spec.loss_entry.term
     g = sp.diff(term(A_, Y_), A_)
     h = sp.cancel(A_ * g)
-    lentry = loss_entry(spec.loss)
+    lentry = spec.loss_entry
     if lentry.targets in ("onehot", "index") and not h.has(A_):
         c = sp.cancel(h / Y_)
         if not c.has(Y_):
             return h, c
     return h, None
-
-
-def derive(spec: NetworkSpec, layout: str | None = None, verify: bool = True) -> Derivation:
-    """Derive every gradient of the spec's loss; verify it (raises VerificationError on failure)."""
-    t0 = time.perf_counter()
-    d = build(spec, layout or spec.conventions.layout)
-    if verify:
-        from .verify import verify_derivation
-
-        v = verify_derivation(d)
-        d = Derivation(**{**d.__dict__, "verification": v})
-    return Derivation(**{**d.__dict__, "seconds": time.perf_counter() - t0})
 
 
 def build(spec: NetworkSpec, layout: str) -> Derivation:
@@ -194,16 +164,16 @@ def build(spec: NetworkSpec, layout: str) -> Derivation:
         else:
             z_rhs = MatMul(Aprev, Transpose(W)) + MatMul(ones_n, Transpose(b))
         forward.append(Equation(f"forward_z{l}", sym[f"Z{l}"], z_rhs, "pre-activation"))
-        if _entry(spec, l).vector_valued:
+        if spec.activation(l).entry.vector_valued:
             a_rhs = Softmax(sym[f"Z{l}"], 0 if col else 1)
         else:
-            a_rhs = lift(activation_of(spec, l, Z_), {Z_: sym[f"Z{l}"]})
+            a_rhs = lift(spec.activation(l).apply(Z_), {Z_: sym[f"Z{l}"]})
         forward.append(Equation(f"forward_a{l}", sym[f"A{l}"], a_rhs, "activation"))
 
     rules: list[LayerRule] = []
     backward = []
     bind_out = {A_: sym[f"A{L}"], Y_: sym["Y"], Z_: sym[f"Z{L}"]}
-    out_entry = _entry(spec, L)
+    out_entry = spec.activation(L).entry
     if out_entry.vector_valued:
         h, c = softmax_output_delta(spec)
         S = sym[f"A{L}"]
@@ -223,7 +193,7 @@ def build(spec: NetworkSpec, layout: str) -> Derivation:
     for l in range(L - 1, 0, -1):
         Wn, dn = sym[f"W{l + 1}"], sym[f"delta{l + 1}"]
         P = MatMul(Transpose(Wn), dn) if col else MatMul(dn, Wn)
-        entry = _entry(spec, l)
+        entry = spec.activation(l).entry
         if entry.vector_valued:
             S = sym[f"A{l}"]
             SP = HadamardProduct(S, P)
@@ -268,10 +238,10 @@ def indexed(name: str) -> sp.IndexedBase:
 
 def _loss_equation(spec: NetworkSpec, dims, N, r) -> Equation:
     L = spec.depth
-    term = loss_entry(spec.loss).term
+    term = spec.loss_entry.term
     a, y = indexed(f"A{L}")[I, NI], indexed("Y")[I, NI]
     body = sp.Sum(term.explicit(a, y), (I, 1, dims[L]), (NI, 1, N))
-    return Equation("loss", sp.Symbol("L"), r * body, loss_entry(spec.loss).summary)
+    return Equation("loss", sp.Symbol("L"), r * body, spec.loss_entry.summary)
 
 
 def _elementwise(spec: NetworkSpec, dims, N, r, rules) -> list[Equation]:
@@ -283,11 +253,11 @@ def _elementwise(spec: NetworkSpec, dims, N, r, rules) -> list[Equation]:
         aprev = indexed(f"A{l - 1}" if l > 1 else "X")
         z = sp.Sum(W[J, K] * aprev[K, NI], (K, 1, dims[l - 1])) + b[J]
         out.append(Equation(f"elem_z{l}", indexed(f"Z{l}")[J, NI], z, "pre-activation of unit j"))
-        if _entry(spec, l).vector_valued:
+        if spec.activation(l).entry.vector_valued:
             zs = indexed(f"Z{l}")
             a = sp.exp(zs[J, NI]) / sp.Sum(sp.exp(zs[K, NI]), (K, 1, dims[l]))
         else:
-            a = activation_of(spec, l, indexed(f"Z{l}")[J, NI])
+            a = spec.activation(l).apply(indexed(f"Z{l}")[J, NI])
         out.append(Equation(f"elem_a{l}", indexed(f"A{l}")[J, NI], a, "activation of unit j"))
     rule_by_layer = {rr.layer: rr for rr in rules}
     for l in range(L, 0, -1):

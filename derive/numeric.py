@@ -11,8 +11,9 @@ from functools import cache
 import numpy as np
 import sympy as sp
 
-from .primitives import Primitive, SoftmaxEntry, loss_entry
-from .verify import mat_eval
+from .engine import Z_
+from .evaluate import mat_eval
+from .primitives import Primitive, SoftmaxEntry
 
 
 def _explicit(expr):
@@ -29,7 +30,7 @@ def _compiled(lam: sp.Lambda):
 
 
 class FloatEvaluator:
-    """The float64 matrix backend for verify.mat_eval."""
+    """The float64 matrix backend for evaluate.mat_eval."""
 
     def __init__(self, dtype=np.float64):
         self.dtype = dtype
@@ -74,18 +75,16 @@ def gradients_float(d, params: dict, X: np.ndarray, Y: np.ndarray) -> dict[str, 
 
 def loss_float(spec, params: dict, X: np.ndarray, Y: np.ndarray) -> float:
     """The loss from the closed-form primitives, batch-first X and Y."""
-    from .engine import Z_, _entry, activation_of
-
     a = X
     for l in range(1, spec.depth + 1):
         z = a @ params[f"W{l}"].T + params[f"b{l}"]
-        if _entry(spec, l).vector_valued:
+        if spec.activation(l).vector_valued:
             e = np.exp(z - z.max(axis=1, keepdims=True))
             a = e / e.sum(axis=1, keepdims=True)
         else:
-            a = FloatEvaluator().elementwise(sp.Lambda((Z_,), activation_of(spec, l, Z_)), [z])
+            a = FloatEvaluator().elementwise(sp.Lambda((Z_,), spec.activation(l).apply(Z_)), [z])
     A_, Y_ = sp.symbols("a y", real=True)
-    lentry = loss_entry(spec.loss)
+    lentry = spec.loss_entry
     term = FloatEvaluator().elementwise(sp.Lambda((A_, Y_), lentry.term.explicit(A_, Y_)), [a, Y])
     total = float(term.sum())
     return total / X.shape[0] if spec.conventions.batch == "mean" else total

@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SpecError
-from .primitives import ACTIVATIONS, LOSSES, REFUSED_ACTIVATIONS, activation_entry, loss_entry
+from .primitives import (
+    ACTIVATIONS,
+    LOSSES,
+    REFUSED_ACTIVATIONS,
+    ActivationEntry,
+    LossEntry,
+    activation_entry,
+    loss_entry,
+)
 
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 
@@ -54,13 +62,38 @@ class Conventions:
 
 @dataclass(frozen=True)
 class Activation:
-    """One layer's activation: a registry name plus its parameters (e.g. leaky_relu slope)."""
+    """One layer's activation, resolved: the registry entry with its parameters and conventions.
+
+    ``name`` and ``params`` are what the spec says (and what its hash covers); ``entry`` is the
+    primitive actually used (``gelu`` under ``conventions.gelu = "tanh"`` is ``gelu_tanh``) and
+    ``relu_prime_at_zero`` the spec's ReLU'(0). NetworkSpec fills both in from its conventions,
+    so no stage looks the name up again.
+    """
 
     name: str
     params: tuple[tuple[str, float], ...] = ()
+    entry: ActivationEntry = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+    relu_prime_at_zero: float = field(default=0.0, compare=False, repr=False)
+
+    def __post_init__(self):
+        if self.entry is None:
+            object.__setattr__(self, "entry", activation_entry(self.name))
 
     def param(self, key: str) -> float:
         return dict(self.params)[key]
+
+    def resolved(self, conventions: Conventions) -> Activation:
+        """This activation under the spec's conventions (GELU variant, ReLU'(0))."""
+        name = "gelu_tanh" if self.name == "gelu" and conventions.gelu == "tanh" else self.name
+        return Activation(self.name, self.params, activation_entry(name), conventions.relu_prime_at_zero)
+
+    @property
+    def vector_valued(self) -> bool:
+        return self.entry.vector_valued
+
+    def apply(self, z):
+        """f(z) for a scalar SymPy expression z (element-wise activations only)."""
+        return self.entry.apply(z, dict(self.params), self.relu_prime_at_zero)
 
 
 @dataclass(frozen=True)
@@ -109,6 +142,18 @@ class NetworkSpec:
     data: Data = field(default_factory=Data)
     description: str = ""
     source: str = "<api>"
+    # the loss's registry entry, resolved from ``loss`` at construction
+    loss_entry: LossEntry = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        # resolve every name once (also after dataclasses.replace, which constructs anew)
+        object.__setattr__(self, "activations",
+                           tuple(a.resolved(self.conventions) for a in self.activations))
+        object.__setattr__(self, "loss_entry", loss_entry(self.loss))
+
+    def activation(self, layer: int) -> Activation:
+        """The activation of layer ``layer`` (1 = the first non-input layer)."""
+        return self.activations[layer - 1]
 
     @property
     def depth(self) -> int:

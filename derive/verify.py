@@ -11,7 +11,6 @@ fdiff against the primitive's closed form, which closes the argument.
 
 from __future__ import annotations
 
-import hashlib
 import random
 import time
 from dataclasses import dataclass
@@ -20,197 +19,11 @@ from functools import cache
 
 import numpy as np
 import sympy as sp
-from sympy.matrices.expressions import (
-    HadamardProduct,
-    MatAdd,
-    MatMul,
-    MatrixSymbol,
-    OneMatrix,
-    Transpose,
-    ZeroMatrix,
-)
-from sympy.matrices.expressions.hadamard import HadamardPower
 
+from .engine import NI, I, J, K
 from .errors import VerificationError
-from .matrix import Elementwise, Softmax
-from .primitives import (
-    ELU,
-    LeakyReLU,
-    Primitive,
-    ReLU,
-    SoftmaxEntry,
-    Step,
-    loss_entry,
-    prove_primitive,
-    softmax_vector,
-)
-
-# -- exact scalar evaluation ------------------------------------------------------------------
-
-
-class ExactEvaluator:
-    """Evaluates SymPy scalars to Fractions; transcendental values become shared random atoms."""
-
-    def __init__(self, seed: int):
-        self.seed = seed
-        self.memo: dict = {}
-        self.env: dict = {}
-
-    def atom(self, *key) -> Fraction:
-        h = hashlib.sha256(repr((self.seed,) + key).encode()).digest()
-        v = int.from_bytes(h[:8], "big")
-        return Fraction(1 + v % 9973, 9974)  # strictly inside (0, 1), like a probability
-
-    def __call__(self, e) -> Fraction:
-        try:
-            return self.memo[e]
-        except KeyError:
-            pass
-        v = self._eval(e)
-        self.memo[e] = v
-        return v
-
-    def _eval(self, e):
-        if isinstance(e, sp.Rational):
-            return Fraction(int(e.p), int(e.q))
-        if e in self.env:
-            return self.env[e]
-        if isinstance(e, sp.Add):
-            return sum((self(a) for a in e.args), Fraction(0))
-        if isinstance(e, sp.Mul):
-            out = Fraction(1)
-            for a in e.args:
-                out *= self(a)
-            return out
-        if isinstance(e, sp.Pow):
-            if e.exp.is_Integer:
-                return self(e.base) ** int(e.exp)
-            return self.atom("pow", self(e.base), self(e.exp))
-        if isinstance(e, sp.Piecewise):
-            for expr, cond in e.args:
-                if self.truth(cond):
-                    return self(expr)
-            raise VerificationError(f"no branch of {e} applies")
-        if isinstance(e, sp.KroneckerDelta):
-            return Fraction(int(self(e.args[0]) == self(e.args[1])))
-        if isinstance(e, (ReLU, LeakyReLU, Step)):
-            z = self(e.args[0])
-            if isinstance(e, ReLU):
-                return z if z > 0 else Fraction(0)
-            if isinstance(e, LeakyReLU):
-                return z if z > 0 else self(e.args[1]) * z
-            return Fraction(1) if z > 0 else (Fraction(0) if z < 0 else self(e.args[1]))
-        if isinstance(e, ELU):
-            z = self(e.args[0])
-            return z if z > 0 else -self(e.args[1]) * self.atom("ELU-", z)
-        if isinstance(e, SoftmaxEntry):
-            k = int(e.args[0])
-            ex = [self.atom("exp", self(z)) for z in e.args[1:]]
-            return ex[k] / sum(ex)
-        if isinstance(e, (Primitive, sp.Function)):
-            return self.atom(type(e).__name__, *[self(a) for a in e.args])
-        if isinstance(e, sp.NumberSymbol):
-            return self.atom(str(e))
-        if isinstance(e, sp.Sum):
-            return self._sum(e)
-        if isinstance(e, sp.Indexed):
-            base = self.env[e.base.label]
-            return base[tuple(int(self(i)) - 1 for i in e.indices)]
-        raise VerificationError(f"cannot evaluate {type(e).__name__}: {e}")
-
-    # matrix backend used by mat_eval
-    def ones(self, shape):
-        return np.full(shape, Fraction(1), dtype=object)
-
-    def scalar(self, e):
-        return self(e)
-
-    def elementwise(self, lam, arrays):
-        out = np.empty(arrays[0].shape, dtype=object)
-        for idx in np.ndindex(out.shape):
-            out[idx] = self(lam.expr.xreplace({v: sp.Rational(a[idx].numerator, a[idx].denominator)
-                                               for v, a in zip(lam.variables, arrays)}))
-        return out
-
-    def softmax(self, z, axis):
-        ex = np.vectorize(lambda x: self.atom("exp", x), otypes=[object])(z)
-        return ex / ex.sum(axis=axis, keepdims=True)
-
-    def truth(self, cond) -> bool:
-        if cond in (sp.true, True):
-            return True
-        if cond in (sp.false, False):
-            return False
-        if isinstance(cond, sp.StrictGreaterThan):
-            return self(cond.lhs) > self(cond.rhs)
-        if isinstance(cond, sp.StrictLessThan):
-            return self(cond.lhs) < self(cond.rhs)
-        if isinstance(cond, sp.GreaterThan):
-            return self(cond.lhs) >= self(cond.rhs)
-        if isinstance(cond, sp.LessThan):
-            return self(cond.lhs) <= self(cond.rhs)
-        if isinstance(cond, sp.Eq):
-            return self(cond.lhs) == self(cond.rhs)
-        raise VerificationError(f"cannot decide condition {cond}")
-
-    def _sum(self, e: sp.Sum):
-        body, limits = e.function, e.limits
-        (var, lo, hi), rest = limits[0], limits[1:]
-        inner = sp.Sum(body, *rest) if rest else body
-        total = Fraction(0)
-        for v in range(int(self(lo)), int(self(hi)) + 1):
-            self.env[var] = Fraction(v)
-            self.memo = {k: x for k, x in self.memo.items() if not k.has(var)} if self.memo else {}
-            total += self(inner)
-        self.env.pop(var, None)
-        self.memo = {k: x for k, x in self.memo.items() if not k.has(var)}
-        return total
-
-
-# -- exact matrix evaluation of the engine's equations ------------------------------------------
-
-
-def mat_eval(e, env: dict, ev) -> np.ndarray:
-    """Evaluate a matrix expression with concrete shapes; ``ev`` supplies the scalar arithmetic.
-
-    ``ev`` is an ExactEvaluator (object arrays of Fractions) or a FloatEvaluator (float arrays):
-    both provide ones(shape), scalar(expr), elementwise(lam, arrays) and softmax(z, axis).
-    """
-    if isinstance(e, MatrixSymbol):
-        return env[e.name]
-    if isinstance(e, MatAdd):
-        out = None
-        for a in e.args:
-            v = mat_eval(a, env, ev)
-            out = v if out is None else out + v
-        return out
-    if isinstance(e, MatMul):
-        coeff, mats = e.as_coeff_matrices()
-        out = mat_eval(mats[0], env, ev)
-        for m in mats[1:]:
-            out = out @ mat_eval(m, env, ev)
-        return out * ev.scalar(coeff) if coeff != 1 else out
-    if isinstance(e, HadamardProduct):
-        out = mat_eval(e.args[0], env, ev)
-        for m in e.args[1:]:
-            out = out * mat_eval(m, env, ev)
-        return out
-    if isinstance(e, HadamardPower):
-        return mat_eval(e.base, env, ev) ** int(e.exp)
-    if isinstance(e, Transpose):
-        return mat_eval(e.arg, env, ev).T
-    if isinstance(e, OneMatrix):
-        return ev.ones((int(e.shape[0]), int(e.shape[1])))
-    if isinstance(e, ZeroMatrix):
-        return ev.ones((int(e.shape[0]), int(e.shape[1]))) * 0
-    if isinstance(e, Elementwise):
-        return ev.elementwise(e.lam, [mat_eval(m, env, ev) for m in e.mats])
-    if isinstance(e, Softmax):
-        return ev.softmax(mat_eval(e.arg, env, ev), e.axis)
-    if isinstance(e, sp.Expr) and not isinstance(e, sp.MatrixExpr):
-        return ev.scalar(e)
-    raise VerificationError(f"cannot evaluate matrix expression {type(e).__name__}: {e}")
-
+from .evaluate import ExactEvaluator, mat_eval
+from .primitives import activation_entry, prove_primitive, softmax_vector
 
 # -- witnesses and the nested loss ------------------------------------------------------------
 
@@ -248,11 +61,9 @@ def witness_widths(spec) -> list[tuple[tuple[int, ...], int]]:
     - the spec's own widths when they are small.
     Batch sizes alternate between 2 and 3.
     """
-    from .primitives import activation_entry
-
     L = spec.depth
-    minw = [1] + [2 if activation_entry(a.name).vector_valued else 1 for a in spec.activations]
-    minw[-1] = max(minw[-1], loss_entry(spec.loss).min_outputs)
+    minw = [1] + [2 if a.vector_valued else 1 for a in spec.activations]
+    minw[-1] = max(minw[-1], spec.loss_entry.min_outputs)
     out: list[tuple[tuple[int, ...], int]] = []
 
     def add(widths, batch):
@@ -282,7 +93,7 @@ def _rand_rational(rng: random.Random) -> sp.Rational:
 
 
 def _targets(spec, rng: random.Random, n_out: int, batch: int):
-    kind = loss_entry(spec.loss).targets
+    kind = spec.loss_entry.targets
     Y = np.empty((n_out, batch), dtype=object)
     for n in range(batch):
         if kind in ("onehot", "index"):
@@ -321,8 +132,6 @@ def nested_loss(spec, widths, batch, leaves: dict[str, np.ndarray] | None = None
     ``leaves`` gives every input, target, weight and bias (Symbols by default, or numbers with
     some Symbols among them); the loss is built from them by the forward pass, unit by unit.
     """
-    from .engine import _entry, activation_of
-
     L = len(widths) - 1
     leaves = leaf_symbols(widths, batch) if leaves is None else leaves
     a = leaves["X"]
@@ -333,16 +142,16 @@ def nested_loss(spec, widths, batch, leaves: dict[str, np.ndarray] | None = None
             for n in range(batch):
                 z[j, n] = sp.Add(*[W[j, k] * a[k, n] for k in range(widths[l - 1])]) + b[j, 0]
         new = np.empty_like(z)
-        if _entry(spec, l).vector_valued:
+        if spec.activation(l).vector_valued:
             for n in range(batch):
                 col = softmax_vector(list(z[:, n]))
                 for j in range(widths[l]):
                     new[j, n] = col[j]
         else:
             for idx in np.ndindex(z.shape):
-                new[idx] = activation_of(spec, l, z[idx])
+                new[idx] = spec.activation(l).apply(z[idx])
         a = new
-    lentry = loss_entry(spec.loss)
+    lentry = spec.loss_entry
     Y = leaves["Y"]
     total = sp.Add(*[lentry.sample_loss(list(a[:, n]), list(Y[:, n])) for n in range(batch)])
     if spec.conventions.batch == "mean":
@@ -403,8 +212,6 @@ def directional_derivative(spec, widths, batch, values, direction, ev) -> Fracti
 
 @cache
 def _primitive_proof(name: str, params: tuple) -> str:
-    from .primitives import activation_entry
-
     entry = activation_entry(name)
     args = {"relu": (0,), "leaky_relu": (sp.nsimplify(dict(params).get("slope", 0.01)), 0),
             "elu": (sp.nsimplify(dict(params).get("alpha", 1.0)),)}.get(name, ())
@@ -513,8 +320,6 @@ def _compare_matrix(d, widths, batch, values, ev, direct) -> int:
 
 
 def _compare_elementwise(d, widths, batch, values, ev, direct) -> None:
-    from .engine import NI, I, J, K
-
     env_arrays = {name: _frac(v)[:, 0] if name.startswith("b") else _frac(v)
                   for name, v in values.items()}
     env_arrays["A0"] = env_arrays["X"]

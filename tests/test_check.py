@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from derive.check import ClaimError, check_claim, run_limited
-from derive.cli import main
 from derive.spec import load_spec
+from nnderive.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 A000 = load_spec(ROOT / "examples/article000_3_5_2.toml")

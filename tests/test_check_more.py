@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from derive.check import ClaimError, check_claim
-from derive.cli import main
-from derive.latex_parse import LatexError, normalize
+from derive.check.syntax import LatexError, normalize
 from derive.spec import load_spec
+from nnderive.cli import main
 
 NETWORKS = {
     "tts": ([2, 3, 3, 2], ["tanh", "tanh", "softmax"], "cce"),

@@ -10,7 +10,7 @@ import pytest
 from derive.check import VERDICTS, check_file, report_json, report_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
-CATALOGUE = ROOT / "derive/claims/articles.toml"
+CATALOGUE = ROOT / "derive/check/catalogue/articles.toml"
 
 
 @pytest.fixture(scope="module")
@@ -43,5 +43,5 @@ def test_committed_report_is_fresh(entries):
     md = report_markdown(entries, f"Claims report: {CATALOGUE.name}")
     js = report_json(entries)
     assert (ROOT / "examples/claims_report.md").read_text(encoding="utf-8") == md, \
-        "stale: run nnderive check --file derive/claims/articles.toml -o examples/claims_report.md"
+        "stale: run nnderive check --file derive/check/catalogue/articles.toml -o examples/claims_report.md"
     assert json.loads((ROOT / "examples/claims_report.json").read_text(encoding="utf-8")) == json.loads(js)

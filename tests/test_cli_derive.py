@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from derive import __version__
-from derive.cli import main
+from nnderive.cli import main
 
 ROOT = Path(__file__).parent.parent
 
@@ -38,7 +38,7 @@ def test_derive_summary(capsys, spec, expect):
 
 
 def test_console_entry_point_runs_as_a_module():
-    r = subprocess.run([sys.executable, "-m", "derive", "derive", str(ROOT / "examples/article003_3_2_2.toml")],
+    r = subprocess.run([sys.executable, "-m", "nnderive", "derive", str(ROOT / "examples/article003_3_2_2.toml")],
                        capture_output=True, text=True, check=False)
     assert r.returncode == 0, r.stderr
     assert "gradients (matrix form)" in r.stdout

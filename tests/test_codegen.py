@@ -13,22 +13,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from codegen import emit
-from codegen.emit import (
-    UnsafeSpecError,
-    ensure_module,
-    generate,
-    is_current,
-    load_module,
-    write_module,
-)
-from codegen.numpy_printer import HELPERS
+from codegen import emit, modules
+from codegen.emit import UnsafeSpecError, generate
+from codegen.modules import ensure_module, is_current, load_module, write_module
+from codegen.printers.numpy import HELPERS
 from codegen.verify_generated import import_source, verify_source
 from derive import fileio
-from derive.cli import main
-from derive.engine import derive
 from derive.errors import VerificationError
+from derive.pipeline import derive
 from derive.spec import build_spec, load_spec
+from nnderive.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 DIGITS = ROOT / "examples" / "digits_64_32_10.toml"
@@ -54,7 +48,7 @@ def strict():
 def test_generation_is_byte_identical():
     spec = small()
     first = generate(spec).source
-    emit._CACHE.clear()
+    modules._CACHE.clear()
     assert generate(spec).source == first
 
 
@@ -263,7 +257,7 @@ def test_cli_check_reports_stale_file(tmp_path, capsys):
 
 
 def test_cli_writes_a_users_spec_under_the_current_folder(tmp_path, monkeypatch, capsys):
-    from derive.cli import main
+    from nnderive.cli import main
 
     spec = tmp_path / "mine.toml"
     spec.write_text('[network]\nname = "mine"\nlayers = [2, 2]\nactivations = ["sigmoid"]\nloss = "mse"\n')
@@ -272,5 +266,5 @@ def test_cli_writes_a_users_spec_under_the_current_folder(tmp_path, monkeypatch,
     assert "missing" in capsys.readouterr().err
     assert main(["codegen", str(spec)]) == 0
     assert (tmp_path / "generated" / "mine.py").exists()
-    assert not (Path(emit.default_path(load_spec(spec)))).exists()
+    assert not (Path(modules.default_path(load_spec(spec)))).exists()
     assert main(["codegen", str(spec), "--check"]) == 0

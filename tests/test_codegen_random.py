@@ -19,9 +19,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from codegen.emit import format_source, generate, render, write_module
+from codegen.emit import format_source, generate, render
+from codegen.modules import write_module
 from codegen.verify_generated import import_source
-from derive.engine import derive, equation_tags
+from derive.engine import equation_tags
+from derive.pipeline import derive
 from derive.spec import build_spec
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -10,8 +10,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from codegen.data import load_dataset, read_idx
 from derive.errors import DataError
+from training.data import load_dataset, read_idx
 
 
 def args(source, loss="cce", layers=(2, 3), **kw):
@@ -325,13 +325,13 @@ def test_accepts_a_real_network_spec():
     ("", ""),
 ])
 def test_resolve_source_joins_relative_paths_onto_the_spec_folder(source, expected):
-    from codegen.data import resolve_source
+    from training.data import resolve_source
 
     assert resolve_source(source, Path("examples")) == expected
 
 
 def test_mnist_path_in_a_spec_is_relative_to_the_spec_folder(tmp_path, monkeypatch):
-    from codegen.data import resolve_source
+    from training.data import resolve_source
 
     rng = np.random.default_rng(0)
     folder = tmp_path / "specs" / "data" / "mnist"
@@ -361,7 +361,7 @@ def test_too_few_samples_is_grammatical(tmp_path):
     ("mnist:data", None), ("iris", "iris"), ("mnist:", "mnist:"), ("data.txt", "data.txt"),
 ])
 def test_source_problem(source, problem):
-    from codegen.data import source_problem
+    from training.data import source_problem
 
     got = source_problem(source)
     if problem is None:

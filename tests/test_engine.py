@@ -9,9 +9,10 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from derive.engine import Equation, build, derive
+from derive.engine import Equation, build
 from derive.errors import VerificationError
 from derive.numeric import central_differences, gradients_float
+from derive.pipeline import derive
 from derive.primitives import ACTIVATIONS, LOSSES
 from derive.spec import build_spec, load_spec
 from derive.verify import verify_derivation

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from codegen.emit import default_path, generate, load_module, write_module
+from codegen.emit import generate
+from codegen.modules import default_path, load_module, write_module
 from codegen.verify_generated import check_finite_differences, check_symbolic, sample_point
-from derive.engine import derive
+from derive.pipeline import derive
 from derive.spec import load_spec
 
 ROOT = Path(__file__).resolve().parent.parent

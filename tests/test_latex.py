@@ -17,14 +17,13 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from derive import document
-from derive.cli import main
-from derive.document import render, write_atomic
-from derive.engine import derive, equation_tags
+from derive.present import builder, document
+from derive.engine import equation_tags
 from derive.errors import NNDeriveError
-from derive.latex_printer import element, latex
-from derive.spec import build_spec, load_spec
-from derive.worked_example import (
+from derive.pipeline import derive
+from derive.present.document import render, write_atomic
+from derive.present.latex_printer import element, latex
+from derive.present.worked_example import (
     ExampleValues,
     compute,
     example_from_dict,
@@ -32,6 +31,8 @@ from derive.worked_example import (
     random_example,
     round_value,
 )
+from derive.spec import build_spec, load_spec
+from nnderive.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))
@@ -185,8 +186,8 @@ def test_tall_tables_get_taller_rows():
     d = derived(ROOT / "examples" / "article003_3_2_2.toml")
     ex = compute(d, load_example(EXAMPLE_003, d.spec), 4)
     tex = render(d, "tex", example=ex)
-    stretch = "{\n" + rf"\renewcommand{{\arraystretch}}{{{document.TALL_ROWS:g}}}" + "\n\\begin{longtable}"
-    assert document.TALL_ROWS >= 1.5
+    stretch = "{\n" + rf"\renewcommand{{\arraystretch}}{{{builder.TALL_ROWS:g}}}" + "\n\\begin{longtable}"
+    assert builder.TALL_ROWS >= 1.5
     # fractions in the shapes and rounding tables: rows stretched, locally (inside a group)
     assert _table(tex, "Shapes of the matrices").startswith(stretch)
     rounding = _table(tex, "Digits that change when intermediates are rounded")

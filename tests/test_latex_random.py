@@ -24,10 +24,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from derive.document import markdown_math, render
-from derive.engine import derive, equation_tags
+from derive.engine import equation_tags
+from derive.pipeline import derive
+from derive.present.document import markdown_math, render
+from derive.present.worked_example import compute, random_example
 from derive.spec import Notation, build_spec
-from derive.worked_example import compute, random_example
 
 JS = Path(__file__).resolve().parent / "js"
 OVERFULL_PT = 5.0  # tolerated overfull box (pt)

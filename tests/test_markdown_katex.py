@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from derive.document import markdown_math, render
-from derive.engine import derive
+from derive.pipeline import derive
+from derive.present.document import markdown_math, render
+from derive.present.worked_example import compute, load_example, random_example
 from derive.spec import build_spec, load_spec
-from derive.worked_example import compute, load_example, random_example
 
 ROOT = Path(__file__).resolve().parent.parent
 JS = Path(__file__).resolve().parent / "js"

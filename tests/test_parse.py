@@ -1,11 +1,14 @@
-"""Tests for derive.latex_parse: the dialect, its meanings, positions of errors and refusals."""
+"""Tests for derive.check (syntax, interpret): the dialect, its meanings, positions of errors and refusals."""
 
 from __future__ import annotations
 
 import pytest
 import sympy as sp
 
-from derive.latex_parse import Interpreter, LatexError, ScalarContext, parse, relation_parts
+from derive.check.context import ScalarContext
+from derive.check.interpret import Interpreter
+from derive.check.syntax import LatexError, parse
+from derive.check.tree import relation_parts
 from derive.primitives import ReLU, Sigmoid, Tanh
 
 x, y, z = sp.symbols("x y z", real=True)

@@ -1,4 +1,4 @@
-"""Tests for codegen.runner: `nnderive train`, `demo` and `predict` end to end through the CLI."""
+"""Tests for training.runner: `nnderive train`, `demo` and `predict` end to end through the CLI."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from codegen import runner
-from derive.cli import main
+from codegen import modules
 from derive.spec import load_spec
+from nnderive.cli import main
+from nnderive.commands import train as train_command
+from training import runner
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,7 +70,7 @@ def cli(tmp_path, monkeypatch, capsys):
     emit_or_skip()
     monkeypatch.chdir(tmp_path)
     # Keep test runs from writing modules into the repository's generated/ folder.
-    monkeypatch.setattr(runner, "is_project_spec", lambda spec: False)
+    monkeypatch.setattr(modules, "is_project_spec", lambda spec: False)
 
     def run(*argv: str) -> tuple[int, str, str]:
         code = main([str(a) for a in argv])
@@ -268,7 +270,7 @@ def namespace(**kw):
 ])
 def test_flags_override_the_spec(flags, training, data):
     spec = runner.demo_spec()
-    got = runner.apply_overrides(spec, namespace(**flags))
+    got = train_command.apply_overrides(spec, namespace(**flags))
     assert got.training == replace(spec.training, **training)
     assert got.data == replace(spec.data, **data)
     assert got.hash() == spec.hash()
@@ -277,10 +279,10 @@ def test_flags_override_the_spec(flags, training, data):
 @pytest.mark.parametrize("project, expect_default", [(True, True), (False, False)])
 def test_module_path_keeps_user_specs_out_of_the_package(tmp_path, monkeypatch, project,
                                                          expect_default):
-    emit = emit_or_skip()
+    emit_or_skip()
     spec = runner.demo_spec() if project else load_spec(write_spec(tmp_path, "cce"))
     path = runner.module_path(spec, tmp_path / "out")
-    assert (path == Path(emit.default_path(spec))) == expect_default
+    assert (path == Path(modules.default_path(spec))) == expect_default
     if not expect_default:
         assert path == tmp_path / "out" / f"{spec.name}.py"
 
@@ -299,22 +301,23 @@ def test_demo_with_a_huge_learning_rate_stops_in_epoch_1(cli, tmp_path):
 
 
 def test_demo_derives_the_network_once(cli, tmp_path, monkeypatch):
-    import derive.engine
+    import derive.pipeline
 
     emit = emit_or_skip()
     calls = []
-    real = derive.engine.derive
+    real = derive.pipeline.derive
 
     def counting(*args, **kwargs):
         calls.append(kwargs.get("layout"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(derive.engine, "derive", counting)
+    monkeypatch.setattr(derive.pipeline, "derive", counting)
     monkeypatch.setattr(emit, "derive", counting)
+    monkeypatch.setattr(modules, "derive", counting)
     for run in ("fresh", "reused"):  # first the module is written, then found current
         # a new process: nothing cached from earlier tests or the previous run
-        monkeypatch.setattr(emit, "_CACHE", {})
-        monkeypatch.setattr(emit, "_DERIVATIONS", {}, raising=False)
+        monkeypatch.setattr(modules, "_CACHE", {})
+        monkeypatch.setattr(modules, "_DERIVATIONS", {}, raising=False)
         calls.clear()
         code, out, err = cli("demo", "--epochs", "1", "--quiet", "--out", "demo")
         assert code == 0, err
@@ -323,7 +326,7 @@ def test_demo_derives_the_network_once(cli, tmp_path, monkeypatch):
 
 
 def test_saved_parameters_load_with_load_params(cli, tmp_path):
-    from codegen.train import load_params
+    from training.loop import load_params
 
     assert cli(*train_args(tmp_path, "cce"), "--out", "run")[0] == 0
     spec = load_spec(tmp_path / "net_cce.toml")
@@ -333,7 +336,7 @@ def test_saved_parameters_load_with_load_params(cli, tmp_path):
 
 
 def test_runner_uses_only_public_helpers():
-    source = (ROOT / "codegen" / "runner.py").read_text()
+    source = (ROOT / "training" / "runner.py").read_text()
     private = re.findall(r"from \.\w+ import ([^\n]*\b_\w+)", source)
     assert private == [] and "tempfile" not in source
 
@@ -456,10 +459,11 @@ def test_predict_reuses_a_current_module_without_deriving(cli, tmp_path, monkeyp
         raise AssertionError("predict derived the network")
 
     with monkeypatch.context() as m:
-        m.setattr(emit, "derivation", no_deriving)
+        m.setattr(modules, "derivation", no_deriving)
         m.setattr(emit, "generate", no_deriving)
-        m.setattr(emit, "_CACHE", {})
-        m.setattr(emit, "_DERIVATIONS", {})
+        m.setattr(modules, "_from_derivation", no_deriving)
+        m.setattr(modules, "_CACHE", {})
+        m.setattr(modules, "_DERIVATIONS", {})
         code, out, err = cli("predict", "run/params.npz", f"net_{loss}.toml", "--data",
                              f"{loss}.csv", "--output", "p.csv")
     assert code == 0, err

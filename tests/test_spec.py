@@ -2,9 +2,9 @@
 
 import pytest
 
-from derive.cli import main
 from derive.errors import SpecError
 from derive.spec import build_spec, load_spec, spec_from_dict
+from nnderive.cli import main
 
 GOOD = """
 [network]

@@ -13,8 +13,10 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from codegen.data import Dataset, load_dataset
-from codegen.train import (
+from derive.errors import DataError
+from derive.spec import Training
+from training.data import Dataset, load_dataset
+from training.loop import (
     accuracy,
     evaluate,
     load_params,
@@ -24,8 +26,6 @@ from codegen.train import (
     train,
     write_metrics,
 )
-from derive.errors import DataError
-from derive.spec import Training
 
 try:
     from tests import fake_module
@@ -380,7 +380,7 @@ def test_exploding_but_finite_loss_stops_in_the_first_epoch():
 @pytest.mark.parametrize("start, limit", [(2.0, 1e4), (100.0, 1e5), (-50.0, 5e4), (0.0, 1e4),
                                           (None, 1e4), (float("nan"), 1e4), (float("inf"), 1e4)])
 def test_divergence_limit(start, limit):
-    from codegen.train import divergence_limit
+    from training.loop import divergence_limit
 
     assert divergence_limit(start) == limit
 
@@ -422,7 +422,7 @@ class CountingForward:
 
 @pytest.mark.parametrize("with_cache_loss, per_batch", [(True, 1), (False, 2)])
 def test_one_forward_pass_per_batch_and_per_evaluation(with_cache_loss, per_batch):
-    from codegen.emit import load_module
+    from codegen.modules import load_module
 
     root = Path(__file__).resolve().parent.parent
     mod = CountingForward(load_module(root / "generated" / "digits_64_32_10.py"), with_cache_loss)
@@ -460,14 +460,14 @@ def test_plot_history_survives_extreme_losses(tmp_path, losses):
 
 
 def test_power_of_ten_tick_labels():
-    from codegen.train import _power_of_ten
+    from training.loop import _power_of_ten
 
     assert [_power_of_ten(y) for y in (-1.0, 0.0, 0.5, 294.0, 307.5, -320.0)] == [
         "0.1", "1", "3.16", "1e294", "1e307.5", "1e-320"]
 
 
 def test_reserved_metadata_round_trips_and_is_not_a_parameter(tmp_path):
-    from codegen.train import read_params
+    from training.loop import read_params
 
     params = module().init_params(np.random.default_rng(0))
     extra = {"feature_mean": np.zeros(3), "target_name": np.array("y")}
@@ -531,6 +531,6 @@ def test_stop_messages_read_naturally(kw, needle):
 
 @pytest.mark.parametrize("x", [0.65363, 0.3233, 0.0099412, 12345.6, 1e-9])
 def test_loss_text_has_one_fixed_width_format(x):
-    from codegen.train import loss_text
+    from training.loop import loss_text
 
     assert len(loss_text(x)) == 11 and float(loss_text(x)) == pytest.approx(x, rel=1e-5)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sympy as sp
 from sympy.printing.str import StrPrinter
 
-from .engine import Derivation, equation_tags
-from .primitives import Primitive, activation_entry, loss_entry
+from ..engine import Derivation, equation_tags
+from ..primitives import Primitive
 
 TEXT_NAMES = {"Sigmoid": "sigmoid", "Tanh": "tanh", "ReLU": "relu", "Step": "step",
               "LeakyReLU": "leaky_relu", "ELU": "elu", "NormalCDF": "Phi", "NormalPDF": "phi",
@@ -126,7 +126,7 @@ def summary_text(d: Derivation, elementwise: bool = False, seconds: float | None
         lines.append(f"         {spec.description}")
     acts = ", ".join(a.name + (f"({', '.join(f'{k}={v:g}' for k, v in a.params)})" if a.params else "")
                      for a in spec.activations)
-    lentry = loss_entry(spec.loss)
+    lentry = spec.loss_entry
     names = {a.name for a in spec.activations}
     settings = [f"batch {spec.conventions.batch}"]
     if names & {"relu", "leaky_relu"}:
@@ -151,7 +151,7 @@ def summary_text(d: Derivation, elementwise: bool = False, seconds: float | None
     lines.append(f"  total  {total:>12,} scalars")
     lines += ["", "activation derivatives (article forms, a = f(z))"]
     for rule in sorted(d.rules, key=lambda r: r.layer):
-        entry = activation_entry(rule.activation)
+        entry = spec.activation(rule.layer).entry
         form = text(rule.derivative) if rule.derivative is not None else "s_i (δ_ij - s_j)  (full Jacobian)"
         lines.append(f"  layer {rule.layer} {entry.name:<10} f'(z) = {form}   [{rule.kind}]")
     lines += ["", "forward pass"]

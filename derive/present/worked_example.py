@@ -20,9 +20,9 @@ from sympy.matrices.expressions import (
 )
 from sympy.matrices.expressions.hadamard import HadamardPower
 
-from .errors import NNDeriveError
-from .matrix import Elementwise, Softmax
-from .primitives import Primitive, SoftmaxEntry, loss_entry
+from ..errors import NNDeriveError
+from ..matrix import Elementwise, Softmax
+from ..primitives import Primitive, SoftmaxEntry
 
 MAX_WIDTH = 10  # beyond this the tables of numbers stop being readable
 MAX_BATCH = 4
@@ -117,7 +117,7 @@ def _samples(where: str, key: str, v, n: int) -> list[list]:
 
 def _targets(where: str, spec, v) -> list[list]:
     n = spec.layers[-1]
-    kind = loss_entry(spec.loss).targets
+    kind = spec.loss_entry.targets
     if kind == "index":
         items = v if isinstance(v, list) else [v]
         rows = []
@@ -204,7 +204,7 @@ def random_example(spec, seed: int) -> ExampleValues:
         params[f"b{l}"] = sp.Matrix(rows, 1, lambda i, j: tenth(-5, 5))
     x = sp.Matrix(spec.layers[0], 1, lambda i, j: tenth(-10, 10))
     n = spec.layers[-1]
-    kind = loss_entry(spec.loss).targets
+    kind = spec.loss_entry.targets
     if kind in ("onehot", "index"):
         c = rng.randrange(n)
         y = sp.Matrix(n, 1, lambda i, j: sp.Integer(int(i == c)))

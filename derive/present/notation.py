@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .spec import NOTATION_KEYS, Notation
+from ..spec import NOTATION_KEYS, Notation
 
 ROLES = NOTATION_KEYS  # weight, bias, preact, act, input, target, output, loss, delta, activation
 

@@ -9,9 +9,9 @@ from sympy.core.numbers import ImaginaryUnit, Infinity, NaN, NegativeInfinity, N
 from sympy.matrices.expressions import MatAdd, MatMul, MatrixSymbol
 from sympy.printing.latex import LatexPrinter
 
-from .matrix import Softmax
+from ..matrix import Softmax
+from ..primitives import Primitive, SoftmaxEntry
 from .notation import Profile, profile_for
-from .primitives import Primitive, SoftmaxEntry
 
 # Engine names -> (role, layer group). Order matters: dL_dW1 must not be read as a weight.
 _NAME_RES = (

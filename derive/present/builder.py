@@ -1,146 +1,27 @@
-"""The `nnderive latex` pipeline: derivation -> document model of printed lines -> LaTeX or Markdown."""
+"""The document model of a derivation: sections of already-printed lines, built by one Builder."""
 
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
 import sympy as sp
 
-from .engine import A_, Z_, Derivation, derive, equation_tags
-from .errors import NNDeriveError
-from .fileio import atomic_write_text
+from ..engine import A_, Z_, Derivation, equation_tags
+from ..errors import NNDeriveError
+from ..spec import NetworkSpec
 from .latex_printer import NNLatexPrinter, element, wrap
 from .notation import PROFILES, Profile
-from .primitives import ACTIVATIONS, loss_entry
-from .spec import NetworkSpec, Notation, load_spec
+from .writers import TexWriter
 
-TEMPLATE_DIR = Path(__file__).with_name("templates")
 EXPAND_LIMIT = 4  # expand the chain-rule sum over the next layer's units up to this width
-FIT_CHARS = 160  # longer displays are wrapped in \nnfit, which shrinks them only if they do not fit
 FIGURE_LIMIT = 6  # draw at most this many neurons of a layer in the figure
 TALL_ROWS = 1.6  # \arraystretch of tables whose cells hold fractions (gradients), so rows do not overlap
-PDF_INSTALL = ("apt-get install --no-install-recommends texlive-latex-base texlive-latex-recommended"
-               " texlive-pictures latexmk lmodern")
 
 
 class DocumentError(NNDeriveError):
     """The document cannot be written or compiled."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Output formats: each turns document parts into already-printed lines
-
-
-class TexWriter:
-    """LaTeX lines (amsmath, booktabs, TikZ)."""
-
-    name = "tex"
-    template = "document.tex.j2"
-
-    def text(self, s: str) -> str:
-        """Plain text from the spec (names, descriptions) made safe for LaTeX."""
-        repl = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-                "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}"}
-        return "".join(repl.get(c, c) for c in s)
-
-    def code(self, s: str) -> str:
-        return r"\texttt{" + self.text(s) + "}"
-
-    def bold(self, s: str) -> str:
-        return r"\textbf{" + s + "}"
-
-    def para(self, s: str) -> list[str]:
-        return [s, ""]
-
-    def eq(self, tex: str, tag: str | None = None) -> list[str]:
-        if len(tex) > FIT_CHARS:
-            # \nnfit (see the template) shrinks a display only when it is wider than the line
-            tex = r"\nnfit{" + tex + "}"
-        if tag is None:
-            return [r"\begin{equation*}", tex, r"\end{equation*}"]
-        return [r"\begin{equation}", tex + rf" \tag{{{tag}}}", r"\end{equation}"]
-
-    def aligned(self, rows: list[str], tag: str | None = None) -> list[str]:
-        body = [r"\begin{aligned}", " \\\\\n".join(rows), r"\end{aligned}"]
-        return self.eq("\n".join(body), tag)
-
-    def table(self, header: list[str], rows: list[list[str]], caption: str, stretch: float | None = None
-              ) -> list[str]:
-        """A table placed exactly here, never floated to a later page: a longtable, which also breaks
-        across pages (repeating its header) when it is longer than the rest of the page.
-        stretch: row-height factor (\\arraystretch) for cells with tall math such as fractions."""
-        cols = "l" * len(header)
-        head = [r"\toprule", " & ".join(header) + r" \\", r"\midrule"]
-        out = ["{"]  # a group keeps \arraystretch local to this table
-        if stretch:
-            out.append(rf"\renewcommand{{\arraystretch}}{{{stretch:g}}}")
-        out += [rf"\begin{{longtable}}{{{cols}}}", rf"\caption{{{caption}}} \\"] + head + [r"\endfirsthead"]
-        out += [r"\caption[]{(continued)} \\"] + head
-        out += [r"\endhead", r"\bottomrule", r"\endfoot"]
-        out += [" & ".join(r) + r" \\" for r in rows]
-        out += [r"\end{longtable}", "}", ""]
-        return out
-
-    def algorithm(self, title: str, steps: list[tuple[int, str]]) -> list[str]:
-        # algorithm/algpseudocode are not in texlive-latex-recommended, so a ruled tabbing block
-        out = [r"\begin{center}", r"\begin{minipage}{0.92\linewidth}", r"\hrule\smallskip",
-               rf"\textbf{{Algorithm.}} {title}", r"\smallskip\hrule\smallskip", r"\begin{tabbing}",
-               r"\qquad\=\qquad\=\qquad\=\qquad\=\kill"]
-        for i, (depth, s) in enumerate(steps, start=1):
-            out.append(rf"{{\footnotesize {i}:}}\>" + r"\>" * depth + s + r"\\")
-        out += [r"\end{tabbing}", r"\hrule", r"\end{minipage}", r"\end{center}", ""]
-        return out
-
-    def figure(self, tikz: list[str], caption: str) -> list[str]:
-        return ([r"\begin{figure}[ht]", r"\centering"] + tikz
-                + [rf"\caption{{{caption}}}", r"\end{figure}", ""])
-
-    def matrix(self, rows) -> str:
-        body = r" \\ ".join(" & ".join(r) for r in rows)
-        return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
-
-
-class MdWriter(TexWriter):
-    """Markdown with $...$ and $$...$$ math for KaTeX and MathJax (no TikZ, no LaTeX tables)."""
-
-    name = "md"
-    template = "document.md.j2"
-
-    def text(self, s: str) -> str:
-        return re.sub(r"([\\`*_\[\]<>#|$])", r"\\\1", s)
-
-    def code(self, s: str) -> str:
-        return "`" + s.replace("`", "'") + "`"
-
-    def bold(self, s: str) -> str:
-        return "**" + s + "**"
-
-    def eq(self, tex: str, tag: str | None = None) -> list[str]:  # KaTeX and MathJax scroll wide math
-        return ["$$", tex + (rf" \tag{{{tag}}}" if tag else ""), "$$", ""]
-
-    def table(self, header, rows, caption, stretch=None) -> list[str]:
-        out = [f"*{caption}*", "", "| " + " | ".join(header) + " |",
-               "|" + "---|" * len(header)]
-        out += ["| " + " | ".join(c.replace("|", r"\vert ") for c in r) + " |" for r in rows]
-        return out + [""]
-
-    def algorithm(self, title, steps) -> list[str]:
-        out = [f"**Algorithm.** {title}", ""]
-        out += ["   " * depth + f"{i}. {s}" if depth == 0 else "   " * depth + f"- {s}"
-                for i, (depth, s) in enumerate(steps, start=1)]
-        return out + [""]
-
-    def figure(self, tikz, caption) -> list[str]:
-        return []
-
-
-WRITERS = {"tex": TexWriter, "md": MdWriter}
 
 
 @dataclass
@@ -225,11 +106,7 @@ class Builder:
         return self.d.layout == "column"
 
     def act_title(self, layer: int) -> str:
-        a = self.spec.activations[layer - 1]
-        title = ACTIVATIONS[a.name].title
-        if a.name == "gelu" and self.spec.conventions.gelu == "tanh":
-            title = ACTIVATIONS["gelu_tanh"].title
-        return title
+        return self.spec.activation(layer).entry.title
 
     def shape(self, m) -> tuple[str, str]:
         """(symbolic, concrete) shape of a MatrixSymbol, e.g. ('n_{1} \\times n_{0}', '2 \\times 3')."""
@@ -244,7 +121,7 @@ class Builder:
         w = self.w
         widths = "\u2013".join(str(n) for n in s.layers)
         acts = ", ".join(f"{self.act_title(l)} in layer {l}" for l in range(1, self.L + 1))
-        lentry = loss_entry(s.loss)
+        lentry = s.loss_entry
         title = f"How the {widths} network {w.text(s.name)} learns"
         subtitle = "A derivation of backpropagation, generated and verified by nnderive"
         intro = []
@@ -333,7 +210,7 @@ class Builder:
 
     def loss(self) -> Section:
         w, s = self.w, self.spec
-        lentry = loss_entry(s.loss)
+        lentry = s.loss_entry
         sec = Section("The loss")
         sec.lines += w.para(f"The network is trained on the {lentry.title}:")
         sec.lines += self.tagged("loss")
@@ -360,7 +237,7 @@ class Builder:
 
     def local(self) -> Section:
         w, s = self.w, self.spec
-        lentry = loss_entry(s.loss)
+        lentry = s.loss_entry
         sec = Section("Local derivatives")
         L = self.L
         Ln = self.per_sample_loss()
@@ -376,7 +253,7 @@ class Builder:
         for l in range(L, 0, -1):
             rule = next(r for r in self.d.rules if r.layer == l)
             f = self.sym("activation", l)
-            ent = ACTIVATIONS[self.spec.activations[l - 1].name]
+            ent = self.spec.activation(l).entry
             key = (ent.name, self.spec.activations[l - 1].params)
             zj, aj = self.el("preact", l, "j"), self.el("act", l, "j")
             head = f"Layer {l} uses the {self.act_title(l)}"
@@ -412,7 +289,7 @@ class Builder:
         """(partials, values) of the path from W^l_{jk} through unit i of layer l + 1."""
         Ln = self.per_sample_loss()
         nxt = self.el("preact", l + 1, i)
-        if ACTIVATIONS[self.spec.activations[l - 1].name].vector_valued:
+        if self.spec.activation(l).vector_valued:
             # a softmax layer: from z_j the path runs through every a_m of the layer
             am, zj = self.el("act", l, "m"), self.el("preact", l, "j")
             m_sum = rf"\sum_{{m=1}}^{{{self.spec.layers[l]}}} "
@@ -442,7 +319,7 @@ class Builder:
         rule_L = next(r for r in self.d.rules if r.layer == L)
         Wjk = self.el("weight", L, "jk")
         dz = self.dfrac(zj, Wjk)
-        if ACTIVATIONS[self.spec.activations[L - 1].name].vector_valued:
+        if self.spec.activation(L).vector_valued:
             n = self.spec.layers[L]
             paths = [f"{self.dfrac(Ln, self.el('act', L, str(i)))} "
                      f"{self.dfrac(self.el('act', L, str(i)), zj)}" for i in range(1, n + 1)]
@@ -476,7 +353,7 @@ class Builder:
                 + (f"all $n_{{{l + 1}}} = {n}$ units of layer {l + 1}; there is one path through each of them "
                    "(article 003), so the paths are added:" if n > 1 else
                    f"the single unit of layer {l + 1} ($n_{{{l + 1}}} = 1$), so there is one path:"))
-            if ACTIVATIONS[self.spec.activations[l - 1].name].vector_valued:
+            if self.spec.activation(l).vector_valued:
                 sec.lines += w.para(f"Layer {l} is a softmax, so from ${zj}$ each of these paths splits again "
                                     f"through every unit ${self.el('act', l, 'm')}$ of layer {l}, with "
                                     f"${self.dfrac(self.el('act', l, 'm'), zj)} = {self.el('act', l, 'm')}"
@@ -745,153 +622,3 @@ class Builder:
                 out.append(rf"\draw[->, dashed, gray] (bias{l - 1}) -- ({b});")
         out.append(r"\end{tikzpicture}")
         return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Rendering and writing
-
-
-def environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                              keep_trailing_newline=True, autoescape=False)
-
-
-def build_document(d: Derivation, fmt: str = "tex", profile: str | None = None, example=None) -> Document:
-    writer = WRITERS[fmt]()
-    return Builder(d, writer, _resolve_profile(d.spec, profile), example).build()
-
-
-def render(d: Derivation, fmt: str = "tex", profile: str | None = None, example=None) -> str:
-    """The whole document as text, in "tex" or "md"."""
-    if fmt not in WRITERS:
-        raise DocumentError(f"unknown format '{fmt}' (choose tex or md)")
-    doc = build_document(d, fmt, profile, example)
-    return environment().get_template(WRITERS[fmt].template).render(doc=doc)
-
-
-def markdown_math(text: str) -> list[dict]:
-    """Every math block of a Markdown document: [{"tex": ..., "display": bool}], in order."""
-    out = []
-    pos = 0
-    for m in re.finditer(r"\$\$\n?(.*?)\n?\$\$", text, re.S):
-        out += _inline(text[pos:m.start()])
-        out.append({"tex": m.group(1).strip(), "display": True})
-        pos = m.end()
-    return out + _inline(text[pos:])
-
-
-def _inline(chunk: str) -> list[dict]:
-    return [{"tex": m.group(1), "display": False}
-            for m in re.finditer(r"(?<![\\$])\$([^$\n]+?)\$", chunk)]
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write the document atomically; an OS error becomes a one-line DocumentError."""
-    try:
-        atomic_write_text(path, text)
-    except OSError as e:
-        raise DocumentError(f"{path}: cannot write: {e}") from None
-
-
-def compile_pdf(tex: Path, timeout: float = 300) -> Path:
-    """latexmk (or pdflatex twice) in a temporary build directory; only the PDF is moved next to the
-    .tex file. On failure the LaTeX log is kept next to the .tex (as <name>.log) and named in the error."""
-    tex = Path(tex).resolve()
-    pdf = tex.with_suffix(".pdf")
-    with tempfile.TemporaryDirectory(prefix="nnderive-latex-") as tmp:
-        build = Path(tmp)
-        if shutil.which("latexmk") and shutil.which("pdflatex"):
-            cmds = [["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-quiet",
-                     f"-outdir={build}", tex.name]]
-        elif shutil.which("pdflatex"):
-            cmds = [["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
-                     f"-output-directory={build}", tex.name]] * 2
-        else:
-            raise DocumentError(f"--pdf needs pdflatex (and preferably latexmk); install them with: {PDF_INSTALL}")
-        for cmd in cmds:
-            try:
-                # cwd: the .tex file's directory, so relative \input and graphics paths still resolve
-                r = subprocess.run(cmd, cwd=tex.parent, capture_output=True, text=True, timeout=timeout)
-            except subprocess.TimeoutExpired:
-                raise DocumentError(f"{tex}: {cmd[0]} did not finish within {timeout:g} s"
-                                    f"{_keep_log(build, tex)}") from None
-            if r.returncode != 0:
-                log = build / tex.with_suffix(".log").name
-                errs = [ln for ln in (log.read_text(errors="replace").splitlines() if log.exists() else [])
-                        if ln.startswith("!")]
-                raise DocumentError(f"{tex}: {cmd[0]} failed: {errs[0] if errs else r.stdout[-300:].strip()}"
-                                    f"{_keep_log(build, tex)}")
-        built = build / pdf.name
-        if not built.exists():
-            raise DocumentError(f"{tex}: {cmds[-1][0]} wrote no PDF{_keep_log(build, tex)}")
-        try:
-            shutil.move(str(built), str(pdf))
-        except OSError as e:
-            raise DocumentError(f"{pdf}: cannot write: {e}") from None
-    stale = tex.with_suffix(".log")  # a log kept by an earlier failed build of this file
-    try:
-        if stale.is_file() and stale.read_bytes()[:16].startswith(b"This is pdfTeX"):
-            stale.unlink()
-    except OSError:
-        pass
-    return pdf
-
-
-def _keep_log(build: Path, tex: Path) -> str:
-    """Copy the failed run's log next to the .tex; the text naming it for the error message."""
-    log = build / tex.with_suffix(".log").name
-    if not log.exists():
-        return ""
-    kept = tex.with_suffix(".log")
-    try:
-        shutil.copyfile(log, kept)
-    except OSError:
-        return ""
-    return f" (full log: {kept})"
-
-
-# ---------------------------------------------------------------------------------------------
-# CLI
-
-
-def register(sub) -> None:
-    p = sub.add_parser("latex", help="write the derivation as a LaTeX article or Markdown",
-                       description="Derive and verify a network's backpropagation, then write it up as a "
-                       "standalone LaTeX article (or Markdown with KaTeX/MathJax math).")
-    p.add_argument("spec", help="network spec (TOML)")
-    p.add_argument("-o", "--output", help="output file (default: <network name>.tex or .md)")
-    p.add_argument("--format", choices=("tex", "md"), default=None,
-                   help="tex (default; .md outputs default to md) or md")
-    p.add_argument("--pdf", action="store_true", help="also compile the .tex with latexmk/pdflatex")
-    g = p.add_mutually_exclusive_group()
-    g.add_argument("--example", metavar="FILE", help="worked example values (TOML: x, y, W1, b1, ..., alpha)")
-    g.add_argument("--random-example", metavar="SEED", type=int, help="worked example with random values")
-    p.add_argument("--decimals", type=int, default=4, help="decimals shown in the worked example (default 4)")
-    p.add_argument("--notation", choices=tuple(PROFILES), default=None,
-                   help="notation profile (default: the spec's [notation] profile)")
-    p.set_defaults(func=cmd_latex)
-
-
-def cmd_latex(args) -> int:
-    from .worked_example import compute, load_example, random_example
-
-    spec = load_spec(args.spec)
-    fmt = args.format or ("md" if args.output and args.output.endswith(".md") else "tex")
-    out = Path(args.output or f"{spec.name}.{fmt}")
-    if args.pdf and fmt != "tex":
-        raise DocumentError("--pdf needs --format tex")
-    if args.pdf and not shutil.which("pdflatex"):
-        raise DocumentError(f"--pdf needs pdflatex (and preferably latexmk); install them with: {PDF_INSTALL}")
-    if args.notation:
-        spec = replace(spec, notation=Notation(args.notation, spec.notation.overrides))
-    d = derive(spec)
-    example = None
-    if args.example or args.random_example is not None:
-        values = load_example(args.example, spec) if args.example else random_example(spec, args.random_example)
-        example = compute(d, values, args.decimals)
-    write_atomic(out, render(d, fmt, args.notation, example))
-    print(f"wrote {out}")
-    if args.pdf:
-        print(f"wrote {compile_pdf(out)}")
-    return 0

@@ -1,21 +1,21 @@
-"""The main job: `nnderive train`, `demo` and `predict` -- derive, verify, generate, train, report."""
+"""The main job as a pipeline: load data, derive and verify, generate (or reuse), train, write results; and predict."""
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import csv
 import io
 import math
 import os
-import sys
 import time
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from codegen import modules
+from codegen.modules import DEMO_SOURCE
 from derive.errors import DataError, NNDeriveError
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from derive.spec import NetworkSpec
 
     from .data import Dataset
-    from .train import TrainResult
+    from .loop import TrainResult
 
 # The demo network; tests/test_runner.py checks it equals examples/digits_64_32_10.toml, which
 # cannot be read at run time because examples/ is not installed with the package.
@@ -49,12 +49,9 @@ test_fraction = 0.2
 [data]
 source = "digits"
 """
-DEMO_SOURCE = "<demo>"
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
-DEFAULT_OUT = Path("nnderive-out")
 
 # Reserved keys stored next to W1, b1, ... in params.npz so predict can standardize new data
-# exactly like the training data was; "__spec_hash__" is codegen.train's own key.
+# exactly like the training data was; "__spec_hash__" is training.loop's own key.
 STAT_KEYS = ("feature_mean", "feature_scale", "target_mean", "target_scale")
 NAME_KEYS = ("feature_names", "target_name")
 
@@ -178,19 +175,8 @@ def load_data(spec: NetworkSpec) -> Dataset:
 
 def derive_and_verify(spec: NetworkSpec) -> Derived:
     """The generated code's own (row-layout) derivation, verified; generate() reuses it."""
-    d = _emit().derivation(spec)  # raises VerificationError rather than return an unproven result
+    d = modules.derivation(spec)  # raises VerificationError rather than return an unproven result
     return Derived(summary=d.verification.summary(), seconds=d.seconds)
-
-
-def _emit() -> ModuleType:
-    import importlib
-
-    try:
-        return importlib.import_module("codegen.emit")
-    except ModuleNotFoundError as e:
-        if e.name != "codegen.emit":
-            raise
-        raise NNDeriveError("code generation (codegen.emit) is not installed in this build") from None
 
 
 def module_path(spec: NetworkSpec, out: Path) -> Path:
@@ -199,35 +185,25 @@ def module_path(spec: NetworkSpec, out: Path) -> Path:
     A user's spec must not overwrite (or be confused with) the modules shipped in the package,
     and an installed package directory is often read-only.
     """
-    if is_project_spec(spec):
-        p = Path(_emit().default_path(spec))
+    if modules.is_project_spec(spec):
+        p = Path(modules.default_path(spec))
         if os.access(p.parent, os.W_OK) and (not p.exists() or os.access(p, os.W_OK)):
             return p
     return out / f"{spec.name}.py"
 
 
-def is_project_spec(spec: NetworkSpec) -> bool:
-    if spec.source == DEMO_SOURCE:
-        return True
-    try:
-        return Path(spec.source).resolve().parent == EXAMPLES_DIR
-    except (OSError, ValueError):
-        return False
-
-
 def generate(spec: NetworkSpec, out: Path) -> Generated:
     """The spec's module at module_path(): reused when current, else generated and verified."""
-    emit = _emit()
     path = module_path(spec, out)
-    reused = bool(emit.is_current(spec, path))
-    path = Path(emit.ensure_module(spec, path))
-    return Generated(path=path, reused=reused, module=emit.load_module(path))
+    reused = bool(modules.is_current(spec, path))
+    path = Path(modules.ensure_module(spec, path))
+    return Generated(path=path, reused=reused, module=modules.load_module(path))
 
 
 def train_network(module: ModuleType, dataset: Dataset, spec: NetworkSpec, opts: RunOptions,
                   say: Callable[[str], None] = print) -> Trained:
-    """codegen.train.train with the spec's settings, showing progress as opts asks."""
-    from .train import loss_text, train
+    """training.loop.train with the spec's settings, showing progress as opts asks."""
+    from .loop import loss_text, train
 
     epochs = spec.training.epochs
 
@@ -261,7 +237,7 @@ def target_rmse(module: ModuleType, params: Mapping[str, np.ndarray], X: np.ndar
     """Root mean squared error in the target's own units (Y unscaled); None if not finite."""
     import numpy as np
 
-    from .train import predict
+    from .loop import predict
 
     if len(X) == 0:
         return None
@@ -304,7 +280,7 @@ def blas_threads(spec: NetworkSpec, n_train: int):
 
 def write_results(spec: NetworkSpec, trained: Trained, opts: RunOptions) -> Written:
     """Parameters (with the data statistics), metrics and curves, each written atomically."""
-    from .train import plot_history, write_metrics
+    from .loop import plot_history, write_metrics
 
     history = trained.result.history
     plot, why = None, "no completed epoch"
@@ -332,7 +308,7 @@ def save_model(path: Path, params: Mapping[str, np.ndarray], spec: NetworkSpec,
     """save_params' file plus the training data's statistics and column names, atomically."""
     import numpy as np
 
-    from .train import save_params
+    from .loop import save_params
 
     extra: dict[str, Any] = {k: np.asarray(getattr(dataset, k), dtype=np.float64)
                              for k in STAT_KEYS if getattr(dataset, k) is not None}
@@ -356,7 +332,7 @@ def load_model(path: str | Path, spec: NetworkSpec) -> SavedModel:
     import numpy as np
 
     from .data import plural
-    from .train import read_params
+    from .loop import read_params
 
     p = Path(path)
     params, extra = read_params(p, shapes=spec.shapes(), spec_hash=spec.hash())
@@ -404,7 +380,7 @@ def prediction_module(spec: NetworkSpec, folder: Path) -> ModuleType:
     """The spec's module: imported straight from disk when its header is current, else generated.
 
     predict only runs the module, so a header naming this toolkit version, spec name and spec
-    hash is enough; comparing the whole file with a fresh generation (emit.is_current) would
+    hash is enough; comparing the whole file with a fresh generation (modules.is_current) would
     derive the network again, seconds of work on every call.
     """
     path = module_path(spec, folder)
@@ -416,17 +392,16 @@ def current_module(spec: NetworkSpec, path: Path) -> ModuleType | None:
     """The module at path when its header and constants match spec, else None (never derives)."""
     from derive import __version__
 
-    emit = _emit()
     try:
         with path.open(encoding="utf-8") as f:
             first = f.readline()
     except (OSError, UnicodeDecodeError):
         return None
-    m = emit.HEADER_RE.match(first)
+    m = modules.HEADER_RE.match(first)
     if m is None or m.groups() != (__version__, spec.name, spec.hash()):
         return None
     try:
-        module = emit.load_module(path)
+        module = modules.load_module(path)
     except Exception:  # a damaged or hand-broken file is simply generated again
         return None
     if (getattr(module, "SPEC_HASH", None) != spec.hash()
@@ -443,7 +418,7 @@ def predict_file(params_path: Path, spec: NetworkSpec, source: str, output: Path
     from derive.fileio import atomic_write
 
     from .data import CLASSIFICATION_LOSSES
-    from .train import predict
+    from .loop import predict
 
     saved = load_model(params_path, spec)
     data = read_features(spec, saved, source)
@@ -488,7 +463,7 @@ def score_text(module: ModuleType, params: Mapping[str, np.ndarray], X: np.ndarr
     import numpy as np
 
     from .data import plural
-    from .train import evaluate, loss_text
+    from .loop import evaluate, loss_text
 
     assert data.Y is not None
     n = plural(len(X), "labelled row")
@@ -570,262 +545,3 @@ def _csv_features(path: Path, names: tuple[str, ...], n_inputs: int
                             f" {plural(len(header), 'column')}")
         X[i] = [csv_cell(path, line, header, j, row[j]) for j in cols]
     return X, header
-
-
-# ---------------------------------------------------------------------------------------------
-# Command line
-
-
-def _positive_int(text: str) -> int:
-    return _number(text, int, lambda v: v >= 1, "an integer >= 1")
-
-
-def _count(text: str) -> int:
-    return _number(text, int, lambda v: v >= 0, "an integer >= 0")
-
-
-def _positive(text: str) -> float:
-    return _number(text, float, lambda v: v > 0, "a number > 0")
-
-
-def _nonnegative(text: str) -> float:
-    return _number(text, float, lambda v: v >= 0, "a number >= 0")
-
-
-def _fraction(text: str) -> float:
-    return _number(text, float, lambda v: 0 <= v <= 0.9, "a number in [0, 0.9]")
-
-
-def _number(text: str, kind: type, ok: Callable[[Any], bool], what: str) -> Any:
-    try:
-        v = kind(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
-    if (kind is float and not math.isfinite(v)) or not ok(v):
-        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
-    return v
-
-
-def _suffixed(*suffixes: str) -> Callable[[str], Path]:
-    def parse(text: str) -> Path:
-        if Path(text).suffix.lower() not in suffixes:
-            raise argparse.ArgumentTypeError(f"{text!r} must end in {' or '.join(suffixes)}")
-        return Path(text)
-    return parse
-
-
-def _add_run_options(p: argparse.ArgumentParser, with_data: bool) -> None:
-    if with_data:
-        d = p.add_argument_group("data (override the spec's [data])")
-        d.add_argument("--data", metavar="SOURCE",
-                       help="digits, diabetes, FILE.csv, FILE.npz or mnist:DIR")
-        d.add_argument("--target", metavar="COL", help="CSV target column")
-        d.add_argument("--features", metavar="A,B,...", help="CSV feature columns, comma-separated")
-    t = p.add_argument_group("training (override the spec's [training])")
-    t.add_argument("--epochs", type=_positive_int, metavar="E")
-    t.add_argument("--batch-size", type=_count, metavar="B",
-                   help="0: batch gradient descent, 1: stochastic, else mini-batch")
-    t.add_argument("--lr", type=_positive, metavar="ALPHA", help="learning rate")
-    t.add_argument("--seed", type=_count, metavar="S")
-    t.add_argument("--tolerance", type=_nonnegative, metavar="TAU",
-                   help="stop when the largest weight update is below TAU")
-    t.add_argument("--loss-tolerance", type=_nonnegative, metavar="T",
-                   help="stop when the training loss changes by less than T")
-    t.add_argument("--test-fraction", type=_fraction, metavar="F")
-    t.add_argument("--dtype", choices=("float32", "float64"))
-    o = p.add_argument_group("output")
-    o.add_argument("--out", type=Path, metavar="DIR",
-                   help=f"output folder (default: {DEFAULT_OUT}/<name>/)")
-    o.add_argument("--quiet", action="store_true", help="no per-epoch progress")
-    o.add_argument("--metrics", type=_suffixed(".csv", ".json"), metavar="FILE.csv|json",
-                   help="per-epoch metrics (default: <out>/metrics.csv)")
-    o.add_argument("--plot", type=_suffixed(".png"), metavar="FILE.png",
-                   help="loss and accuracy curves (default: <out>/curves.png)")
-    o.add_argument("--params", type=_suffixed(".npz"), metavar="FILE.npz",
-                   help="trained parameters (default: <out>/params.npz)")
-
-
-def register(sub) -> None:
-    p = sub.add_parser(
-        "train", help="derive, verify, generate and train a network on data",
-        description="Derive and verify the network's gradients, generate its numpy module (reused"
-        " when current), train it with the generated code and report. Exit codes: 0 done,"
-        " 1 diverged, 2 bad input, 3 verification failed, 130 interrupted.")
-    p.add_argument("spec", help="network spec (TOML)")
-    _add_run_options(p, with_data=True)
-    p.set_defaults(func=cmd_train)
-
-    p = sub.add_parser(
-        "demo", help="the main job on the bundled 64-32-10 digits network (offline)",
-        description="Derive, verify, generate and train the built-in 64-32-10 digits classifier"
-        " on scikit-learn's bundled 8x8 digits, then report the test accuracy.")
-    _add_run_options(p, with_data=False)
-    p.set_defaults(func=cmd_demo)
-
-    p = sub.add_parser(
-        "predict", help="predict with trained parameters",
-        description="Standardize the data's features with the training statistics stored in"
-        " PARAMS, run the generated forward pass and write one prediction per row as CSV (class"
-        " index for classification, value in the target's units for regression).")
-    p.add_argument("params", type=Path, help="parameters written by `nnderive train` (.npz)")
-    p.add_argument("spec", help="the network spec they were trained for (TOML)")
-    p.add_argument("--data", required=True, metavar="SOURCE",
-                   help="digits, diabetes, FILE.csv, FILE.npz or mnist:DIR")
-    p.add_argument("--output", type=_suffixed(".csv"), metavar="FILE.csv",
-                   help="default: predictions.csv next to PARAMS")
-    p.set_defaults(func=cmd_predict)
-
-
-def load_run_spec(path: str | Path) -> NetworkSpec:
-    """load_spec, with a relative path in [data] source taken relative to the spec's folder."""
-    from derive.spec import load_spec
-
-    from .data import resolve_source, source_problem
-
-    spec = load_spec(path)
-    if source_problem(spec.data.source or "digits") is not None:
-        return spec  # reported by check_source unless --data replaces it
-    source = resolve_source(spec.data.source, Path(path).parent)
-    return replace(spec, data=replace(spec.data, source=source))
-
-
-def check_source(spec: NetworkSpec, args: argparse.Namespace) -> None:
-    """A missing or malformed data source as one line naming where it came from.
-
-    Checked before anything else runs or is written: --data when given, else the spec's
-    [data] source.
-    """
-    from .data import NO_SOURCE, source_problem
-
-    flag = getattr(args, "data", None)
-    if flag:
-        if (problem := source_problem(flag)) is not None:
-            raise DataError(f"--data: {problem}")
-        return
-    source = spec.data.source
-    if not source:
-        raise DataError(f"{spec.source}: {NO_SOURCE}")
-    if (problem := source_problem(source)) is not None:
-        raise DataError(f"{spec.source}: key 'data.source': {problem}; a path is relative to the"
-                        " spec's folder")
-
-
-def cmd_train(args) -> int:
-    return _run_command(load_run_spec(args.spec), args)
-
-
-def cmd_demo(args) -> int:
-    return _run_command(demo_spec(), args)
-
-
-def cmd_predict(args) -> int:
-    from .data import plural
-
-    spec = load_run_spec(args.spec)
-    output = args.output or args.params.parent / "predictions.csv"
-    done = predict_file(args.params, spec, args.data, output)
-    print(f"wrote {plural(done.rows, 'prediction')} ({', '.join(done.columns)}) to {done.path}")
-    if done.score:
-        print(done.score)
-    return EXIT_OK
-
-
-def apply_overrides(spec: NetworkSpec, args: argparse.Namespace) -> NetworkSpec:
-    """The spec with command-line flags in place of its [training] and [data] settings."""
-    flags = {"epochs": "epochs", "batch_size": "batch_size", "lr": "learning_rate", "seed": "seed",
-             "tolerance": "tolerance", "loss_tolerance": "loss_tolerance",
-             "test_fraction": "test_fraction", "dtype": "dtype"}
-    training = {field: getattr(args, flag) for flag, field in flags.items()
-                if getattr(args, flag, None) is not None}
-    data: dict[str, Any] = {}
-    if getattr(args, "data", None):
-        data["source"] = args.data
-    if getattr(args, "target", None):
-        data["target"] = args.target
-    if getattr(args, "features", None):
-        data["features"] = tuple(f.strip() for f in args.features.split(",") if f.strip())
-    return replace(spec, training=replace(spec.training, **training),
-                   data=replace(spec.data, **data))
-
-
-def options(spec: NetworkSpec, args: argparse.Namespace) -> RunOptions:
-    out = args.out or DEFAULT_OUT / spec.name
-    opts = RunOptions(out=out, params=args.params or out / "params.npz",
-                      metrics=args.metrics or out / "metrics.csv", plot=args.plot or out / "curves.png",
-                      quiet=args.quiet, progress=not args.quiet and sys.stderr.isatty())
-    # Fail before minutes of training, not after -- but create nothing yet: a run that fails
-    # must not leave empty folders behind (atomic_write creates them when a file is written).
-    check_folder(out)
-    for f in (opts.params, opts.metrics, opts.plot):
-        check_folder(f.parent)
-    return opts
-
-
-def check_folder(folder: Path) -> None:
-    """NNDeriveError unless folder exists or could be created, and is writable; creates nothing."""
-    if folder.exists() and not folder.is_dir():
-        raise NNDeriveError(f"{folder}: cannot use it as the output folder: not a folder")
-    p = folder
-    while not p.exists() and p != p.parent:
-        p = p.parent
-    if p.exists() and not p.is_dir():
-        raise NNDeriveError(f"{folder}: cannot create the output folder: {p} is not a folder")
-    if not os.access(p, os.W_OK | os.X_OK):
-        raise NNDeriveError(f"{folder}: cannot create or write the output folder: {p} is not"
-                            " writable")
-
-
-def _run_command(spec: NetworkSpec, args: argparse.Namespace) -> int:
-    check_source(spec, args)
-    spec = apply_overrides(spec, args)
-    report = run(spec, options(spec, args))
-    print(report_text(report))
-    result = report.trained.result
-    if report.exit_code == EXIT_DIVERGED:
-        print(f"nnderive: training diverged: {result.message}; the last good parameters were"
-              f" saved to {report.written.params}", file=sys.stderr)
-    elif report.exit_code == EXIT_INTERRUPTED:
-        print(f"nnderive: {result.message}; saved them to {report.written.params}", file=sys.stderr)
-    return report.exit_code
-
-
-def report_text(r: RunReport) -> str:
-    """The final table: how training ended and where everything was written."""
-    res, h = r.trained.result, r.trained.result.history
-    last = h[-1] if h else {}
-    spe = r.trained.seconds_per_epoch
-
-    from .train import loss_text
-
-    regression = r.dataset.kind == "regression"
-
-    def num(v: float | None) -> str:
-        if v is None:
-            return "-"
-        return loss_text(v).strip() + (" (standardized targets)" if regression else "")
-
-    stopped = f"diverged: {res.message}" if res.stopped_reason == "diverged" else res.message
-    rows = [
-        ("network", f"{r.spec.name} ({'-'.join(map(str, r.spec.layers))}, {r.spec.loss})"),
-        ("epochs run", f"{len(h)} of {r.spec.training.epochs}"),
-        ("stopped", stopped),
-        ("train loss", num(last.get("train_loss"))),
-        ("test loss", num(last.get("test_loss"))),
-    ]
-    if not regression:
-        acc = last.get("test_accuracy")
-        rows.append(("test accuracy", "-" if acc is None else f"{100 * acc:.2f}%"))
-    elif r.trained.rmse_split:
-        name = r.dataset.target_name or "the target"
-        rmse = r.trained.rmse
-        rows.append((f"{r.trained.rmse_split} RMSE",
-                     "-" if rmse is None else f"{rmse:.6g} (in {name}'s units)"))
-    rows += [
-        ("seconds per epoch", "-" if spe is None else f"{spe:.4f}"),
-        ("module", str(r.generated.path)),
-        ("parameters", str(r.written.params)),
-        ("metrics", str(r.written.metrics)),
-        ("curves", str(r.written.plot) if r.written.plot else f"- ({r.written.plot_note})"),
-    ]
-    width = max(len(k) for k, _ in rows)
-    return "\n".join(["result:"] + [f"  {k:<{width}}  {v}" for k, v in rows])

@@ -1,7 +1,0 @@
-"""`python -m derive` runs the nnderive command."""
-
-import sys
-
-from .cli import main
-
-sys.exit(main())

@@ -1,0 +1,309 @@
+"""How heads take arguments in a claim: function calls, derivative operators, sums and products.
+
+``Calls`` is the part of ``Interpreter`` that reads a head (\\sigma, \\frac{d}{dx}, \\sum_{i=1}^{n})
+together with what follows it in a juxtaposition.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ..primitives import (
+    ReLU,
+    SoftmaxEntry,
+)
+from .context import FuncDef, builtin_function
+from .syntax import FUNCTION_COMMANDS, LatexError, Node, OutOfRange
+from .tree import (
+    _is_differential,
+    _script_atom,
+    atom_key,
+    is_transpose_script,
+    items_of,
+    juxt_items,
+    plain_text,
+    relation_parts,
+)
+from .values import is_mat
+
+
+class Calls:
+    """Function heads and operators of the Interpreter (a mixin: it uses the interpreter's value())."""
+
+    # -- functions
+
+    def function_head(self, it: Node):
+        """(callable, name, needs_argument) if the postfix names a function, else None."""
+        if it.kind != "postfix":
+            return None
+        base = it.args[0]
+        if base.kind == "command" and str(base.args[0])[1:] in FUNCTION_COMMANDS:
+            name = str(base.args[0])[1:]
+            return (builtin_function(name, self.ctx.h0), name, True)
+        if base.kind == "text" and str(base.args[0]) == "\\operatorname":
+            body = "".join(str(t) for t in base.args[1:]).strip()
+            f = self.ctx.function((body, False), it, self) if hasattr(self.ctx, "function") else None
+            if f is None and builtin_function(body, self.ctx.h0) is None:
+                raise self.err(f"unknown function \\operatorname{{{body}}}", it)
+            if f is None:
+                return (builtin_function(body, self.ctx.h0), body, True)
+            return (f[0], f[1], True)
+        key = atom_key(it)
+        if key is None or not self.ctx.is_function_name(key, it):
+            return None
+        got = self.ctx.function(key, it, self)
+        if got is None:
+            return None
+        has_prime = any(s[0] == "prime" for s in it.scripts)
+        return (got[0], got[1], has_prime)
+
+    def can_be_argument(self, nxt: Node, head) -> bool:
+        if nxt.kind != "postfix":
+            return False
+        b = nxt.args[0]
+        if b.kind in ("paren", "bracket"):
+            return True
+        # \ln x, \tanh z, \exp x: a bare atom (and its scripts) is the argument
+        if head[1] in FUNCTION_COMMANDS and head[1] not in ("max", "min") and b.kind == "command" \
+                and self.function_head(nxt) is not None:
+            return False  # \\log \\sigma(x): the call that follows is the argument (see head_call)
+        return head[1] in FUNCTION_COMMANDS and head[1] not in ("max", "min") and b.kind in (
+            "letter", "command", "decor", "brace", "number", "text", "abs", "norm")
+
+    def call(self, head_node: Node, head, arg_node: Node):
+        f, name, _ = head
+        b = arg_node.args[0]
+        if b.kind in ("paren", "bracket"):
+            args_nodes = items_of(b)
+            arg_scripts = list(arg_node.scripts)
+        else:
+            args_nodes = [arg_node]
+            arg_scripts = []
+        args = [self.value(a) for a in args_nodes]
+        result = self.call_values(head_node, head, args)
+        return self.apply_scripts(result, arg_scripts, arg_node)
+
+    def call_value(self, head_node: Node, head, value):
+        return self.call_values(head_node, head, [value])
+
+    def call_values(self, head_node: Node, head, args):
+        f, name, _ = head
+        primes = sum(1 for s in head_node.scripts if s[0] == "prime")
+        head_scripts = [s for s in head_node.scripts if s[0] != "prime"]
+        # a subscript on the head belongs to it (softmax_i, f_2 as a layer): let the context read it
+        head_sub = [s for s in head_scripts if s[0] == "sub"]
+        powers = [s for s in head_scripts if s[0] == "sup"]
+        if name in ("log", "ln") and head_sub and name == "log" and len(args) == 1:
+            base = self.script_value(head_sub[0][1])
+            if is_mat(base):
+                raise self.err("the base of a logarithm must be a number", head_node)
+            result = self.apply_function(f, name, args, primes, [], head_node)
+            result = self.alg.apply(lambda v: v / sp.log(base), result)
+        else:
+            result = self.apply_function(f, name, args, primes, head_sub, head_node)
+        for s in powers:
+            if is_transpose_script(s[1]):
+                result = self.alg.transpose(result)
+            else:
+                e = self.script_value(s[1])
+                if e == -1 and not is_mat(result):
+                    raise self.err("f^{-1} (an inverse function) is not supported", head_node)
+                if is_mat(result) and not is_mat(e):
+                    # \tanh^2(z) of a vector: the function's values squared, entry by entry
+                    result = result.applyfunc(lambda v, e=e: self.alg.power(v, e))
+                else:
+                    result = self.alg.power(result, e)
+        return result
+
+    def apply_function(self, f, name, args, primes, head_sub, node):
+        if f == "max" or f == "min":
+            if len(args) != 2:
+                raise self.err(f"\\{name} takes two arguments", node)
+            a, b = args
+            if primes:
+                raise self.err(f"\\{name}' is not supported", node)
+            if not is_mat(a) and a == 0 and f == "max":
+                return self.alg.apply(lambda z: ReLU(z, self.ctx.h0), b)
+            if not is_mat(b) and b == 0 and f == "max":
+                return self.alg.apply(lambda z: ReLU(z, self.ctx.h0), a)
+            if is_mat(a) or is_mat(b):
+                raise self.err(f"\\{name} of matrices is only accepted as \\max(0, x)", node)
+            if f == "max":
+                return sp.Piecewise((a, a >= b), (b, True))
+            return sp.Piecewise((a, a <= b), (b, True))
+        if f == "softmax":
+            return self.softmax(args, head_sub, primes, node)
+        if head_sub and not getattr(f, "takes_sub", False):
+            raise self.err(f"a subscript on {name} is not understood", node)
+        if primes:
+            if len(args) != 1:
+                raise self.err("a prime is accepted on functions of one argument", node)
+            if primes > 2:
+                raise self.err("at most two primes are accepted", node)
+            if getattr(f, "bind", None) is not None:
+                f = f.bind(args[0])
+            t = sp.Dummy("t", real=True)
+            body = f(t)
+            if is_mat(body):
+                raise self.err("cannot differentiate a matrix-valued function", node)
+            d = sp.diff(body, t, primes)
+            return self.alg.apply(lambda z: d.xreplace({t: z}), args[0])
+        if len(args) == 1:
+            return self.alg.apply(f, args[0]) if not getattr(f, "vector_aware", False) else f(args[0])
+        if getattr(f, "multi", False):
+            return f(*args)
+        raise self.err(f"{name} takes one argument", node)
+
+    def softmax(self, args, head_sub, primes, node):
+        if primes:
+            raise self.err("softmax' is not a scalar derivative; differentiate an entry instead", node)
+        if len(args) == 1 and is_mat(args[0]):
+            zs = list(args[0])
+        elif len(args) > 1:
+            zs = list(args)
+        else:
+            raise self.err("softmax needs a vector (or a list of entries)", node)
+        vec = sp.Matrix([SoftmaxEntry(k, *zs) for k in range(len(zs))])
+        if head_sub:
+            k = self.index_label(head_sub[0][1])
+            if not k.isdigit() or not 1 <= int(k) <= len(zs):
+                raise OutOfRange(f"softmax entry {k}")
+            return vec[int(k) - 1]
+        return vec
+
+    def call_defined(self, fd: FuncDef, args):
+        if len(args) != len(fd.params):
+            raise LatexError(f"{fd.name} takes {len(fd.params)} argument(s), got {len(args)}")
+        ctx = self.ctx
+        saved = {p: ctx.defs.symbols.get(p) for p in fd.params}
+        ctx.depth += 1
+        if ctx.depth > 30:
+            raise LatexError(f"definition of {fd.name} refers to itself")
+        try:
+            # parameters are bound as constant definitions for the body
+            for p, a in zip(fd.params, args):
+                ctx.defs.symbols[p] = Node("const", (a,))
+            hidden = ctx.hidden
+            ctx.hidden = hidden - set(fd.params)
+            try:
+                return self.value(fd.body)
+            finally:
+                ctx.hidden = hidden
+        finally:
+            ctx.depth -= 1
+            for p, v in saved.items():
+                if v is None:
+                    ctx.defs.symbols.pop(p, None)
+                else:
+                    ctx.defs.symbols[p] = v
+
+    def v_const(self, node):
+        return node.args[0]
+
+    # -- operators: \frac{d}{dx}, \frac{\partial}{\partial x}, \sum
+
+    def operator(self, it: Node):
+        if it.kind != "postfix":
+            return None
+        b = it.args[0]
+        if b.kind == "sum":
+            return lambda rest: self.sum_op(it, rest)
+        if b.kind == "prod":
+            return lambda rest: self.sum_op(it, rest, product=True)
+        if b.kind == "command" and str(b.args[0]) == "\\nabla":
+            subs = [s for s in it.scripts if s[0] == "sub"]
+            if len(subs) != 1 or len(it.scripts) != 1:
+                raise self.err("write a gradient as \\nabla_{x} f (with the variable as a subscript)", it)
+            var = _script_atom(subs[0][1])
+            if var is None:
+                raise self.err("the variable of \\nabla_{...} must be one symbol", it)
+            return lambda rest: self.derivative(lambda: self.juxt(rest), rest, var, 1, it)
+        if b.kind == "frac":
+            parts = self.derivative_parts(b)
+            if parts is not None and parts[0] is None:
+                var, order = parts[1], parts[2]
+                if it.scripts:
+                    raise self.err("scripts on a derivative operator are not supported", it)
+                return lambda rest: self.derivative(lambda: self.juxt(rest), rest, var, order, it)
+        return None
+
+    def v_postfix_frac(self, node):  # pragma: no cover - routed through v_frac
+        return None
+
+    def derivative_parts(self, frac: Node):
+        """(numerator items or None for an operator, variable node, order) for d/dx-style fracs."""
+        num = juxt_items(frac.args[1])
+        den = juxt_items(frac.args[2])
+        if not num or not den:
+            return None
+        if not _is_differential(num[0]) or not _is_differential(den[0]) or len(den) != 2:
+            return None
+        order = 1
+        sup = [s for s in num[0].scripts if s[0] == "sup"]
+        if sup:
+            t = plain_text(sup[0][1])
+            if t != "2":
+                return None
+            order = 2
+        var = den[1]
+        if order == 2:
+            vs = [s for s in var.scripts if s[0] == "sup"]
+            if not vs or plain_text(vs[-1][1]) != "2":
+                raise self.err("write a second derivative as \\frac{d^2 f}{dx^2}", frac)
+            var = Node("postfix", var.args, var.pos, tuple(s for s in var.scripts if s is not vs[-1]), var.text)
+        return (num[1:] or None, var, order)
+
+    def v_frac_derivative(self, frac: Node, parts):
+        num_items, var, order = parts
+        return self.derivative(lambda: self.numerator_value(num_items, var), num_items, var, order, frac)
+
+    def numerator_value(self, items, var):
+        """A derivative's numerator; a bare function name means that function of the variable."""
+        if len(items) == 1:
+            head = self.function_head(items[0])
+            if head is not None and getattr(self.ctx, "network", False):
+                self._bare = True  # a bare function name in a network claim is element-wise
+            if head is not None and not any(s[0] == "prime" for s in items[0].scripts):
+                f, name, _ = head
+                v = self.ctx.derivative_variable_value(var, self)
+                return self.apply_function(f, name, [v], 0, [], items[0])
+            if head is None and hasattr(self.ctx, "undefined_numerator"):
+                missing = self.ctx.undefined_numerator(items[0], var, self)
+                if missing:
+                    raise self.err(f"{missing} is not defined: {self.ctx.undefined_hint(missing)}", items[0])
+        return self.juxt(items)
+
+    def derivative(self, thunk, items, var: Node, order: int, node: Node):
+        return self.ctx.derivative(thunk, var, order, self, node)
+
+    def sum_op(self, it: Node, rest: list[Node], product: bool = False):
+        lo = hi = None
+        var = None
+        for s in it.scripts:
+            if s[0] == "sub":
+                sub = s[1]
+                if sub.kind == "sletter":
+                    var = str(sub.args[0])
+                else:
+                    items = items_of(sub) if sub.kind == "sbrace" else []
+                    if len(items) != 1:
+                        raise self.err("cannot read the summation index", it)
+                    sides, ops = relation_parts(items[0]) if items[0].kind == "relation" else ([items[0]], [])
+                    t = plain_text(sides[0])
+                    if t is None or not (len(t) == 1 and t.isalpha()):
+                        raise self.err("the summation index must be one letter", it)
+                    var = t
+                    if ops:
+                        lo = sides[1]
+            elif s[0] == "sup":
+                hi = s[1]
+            else:
+                raise self.err("a prime on \\sum is not understood", it)
+        if product:
+            return self.ctx.product(var, lo, hi, rest, self, it)
+        return self.ctx.sum(var, lo, hi, rest, self, it)
+
+    # convenience for contexts
+    def bound_value(self, node: Node):
+        v = self.script_value(node) if node.kind.startswith("s") else self.value(node)
+        return v

@@ -1,0 +1,297 @@
+"""What the letters of a scalar claim mean: symbols, named functions, definitions, derivatives and sums.
+
+``ScalarContext`` gives every letter a real symbol and every named function its primitive; the
+network checker's context (``network_context``) builds on it with a notation profile's matrices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import sympy as sp
+
+from ..primitives import (
+    ELU,
+    GELU,
+    LeakyReLU,
+    NormalCDF,
+    NormalPDF,
+    ReLU,
+    Sigmoid,
+    SiLU,
+    Softplus,
+    Step,
+    Tanh,
+)
+from .syntax import MAX_TERMS, NAMED_FUNCTIONS, LatexError, Node, OutOfRange, ShapeMismatch
+from .tree import _is_label, atom_key, decor_scripts, plain_text
+from .values import is_mat
+
+# ---------------------------------------------------------------------------------------------
+# Contexts
+
+
+@dataclass
+class FuncDef:
+    """A user definition f(x, y) = body (body is an AST interpreted when the function is used)."""
+
+    name: str
+    params: tuple[str, ...]
+    body: Node
+
+
+@dataclass
+class Definitions:
+    """The --given definitions: symbols (y = ...) and functions (f(x) = ...)."""
+
+    symbols: dict[str, Node] = field(default_factory=dict)
+    functions: dict[str, FuncDef] = field(default_factory=dict)
+
+
+def symbol_name(key: tuple[str, bool], sub: str | None = None, sup: str | None = None) -> str:
+    base, hat = key
+    name = ("hat_" if hat else "") + base
+    if sub:
+        name += "_" + sub
+    if sup:
+        name += "^" + sup
+    return name
+
+
+class ScalarContext:
+    """Meaning for scalar claims: every letter is a real symbol; functions are the primitives.
+
+    Methods that take ``interp`` are called back by the Interpreter (``derive.check.interpret``)
+    with itself, to read the parts of the claim they are given.
+    """
+
+    network = False
+
+    def __init__(self, definitions: Definitions | None = None, relu_h0=0):
+        self.defs = definitions or Definitions()
+        self.indices: dict[str, int] = {}      # instantiated free and summation indices
+        self.hidden: set[str] = set()          # definitions suspended while differentiating
+        self.h0 = sp.nsimplify(relu_h0)
+        self.depth = 0
+        self.symbols_made: dict[str, sp.Symbol] = {}
+
+    def sym(self, name: str) -> sp.Symbol:
+        s = self.symbols_made.get(name)
+        if s is None:
+            s = self.symbols_made[name] = sp.Symbol(name, real=True)
+        return s
+
+    # -- names
+
+    def is_function_name(self, key: tuple[str, bool] | None, post: Node) -> bool:
+        if key is None:
+            return False
+        base, hat = key
+        if base in self.defs.functions:
+            return True
+        # single letters are symbols unless defined; only named functions are built in
+        return len(base) > 1 and builtin_function(base) is not None and not hat
+
+    def function(self, key, post: Node, interp):
+        """(callable on values, name) for a function head, or None."""
+        base, _ = key
+        if base in self.defs.functions:
+            fd = self.defs.functions[base]
+            return (lambda *args: interp.call_defined(fd, args)), base
+        f = builtin_function(base, self.h0)
+        return (f, base) if f else None
+
+    def scalar_symbol(self, post: Node, interp):
+        """An atom with its scripts: (value, remaining scripts); an instantiated index is its number."""
+        got = index_as_number(self, post)
+        if got is not None:
+            return got
+        return self._scalar_symbol_base(post, interp)
+
+    def _scalar_symbol_base(self, post: Node, interp):
+        """scalar_symbol without the index-as-number reading (network contexts build on it)."""
+        key = atom_key(post)
+        if key is None:
+            raise LatexError(f"cannot read {post.text or 'this'} as a symbol", None)
+        base, hat = key
+        scripts = list(decor_scripts(post))
+        sub_text = None
+        rest = []
+        label = None
+        for s in scripts:
+            if s[0] == "sub" and sub_text is None:
+                sub_text = interp.index_label(s[1])
+            elif s[0] == "sup" and label is None and _is_label(s[1]):
+                label = plain_text(s[1])
+            else:
+                rest.append(s)
+        if base == "e" and not hat and sub_text is None and label is None and "e" not in self.defs.symbols:
+            return sp.E, rest
+        if base == "pi" and sub_text is None:
+            return sp.pi, rest
+        if base == "delta" and sub_text and "," in sub_text and len(sub_text.split(",")) == 2:
+            i, j = sub_text.split(",")
+            return sp.KroneckerDelta(sp.Integer(int(i)), sp.Integer(int(j))), rest
+        name = symbol_name(key, sub_text, label)
+        return self.lookup(name, interp), rest
+
+    def lookup(self, name: str, interp):
+        if name in self.defs.symbols and name not in self.hidden:
+            self.depth += 1
+            if self.depth > 30:
+                raise LatexError(f"definition of {name} refers to itself")
+            try:
+                return interp.value(self.defs.symbols[name])
+            finally:
+                self.depth -= 1
+        if name in self.defs.functions and name not in self.hidden:
+            fd = self.defs.functions[name]
+            return interp.call_defined(fd, [self.sym(p) for p in fd.params])
+        return self.sym(name)
+
+    def batch_size(self):
+        return None
+
+    def undefined_numerator(self, post: Node, var: Node, interp) -> str | None:
+        """The spelling of a differentiated symbol that nothing defines, or None.
+
+        \\frac{dL}{dy} differentiates L as a function of y: unless --given defines L (or L is a known
+        function, or the same symbol family as the variable, as in dx_i/dx_j), L would silently be a
+        constant and the derivative 0. Free variables elsewhere (the y of d/dx x^2 y) are fine.
+        """
+        if post.kind != "postfix" or post.args[0].kind not in ("letter", "command", "decor", "text"):
+            return None
+        key = atom_key(post)
+        if key is None or key == atom_key(var):
+            return None
+        try:
+            val, _ = self.scalar_symbol(post, interp)
+        except (LatexError, OutOfRange, ShapeMismatch):
+            return None
+        if not isinstance(val, sp.Symbol) or self.symbols_made.get(val.name) is not val:
+            return None
+        if val.name in self.defs.symbols or val.name in self.defs.functions:
+            return None
+        return (post.text or val.name).strip()
+
+    def undefined_hint(self, name: str) -> str:
+        """How to define an undefined symbol (a network context adds its notation)."""
+        return f"give it with --given '{name} = ...'"
+
+    bare_functions: dict = {}
+
+    def bare_function_value(self, post: Node, head, interp):
+        """\\sigma written alone for \\sigma(z), in a claim that differentiates \\sigma by z."""
+        var = self.bare_functions.get(head[1])
+        if var is None:
+            return None
+        scripts = [s for s in post.scripts if s[0] != "sub"]
+        if len(scripts) != len(post.scripts):
+            return None
+        return interp.call_value(post, head, self.derivative_variable_value(var, interp))
+
+    # -- derivatives and sums
+
+    def derivative(self, thunk, var: Node, order, interp, node):
+        name = self.variable_name(var, interp)
+        was_hidden = name in self.hidden
+        self.hidden = self.hidden | {name}
+        try:
+            body = thunk()
+        finally:
+            if not was_hidden:
+                self.hidden = self.hidden - {name}
+        x = self.sym(name)
+        if is_mat(body):
+            d = body.applyfunc(lambda e: sp.diff(e, x, order))
+        else:
+            d = sp.diff(body, x, order)
+        if (name in self.defs.symbols or name in self.defs.functions) and name not in self.hidden:
+            # chain rule: the variable is itself defined; put its definition back
+            val = self.lookup(name, interp)
+            d = d.xreplace({x: val}) if not is_mat(d) else d.applyfunc(lambda e: e.xreplace({x: val}))
+        return d
+
+    def variable_name(self, var: Node, interp) -> str:
+        key = atom_key(var)
+        if key is None:
+            raise interp.err("cannot differentiate with respect to this", var)
+        sub = None
+        label = None
+        for s in decor_scripts(var):
+            if s[0] == "sub":
+                sub = interp.index_label(s[1])
+            elif s[0] == "sup" and _is_label(s[1]):
+                label = plain_text(s[1])
+            else:
+                raise interp.err("differentiate with respect to a plain symbol", var)
+        return symbol_name(key, sub, label)
+
+    def derivative_variable_value(self, var: Node, interp):
+        return self.sym(self.variable_name(var, interp))
+
+    def sum(self, var, lo, hi, rest, interp, node, product: bool = False):
+        what = "product" if product else "sum"
+        if var is None:
+            raise interp.err(f"a {what} needs an index, as in \\{what}_{{i=1}}^{{n}}", node)
+        lo_v = interp.value(lo) if lo is not None else sp.Integer(1)
+        if hi is None:
+            if "n" in self.indices:
+                hi_v = sp.Integer(self.indices["n"])
+            else:
+                raise interp.err(f"a {what} without an upper limit needs one, as in \\{what}_{{i=1}}^{{n}}", node)
+        else:
+            hi_v = interp.script_value(hi)
+        if is_mat(lo_v) or is_mat(hi_v) or not lo_v.is_Integer or not hi_v.is_Integer:
+            raise interp.err(f"{what} limits must be whole numbers (an upper limit n is tried at several values)",
+                             node)
+        if int(hi_v) - int(lo_v) + 1 > MAX_TERMS:
+            raise interp.err(f"a {what} of more than {MAX_TERMS} terms is not expanded", node)
+        saved = self.indices.get(var)
+        total = sp.Integer(1) if product else sp.Integer(0)
+        try:
+            for v in range(int(lo_v), int(hi_v) + 1):
+                self.indices[var] = v
+                term = interp.juxt(rest)
+                total = interp.alg.mul(total, term, "juxt") if product else interp.alg.add(total, term)
+        finally:
+            if saved is None:
+                self.indices.pop(var, None)
+            else:
+                self.indices[var] = saved
+        return total
+
+    def product(self, var, lo, hi, rest, interp, node):
+        return self.sum(var, lo, hi, rest, interp, node, product=True)
+
+
+def index_as_number(ctx, post):
+    """An instantiated index or size letter (n, i, ...) used as a number, with its powers: i^2."""
+    key = atom_key(post)
+    if key and key[0] in ctx.indices and len(key[0]) == 1 and key[0] not in ctx.defs.symbols \
+            and not key[1] and post.args[0].kind == "letter" \
+            and all(s[0] == "sup" and not _is_label(s[1]) for s in post.scripts):
+        return sp.Integer(ctx.indices[key[0]]), list(post.scripts)
+    return None
+
+
+def builtin_function(base: str, h0=0) -> Callable | None:
+    name = NAMED_FUNCTIONS.get(base.lower()) if base not in ("Phi", "phi", "sigma") else base
+    table = {
+        "sigma": lambda z: Sigmoid(z), "sigmoid": lambda z: Sigmoid(z), "tanh": lambda z: Tanh(z),
+        "relu": lambda z: ReLU(z, h0), "gelu": lambda z: GELU(z), "softplus": lambda z: Softplus(z),
+        "silu": lambda z: SiLU(z), "exp": sp.exp, "ln": sp.log, "log": sp.log,
+        "Phi": lambda z: NormalCDF(z), "phi": lambda z: NormalPDF(z), "step": lambda z: Step(z, h0),
+        "elu": lambda z: ELU(z, sp.Integer(1)),
+        "leaky_relu": lambda z: LeakyReLU(z, sp.Rational(1, 100), h0),
+        "sech": sp.sech, "cosh": sp.cosh, "sinh": sp.sinh, "csch": sp.csch, "coth": sp.coth,
+        "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "abs": sp.Abs, "sign": sp.sign, "erf": sp.erf,
+    }
+    if base in ("Phi", "phi", "sigma", "tanh", "exp", "ln", "log"):
+        return table[base]
+    if name in table:
+        return table[name]
+    if name in ("max", "min", "softmax"):
+        return {"max": "max", "min": "min", "softmax": "softmax"}[name]  # type: ignore[return-value]
+    return None

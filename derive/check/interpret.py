@@ -1,0 +1,459 @@
+"""The claim reader's second stage: the AST given a meaning (SymPy values) in a context.
+
+Every construct of the dialect has one meaning here; juxtaposition is resolved with knowledge of
+which names are functions: ``y(1-y)`` is a product, ``\\sigma(z)`` a call, ``\\frac{d}{dx}`` an
+operator on what follows. Function heads, calls, derivative operators and sums are in ``calls``.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from lark import Token
+
+from .calls import Calls
+from .syntax import FUNCTION_COMMANDS, MAX_MATRIX, LatexError, Node, ShapeMismatch
+from .tree import (
+    _is_one,
+    _mentions_bare,
+    atom_key,
+    is_transpose_script,
+    items_of,
+    juxt_items,
+    number,
+    plain_text,
+    relation_parts,
+)
+from .values import Algebra, fmt_shape, is_mat
+
+# ---------------------------------------------------------------------------------------------
+# The interpreter
+
+
+class Interpreter(Calls):
+    """AST -> SymPy value in a context; every construct of the dialect has one meaning here."""
+
+    def __init__(self, ctx, source: str = "", what: str = "claim"):
+        self.ctx = ctx
+        self.alg = Algebra(getattr(ctx, "vector_square", "norm"))
+        self.src = source
+        self.what = what
+
+    def err(self, msg, node: Node | None):
+        return LatexError(msg, self.src if node is not None else None, node.pos if node is not None else None,
+                          self.what)
+
+    # -- entry points
+
+    def value(self, node):
+        try:
+            return self._value(node)
+        except RecursionError:
+            raise self.err("the formula is nested too deeply", node) from None
+
+    def _value(self, node):
+        k = node.kind
+        m = getattr(self, "v_" + k, None)
+        if m is None:
+            raise self.err(f"{k} is not supported here", node)
+        try:
+            return m(node)
+        except LatexError as e:
+            if e.pos is None and self.src:
+                # the innermost node that knows where it is names the position
+                raise LatexError(e.plain, self.src, node.pos, self.what) from None
+            raise
+
+    # -- structure
+
+    def v_relation(self, node):
+        sides, ops = relation_parts(node)
+        if ops:
+            raise self.err(f"a relation ({ops[0]}) cannot appear inside an expression", node)
+        return self.value(sides[0])
+
+    def v_list(self, node):
+        items = [x for x in node.args if isinstance(x, Node)]
+        if len(items) != 1:
+            raise self.err("a comma-separated list is only accepted as function arguments", node)
+        return self.value(items[0])
+
+    def v_expr(self, node):
+        total = None
+        sign = 1
+        op = "+"
+        for c in node.args:
+            if isinstance(c, Node) and c.kind == "sign":
+                sign = -1 if str(c.args[0]) != "+" else 1
+                continue
+            if isinstance(c, Token):
+                op = str(c)
+                continue
+            v = self.value(c)
+            if sign == -1:
+                v = -v
+                sign = 1
+            if total is None:
+                total = v
+            else:
+                total = self.alg.add(total, v if op == "+" else -v)
+        return total
+
+    def v_term(self, node):
+        acc = None
+        op = None
+        neg = False
+        for c in node.args:
+            if isinstance(c, Token):
+                op = str(c)
+                continue
+            if c.kind == "sign":
+                neg = str(c.args[0]) != "+"
+                continue
+            v = self.value(c)
+            if neg:
+                v, neg = -v, False
+            acc = v if acc is None else self.mul(acc, v, op, c)
+        return acc
+
+    def mul(self, a, b, op, node):
+        try:
+            return self.alg.mul(a, b, op or "juxt")
+        except ShapeMismatch:
+            raise
+
+    def v_juxt(self, node):
+        return self.juxt(list(node.args))
+
+    def juxt(self, items: list[Node]):
+        factors = []
+        i = 0
+        while i < len(items):
+            it = items[i]
+            op = self.operator(it)
+            if op is not None:
+                rest = items[i + 1:]
+                if not rest:
+                    raise self.err("this operator needs something to act on", it)
+                factors.append(op(rest))
+                break
+            ind = self.indicator_at(items, i)
+            if ind is not None:
+                factors.append(ind)
+                i += 2
+                continue
+            head = self.function_head(it)
+            if head is not None:
+                got = self.head_call(items, i, head)
+                if got is not None:
+                    factors.append(got[0])
+                    i = got[1]
+                    continue
+                bare = self.ctx.bare_function_value(it, head, self) if hasattr(self.ctx, "bare_function_value") \
+                    else None
+                if bare is not None:
+                    factors.append(bare)
+                    i += 1
+                    continue
+                if head[2]:
+                    raise self.err(f"{it.text or 'this function'} needs an argument in parentheses", it)
+            factors.append(self.value(it))
+            i += 1
+        acc = factors[0]
+        for f in factors[1:]:
+            acc = self.alg.mul(acc, f, "juxt")
+        return acc
+
+    def head_call(self, items, i, head):
+        """A function head at items[i] with its argument: (value, next index), or None.
+
+        \\log \\sigma(x), \\ln \\operatorname{softmax}_i(z): a named function written without
+        parentheses takes the call that follows it as its argument.
+        """
+        it = items[i]
+        nxt = items[i + 1] if i + 1 < len(items) else None
+        if nxt is None:
+            return None
+        bound = getattr(self.ctx, "bare_functions", {})
+        if head[1] in bound and nxt.kind == "postfix" and nxt.args[0].kind == "paren" \
+                and _mentions_bare(nxt.args[0], set(bound)):
+            return None  # \\sigma(1-\\sigma) in a claim about d\\sigma/dz: a product of shorthands
+        if self.can_be_argument(nxt, head):
+            return self.call(it, head, nxt), i + 2
+        if head[1] in FUNCTION_COMMANDS and head[1] not in ("max", "min"):
+            inner_head = self.function_head(nxt)
+            if inner_head is not None:
+                inner = self.head_call(items, i + 1, inner_head)
+                if inner is not None:
+                    return self.call_value(it, head, inner[0]), inner[1]
+        return None
+
+    def indicator_at(self, items, i):
+        """\\mathbb{1}[z > 0] (an indicator written with a bracket), or None."""
+        it = items[i]
+        if not _is_one(it) or it.scripts or i + 1 >= len(items):
+            return None
+        nxt = items[i + 1]
+        if nxt.kind != "postfix" or nxt.args[0].kind != "bracket" or nxt.scripts:
+            return None
+        inner = items_of(nxt.args[0])
+        if len(inner) != 1 or inner[0].kind != "relation" or len(relation_parts(inner[0])[1]) != 1:
+            return None
+        return self.indicator(inner[0])
+
+    def indicator(self, rel: Node):
+        sides, ops = relation_parts(rel)
+        o = ops[0]
+        if o not in (">", "<", "\\le", "\\leq", "\\leqslant", "\\ge", "\\geq", "\\geqslant", "\\ne",
+                     "\\neq", "\\lt", "\\gt"):
+            raise self.err("an indicator needs a comparison, as in \\mathbb{1}[z > 0]", rel)
+        a, b = self.value(sides[0]), self.value(sides[1])
+        if is_mat(b):
+            raise self.err("an indicator compares with a number, as in \\mathbb{1}[z > 0]", rel)
+
+        def one(v):
+            c = {">": sp.StrictGreaterThan, "\\gt": sp.StrictGreaterThan, "<": sp.StrictLessThan,
+                 "\\lt": sp.StrictLessThan, "\\le": sp.LessThan, "\\leq": sp.LessThan,
+                 "\\leqslant": sp.LessThan, "\\ge": sp.GreaterThan, "\\geq": sp.GreaterThan,
+                 "\\geqslant": sp.GreaterThan, "\\ne": sp.Ne, "\\neq": sp.Ne}[o](v, b)
+            return sp.Piecewise((sp.Integer(1), c), (sp.Integer(0), True))
+        return self.alg.apply(one, a)
+
+    # -- atoms and scripts
+
+    def v_postfix(self, node):
+        base = node.args[0]
+        if _is_one(node) and len(node.scripts) == 1 and node.scripts[0][0] == "sub":
+            sarg = node.scripts[0][1]
+            inner = items_of(sarg) if sarg.kind == "sbrace" else []
+            if len(inner) == 1 and inner[0].kind == "relation" and relation_parts(inner[0])[1]:
+                return self.indicator(inner[0])
+        if base.kind == "norm":
+            scripts = [s for s in node.scripts if not (s[0] == "sub" and plain_text(s[1]) in ("2", "F"))]
+            return self.apply_scripts(self.value(base), scripts, node)
+        if base.kind in ("letter", "command", "decor", "text") and atom_key(node) is not None \
+                and not (base.kind == "command" and str(base.args[0])[1:] in FUNCTION_COMMANDS):
+            key = atom_key(node)
+            if key[0] in ("partial", "nabla"):
+                raise self.err(f"\\{key[0]} is only accepted in a derivative", node)
+            val, rest = self.ctx.scalar_symbol(node, self)
+            return self.apply_scripts(val, rest, node)
+        if base.kind in ("command",) and str(base.args[0])[1:] in FUNCTION_COMMANDS:
+            raise self.err(f"{base.args[0]} needs an argument", node)
+        val = self.value(base)
+        return self.apply_scripts(val, list(node.scripts), node)
+
+    def apply_scripts(self, val, scripts, node):
+        for s in scripts:
+            if s[0] == "prime":
+                key = atom_key(node) if node.kind == "postfix" else None
+                if key is not None and len(key[0]) == 1 and not key[1]:
+                    raise self.err(f"{key[0]} is not defined: give it with --given '{key[0]}(x) = ...' (a prime"
+                                   " (') is only accepted on a function name, as in f'(x))", node)
+                raise self.err("a prime (') is only accepted on a function name, as in f'(x)", node)
+            if s[0] == "sub":
+                raise self.err("a subscript is only accepted on a symbol", node)
+            if is_transpose_script(s[1]):
+                val = self.alg.transpose(val)
+                continue
+            e = self.script_value(s[1])
+            val = self.alg.power(val, e)
+        return val
+
+    def script_value(self, sarg: Node):
+        n = sarg
+        if n.kind == "sbrace":
+            items = items_of(n)
+            if len(items) != 1:
+                raise self.err("a superscript must be one expression", n)
+            return self.value(items[0])
+        if n.kind == "sletter":
+            fake = Node("postfix", (Node("letter", n.args, n.pos),), n.pos, (), str(n.args[0]))
+            return self.value(fake)
+        if n.kind == "snumber":
+            t = str(n.args[0])
+            if len(t) > 1 and "." not in t:
+                raise self.err(f"ambiguous script ^{t}: LaTeX reads it as ^{t[0]} followed by {t[1:]};"
+                               f" write ^{{{t}}}", n)
+            return number(t)
+        if n.kind == "scmd":
+            fake = Node("postfix", (Node("command", n.args, n.pos),), n.pos, (), str(n.args[0]))
+            return self.value(fake)
+        raise self.err("unsupported script", n)
+
+    def index_label(self, sarg: Node) -> str:
+        """A subscript as a name part: digits, letters (instantiated if indices), comma lists."""
+        n = sarg
+        if n.kind == "sletter":
+            return self.index_text(str(n.args[0]))
+        if n.kind == "snumber":
+            return str(n.args[0])
+        if n.kind == "scmd":
+            return str(n.args[0])[1:]
+        if n.kind == "stop":
+            return "T"
+        items = items_of(n)
+        parts = []
+        for it in items:
+            t = plain_text(it)
+            if t is not None and (t.isdigit() or (len(t) == 1 and t.isalpha())):
+                parts.append(self.index_text(t) if t.isalpha() else t)
+            elif t is not None and t.isalnum():
+                # w_{jk}: two single-letter indices written together
+                if all(ch.isalpha() and len(t) <= 3 for ch in t) and all(ch in self.ctx.indices for ch in t):
+                    parts.append(",".join(self.index_text(ch) for ch in t))
+                else:
+                    parts.append(t)
+            else:
+                v = self.value(it)
+                if not (not is_mat(v) and v.is_Integer):
+                    raise self.err("an index must be a whole number or an index letter", it)
+                parts.append(str(int(v)))
+        return ",".join(parts)
+
+    def index_text(self, letter: str) -> str:
+        if letter in self.ctx.indices:
+            return str(self.ctx.indices[letter])
+        return letter
+
+    # -- primaries
+
+    def v_number(self, node):
+        return number(str(node.args[0]))
+
+    def v_paren(self, node):
+        items = items_of(node)
+        if len(items) != 1:
+            raise self.err("a list in parentheses is only accepted as function arguments", node)
+        return self.value(items[0])
+
+    v_bracket = v_paren
+
+    def v_brace(self, node):
+        items = items_of(node)
+        if len(items) != 1:
+            raise self.err("empty or comma-separated group", node)
+        return self.value(items[0])
+
+    v_group = v_brace
+
+    def v_top(self, node):
+        raise self.err("\\top is only accepted as a superscript (transpose)", node)
+
+    def v_sum(self, node):
+        raise self.err("\\sum needs a summand", node)
+
+    def v_sqrt(self, node):
+        v = self.value(node.args[1])
+        return self.alg.apply(sp.sqrt, v)
+
+    def v_nthroot(self, node):
+        n = self.value(node.args[1])
+        if is_mat(n) or not n.is_Integer or not 2 <= int(n) <= 16:
+            raise self.err("the index of a root must be a whole number from 2 to 16", node)
+        v = self.value(node.args[2])
+        return self.alg.apply(lambda e: sp.Pow(e, sp.Rational(1, int(n))), v)
+
+    def v_abs(self, node):
+        return self.alg.apply(sp.Abs, self.value(node.args[1]))
+
+    def v_norm(self, node):
+        v = self.value(node.args[1])
+        if is_mat(v):
+            return sp.sqrt(sum((e ** 2 for e in v), sp.Integer(0)))
+        return sp.Abs(v)
+
+    def v_prod(self, node):
+        raise self.err("\\prod needs a factor", node)
+
+    def v_frac(self, node):
+        parts = self.derivative_parts(node)
+        if parts is not None and parts[0] is not None:
+            # a frac whose numerator carries a function is a derivative value
+            return self.v_frac_derivative(node, parts)
+        if parts is not None:
+            raise self.err("a derivative operator needs something to act on", node)
+        num, den = node.args[1], node.args[2]
+        a, b = self.value(num), self.value(den)
+        return self.alg.mul(a, b, "/") if not is_mat(b) else self._mat_div(a, b, node)
+
+    def _mat_div(self, a, b, node):
+        raise ShapeMismatch(f"cannot divide by a {fmt_shape(b)} matrix")
+
+    def v_decor(self, node):
+        inner = node.args[1]
+        items = juxt_items(inner) if isinstance(inner, Node) else None
+        if items and len(items) == 1 and items[0].args[0].kind == "number" and not items[0].scripts:
+            # \vec{1}, \mathbf{1}: a vector of ones; as a factor it acts like the number
+            self.alg.note(f"{str(node.args[0])}{{{items[0].args[0].args[0]}}} is read as a vector of"
+                          " that value in every entry")
+            return number(str(items[0].args[0].args[0]))
+        if atom_key(node) is None:
+            raise self.err("cannot read this decorated expression", node)
+        fake = Node("postfix", (node,), node.pos, (), "")
+        return self.v_postfix(fake)
+
+    def v_text(self, node):
+        body = "".join(str(t) for t in node.args[1:]).strip()
+        if body.isdigit():
+            return sp.Integer(int(body))
+        fake = Node("postfix", (node,), node.pos, (), body)
+        return self.v_postfix(fake)
+
+    def v_letter(self, node):
+        return self.v_postfix(Node("postfix", (node,), node.pos, (), str(node.args[0])))
+
+    def v_command(self, node):
+        return self.v_postfix(Node("postfix", (node,), node.pos, (), str(node.args[0])))
+
+    def v_matrix(self, node):
+        rows = []
+        for row in node.args[1].args:
+            if isinstance(row, Token):
+                continue
+            cells = [self.value(c) for c in row.args if isinstance(c, Node)]
+            if any(is_mat(c) for c in cells):
+                raise self.err("matrix entries must be scalars", row)
+            rows.append(cells)
+        widths = {len(r) for r in rows}
+        if len(widths) != 1:
+            raise self.err("matrix rows have different lengths", node)
+        if len(rows) * len(rows[0]) > MAX_MATRIX:
+            raise self.err("matrix too large", node)
+        return sp.Matrix(rows)
+
+    def v_cases(self, node):
+        pieces = []
+        for crow in node.args[1].args:
+            if isinstance(crow, Token):
+                continue
+            parts = [c for c in crow.args if isinstance(c, Node)]
+            val = self.value(parts[0])
+            cond = self.condition(parts[1]) if len(parts) > 1 else sp.true
+            pieces.append((val, cond))
+        if any(is_mat(v) for v, _ in pieces):
+            raise self.err("cases must be scalars", node)
+        if pieces[-1][1] is not sp.true:
+            pieces.append((sp.nan, True))
+        return sp.Piecewise(*pieces)
+
+    def condition(self, node):
+        if node.kind == "cond_text":
+            body = "".join(str(t) for t in node.args[1:] if isinstance(t, Token) and t.type == "TEXTBODY")
+            rest = [c for c in node.args if isinstance(c, Node)]
+            if rest:
+                return self.condition(rest[0])
+            if body.strip().lower() in ("otherwise", "else", "sonst"):
+                return sp.true
+            raise self.err(f"cannot read the condition {body!r}", node)
+        lhs, op, rhs = node.args
+        a, b = self.value(lhs), self.value(rhs)
+        if is_mat(a) or is_mat(b):
+            raise self.err("conditions compare scalars", node)
+        o = str(op)
+        if o == ">":
+            return sp.StrictGreaterThan(a, b)
+        if o == "<":
+            return sp.StrictLessThan(a, b)
+        if o in ("\\le", "\\leq", "\\leqslant"):
+            return sp.LessThan(a, b)
+        return sp.GreaterThan(a, b)

@@ -1,0 +1,504 @@
+"""What a network claim's letters mean: a notation profile's W, b, z, a, x, y, L and delta as explicit matrices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from ..primitives import SoftmaxEntry
+from .compare import NotCheckable
+from .context import ScalarContext, index_as_number
+from .interpret import Interpreter
+from .syntax import LatexError, Node, OutOfRange, ShapeMismatch, parse
+from .tree import _is_label, _letters_of, atom_key, decor_scripts, juxt_items, plain_text
+from .values import fmt_shape, is_mat, norm
+
+# ---------------------------------------------------------------------------------------------
+# Network claims
+
+
+PROFILE_FUNCTIONS = {  # letters a profile's articles use for activations, beyond the template
+    "article004": {"R": "relu", "g": "output"},
+    "article003": {"purelin": "linear"},
+}
+SAMPLE_LETTERS = {"default": "n", "article000": "k", "article003": "n", "article004": "k"}
+
+
+@dataclass
+class RoleEntry:
+    role: str
+    key: tuple
+    layer_pos: str | None   # 'sup', 'sub' or None
+    label: str | None       # fixed superscript label ('pred', 'true')
+
+
+def profile_roles(profile) -> list[RoleEntry]:
+    """The atoms of a notation profile: base letter, where the layer goes, fixed labels."""
+    out = []
+    for role, tmpl in profile.templates:
+        if role == "activation":
+            continue
+        if "\\frac" in tmpl:
+            continue  # a derivative spelling (article 000's delta): read as a derivative
+        text = tmpl.replace("@", "l")
+        rel = parse(text, "notation template")
+        items = juxt_items(rel)
+        if not items or len(items) != 1:
+            continue
+        post = items[0]
+        key = atom_key(post)
+        layer_pos, label = None, None
+        for s in decor_scripts(post):
+            if s[0] in ("sup", "sub"):
+                t = plain_text(s[1])
+                if t == "l":
+                    layer_pos = s[0]
+                elif t:
+                    label = t
+        out.append(RoleEntry(role, key, layer_pos, label))
+    if profile.name.startswith("default"):
+        out.append(RoleEntry("act", ("a", False), "sup", None))
+        # batch matrices written in capitals (one sample per column): A^{l}, Z^{l}, X, Y, \Delta^{l}
+        out += [RoleEntry("act", ("A", False), "sup", None), RoleEntry("preact", ("Z", False), "sup", None),
+                RoleEntry("input", ("X", False), None, None), RoleEntry("target", ("Y", False), None, None),
+                RoleEntry("delta", ("Delta", False), "sup", None)]
+    return out
+
+
+def activation_spelling(profile):
+    tmpl = profile.template("activation").replace("@", "l")
+    rel = parse(tmpl, "notation template")
+    items = juxt_items(rel)
+    post = items[0]
+    pos = None
+    for s in decor_scripts(post):
+        if s[0] in ("sup", "sub") and plain_text(s[1]) == "l":
+            pos = s[0]
+    return atom_key(post), pos
+
+
+class NetworkContext(ScalarContext):
+    """Meaning for network claims: the profile's symbols are explicit matrices of one witness."""
+
+    network = True
+
+    def __init__(self, spec, widths, batch, profile, defs=None, seed=0):
+        super().__init__(defs, spec.conventions.relu_prime_at_zero)
+        self.spec = spec.with_widths(tuple(widths))
+        self.widths = tuple(widths)
+        self.depth_L = len(widths) - 1
+        self.batch = batch
+        self.profile = profile
+        self.roles = profile_roles(profile)
+        self.act_key, self.act_pos = activation_spelling(profile)
+        self.extra_funcs = PROFILE_FUNCTIONS.get(profile.name.split("+")[0], {})
+        self.sample_letter = SAMPLE_LETTERS.get(profile.name.split("+")[0], "n")
+        self.sample_letters: set[str] = set()
+        self.cut: tuple | None = None
+        self.cut_syms: dict = {}
+        self._build_params()
+        self._forward_cache: dict = {}
+
+    # -- the network
+
+    def _build_params(self):
+        w, B = self.widths, self.batch
+        S = self.sym
+        self.X = sp.Matrix(w[0], B, lambda k, n: S(f"x_{k + 1}_{n + 1}"))
+        self.Y = sp.Matrix(w[-1], B, lambda i, n: S(f"y_{i + 1}_{n + 1}"))
+        self.W, self.b = {}, {}
+        for l in range(1, self.depth_L + 1):
+            self.W[l] = sp.Matrix(w[l], w[l - 1], lambda j, k, l=l: S(f"w{l}_{j + 1}_{k + 1}"))
+            self.b[l] = sp.Matrix(w[l], 1, lambda j, _, l=l: S(f"b{l}_{j + 1}"))
+
+    def param_symbols(self) -> list:
+        out = list(self.X) + list(self.Y)
+        for l in self.W:
+            out += list(self.W[l]) + list(self.b[l])
+        return out
+
+    def act_fn(self, l: int):
+        entry = self.spec.activation(l).entry
+        if entry.vector_valued:
+            def soft(v):
+                if not is_mat(v):
+                    raise ShapeMismatch("softmax needs a vector")
+                cols = [sp.Matrix([SoftmaxEntry(k, *list(v[:, n])) for k in range(v.shape[0])])
+                        for n in range(v.shape[1])]
+                return sp.Matrix.hstack(*cols)
+            soft.vector_aware = True
+            return soft
+        act = self.spec.activation(l)
+        return lambda z: act.apply(z)
+
+    def forward(self):
+        """Z, A (dicts by layer) under the current cut (a quantity replaced by fresh symbols)."""
+        key = self.cut
+        if key in self._forward_cache:
+            return self._forward_cache[key]
+        Z, A = {}, {0: self.X}
+        if key == ("act", 0):
+            A[0] = self.cut_syms[key]
+        for l in range(1, self.depth_L + 1):
+            z = self.W[l] * A[l - 1] + self.b[l] * sp.ones(1, self.batch)
+            if key == ("preact", l):
+                z = self.cut_syms[key]
+            Z[l] = z
+            f = self.act_fn(l)
+            a = f(z) if getattr(f, "vector_aware", False) else z.applyfunc(f)
+            if key == ("act", l):
+                a = self.cut_syms[key]
+            A[l] = a
+        self._forward_cache[key] = (Z, A)
+        return Z, A
+
+    def loss(self, reduced=True):
+        Z, A = self.forward()
+        entry = self.spec.loss_entry
+        out = A[self.depth_L]
+        total = sp.Add(*[entry.sample_loss(list(out[:, n]), list(self.Y[:, n])) for n in range(self.batch)])
+        if reduced and self.spec.conventions.batch == "mean":
+            total = total / self.batch
+        return total
+
+    def delta(self, l: int):
+        """The engine's error term: d(sum of the samples' losses)/dz^l (no 1/N)."""
+        saved = self.cut
+        Z0, _ = self.forward()
+        key = ("preact", l)
+        syms = sp.Matrix(Z0[l].shape[0], Z0[l].shape[1], lambda i, n: sp.Dummy(f"z{l}_{i}_{n}"))
+        self.cut, self.cut_syms = key, {key: syms}
+        self._forward_cache.pop(key, None)
+        try:
+            Lsum = self.loss(reduced=False)
+        finally:
+            self.cut = saved
+        d = syms.applyfunc(lambda s: sp.diff(Lsum, s))
+        back = {s: v for s, v in zip(syms, Z0[l])}
+        self._forward_cache.pop(key, None)
+        return d.applyfunc(lambda e: e.xreplace(back))
+
+    # -- symbols
+
+    def _layer(self, sarg, interp) -> int:
+        t = plain_text(sarg)
+        if t == "L":
+            return self.depth_L
+        if t is not None and t.isdigit():
+            return int(t)
+        sub = ScalarContext()
+        sub.indices = dict(self.indices)
+        sub.indices["L"] = self.depth_L
+        v = Interpreter(sub, interp.src).script_value(sarg)
+        if is_mat(v) or not v.is_Integer:
+            raise interp.err("a layer must be a number, L, or an index letter", sarg)
+        return int(v)
+
+    def resolve(self, post: Node, interp):
+        """(role, layer, remaining scripts) for an atom of the profile, or None."""
+        key = atom_key(post)
+        if key is None:
+            return None
+        scripts = list(decor_scripts(post))
+        best = None
+        for ent in self.roles:
+            if ent.key != key:
+                continue
+            rest = list(scripts)
+            layer = None
+            literal = False
+            ok = True
+            if ent.label is not None:
+                hit = [s for s in rest if s[0] == "sup" and plain_text(s[1]) == ent.label]
+                if not hit:
+                    continue
+                rest.remove(hit[0])
+            if ent.layer_pos is not None:
+                hit = [s for s in rest if s[0] == ent.layer_pos and not _is_label(s[1])
+                       and not (s[0] == "sup" and plain_text(s[1]) == "T")]
+                if not hit:
+                    ok = False
+                else:
+                    layer = self._layer(hit[0][1], interp)
+                    literal = (plain_text(hit[0][1]) or "").isdigit()
+                    rest.remove(hit[0])
+            if not ok:
+                continue
+            if any(s[0] == "sup" and _is_label(s[1]) for s in rest):
+                continue
+            score = len(scripts) - len(rest)
+            if best is None or score > best[0]:
+                best = (score, ent.role, layer, rest, literal)
+        if best is None:
+            return None
+        if best[4]:
+            self._check_literal_layer(best[1], best[2], post, interp)
+        return best[1], best[2], best[3]
+
+    def _check_literal_layer(self, role, layer, post, interp):
+        """A layer written as a number (W^{3}) must exist: a user error, not an index range to search."""
+        L = self.depth_L
+        lo = 0 if role == "act" else 1
+        if role in ("weight", "bias", "preact", "delta", "act") and not lo <= layer <= L:
+            name = (post.text or self.profile.symbol(role, layer)).strip()
+            extra = f" (and {self.profile.symbol('act', 0)}, the input)" if role == "act" else ""
+            raise interp.err(f"{name} does not exist: the network has layers 1..{L}{extra}", post)
+
+    def role_value(self, role, layer):
+        L = self.depth_L
+        Z, A = self.forward()
+        if role in ("weight", "bias", "preact", "delta") and not (layer is not None and 1 <= layer <= L):
+            raise OutOfRange(f"layer {layer}")
+        if role == "act" and not (layer is not None and 0 <= layer <= L):
+            raise OutOfRange(f"layer {layer}")
+        if role == "weight":
+            return self.W[layer]
+        if role == "bias":
+            return self.b[layer] if self.batch == 1 else self.b[layer]
+        if role == "preact":
+            return Z[layer]
+        if role == "act":
+            return A[layer]
+        if role == "input":
+            return A[0]
+        if role == "target":
+            return self.Y
+        if role == "output":
+            return A[L]
+        if role == "loss":
+            return self.loss()
+        if role == "delta":
+            return self.delta(layer)
+        raise OutOfRange(role)
+
+    def scalar_symbol(self, post, interp):
+        key = atom_key(post)
+        got = index_as_number(self, post)
+        if got is not None:
+            return got
+        if key == ("N", False) and not post.scripts:
+            return sp.Integer(self.batch), []
+        if key and key[0] == "1" or (post.args[0].kind == "decor" and key and key[0].isdigit()):
+            return sp.ones(*self._ones_shape()), list(post.scripts)
+        got = self.resolve(post, interp)
+        if got is None:
+            return super()._scalar_symbol_base(post, interp)
+        role, layer, rest = got
+        val = self.role_value(role, layer)
+        subs = [s for s in rest if s[0] == "sub"]
+        others = [s for s in rest if s[0] != "sub"]
+        for s in subs:
+            val = self.select(val, s[1], role, interp)
+        return val, others
+
+    def undefined_numerator(self, post, var, interp):
+        key = atom_key(post)
+        if key == ("N", False) or self.resolve(post, interp) is not None:
+            return None
+        return super().undefined_numerator(post, var, interp)
+
+    def undefined_hint(self, name: str) -> str:
+        loss = self.profile.template("loss")
+        return (f"it is not a symbol of the {self.profile.name} notation (whose loss is {loss});"
+                f" give it with --given '{name} = ...' or choose the notation with --notation")
+
+    def _ones_shape(self):
+        return (self.widths[-1], self.batch)
+
+    def select(self, val, sarg, role, interp):
+        """A subscript on a network symbol: a sample (column), a unit (row) or an entry."""
+        t = plain_text(sarg)
+        letters = [t] if t and len(t) == 1 and t.isalpha() else []
+        idx = interp.index_label(sarg).split(",")
+        if not all(x.isdigit() for x in idx):
+            raise interp.err(f"the index {','.join(idx)} is not bound (sum over it or use a number)", sarg)
+        nums = [int(x) for x in idx]
+        if not is_mat(val):
+            raise interp.err("a scalar has no entries to select", sarg)
+        if letters and letters[0] in self.sample_letters:
+            if not 1 <= nums[0] <= val.shape[1]:
+                raise OutOfRange("sample")
+            return val[:, nums[0] - 1]
+        if len(nums) == 2:
+            i, j = nums
+            if not (1 <= i <= val.shape[0] and 1 <= j <= val.shape[1]):
+                raise OutOfRange("entry")
+            return val[i - 1, j - 1]
+        i = nums[0]
+        if not 1 <= i <= val.shape[0]:
+            raise OutOfRange("row")
+        row = val[i - 1, :]
+        return norm(row)
+
+    # -- functions
+
+    def is_function_name(self, key, post):
+        if key is None:
+            return False
+        if key == self.act_key or key[0] in self.extra_funcs:
+            return True
+        return super().is_function_name(key, post)
+
+    def function(self, key, post, interp):
+        if key == self.act_key or key[0] in self.extra_funcs:
+            layer = None
+            consumed = None
+            if key == self.act_key and self.act_pos:
+                for s in post.scripts:
+                    if s[0] == self.act_pos and plain_text(s[1]) not in (None, "T") or (
+                            s[0] == self.act_pos and plain_text(s[1]) is None):
+                        layer = self._layer(s[1], interp)
+                        consumed = self.act_pos
+                        break
+            name = self.extra_funcs.get(key[0])
+            if name == "output":
+                layer = self.depth_L
+            ctx = self
+
+            def f(z, layer=layer, name=name):
+                if name not in (None, "output"):
+                    from ..primitives import activation_entry
+
+                    return activation_entry(name).apply(z, None, ctx.h0)
+                lay = layer if layer is not None else ctx.infer_layer(z)
+                return ctx.act_fn(lay)(z)
+            f.consumes = consumed
+            if layer is None and name is None:
+                # f'(z^{1}): the layer is the one whose pre-activation is the argument
+                def bind(arg, f=f):
+                    lay = ctx.infer_layer(arg)
+                    return lambda z: f(z, layer=lay)
+                f.bind = bind
+            return f, key[0]
+        return super().function(key, post, interp)
+
+    def infer_layer(self, z) -> int:
+        """Which layer's activation a bare f means: the layer whose pre-activation is the argument."""
+        Z, _ = self.forward()
+        for l, Zl in Z.items():
+            if is_mat(z) and z.shape == Zl.shape and z == Zl:
+                return l
+            if not is_mat(z) and any(z == e for e in Zl):
+                return l
+        raise LatexError("cannot tell which layer's activation is meant; write its layer"
+                         f" ({self.profile.symbol('activation', 1)})")
+
+    # -- sums
+
+    def sum(self, var, lo, hi, rest, interp, node):
+        hi_text = plain_text(hi) if hi is not None else None
+        batch_sum = (hi is not None and "N" in (hi_text or _letters_of(hi))) or (
+            hi is None and lo is None and var == self.sample_letter)
+        if var is None:
+            if hi is not None and hi_text == "N":
+                v = interp.juxt(rest)
+                if not is_mat(v):
+                    return v * self.batch
+                return norm(v * sp.ones(v.shape[1], 1))
+            raise interp.err("a sum needs an index, or an upper limit N for a sum over the batch", node)
+        saved = self.indices.get(var)
+        total = sp.Integer(0)
+        if batch_sum:
+            self.sample_letters.add(var)
+            lo_v = int(interp.value(lo)) if lo is not None else 1
+            values = range(lo_v, lo_v + self.batch)
+            shift = 1 - lo_v
+        else:
+            lo_v = int(interp.value(lo)) if lo is not None else 1
+            if hi is not None:
+                sub = ScalarContext()
+                sub.indices = dict(self.indices)
+                hv = Interpreter(sub, interp.src).script_value(hi)
+                if is_mat(hv) or not hv.is_Integer:
+                    raise interp.err("a sum over units needs a numeric upper limit or none", node)
+                values = range(lo_v, int(hv) + 1)
+            else:
+                values = range(lo_v, lo_v + 64)
+            shift = 0
+        try:
+            for v in values:
+                self.indices[var] = v + shift
+                try:
+                    term = interp.juxt(rest)
+                except OutOfRange:
+                    if hi is None and not batch_sum and v > lo_v:
+                        break
+                    if hi is not None and not batch_sum and v > lo_v:
+                        raise ShapeMismatch(f"the sum over {var} runs to {values[-1]}, but its summand has no"
+                                            f" entry {v} (the last is {v - 1})") from None
+                    raise
+                total = interp.alg.add(total, term)
+        finally:
+            if saved is None:
+                self.indices.pop(var, None)
+            else:
+                self.indices[var] = saved
+        return total
+
+    # -- derivatives
+
+    def derivative_variable_value(self, var, interp):
+        return interp.value(var)
+
+    def derivative(self, thunk, var, order, interp, node):
+        if order != 1:
+            raise NotCheckable("second derivatives of network quantities are not checked")
+        got = self.resolve(var, interp) if var.kind == "postfix" else None
+        if got is None:
+            try:
+                return super().derivative(thunk, var, order, interp, node)
+            except LatexError as e:
+                if getattr(e, "plain", "") != "differentiate with respect to a plain symbol":
+                    raise
+                p = self.profile
+                raise interp.err(f"{(var.text or 'this').strip()} is not a symbol of the {p.name} notation (its"
+                                 f" weights are {p.symbol('weight')}, biases {p.symbol('bias')}); write it so,"
+                                 " or choose the notation with --notation", var) from None
+        role, layer, rest = got
+        if role in ("loss", "delta"):
+            raise interp.err("cannot differentiate with respect to the loss or an error term", var)
+        if any(s[0] == "sup" for s in rest):
+            raise interp.err("differentiate with respect to a plain network symbol", var)
+        if role in ("weight", "bias", "input", "target"):
+            base = self.role_value(role, layer)
+            sel = base
+            for s in rest:
+                sel = self.select(sel, s[1], role, interp)
+            body = thunk()
+            return self._d(body, sel, interp)
+        # an intermediate quantity: rebuild the network with it as fresh symbols
+        if role == "output":
+            role, layer = "act", self.depth_L
+        Z0, A0 = self.forward()
+        actual = Z0[layer] if role == "preact" else A0[layer]
+        key = (role, layer)
+        fresh = sp.Matrix(actual.shape[0], actual.shape[1], lambda i, n: sp.Dummy(f"{role}{layer}_{i}_{n}"))
+        saved_cut, saved_syms = self.cut, self.cut_syms
+        self.cut, self.cut_syms = key, {key: fresh}
+        self._forward_cache.pop(key, None)
+        try:
+            sel = fresh
+            for s in rest:
+                sel = self.select(sel, s[1], role, interp)
+            interp._bare = False
+            body = thunk()
+            d = self._d(body, sel, interp, elementwise=getattr(interp, "_bare", False))
+        finally:
+            self.cut, self.cut_syms = saved_cut, saved_syms
+            self._forward_cache.pop(key, None)
+        back = dict(zip(list(fresh), list(actual)))
+        return d.applyfunc(lambda e: e.xreplace(back)) if is_mat(d) else d.xreplace(back)
+
+    def _d(self, body, var, interp, elementwise=False):
+        body, var = norm(body), norm(var)
+        if not is_mat(var):
+            return body.applyfunc(lambda e: sp.diff(e, var)) if is_mat(body) else sp.diff(body, var)
+        if not is_mat(body):
+            return var.applyfunc(lambda s: sp.diff(body, s))
+        if elementwise and body.shape == var.shape:
+            return sp.Matrix(body.shape[0], body.shape[1], lambda i, j: sp.diff(body[i, j], var[i, j]))
+        if body.shape[1] == 1 and var.shape[1] == 1:
+            return sp.Matrix(body.shape[0], var.shape[0], lambda i, j: sp.diff(body[i], var[j]))
+        raise NotCheckable(f"the derivative of a {fmt_shape(body)} matrix by a {fmt_shape(var)} matrix is"
+                           " a higher-order tensor; write the chain rule with the error terms instead")

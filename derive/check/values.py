@@ -1,0 +1,115 @@
+"""The value algebra of claims: products, sums and powers of SymPy scalars and explicit matrices."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import sympy as sp
+
+from .syntax import MAX_EXPONENT, LatexError, ShapeMismatch
+
+# ---------------------------------------------------------------------------------------------
+# Value algebra: SymPy scalars and explicit matrices
+
+
+def is_mat(v) -> bool:
+    return isinstance(v, sp.MatrixBase)
+
+
+def shape_of(v) -> tuple[int, int] | None:
+    return tuple(v.shape) if is_mat(v) else None
+
+
+def fmt_shape(v) -> str:
+    return "scalar" if not is_mat(v) else f"{v.shape[0]}\u00d7{v.shape[1]}"
+
+
+def norm(v):
+    """1x1 matrices are scalars."""
+    if is_mat(v) and v.shape == (1, 1):
+        return v[0, 0]
+    return v
+
+
+class Algebra:
+    """Products, sums and powers of scalars and matrices, with notes on lenient readings."""
+
+    def __init__(self, vector_square: str = "norm"):
+        self.notes: list[str] = []
+        self.vector_square = vector_square  # (v)^2 of a vector: "norm" (v^T v) or "elementwise"
+
+    def note(self, text: str):
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def add(self, a, b, what="+"):
+        a, b = norm(a), norm(b)
+        if is_mat(a) and is_mat(b):
+            if a.shape != b.shape:
+                raise ShapeMismatch(f"cannot add a {fmt_shape(a)} and a {fmt_shape(b)} matrix")
+            return a + b
+        if is_mat(a) or is_mat(b):
+            m, s = (a, b) if is_mat(a) else (b, a)
+            if s == 0:
+                return m
+            # 1 - a for a vector a: the scalar stands for a vector of that value (article habit)
+            self.note("a scalar added to a vector is read as that value in every entry")
+            return m.applyfunc(lambda x: x + s) if m is a else m.applyfunc(lambda x: s + x)
+        return a + b
+
+    def neg(self, a):
+        return -a
+
+    def mul(self, a, b, op="juxt"):
+        a, b = norm(a), norm(b)
+        if op == "/":
+            if is_mat(b):
+                raise ShapeMismatch(f"cannot divide by a {fmt_shape(b)} matrix")
+            return a / b if not is_mat(a) else a / b
+        if not is_mat(a) or not is_mat(b):
+            return a * b
+        if op in ("\\odot", "\\circ", "*", "\u2217"):
+            if a.shape != b.shape:
+                raise ShapeMismatch(f"element-wise product of a {fmt_shape(a)} and a {fmt_shape(b)}"
+                                    " matrix")
+            return a.multiply_elementwise(b)
+        if op in ("\\cdot", "\u22c5") and a.shape == b.shape and a.shape[1] == 1:
+            return norm(a.T * b)
+        if a.shape[1] == b.shape[0]:
+            return norm(a * b)
+        if a.shape == b.shape:
+            self.note("juxtaposed same-shape vectors are read as an element-wise product")
+            return a.multiply_elementwise(b)
+        raise ShapeMismatch(f"cannot multiply a {fmt_shape(a)} by a {fmt_shape(b)} matrix")
+
+    def power(self, base, exp):
+        base = norm(base)
+        if is_mat(exp):
+            raise ShapeMismatch("an exponent cannot be a matrix")
+        if exp.is_Number:
+            if exp.is_Integer and abs(int(exp)) > MAX_EXPONENT:
+                raise LatexError(f"exponent {exp} is too large (at most {MAX_EXPONENT})")
+            if exp.is_Rational and not exp.is_Integer and (abs(exp.p) > MAX_EXPONENT or exp.q > MAX_EXPONENT):
+                raise LatexError(f"exponent {exp} is too large")
+            if base.is_Number if not is_mat(base) else False:
+                if abs(base) > 10**6 and abs(exp) > 8:
+                    raise LatexError(f"power {base}^{exp} is too large")
+        if is_mat(base):
+            if base.shape[1] == 1 and exp == 2 and self.vector_square == "elementwise":
+                return base.applyfunc(lambda e: e ** 2)
+            if base.shape[1] == 1 and exp == 2:
+                self.note("the square of a vector is read as its squared norm (sum over its entries)")
+                return norm(base.T * base)
+            if base.shape[0] == base.shape[1] and exp.is_Integer and 0 < exp <= 4:
+                return base ** int(exp)
+            raise ShapeMismatch(f"cannot raise a {fmt_shape(base)} matrix to the power {exp}")
+        return sp.Pow(base, exp)
+
+    def transpose(self, v):
+        return v.T if is_mat(v) else v
+
+    def apply(self, f: Callable, v):
+        """A scalar function applied entry by entry."""
+        if is_mat(v):
+            return v.applyfunc(f)
+        return f(v)

@@ -1,1 +1,0 @@
-"""Package data: the articles' claims catalogue (articles.toml), checked by `nnderive check --file`."""

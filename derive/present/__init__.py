@@ -1,0 +1,1 @@
+"""The presentation of a derivation: LaTeX/Markdown documents, worked examples, text summaries, notation."""

@@ -1,0 +1,1 @@
+"""One module per subcommand group: argument parsing and printing; the work is done by the stages."""

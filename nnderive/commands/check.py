@@ -1,0 +1,67 @@
+"""`nnderive check`: one LaTeX claim, a claims file (--file) or a whole draft (--doc)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+DEFAULT_TIMEOUT = 60.0  # seconds per claim; the checker's own default (derive.check.DEFAULT_TIMEOUT)
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "check", help="check a LaTeX claim (derivative, backprop equation) or a claims file / document",
+        description="Check a LaTeX claim. Scalar claims need no spec; network claims take --spec and"
+        " use the spec's [notation] profile (if it has none, the default: W^{l}, b^{l}, z^{l}, a^{l}, x, y,"
+        " L, \\delta^{l}) unless --notation names another."
+        " Exit 0: holds; 1: fails (with a counterexample); 2: cannot be read.")
+    p.add_argument("claim", nargs="?", help="the claim in LaTeX, e.g. \"\\sigma'(z) = \\sigma(z)(1-\\sigma(z))\"")
+    p.add_argument("--given", action="append", default=[], metavar="DEF",
+                   help="a definition, NAME = expr or f(x) = expr (repeatable)")
+    p.add_argument("--at", action="append", default=[], metavar="SYMBOL=VALUE",
+                   help="evaluate at this value (repeatable)")
+    p.add_argument("--spec", help="network spec (TOML) for network claims")
+    p.add_argument("--notation", help="notation profile (default, article000, article003, article004);"
+                   " without it, the spec's own [notation]")
+    p.add_argument("--file", help="a claims file (TOML) to check entry by entry")
+    p.add_argument("--doc", help="a Markdown or LaTeX draft whose display equations are checked")
+    p.add_argument("-o", "--report", help="write the report here (.md; a .json is written beside it)")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                   help=f"seconds per claim (default {DEFAULT_TIMEOUT:g})")
+    p.set_defaults(func=cmd_check)
+
+
+def _load_spec_arg(path):
+    if not path:
+        return None
+    from derive.spec import load_spec
+
+    return load_spec(path)
+
+
+def cmd_check(args) -> int:
+    from derive.check import ClaimError, check_claim, format_result, run_doc, run_file, run_limited
+    from derive.fileio import atomic_write_text
+
+    modes = [m for m in (args.claim, args.file, args.doc) if m is not None]
+    if len(modes) != 1:
+        raise ClaimError("give exactly one of: a CLAIM, --file FILE, --doc FILE")
+    if args.notation:
+        from derive.present.notation import PROFILES
+
+        if args.notation not in PROFILES:
+            raise ClaimError(f"unknown notation profile '{args.notation}' (known: {', '.join(PROFILES)})")
+    if args.timeout <= 0 or args.timeout > 3600:
+        raise ClaimError("--timeout must be between 0 and 3600 seconds")
+    if args.file:
+        return run_file(args.file, args.report, timeout=args.timeout)
+    if args.doc:
+        return run_doc(args.doc, spec_path=args.spec, notation=args.notation, report=args.report,
+                       timeout=args.timeout)
+    spec = _load_spec_arg(args.spec)
+    r = run_limited(check_claim, args.claim, givens=tuple(args.given), at=tuple(args.at), spec=spec,
+                    notation=args.notation, timeout=args.timeout)
+    print(format_result(r))
+    if args.report:
+        atomic_write_text(Path(args.report), json.dumps(asdict(r), indent=2) + "\n")
+    return r.exit_code()

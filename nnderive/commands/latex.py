@@ -1,0 +1,62 @@
+"""`nnderive latex SPEC`: write the derivation as a LaTeX article (optionally PDF) or Markdown."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+
+def register(sub) -> None:
+    p = sub.add_parser("latex", help="write the derivation as a LaTeX article or Markdown",
+                       description="Derive and verify a network's backpropagation, then write it up as a "
+                       "standalone LaTeX article (or Markdown with KaTeX/MathJax math).")
+    p.add_argument("spec", help="network spec (TOML)")
+    p.add_argument("-o", "--output", help="output file (default: <network name>.tex or .md)")
+    p.add_argument("--format", choices=("tex", "md"), default=None,
+                   help="tex (default; .md outputs default to md) or md")
+    p.add_argument("--pdf", action="store_true", help="also compile the .tex with latexmk/pdflatex")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--example", metavar="FILE", help="worked example values (TOML: x, y, W1, b1, ..., alpha)")
+    g.add_argument("--random-example", metavar="SEED", type=int, help="worked example with random values")
+    p.add_argument("--decimals", type=int, default=4, help="decimals shown in the worked example (default 4)")
+    p.add_argument("--notation", default=None, metavar="PROFILE",
+                   help="notation profile: default, article000, article003 or article004 (default: the"
+                   " spec's [notation] profile)")
+    p.set_defaults(func=cmd_latex)
+
+
+def cmd_latex(args) -> int:
+    from derive.pipeline import derive
+    from derive.present.document import (
+        PDF_INSTALL,
+        DocumentError,
+        compile_pdf,
+        render,
+        write_atomic,
+    )
+    from derive.present.notation import PROFILES
+    from derive.present.worked_example import compute, load_example, random_example
+    from derive.spec import Notation, load_spec
+
+    if args.notation is not None and args.notation not in PROFILES:
+        raise DocumentError(f"unknown notation profile '{args.notation}' (choose one of: {', '.join(PROFILES)})")
+    spec = load_spec(args.spec)
+    fmt = args.format or ("md" if args.output and args.output.endswith(".md") else "tex")
+    out = Path(args.output or f"{spec.name}.{fmt}")
+    if args.pdf and fmt != "tex":
+        raise DocumentError("--pdf needs --format tex")
+    if args.pdf and not shutil.which("pdflatex"):
+        raise DocumentError(f"--pdf needs pdflatex (and preferably latexmk); install them with: {PDF_INSTALL}")
+    if args.notation:
+        spec = replace(spec, notation=Notation(args.notation, spec.notation.overrides))
+    d = derive(spec)
+    example = None
+    if args.example or args.random_example is not None:
+        values = load_example(args.example, spec) if args.example else random_example(spec, args.random_example)
+        example = compute(d, values, args.decimals)
+    write_atomic(out, render(d, fmt, args.notation, example))
+    print(f"wrote {out}")
+    if args.pdf:
+        print(f"wrote {compile_pdf(out)}")
+    return 0
