@@ -114,6 +114,7 @@ class Training:
     seed: int = 0
     tolerance: float = 0.0  # early stop when max |update| < tolerance (article 000's tau)
     loss_tolerance: float = 0.0  # early stop when |loss change| < loss_tolerance
+    target_loss: float = 0.0  # early stop when the training loss <= target_loss (article 003)
     test_fraction: float = 0.2
     dtype: str = "float64"
     shuffle: bool = True
@@ -383,6 +384,7 @@ def _training(s: str, t: Any) -> Training:
         seed=_as_int(s, "training.seed", t.get("seed", d.seed), lo=0),
         tolerance=_as_float(s, "training.tolerance", t.get("tolerance", d.tolerance), 0.0),
         loss_tolerance=_as_float(s, "training.loss_tolerance", t.get("loss_tolerance", d.loss_tolerance), 0.0),
+        target_loss=_as_float(s, "training.target_loss", t.get("target_loss", d.target_loss), 0.0),
         test_fraction=_as_float(s, "training.test_fraction", t.get("test_fraction", d.test_fraction), 0.0, 0.9),
         dtype=_as_str(s, "training.dtype", t.get("dtype", d.dtype), ("float64", "float32")),
         shuffle=_as_bool(s, "training.shuffle", t.get("shuffle", d.shuffle)),

@@ -63,14 +63,14 @@ class Recorder:
     def __init__(self, mod, interrupt_at=None):
         self.mod, self.batches, self.interrupt_at = mod, [], interrupt_at
         self.LOSS, self.LAYERS, self.BATCH = mod.LOSS, mod.LAYERS, mod.BATCH
-        self.init_params, self.forward, self.loss, self.update = (
-            mod.init_params, mod.forward, mod.loss, mod.update)
+        self.init_params, self.forward, self.loss, self.backward, self.update = (
+            mod.init_params, mod.forward, mod.loss, mod.backward, mod.update)
 
-    def backward(self, params, cache, Y):
-        self.batches.append(cache[0].copy())
+    def train_step(self, params, X, Y, lr, return_max_update=False):
+        self.batches.append(np.array(X, copy=True))
         if self.interrupt_at is not None and len(self.batches) == self.interrupt_at:
             raise KeyboardInterrupt
-        return self.mod.backward(params, cache, Y)
+        return self.mod.train_step(params, X, Y, lr, return_max_update)
 
 
 def same(a, b):
@@ -150,8 +150,9 @@ def test_same_seed_is_bit_identical(batch_size, dtype):
 def test_update_uses_mean_gradient_for_sum_losses(loss, batch_size, scale):
     ds, mod = dataset(n=10, loss=loss), module(loss)
     p0 = mod.init_params(np.random.default_rng(3))
-    res = train(mod, ds, settings(epochs=1, batch_size=batch_size, shuffle=False, learning_rate=0.3),
-                progress=False, params=p0)
+    # a tolerance too small to stop anything asks for the largest update of every step
+    res = train(mod, ds, settings(epochs=1, batch_size=batch_size, shuffle=False, learning_rate=0.3,
+                                  tolerance=1e-300), progress=False, params=p0)
     expect = {k: v.copy() for k, v in p0.items()}
     bs = batch_size or 10
     biggest = 0.0
@@ -331,10 +332,10 @@ def test_params_round_trip_and_checks(tmp_path):
 
 
 HISTORY = [
-    {"epoch": 1, "train_loss": 1.5, "test_loss": 1.7, "test_accuracy": 0.5, "max_update": 0.1,
-     "seconds": 0.01},
-    {"epoch": 2, "train_loss": 0.75, "test_loss": None, "test_accuracy": None, "max_update": 0.05,
-     "seconds": 0.02},
+    {"epoch": 1, "train_loss": 1.5, "test_loss": 1.7, "train_accuracy": 0.625, "test_accuracy": 0.5,
+     "max_update": 0.1, "iterations": 3, "seconds": 0.01},
+    {"epoch": 2, "train_loss": 0.75, "test_loss": None, "train_accuracy": 0.75, "test_accuracy": None,
+     "max_update": None, "iterations": 6, "seconds": 0.02},
 ]
 
 
@@ -346,8 +347,9 @@ def test_write_metrics(tmp_path, suffix):
         assert json.loads(text) == HISTORY
     else:
         lines = text.splitlines()
-        assert lines[0] == "epoch,train_loss,test_loss,test_accuracy,max_update,seconds"
-        assert lines[1] == "1,1.5,1.7,0.5,0.1,0.01" and lines[2] == "2,0.75,,,0.05,0.02"
+        assert lines[0] == ("epoch,train_loss,test_loss,train_accuracy,test_accuracy,max_update,"
+                            "iterations,seconds")
+        assert lines[1] == "1,1.5,1.7,0.625,0.5,0.1,3,0.01" and lines[2] == "2,0.75,,0.75,,,6,0.02"
     assert [p.name for p in tmp_path.iterdir()] == [f"m{suffix}"]
 
 
@@ -388,11 +390,12 @@ def test_divergence_limit(start, limit):
 def test_non_finite_parameters_are_divergence():
     base = module()
 
-    def update(params, grads, lr):  # the loss below never sees the parameters
+    def train_step(params, X, Y, lr, return_max_update=False):  # the loss never sees them
         params["b1"][0] = np.inf
+        return 0.5
 
     stub = SimpleNamespace(LOSS="mse", LAYERS=base.LAYERS, BATCH="mean",
-                           init_params=base.init_params, update=update,
+                           init_params=base.init_params, train_step=train_step,
                            forward=lambda p, X: (np.zeros((len(X), 2)), None),
                            loss=lambda p, X, Y: 0.5,
                            backward=lambda p, cache, Y: {k: np.zeros_like(v) for k, v in p.items()})
@@ -406,7 +409,7 @@ class CountingForward:
     """A generated module whose forward passes are counted (loss() goes through forward too)."""
 
     def __init__(self, mod, with_cache_loss=True):
-        self.mod, self.calls = mod, 0
+        self.mod, self.calls, self.steps = mod, 0, 0
         self.LOSS, self.LAYERS, self.BATCH = mod.LOSS, mod.LAYERS, mod.BATCH
         self.init_params, self.backward, self.update = mod.init_params, mod.backward, mod.update
         if with_cache_loss:
@@ -416,12 +419,17 @@ class CountingForward:
         self.calls += 1
         return self.mod.forward(params, X)
 
+    def train_step(self, params, X, Y, lr, return_max_update=False):
+        # the generated step runs its own forward pass once, inside
+        self.calls, self.steps = self.calls + 1, self.steps + 1
+        return self.mod.train_step(params, X, Y, lr, return_max_update)
+
     def loss(self, params, X, Y):
         return self.mod.loss_from_cache(self.forward(params, X)[1], Y)
 
 
-@pytest.mark.parametrize("with_cache_loss, per_batch", [(True, 1), (False, 2)])
-def test_one_forward_pass_per_batch_and_per_evaluation(with_cache_loss, per_batch):
+@pytest.mark.parametrize("with_cache_loss", [True, False])
+def test_one_forward_pass_per_batch_and_per_evaluation(with_cache_loss):
     from codegen.modules import load_module
 
     root = Path(__file__).resolve().parent.parent
@@ -433,10 +441,11 @@ def test_one_forward_pass_per_batch_and_per_evaluation(with_cache_loss, per_batc
                  feature_names=(), target_name="y", source="synthetic", kind="classification")
     res = train(mod, ds, settings(epochs=2, batch_size=10), progress=False)
     assert res.stopped_reason == "epochs" and res.history[-1]["test_accuracy"] is not None
-    # the starting loss once, then per epoch: 4 batches, the training loss, the test loss and
-    # accuracy together (one chunk each); without loss_from_cache loss() adds one per batch
+    # the starting loss once, then per epoch: 4 fused train_step calls (one forward pass each),
+    # the training loss and accuracy, the test loss and accuracy (one chunk each); without
+    # loss_from_cache an evaluation's loss() adds a forward pass
     evals = 1 if with_cache_loss else 2
-    assert mod.calls == evals + 2 * (4 * per_batch + 2 * evals)
+    assert mod.steps == 2 * 4 and mod.calls == evals + 2 * (4 + 2 * evals)
     assert evaluate(mod, res.params, X[40:], Y[40:]) == (
         res.history[-1]["test_loss"], res.history[-1]["test_accuracy"])
 

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from .data import Dataset
 
 CLASSIFICATION_LOSSES = ("cce", "sparse_cce", "bce")
-METRIC_COLUMNS = ("epoch", "train_loss", "test_loss", "test_accuracy", "max_update", "seconds")
+METRIC_COLUMNS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy",
+                  "max_update", "iterations", "seconds")
 EVAL_CHUNK = 4096  # rows per forward pass when evaluating, to bound memory on large sets
 DIVERGENCE_FACTOR = 1e3  # a per-sample loss this many times the starting one means divergence
 DIVERGENCE_FLOOR = 1e4  # ... but never below this per-sample loss (see train())
@@ -43,9 +44,10 @@ class TrainResult:
 
     history: one dict per completed epoch with keys epoch (1-based), train_loss and test_loss
     (per-sample losses over the whole split after the epoch, so train and test are comparable
-    for "sum" losses too; test_loss None without a test split), test_accuracy (None for
-    regression or without a test split), max_update (largest |lr_eff * gradient| entry in the
-    epoch) and seconds. stopped_reason: "epochs", "tolerance", "loss_tolerance",
+    for "sum" losses too; test_loss None without a test split), train_accuracy and
+    test_accuracy (None for regression or without that split), max_update (largest |update|
+    entry in the epoch, or None when no tolerance asked for it), iterations (updates so far)
+    and seconds. stopped_reason: "epochs", "target_loss", "tolerance", "loss_tolerance",
     "interrupted" or "diverged".
     """
 
@@ -195,12 +197,15 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
           params: Mapping[str, np.ndarray] | None = None) -> TrainResult:
     """Gradient descent over module on dataset's training split, following training's settings.
 
-    batch_size 0 (or >= N) is batch gradient descent, 1 stochastic, otherwise mini-batch with
-    the last partial batch included. For BATCH == "sum" losses the step uses lr / batch length
-    (the mean gradient, article 000). One np.random.default_rng(seed) initializes the parameters
-    (unless params is given; it is copied, never modified) and shuffles, so a fixed seed is
-    bit-identical. on_epoch is called with each epoch's history record. Each batch runs the
-    forward pass once: the loss comes from module.loss_from_cache when the module has it.
+    The procedure is derive.procedure's: schedule(training) says how an epoch is cut into
+    batches (batch_size 0 or >= N: batch gradient descent, 1: stochastic, else mini-batch with
+    the last partial batch included), whether to reshuffle, and the early-stopping rules; the
+    update rule is the module's own train_step (p := p - lr/N dL/dp for a loss that sums over
+    the batch, p := p - lr dL/dp for one that averages: article 000's mean-gradient step). Each
+    batch is one fused train_step call; the largest update is computed only when the tolerance
+    rule needs it. One np.random.default_rng(seed) initializes the parameters (unless params is
+    given; it is copied, never modified) and shuffles, so a fixed seed is bit-identical.
+    on_epoch is called with each epoch's history record.
 
     Divergence stops training in the epoch it happens, with stopped_reason "diverged". The
     rule: before the first epoch the per-sample training loss L0 at the starting parameters is
@@ -215,77 +220,61 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
     """
     from tqdm.auto import tqdm
 
-    dt = np.dtype(training.dtype)
-    X = np.asarray(dataset.X_train)
-    X = X.astype(dt, copy=False)
-    Y = np.asarray(dataset.Y_train)
-    if module.LOSS != "sparse_cce":
-        Y = Y.astype(dt, copy=False)
-    Xt = np.asarray(dataset.X_test).astype(dt, copy=False)
-    Yt = np.asarray(dataset.Y_test)
-    if module.LOSS != "sparse_cce":
-        Yt = Yt.astype(dt, copy=False)
-    n = len(X)
-    if n == 0:
-        raise DataError("the training split is empty")
-    _check_fit(module, X, Y, "the training split")
-    if len(Xt):
-        _check_fit(module, Xt, Yt, "the test split")
+    from derive.procedure import schedule
 
+    plan = schedule(training)
+    dt = np.dtype(training.dtype)
+    X, Y, Xt, Yt = _splits(module, dataset, dt)
+    n = len(X)
     rng = np.random.default_rng(training.seed)
     if params is None:
         params = module.init_params(rng, dtype=dt)
     else:
         params = {k: np.array(v, dtype=dt, copy=True) for k, v in params.items()}
-    bs = n if training.batch_size <= 0 or training.batch_size >= n else training.batch_size
-    lr = float(training.learning_rate)
+    bs = plan.batching.length(n)
+    lr = float(plan.learning_rate)
     per_sum = module.BATCH == "sum"
-    classification = module.LOSS in CLASSIFICATION_LOSSES
-    loss_from_cache = getattr(module, "loss_from_cache", None)
+    track = plan.tracks_updates
+    step = module.train_step
 
     history: list[dict[str, Any]] = []
     good, good_epoch = _copy(params), 0  # parameters at the end of the last completed epoch
     reason, message = "epochs", ""
-    epoch = 0
-    prev_loss: float | None = None
-    bar = tqdm(total=training.epochs, desc="train", unit="epoch", disable=not progress,
+    epoch = iterations = 0
+    bar = tqdm(total=plan.epochs, desc="train", unit="epoch", disable=not progress,
                dynamic_ncols=True)
     try:
         start_loss: float | None = None
-        if training.epochs > 0:
+        if plan.epochs > 0:
             start_loss, _ = evaluate(module, params, X, Y, with_accuracy=False)
         limit = divergence_limit(start_loss)
-        for epoch in range(1, training.epochs + 1):
+        for epoch in range(1, plan.epochs + 1):
             t0 = time.perf_counter()
             # A single full batch gains nothing from shuffling; slices avoid copying the data.
-            order = rng.permutation(n) if training.shuffle and bs < n else None
-            max_update = 0.0
+            order = rng.permutation(n) if plan.batching.shuffle and bs < n else None
+            largest: list[float] = []
             problem: str | None = None
             # Overflow inside a diverging run is expected and reported as "diverged" below.
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 for start in range(0, n, bs):
                     idx = slice(start, start + bs) if order is None else order[start:start + bs]
-                    Xb, Yb = X[idx], Y[idx]
-                    _, cache = module.forward(params, Xb)
-                    batch_loss = float(loss_from_cache(cache, Yb) if loss_from_cache is not None
-                                       else module.loss(params, Xb, Yb))
-                    per_sample = batch_loss / len(Xb) if per_sum else batch_loss
+                    if track:
+                        value, biggest = step(params, X[idx], Y[idx], lr, return_max_update=True)
+                        largest.append(biggest)
+                    else:
+                        value = step(params, X[idx], Y[idx], lr)
+                    iterations += 1
+                    rows = min(bs, n - start)
+                    per_sample = value / rows if per_sum else value
                     if not per_sample <= limit:  # also true for NaN
                         problem = _loss_problem(per_sample, start_loss, limit)
                         break
-                    grads = module.backward(params, cache, Yb)
-                    lr_eff = lr / len(Xb) if per_sum else lr
-                    steps = [lr_eff * float(np.max(np.abs(g))) for g in grads.values() if g.size]
-                    # checked one by one because max() would silently drop a NaN
-                    bad_step = next((m for m in steps if not math.isfinite(m)), None)
-                    if bad_step is not None:
-                        problem = f"weight updates became {bad_step}"
+                    if track and not math.isfinite(largest[-1]):
+                        problem = f"weight updates became {largest[-1]}"
                         break
-                    max_update = max([max_update, *steps])
-                    module.update(params, grads, lr_eff)
-                train_loss = None
+                train_loss = train_acc = None
                 if problem is None:
-                    train_loss, _ = evaluate(module, params, X, Y, with_accuracy=False)
+                    train_loss, train_acc = evaluate(module, params, X, Y)
                     assert train_loss is not None
                     if not train_loss <= limit:
                         problem = _loss_problem(train_loss, start_loss, limit)
@@ -303,10 +292,12 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
             test_loss, test_acc = evaluate(module, params, Xt, Yt)
             record = {
                 "epoch": epoch, "train_loss": train_loss, "test_loss": test_loss,
-                "test_accuracy": test_acc if classification else None,
-                "max_update": max_update, "seconds": time.perf_counter() - t0,
+                "train_accuracy": train_acc, "test_accuracy": test_acc,
+                "max_update": max(largest) if track else None, "iterations": iterations,
+                "seconds": time.perf_counter() - t0,
             }
             good, good_epoch = _copy(params), epoch
+            previous = history[-1] if history else None
             history.append(record)
             post = {"loss": loss_text(train_loss).strip()}
             if test_acc is not None:
@@ -315,20 +306,10 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
             bar.update(1)
             if on_epoch is not None:
                 on_epoch(dict(record))
-            if max_update < training.tolerance:
-                reason = "tolerance"
-                message = (f"early, in epoch {epoch} of {training.epochs}: the largest weight"
-                           f" update {max_update:.2g} fell below the tolerance"
-                           f" {training.tolerance:g}")
+            stop = plan.stop(record, previous)
+            if stop is not None:
+                reason, message = stop
                 break
-            if (prev_loss is not None and training.loss_tolerance > 0
-                    and abs(train_loss - prev_loss) < training.loss_tolerance):
-                reason = "loss_tolerance"
-                message = (f"early, in epoch {epoch} of {training.epochs}: the training loss"
-                           f" changed by {abs(train_loss - prev_loss):.2g}, less than"
-                           f" loss_tolerance {training.loss_tolerance:g}")
-                break
-            prev_loss = train_loss
     except KeyboardInterrupt:
         params = good
         reason = "interrupted"
@@ -340,9 +321,28 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
     if reason == "epochs" and not history:
         message = "no epochs run (training.epochs is 0)"
     elif reason == "epochs":
-        message = f"after {len(history)} of {training.epochs} epochs"
+        message = f"after {len(history)} of {plan.epochs} epochs"
     return TrainResult(params=_copy(params), history=history, stopped_reason=reason,
                        message=message)
+
+
+def _splits(module: ModuleType, dataset: Dataset, dt: np.dtype):
+    """The training and test arrays in the training dtype, checked against the module."""
+    def arrays(Xs, Ys):
+        Xs = np.asarray(Xs).astype(dt, copy=False)
+        Ys = np.asarray(Ys)
+        if module.LOSS != "sparse_cce":
+            Ys = Ys.astype(dt, copy=False)
+        return Xs, Ys
+
+    X, Y = arrays(dataset.X_train, dataset.Y_train)
+    Xt, Yt = arrays(dataset.X_test, dataset.Y_test)
+    if len(X) == 0:
+        raise DataError("the training split is empty")
+    _check_fit(module, X, Y, "the training split")
+    if len(Xt):
+        _check_fit(module, Xt, Yt, "the test split")
+    return X, Y, Xt, Yt
 
 
 # ---------------------------------------------------------------------------------------------
