@@ -118,6 +118,10 @@ class Training:
     test_fraction: float = 0.2
     dtype: str = "float64"
     shuffle: bool = True
+    # standardize features (and the targets of an unbounded output) with the training split's
+    # statistics; MNIST pixels are scaled to [0, 1] instead (article 004). False: data as given
+    standardize: bool = True
+    init: str = ""  # start from the parameters in this .npz (relative to the spec's folder)
 
 
 @dataclass(frozen=True)
@@ -125,8 +129,8 @@ class Data:
     """Where training data comes from: a bundled set, a CSV/.npz file or an MNIST IDX folder."""
 
     source: str = ""
-    target: str = ""  # CSV target column name
-    features: tuple[str, ...] = ()  # CSV feature column names (empty: all but target)
+    target: tuple[str, ...] = ()  # CSV target column name(s): several for several outputs
+    features: tuple[str, ...] = ()  # CSV feature column names (empty: all but the targets)
 
 
 @dataclass(frozen=True)
@@ -388,7 +392,16 @@ def _training(s: str, t: Any) -> Training:
         test_fraction=_as_float(s, "training.test_fraction", t.get("test_fraction", d.test_fraction), 0.0, 0.9),
         dtype=_as_str(s, "training.dtype", t.get("dtype", d.dtype), ("float64", "float32")),
         shuffle=_as_bool(s, "training.shuffle", t.get("shuffle", d.shuffle)),
+        standardize=_as_bool(s, "training.standardize", t.get("standardize", d.standardize)),
+        init=_init_path(s, t.get("init", d.init)),
     )
+
+
+def _init_path(s: str, v: Any) -> str:
+    v = _as_str(s, "training.init", v)
+    if v and Path(v).suffix.lower() != ".npz":
+        raise _fail(s, "training.init", f"{v!r} is not an .npz parameter file (W1, b1, W2, ...)")
+    return v
 
 
 def _as_bool(s: str, key: str, v: Any) -> bool:
@@ -405,8 +418,14 @@ def _data(s: str, d: Any) -> Data:
     feats = d.get("features", [])
     if not isinstance(feats, list) or not all(isinstance(f, str) for f in feats):
         raise _fail(s, "data.features", "expected a list of column names")
-    return Data(source=_as_str(s, "data.source", d.get("source", "")),
-                target=_as_str(s, "data.target", d.get("target", "")), features=tuple(feats))
+    target = d.get("target", [])
+    target = [target] if isinstance(target, str) and target else [] if target == "" else target
+    if not isinstance(target, list) or not all(isinstance(t, str) and t for t in target):
+        raise _fail(s, "data.target", "expected a column name or a list of column names")
+    if len(set(target)) != len(target):
+        raise _fail(s, "data.target", f"a column is named twice in {target}")
+    return Data(source=_as_str(s, "data.source", d.get("source", "")), target=tuple(target),
+                features=tuple(feats))
 
 
 def spec_from_dict(doc: Mapping[str, Any], source: str = "<dict>") -> NetworkSpec:

@@ -256,7 +256,7 @@ def test_demo_runs_quickly(cli, tmp_path):
 
 def namespace(**kw):
     keys = ("epochs", "batch_size", "lr", "seed", "tolerance", "loss_tolerance", "test_fraction",
-            "dtype", "data", "target", "features")
+            "dtype", "data", "target", "features", "no_standardize")
     return argparse.Namespace(**{k: None for k in keys} | kw)
 
 
@@ -266,7 +266,8 @@ def namespace(**kw):
     ({"tolerance": 1e-4, "loss_tolerance": 1e-6, "test_fraction": 0.0, "dtype": "float32", "seed": 9},
      {"tolerance": 1e-4, "loss_tolerance": 1e-6, "test_fraction": 0.0, "dtype": "float32", "seed": 9}, {}),
     ({"data": "x.csv", "target": "t", "features": "a, b"}, {},
-     {"source": "x.csv", "target": "t", "features": ("a", "b")}),
+     {"source": "x.csv", "target": ("t",), "features": ("a", "b")}),
+    ({"target": "a, b", "no_standardize": True}, {"standardize": False}, {"target": ("a", "b")}),
 ])
 def test_flags_override_the_spec(flags, training, data):
     spec = runner.demo_spec()
@@ -280,11 +281,12 @@ def test_flags_override_the_spec(flags, training, data):
 def test_module_path_keeps_user_specs_out_of_the_package(tmp_path, monkeypatch, project,
                                                          expect_default):
     emit_or_skip()
+    monkeypatch.chdir(tmp_path)
     spec = runner.demo_spec() if project else load_spec(write_spec(tmp_path, "cce"))
     path = runner.module_path(spec, tmp_path / "out")
     assert (path == Path(modules.default_path(spec))) == expect_default
-    if not expect_default:
-        assert path == tmp_path / "out" / f"{spec.name}.py"
+    if not expect_default:  # where `nnderive codegen SPEC` writes it: ./generated/<name>.py
+        assert path == tmp_path / "generated" / f"{spec.name}.py"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -452,7 +454,7 @@ def test_regression_report_says_losses_are_on_the_standardized_scale(cli, tmp_pa
 def test_predict_reuses_a_current_module_without_deriving(cli, tmp_path, monkeypatch, loss):
     emit = emit_or_skip()
     assert cli(*train_args(tmp_path, loss, "--out", "run"))[0] == 0
-    module = tmp_path / "run" / f"net_{loss}.py"
+    module = tmp_path / "generated" / f"net_{loss}.py"  # where `nnderive codegen` puts it
     written = module.stat().st_mtime_ns
 
     def no_deriving(*a, **k):

@@ -19,6 +19,8 @@ import numpy as np
 from derive.errors import DataError
 from derive.fileio import atomic_write
 
+from .targets import CLASSIFICATION_LOSSES, plural
+
 if TYPE_CHECKING:
     from types import ModuleType
 
@@ -26,7 +28,6 @@ if TYPE_CHECKING:
 
     from .data import Dataset
 
-CLASSIFICATION_LOSSES = ("cce", "sparse_cce", "bce")
 METRIC_COLUMNS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy",
                   "max_update", "iterations", "seconds")
 EVAL_CHUNK = 4096  # rows per forward pass when evaluating, to bound memory on large sets
@@ -83,50 +84,57 @@ def _loss_and_outputs(module: ModuleType, params: Mapping[str, np.ndarray], X: n
     return float(value), P
 
 
-def _hits(loss: str, P: np.ndarray, Y: np.ndarray, one_hot: bool) -> tuple[int, int]:
-    """(correct, counted) predictions in P for targets Y; see accuracy() for the rules."""
-    if loss == "sparse_cce":
+def _hits(P: np.ndarray, Y: np.ndarray, one_hot: bool) -> tuple[int, int]:
+    """(correct, counted) predictions in P for class targets Y; see accuracy() for the rules."""
+    if Y.ndim == 1:  # class indices
         return int(np.count_nonzero(np.argmax(P, axis=1) == Y)), len(Y)
-    if loss == "bce" and not one_hot:
+    if not one_hot:  # one output, or several independent 0/1 outputs: each thresholded at 0.5
         return int(np.count_nonzero((P >= 0.5) == (Y >= 0.5))), Y.size
     return int(np.count_nonzero(np.argmax(P, axis=1) == np.argmax(Y, axis=1))), len(Y)
 
 
-def _one_hot_targets(loss: str, Y: np.ndarray) -> bool:
-    # bce targets are scored by argmax only when every row is one-hot (mutually exclusive
-    # classes); a 1-output or multi-label bce network is scored output by output.
-    return loss != "bce" or (Y.shape[1] > 1 and bool(np.all(Y.sum(axis=1) == 1)))
+def _one_hot_targets(Y: np.ndarray) -> bool:
+    # rows are scored by argmax only when every row is one-hot (mutually exclusive classes); a
+    # 1-output or multi-label network is scored output by output
+    return Y.ndim == 2 and Y.shape[1] > 1 and bool(np.all(Y.sum(axis=1) == 1))
+
+
+def _class_targets(module: ModuleType, classes: bool | None) -> bool:
+    return module.LOSS in CLASSIFICATION_LOSSES if classes is None else classes
 
 
 def accuracy(module: ModuleType, params: Mapping[str, np.ndarray], X: np.ndarray,
              Y: np.ndarray) -> float:
-    """Fraction of correct predictions: argmax for multi-class, threshold 0.5 for 1-output bce.
+    """Fraction of correct predictions, for any loss: the targets say how they are scored.
 
-    A multi-output bce network counts a row as correct by argmax when the targets are one-hot,
-    otherwise every output is thresholded at 0.5 and the fraction of correct entries is returned.
+    Class indices (N,) and one-hot rows are scored by argmax; a single 0/1 output, or several
+    outputs that are not one-hot (multi-label), output by output at the threshold 0.5 (the
+    fraction of correct entries is returned).
     """
-    if module.LOSS not in CLASSIFICATION_LOSSES:
-        raise DataError(f"accuracy is defined for classification losses, not {module.LOSS!r}")
     if len(X) == 0:
         raise DataError("accuracy needs at least one sample")
     Y = np.asarray(Y)
-    correct, counted = _hits(module.LOSS, predict(module, params, X), Y,
-                             _one_hot_targets(module.LOSS, Y))
+    if not np.isin(Y, (0, 1)).all() and not (Y.ndim == 1 and np.issubdtype(Y.dtype, np.integer)):
+        raise DataError("accuracy needs class targets (class indices, one-hot or 0/1 rows)")
+    correct, counted = _hits(predict(module, params, X), Y, _one_hot_targets(Y))
     return correct / counted
 
 
 def evaluate(module: ModuleType, params: Mapping[str, np.ndarray], X: np.ndarray,
-             Y: np.ndarray, *, with_accuracy: bool = True) -> tuple[float | None, float | None]:
+             Y: np.ndarray, *, with_accuracy: bool = True,
+             classes: bool | None = None) -> tuple[float | None, float | None]:
     """(per-sample loss, accuracy) on X, Y; accuracy is None for regression, both None if empty.
 
     One forward pass per chunk gives both the loss (via loss_from_cache when the module has it)
-    and the predictions the accuracy is counted from. with_accuracy=False skips the counting.
+    and the predictions the accuracy is counted from. classes says whether Y holds classes
+    (None: whenever the loss is a classification loss; the trainer passes the dataset's kind, so
+    an MSE network on one-hot labels is scored too). with_accuracy=False skips the counting.
     """
     if len(X) == 0:
         return None, None
     Y = np.asarray(Y)
-    count = with_accuracy and module.LOSS in CLASSIFICATION_LOSSES
-    one_hot = count and _one_hot_targets(module.LOSS, Y)
+    count = with_accuracy and _class_targets(module, classes)
+    one_hot = count and _one_hot_targets(Y)
     total, correct, counted = 0.0, 0, 0
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for s in _chunks(len(X)):
@@ -134,7 +142,7 @@ def evaluate(module: ModuleType, params: Mapping[str, np.ndarray], X: np.ndarray
             # A "sum" loss already adds samples up; a "mean" loss must be re-weighted by chunk size.
             total += part if module.BATCH == "sum" else part * (s.stop - s.start)
             if count:
-                c, k = _hits(module.LOSS, P, Y[s], one_hot)
+                c, k = _hits(P, Y[s], one_hot)
                 correct, counted = correct + c, counted + k
     return total / len(X), (correct / counted if count else None)
 
@@ -148,8 +156,6 @@ def _copy(params: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 def _check_fit(module: ModuleType, X: np.ndarray, Y: np.ndarray, what: str) -> None:
-    from .data import plural
-
     n_in, n_out = module.LAYERS[0], module.LAYERS[-1]
     if X.ndim != 2 or X.shape[1] != n_in:
         raise DataError(f"{what} features have shape {X.shape} but the network has"
@@ -234,6 +240,7 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
     bs = plan.batching.length(n)
     lr = float(plan.learning_rate)
     per_sum = module.BATCH == "sum"
+    classes = dataset.kind == "classification"
     track = plan.tracks_updates
     step = module.train_step
 
@@ -274,7 +281,7 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
                         break
                 train_loss = train_acc = None
                 if problem is None:
-                    train_loss, train_acc = evaluate(module, params, X, Y)
+                    train_loss, train_acc = evaluate(module, params, X, Y, classes=classes)
                     assert train_loss is not None
                     if not train_loss <= limit:
                         problem = _loss_problem(train_loss, start_loss, limit)
@@ -289,7 +296,7 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
                            f" try a smaller learning rate such as {lr / 10:g} ({kept})")
                 break
             assert train_loss is not None
-            test_loss, test_acc = evaluate(module, params, Xt, Yt)
+            test_loss, test_acc = evaluate(module, params, Xt, Yt, classes=classes)
             record = {
                 "epoch": epoch, "train_loss": train_loss, "test_loss": test_loss,
                 "train_accuracy": train_acc, "test_accuracy": test_acc,

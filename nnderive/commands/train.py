@@ -63,7 +63,8 @@ def _add_run_options(p: argparse.ArgumentParser, with_data: bool) -> None:
         d = p.add_argument_group("data (override the spec's [data])")
         d.add_argument("--data", metavar="SOURCE",
                        help="digits, diabetes, FILE.csv, FILE.npz or mnist:DIR")
-        d.add_argument("--target", metavar="COL", help="CSV target column")
+        d.add_argument("--target", metavar="COL[,COL...]",
+                       help="CSV target column(s): several columns for several outputs")
         d.add_argument("--features", metavar="A,B,...", help="CSV feature columns, comma-separated")
     t = p.add_argument_group("training (override the spec's [training])")
     t.add_argument("--epochs", type=_positive_int, metavar="E")
@@ -77,6 +78,10 @@ def _add_run_options(p: argparse.ArgumentParser, with_data: bool) -> None:
                    help="stop when the training loss changes by less than T")
     t.add_argument("--test-fraction", type=_fraction, metavar="F")
     t.add_argument("--dtype", choices=("float32", "float64"))
+    t.add_argument("--no-standardize", action="store_true",
+                   help="use features and targets as given (default: standardize features with the"
+                   " training split's statistics, scale MNIST pixels to [0, 1], standardize the"
+                   " targets of an unbounded output)")
     o = p.add_argument_group("output")
     o.add_argument("--out", type=Path, metavar="DIR",
                    help=f"output folder (default: {DEFAULT_OUT}/<name>/)")
@@ -183,11 +188,13 @@ def apply_overrides(spec: NetworkSpec, args: argparse.Namespace) -> NetworkSpec:
              "test_fraction": "test_fraction", "dtype": "dtype"}
     training = {field: getattr(args, flag) for flag, field in flags.items()
                 if getattr(args, flag, None) is not None}
+    if getattr(args, "no_standardize", False):
+        training["standardize"] = False
     data: dict[str, Any] = {}
     if getattr(args, "data", None):
         data["source"] = args.data
     if getattr(args, "target", None):
-        data["target"] = args.target
+        data["target"] = tuple(t.strip() for t in args.target.split(",") if t.strip())
     if getattr(args, "features", None):
         data["features"] = tuple(f.strip() for f in args.features.split(",") if f.strip())
     return replace(spec, training=replace(spec.training, **training),
