@@ -138,6 +138,14 @@ class StopRule:
         return (head + f"the training loss changed by {change:.2g}, less than loss_tolerance"
                 f" {self.value:g}")
 
+    def condition(self) -> str:
+        """The rule in plain words, for reports: 'the training loss is at most 0.001'."""
+        if self.name == "target_loss":
+            return f"the training loss is at most {self.value:g} (article 003's target error)"
+        if self.name == "tolerance":
+            return f"every weight update of an epoch is below tau = {self.value:g} (article 000)"
+        return f"the training loss changes by less than {self.value:g}"
+
     def words(self) -> str:
         """The rule for the algorithm box (LaTeX math in $...$)."""
         if self.name == "target_loss":
@@ -179,6 +187,12 @@ class Procedure:
 
     update: UpdateRule
     schedule: Schedule
+
+    def stopping(self) -> str:
+        """'after 60 epochs, or when the training loss is at most 0.001'."""
+        s = self.schedule
+        return ", or when ".join([f"after {s.epochs} epoch{'s' if s.epochs != 1 else ''}"]
+                                 + [rule.condition() for rule in s.stops])
 
     def describe(self, n_train: int | None = None) -> str:
         """One line for reports: the method, batches, iterations, the step and alpha."""

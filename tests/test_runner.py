@@ -256,7 +256,7 @@ def test_demo_runs_quickly(cli, tmp_path):
 
 def namespace(**kw):
     keys = ("epochs", "batch_size", "lr", "seed", "tolerance", "loss_tolerance", "test_fraction",
-            "dtype", "data", "target", "features", "no_standardize")
+            "dtype", "data", "target", "features", "standardize", "shuffle", "target_loss", "init")
     return argparse.Namespace(**{k: None for k in keys} | kw)
 
 
@@ -267,7 +267,9 @@ def namespace(**kw):
      {"tolerance": 1e-4, "loss_tolerance": 1e-6, "test_fraction": 0.0, "dtype": "float32", "seed": 9}, {}),
     ({"data": "x.csv", "target": "t", "features": "a, b"}, {},
      {"source": "x.csv", "target": ("t",), "features": ("a", "b")}),
-    ({"target": "a, b", "no_standardize": True}, {"standardize": False}, {"target": ("a", "b")}),
+    ({"target": "a, b", "standardize": False, "shuffle": False, "target_loss": 0.01, "init": "w.npz"},
+     {"standardize": False, "shuffle": False, "target_loss": 0.01, "init": "w.npz"},
+     {"target": ("a", "b")}),
 ])
 def test_flags_override_the_spec(flags, training, data):
     spec = runner.demo_spec()
@@ -427,9 +429,10 @@ def test_epoch_lines_use_one_number_format_and_align(cli, tmp_path):
     assert len(lines) == 12
     number = r"\d\.\d{5}e[+-]\d\d"
     for s in lines:
-        assert re.search(rf"train loss +{number}  test loss +{number}  test accuracy +\d+\.\d\d%", s), s
-    assert len({s.index("test loss") for s in lines}) == 1
-    assert len({s.index("test accuracy") for s in lines}) == 1
+        assert re.search(rf"train loss +{number}  test loss +{number}  train accuracy +\d+\.\d\d%"
+                         rf"  test accuracy +\d+\.\d\d%  gap +[+-]\d+\.\d\d pts", s), s
+    for column in ("test loss", "train accuracy", "test accuracy", "gap"):
+        assert len({s.index(column) for s in lines}) == 1, column
     assert re.search(r"stopped +after 12 of 12 epochs", out)
     assert "epochs: finished" not in out
 

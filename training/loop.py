@@ -56,6 +56,7 @@ class TrainResult:
     history: list[dict[str, Any]]
     stopped_reason: str
     message: str
+    start_loss: float | None = None  # the per-sample training loss before the first update
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,10 +249,10 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
     good, good_epoch = _copy(params), 0  # parameters at the end of the last completed epoch
     reason, message = "epochs", ""
     epoch = iterations = 0
+    start_loss: float | None = None
     bar = tqdm(total=plan.epochs, desc="train", unit="epoch", disable=not progress,
                dynamic_ncols=True)
     try:
-        start_loss: float | None = None
         if plan.epochs > 0:
             start_loss, _ = evaluate(module, params, X, Y, with_accuracy=False)
         limit = divergence_limit(start_loss)
@@ -330,7 +331,7 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
     elif reason == "epochs":
         message = f"after {len(history)} of {plan.epochs} epochs"
     return TrainResult(params=_copy(params), history=history, stopped_reason=reason,
-                       message=message)
+                       message=message, start_loss=start_loss)
 
 
 def _splits(module: ModuleType, dataset: Dataset, dt: np.dtype):
@@ -499,7 +500,7 @@ def _finite_or_nan(values: list[Any]) -> np.ndarray:
 
 
 def plot_history(path: str | Path, history: list[Mapping[str, Any]]) -> Path:
-    """Plot train/test loss (and test accuracy when present) per epoch to a PNG, atomically.
+    """Plot train/test loss (and train/test accuracy with their gap) per epoch to a PNG, atomically.
 
     Non-finite losses are left out (gaps in the curves). When every loss is positive, or the
     values are too large for a linear axis, the loss panel is logarithmic: log10 of the loss is
@@ -513,7 +514,8 @@ def plot_history(path: str | Path, history: list[Mapping[str, Any]]) -> Path:
 
     epochs = [r["epoch"] for r in history]
     accs = [r.get("test_accuracy") for r in history]
-    has_acc = any(a is not None for a in accs)
+    train_accs = [r.get("train_accuracy") for r in history]
+    has_acc = any(a is not None for a in accs + train_accs)
     train = _finite_or_nan([r.get("train_loss") for r in history])
     test = _finite_or_nan([r.get("test_loss") for r in history])
     has_test = any(r.get("test_loss") is not None for r in history)
@@ -537,13 +539,21 @@ def plot_history(path: str | Path, history: list[Mapping[str, Any]]) -> Path:
     ax.grid(True, alpha=0.3)
     ax.legend()
     if has_acc:
+        # train and test accuracy with the gap between them shaded: article 004's overfitting
+        # signal is a high training and a lower test accuracy
         ax2 = fig.add_subplot(1, 2, 2)
-        ax2.plot(epochs, [np.nan if a is None else 100 * a for a in accs], marker=".",
-                 color="tab:green")
+        tr = np.array([np.nan if a is None else 100 * a for a in train_accs])
+        te = np.array([np.nan if a is None else 100 * a for a in accs])
+        ax2.plot(epochs, tr, marker=".", label="train")
+        ax2.plot(epochs, te, marker=".", label="test")
+        if not (np.isnan(tr).all() or np.isnan(te).all()):
+            ax2.fill_between(epochs, te, tr, color="tab:red", alpha=0.15,
+                             label="gap (train - test)")
         ax2.set_xlabel("epoch")
-        ax2.set_ylabel("test accuracy (%)")
-        ax2.set_title("test accuracy")
+        ax2.set_ylabel("accuracy (%)")
+        ax2.set_title("accuracy")
         ax2.grid(True, alpha=0.3)
+        ax2.legend()
     fig.tight_layout()
     return atomic_write(path, lambda f: fig.savefig(f, format="png"))
 

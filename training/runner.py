@@ -28,6 +28,8 @@ from .model import (  # noqa: F401  (predict_file and friends: the runner's publ
 if TYPE_CHECKING:
     from types import ModuleType
 
+    import numpy as np
+
     from derive.spec import NetworkSpec
 
     from .data import Dataset
@@ -148,11 +150,14 @@ def run(spec: NetworkSpec, opts: RunOptions, say: Callable[[str], None] = print)
         f" {dataset.split})")
     for line in data_notes(dataset):
         say(line)
+    init = initial_parameters(spec)
+    for line in procedure_notes(spec, len(dataset.X_train)):
+        say(line)
     derived = derive_and_verify(spec)
     say(f"derived and verified {spec.name} in {derived.seconds:.2f} s: {derived.summary}")
     generated = generate(spec, opts.out)
     say(f"module: {generated.path} ({'reused, up to date' if generated.reused else 'generated'})")
-    trained = train_network(generated.module, dataset, spec, opts, say)
+    trained = train_network(generated.module, dataset, spec, opts, say, init)
     written = write_results(spec, trained, opts)
     return RunReport(spec, dataset, derived, generated, trained, written)
 
@@ -174,6 +179,26 @@ def data_notes(dataset: Dataset) -> list[str]:
     return lines
 
 
+def procedure_notes(spec: NetworkSpec, n_train: int) -> list[str]:
+    """The learning procedure as derive.procedure states it: method, iterations, step, stops."""
+    from derive.procedure import learning_procedure
+
+    proc = learning_procedure(spec)
+    start = (f"from {spec.training.init}" if spec.training.init
+             else f"random (seed {spec.training.seed})")
+    return [f"procedure: {proc.describe(n_train)}",
+            f"stops: {proc.stopping()}; initial parameters {start}"]
+
+
+def initial_parameters(spec: NetworkSpec) -> dict[str, np.ndarray] | None:
+    """training.init's parameters (checked against the network's shapes), or None for random."""
+    if not spec.training.init:
+        return None
+    from .loop import read_params
+
+    return read_params(spec.training.init, shapes=spec.shapes())[0]
+
+
 def load_data(spec: NetworkSpec) -> Dataset:
     from .data import load_dataset
 
@@ -186,28 +211,54 @@ def derive_and_verify(spec: NetworkSpec) -> Derived:
     return Derived(summary=d.verification.summary(), seconds=d.seconds)
 
 
+def epoch_line(r: Mapping[str, Any], epochs: int) -> str:
+    """One epoch's line, fixed widths: train and test loss and accuracy and the gap between them.
+
+    The gap (training minus test accuracy, in percentage points; test minus training loss for
+    regression) is article 004's overfitting signal: high training and low test accuracy.
+    """
+    from .loop import loss_text
+
+    parts = [f"epoch {r['epoch']:>{len(str(epochs))}}/{epochs}",
+             f"train loss {loss_text(r['train_loss'])}"]
+    if r["test_loss"] is not None:
+        parts.append(f"test loss {loss_text(r['test_loss'])}")
+    if r.get("train_accuracy") is not None:
+        parts.append(f"train accuracy {100 * r['train_accuracy']:6.2f}%")
+    if r["test_accuracy"] is not None:
+        parts.append(f"test accuracy {100 * r['test_accuracy']:6.2f}%")
+    gap = gap_text(r)
+    if gap:
+        parts.append(f"gap {gap}")
+    return "  ".join(parts) + f"  ({r['seconds']:.3f} s)"
+
+
+def gap_text(r: Mapping[str, Any]) -> str:
+    """'+1.39 pts' (train minus test accuracy) or '+2.1e-02' (test minus train loss), or ''."""
+    if r.get("train_accuracy") is not None and r.get("test_accuracy") is not None:
+        return f"{100 * (r['train_accuracy'] - r['test_accuracy']):+6.2f} pts"
+    if r.get("test_loss") is not None and r.get("train_accuracy") is None:
+        return f"{r['test_loss'] - r['train_loss']:+.2e}"
+    return ""
+
+
 def train_network(module: ModuleType, dataset: Dataset, spec: NetworkSpec, opts: RunOptions,
-                  say: Callable[[str], None] = print) -> Trained:
+                  say: Callable[[str], None] = print,
+                  init: Mapping[str, np.ndarray] | None = None) -> Trained:
     """training.loop.train with the spec's settings, showing progress as opts asks."""
-    from .loop import loss_text, train
+    from .loop import train
 
     epochs = spec.training.epochs
 
     def line(r: Mapping[str, Any]) -> None:
-        # fixed widths: every epoch's line has its columns in the same place
-        parts = [f"epoch {r['epoch']:>{len(str(epochs))}}/{epochs}",
-                 f"train loss {loss_text(r['train_loss'])}"]
-        if r["test_loss"] is not None:
-            parts.append(f"test loss {loss_text(r['test_loss'])}")
-        if r["test_accuracy"] is not None:
-            parts.append(f"test accuracy {100 * r['test_accuracy']:6.2f}%")
-        say("  ".join(parts) + f"  ({r['seconds']:.3f} s)")
+        say(epoch_line(r, epochs))
 
     # Off a TTY the bar would be noise in a log, so each epoch gets one plain line instead.
     on_epoch = None if opts.quiet or opts.progress else line
     t0 = time.perf_counter()
     with blas_threads(spec, len(dataset.X_train)):
-        result = train(module, dataset, spec.training, progress=opts.progress, on_epoch=on_epoch)
+        result = train(module, dataset, spec.training, progress=opts.progress, on_epoch=on_epoch,
+                       params=init)
     seconds = time.perf_counter() - t0
     rmse, split = None, ""
     if dataset.kind == "regression":

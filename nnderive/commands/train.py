@@ -76,12 +76,21 @@ def _add_run_options(p: argparse.ArgumentParser, with_data: bool) -> None:
                    help="stop when the largest weight update is below TAU")
     t.add_argument("--loss-tolerance", type=_nonnegative, metavar="T",
                    help="stop when the training loss changes by less than T")
+    t.add_argument("--target-loss", type=_nonnegative, metavar="E",
+                   help="stop when the training loss (per sample) is at most E (article 003's"
+                   " target error)")
     t.add_argument("--test-fraction", type=_fraction, metavar="F")
     t.add_argument("--dtype", choices=("float32", "float64"))
-    t.add_argument("--no-standardize", action="store_true",
-                   help="use features and targets as given (default: standardize features with the"
-                   " training split's statistics, scale MNIST pixels to [0, 1], standardize the"
-                   " targets of an unbounded output)")
+    t.add_argument("--shuffle", action=argparse.BooleanOptionalAction, default=None,
+                   help="reshuffle the training data every epoch (default: the spec's"
+                   " training.shuffle, true)")
+    t.add_argument("--standardize", action=argparse.BooleanOptionalAction, default=None,
+                   help="standardize features with the training split's statistics, scale MNIST"
+                   " pixels to [0, 1] and standardize the targets of an unbounded output"
+                   " (default); --no-standardize uses the data as given")
+    if with_data:
+        t.add_argument("--init", type=_suffixed(".npz"), metavar="PARAMS.npz",
+                       help="start from these parameters (W1, b1, ...) instead of random ones")
     o = p.add_argument_group("output")
     o.add_argument("--out", type=Path, metavar="DIR",
                    help=f"output folder (default: {DEFAULT_OUT}/<name>/)")
@@ -126,14 +135,18 @@ def register(sub) -> None:
 
 
 def load_run_spec(path: str | Path) -> NetworkSpec:
-    """load_spec, with a relative path in [data] source taken relative to the spec's folder."""
+    """load_spec, with relative paths in [data] source and training.init taken relative to the
+    spec's folder."""
     from derive.spec import load_spec
     from training.data import resolve_source, source_problem
 
     spec = load_spec(path)
+    folder = Path(path).parent
+    if spec.training.init and not Path(spec.training.init).is_absolute():
+        spec = replace(spec, training=replace(spec.training, init=str(folder / spec.training.init)))
     if source_problem(spec.data.source or "digits") is not None:
         return spec  # reported by check_source unless --data replaces it
-    source = resolve_source(spec.data.source, Path(path).parent)
+    source = resolve_source(spec.data.source, folder)
     return replace(spec, data=replace(spec.data, source=source))
 
 
@@ -185,11 +198,12 @@ def apply_overrides(spec: NetworkSpec, args: argparse.Namespace) -> NetworkSpec:
     """The spec with command-line flags in place of its [training] and [data] settings."""
     flags = {"epochs": "epochs", "batch_size": "batch_size", "lr": "learning_rate", "seed": "seed",
              "tolerance": "tolerance", "loss_tolerance": "loss_tolerance",
-             "test_fraction": "test_fraction", "dtype": "dtype"}
+             "target_loss": "target_loss", "test_fraction": "test_fraction", "dtype": "dtype",
+             "shuffle": "shuffle", "standardize": "standardize"}
     training = {field: getattr(args, flag) for flag, field in flags.items()
                 if getattr(args, flag, None) is not None}
-    if getattr(args, "no_standardize", False):
-        training["standardize"] = False
+    if getattr(args, "init", None):
+        training["init"] = str(args.init)
     data: dict[str, Any] = {}
     if getattr(args, "data", None):
         data["source"] = args.data
@@ -253,30 +267,38 @@ def report_text(r: RunReport) -> str:
     spe = r.trained.seconds_per_epoch
 
     from training.loop import loss_text
+    from training.runner import gap_text
 
     regression = r.dataset.kind == "regression"
+    standardized = r.dataset.target_mean is not None
 
     def num(v: float | None) -> str:
         if v is None:
             return "-"
-        return loss_text(v).strip() + (" (standardized targets)" if regression else "")
+        return loss_text(v).strip() + (" (standardized targets)" if standardized else "")
 
     stopped = f"diverged: {res.message}" if res.stopped_reason == "diverged" else res.message
     rows = [
         ("network", f"{r.spec.name} ({'-'.join(map(str, r.spec.layers))}, {r.spec.loss})"),
         ("epochs run", f"{len(h)} of {r.spec.training.epochs}"),
         ("stopped", stopped),
+        ("start loss", num(res.start_loss)),
         ("train loss", num(last.get("train_loss"))),
         ("test loss", num(last.get("test_loss"))),
     ]
     if not regression:
-        acc = last.get("test_accuracy")
-        rows.append(("test accuracy", "-" if acc is None else f"{100 * acc:.2f}%"))
+        for split in ("train", "test"):
+            acc = last.get(f"{split}_accuracy")
+            rows.append((f"{split} accuracy", "-" if acc is None else f"{100 * acc:.2f}%"))
+        gap = gap_text(last) if last else ""
+        if gap:
+            rows.append(("gap", f"{gap.strip()} (train minus test accuracy: overfitting shows here)"))
     elif r.trained.rmse_split:
-        name = r.dataset.target_name or "the target"
+        names = [n for n in r.dataset.target_names or (r.dataset.target_name,) if n]
+        units = (f"in {names[0]}'s units" if len(names) == 1 else
+                 f"in the units of {', '.join(names)}" if names else "in the target's units")
         rmse = r.trained.rmse
-        rows.append((f"{r.trained.rmse_split} RMSE",
-                     "-" if rmse is None else f"{rmse:.6g} (in {name}'s units)"))
+        rows.append((f"{r.trained.rmse_split} RMSE", "-" if rmse is None else f"{rmse:.6g} ({units})"))
     rows += [
         ("seconds per epoch", "-" if spe is None else f"{spe:.4f}"),
         ("module", str(r.generated.path)),
