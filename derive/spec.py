@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import keyword
 import math
 import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -289,9 +291,16 @@ def build_spec(
     if not NAME_RE.match(name):
         raise _fail(s, "network.name", f"{name!r} is not a valid name (a letter, then letters, digits or _;"
                     " at most 64 characters)")
-    if not isinstance(description, str) or len(description) > 2000 or any(
-            ord(c) < 32 and c not in "\n\t" for c in description):
+    if keyword.iskeyword(name):
+        raise _fail(s, "network.name", f"{name!r} is a Python keyword; the name becomes the generated"
+                    " module's name, so choose another")
+    if not isinstance(description, str) or len(description) > 2000:
         raise _fail(s, "network.description", "must be plain text of at most 2000 characters")
+    bad = next((c for c in description if unicodedata.category(c)[0] == "C"
+                or unicodedata.category(c) in ("Zl", "Zp")), None)
+    if bad is not None:
+        raise _fail(s, "network.description", f"must be one line of plain text (it becomes a comment"
+                    f" in the generated code); found {bad!r}")
     if not isinstance(layers, (list, tuple)) or len(layers) < 2:
         raise _fail(s, "network.layers", "expected a list of at least 2 widths (input, ..., output)")
     widths = tuple(_as_int(s, f"network.layers[{i}]", w, lo=1) for i, w in enumerate(layers))

@@ -57,6 +57,10 @@ class TrainResult:
     stopped_reason: str
     message: str
     start_loss: float | None = None  # the per-sample training loss before the first update
+    kept_epoch: int = 0  # the epoch whose parameters were kept (0: the starting ones)
+    kept_loss: float | None = None  # their loss on kept_split
+    kept_split: str = "test"  # "test", or "training" without a test split
+    suggested_lr: float | None = None  # a diverged run's advice
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,7 +226,10 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
     finite, or a parameter is not finite at the end of an epoch. A learning rate far too large
     makes the loss grow by orders of magnitude within a few steps, while ordinary SGD noise
     stays within a small multiple of L0; the floor keeps a near-zero L0 from making ordinary
-    fluctuations look like divergence. Ctrl-C and divergence keep the parameters from the end of
+    fluctuations look like divergence. A diverged run keeps the best parameters it saw: those
+    of the completed epoch with the lowest test loss (training loss without a test split; the
+    starting ones if no epoch completed), and advises a learning rate from the curvature of the
+    loss where it began to grow (training.advice). Ctrl-C keeps the parameters from the end of
     the last completed epoch (the starting ones if none completed).
     """
     from tqdm.auto import tqdm
@@ -247,14 +254,22 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
 
     history: list[dict[str, Any]] = []
     good, good_epoch = _copy(params), 0  # parameters at the end of the last completed epoch
+    best = _Kept(_copy(params))  # by test loss (training loss without a test split)
+    lowest = _Kept(best.params)  # by training loss: where a divergence begins to grow
+    split = "test" if len(Xt) else "training"
     reason, message = "epochs", ""
     epoch = iterations = 0
     start_loss: float | None = None
+    suggested: float | None = None
     bar = tqdm(total=plan.epochs, desc="train", unit="epoch", disable=not progress,
                dynamic_ncols=True)
     try:
         if plan.epochs > 0:
             start_loss, _ = evaluate(module, params, X, Y, with_accuracy=False)
+            lowest.loss = start_loss
+            # the starting parameters compete too: a run whose every epoch is worse keeps them
+            start_test, _ = evaluate(module, params, Xt, Yt, with_accuracy=False)
+            best.loss = start_test if start_test is not None else start_loss
         limit = divergence_limit(start_loss)
         for epoch in range(1, plan.epochs + 1):
             t0 = time.perf_counter()
@@ -289,12 +304,18 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
                     elif not all(np.isfinite(v).all() for v in params.values()):
                         problem = "parameters became NaN or infinite"
             if problem is not None:
-                params = good
+                params = best.params
                 reason = "diverged"
-                kept = (f"kept the parameters from the end of epoch {good_epoch}" if good_epoch
-                        else "kept the initial parameters")
-                message = (f"{problem} in epoch {epoch} with learning rate {lr:g};"
-                           f" try a smaller learning rate such as {lr / 10:g} ({kept})")
+                kept = (f"kept the parameters of epoch {best.epoch}, the lowest {split} loss"
+                        f" {best.loss:.6g}" if best.epoch else "kept the initial parameters")
+                where = (f"after epoch {lowest.epoch}, where the loss began to grow,"
+                         if lowest.epoch else "at the starting parameters")
+                from .advice import advise, curvature
+
+                tip = advise(lr, curvature(module, lowest.params, X, Y, per_sum), where)
+                suggested = tip.learning_rate
+                message = (f"{problem} in epoch {epoch} with learning rate {lr:g}; {tip.text}"
+                           f" ({kept})")
                 break
             assert train_loss is not None
             test_loss, test_acc = evaluate(module, params, Xt, Yt, classes=classes)
@@ -305,6 +326,8 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
                 "seconds": time.perf_counter() - t0,
             }
             good, good_epoch = _copy(params), epoch
+            best.offer(test_loss if test_loss is not None else train_loss, epoch, good)
+            lowest.offer(train_loss, epoch, good)
             previous = history[-1] if history else None
             history.append(record)
             post = {"loss": loss_text(train_loss).strip()}
@@ -330,8 +353,25 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
         message = "no epochs run (training.epochs is 0)"
     elif reason == "epochs":
         message = f"after {len(history)} of {plan.epochs} epochs"
+    kept_epoch = best.epoch if reason == "diverged" else good_epoch
+    kept_loss = best.loss if reason == "diverged" and math.isfinite(best.loss) else None
+    if kept_epoch and reason != "diverged":
+        record = history[kept_epoch - 1]
+        kept_loss = record["test_loss"] if record["test_loss"] is not None else record["train_loss"]
     return TrainResult(params=_copy(params), history=history, stopped_reason=reason,
-                       message=message, start_loss=start_loss)
+                       message=message, start_loss=start_loss, kept_epoch=kept_epoch,
+                       kept_loss=kept_loss, kept_split=split, suggested_lr=suggested)
+
+
+class _Kept:
+    """The parameters with the lowest loss seen so far (epoch 0: the starting ones)."""
+
+    def __init__(self, params: dict[str, np.ndarray]):
+        self.params, self.epoch, self.loss = params, 0, math.inf
+
+    def offer(self, loss: float, epoch: int, params: dict[str, np.ndarray]) -> None:
+        if loss < self.loss:
+            self.params, self.epoch, self.loss = params, epoch, loss
 
 
 def _splits(module: ModuleType, dataset: Dataset, dt: np.dtype):

@@ -83,6 +83,7 @@ class RunOptions:
     plot: Path
     quiet: bool = False
     progress: bool = False  # a progress bar (only on a TTY and without --quiet)
+    force: bool = False  # replace earlier files (never better parameters with a diverged run's)
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ class Written:
     metrics: Path
     plot: Path | None
     plot_note: str = ""  # why there is no plot
+    params_note: str = ""  # why the parameter file holds an earlier run's parameters
 
 
 @dataclass(frozen=True, eq=False)
@@ -301,13 +303,32 @@ def blas_threads(spec: NetworkSpec, n_train: int):
 
 
 def write_results(spec: NetworkSpec, trained: Trained, opts: RunOptions) -> Written:
-    """Parameters (with the data statistics), metrics and curves, each written atomically."""
+    """Parameters (with the data's scaling), metrics and curves, each written atomically.
+
+    A diverged run never replaces better parameters: when the parameter file already holds
+    parameters of the same network, trained on the same data and split, with a lower loss than
+    the ones this run kept, that file is left as it is (and the report says so).
+    """
     from .loop import plot_history, write_metrics
 
-    history = trained.result.history
-    plot, why = None, "no completed epoch"
+    result = trained.result
+    history = result.history
+    plot, why, note = None, "no completed epoch", ""
+    data = data_signature(trained.dataset)
     try:
-        params = save_model(opts.params, trained.result.params, spec, trained.dataset)
+        earlier = better_earlier(opts.params, spec, data, result)
+        if earlier is not None:  # the earlier run's files stay together, untouched
+            mine = "-" if result.kept_loss is None else f"{result.kept_loss:.6g}"
+            note = (f"kept the earlier run's parameters, metrics and curves: their"
+                    f" {result.kept_split} loss {earlier:.6g} is lower than this diverged run's"
+                    f" best {mine}")
+            return Written(params=opts.params, metrics=opts.metrics,
+                           plot=opts.plot if opts.plot.exists() else None,
+                           plot_note="kept the earlier run's", params_note=note)
+        extra = {"data": data, "stopped": result.stopped_reason, "kept_split": result.kept_split}
+        if result.kept_loss is not None:
+            extra["kept_loss"] = result.kept_loss
+        save_model(opts.params, result.params, spec, trained.dataset, extra=extra)
         metrics = write_metrics(opts.metrics, history)
         if history:
             try:
@@ -318,4 +339,35 @@ def write_results(spec: NetworkSpec, trained: Trained, opts: RunOptions) -> Writ
                 why = f"not drawn: {e}"
     except OSError as e:
         raise NNDeriveError(f"{e.filename or opts.out}: cannot write: {e.strerror or e}") from None
-    return Written(params=params, metrics=metrics, plot=plot, plot_note="" if plot else why)
+    return Written(params=opts.params, metrics=metrics, plot=plot, plot_note="" if plot else why,
+                   params_note=note)
+
+
+def data_signature(dataset: Dataset) -> str:
+    """What makes two runs' losses comparable: the same data, split and scaling."""
+    return " | ".join((dataset.source, dataset.split, dataset.feature_scaling,
+                       ",".join(dataset.target_names), dataset.target_scaling))
+
+
+def better_earlier(path: Path, spec: NetworkSpec, data: str, result: TrainResult) -> float | None:
+    """The loss of the parameters already at path when a diverged run must not replace them.
+
+    Only a diverged run is held back, and only by a file of the same network (spec hash) and
+    data (data_signature) whose kept loss, on the same split, is lower than this run's.
+    """
+    if result.stopped_reason != "diverged" or not path.exists():
+        return None
+    from derive.errors import DataError
+
+    from .loop import read_params
+
+    try:
+        _, extra = read_params(path, shapes=spec.shapes(), spec_hash=spec.hash())
+    except DataError:
+        return None  # not comparable: another network, or not ours
+    if (str(extra.get("data", "")) != data or "kept_loss" not in extra
+            or str(extra.get("kept_split", "")) != result.kept_split):
+        return None
+    earlier = float(extra["kept_loss"])
+    mine = result.kept_loss if result.kept_loss is not None else float("inf")
+    return earlier if earlier < mine else None

@@ -93,7 +93,10 @@ def _add_run_options(p: argparse.ArgumentParser, with_data: bool) -> None:
                        help="start from these parameters (W1, b1, ...) instead of random ones")
     o = p.add_argument_group("output")
     o.add_argument("--out", type=Path, metavar="DIR",
-                   help=f"output folder (default: {DEFAULT_OUT}/<name>/)")
+                   help=f"this run's folder (default: a new {DEFAULT_OUT}/<name>/run-NNN/)")
+    o.add_argument("--force", action="store_true",
+                   help="replace an earlier run's files in --out (a diverged run still never"
+                   " replaces better parameters)")
     o.add_argument("--quiet", action="store_true", help="no per-epoch progress")
     o.add_argument("--metrics", type=_suffixed(".csv", ".json"), metavar="FILE.csv|json",
                    help="per-epoch metrics (default: <out>/metrics.csv)")
@@ -216,18 +219,38 @@ def apply_overrides(spec: NetworkSpec, args: argparse.Namespace) -> NetworkSpec:
 
 
 def options(spec: NetworkSpec, args: argparse.Namespace) -> RunOptions:
+    """Where this run writes: its own new run folder, or the files asked for when they are free.
+
+    Without --out every run gets a new folder, nnderive-out/<name>/run-001, run-002, ...; an
+    --out folder or --params/--metrics/--plot file that already holds an earlier run's result
+    is refused unless --force says to replace it (and even then a diverged run never replaces
+    better parameters: training.runner.write_results).
+    """
     from training.runner import RunOptions
 
-    out = args.out or DEFAULT_OUT / spec.name
+    out = args.out or next_run_folder(DEFAULT_OUT / spec.name)
     opts = RunOptions(out=out, params=args.params or out / "params.npz",
                       metrics=args.metrics or out / "metrics.csv", plot=args.plot or out / "curves.png",
-                      quiet=args.quiet, progress=not args.quiet and sys.stderr.isatty())
+                      quiet=args.quiet, progress=not args.quiet and sys.stderr.isatty(),
+                      force=bool(getattr(args, "force", False)))
     # Fail before minutes of training, not after -- but create nothing yet: a run that fails
     # must not leave empty folders behind (atomic_write creates them when a file is written).
     check_folder(out)
     for f in (opts.params, opts.metrics, opts.plot):
         check_folder(f.parent)
+    taken = [f for f in (opts.params, opts.metrics, opts.plot) if f.exists()]
+    if taken and not opts.force:
+        names = ", ".join(str(f) for f in taken)
+        raise NNDeriveError(f"{names}: already written by an earlier run; nothing is overwritten"
+                            " without --force (leave out --out and every run gets its own folder"
+                            f" under {DEFAULT_OUT}/{spec.name}/)")
     return opts
+
+
+def next_run_folder(base: Path) -> Path:
+    """base/run-001, or the first run-NNN after the ones already there."""
+    used = [int(p.name[4:]) for p in base.glob("run-*") if p.name[4:].isdigit()] if base.is_dir() else []
+    return base / f"run-{max(used, default=0) + 1:03d}"
 
 
 def check_folder(folder: Path) -> None:
@@ -253,8 +276,9 @@ def _run_command(spec: NetworkSpec, args: argparse.Namespace) -> int:
     print(report_text(report))
     result = report.trained.result
     if report.exit_code == EXIT_DIVERGED:
-        print(f"nnderive: training diverged: {result.message}; the last good parameters were"
-              f" saved to {report.written.params}", file=sys.stderr)
+        where = (report.written.params_note or
+                 f"the best parameters it saw were saved to {report.written.params}")
+        print(f"nnderive: training diverged: {result.message}; {where}", file=sys.stderr)
     elif report.exit_code == EXIT_INTERRUPTED:
         print(f"nnderive: {result.message}; saved them to {report.written.params}", file=sys.stderr)
     return report.exit_code
@@ -302,7 +326,8 @@ def report_text(r: RunReport) -> str:
     rows += [
         ("seconds per epoch", "-" if spe is None else f"{spe:.4f}"),
         ("module", str(r.generated.path)),
-        ("parameters", str(r.written.params)),
+        ("parameters", str(r.written.params) + (f" ({r.written.params_note})"
+                                                 if r.written.params_note else "")),
         ("metrics", str(r.written.metrics)),
         ("curves", str(r.written.plot) if r.written.plot else f"- ({r.written.plot_note})"),
     ]
