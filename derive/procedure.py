@@ -139,23 +139,34 @@ class StopRule:
                 f" {self.value:g}")
 
     def condition(self) -> str:
-        """The rule in plain words, for reports: 'the training loss is at most 0.001'."""
-        if self.name == "target_loss":
-            return f"the training loss is at most {self.value:g} (article 003's target error)"
-        if self.name == "tolerance":
-            return f"every weight update of an epoch is below tau = {self.value:g} (article 000)"
-        return f"the training loss changes by less than {self.value:g}"
+        """The rule in plain words, for reports: 'the training loss is at most 0.001 (...)'."""
+        return STOP_WORDS[self.name][0].format(v=self.value)
 
     def words(self) -> str:
         """The rule for the algorithm box (LaTeX math in $...$)."""
-        if self.name == "target_loss":
-            return f"stop when the training loss is at most the target ${self.value:g}$"
-        if self.name == "tolerance":
-            return f"stop early when the largest update is below $\\tau = {self.value:g}$"
-        return f"stop early when the loss changes by less than {self.value:g}"
+        return STOP_WORDS[self.name][1].format(v=self.value, tex=tex_number(self.value))
 
 
-STOP_ORDER = ("target_loss", "tolerance", "loss_tolerance")
+def tex_number(v: float) -> str:
+    """v for LaTeX math: 0.001, or 10^{-6} and 2.5 \\cdot 10^{-7} where %g would print 1e-06."""
+    text = f"{v:g}"
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    power = f"10^{{{int(exponent)}}}"
+    return power if mantissa == "1" else f"{mantissa} \\cdot {power}"
+
+
+# Each rule in plain words (reports) and for the algorithm box (LaTeX), in the order checked.
+STOP_WORDS = {
+    "target_loss": ("the training loss is at most {v:g} (article 003's target error)",
+                    "stop when the training loss is at most the target ${tex}$"),
+    "tolerance": ("every weight update of an epoch is below tau = {v:g} (article 000)",
+                  "stop early when the largest update is below $\\tau = {tex}$"),
+    "loss_tolerance": ("the training loss changes by less than {v:g}",
+                       "stop early when the loss changes by less than ${tex}$"),
+}
+STOP_ORDER = tuple(STOP_WORDS)
 
 
 @dataclass(frozen=True)

@@ -9,25 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from codegen import modules
-from nnderive.cli import main
 from training.runner import epoch_line
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE_000 = ROOT / "examples" / "article000_3_5_2.toml"
-
-
-@pytest.fixture
-def cli(tmp_path, monkeypatch, capsys):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(modules, "is_project_spec", lambda spec: False)
-
-    def run(*argv):
-        code = main([str(a) for a in argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def six_rows(tmp_path: Path) -> Path:

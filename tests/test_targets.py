@@ -10,14 +10,12 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from codegen import modules
 from codegen.emit import format_source, render
 from codegen.verify_generated import import_source
 from derive.errors import DataError
 from derive.pipeline import derive
 from derive.primitives import ACTIVATIONS, Primitive
 from derive.spec import Training, build_spec
-from nnderive.cli import main
 from training.data import load_dataset
 from training.loop import train
 
@@ -34,19 +32,6 @@ def write_csv(path: Path, header, rows) -> Path:
         w.writerow(header)
         w.writerows(rows)
     return path
-
-
-@pytest.fixture
-def cli(tmp_path, monkeypatch, capsys):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(modules, "is_project_spec", lambda spec: False)
-
-    def run(*argv):
-        code = main([str(a) for a in argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import sympy as sp
 
 from ..engine import A_, Z_, Derivation, equation_tags
 from ..errors import NNDeriveError
-from ..procedure import learning_procedure
+from ..procedure import learning_procedure, tex_number
 from ..spec import NetworkSpec
 from .latex_printer import NNLatexPrinter, element, wrap
 from .notation import PROFILES, Profile
@@ -477,7 +477,7 @@ class Builder:
             (2, f"backward pass: error term{'s' if L > 1 else ''} {self.refs(f'delta{L}', 'delta1')}, "
                 f"gradients {self.refs(f'grad_W{L}', 'grad_b1')}"),
             (2, f"update every parameter by {self.ref('update')} with learning rate "
-                f"$\\alpha = {t.learning_rate:g}$"),
+                f"$\\alpha = {tex_number(t.learning_rate)}$"),
         ]
         steps += [(1, stop.words()) for stop in t.stops]
         sec.lines += w.algorithm("Training by gradient descent (the spec's settings)", steps)

@@ -125,9 +125,10 @@ def register(sub) -> None:
 
     p = sub.add_parser(
         "predict", help="predict with trained parameters",
-        description="Standardize the data's features with the training statistics stored in"
-        " PARAMS, run the generated forward pass and write one prediction per row as CSV (class"
-        " index for classification, value in the target's units for regression).")
+        description="Scale the data's features with the training statistics stored in PARAMS,"
+        " run the generated forward pass and write one prediction per row as CSV (the class for"
+        " classification, its text label when the training labels were text; the value in the"
+        " target's units for regression).")
     p.add_argument("params", type=Path, help="parameters written by `nnderive train` (.npz)")
     p.add_argument("spec", help="the network spec they were trained for (TOML)")
     p.add_argument("--data", required=True, metavar="SOURCE",
