@@ -32,6 +32,7 @@ from derive.errors import SpecError
 from derive.matrix import Elementwise, lift
 from derive.pipeline import derive
 from derive.primitives import LOSSES, Primitive, Sigmoid, Softplus
+from derive.procedure import ALPHA, BATCH, update_rule
 from derive.spec import NetworkSpec
 
 from .printers.numpy import (
@@ -143,6 +144,11 @@ class _Parts:
     forward: list[str]
     loss: list[str]
     backward: list[str]
+    update_args: str  # update's parameters after "params, grads, "
+    update_doc: list[str]
+    update: list[str]
+    train_step_doc: list[str]
+    train_step: list[str]
 
 
 def _environment() -> jinja2.Environment:
@@ -308,11 +314,69 @@ def build_parts(d: Derivation) -> _Parts:
         f"LOSS = {spec.loss!r}",
         f"BATCH = {spec.conventions.batch!r}",
     ]
+    rule = update_rule(spec)
+    docstring = "\n".join([
+        f"Numpy forward pass, backpropagation and gradient descent for the {spec.name} network.",
+        "", *textwrap.wrap(f"Learning rate: {rule.lr_meaning()}.", LINE_LENGTH - 4)])
     return _Parts(
-        header=header,
-        docstring=f"Numpy forward pass, backpropagation and gradient descent for the {spec.name} network.",
+        header=header, docstring=docstring,
         constants=constants, helpers=helper_blocks(printer.helpers), init=init, forward=forward,
-        loss=loss_lines, backward=back)
+        loss=loss_lines, backward=back, **update_parts(d, tags, printer))
+
+
+def _docstring(lines: list[str]) -> list[str]:
+    """A docstring as lines for a template: one line, or a summary, a blank line and more."""
+    if len(lines) == 1:
+        return [f'"""{lines[0]}"""']
+    return [f'"""{lines[0]}', *lines[1:], '"""']
+
+
+def update_parts(d: Derivation, tags: dict[str, str], printer: NumpyCodePrinter) -> dict:
+    """update() and train_step(), printed from derive.procedure's update rule (never restated).
+
+    The step factor alpha (a mean loss) or alpha/N (a sum loss) is printed with lr for alpha;
+    update() needs N from its caller for a sum loss, train_step() takes it from the batch.
+    """
+    rule = update_rule(d.spec)
+    lr = sp.Symbol("lr")
+    factor = rule.factor.xreplace({ALPHA: lr, BATCH: d.batch})
+    step = printer.code(factor)
+    shown = CommentPrinter().doprint(rule.factor.xreplace({ALPHA: sp.Symbol("alpha")}))
+    why = ("the loss sums over the batch, so the step divides by its N rows and follows the mean"
+           " gradient (article 000)" if rule.divides_by_batch else
+           "the loss averages over the batch, so its gradient is already the mean gradient")
+    cite = _wrap_comment(check_comment(f"eq. ({tags['update']}): p := p - {shown} dL/dp for every"
+                                       f" parameter p, all at once; {why}", "comment"))
+    n_doc = (["", "N is the number of samples the gradients were summed over (the batch's rows)."]
+             if rule.divides_by_batch else [])
+    update = []
+    if rule.divides_by_batch:
+        update += ["if N is None:",
+                   '    raise TypeError("update() needs N, the rows the gradients were summed over")']
+    update += cite + [f"step = {step}", "for name, grad in grads.items():",
+                      "    params[name] -= step * grad"]
+    n_line = [f"{d.batch.name} = X.shape[0]"] if _uses(step, d.batch) else []
+    train = ["_, cache = forward(params, X)", "value = loss_from_cache(cache, Y)",
+             "grads = backward(params, cache, Y)", *n_line, *cite, f"step = {step}",
+             "largest = []", "for name, grad in grads.items():",
+             "    # these gradients are ours: scaling them in place saves a parameter-sized temporary",
+             "    grad *= step", "    if return_max_update and grad.size:",
+             "        largest.append(np.max(np.abs(grad)))  # a NaN stays a NaN",
+             "    params[name] -= grad",
+             "if return_max_update:",
+             "    return value, (float(np.max(largest)) if largest else 0.0)",
+             "return value"]
+    return {
+        "update_args": "lr, N=None" if rule.divides_by_batch else "lr",
+        "update_doc": _docstring([f"One gradient-descent step, in place: p <- p - {step} * dL/dp.",
+                                  *n_doc]),
+        "update": update,
+        "train_step_doc": _docstring([
+            f"Forward, loss, backward and the update p <- p - {step} * dL/dp on the batch (X, Y).",
+            "", "Returns the loss before the update, or (loss, largest |update| entry) with",
+            "return_max_update=True (computing that costs a pass over every gradient)."]),
+        "train_step": train,
+    }
 
 
 def stable_loss(d: Derivation):

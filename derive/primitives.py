@@ -8,6 +8,8 @@ a KeyError naming it.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -287,6 +289,16 @@ class ActivationEntry:
     output_in_unit_interval: bool = False
     init: str = "glorot"  # "glorot" (sigmoid/tanh family) or "he" (relu family)
     derivative_note: str = ""  # the form in which the articles write the derivative
+    # (inf f, sup f) over the reals for the given parameters: the targets an output layer can
+    # approach (tests/test_targets.py checks every bound against the closed form)
+    bounds: Callable[[dict[str, float]], tuple[float, float]] = field(
+        default=lambda p: (-math.inf, math.inf), compare=False, repr=False)
+
+    def output_range(self, params: dict[str, float] | None = None) -> tuple[float, float]:
+        """(lowest, highest) value f approaches over the reals (a bound may be infinite)."""
+        p = dict(self.params)
+        p.update(params or {})
+        return self.bounds(p)
 
     def apply(self, z, params: dict[str, float] | None = None, relu_prime_at_zero=0):
         """f(z) for a scalar SymPy expression z (not for vector-valued activations)."""
@@ -304,27 +316,39 @@ class ActivationEntry:
         return self.func(z)
 
 
+# The minima of z Phi(z), its tanh approximation and z sigma(z) (at z = -0.7518, -0.7525, -1.2785),
+# rounded down in the 6th decimal so that the attained minimum itself lies inside the range.
+GELU_MIN = -0.169972
+GELU_TANH_MIN = -0.170041
+SILU_MIN = -0.278465
+
 ACTIVATIONS: dict[str, ActivationEntry] = {
     e.name: e
     for e in [
         ActivationEntry("linear", "identity (purelin)", None, derivative_note="f'(z) = 1"),
         ActivationEntry("sigmoid", "logistic sigmoid", Sigmoid, output_in_unit_interval=True,
-                        derivative_note=r"\sigma'(z) = \sigma(z)(1-\sigma(z))"),
+                        derivative_note=r"\sigma'(z) = \sigma(z)(1-\sigma(z))", bounds=lambda p: (0.0, 1.0)),
         ActivationEntry("tanh", "hyperbolic tangent", Tanh,
-                        derivative_note=r"\tanh'(z) = 1-\tanh^{2}(z)"),
+                        derivative_note=r"\tanh'(z) = 1-\tanh^{2}(z)", bounds=lambda p: (-1.0, 1.0)),
         ActivationEntry("relu", "rectified linear unit", ReLU, init="he",
-                        derivative_note=r"\operatorname{ReLU}'(z) = H(z)"),
-        ActivationEntry("leaky_relu", "leaky ReLU", LeakyReLU, params={"slope": 0.01}, init="he"),
-        ActivationEntry("elu", "exponential linear unit", ELU, params={"alpha": 1.0}, init="he"),
+                        derivative_note=r"\operatorname{ReLU}'(z) = H(z)", bounds=lambda p: (0.0, math.inf)),
+        ActivationEntry("leaky_relu", "leaky ReLU", LeakyReLU, params={"slope": 0.01}, init="he",
+                        bounds=lambda p: (-math.inf if p["slope"] > 0 else 0.0, math.inf)),
+        ActivationEntry("elu", "exponential linear unit", ELU, params={"alpha": 1.0}, init="he",
+                        bounds=lambda p: (min(-p["alpha"], 0.0), math.inf)),
         ActivationEntry("gelu", "GELU (exact, z Phi(z))", GELU, init="he",
-                        derivative_note=r"\operatorname{GELU}'(z) = \Phi(z) + z\phi(z)"),
-        ActivationEntry("gelu_tanh", "GELU (tanh approximation)", GELUTanh, init="he"),
+                        derivative_note=r"\operatorname{GELU}'(z) = \Phi(z) + z\phi(z)",
+                        bounds=lambda p: (GELU_MIN, math.inf)),
+        ActivationEntry("gelu_tanh", "GELU (tanh approximation)", GELUTanh, init="he",
+                        bounds=lambda p: (GELU_TANH_MIN, math.inf)),
         ActivationEntry("softplus", "softplus", Softplus, init="he",
-                        derivative_note=r"\operatorname{softplus}'(z) = \sigma(z)"),
-        ActivationEntry("silu", "SiLU / swish", SiLU, init="he"),
+                        derivative_note=r"\operatorname{softplus}'(z) = \sigma(z)",
+                        bounds=lambda p: (0.0, math.inf)),
+        ActivationEntry("silu", "SiLU / swish", SiLU, init="he", bounds=lambda p: (SILU_MIN, math.inf)),
         ActivationEntry("softmax", "softmax", SoftmaxEntry, vector_valued=True,
                         output_in_unit_interval=True,
-                        derivative_note=r"\partial s_i/\partial z_j = s_i(\delta_{ij} - s_j)"),
+                        derivative_note=r"\partial s_i/\partial z_j = s_i(\delta_{ij} - s_j)",
+                        bounds=lambda p: (0.0, 1.0)),
     ]
 }
 

@@ -2,7 +2,11 @@
 # Do not edit: `nnderive codegen` regenerates this file from the spec and verifies it.
 # Article 000's 3-5-2 regressor: sigmoid hidden layer, linear output, half sum of squared
 # errors.
-"""Numpy forward pass, backpropagation and gradient descent for the article000_3_5_2 network."""
+"""Numpy forward pass, backpropagation and gradient descent for the article000_3_5_2 network.
+
+Learning rate: lr is the learning rate alpha; each step is p := p - lr / N * dL/dp with N the
+rows of the batch: the loss sums over the batch, so the step follows the mean gradient (article
+000)."""
 
 import numpy as np
 
@@ -106,18 +110,40 @@ def backward(params, cache, Y):
 # update
 
 
-def update(params, grads, lr):
-    """One gradient-descent step, in place: p <- p - lr * dL/dp."""
+def update(params, grads, lr, N=None):
+    """One gradient-descent step, in place: p <- p - lr/N * dL/dp.
+
+    N is the number of samples the gradients were summed over (the batch's rows).
+    """
+    if N is None:
+        raise TypeError("update() needs N, the rows the gradients were summed over")
+    # eq. (12): p := p - alpha/N dL/dp for every parameter p, all at once; the loss sums over the
+    # batch, so the step divides by its N rows and follows the mean gradient (article 000)
+    step = lr / N
     for name, grad in grads.items():
-        params[name] -= lr * grad
+        params[name] -= step * grad
 
 
-def train_step(params, X, Y, lr):
-    """Forward, loss, backward and update on one batch; returns the loss before the update."""
+def train_step(params, X, Y, lr, return_max_update=False):
+    """Forward, loss, backward and the update p <- p - lr/N * dL/dp on the batch (X, Y).
+
+    Returns the loss before the update, or (loss, largest |update| entry) with
+    return_max_update=True (computing that costs a pass over every gradient).
+    """
     _, cache = forward(params, X)
     value = loss_from_cache(cache, Y)
-    for name, grad in backward(params, cache, Y).items():
+    grads = backward(params, cache, Y)
+    N = X.shape[0]
+    # eq. (12): p := p - alpha/N dL/dp for every parameter p, all at once; the loss sums over the
+    # batch, so the step divides by its N rows and follows the mean gradient (article 000)
+    step = lr / N
+    largest = []
+    for name, grad in grads.items():
         # these gradients are ours: scaling them in place saves a parameter-sized temporary
-        grad *= lr
+        grad *= step
+        if return_max_update and grad.size:
+            largest.append(np.max(np.abs(grad)))  # a NaN stays a NaN
         params[name] -= grad
+    if return_max_update:
+        return value, (float(np.max(largest)) if largest else 0.0)
     return value

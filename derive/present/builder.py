@@ -10,6 +10,7 @@ import sympy as sp
 
 from ..engine import A_, Z_, Derivation, equation_tags
 from ..errors import NNDeriveError
+from ..procedure import learning_procedure, tex_number
 from ..spec import NetworkSpec
 from .latex_printer import NNLatexPrinter, element, wrap
 from .notation import PROFILES, Profile
@@ -433,49 +434,52 @@ class Builder:
         return sec
 
     def update(self) -> Section:
-        w, s, L = self.w, self.spec, self.L
+        w, L = self.w, self.L
+        proc = learning_procedure(self.spec)  # the update rule and the schedule, read, not restated
+        rule, t = proc.update, proc.schedule
         sec = Section("The update and the training algorithm")
+        factor = self.pr(rule.factor)
         sec.lines += w.para("Gradient descent moves every parameter against its gradient, with learning "
                             r"rate $\alpha$:")
+        syms = self.d.symbols
         rows = []
-        for l in range(1, L + 1):
-            for role, key in (("weight", f"dL_dW{l}"), ("bias", f"dL_db{l}")):
-                rows.append(f"{self.sym(role, l)} &:= {self.sym(role, l)} - \\alpha\\, "
-                            f"{self.pr(self.d.symbols[key])}")
-        sec.lines += w.aligned(rows)
-        if self.d.reduction == 1:
+        for param, grad in rule.params:
+            role = "weight" if param.startswith("W") else "bias"
+            layer = int(param[1:])
+            rows.append(f"{self.sym(role, layer)} &:= {self.sym(role, layer)} - {factor}\\, "
+                        f"{self.pr(syms[grad])}")
+        self.used_tags.append(self.tags["update"])
+        sec.lines += w.aligned(rows, self.tags["update"])
+        if rule.divides_by_batch:
             sec.lines += w.para(
-                f"The loss {self.ref('loss')} sums over the batch, so these gradients are sums over its "
-                "$N$ samples. Article 000 divides by $N$ in the update, "
+                f"The loss {self.ref('loss')} sums over the batch, so its gradients are sums over the "
+                f"$N$ samples of the batch; as in article 000 the step divides them by $N$, "
                 f"${self.sym('weight', 1)} := {self.sym('weight', 1)} - \\alpha \\frac{{1}}{{N}} "
-                f"{self.pr(self.d.symbols['dL_dW1'])}$, which is the same as training on the mean loss; "
-                "without the $\\frac{1}{N}$ the step size grows with the batch size.")
+                f"{self.pr(syms['dL_dW1'])}$, so every step follows the mean gradient and the step "
+                "size does not grow with the batch size. This is the step the generated code and "
+                "the trainer take.")
         else:
             sec.lines += w.para(
                 f"The $\\frac{{1}}{{N}}$ of article 000's update is already inside the loss "
-                f"{self.ref('loss')}, so it appears in the gradients and not again here.")
+                f"{self.ref('loss')}, so it appears in the gradients and not again here: every step "
+                "follows the mean gradient over the batch.")
         sec.lines += w.para("All gradients are computed from the current parameters first and only then "
                             "are the parameters updated, all at once (article 004).")
-        t = s.training
-        bs = "the whole training set (batch gradient descent)" if t.batch_size == 0 else (
-            "one sample (stochastic gradient descent)" if t.batch_size == 1 else
-            f"{t.batch_size} samples (mini-batch gradient descent)")
+        b = t.batching
         steps = [
             (0, f"initialise every ${self.sym('weight', 'l')}$ randomly and every "
                 f"${self.sym('bias', 'l')}$ to $0$"),
             (0, f"{w.bold('for')} epoch $e = 1, \\dots, {t.epochs}$ {w.bold('do')}"),
-            (1, "shuffle the training set" if t.shuffle else "keep the training set in order"),
-            (1, f"{w.bold('for')} each batch of {bs} {w.bold('do')}"),
+            (1, "shuffle the training set" if b.shuffle else "keep the training set in order"),
+            (1, f"{w.bold('for')} each batch of {b.describe()} {w.bold('do')}"),
             (2, f"forward pass: evaluate {self.refs('forward_z1', f'forward_a{L}')}"),
             (2, f"loss: evaluate {self.ref('loss')}"),
             (2, f"backward pass: error term{'s' if L > 1 else ''} {self.refs(f'delta{L}', 'delta1')}, "
                 f"gradients {self.refs(f'grad_W{L}', 'grad_b1')}"),
-            (2, f"update every parameter with learning rate $\\alpha = {t.learning_rate:g}$"),
+            (2, f"update every parameter by {self.ref('update')} with learning rate "
+                f"$\\alpha = {tex_number(t.learning_rate)}$"),
         ]
-        if t.tolerance > 0:
-            steps.append((1, f"stop early when the largest update is below $\\tau = {t.tolerance:g}$"))
-        if t.loss_tolerance > 0:
-            steps.append((1, f"stop early when the loss changes by less than {t.loss_tolerance:g}"))
+        steps += [(1, stop.words()) for stop in t.stops]
         sec.lines += w.algorithm("Training by gradient descent (the spec's settings)", steps)
         sec.lines += w.para("An epoch is one pass through the training data and an iteration one update, "
                             "so an epoch has as many iterations as batches (article 000).")
@@ -509,7 +513,12 @@ class Builder:
         sec.lines += w.aligned([f"{self._qname(q.name)} &= {w.matrix(self._oriented(q))}" for q in ex.backward])
         sec.lines += w.para(f"Gradients {self.refs(f'grad_W{self.L}', 'grad_b1')}:")
         sec.lines += w.aligned([f"{self._qname(q.name)} &= {w.matrix(q.shown)}" for q in ex.gradients])
-        sec.lines += w.para(f"Updated parameters after one step with $\\alpha = {self._num(v.alpha, dec + 2)}$:")
+        rule = learning_procedure(self.spec).update
+        scaled = ""
+        if rule.divides_by_batch:  # the step the update rule takes on this batch, alpha/N
+            scaled = f", so $\\alpha/N = {self._num(rule.exact_step(v.alpha, v.batch), dec + 2)}$"
+        sec.lines += w.para(f"Updated parameters after one step {self.ref('update')} with "
+                            f"$\\alpha = {self._num(v.alpha, dec + 2)}${scaled}:")
         sec.lines += w.aligned([f"{self._qname(q.name)} &= {w.matrix(q.shown)}" for q in ex.updated])
         sec.lines += self.rounding_note()
         return sec

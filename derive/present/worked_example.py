@@ -23,6 +23,7 @@ from sympy.matrices.expressions.hadamard import HadamardPower
 from ..errors import NNDeriveError
 from ..matrix import Elementwise, Softmax
 from ..primitives import Primitive, SoftmaxEntry
+from ..procedure import update_rule
 
 MAX_WIDTH = 10  # beyond this the tables of numbers stop being readable
 MAX_BATCH = 4
@@ -345,7 +346,6 @@ def _shown(m: sp.Matrix, decimals: int) -> tuple[tuple[str, ...], ...]:
 def _run(d, ex: ExampleValues, round_to: int | None) -> dict[str, sp.Matrix]:
     """Evaluate forward, loss, backward, gradients and the update; optionally round each result."""
     row = d.layout == "row"
-    L = d.spec.depth
     dims = {dim: w for dim, w in zip(d.dims, d.spec.layers)}
     dims[d.batch] = ex.batch
 
@@ -369,10 +369,11 @@ def _run(d, ex: ExampleValues, round_to: int | None) -> dict[str, sp.Matrix]:
             out[eq.lhs.name] = env[eq.lhs.name]
     loss = ev.scalar(d.loss.rhs, {**out, "Y": ex.y, "X": ex.x})
     out["loss"] = rnd(sp.Matrix([[loss]]))
-    for l in range(1, L + 1):
-        for p in "Wb":
-            new = ex.params[f"{p}{l}"] - ex.alpha * out[f"dL_d{p}{l}"]
-            out[f"{p}{l}_new"] = rnd(new)
+    # the update the generated code and the trainer take: derive.procedure's rule, exactly
+    rule = update_rule(d.spec)
+    step = rule.exact_step(ex.alpha, ex.batch)
+    for param, grad in rule.params:
+        out[f"{param}_new"] = rnd(ex.params[param] - out[grad] * step)
     return out
 
 

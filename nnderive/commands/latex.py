@@ -26,6 +26,36 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_latex)
 
 
+SUFFIX_FORMATS = {".tex": "tex", ".md": "md", ".markdown": "md"}
+
+
+def output_format(output: str | None, fmt: str | None) -> str:
+    """The document format: --format, else the suffix of -o; a suffix that contradicts it is an error.
+
+    LaTeX source never goes into a file named .pdf (--pdf compiles it next to the .tex), and
+    Markdown never into a .tex file or the other way round.
+    """
+    from derive.present.document import DocumentError
+
+    if not output:
+        return fmt or "tex"
+    suffix = Path(output).suffix.lower()
+    if suffix == ".pdf":
+        raise DocumentError(f"-o {output}: nnderive latex writes LaTeX or Markdown source, not a"
+                            f" PDF; use -o {Path(output).with_suffix('.tex')} --pdf to compile it"
+                            " (the PDF is written next to the .tex)")
+    implied = SUFFIX_FORMATS.get(suffix)
+    if implied is None:
+        if fmt is None:
+            raise DocumentError(f"-o {output}: cannot tell the format from the suffix"
+                                f" {suffix or '(none)'}; name the file .tex or .md, or give --format")
+        return fmt
+    if fmt is not None and fmt != implied:
+        raise DocumentError(f"-o {output}: the suffix {suffix} means {implied} but --format is {fmt};"
+                            f" name the file .{fmt} or drop --format")
+    return implied
+
+
 def cmd_latex(args) -> int:
     from derive.pipeline import derive
     from derive.present.document import (
@@ -41,8 +71,8 @@ def cmd_latex(args) -> int:
 
     if args.notation is not None and args.notation not in PROFILES:
         raise DocumentError(f"unknown notation profile '{args.notation}' (choose one of: {', '.join(PROFILES)})")
+    fmt = output_format(args.output, args.format)
     spec = load_spec(args.spec)
-    fmt = args.format or ("md" if args.output and args.output.endswith(".md") else "tex")
     out = Path(args.output or f"{spec.name}.{fmt}")
     if args.pdf and fmt != "tex":
         raise DocumentError("--pdf needs --format tex")
