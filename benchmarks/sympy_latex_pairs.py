@@ -8,7 +8,7 @@ symbols; anything else is skipped and counted), and turns each pair into the cla
 
     LATEX = <the expected expression printed by sympy.latex>
 
-which the checker (`derive.check.check_claim`, in a worker with a time limit) should find to hold. A pair
+(two printer losses undone: see printed_value) which the checker (`derive.check.check_claim`, in a worker with a time limit) should find to hold. A pair
 that does not hold is a disagreement: either the checker reads LATEX differently from SymPy (the
 interesting case, e.g. `\\ln xy`), refuses it, or cannot read SymPy's printed form; two control claims
 (`LATEX = LATEX`, `PRINTED = PRINTED`) tell which. Relations (the expected value is an equation or an
@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sympy as sp
+from sympy.printing.latex import greek_letters_set
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -235,8 +236,44 @@ class Checked:
         return "reads it differently"
 
 
+_GREEK = "|".join(sorted(greek_letters_set, key=len, reverse=True))
+
+
+def _name_latex(name: str) -> str | None:
+    """A re-readable spelling of a symbol name sympy.latex would print as juxtaposed letters, else None.
+
+    SymPy's printer writes Symbol("test") as ``test`` and Symbol("alpha'_{beta}") as ``alpha'_{beta}``
+    (the backslashes of the Greek letters lost), which no reader, SymPy's own included, reads back as one
+    symbol; the test files' LaTeX spells them ``\\mathit{test}`` and ``\\alpha'_\\beta``.
+    """
+    m = re.match(r"([A-Za-z]+(?: [A-Za-z]+)*)(.*)$", name, re.S)
+    if not m:
+        return None
+    base, rest = m.groups()
+    fixed_rest = re.sub(rf"(?<![\\A-Za-z])({_GREEK})(?![A-Za-z])", r"\\\1", rest)
+    if base in greek_letters_set:
+        base_tex = "\\" + base
+    elif len(base) > 1:
+        base_tex = r"\mathit{" + base + "}"
+    else:
+        base_tex = base
+    out = base_tex + fixed_rest
+    return out if out != sp.latex(sp.Symbol(name)) and (len(base) > 1 or fixed_rest != rest) else None
+
+
+def printed_value(e) -> str:
+    """sympy.latex of the expected value, with the two printer losses undone: a logarithm's base
+    (log(x, 2, evaluate=False) prints as log(x)) and multi-letter or Greek-in-composite symbol names."""
+    if isinstance(e, sp.Basic):
+        e = e.replace(lambda u: isinstance(u, sp.log) and len(u.args) == 2,
+                      lambda u: sp.Mul(sp.log(u.args[0]), sp.Pow(sp.log(u.args[1]), -1), evaluate=False))
+        names = {s: t for s in e.free_symbols if isinstance(s, sp.Symbol) and (t := _name_latex(s.name))}
+        return sp.latex(e, symbol_names=names) if names else sp.latex(e)
+    return sp.latex(e)
+
+
 def check_pair(p: Pair, timeout: float) -> Checked:
-    printed = sp.latex(p.expected)
+    printed = printed_value(p.expected)
     claim = f"{p.latex} = {printed}"
     v, note = _verdict(claim, timeout)
     if v == "holds":
