@@ -409,7 +409,8 @@ def main(argv=None) -> int:
     if args.json:
         from derive.fileio import atomic_write_text
 
-        atomic_write_text(args.json, json.dumps(to_json(outcomes, args.timeout), indent=1, ensure_ascii=False) + "\n")
+        text = json.dumps(to_json(outcomes, args.timeout), indent=1, ensure_ascii=False)
+        atomic_write_text(args.json, text + "\n")
     return 0
 
 

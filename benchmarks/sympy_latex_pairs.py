@@ -8,12 +8,12 @@ symbols; anything else is skipped and counted), and turns each pair into the cla
 
     LATEX = <the expected expression printed by sympy.latex>
 
-(two printer losses undone: see printed_value) which the checker (`derive.check.check_claim`, in a worker with a time limit) should find to hold. A pair
-that does not hold is a disagreement: either the checker reads LATEX differently from SymPy (the
-interesting case, e.g. `\\ln xy`), refuses it, or cannot read SymPy's printed form; two control claims
-(`LATEX = LATEX`, `PRINTED = PRINTED`) tell which. Relations (the expected value is an equation or an
-inequality) and quantum bra-ket notation are counted but not checked. SymPy's refused strings become
-claims `BAD = 0`, which the checker should refuse too.
+(with two printer losses undone, see printed_value), which the checker (`derive.check.check_claim`, in a
+worker with a time limit) should find to hold. A pair that does not hold is a disagreement: either the
+checker reads LATEX differently from SymPy (the interesting case, e.g. `\\ln xy`), refuses it, or cannot
+read SymPy's printed form; two control claims (`LATEX = LATEX`, `PRINTED = PRINTED`) tell which.
+Relations (the expected value is an equation or an inequality) and quantum bra-ket notation are counted
+but not checked. SymPy's refused strings become claims `BAD = 0`, which the checker should refuse too.
 
     python benchmarks/sympy_latex_pairs.py [--file test_latex.py] [--timeout S] [--json FILE]
 """
@@ -171,7 +171,7 @@ def classify_skip(p: Pair) -> None:
     e = p.expected
     if isinstance(e, sp.core.relational.Relational):
         p.skipped = "a relation (nothing to compare with)"
-    elif _Q and isinstance(e, sp.Basic) and e.atoms(*_Q.values()) | ({e} if isinstance(e, tuple(_Q.values())) else set()):
+    elif _Q and isinstance(e, sp.Basic) and (isinstance(e, tuple(_Q.values())) or e.atoms(*_Q.values())):
         p.skipped = "bra-ket notation (out of scope)"
     elif not isinstance(e, (sp.Basic, sp.MatrixBase)):
         p.skipped = f"not an expression ({type(e).__name__})"
@@ -346,7 +346,7 @@ def main(argv=None) -> int:
             print(f"    [{c.kind}] {c.verdict}: {c.claim}\n        {note}")
     ok_refused = [r for r in refused if r[2] == "error"]
     print(f"\nStrings SymPy refuses, as claims 'BAD = 0': the checker refuses {len(ok_refused)}/{len(refused)}")
-    for name, s, v, note in refused:
+    for name, s, v, _note in refused:
         if v != "error":
             print(f"    accepted ({v}): {s!r}  [{name}]")
     print(f"\n{n + len(refused)} checks in {secs:.0f} s (time limit {args.timeout:g} s each)")
