@@ -44,7 +44,7 @@ KNOWN = {"holds": "holds", "fails": "fails", "holds-with-convention": "fails",
 # unknown name is mapped conservatively: if it sounds like a hold it counts as one (so it can be a
 # false hold), otherwise it is never counted correct. Unknown names are printed.
 CONDITIONAL = ("holds-if", "holds-when", "holds-under", "holds-with-condition", "holds-conditionally",
-               "conditional", "holds-for-some")
+               "conditional", "holds-for-some")  # the checker branch in progress says "conditional"
 WEAK = ("checked", "holds-for-n", "holds-up-to", "holds-numerically", "probably-holds", "likely-holds",
         "holds-checked", "holds-sampled")
 HOLD_LIKE = ("holds", "true", "proved", "proven", "verified", "checked", "probably", "likely")
@@ -348,7 +348,7 @@ def report(outcomes: list[Outcome], verbose: bool = False) -> str:
     if conditional:
         parts.append(f"\nConditional holds the checker reported ({len(conditional)}):")
         for o in conditional:
-            parts.append(f"  {o.claim.ident:16} checker: {_short(o.condition or o.verdict, 60)}; "
+            parts.append(f"  {o.claim.ident:16} checker: {_short(o.condition or o.note or o.verdict, 60)}; "
                          f"corpus: {_short(o.claim.condition or '(none: holds for every network)', 60)}")
     timeouts = [o for o in outcomes if o.category == "timeout"]
     if timeouts:

@@ -108,6 +108,7 @@ def test_malformed_corpus_fails_loudly(tmp_path, text, fragment):
     ("ambiguous", "", "ambiguous"), ("error", "", "error"), ("timeout", "", "timeout"),
     ("holds-if", "", "holds-if"), ("holds_when", "", "holds-if"), ("checked for n = 1..8", "", "weak-holds"),
     ("verified-numerically", "", "weak-holds"), ("Holds", "", "holds"), ("mystery", "", "other"),
+    ("conditional", "", "holds-if"), ("checked", "", "weak-holds"),
 ])
 def test_verdict_categories(verdict, condition, category):
     assert cc.categorize(verdict, condition) == category
