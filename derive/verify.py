@@ -397,9 +397,9 @@ def verify_derivation(d, points: int = POINTS, seed: int = SEED, cross_check: bo
     """Check every gradient of d against forward-mode differentiation of the nested loss.
 
     On every witness of up to PER_ENTRY_PARAMS parameters each gradient entry is compared
-    separately (matrix forms everywhere, element-wise forms on the first whole-network
-    witness); on larger witnesses one random directional derivative checks all entries at
-    once, and a mismatch is then located entry by entry. ``cross_check`` also differentiates
+    separately (the matrix forms; the element-wise forms on the first such witness, the first
+    whole-network one); on larger witnesses one random directional derivative checks all
+    entries at once, and a mismatch is then located entry by entry. ``cross_check`` also differentiates
     the nested loss with sympy.diff where that is affordable and requires the two methods to
     agree exactly.
     """
@@ -413,20 +413,23 @@ def verify_derivation(d, points: int = POINTS, seed: int = SEED, cross_check: bo
     entries = 0
     rng = random.Random(seed)
     witnesses = witness_widths(spec)
-    per_entry = [sum(a * b for a, b in param_shapes(w).values()) <= PER_ENTRY_PARAMS for w, _ in witnesses]
+    sizes = [sum(a * b for a, b in param_shapes(w).values()) for w, _ in witnesses]
+    per_entry = [n <= PER_ENTRY_PARAMS for n in sizes]
+    # the element-wise forms on the first per-entry witness (or, if none, on the smallest one)
+    elementwise_at = per_entry.index(True) if any(per_entry) else sizes.index(min(sizes))
     for i, (widths, batch) in enumerate(witnesses):
         for _ in range(points):
             ev = ExactEvaluator(rng.randrange(1 << 30))
             values = random_point(spec, widths, batch, rng)
             mine = _engine_gradients(d, widths, batch, values, ev)
-            if per_entry[i]:
+            if per_entry[i] or i == elementwise_at:
                 direct = forward_gradients(spec, widths, batch, values, ev)
                 _compare_matrix(mine, direct, widths, batch)
-                if i == 0:
+                if i == elementwise_at:
                     _compare_elementwise(d, widths, batch, values, ev, direct)
                 if cross_check and int(np.prod(widths)) <= WITNESS_PATHS:
                     _cross_check(spec, widths, batch, values, ev, direct)
-            else:
+            if not per_entry[i]:
                 # a wrong gradient survives only if the direction lies on one hyperplane:
                 # probability at most 1/DIRECTION_RANGE (below 1e-9)
                 direction = _random_direction(widths, rng)
@@ -439,9 +442,11 @@ def verify_derivation(d, points: int = POINTS, seed: int = SEED, cross_check: bo
             entries += sum(arr.size for arr in mine.values())
     if all(per_entry):
         how = "every entry on every witness"
-    else:
+    elif any(per_entry):
         how = ("every entry on " + ", ".join("-".join(map(str, w)) for (w, _), e in zip(witnesses, per_entry) if e)
                + "; a random directional derivative on each other witness")
+    else:
+        how = "a random directional derivative, all entries at once, on each witness"
     return Verification(
         method=f"exact rational comparison with forward-mode differentiation of the fully nested loss ({how})",
         primitive_proofs=tuple(proofs), witnesses=tuple((tuple(w), b) for w, b in witnesses),

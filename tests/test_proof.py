@@ -146,3 +146,15 @@ def test_a_wrong_loss_derivative_fails_the_network_proof(monkeypatch, fresh_cach
     d = build(build_spec([2, 3, 2], ["tanh", "softmax"], "cce"), "column")
     with pytest.raises(VerificationError, match="disagrees"):
         verify_derivation(d)
+
+
+@pytest.mark.parametrize("per_entry_params", [0, 200], ids=["directional", "per-entry"])
+def test_a_wrong_elementwise_form_fails_in_every_mode(per_entry_params, monkeypatch):
+    # the element-wise forms are printed in documents: they are proven even when no witness is
+    # small enough for per-entry comparison (then on the smallest witness)
+    monkeypatch.setattr(verify, "PER_ENTRY_PARAMS", per_entry_params)
+    d = build(build_spec([3, 4, 4, 2], ["relu", "tanh", "linear"], "mse"), "column")
+    wrong = replace(d, elementwise=tuple(Equation(e.name, e.lhs, 2 * e.rhs) if e.name == "elem_grad_W2" else e
+                                         for e in d.elementwise))
+    with pytest.raises(VerificationError, match="element-wise gradient of W2"):
+        verify_derivation(wrong)
