@@ -9,6 +9,8 @@ layout, the toolkit version, the proof method's version, the source of the proof
 certificate only if its key, its equations digest and its own checksum all match; anything
 else (a corrupt, truncated, hand-edited or foreign file, another version's) is ignored, and
 the pipeline proves again and overwrites it. Writes are atomic (derive.fileio.atomic_write).
+The checksum detects damage, not forgery: whoever can write the cache folder could as well
+change the installed code, so the cache is as trusted as the user's own files.
 
 Where: $NNDERIVE_CACHE_DIR if set, else the platform's user cache folder
 ($XDG_CACHE_HOME/nnderive or ~/.cache/nnderive; ~/Library/Caches/nnderive on macOS;
@@ -153,8 +155,9 @@ def load(d):
             return None
         created = datetime.strptime(doc["created"], "%Y-%m-%dT%H:%M:%SZ")
         return _verification_from(doc["verification"], created.strftime("%Y-%m-%d %H:%M UTC"))
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        # unreadable, not JSON, or not shaped like a certificate: never trusted, proven again
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, RuntimeError):
+        # unreadable, not JSON, or not shaped like a certificate (or no home folder to look
+        # in): never trusted, proven again
         return None
 
 
@@ -172,5 +175,5 @@ def store(d, verification) -> Path | None:
     doc = dict(body, checksum=_sha(_canonical(body)))
     try:
         return atomic_write_text(path_for(d), json.dumps(doc, indent=1, sort_keys=True) + "\n")
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: Path.home() without a home folder
         return None
