@@ -459,8 +459,9 @@ STAMP_RE = re.compile(r"^# Stamp: inputs ([0-9a-f]{16}), body ([0-9a-f]{16})\b[^
 STAMP_PLACEHOLDER = f"# Stamp: inputs {'0' * 16}, body {'0' * 16} (how nnderive knows this file is current)."
 # What shapes the emitted text besides the spec: this package's printers, templates and this
 # module, and the derive core whose equations they print.
+# (derive/procedure.py, the update rule the module prints, where it exists)
 GENERATOR_SOURCES = ("codegen/emit.py", "codegen/printers/*.py", "codegen/templates/*.j2", "derive/engine.py",
-                     "derive/matrix.py", "derive/primitives.py", "derive/spec.py")
+                     "derive/matrix.py", "derive/primitives.py", "derive/spec.py", "derive/procedure.py")
 _FINGERPRINT: list[str] = []
 
 
