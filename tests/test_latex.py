@@ -23,6 +23,7 @@ from derive.errors import NNDeriveError
 from derive.pipeline import derive
 from derive.present.document import render, write_atomic
 from derive.present.latex_printer import element, latex
+from derive.present.writers import TexWriter
 from derive.present.worked_example import (
     ExampleValues,
     compute,
@@ -33,6 +34,11 @@ from derive.present.worked_example import (
 )
 from derive.spec import build_spec, load_spec
 from nnderive.cli import main
+
+try:
+    from tests.latex_checks import compile_and_check, source_problems
+except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
+    from latex_checks import compile_and_check, source_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))
@@ -79,7 +85,7 @@ def test_printer_nodes():
     d = derived(ROOT / "examples" / "article003_3_2_2.toml")
     eqs = {e.name: latex(e.rhs, "default") for e in d.forward + d.backward + d.gradients}
     assert eqs["forward_a1"] == r"\sigma\left(z^{1}\right)"
-    assert r"\odot" in eqs["delta1"] and r"{W^{2}}^{\top}" in eqs["delta1"]
+    assert r"\odot" in eqs["delta1"] and r"(W^{2})^{\top}" in eqs["delta1"]
     assert r"\left(\mathbf{1} - a^{1}\right)" in eqs["delta1"]
     d4 = derived(ROOT / "examples" / "article004_4_2_3.toml")
     assert r"H\left(z_{1}\right)" in latex(d4.equation("delta1").rhs, "article004")
@@ -117,7 +123,8 @@ def test_document_contents():
     assert r"\documentclass" in tex and r"\begin{tikzpicture}" in tex
     assert r"2 \times 4" in tex  # article 004: the gradient of W1 is 2 x 4
     assert "H(0) = 0" in tex  # the ReLU convention at 0
-    assert d.verification.summary().split(";")[0] in tex
+    # the summary as the writer sets it (widths such as 2-3-2 unbreakable)
+    assert TexWriter().text(d.verification.summary().split(";")[0]) in tex
     assert "Algorithm." in tex
 
 
@@ -264,11 +271,20 @@ def _compile(tmp_path: Path, name: str, text: str) -> str:
 
 @pytest.mark.parametrize("spec", SPECS, ids=[p.stem for p in SPECS])
 def test_every_example_compiles(spec, tmp_path):
+    """Every example spec compiles, and neither its source (tex and md) nor its PDF has what a
+    typesetter would reject (tests/latex_checks.py: stacked superscripts, 1e-06, overfull boxes,
+    split short tables, identifiers broken at a hyphen)."""
+    need_pdflatex()
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) not installed")
     d = derived(spec)
     example = None
     if max(d.spec.layers) <= 10:
         example = compute(d, random_example(d.spec, 7), 4)
-    _compile(tmp_path, spec.stem, render(d, "tex", example=example))
+    tex = render(d, "tex", example=example)
+    problems = source_problems(tex, "tex") + source_problems(render(d, "md", example=example), "md")
+    problems += compile_and_check(tmp_path, spec.stem, tex)
+    assert problems == [], "\n".join(problems[:20])
 
 
 @pytest.mark.parametrize("profile", ["default", "article000", "article003", "article004"])

@@ -11,7 +11,7 @@ import sympy as sp
 from ..engine import A_, Z_, Derivation, equation_tags
 from ..errors import NNDeriveError
 from ..spec import NetworkSpec
-from .latex_printer import NNLatexPrinter, element, wrap
+from .latex_printer import NNLatexPrinter, element, number, wrap
 from .notation import PROFILES, Profile
 from .writers import TexWriter
 
@@ -119,7 +119,7 @@ class Builder:
     def build(self) -> Document:
         s = self.spec
         w = self.w
-        widths = "\u2013".join(str(n) for n in s.layers)
+        widths = w.nobreak("\u2013".join(str(n) for n in s.layers))
         acts = ", ".join(f"{self.act_title(l)} in layer {l}" for l in range(1, self.L + 1))
         lentry = s.loss_entry
         title = f"How the {widths} network {w.text(s.name)} learns"
@@ -148,7 +148,7 @@ class Builder:
         s, w = self.spec, self.w
         sec = Section("The network and its notation")
         dash = "\u2013"
-        sec.lines += w.figure(self.tikz(), f"The {dash.join(map(str, s.layers))} network: neurons, "
+        sec.lines += w.figure(self.tikz(), f"The {w.nobreak(dash.join(map(str, s.layers)))} network: neurons, "
                               r"bias units ($+1$) and the weights between layers.")
         col = self.d.layout == "column"
         sec.lines += w.para(
@@ -470,12 +470,12 @@ class Builder:
             (2, f"loss: evaluate {self.ref('loss')}"),
             (2, f"backward pass: error term{'s' if L > 1 else ''} {self.refs(f'delta{L}', 'delta1')}, "
                 f"gradients {self.refs(f'grad_W{L}', 'grad_b1')}"),
-            (2, f"update every parameter with learning rate $\\alpha = {t.learning_rate:g}$"),
+            (2, f"update every parameter with learning rate $\\alpha = {number(t.learning_rate)}$"),
         ]
         if t.tolerance > 0:
-            steps.append((1, f"stop early when the largest update is below $\\tau = {t.tolerance:g}$"))
+            steps.append((1, f"stop early when the largest update is below $\\tau = {number(t.tolerance)}$"))
         if t.loss_tolerance > 0:
-            steps.append((1, f"stop early when the loss changes by less than {t.loss_tolerance:g}"))
+            steps.append((1, f"stop early when the loss changes by less than ${number(t.loss_tolerance)}$"))
         sec.lines += w.algorithm("Training by gradient descent (the spec's settings)", steps)
         sec.lines += w.para("An epoch is one pass through the training data and an iteration one update, "
                             "so an epoch has as many iterations as batches (article 000).")
@@ -562,10 +562,9 @@ class Builder:
         return wrap(s) + "'" if c.name.endswith("_new") else s
 
     def _num(self, q, dec) -> str:
-        from .worked_example import fmt, round_value
-
-        s = fmt(round_value(q, dec), dec)
-        return s.rstrip("0").rstrip(".") if "." in s else s
+        """A given value (an input, a weight, the learning rate) as it was given: exactly, written
+        for reading (0.02, 10^{-6}); a value with no finite decimal to dec + 2 significant digits."""
+        return number(q, digits=dec + 2)
 
     def _mat(self, m, dec) -> str:
         return self.w.matrix([[self._num(m[i, j], dec) for j in range(m.shape[1])]

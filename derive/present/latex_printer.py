@@ -115,15 +115,93 @@ def _is_target_term(t) -> bool:
                and x.name in ("Y", "y", "__y") for x in f)
 
 
+_NUCLEUS = r"(?:[A-Za-z0-9]|\\[A-Za-z]+(?:\{[^{}]*\})?)"  # x, \\alpha, \\mathbf{w}, \\hat{y}
+_SCRIPT = r"(?:[A-Za-z0-9]|\{(?:[^{}]|\{[^{}]*\})*\})"
+# a symbol that takes a further superscript as it is: at most a subscript, no superscript of its own
+_SIMPLE = re.compile(_NUCLEUS + rf"(?:_{_SCRIPT})?")
+# a symbol with scripts (W^{2}, a^{1}_{j}, \\beta^{[2]}): parenthesised with plain ( ), which keep
+# their text size; \\left( \\right) would grow to the scripts' height
+_SCRIPTED = re.compile(_NUCLEUS + rf"(?:[_^]{_SCRIPT})+")
+
+
 def wrap(tex: str) -> str:
-    """Brace a symbol so a further superscript (prime, transpose) is not a double superscript."""
+    """The base of a further superscript (a power, a transpose, a prime), placed so it cannot be
+    misread: a letter as it is, a symbol with at most a subscript braced ({W_{2}}^{\\top}), a
+    symbol with a superscript of its own in parentheses ((W^{2})^{\\top}, not {W^{2}}^{\\top}, which
+    sets the T beside the 2 as if it were W^{2T}), and anything else (a fraction, a function call)
+    in parentheses sized to it."""
     if re.fullmatch(r"[A-Za-z]", tex):
         return tex
-    if _ACCENT.match(tex):
-        # TeX unwraps a group holding a single accent atom, so {\vec{y}^{1}}^{\top} would still be
-        # a double superscript; the empty group keeps it a group
-        return "{" + tex + "{}}"
-    return "{" + tex + "}"
+    if _SIMPLE.fullmatch(tex):
+        return "{" + tex + "}"
+    if _SCRIPTED.fullmatch(tex):
+        return f"({tex})"
+    return rf"\left({tex}\right)"
+
+
+def raised(base: str, script: str) -> str:
+    """base^{script} with the base placed unambiguously (see wrap)."""
+    return f"{wrap(base)}^{{{script}}}"
+
+
+def primed(base: str) -> str:
+    """base' with the base placed unambiguously (see wrap)."""
+    return wrap(base) + "'"
+
+
+def _as_rational(x) -> sp.Rational:
+    if isinstance(x, (float, sp.Float)):
+        # the decimal the float was written as, exactly (1e-06 -> 1/1000000)
+        return sp.Rational(repr(x) if isinstance(x, float) else str(x))
+    return sp.Rational(x)
+
+
+def _places(q: sp.Rational) -> int | None:
+    """How many decimals the exact decimal q has; None when q is no finite decimal (1/3)."""
+    rest = int(q.q)
+    for f in (2, 5):
+        while rest % f == 0:
+            rest //= f
+    if rest != 1:
+        return None
+    k = 0
+    while (q * 10 ** k).q != 1:
+        k += 1
+    return k
+
+
+def fmt_decimal(q: sp.Rational, places: int) -> str:
+    """q >= 0 with exactly `places` decimals (q * 10^places must be an integer), no exponent."""
+    whole, frac = divmod(int(q * 10 ** places), 10 ** places)
+    return f"{whole}.{frac:0{places}d}" if places else str(whole)
+
+
+def number(x, digits: int = 6) -> str:
+    """A number as a reader writes it, in LaTeX math: 0.02, 100, 10^{-6}, 2.5 \\cdot 10^{-4}.
+
+    Exact decimals keep all their digits; anything else (1/3) is rounded to `digits` significant
+    digits. Magnitudes below 10^{-3} or from 10^{6} up get a power of ten, never an 1e-06."""
+    q = _as_rational(x)
+    if q == 0:
+        return "0"
+    sign, q = ("-" if q < 0 else ""), abs(q)
+    e = len(str(q.p)) - len(str(q.q))  # then adjusted so that 10^e <= q < 10^(e + 1), exactly
+    while q < sp.Rational(10) ** e:
+        e -= 1
+    while q >= sp.Rational(10) ** (e + 1):
+        e += 1
+    m = q / sp.Rational(10) ** e
+    if _places(m) is None:  # round half up to `digits` significant digits
+        n = int(sp.floor(m * 10 ** (digits - 1) + sp.Rational(1, 2)))
+        if n == 10 ** digits:
+            n, e = 10 ** (digits - 1), e + 1
+        m = sp.Rational(n, 10 ** (digits - 1))
+        q = m * sp.Rational(10) ** e
+    if -3 <= e < 6:
+        return sign + fmt_decimal(q, _places(q))
+    if m == 1:
+        return sign + f"10^{{{e}}}"
+    return sign + f"{fmt_decimal(m, _places(m))} \\cdot 10^{{{e}}}"
 
 
 class NNLatexPrinter(LatexPrinter):
@@ -184,8 +262,11 @@ class NNLatexPrinter(LatexPrinter):
         return super()._print(expr, **kwargs)
 
     def _print_Rational(self, expr):
-        dec = _decimal(expr)
-        return dec if dec is not None else super()._print_Rational(expr)
+        # a long decimal (GELU's 0.044715, a tolerance 10^{-6}) as a reader writes it, not 8943/200000
+        return number(expr) if _decimal(expr) is not None else super()._print_Rational(expr)
+
+    def _print_Float(self, expr):
+        return number(expr, digits=15)
 
     def _print_Sum(self, expr):
         # -sum y log a reads better than sum -y log a
@@ -348,9 +429,11 @@ class NNLatexPrinter(LatexPrinter):
             self._settings["order"] = old
 
     def _print_Pow(self, expr, exp=None):
-        # an entry like a^{1}_{jn} needs braces before it is squared
-        if isinstance(expr.base, (sp.Indexed, sp.Symbol)) and expr.exp.is_Integer and expr.exp > 1:
-            return rf"{wrap(self._print(expr.base))}^{{{self._print(expr.exp)}}}"
+        # an entry like a^{1}_{jn} needs parentheses before it is squared: (a^{1}_{jn})^{2}
+        e = expr.exp
+        if isinstance(expr.base, (sp.Indexed, sp.Symbol)) and e.is_Rational and e.is_positive and e != 1 \
+                and e != sp.Rational(1, 2):
+            return raised(self._print(expr.base), self._print(e))
         return super()._print_Pow(expr, exp) if exp is not None else super()._print_Pow(expr)
 
     def _print_HadamardPower(self, expr):
