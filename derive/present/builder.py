@@ -11,12 +11,14 @@ import sympy as sp
 from ..engine import A_, Z_, Derivation, equation_tags
 from ..errors import NNDeriveError
 from ..spec import NetworkSpec
-from .latex_printer import NNLatexPrinter, element, number, wrap
+from .latex_printer import NNLatexPrinter, element, equals, number, wrap
 from .notation import PROFILES, Profile
+from .sources import SOURCES, network_source
 from .writers import TexWriter
 
 EXPAND_LIMIT = 4  # expand the chain-rule sum over the next layer's units up to this width
 FIGURE_LIMIT = 6  # draw at most this many neurons of a layer in the figure
+DELTA_ASIDE = "called $\\delta$ in {}"  # article 004 names the error term
 TALL_ROWS = 1.6  # \arraystretch of tables whose cells hold fractions (gradients), so rows do not overlap
 
 
@@ -28,6 +30,7 @@ class DocumentError(NNDeriveError):
 class Section:
     title: str
     lines: list[str] = field(default_factory=list)
+    numbered: bool = True  # False: the references, after the numbered sections
 
 
 @dataclass
@@ -42,6 +45,12 @@ class Document:
 
 # ---------------------------------------------------------------------------------------------
 # Building the document
+
+
+def _and(items) -> str:
+    """"1", "1 and 3", "1, 2 and 3"."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _resolve_profile(spec: NetworkSpec, profile: str | None) -> Profile:
@@ -64,6 +73,11 @@ class Builder:
         self.example = example
         self.L = self.spec.depth
         self.used_tags: list[str] = []
+        self.cited: list[str] = []  # source keys, in the order of their first citation
+        # the article whose own network this is: only then do statements that hold for any network keep
+        # their pointer to an article (a user's own network gets no citation it does not depend on)
+        self.source = network_source(self.spec)
+        self.init_section = 0  # the number of the section on the initial parameters, once built
 
     # -- symbols ---------------------------------------------------------------------------
 
@@ -105,6 +119,24 @@ class Builder:
     def col(self) -> bool:
         return self.d.layout == "column"
 
+    # -- citations -------------------------------------------------------------------------
+
+    def cite(self, key: str, capital: bool = False) -> str:
+        """"article 004 [2]": a source named in the text, numbered in the order of first citation and
+        listed in the references at the end."""
+        if key not in self.cited:
+            self.cited.append(key)
+        label = SOURCES[key].label
+        label = label[0].upper() + label[1:] if capital else label
+        return self.w.text(label).replace(" ", self.w.tie) + self.w.tie + self.w.text(f"[{self.cited.index(key) + 1}]")
+
+    def aside(self, key: str, text: str = "") -> str:
+        """A parenthetical pointer to an article, " (article 003)", for a statement that holds for any
+        network: kept in the document of an article's own network, dropped in a user's own network's."""
+        if self.source is None:
+            return ""
+        return f" ({text.format(self.cite(key)) if text else self.cite(key)})"
+
     def act_title(self, layer: int) -> str:
         return self.spec.activation(layer).entry.title
 
@@ -137,11 +169,17 @@ class Builder:
             "local derivative of every function involved, the chain rule for one weight of every layer, "
             "the error terms, the gradients in matrix form and the gradient-descent update. "
             "The numbered equations are the ones the generated numpy code cites in its comments.")
-        sections = [self.network(), self.forward(), self.loss(), self.local(), self.chain(),
-                    self.matrix_form(), self.update()]
+        if self.source is not None:
+            intro += w.para(f"This is the network of {self.cite(self.source.key)}; the references at the end "
+                            "list every source the text cites.")
+        sections = [self.network(), self.forward(), self.loss(), self.local(), self.chain(), self.matrix_form()]
+        self.init_section = len(sections) + 1
+        sections += [self.initialisation(), self.update()]
         if self.example is not None:
             sections.append(self.worked())
         sections.append(self.verification())
+        if self.cited:
+            sections.append(self.references())
         return Document(title, subtitle, intro, sections)
 
     def network(self) -> Section:
@@ -156,7 +194,7 @@ class Builder:
              "Layer $0$ is the input and layer $1$ the output; layer $l$ has $n_{l}$ units ")
             + f"({', '.join(f'$n_{{{l}}} = {n}$' for l, n in enumerate(s.layers))}). "
             + ("Matrices hold one sample per column, so a batch of $N$ samples is a matrix with $N$ "
-               "columns (the articles' convention)." if col else
+               f"columns{self.aside(self.source.key, 'as in {}') if self.source else ''}." if col else
                "Matrices hold one sample per row (batch-first), so a batch of $N$ samples is a "
                "matrix with $N$ rows."))
         rows = []
@@ -181,11 +219,12 @@ class Builder:
             rows.append([f"${self.sym('activation', l)}$", f"activation of layer {l}: {self.act_title(l)}",
                          "", ""])
         rows.append([r"$\alpha$", "learning rate", "scalar", "scalar"])
-        origin = self.profile.description.split(":", 1)[0]
+        name = self.profile.name.removesuffix("+custom")
         custom = " with the spec's own symbols" if self.profile.name.endswith("+custom") else ""
+        origin = (f"the symbols of {self.cite(name.removeprefix('article'))}" if name.removeprefix("article") in SOURCES
+                  else w.text(self.profile.description.split(":", 1)[0]))
         sec.lines += w.table(["symbol", "meaning", "shape", "here"], rows,
-                             f"Notation (the {w.text(self.profile.name.removesuffix('+custom'))} profile, "
-                             f"{w.text(origin)}{custom})")
+                             f"Notation (the {w.text(name)} profile, {origin}{custom})")
         return sec
 
     def forward(self) -> Section:
@@ -278,7 +317,7 @@ class Builder:
                 sec.lines += w.para(
                     f"$H$ is the unit step: $H(z) = 1$ for $z > 0$ and $0$ for $z < 0$. At $z = 0$ the "
                     f"derivative does not exist; by convention it is taken as $H(0) = {self.pr(h0)}$ "
-                    "(article 004 uses 0).")
+                    f"({self.cite('004')} uses 0).")
             if ent.name == "gelu" and s.conventions.gelu == "exact":
                 sec.lines += w.para(r"$\Phi$ and $\phi$ are the standard normal distribution and density "
                                     r"functions, $\phi(z) = e^{-z^{2}/2}/\sqrt{2\pi}$.")
@@ -339,7 +378,7 @@ class Builder:
                 f"{self.dfrac(Ln, aj)}\\, {self.fprime(L, zj)}"])
         sec.lines += w.para(
             f"The factor ${self.el('delta', L, 'j')} = {self.dfrac(Ln, zj)}$ is the error term of unit "
-            f"$j$ (article 004's $\\delta$); with the local derivatives above it is")
+            f"$j${self.aside('004', DELTA_ASIDE)}; with the local derivatives above it is")
         sec.lines += self.tagged(f"elem_delta{L}")
         if rule_L.kind in ("output-simplified", "output-softmax-fused"):
             sec.lines += w.para("after cancelling the loss derivative against the activation derivative.")
@@ -350,8 +389,8 @@ class Builder:
             Wjk = self.el("weight", l, "jk")
             sec.lines += w.para(
                 f"Layer {l}: the weight ${Wjk}$ changes ${zj}$ and ${aj}$, and ${aj}$ feeds "
-                + (f"all $n_{{{l + 1}}} = {n}$ units of layer {l + 1}; there is one path through each of them "
-                   "(article 003), so the paths are added:" if n > 1 else
+                + (f"all $n_{{{l + 1}}} = {n}$ units of layer {l + 1}; there is one path through each of them"
+                   f"{self.aside('003')}, so the paths are added:" if n > 1 else
                    f"the single unit of layer {l + 1} ($n_{{{l + 1}}} = 1$), so there is one path:"))
             if self.spec.activation(l).vector_valued:
                 sec.lines += w.para(f"Layer {l} is a softmax, so from ${zj}$ each of these paths splits again "
@@ -425,11 +464,72 @@ class Builder:
         if self.sym("output") != self.sym("act", L):
             row("Y", f"the prediction, ${self.sym('output')} = {self.sym('act', L)}$", self.sym("output"))
         sec.lines += w.para(
-            "and every gradient has the shape of its parameter (article 004: "
+            "and every gradient has the shape of its parameter ("
+            + (f"{self.cite('004')}; here " if self.source is not None else "")
             + ", ".join(f"${self.pr(sy[f'dL_dW{l}'])}$ is ${self.shape(sy[f'dL_dW{l}'])[1]}$"
                         for l in range(1, L + 1)) + "). The table lists every shape.")
         sec.lines += w.table(["quantity", "meaning", "shape", "for this network"], rows,
                              "Shapes of the matrices", TALL_ROWS)
+        return sec
+
+    def initialisation(self) -> Section:
+        w, s, L = self.w, self.spec, self.L
+        sec = Section("The initial parameters")
+        t = s.training
+        schemes: dict = {}
+        for l in range(1, L + 1):
+            schemes.setdefault(s.activation(l).entry.init, []).append(l)
+        sigma = r"\sigma_{l}^{2}"
+        sec.lines += w.para(
+            f"Training starts from the parameters that the generated code's {w.code('init_params')} returns: "
+            "every bias is $0$, and every weight is drawn independently from a normal distribution with mean "
+            "$0$ and a variance that depends on the activation of the layer the weight leads into:")
+
+        def formula(sc, n_in="n_{l-1}", n_out="n_{l}"):
+            return sc.variance_latex.format(n_in=n_in, n_out=n_out)
+
+        law = (rf"{self.el('weight', 'l', 'jk')} \sim \mathcal{{N}}\left(0, {sigma}\right), \qquad "
+               rf"{self.el('bias', 'l', 'j')} = 0, \qquad {sigma} = ")
+        if len(schemes) == 1:
+            law += formula(next(iter(schemes)))
+        else:
+            law += r"\begin{cases} " + r" \\ ".join(
+                rf"{formula(sc)} & \text{{{sc.title.split(' (')[0]}: layer{'s' if len(ls) > 1 else ''} "
+                rf"{', '.join(map(str, ls))}}}" for sc, ls in schemes.items()) + r" \end{cases}"
+        sec.lines += w.eq(law + ".")
+        for sc, ls in schemes.items():
+            acts = list(dict.fromkeys(w.text(s.activation(l).entry.title) for l in ls))
+            sec.lines += w.para(
+                f"{w.text(sc.title)}, after {self.cite(sc.paper)}, for layer{'s' if len(ls) > 1 else ''} "
+                f"{_and(map(str, ls))}, whose activation{'s are' if len(acts) > 1 else ' is'} {_and('the ' + a for a in acts)}: "
+                f"{w.text(sc.reason)}.")
+        rows = []
+        for l in range(1, L + 1):
+            sc = s.activation(l).entry.init
+            n_in, n_out = s.layers[l - 1], s.layers[l]
+            var = sp.Rational(sc.variance(n_in, n_out)).limit_denominator(10 ** 9)
+            rows.append(rf"\sigma_{{{l}}}^{{2}} &= {formula(sc, n_in, n_out)} {equals(var)}, \qquad "
+                        rf"\sigma_{{{l}}} {equals(sp.sqrt(var))}")
+        sec.lines += w.para("For this network:")
+        sec.lines += w.aligned(rows)
+        order = f"${self.sym('weight', 1)}$" if L == 1 else (
+            f"${self.sym('weight', 1)}$ first, then ${self.sym('weight', 2)}$" + (", and so on" if L > 2 else ""))
+        sec.lines += w.para(
+            f"{w.code('nnderive train')} draws them with numpy's {w.code('np.random.default_rng(seed)')}, seeded "
+            f"with the spec's {w.code('[training] seed')} (here ${t.seed}$): standard normal numbers for {order}, "
+            f"each matrix filled row by row, multiplied by $\\sigma_{{l}}$ in float64 and stored as {w.code(t.dtype)}. The "
+            "same generator then shuffles the training data, so a seed gives the same run bit for bit.")
+        return sec
+
+    def references(self) -> Section:
+        w = self.w
+        sec = Section("References", numbered=False)
+        items = []
+        for i, key in enumerate(self.cited, start=1):
+            src = SOURCES[key]
+            ref = src.reference[0].upper() + src.reference[1:]
+            items.append((f"[{i}]", f"{w.text(ref)}. Contributes {w.rich(src.contributes)}."))
+        sec.lines += w.references(items)
         return sec
 
     def update(self) -> Section:
@@ -446,23 +546,23 @@ class Builder:
         if self.d.reduction == 1:
             sec.lines += w.para(
                 f"The loss {self.ref('loss')} sums over the batch, so these gradients are sums over its "
-                "$N$ samples. Article 000 divides by $N$ in the update, "
+                f"$N$ samples. {self.cite('000', capital=True)} divides by $N$ in the update, "
                 f"${self.sym('weight', 1)} := {self.sym('weight', 1)} - \\alpha \\frac{{1}}{{N}} "
                 f"{self.pr(self.d.symbols['dL_dW1'])}$, which is the same as training on the mean loss; "
                 "without the $\\frac{1}{N}$ the step size grows with the batch size.")
         else:
             sec.lines += w.para(
-                f"The $\\frac{{1}}{{N}}$ of article 000's update is already inside the loss "
+                f"The $\\frac{{1}}{{N}}$ that {self.cite('000')} writes in its update is already inside the loss "
                 f"{self.ref('loss')}, so it appears in the gradients and not again here.")
         sec.lines += w.para("All gradients are computed from the current parameters first and only then "
-                            "are the parameters updated, all at once (article 004).")
+                            f"are the parameters updated, all at once{self.aside('004')}.")
         t = s.training
         bs = "the whole training set (batch gradient descent)" if t.batch_size == 0 else (
             "one sample (stochastic gradient descent)" if t.batch_size == 1 else
             f"{t.batch_size} samples (mini-batch gradient descent)")
         steps = [
-            (0, f"initialise every ${self.sym('weight', 'l')}$ randomly and every "
-                f"${self.sym('bias', 'l')}$ to $0$"),
+            (0, f"initialise every ${self.sym('weight', 'l')}$ as in Section {self.init_section} "
+                f"(normal, seed ${t.seed}$) and every ${self.sym('bias', 'l')}$ to $0$"),
             (0, f"{w.bold('for')} epoch $e = 1, \\dots, {t.epochs}$ {w.bold('do')}"),
             (1, "shuffle the training set" if t.shuffle else "keep the training set in order"),
             (1, f"{w.bold('for')} each batch of {bs} {w.bold('do')}"),
@@ -478,7 +578,7 @@ class Builder:
             steps.append((1, f"stop early when the loss changes by less than ${number(t.loss_tolerance)}$"))
         sec.lines += w.algorithm("Training by gradient descent (the spec's settings)", steps)
         sec.lines += w.para("An epoch is one pass through the training data and an iteration one update, "
-                            "so an epoch has as many iterations as batches (article 000).")
+                            f"so an epoch has as many iterations as batches{self.aside('000')}.")
         return sec
 
     def worked(self) -> Section:

@@ -176,11 +176,21 @@ def fmt_decimal(q: sp.Rational, places: int) -> str:
     return f"{whole}.{frac:0{places}d}" if places else str(whole)
 
 
-def number(x, digits: int = 6) -> str:
+def equals(x, digits: int = 4) -> str:
+    """"= 0.5" for a value shown exactly, "\\approx 0.4082" for one rounded to `digits` significant digits."""
+    x = sp.sympify(x)
+    if x.is_Rational and _places(sp.Rational(x)) is not None:
+        return "= " + number(x)
+    return r"\approx " + number(x, digits, exact=False)
+
+
+def number(x, digits: int = 6, exact: bool = True) -> str:
     """A number as a reader writes it, in LaTeX math: 0.02, 100, 10^{-6}, 2.5 \\cdot 10^{-4}.
 
-    Exact decimals keep all their digits; anything else (1/3) is rounded to `digits` significant
-    digits. Magnitudes below 10^{-3} or from 10^{6} up get a power of ten, never an 1e-06."""
+    Exact decimals keep all their digits (unless exact is False); anything else (1/3, sqrt(2)) is
+    rounded to `digits` significant digits. Magnitudes below 10^{-3} or from 10^{6} up get a power of ten, never an 1e-06."""
+    if isinstance(x, sp.Expr) and not isinstance(x, (sp.Rational, sp.Float)):
+        x, exact = sp.Float(sp.N(x, 30), 30), False  # sqrt(2), pi: rounded to `digits` significant digits
     q = _as_rational(x)
     if q == 0:
         return "0"
@@ -191,7 +201,7 @@ def number(x, digits: int = 6) -> str:
     while q >= sp.Rational(10) ** (e + 1):
         e += 1
     m = q / sp.Rational(10) ** e
-    if _places(m) is None:  # round half up to `digits` significant digits
+    if not exact or _places(m) is None:  # round half up to `digits` significant digits
         n = int(sp.floor(m * 10 ** (digits - 1) + sp.Rational(1, 2)))
         if n == 10 ** digits:
             n, e = 10 ** (digits - 1), e + 1

@@ -21,6 +21,7 @@ class TexWriter:
 
     name = "tex"
     template = "document.tex.j2"
+    tie = "~"  # a space that is never broken (article~003~[1])
 
     def text(self, s: str) -> str:
         """Plain text from the spec (names, descriptions) made safe for LaTeX."""
@@ -38,6 +39,16 @@ class TexWriter:
 
     def code(self, s: str) -> str:
         return r"\texttt{" + self.text(s) + "}"
+
+    def rich(self, s: str) -> str:
+        """Text with $...$ math in it (a source's description): the text made safe, the math kept."""
+        parts = s.split("$")
+        return "".join(self.text(p) if i % 2 == 0 else f"${p}$" for i, p in enumerate(parts))
+
+    def references(self, items: list[tuple[str, str]]) -> list[str]:
+        """The reference list: (label, entry) pairs, the label set in the margin."""
+        return ([r"\begin{list}{}{\setlength{\labelwidth}{2em}\setlength{\leftmargin}{2.5em}}"]
+                + [rf"\item[{{{self.text(label)}}}] {entry}" for label, entry in items] + [r"\end{list}", ""])
 
     def bold(self, s: str) -> str:
         return r"\textbf{" + s + "}"
@@ -102,6 +113,7 @@ class MdWriter(TexWriter):
 
     name = "md"
     template = "document.md.j2"
+    tie = "\u00a0"
 
     def text(self, s: str) -> str:
         s = re.sub(r"([\\`*_\[\]<>#|$])", r"\\\1", s)
@@ -117,6 +129,12 @@ class MdWriter(TexWriter):
 
     def bold(self, s: str) -> str:
         return "**" + s + "**"
+
+    def references(self, items):
+        out = []
+        for label, entry in items:
+            out += [f"{self.text(label)} {entry}", ""]
+        return out
 
     def eq(self, tex: str, tag: str | None = None) -> list[str]:  # KaTeX and MathJax scroll wide math
         return ["$$", tex + (rf" \tag{{{tag}}}" if tag else ""), "$$", ""]
