@@ -14,6 +14,7 @@ from ..spec import NetworkSpec
 from .latex_printer import NNLatexPrinter, element, equals, number, wrap
 from .notation import PROFILES, Profile
 from .sources import SOURCES, network_source
+from .worked_example import ROUNDINGS, other_readings
 from .writers import TexWriter
 
 EXPAND_LIMIT = 4  # expand the chain-rule sum over the next layer's units up to this width
@@ -128,7 +129,9 @@ class Builder:
             self.cited.append(key)
         label = SOURCES[key].label
         label = label[0].upper() + label[1:] if capital else label
-        return self.w.text(label).replace(" ", self.w.tie) + self.w.tie + self.w.text(f"[{self.cited.index(key) + 1}]")
+        # the name is set unbreakable too, so "article 003" is neither split nor hyphenated
+        return (self.w.nobreak(self.w.text(label).replace(" ", self.w.tie)) + self.w.tie
+                + self.w.text(f"[{self.cited.index(key) + 1}]"))
 
     def aside(self, key: str, text: str = "") -> str:
         """A parenthetical pointer to an article, " (article 003)", for a statement that holds for any
@@ -589,9 +592,7 @@ class Builder:
         sec.lines += w.para(
             f"Concrete numbers for one learning step ({w.text(Path(v.source).name if v.source.endswith('.toml') else v.source)}), batch of $N = {v.batch}$ "
             f"sample{'s' if v.batch > 1 else ''}, learning rate $\\alpha = {self._num(v.alpha, dec + 2)}$. "
-            f"Every value is computed exactly (rational arithmetic, irrational values carried to 60 "
-            f"significant digits) and shown rounded to {dec} decimals; nothing is rounded before it is "
-            "used again.")
+            + self.rounding_rule())
         x, y = (v.x, v.y) if self.col() else (v.x.T, v.y.T)
         givens = [f"{self.sym('input')} = {self._mat(x, dec)}",
                   f"{self.sym('target')} = {self._mat(y, dec)}"]
@@ -619,22 +620,45 @@ class Builder:
         row layout; the worked example computes one sample per column)."""
         return q.shown if self.col() else tuple(zip(*q.shown))
 
+    def rounding_rule(self) -> str:
+        """Which reading of "rounded to d decimals" the example follows, said in full."""
+        ex = self.example
+        dec = ex.decimals
+        exact = ("computed exactly (rational arithmetic, irrational values carried to 60 significant digits) "
+                 f"and shown rounded to {dec} decimals")
+        if ex.mode == "every":
+            return (f"Every value is rounded to {dec} decimals as soon as it is computed, and the rounded value "
+                    f"is what is used again: a stricter reading than that of {self.cite('003')}, which rounds "
+                    "only the sigmoid outputs.")
+        if ex.mode == "none" or not ex.rounded_layers:
+            none = "" if ex.mode == "none" else (" (no layer has an activation other than the identity, so the "
+                                                   f"rounding of {self.cite('003')}, which rounds the activation "
+                                                   "outputs, rounds nothing here)")
+            return f"Every value is {exact}; nothing is rounded before it is used again{none}."
+        outs = _and(f"${self.sym('act', l)}$" for l in ex.rounded_layers)
+        return (f"The rounding follows {self.cite('003')}, which rounds the sigmoid outputs to 4 decimals: the "
+                f"outputs of the activation function{'s' if len(ex.rounded_layers) > 1 else ''} ({outs}) are "
+                f"rounded to {dec} decimals as soon as they are computed, and every later value is computed from "
+                "those rounded outputs exactly (rational arithmetic, irrational values carried to 60 significant "
+                f"digits) and shown rounded to {dec} decimals.")
+
     def rounding_note(self) -> list[str]:
         w, ex = self.w, self.example
         dec = ex.decimals
+        others = other_readings(ex.mode)
+        names = _and(ROUNDINGS[m] for m in others)
         if not ex.rounding:
-            return w.para(f"Rounding every intermediate value to {dec} decimals before using it again, as "
-                          "article 003 does, would not change any digit shown here.")
+            return w.para(f"The other readings of rounding to {dec} decimals ({names}) give the same digits "
+                          "everywhere.")
+        n = len(ex.rounding)
         out = w.para(
-            f"{w.bold('Rounding note.')} Rounding every intermediate value to {dec} decimals before "
-            f"using it again, as article 003 does, changes {len(ex.rounding)} shown "
-            f"digit{'s' if len(ex.rounding) > 1 else ''} of later results, listed in the table below; "
-            "the values above are the exact ones.")
-        rows = []
-        for c in ex.rounding:
-            rows.append([f"${self._entry_name(c)}$", f"${c.exact}$", f"${c.chained}$"])
-        out += w.table(["value", "exact, rounded", "from rounded intermediates"], rows,
-                       f"Digits that change when intermediates are rounded to {dec} decimals", TALL_ROWS)
+            f"{w.bold('Rounding note.')} The other readings of rounding to {dec} decimals ({names}) give other "
+            f"digits for {n} shown value{'s' if n > 1 else ''}, listed in the table below; the values above are "
+            + ("the exact ones." if ex.mode == "none" else f"those with {ROUNDINGS[ex.mode]}."))
+        rows = [[f"${self._entry_name(c)}$"] + [f"${r}$" for _, r in c.readings] for c in ex.rounding]
+        head = ["value", "shown above"] + [ROUNDINGS[m] for m in others]
+        out += w.table(head, rows, f"Shown digits under each reading of rounding to {dec} decimals (shown above: "
+                       f"{ROUNDINGS[ex.mode]})", TALL_ROWS)
         return out
 
     def _qname(self, name: str) -> str:

@@ -24,6 +24,10 @@ def register(sub) -> None:
     g.add_argument("--example", metavar="FILE", help="worked example values (TOML: x, y, W1, b1, ..., alpha)")
     g.add_argument("--random-example", metavar="SEED", type=int, help="worked example with random values")
     p.add_argument("--decimals", type=int, default=4, help="decimals shown in the worked example (default 4)")
+    p.add_argument("--rounding", choices=("activations", "every", "none"), default=None,
+                   help="what the worked example rounds to those decimals before using it again: the activation"
+                   " outputs (article 003, the default), every intermediate value, or nothing (default: the"
+                   " example file's `rounding` key, else activations)")
     p.add_argument("--notation", default=None, metavar="PROFILE",
                    help="notation profile: default, article000, article003 or article004 (default: the"
                    " spec's [notation] profile)")
@@ -55,7 +59,7 @@ def cmd_latex(args) -> int:
     example = None
     if args.example or args.random_example is not None:
         values = load_example(args.example, spec) if args.example else random_example(spec, args.random_example)
-        example = compute(d, values, args.decimals)
+        example = compute(d, values, args.decimals, args.rounding)
     write_atomic(out, render(d, fmt, args.notation, example))
     print(f"wrote {out}")
     if args.pdf:  # without TeX: NoTeXError (exit 4) says how to compile the .tex just written
