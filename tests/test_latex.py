@@ -17,13 +17,12 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from derive.present import builder, document
 from derive.engine import equation_tags
 from derive.errors import NNDeriveError
 from derive.pipeline import derive
+from derive.present import builder, document
 from derive.present.document import render, write_atomic
 from derive.present.latex_printer import element, latex
-from derive.present.writers import TexWriter
 from derive.present.worked_example import (
     ExampleValues,
     compute,
@@ -32,6 +31,7 @@ from derive.present.worked_example import (
     random_example,
     round_value,
 )
+from derive.present.writers import TexWriter
 from derive.spec import build_spec, load_spec
 from nnderive.cli import main
 

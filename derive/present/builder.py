@@ -468,7 +468,8 @@ class Builder:
             row("Y", f"the prediction, ${self.sym('output')} = {self.sym('act', L)}$", self.sym("output"))
         sec.lines += w.para(
             "and every gradient has the shape of its parameter ("
-            + (f"{self.cite('004')}; here " if self.source is not None else "")
+            + ("" if self.source is None else f"{self.cite('004')}: " if self.source.key == "004"
+               else f"as {self.cite('004')} notes; here ")
             + ", ".join(f"${self.pr(sy[f'dL_dW{l}'])}$ is ${self.shape(sy[f'dL_dW{l}'])[1]}$"
                         for l in range(1, L + 1)) + "). The table lists every shape.")
         sec.lines += w.table(["quantity", "meaning", "shape", "for this network"], rows,
