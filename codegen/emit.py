@@ -296,10 +296,7 @@ def build_parts(d: Derivation) -> _Parts:
     for l in range(1, L + 1):
         n_out, n_in = spec.layers[l], spec.layers[l - 1]
         scheme = spec.activation(l).entry.init
-        if scheme == "he":
-            std, why = math.sqrt(2.0 / n_in), f"He: sqrt(2 / {n_in})"
-        else:
-            std, why = math.sqrt(2.0 / (n_in + n_out)), f"Glorot: sqrt(2 / ({n_in} + {n_out}))"
+        std, why = math.sqrt(scheme.variance(n_in, n_out)), scheme.comment(n_in, n_out)
         init.append(f"    # {why}")
         init.append(f'    "W{l}": (rng.standard_normal(({n_out}, {n_in})) * {std!r}).astype(dtype),')
         init.append(f'    "b{l}": np.zeros({n_out}, dtype=dtype),')

@@ -278,6 +278,40 @@ def softmax_vector(zs) -> list:
 
 
 @dataclass(frozen=True)
+class InitScheme:
+    """How generated code draws a layer's initial weights: every entry independently from
+    N(0, variance(n_in, n_out)), n_in and n_out the widths of the layers the weights connect."""
+
+    name: str
+    title: str
+    paper: str  # the source's key in derive.present.sources
+    variance_latex: str  # the variance, with {n_in} and {n_out} standing for the widths' LaTeX
+    reason: str  # why an activation of this family gets this variance
+
+    def variance(self, n_in: int, n_out: int) -> float:
+        return 2.0 / n_in if self.name == "he" else 2.0 / (n_in + n_out)
+
+    def comment(self, n_in: int, n_out: int) -> str:
+        """The generated code's comment on the standard deviation."""
+        if self.name == "he":
+            return f"He: sqrt(2 / {n_in})"
+        return f"Glorot: sqrt(2 / ({n_in} + {n_out}))"
+
+
+GLOROT = InitScheme(
+    "glorot", "Glorot (Xavier) normal", "glorot", r"\frac{{2}}{{{n_in} + {n_out}}}",
+    "the variance balances the widths on both sides of the weights, so that for an activation that is about "
+    "linear around 0 the forward signal and the backpropagated gradient keep about the same variance from "
+    "layer to layer; it is the customary choice for the identity, sigmoid, tanh and softmax")
+HE = InitScheme(
+    "he", "He (Kaiming) normal", "he", r"\frac{{2}}{{{n_in}}}",
+    "ReLU sets the negative half of its input to 0 and so passes on only half of its second moment, which "
+    "the doubled variance makes up for; leaky ReLU, ELU, GELU, softplus and SiLU, which behave like ReLU "
+    "away from 0, get the same")
+INIT_SCHEMES: dict[str, InitScheme] = {GLOROT.name: GLOROT, HE.name: HE}
+
+
+@dataclass(frozen=True)
 class ActivationEntry:
     """One activation: the SymPy function, its parameters and everything printers need."""
 
@@ -287,7 +321,7 @@ class ActivationEntry:
     params: dict[str, float] = field(default_factory=dict)  # user-visible parameters and defaults
     vector_valued: bool = False
     output_in_unit_interval: bool = False
-    init: str = "glorot"  # "glorot" (sigmoid/tanh family) or "he" (relu family)
+    init: InitScheme = GLOROT  # GLOROT (sigmoid/tanh family) or HE (relu family)
     derivative_note: str = ""  # the form in which the articles write the derivative
     # (inf f, sup f) over the reals for the given parameters: the targets an output layer can
     # approach (tests/test_targets.py checks every bound against the closed form)
@@ -330,21 +364,21 @@ ACTIVATIONS: dict[str, ActivationEntry] = {
                         derivative_note=r"\sigma'(z) = \sigma(z)(1-\sigma(z))", bounds=lambda p: (0.0, 1.0)),
         ActivationEntry("tanh", "hyperbolic tangent", Tanh,
                         derivative_note=r"\tanh'(z) = 1-\tanh^{2}(z)", bounds=lambda p: (-1.0, 1.0)),
-        ActivationEntry("relu", "rectified linear unit", ReLU, init="he",
+        ActivationEntry("relu", "rectified linear unit", ReLU, init=HE,
                         derivative_note=r"\operatorname{ReLU}'(z) = H(z)", bounds=lambda p: (0.0, math.inf)),
-        ActivationEntry("leaky_relu", "leaky ReLU", LeakyReLU, params={"slope": 0.01}, init="he",
+        ActivationEntry("leaky_relu", "leaky ReLU", LeakyReLU, params={"slope": 0.01}, init=HE,
                         bounds=lambda p: (-math.inf if p["slope"] > 0 else 0.0, math.inf)),
-        ActivationEntry("elu", "exponential linear unit", ELU, params={"alpha": 1.0}, init="he",
+        ActivationEntry("elu", "exponential linear unit", ELU, params={"alpha": 1.0}, init=HE,
                         bounds=lambda p: (min(-p["alpha"], 0.0), math.inf)),
-        ActivationEntry("gelu", "GELU (exact, z Phi(z))", GELU, init="he",
+        ActivationEntry("gelu", "GELU (exact, z Phi(z))", GELU, init=HE,
                         derivative_note=r"\operatorname{GELU}'(z) = \Phi(z) + z\phi(z)",
                         bounds=lambda p: (GELU_MIN, math.inf)),
-        ActivationEntry("gelu_tanh", "GELU (tanh approximation)", GELUTanh, init="he",
+        ActivationEntry("gelu_tanh", "GELU (tanh approximation)", GELUTanh, init=HE,
                         bounds=lambda p: (GELU_TANH_MIN, math.inf)),
-        ActivationEntry("softplus", "softplus", Softplus, init="he",
+        ActivationEntry("softplus", "softplus", Softplus, init=HE,
                         derivative_note=r"\operatorname{softplus}'(z) = \sigma(z)",
                         bounds=lambda p: (0.0, math.inf)),
-        ActivationEntry("silu", "SiLU / swish", SiLU, init="he", bounds=lambda p: (SILU_MIN, math.inf)),
+        ActivationEntry("silu", "SiLU / swish", SiLU, init=HE, bounds=lambda p: (SILU_MIN, math.inf)),
         ActivationEntry("softmax", "softmax", SoftmaxEntry, vector_valued=True,
                         output_in_unit_interval=True,
                         derivative_note=r"\partial s_i/\partial z_j = s_i(\delta_{ij} - s_j)",
