@@ -43,7 +43,7 @@ except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))
 SPECS = [p for p in EXAMPLES if not p.name.startswith("worked_example")]
-EXAMPLE_003 = ROOT / "examples" / "worked_example_003.toml"
+EXAMPLE_003 = ROOT / "examples" / "worked_examples" / "article003.toml"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 _cache: dict = {}
