@@ -308,7 +308,7 @@ def test_cli_writes_tex_md_and_pdf(tmp_path, capsys):
         assert main(args + ["--pdf"]) == 0
         assert (tmp_path / "a.pdf").exists()
         # the build files (.aux, .log, .fls, .fdb_latexmk) stay in a temporary directory
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "a.pdf", "a.tex"]
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["a-network.svg", "a.md", "a.pdf", "a.tex"]
         assert f"wrote {tmp_path / 'a.pdf'}" in capsys.readouterr().out
 
 
