@@ -16,7 +16,9 @@ def register(sub) -> None:
         " L, \\delta^{l}) unless --notation names another."
         " Exit 0: holds; 1: fails (with a counterexample); 2: cannot be read; 4 (--doc): no claim fails but"
         " some could not be decided (ambiguous or not checkable).")
-    p.add_argument("claim", nargs="?", help="the claim in LaTeX, e.g. \"\\sigma'(z) = \\sigma(z)(1-\\sigma(z))\"")
+    # nargs="*": with --doc, files may also come last, where pre-commit puts them (`--doc --spec S a.md`)
+    p.add_argument("claim", nargs="*", help="the claim in LaTeX, e.g. \"\\sigma'(z) = \\sigma(z)(1-\\sigma(z))\""
+                   " (with --doc: more files)")
     p.add_argument("--given", action="append", default=[], metavar="DEF",
                    help="a definition, NAME = expr or f(x) = expr (repeatable)")
     p.add_argument("--at", action="append", default=[], metavar="SYMBOL=VALUE",
@@ -25,7 +27,7 @@ def register(sub) -> None:
     p.add_argument("--notation", help="notation profile (default, article000, article003, article004);"
                    " without it, the spec's own [notation]")
     p.add_argument("--file", help="a claims file (TOML) to check entry by entry")
-    p.add_argument("--doc", nargs="+", metavar="FILE",
+    p.add_argument("--doc", nargs="*", metavar="FILE",
                    help="Markdown or LaTeX drafts whose display equations are checked (several files: each is"
                    " reported, the exit code is the worst: 2 > 1 > 4 > 0)")
     p.add_argument("--allow-undecided", action="store_true",
@@ -48,6 +50,14 @@ def cmd_check(args) -> int:
     from derive.check import ClaimError, check_claim, format_result, run_doc, run_file, run_limited
     from derive.fileio import atomic_write_text
 
+    if args.doc is not None:
+        args.doc, args.claim = args.doc + args.claim, None
+        if not args.doc:
+            raise ClaimError("--doc needs at least one FILE")
+    elif len(args.claim) > 1:
+        raise ClaimError(f"give the claim as one argument, in quotes: '{' '.join(args.claim)}'")
+    else:
+        args.claim = args.claim[0] if args.claim else None
     modes = [m for m in (args.claim, args.file, args.doc) if m is not None]
     if len(modes) != 1:
         raise ClaimError("give exactly one of: a CLAIM, --file FILE, --doc FILE")
@@ -93,7 +103,8 @@ def _run_docs(args, run_doc) -> int:
         except NNDeriveError as e:  # one unreadable file is reported; the others are still checked
             if len(args.doc) == 1:
                 raise
-            print(f"nnderive: error: {e}", file=sys.stderr)
+            msg = str(e) if str(e).startswith(str(path)) else f"{path}: {e}"  # which document it was
+            print(f"nnderive: error: {msg}", file=sys.stderr, flush=True)
             code = e.exit_code
         if code == 4 and args.allow_undecided:
             code = 0
