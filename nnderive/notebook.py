@@ -111,10 +111,15 @@ def claims_of(cell: str) -> str:
 
 def check_cell(cell: str, spec: str | Path | None = None, notation: str | None = None, givens=(),
                timeout: float = DEFAULT_TIMEOUT) -> CellReport:
-    """Check every claim of a cell's text, as `nnderive check --doc` checks a document."""
-    from derive.check.documents import check_equations
+    """Check every claim of a cell's text, as `nnderive check --doc` checks a document (a front matter
+    block at the top of the cell names the spec, notation and givens as in a document; options win)."""
+    from derive.check.documents import check_equations, front_matter
     from derive.present.notation import PROFILES
     from derive.spec import load_spec
+
+    fm, _ = front_matter(cell)
+    spec, notation = spec or fm.get("spec"), notation or fm.get("notation")
+    givens = tuple(fm.get("given", ())) + tuple(givens)
 
     if notation is not None and notation not in PROFILES:
         from derive.check import ClaimError

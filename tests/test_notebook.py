@@ -122,6 +122,14 @@ def test_cell_without_display_math_holds_one_claim_per_line(ip):
     assert r.exit_code() == 0
 
 
+def test_cell_front_matter_names_the_spec_as_in_a_document(ip):
+    cell = (f"---\nnnderive:\n  spec: {A000}\n---\n"
+            "$$ \\frac{\\partial\\ell}{\\partial \\vec{z}^{2}} = \\vec{y}^{2} - \\vec{y}^{true} $$\n")
+    assert [(line, v) for line, v, _, _ in ip.run_cell_magic("nncheck", "", cell).rows] == [(5, "holds")]
+    cell = "---\nnnderive:\n  given: L = (y-500)^2\n---\n$$ \\frac{dL}{dy} = 2(y-500) $$\n"
+    assert [(line, v) for line, v, _, _ in ip.run_cell_magic("nncheck", "", cell).rows] == [(5, "holds")]
+
+
 def test_line_magic_keeps_the_claims_backslashes(ip):
     r = ip.run_line_magic("nncheck", r"--given 'L = (y-500)^2' --at y=350 \frac{dL}{dy} = -300")
     assert r.verdict == "holds" and r.claim == r"\frac{dL}{dy} = -300"
