@@ -83,13 +83,19 @@ class Derivation:
         raise KeyError(name)
 
     # Jupyter's rich display: the equations, numbered as in the document and the generated code
+    def _summary(self) -> str:
+        v = "verified" if self.verification is not None else "not verified"
+        return f"{self.spec.name}: {'-'.join(map(str, self.spec.layers))} network, {len(self.gradients)} gradients, {v}"
+
     def _repr_markdown_(self) -> str:
         show = DISPLAY.get("markdown")
         if show is not None:
             return show(self)
-        v = "verified" if self.verification is not None else "not verified"
-        return (f"**{self.spec.name}**: {'-'.join(map(str, self.spec.layers))} network, "
-                f"{len(self.gradients)} gradients, {v} (`%load_ext nnderive.notebook` or `import derive.present` shows its equations)")
+        name, rest = self._summary().split(": ", 1)
+        return f"**{name}**: {rest} (`%load_ext nnderive.notebook` or `import derive.present` shows its equations)"
+
+    def _repr_pretty_(self, p, cycle) -> None:  # IPython's plain text: one line, not the dataclass's dump
+        p.text(f"<Derivation {self._summary()}>")
 
     def _repr_latex_(self) -> str | None:
         show = DISPLAY.get("latex")

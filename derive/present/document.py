@@ -82,6 +82,10 @@ class RenderedDocument:
         write_atomic(path, self.text)
         return written + [path]
 
+    def _repr_pretty_(self, p, cycle) -> None:  # IPython's plain text: what it is, not all of it
+        files = f"; beside it: {', '.join(n for n, _ in self.files)}" if self.files else ""
+        p.text(f"<{self.format} document, {len(self.text.splitlines())} lines{files}>")
+
     def _repr_markdown_(self) -> str:
         if self.format != "md":
             return "```latex\n" + self.text + "```\n"
