@@ -200,4 +200,7 @@ def test_the_tutorial_runs_top_to_bottom(monkeypatch):
     # training with the generated module brings the loss down
     before, after = map(float, re.search(r"([\d.]+) before, ([\d.]+) after", shown("import numpy as np")).groups())
     assert after < before / 10
-    assert "epochs run         100 of 100" in shown("from nnderive.cli import main")
+    cli = shown("import contextlib") + shown("import contextlib", "text/plain")
+    assert "epochs run         100 of 100" in cli
+    # a spec of the user's own: its module and the run's files in its folder, nothing in the checkout
+    assert "'generated/article000_3_5_2.py'" in cli and "'run/params.npz'" in cli
