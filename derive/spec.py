@@ -532,6 +532,10 @@ def _text_kind(text: str) -> tuple[str, str] | None:
         return "a LaTeX document", _CHECK_DOC
     # a TOML comment looks like a Markdown heading: Markdown only when no line reads as TOML
     tomlish = re.search(r"^\s*(\[[^\]\n]+\]|[A-Za-z0-9_.\"'-]+\s*=)", head, re.M)
+    # YAML (a CI or pre-commit file) under its comments: its first line is a key or a list item
+    first = next((ln for ln in head.splitlines() if ln.strip() and not ln.startswith("#")), "")
+    if not head.startswith("---") and not tomlish and re.match(r"(- )?[\w.-]+:(\s|$)", first):
+        return "a YAML file", "a spec is a TOML file with a [network] table (layers, activations, loss)"
     if head.startswith("---\n") or (re.match(r"#{1,6} ", head) and not tomlish):
         return "a Markdown document", _CHECK_DOC
     rows = [r for r in head.splitlines()[:6] if r.strip()]

@@ -46,6 +46,8 @@ CASES = [
     ("\\documentclass{article}\n\\begin{document}\n$x$\n\\end{document}\n", ".tex", ["LaTeX document"]),
     ('{\n "cells": [],\n "nbformat": 4\n}\n', ".ipynb", ["Jupyter notebook", "nnderive check --doc"]),
     ('{\n  "counts": {"holds": 1},\n  "entries": []\n}\n', ".json", ["claims report", "nnderive check --file"]),
+    ("# hooks\n- id: nnderive-check\n  entry: nnderive check --doc\n", ".yaml", ["a YAML file", "[network]"]),
+    ("repos:\n  - repo: local\n", ".yml", ["a YAML file"]),
     ("x1,x2,x3,T1,T2\n1.0,4.0,5.0,0.1,0.05\n", ".csv", ["CSV data set", "nnderive train SPEC --data"]),
     (b"W1 b1 W2 b2", ".npz", ["parameters (W1, b1, ...)", "--init", "nnderive predict"]),
     (b"X y", ".npz", ["data set (X, y)", "nnderive train SPEC --data"]),
