@@ -93,3 +93,15 @@ def test_hook_args_come_between_the_entry_and_the_files(docs, tmp_path):
     r = run_hook("nnderive-check", [doc], ("--spec", str(ROOT / "examples" / "article000_3_5_2.toml")))
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.startswith(f"{doc}:1: holds")
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["check", "x = x", "--doc", "README.md"], "give exactly one of: a CLAIM, --file FILE, --doc FILE ('x = x' is not a file)"),
+    (["check", "--doc"], "--doc needs at least one FILE"),
+    (["check", "x = x", "y = y"], "give the claim as one argument, in quotes: 'x = x y = y'"),
+])
+def test_doc_and_claim_arguments_stay_apart(capsys, argv, words):
+    from nnderive.cli import main
+
+    assert main(argv) == 2
+    assert capsys.readouterr().err.strip() == f"nnderive: error: {words}"

@@ -51,6 +51,9 @@ def cmd_check(args) -> int:
     from derive.fileio import atomic_write_text
 
     if args.doc is not None:
+        stray = [c for c in args.claim if not Path(c).exists()]
+        if stray and args.doc:  # a claim and --doc together, not a document pre-commit passed
+            raise ClaimError(f"give exactly one of: a CLAIM, --file FILE, --doc FILE ({stray[0]!r} is not a file)")
         args.doc, args.claim = args.doc + args.claim, None
         if not args.doc:
             raise ClaimError("--doc needs at least one FILE")
