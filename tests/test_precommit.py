@@ -96,7 +96,7 @@ def test_hook_args_come_between_the_entry_and_the_files(docs, tmp_path):
 
 
 @pytest.mark.parametrize("argv, words", [
-    (["check", "x = x", "--doc", "README.md"], "give exactly one of: a CLAIM, --file FILE, --doc FILE ('x = x' is not a file)"),
+    (["check", "x = x", "--doc", str(ROOT / "README.md")], "give exactly one of: a CLAIM, --file FILE, --doc FILE ('x = x' is not a file)"),
     (["check", "--doc"], "--doc needs at least one FILE"),
     (["check", "x = x", "y = y"], "give the claim as one argument, in quotes: 'x = x y = y'"),
 ])
