@@ -10,6 +10,7 @@ never returns an unproven result.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sympy as sp
@@ -47,6 +48,12 @@ class LayerRule:
     output_delta: sp.Expr | None = None  # scalar delta^L in a, y, z (output layer, element-wise loss)
 
 
+# How a Derivation shows itself in a notebook is presentation, a layer above the core: derive.present
+# puts its renderers here when it is imported ("markdown", "latex": Derivation -> str), so the core
+# never imports it. Until then a notebook shows the short summary of _repr_markdown_.
+DISPLAY: dict[str, Callable[[Derivation], str]] = {}
+
+
 @dataclass(frozen=True)
 class Derivation:
     """Every result of deriving one network, in both forms, plus how it was verified."""
@@ -74,6 +81,25 @@ class Derivation:
             if eq.name == name:
                 return eq
         raise KeyError(name)
+
+    # Jupyter's rich display: the equations, numbered as in the document and the generated code
+    def _summary(self) -> str:
+        v = "verified" if self.verification is not None else "not verified"
+        return f"{self.spec.name}: {'-'.join(map(str, self.spec.layers))} network, {len(self.gradients)} gradients, {v}"
+
+    def _repr_markdown_(self) -> str:
+        show = DISPLAY.get("markdown")
+        if show is not None:
+            return show(self)
+        name, rest = self._summary().split(": ", 1)
+        return f"**{name}**: {rest} (`%load_ext nnderive.notebook` or `import derive.present` shows its equations)"
+
+    def _repr_pretty_(self, p, cycle) -> None:  # IPython's plain text: one line, not the dataclass's dump
+        p.text(f"<Derivation {self._summary()}>")
+
+    def _repr_latex_(self) -> str | None:
+        show = DISPLAY.get("latex")
+        return show(self) if show is not None else None
 
 
 # ---------------------------------------------------------------------------------------------

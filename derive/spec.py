@@ -464,13 +464,102 @@ def load_spec(path: str | Path) -> NetworkSpec:
     """Read and validate a TOML spec file; every problem is a SpecError naming file and key."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        raw = p.read_bytes()
     except FileNotFoundError:
         raise SpecError(f"{p}: file not found") from None
-    except (OSError, UnicodeDecodeError) as e:
+    except OSError as e:
         raise SpecError(f"{p}: cannot read: {e}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        kind = _binary_kind(raw)
+        if kind is None:
+            raise SpecError(f"{p}: cannot read: {e}") from None
+        raise _not_a_spec_error(p, kind) from None
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise SpecError(f"{p}: malformed TOML: {e}") from None
+        kind = _text_kind(text)
+        if kind is None:
+            raise SpecError(f"{p}: malformed TOML: {e}") from None
+        doc = {}
+    else:
+        kind = None if "network" in doc else not_a_spec(doc)
+    if kind is not None:
+        raise _not_a_spec_error(p, kind)
     return spec_from_dict(doc, source=str(p))
+
+
+def _not_a_spec_error(p: Path, kind: tuple[str, str]) -> SpecError:
+    what, command = kind
+    return SpecError(f"{p}: not a network spec: this is {what}; {command.replace('FILE', str(p))}")
+
+
+# The inputs users keep beside their specs, recognised by their keys (never by their file name) so a
+# mistaken `nnderive derive FILE` says what FILE is and which command takes it.
+_EXAMPLE_KEY = re.compile(r"^(x|y|alpha|rounding|description|[Wb][1-9][0-9]*)$")
+
+
+def not_a_spec(doc: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(what the document is, which command takes it) for a TOML document that is a known non-spec
+    input (a worked-example values file, a claims file, a Python project file); None otherwise."""
+    keys = set(doc)
+    if keys and all(_EXAMPLE_KEY.match(k) for k in keys) and (
+            "x" in keys or any(k.startswith("W") for k in keys)):
+        return ("a worked-example values file (x, y, W1, b1, ..., alpha for one learning step)",
+                "use it as `nnderive latex SPEC --example FILE`, with the spec of its network")
+    if keys and keys <= {"claim", "specs"} and isinstance(doc.get("claim", []), list):
+        return ("a claims file ([[claim]] entries)", "check it with `nnderive check --file FILE`")
+    if keys & {"project", "build-system", "tool"} and not keys & {"conventions", "notation", "training"}:
+        return ("a Python project file (pyproject.toml)",
+                "a spec is a TOML file with a [network] table (layers, activations, loss)")
+    return None
+
+
+_CHECK_DOC = "check its equations with `nnderive check --doc FILE`"
+
+
+def _text_kind(text: str) -> tuple[str, str] | None:
+    """(what, which command) for unparsable TOML that is recognisably another input: a document whose
+    equations can be checked, or a CSV data set; None (a malformed spec) otherwise."""
+    head = text.lstrip()[:4000]
+    if head.startswith("{") and '"cells"' in head:
+        return "a Jupyter notebook", _CHECK_DOC
+    if head.startswith("{") and '"counts"' in head and '"entries"' in head:
+        return ("a claims report (written by `nnderive check --file`)",
+                "its claims file is the input: `nnderive check --file CLAIMS.toml`")
+    if "\\documentclass" in head or "\\begin{document}" in head:
+        return "a LaTeX document", _CHECK_DOC
+    # a TOML comment looks like a Markdown heading: Markdown only when no line reads as TOML
+    tomlish = re.search(r"^\s*(\[[^\]\n]+\]|[A-Za-z0-9_.\"'-]+\s*=)", head, re.M)
+    # YAML (a CI or pre-commit file) under its comments: its first line is a key or a list item
+    first = next((ln for ln in head.splitlines() if ln.strip() and not ln.startswith("#")), "")
+    if not head.startswith("---") and not tomlish and re.match(r"(- )?[\w.-]+:(\s|$)", first):
+        return "a YAML file", "a spec is a TOML file with a [network] table (layers, activations, loss)"
+    if head.startswith("---\n") or (re.match(r"#{1,6} ", head) and not tomlish):
+        return "a Markdown document", _CHECK_DOC
+    rows = [r for r in head.splitlines()[:6] if r.strip()]
+    if len(rows) >= 2 and not tomlish and len({r.count(",") for r in rows[:-1]}) == 1 and rows[0].count(","):
+        return ("a CSV data set", "train on it with `nnderive train SPEC --data FILE --target COLUMN`")
+    return None
+
+
+def _binary_kind(raw: bytes) -> tuple[str, str] | None:
+    """(what, which command) for a binary file a user keeps beside a spec: an .npz of parameters
+    (W1, b1, ...: `--init`, `predict`) or of data (X, y: `--data`)."""
+    if not raw.startswith(b"PK\x03\x04"):
+        return None
+    import io
+    import zipfile
+
+    try:
+        names = {n.removesuffix(".npy") for n in zipfile.ZipFile(io.BytesIO(raw)).namelist()}
+    except zipfile.BadZipFile:
+        return None
+    if names and all(re.fullmatch(r"[Wb][1-9][0-9]*", n) for n in names):
+        return ("an .npz of network parameters (W1, b1, ...)",
+                "start training from it with `nnderive train SPEC --init FILE`, or predict with"
+                " `nnderive predict FILE SPEC --data SOURCE`")
+    if {"X", "y"} <= names:
+        return "an .npz data set (X, y)", "train on it with `nnderive train SPEC --data FILE`"
+    return None

@@ -136,9 +136,9 @@ def test_cli_time_limit_says_how_to_raise_it(capsys):
 
 
 def test_doc_mode_on_draft(capsys):
-    code = main(["check", "--doc", str(ROOT / "examples/draft.md")])
+    code = main(["check", "--doc", str(ROOT / "examples/drafts/draft.md")])
     out = capsys.readouterr().out.splitlines()
     verdicts = [line.split(": ")[1] for line in out]
     assert code == 1
     assert verdicts == ["holds", "holds", "fails", "holds"]
-    assert out[2].startswith(str(ROOT / "examples/draft.md") + ":24:")
+    assert out[2].startswith(str(ROOT / "examples/drafts/draft.md") + ":24:")

@@ -43,7 +43,7 @@ except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))
 SPECS = [p for p in EXAMPLES if not p.name.startswith("worked_example")]
-EXAMPLE_003 = ROOT / "examples" / "worked_example_003.toml"
+EXAMPLE_003 = ROOT / "examples" / "worked_examples" / "article003.toml"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 _cache: dict = {}
@@ -308,7 +308,7 @@ def test_cli_writes_tex_md_and_pdf(tmp_path, capsys):
         assert main(args + ["--pdf"]) == 0
         assert (tmp_path / "a.pdf").exists()
         # the build files (.aux, .log, .fls, .fdb_latexmk) stay in a temporary directory
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "a.pdf", "a.tex"]
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["a-network.svg", "a.md", "a.pdf", "a.tex"]
         assert f"wrote {tmp_path / 'a.pdf'}" in capsys.readouterr().out
 
 

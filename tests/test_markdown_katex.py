@@ -63,7 +63,7 @@ def test_every_markdown_equation_renders_with_katex(spec):
 @pytest.mark.parametrize("profile", ["default", "article000", "article003", "article004"])
 def test_profiles_render_with_katex(profile):
     d = derive(load_spec(ROOT / "examples" / "article003_3_2_2.toml"))
-    ex = compute(d, load_example(ROOT / "examples" / "worked_example_003.toml", d.spec), 4)
+    ex = compute(d, load_example(ROOT / "examples" / "worked_examples" / "article003.toml", d.spec), 4)
     fails = katex_failures(markdown_math(render(d, "md", profile, ex)))
     assert fails == [], json.dumps(fails[:5], indent=1)
 

@@ -19,7 +19,7 @@ from nnderive.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 REPLAY = ROOT / "examples" / "replays" / "article003"
 SPEC = ROOT / "examples" / "article003_3_2_2.toml"
-EXAMPLE = ROOT / "examples" / "worked_example_003.toml"
+EXAMPLE = ROOT / "examples" / "worked_examples" / "article003.toml"
 
 
 def readme_command() -> list[str]:

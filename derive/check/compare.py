@@ -58,6 +58,26 @@ class Result:
         parts.extend(self.notes)
         return "; ".join(parts)
 
+    # Jupyter's rich display: `check_claim(...)` as the last line of a cell shows the claim typeset
+    def _repr_markdown_(self) -> str:
+        from ..present.writers import MdWriter
+
+        text = MdWriter().text
+        shown = "fails" if self.verdict == "holds-with-convention" else self.verdict
+        lines = [f"**{shown}**: ${self.claim}$" if self.claim else f"**{shown}**", ""]
+        for label, value, math in (("shown by", self.method, False), ("convention", self.convention and
+                                   f"right up to {self.convention}", False),
+                                   ("counterexample", self.counterexample, False),
+                                   ("correct (as derived)", self.correct, True)):
+            if value:
+                lines.append(f"- {label}: " + (f"${value}$" if math else text(value)))
+        lines += [f"- note: {text(n)}" for n in self.notes]
+        return "\n".join(lines) + "\n"
+
+    def _repr_latex_(self) -> str:
+        shown = "fails" if self.verdict == "holds-with-convention" else self.verdict
+        return f"$${self.claim} \\qquad \\text{{({shown})}}$$"
+
 
 # ---------------------------------------------------------------------------------------------
 # Evaluation and comparison

@@ -101,19 +101,7 @@ def run_doc(path, spec_path=None, notation=None, report=None, timeout: float = D
             cand = p.resolve().parent / spec_ref
         spec = load_spec(cand)
     givens = tuple(fm.get("given", ()))
-    rows = []
-    for line, claim in display_equations(text):
-        if "=" not in claim:
-            rows.append((line, "not-checkable", claim, "no '=': not a claim"))
-            continue
-        try:
-            r = run_limited(check_claim, claim, givens=givens, spec=spec, notation=notation, timeout=timeout)
-            verdict = r.verdict
-            if verdict == "fails" and r.convention:
-                verdict = "holds-with-convention"
-            rows.append((line, verdict, claim, r.summary()))
-        except ClaimError as err:
-            rows.append((line, "not-checkable", claim, str(err).splitlines()[0]))
+    rows = check_equations(text, spec, notation, givens, timeout)
     out = [f"{p}:{line}: {verdict}: {note}" if note else f"{p}:{line}: {verdict}"
            for line, verdict, claim, note in rows]
     print("\n".join(out) if out else f"{p}: no display equations found")
@@ -121,4 +109,37 @@ def run_doc(path, spec_path=None, notation=None, report=None, timeout: float = D
         md = ["| line | verdict | claim | note |", "|---|---|---|---|"]
         md += [f"| {l} | {v} | `{_md_cell(c)}` | {_md_cell(n)} |" for l, v, c, n in rows]
         atomic_write_text(Path(report), "\n".join(md) + "\n")
-    return 1 if any(v in ("fails", "holds-with-convention") for _, v, _, _ in rows) else 0
+    return doc_exit_code(rows)
+
+
+NOT_A_CLAIM = "no '=': not a claim"
+
+
+def check_equations(text: str, spec=None, notation=None, givens=(), timeout: float = DEFAULT_TIMEOUT
+                    ) -> list[tuple[int, str, str, str]]:
+    """(line, verdict, claim, note) for every display equation of a text (a document, a notebook cell)."""
+    rows = []
+    for line, claim in display_equations(text):
+        if "=" not in claim:
+            rows.append((line, "not-checkable", claim, NOT_A_CLAIM))
+            continue
+        try:
+            r = run_limited(check_claim, claim, givens=tuple(givens), spec=spec, notation=notation,
+                            timeout=timeout)
+            verdict = r.verdict
+            if verdict == "fails" and r.convention:
+                verdict = "holds-with-convention"
+            rows.append((line, verdict, claim, r.summary()))
+        except ClaimError as err:
+            rows.append((line, "not-checkable", claim, str(err).splitlines()[0]))
+    return rows
+
+
+def doc_exit_code(rows) -> int:
+    """What CI reads: 1 when a claim fails, else 4 when a claim could not be decided (ambiguous or
+    not checkable; a display without '=' is no claim), else 0 (every claim holds, or there is none)."""
+    if any(v in ("fails", "holds-with-convention") for _, v, _, _ in rows):
+        return 1
+    if any(v in ("ambiguous", "not-checkable") and note != NOT_A_CLAIM for _, v, _, note in rows):
+        return 4
+    return 0

@@ -15,6 +15,7 @@ from ..spec import NetworkSpec
 from .latex_printer import NNLatexPrinter, element, equals, number, wrap
 from .notation import PROFILES, Profile
 from .sources import SOURCES, network_source
+from .svg import FigureLayer, network_svg
 from .worked_example import ROUNDINGS, other_readings
 from .writers import TexWriter
 
@@ -43,6 +44,8 @@ class Document:
     subtitle: str
     intro: list[str]
     sections: list[Section]
+    format: str = "tex"
+    files: dict[str, str] = field(default_factory=dict)  # name -> text of files it refers to (figures)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,14 +187,15 @@ class Builder:
         sections.append(self.verification())
         if self.cited:
             sections.append(self.references())
-        return Document(title, subtitle, intro, sections)
+        return Document(title, subtitle, intro, sections, w.name, dict(sorted(w.files.items())))
 
     def network(self) -> Section:
         s, w = self.spec, self.w
         sec = Section("The network and its notation")
         dash = "\u2013"
-        sec.lines += w.figure(self.tikz(), f"The {w.nobreak(dash.join(map(str, s.layers)))} network: neurons, "
-                              r"bias units ($+1$) and the weights between layers.")
+        caption = (f"The {w.nobreak(dash.join(map(str, s.layers)))} network: neurons, "
+                   r"bias units ($+1$) and the weights between layers.")
+        sec.lines += w.figure(self.tikz() if w.name == "tex" else self.svg(caption), caption)
         col = self.d.layout == "column"
         sec.lines += w.para(
             (f"Layer $0$ is the input; layer $l = 1, \\dots, {self.L}$ has $n_{{l}}$ units " if self.L > 1 else
@@ -718,33 +722,37 @@ class Builder:
 
     # -- the figure ------------------------------------------------------------------------
 
+    def figure_layers(self) -> list[FigureLayer]:
+        """What the network figure draws, whatever draws it (TikZ or SVG): per layer its title, its
+        width and the label of every neuron shown (a wide layer: 1, 2, 3, then a gap, then n)."""
+        out = []
+        for l, n in enumerate(self.spec.layers):
+            units = [str(i) for i in range(1, n + 1)] if n <= FIGURE_LIMIT else ["1", "2", "3", None, str(n)]
+            title = "input" if l == 0 else ("output" if l == self.L else f"hidden {l}")
+            out.append(FigureLayer(title, f"n_{{{l}}} = {n}", tuple(units), tuple(
+                None if u is None else (self.el("act", l, u) if l else self.el("input", None, u)) for u in units)))
+        return out
+
     def tikz(self) -> list[str]:
-        s = self.spec
         out = [r"\begin{tikzpicture}[x=2.6cm, y=0.9cm, >=stealth,"
                r" neuron/.style={circle, draw, minimum size=7mm, inner sep=0pt, font=\scriptsize},"
                r" bias/.style={rectangle, draw, dashed, minimum size=5mm, font=\scriptsize}]"]
         shown: list[list[tuple[str, float]]] = []
-        for l, n in enumerate(s.layers):
-            if n <= FIGURE_LIMIT:
-                units = [str(i) for i in range(1, n + 1)]
-            else:
-                units = ["1", "2", "3", None, str(n)]
-            k = len(units)
+        for l, fl in enumerate(self.figure_layers()):
+            k = len(fl.units)
             ys = [(k - 1) / 2 - i for i in range(k)]
             layer = []
-            for u, y in zip(units, ys):
-                node = f"n{l}_{u if u else 'dots'}"
-                if u is None:
+            for u, lab, y in zip(fl.indices, fl.units, ys):
+                if lab is None:
                     out.append(rf"\node at ({l}, {y:.2f}) {{$\vdots$}};")
                     continue
-                lab = self.el("act", l, u) if l else self.el("input", None, u)
+                node = f"n{l}_{u}"
                 out.append(rf"\node[neuron] ({node}) at ({l}, {y:.2f}) {{${lab}$}};")
                 layer.append((node, y))
             shown.append(layer)
             top = max(ys)
-            title = "input" if l == 0 else ("output" if l == self.L else f"hidden {l}")
             out.append(rf"\node[font=\footnotesize, align=center] at ({l}, {top + 1.6:.2f}) "
-                       rf"{{{title}\\$n_{{{l}}} = {n}$}};")
+                       rf"{{{fl.title}\\${fl.size}$}};")
             if l < self.L:
                 out.append(rf"\node[bias] (bias{l}) at ({l + 0.5:.2f}, {top + 0.9:.2f}) {{$+1$}};")
         for l in range(1, len(shown)):
@@ -755,3 +763,6 @@ class Builder:
                 out.append(rf"\draw[->, dashed, gray] (bias{l - 1}) -- ({b});")
         out.append(r"\end{tikzpicture}")
         return out
+
+    def svg(self, caption: str) -> str:
+        return network_svg(self.figure_layers(), caption)

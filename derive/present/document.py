@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 
@@ -19,8 +22,8 @@ TEMPLATE_DIR = Path(__file__).with_name("templates")
 PDF_INSTALL = ("apt-get install --no-install-recommends texlive-latex-base texlive-latex-recommended"
                " texlive-pictures latexmk lmodern")
 
-__all__ = ["DocumentError", "NoTeXError", "PDF_INSTALL", "build_document", "compile_pdf", "compile_advice",
-           "markdown_math", "render", "write_atomic"]
+__all__ = ["DocumentError", "NoTeXError", "PDF_INSTALL", "RenderedDocument", "build_document", "compile_pdf",
+           "compile_advice", "document", "figure_file", "markdown_math", "render", "write_atomic"]
 
 
 class NoTeXError(DocumentError):
@@ -42,17 +45,71 @@ def environment() -> jinja2.Environment:
                               keep_trailing_newline=True, autoescape=False)
 
 
-def build_document(d: Derivation, fmt: str = "tex", profile: str | None = None, example=None) -> Document:
-    writer = WRITERS[fmt]()
+def figure_file(d: Derivation, document: Path | str | None = None) -> str:
+    """The name of the figure file written beside a Markdown document: <document>-network.svg, or
+    <network name>-network.svg when the document has no file name yet."""
+    stem = Path(document).stem if document else d.spec.name
+    return f"{stem}-network.svg"
+
+
+def build_document(d: Derivation, fmt: str = "tex", profile: str | None = None, example=None,
+                   figure_name: str | None = None) -> Document:
+    writer = WRITERS[fmt](figure_name or figure_file(d))
     return Builder(d, writer, _resolve_profile(d.spec, profile), example).build()
 
 
-def render(d: Derivation, fmt: str = "tex", profile: str | None = None, example=None) -> str:
-    """The whole document as text, in "tex" or "md"."""
+@dataclass(frozen=True)
+class RenderedDocument:
+    """A whole document: its text, its format and the files it refers to (the Markdown figure).
+
+    In a notebook it shows itself: Markdown as Markdown (the figure inlined, as a notebook cell has
+    no folder to put it in), LaTeX as its source."""
+
+    text: str
+    format: str
+    files: tuple[tuple[str, str], ...] = ()  # (name beside the document, text)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def write(self, path: Path | str) -> list[Path]:
+        """Write the figure files beside path, then the document (each atomically): the paths written."""
+        path = Path(path)
+        written = []
+        for name, text in self.files:
+            write_atomic(path.parent / name, text)
+            written.append(path.parent / name)
+        write_atomic(path, self.text)
+        return written + [path]
+
+    def _repr_pretty_(self, p, cycle) -> None:  # IPython's plain text: what it is, not all of it
+        files = f"; beside it: {', '.join(n for n, _ in self.files)}" if self.files else ""
+        p.text(f"<{self.format} document, {len(self.text.splitlines())} lines{files}>")
+
+    def _repr_markdown_(self) -> str:
+        if self.format != "md":
+            return "```latex\n" + self.text + "```\n"
+        text = self.text
+        for name, svg in self.files:
+            uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+            text = text.replace(f"]({quote(name)})", f"]({uri})")
+        return text
+
+
+def document(d: Derivation, fmt: str = "md", profile: str | None = None, example=None,
+             path: Path | str | None = None) -> RenderedDocument:
+    """The whole document of a derivation, in "tex" or "md"; path: where it will be written (it names
+    the figure file written beside a Markdown document)."""
     if fmt not in WRITERS:
         raise DocumentError(f"unknown format '{fmt}' (choose tex or md)")
-    doc = build_document(d, fmt, profile, example)
-    return environment().get_template(WRITERS[fmt].template).render(doc=doc)
+    doc = build_document(d, fmt, profile, example, figure_file(d, path))
+    text = environment().get_template(WRITERS[fmt].template).render(doc=doc)
+    return RenderedDocument(text, fmt, tuple(doc.files.items()))
+
+
+def render(d: Derivation, fmt: str = "tex", profile: str | None = None, example=None) -> str:
+    """The whole document as text, in "tex" or "md" (a Markdown one refers to figure_file(d))."""
+    return document(d, fmt, profile, example).text
 
 
 def markdown_math(text: str) -> list[dict]:

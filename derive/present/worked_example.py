@@ -161,6 +161,9 @@ def example_from_dict(doc: dict, spec, where: str) -> ExampleValues:
     """Validate a parsed example document against the spec's widths."""
     L = spec.depth
     allowed = ("description", "alpha", "rounding", "x", "y") + tuple(f"{p}{l}" for l in range(1, L + 1) for p in "Wb")
+    if "network" in doc:
+        raise ExampleError(f"{where}: not a worked-example file: this is a network spec ([network]); give it as"
+                           " the SPEC argument and the example values (x, y, W1, b1, ...) with --example")
     for k in doc:
         if k not in allowed:
             raise ExampleError(f"{where}: key '{k}': unknown key (allowed: {', '.join(allowed)})")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
+
+from .svg import plain
 
 FIT_CHARS = 160  # longer displays are wrapped in \nnfit, which shrinks them only if they do not fit
 # A table of at most this many rows of normal height (rows x \\arraystretch) is never split across pages:
@@ -22,6 +25,10 @@ class TexWriter:
     name = "tex"
     template = "document.tex.j2"
     tie = "~"  # a space that is never broken (article~003~[1])
+
+    def __init__(self, figure_name: str = "network.svg"):
+        self.figure_name = figure_name  # the name a figure file gets beside the document (Markdown)
+        self.files: dict[str, str] = {}  # files the document refers to: name -> text, written beside it
 
     def text(self, s: str) -> str:
         """Plain text from the spec (names, descriptions) made safe for LaTeX."""
@@ -151,8 +158,12 @@ class MdWriter(TexWriter):
                 for i, (depth, s) in enumerate(steps, start=1)]
         return out + [""]
 
-    def figure(self, tikz, caption) -> list[str]:
-        return []
+    def figure(self, svg: str, caption: str) -> list[str]:
+        """The figure as an SVG file beside the document, referenced by its name (Markdown has no
+        drawing language every renderer reads; an image file is what MkDocs, Quarto and GitHub show)."""
+        self.files[self.figure_name] = svg
+        alt = plain(caption).replace("[", "(").replace("]", ")")
+        return [f"![{alt}]({quote(self.figure_name)})", "", f"*Figure 1: {caption}*", ""]
 
 
 WRITERS = {"tex": TexWriter, "md": MdWriter}

@@ -14,8 +14,11 @@ def register(sub) -> None:
         description="Check a LaTeX claim. Scalar claims need no spec; network claims take --spec and"
         " use the spec's [notation] profile (if it has none, the default: W^{l}, b^{l}, z^{l}, a^{l}, x, y,"
         " L, \\delta^{l}) unless --notation names another."
-        " Exit 0: holds; 1: fails (with a counterexample); 2: cannot be read.")
-    p.add_argument("claim", nargs="?", help="the claim in LaTeX, e.g. \"\\sigma'(z) = \\sigma(z)(1-\\sigma(z))\"")
+        " Exit 0: holds; 1: fails (with a counterexample); 2: cannot be read; 4 (--doc): no claim fails but"
+        " some could not be decided (ambiguous or not checkable).")
+    # nargs="*": with --doc, files may also come last, where pre-commit puts them (`--doc --spec S a.md`)
+    p.add_argument("claim", nargs="*", help="the claim in LaTeX, e.g. \"\\sigma'(z) = \\sigma(z)(1-\\sigma(z))\""
+                   " (with --doc: more files)")
     p.add_argument("--given", action="append", default=[], metavar="DEF",
                    help="a definition, NAME = expr or f(x) = expr (repeatable)")
     p.add_argument("--at", action="append", default=[], metavar="SYMBOL=VALUE",
@@ -24,7 +27,11 @@ def register(sub) -> None:
     p.add_argument("--notation", help="notation profile (default, article000, article003, article004);"
                    " without it, the spec's own [notation]")
     p.add_argument("--file", help="a claims file (TOML) to check entry by entry")
-    p.add_argument("--doc", help="a Markdown or LaTeX draft whose display equations are checked")
+    p.add_argument("--doc", nargs="*", metavar="FILE",
+                   help="Markdown or LaTeX drafts whose display equations are checked (several files: each is"
+                   " reported, the exit code is the worst: 2 > 1 > 4 > 0)")
+    p.add_argument("--allow-undecided", action="store_true",
+                   help="--doc: exit 0 rather than 4 when no claim fails but some could not be decided")
     p.add_argument("-o", "--report", help="write the report here (.md; a .json is written beside it)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                    help=f"seconds per claim (default {DEFAULT_TIMEOUT:g})")
@@ -43,6 +50,17 @@ def cmd_check(args) -> int:
     from derive.check import ClaimError, check_claim, format_result, run_doc, run_file, run_limited
     from derive.fileio import atomic_write_text
 
+    if args.doc is not None:
+        stray = [c for c in args.claim if not Path(c).exists()]
+        if stray and args.doc:  # a claim and --doc together, not a document pre-commit passed
+            raise ClaimError(f"give exactly one of: a CLAIM, --file FILE, --doc FILE ({stray[0]!r} is not a file)")
+        args.doc, args.claim = args.doc + args.claim, None
+        if not args.doc:
+            raise ClaimError("--doc needs at least one FILE")
+    elif len(args.claim) > 1:
+        raise ClaimError(f"give the claim as one argument, in quotes: '{' '.join(args.claim)}'")
+    else:
+        args.claim = args.claim[0] if args.claim else None
     modes = [m for m in (args.claim, args.file, args.doc) if m is not None]
     if len(modes) != 1:
         raise ClaimError("give exactly one of: a CLAIM, --file FILE, --doc FILE")
@@ -56,8 +74,7 @@ def cmd_check(args) -> int:
     if args.file:
         return run_file(args.file, args.report, timeout=args.timeout)
     if args.doc:
-        return run_doc(args.doc, spec_path=args.spec, notation=args.notation, report=args.report,
-                       timeout=args.timeout)
+        return _run_docs(args, run_doc)
     spec = _load_spec_arg(args.spec)
     r = run_limited(check_claim, args.claim, givens=tuple(args.given), at=tuple(args.at), spec=spec,
                     notation=args.notation, timeout=args.timeout)
@@ -65,3 +82,34 @@ def cmd_check(args) -> int:
     if args.report:
         atomic_write_text(Path(args.report), json.dumps(asdict(r), indent=2) + "\n")
     return r.exit_code()
+
+
+# How bad each exit code of a document is, for the one exit code of several (pre-commit passes every
+# changed file at once): an error beats a failing claim beats an undecided one beats success.
+_SEVERITY = {0: 0, 4: 1, 1: 2, 2: 3}
+
+
+def _run_docs(args, run_doc) -> int:
+    import sys
+
+    from derive.errors import NNDeriveError
+
+    if args.report and len(args.doc) > 1:
+        from derive.check import ClaimError
+
+        raise ClaimError("-o/--report takes one --doc FILE (one report per document)")
+    worst = 0
+    for path in args.doc:
+        try:
+            code = run_doc(path, spec_path=args.spec, notation=args.notation, report=args.report,
+                           timeout=args.timeout)
+        except NNDeriveError as e:  # one unreadable file is reported; the others are still checked
+            if len(args.doc) == 1:
+                raise
+            msg = str(e) if str(e).startswith(str(path)) else f"{path}: {e}"  # which document it was
+            print(f"nnderive: error: {msg}", file=sys.stderr, flush=True)
+            code = e.exit_code
+        if code == 4 and args.allow_undecided:
+            code = 0
+        worst = max(worst, code, key=lambda c: _SEVERITY.get(c, 3))
+    return worst

@@ -66,12 +66,7 @@ def output_format(output: str | None, fmt: str | None) -> str:
 
 def cmd_latex(args) -> int:
     from derive.pipeline import derive
-    from derive.present.document import (
-        DocumentError,
-        compile_pdf,
-        render,
-        write_atomic,
-    )
+    from derive.present.document import DocumentError, compile_pdf, document
     from derive.present.notation import PROFILES
     from derive.present.worked_example import compute, load_example, random_example
     from derive.spec import Notation, load_spec
@@ -90,8 +85,9 @@ def cmd_latex(args) -> int:
     if args.example or args.random_example is not None:
         values = load_example(args.example, spec) if args.example else random_example(spec, args.random_example)
         example = compute(d, values, args.decimals, args.rounding)
-    write_atomic(out, render(d, fmt, args.notation, example))
-    print(f"wrote {out}")
+    # a Markdown document's figure is an SVG file beside it (<out>-network.svg), written first
+    for path in document(d, fmt, args.notation, example, out).write(out):
+        print(f"wrote {path}")
     if args.pdf:  # without TeX: NoTeXError (exit 4) says how to compile the .tex just written
         print(f"wrote {compile_pdf(out)}")
     return 0
