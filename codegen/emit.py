@@ -18,6 +18,7 @@ from pathlib import Path
 import jinja2
 import sympy as sp
 from sympy.matrices.expressions import (
+    MatAdd,
     MatMul,
     MatrixExpr,
     MatrixSymbol,
@@ -29,7 +30,7 @@ from sympy.matrices.expressions import (
 from derive import __version__
 from derive.engine import Derivation, equation_tags
 from derive.errors import SpecError
-from derive.matrix import Elementwise, lift
+from derive.matrix import Elementwise, Softmax, lift
 from derive.pipeline import derive
 from derive.primitives import LOSSES, Primitive, Sigmoid, Softplus
 from derive.procedure import ALPHA, BATCH, update_rule
@@ -46,6 +47,7 @@ from .printers.numpy import (
     Total,
     helper_blocks,
 )
+from .printers.workspace import Workspace
 from .verify_generated import verify_source
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -147,6 +149,7 @@ class _Parts:
     update_args: str  # update's parameters after "params, grads, "
     update_doc: list[str]
     update: list[str]
+    workspace: list[str]
     train_step_doc: list[str]
     train_step: list[str]
 
@@ -209,15 +212,19 @@ def build_parts(d: Derivation) -> _Parts:
     for eq in d.forward:
         rhs = eq.rhs
         name = check_identifier(eq.lhs.name, eq.name)
+        code = None
         if from_logits and name == f"A{L}":
             what = " and ".join(w for _, w in from_logits.values())
             forward.append(f"# {what} from the logits, kept for the loss (eq. ({tags['loss']}))")
             for m, (e, _) in from_logits.items():
-                forward.append(f"{m.name} = {printer.code(e)}")
                 cache_names.append(m.name)
-                if isinstance(e, LogSoftmax):
-                    rhs = Elementwise(sp.Lambda(u := sp.Dummy("u"), sp.exp(u)), m)
-        forward.append(f"{name} = {printer.code(rhs)}  # eq. ({tags[eq.name]})")
+                if isinstance(e, LogSoftmax) and isinstance(rhs, Softmax):
+                    # softmax writes its log here from the same exponential
+                    forward.append(f"{m.name} = np.empty_like({printer.code(rhs.arg)})")
+                    code = printer._call("softmax", printer.code(rhs.arg), f"log_out={m.name}")
+                else:
+                    forward.append(f"{m.name} = {printer.code(e)}")
+        forward.append(f"{name} = {code or printer.code(rhs)}  # eq. ({tags[eq.name]})")
         cache_names.append(name)
     forward.append("cache = {" + ", ".join(f'"{n}": {n}' for n in cache_names) + "}")
     forward.append(f"return A{L}, cache")
@@ -318,10 +325,12 @@ def build_parts(d: Derivation) -> _Parts:
     docstring = "\n".join([
         f"Numpy forward pass, backpropagation and gradient descent for the {spec.name} network.",
         "", *textwrap.wrap(f"Learning rate: {rule.lr_meaning()}.", LINE_LENGTH - 4)])
+    update = update_parts(d, tags, printer)
+    fused = fused_parts(d, tags, printer, loss_expr, from_logits, stable_delta, targets_line)
     return _Parts(
         header=header, docstring=docstring,
         constants=constants, helpers=helper_blocks(printer.helpers), init=init, forward=forward,
-        loss=loss_lines, backward=back, **update_parts(d, tags, printer))
+        loss=loss_lines, backward=back, **update, **fused)
 
 
 def _docstring(lines: list[str]) -> list[str]:
@@ -355,27 +364,139 @@ def update_parts(d: Derivation, tags: dict[str, str], printer: NumpyCodePrinter)
                    '    raise TypeError("update() needs N, the rows the gradients were summed over")']
     update += cite + [f"step = {step}", "for name, grad in grads.items():",
                       "    params[name] -= step * grad"]
-    n_line = [f"{d.batch.name} = X.shape[0]"] if _uses(step, d.batch) else []
-    train = ["_, cache = forward(params, X)", "value = loss_from_cache(cache, Y)",
-             "grads = backward(params, cache, Y)", *n_line, *cite, f"step = {step}",
-             "largest = []", "for name, grad in grads.items():",
-             "    # these gradients are ours: scaling them in place saves a parameter-sized temporary",
-             "    grad *= step", "    if return_max_update and grad.size:",
-             "        largest.append(np.max(np.abs(grad)))  # a NaN stays a NaN",
-             "    params[name] -= grad",
-             "if return_max_update:",
-             "    return value, (float(np.max(largest)) if largest else 0.0)",
-             "return value"]
     return {
         "update_args": "lr, N=None" if rule.divides_by_batch else "lr",
         "update_doc": _docstring([f"One gradient-descent step, in place: p <- p - {step} * dL/dp.",
                                   *n_doc]),
         "update": update,
+    }
+
+
+def fused_parts(d: Derivation, tags: dict[str, str], printer: NumpyCodePrinter, loss_expr,
+                from_logits: dict, stable_delta, targets_line) -> dict:
+    """workspace() and train_step(): one step's forward pass, loss, backward pass and update,
+    printed from the same equations as forward/loss/backward and the procedure's update rule.
+
+    Every array is written into a buffer of the workspace (Workspace lowers each equation to
+    out= and in-place numpy). The update factor of derive.procedure times the gradients' own
+    coefficient (1/N for a mean loss) is one number, the step k (lr/N for every loss nnderive
+    has); it scales the output error term once, and since the recursion for delta^l is linear in
+    delta^(l+1), every error term and so every product delta^T a^(l-1) then is k times its
+    gradient: the update itself, subtracted straight from its buffer.
+    """
+    spec = d.spec
+    L = spec.depth
+    sym = d.symbols
+    rule = update_rule(spec)
+    comments = CommentPrinter()
+    ws = Workspace(printer, d.batch, d.widths())
+
+    def cite(eq, extra: str = "") -> list[str]:
+        return _wrap_comment(check_comment(
+            f"eq. ({tags[eq.name]}){extra}: {comments.doprint(eq.lhs)} = {comments.doprint(eq.rhs)}",
+            eq.name))
+
+    body: list[str] = []
+    logs = {type(e): m for m, (e, _) in from_logits.items()}
+    for eq in d.forward:
+        name = check_identifier(eq.lhs.name, eq.name)
+        body += cite(eq)
+        if name == f"A{L}":
+            for m, (e, _) in from_logits.items():
+                if not (isinstance(e, LogSoftmax) and isinstance(eq.rhs, Softmax)):
+                    body.append(f"{m.name} = {printer.code(e)}")
+        if isinstance(eq.rhs, Softmax):
+            log = logs.get(LogSoftmax)
+            body += ws.softmax(name, eq.rhs, log.name if log is not None and name == f"A{L}" else None)
+        else:
+            body += ws.assign(name, eq.rhs)
+
+    # the loss, before any update; it reads the output error term when it contains it (sse)
+    out_eq = d.backward[0]
+    delta_L = out_eq.lhs.name
+    out_rhs = stable_delta if stable_delta is not None else out_eq.rhs
+    def same(e) -> bool:  # a sum equals another in any order of its terms
+        r = out_eq.rhs
+        return e == r or (isinstance(e, MatAdd) and isinstance(r, MatAdd)
+                          and Counter(e.args) == Counter(r.args))
+
+    shares = stable_delta is None and any(same(e) for e in sp.preorder_traversal(loss_expr))
+    if shares:
+        body += cite(out_eq)
+        body += ws.assign(delta_L, out_rhs)
+        loss_expr = loss_expr.replace(same, lambda e: sym[delta_L])
+    printer.vdot = True
+    loss_code = printer.code(loss_expr)
+    printer.vdot = False
+    body += _wrap_comment(f"eq. ({tags['loss']}): {spec.loss_entry.summary}")
+    body.append(f"value = float({loss_code})")
+
+    coeffs = [eq.rhs.as_coeff_matrices()[0] for eq in d.gradients]
+    k = rule.factor * coeffs[0]
+    lr = sp.Symbol("lr")
+    shown = CommentPrinter().doprint(k.xreplace({ALPHA: sp.Symbol("alpha")}))
+    body += _wrap_comment(check_comment(
+        f"eq. ({tags['update']}): p := p - {CommentPrinter().doprint(rule.factor.xreplace({ALPHA: sp.Symbol('alpha')}))}"
+        f" dL/dp. The step k = {shown} scales the output error term once; every delta below is"
+        " then k times the engine's (the recursion is linear in it), so each product"
+        " delta^T a is the update itself", "comment"))
+    body.append(f"k = {printer.code(k.xreplace({ALPHA: lr, BATCH: d.batch}))}")
+    for eq in d.backward:
+        name = check_identifier(eq.lhs.name, eq.name)
+        rhs = out_rhs if name == delta_L else eq.rhs
+        if not (name == delta_L and shares):
+            for tmp, sub in _shared(rhs, name):
+                body.append(f"# shared by eq. ({tags[eq.name]})")
+                body += ws.assign(tmp.name, sub)
+                rhs = rhs.xreplace({sub: tmp})
+            body += cite(eq, " times k" if name == delta_L else ", times k")
+            lines = ws.assign(name, rhs)
+            if name == delta_L and name not in ws.buffers and lines[-1] == f"{name} = {rhs}":
+                # an alias of another array: scale a copy, never the array itself
+                ws.add_buffer(name, ws.shape(rhs))
+                lines = [f"np.multiply({rhs}, k, out={name})"]
+                name = None
+            body += lines
+        if name == delta_L:
+            body.append(f"{delta_L} *= k")
+    updates = []
+    for eq, c in zip(d.gradients, coeffs):
+        param = eq.lhs.name.removeprefix("dL_d")
+        buf = check_identifier(f"d{param}", eq.name)
+        _, mats = eq.rhs.as_coeff_matrices()
+        shape = (str(spec.layers[int(param[1:])]),) if param.startswith("b") else None
+        body += _wrap_comment(check_comment(
+            f"eq. ({tags[eq.name]}), ({tags['update']}): {param} := {param} - k dL/d{param}, which is"
+            f" {comments.doprint(MatMul(*mats))} with the scaled deltas", eq.name))
+        lines = ws.assign(buf, MatMul(*mats), shape=shape)
+        body += lines + ws.scale(buf, c / coeffs[0]) + [f"{param} -= {buf}"]
+        updates.append(buf)
+
+    unpack = _unpack([f"{p}{l}" for l in range(1, L + 1) for p in "Wb"], "params")
+    head = [*unpack, "# computing in the parameters' dtype keeps a float32 network in float32",
+            "X = np.asarray(X, W1.dtype)", *targets_line("X.dtype"),
+            f"{d.batch.name} = X.shape[0]",
+            "# a Python float: numpy keeps float32 arrays float32 when scaled by it",
+            "lr = float(lr)",
+            f"{', '.join(ws.buffers)} = _workspace({d.batch.name}, X.dtype)"]
+    tail = ["if return_max_update:",
+            "    # the largest |update| entry (np.max keeps a NaN a NaN)",
+            f"    return value, float(np.max([np.max(np.abs(u)) for u in ({', '.join(updates)})]))",
+            "return value"]
+    workspace = []
+    for name, shape in ws.buffers.items():
+        dims = shape[0] if len(shape) == 1 else f"({', '.join(shape)})"
+        make = "np.ones" if name == "ones" else "np.empty"
+        workspace.append(f"{make}({dims}, dtype),  # {name}")
+    step_text = printer.code(rule.factor.xreplace({ALPHA: lr, BATCH: d.batch}))
+    return {
+        "workspace": workspace,
         "train_step_doc": _docstring([
-            f"Forward, loss, backward and the update p <- p - {step} * dL/dp on the batch (X, Y).",
+            f"Forward, loss, backward and the update p <- p - {step_text} * dL/dp on the batch (X, Y).",
             "", "Returns the loss before the update, or (loss, largest |update| entry) with",
-            "return_max_update=True (computing that costs a pass over every gradient)."]),
-        "train_step": train,
+            "return_max_update=True. Every array lives in a workspace allocated once per batch",
+            "shape and dtype and reused (so one module's train_step is not for concurrent threads)."]),
+        "train_step": head + body + tail,
     }
 
 

@@ -17,25 +17,27 @@ LOSS = "cce"
 BATCH = "mean"
 
 
-def sigmoid(z):
-    """The logistic function 1 / (1 + exp(-z))."""
-    # (1 + tanh(z/2)) / 2 is the same function but never overflows for any z and costs one
-    # transcendental call; its absolute error is below one ulp of 1. Only relative accuracy
-    # below ~1e-16 is lost, and no caller divides by or takes the log of sigmoid: losses on
-    # sigmoid outputs are computed from the logits.
-    s = z * 0.5
-    np.tanh(s, out=s)
-    s *= 0.5
-    s += 0.5
-    return s
+def sigmoid(z, out=None):
+    """The logistic function 1 / (1 + exp(-z)), to a few ulps of relative error for every z."""
+    # r / (1 + r) with r = exp(min(z, 88)): for z < 0 it is as accurate as exp itself, into the
+    # subnormal tail where 1 / (1 + exp(-z)) overflows; above 88 the value rounds to 1 in float32
+    # and float64 alike, so the clamp only keeps exp finite. Four passes, like the exp form.
+    r = np.minimum(z, 88.0, out=out)
+    np.exp(r, out=r)
+    return np.divide(r, r + 1.0, out=r)
 
 
-def log_softmax(z):
-    """log(softmax(z)) of each row, computed as z - logsumexp(z)."""
-    # from the logits, a probability that underflows to 0 still has a finite log
-    s = z - z.max(axis=1, keepdims=True)
-    s -= np.log(np.exp(s).sum(axis=1, keepdims=True))
-    return s
+def softmax(z, out=None, log_out=None):
+    """Softmax of each row (sample); with log_out, also its log from the same exponential."""
+    # shifting by the row maximum leaves softmax unchanged and keeps exp from overflowing; the
+    # log-probabilities z - max - log(sum) stay finite where a probability underflows to 0
+    s = np.subtract(z, z.max(axis=1, keepdims=True), out=log_out)
+    e = np.exp(s, out=out)
+    total = e.sum(axis=1, keepdims=True)
+    e /= total
+    if log_out is not None:
+        log_out -= np.log(total, out=total)
+    return e
 
 
 def init_params(rng, dtype=np.float64):
@@ -68,8 +70,8 @@ def forward(params, X):
     A1 = sigmoid(Z1)  # eq. (2)
     Z2 = A1 @ W2.T + b2  # eq. (3)
     # log-probabilities from the logits, kept for the loss (eq. (5))
-    log_A2 = log_softmax(Z2)
-    A2 = np.exp(log_A2)  # eq. (4)
+    log_A2 = np.empty_like(Z2)
+    A2 = softmax(Z2, log_out=log_A2)  # eq. (4)
     cache = {"X": X, "Z1": Z1, "A1": A1, "Z2": Z2, "log_A2": log_A2, "A2": A2}
     return A2, cache
 
@@ -134,25 +136,98 @@ def update(params, grads, lr):
         params[name] -= step * grad
 
 
+# ---------------------------------------------------------------------------------------------
+# the fused step: every equation above, written into buffers that are allocated once
+
+
+def workspace(N, dtype=np.float64):
+    """The buffers train_step writes for batches of N rows, in the order it unpacks them."""
+    return (
+        np.empty((N, 32), dtype),  # Z1
+        np.empty((N, 32), dtype),  # A1
+        np.empty((N, 10), dtype),  # Z2
+        np.empty((N, 10), dtype),  # A2
+        np.empty((N, 10), dtype),  # log_A2
+        np.empty((N, 10), dtype),  # delta2
+        np.empty((N, 32), dtype),  # delta1
+        np.empty((N, 32), dtype),  # tmp1
+        np.empty((10, 32), dtype),  # dW2
+        np.empty(10, dtype),  # db2
+        np.ones(N, dtype),  # ones
+        np.empty((32, 64), dtype),  # dW1
+        np.empty(32, dtype),  # db1
+    )
+
+
+_WORKSPACES = {}
+
+
+def _workspace(N, dtype):
+    """workspace(N, dtype), made on first use and then reused (at most 8 shapes are kept)."""
+    ws = _WORKSPACES.get((N, dtype))
+    if ws is None:
+        if len(_WORKSPACES) >= 8:
+            _WORKSPACES.clear()
+        ws = _WORKSPACES[(N, dtype)] = workspace(N, dtype)
+    return ws
+
+
 def train_step(params, X, Y, lr, return_max_update=False):
     """Forward, loss, backward and the update p <- p - lr * dL/dp on the batch (X, Y).
 
     Returns the loss before the update, or (loss, largest |update| entry) with
-    return_max_update=True (computing that costs a pass over every gradient).
+    return_max_update=True. Every array lives in a workspace allocated once per batch
+    shape and dtype and reused (so one module's train_step is not for concurrent threads).
     """
-    _, cache = forward(params, X)
-    value = loss_from_cache(cache, Y)
-    grads = backward(params, cache, Y)
-    # eq. (12): p := p - alpha dL/dp for every parameter p, all at once; the loss averages over the
-    # batch, so its gradient is already the mean gradient
-    step = lr
-    largest = []
-    for name, grad in grads.items():
-        # these gradients are ours: scaling them in place saves a parameter-sized temporary
-        grad *= step
-        if return_max_update and grad.size:
-            largest.append(np.max(np.abs(grad)))  # a NaN stays a NaN
-        params[name] -= grad
+    W1 = params["W1"]
+    b1 = params["b1"]
+    W2 = params["W2"]
+    b2 = params["b2"]
+    # computing in the parameters' dtype keeps a float32 network in float32
+    X = np.asarray(X, W1.dtype)
+    Y = np.asarray(Y, dtype=X.dtype)
+    N = X.shape[0]
+    # a Python float: numpy keeps float32 arrays float32 when scaled by it
+    lr = float(lr)
+    Z1, A1, Z2, A2, log_A2, delta2, delta1, tmp1, dW2, db2, ones, dW1, db1 = _workspace(N, X.dtype)
+    # eq. (1): Z1 = X W1^T + 1 b1^T
+    np.dot(X, W1.T, out=Z1)
+    Z1 += b1
+    # eq. (2): A1 = sigmoid(Z1)
+    sigmoid(Z1, out=A1)
+    # eq. (3): Z2 = A1 W2^T + 1 b2^T
+    np.dot(A1, W2.T, out=Z2)
+    Z2 += b2
+    # eq. (4): A2 = softmax(Z2)
+    softmax(Z2, out=A2, log_out=log_A2)
+    # eq. (5): L = -1/N sum_n sum_i y_ni log yhat_ni (one-hot y): summed over classes, averaged over
+    # the batch
+    value = float(-np.vdot(Y, log_A2) / N)
+    # eq. (12): p := p - alpha dL/dp. The step k = alpha/N scales the output error term once; every
+    # delta below is then k times the engine's (the recursion is linear in it), so each product
+    # delta^T a is the update itself
+    k = lr / N
+    # eq. (6) times k: delta2 = A2 - Y
+    np.subtract(A2, Y, out=delta2)
+    delta2 *= k
+    # eq. (7), times k: delta1 = (delta2 W2) ⊙ (A1 ⊙ (1 - A1))
+    np.dot(delta2, W2, out=delta1)
+    delta1 *= A1
+    np.subtract(1.0, A1, out=tmp1)
+    delta1 *= tmp1
+    # eq. (8), (12): W2 := W2 - k dL/dW2, which is delta2^T A1 with the scaled deltas
+    np.dot(delta2.T, A1, out=dW2)
+    W2 -= dW2
+    # eq. (9), (12): b2 := b2 - k dL/db2, which is delta2^T 1 with the scaled deltas
+    np.dot(ones, delta2, out=db2)
+    b2 -= db2
+    # eq. (10), (12): W1 := W1 - k dL/dW1, which is delta1^T X with the scaled deltas
+    np.dot(delta1.T, X, out=dW1)
+    W1 -= dW1
+    # eq. (11), (12): b1 := b1 - k dL/db1, which is delta1^T 1 with the scaled deltas
+    np.dot(ones, delta1, out=db1)
+    b1 -= db1
     if return_max_update:
-        return value, (float(np.max(largest)) if largest else 0.0)
+        # the largest |update| entry (np.max keeps a NaN a NaN)
+        return value, float(np.max([np.max(np.abs(u)) for u in (dW2, db2, dW1, db1)]))
     return value

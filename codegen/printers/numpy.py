@@ -102,6 +102,7 @@ class NumpyCodePrinter(NumPyPrinter):
             self.widths.setdefault(batch, batch_hint)
         self.helpers: set[str] = set()
         self._names: dict[sp.Symbol, str] = {}
+        self.vdot = False  # print sums of products of two arrays as np.vdot (no product array)
 
     # -- entry point ---------------------------------------------------------------------------
 
@@ -187,7 +188,13 @@ class NumpyCodePrinter(NumPyPrinter):
         return super()._print_Mul(expr)
 
     def _print_Total(self, expr):
-        return f"np.sum({self._print(expr.args[0])})"
+        m = expr.args[0]
+        if self.vdot and isinstance(m, HadamardProduct) and len(m.args) == 2 \
+                and all(isinstance(a, MatrixSymbol) for a in m.args):
+            return f"np.vdot({self._print(m.args[0])}, {self._print(m.args[1])})"
+        if self.vdot and isinstance(m, HadamardPower) and m.exp == 2 and isinstance(m.base, MatrixSymbol):
+            return f"np.vdot({self._print(m.base)}, {self._print(m.base)})"
+        return f"np.sum({self._print(m)})"
 
     # -- matrices ------------------------------------------------------------------------------
 
@@ -386,22 +393,19 @@ def _is_negative(t) -> bool:
 
 HELPERS: dict[str, tuple[tuple[str, ...], str]] = {
     "sigmoid": ((), '''
-def sigmoid(z):
-    """The logistic function 1 / (1 + exp(-z))."""
-    # (1 + tanh(z/2)) / 2 is the same function but never overflows for any z and costs one
-    # transcendental call; its absolute error is below one ulp of 1. Only relative accuracy
-    # below ~1e-16 is lost, and no caller divides by or takes the log of sigmoid: losses on
-    # sigmoid outputs are computed from the logits.
-    s = z * 0.5
-    np.tanh(s, out=s)
-    s *= 0.5
-    s += 0.5
-    return s
+def sigmoid(z, out=None):
+    """The logistic function 1 / (1 + exp(-z)), to a few ulps of relative error for every z."""
+    # r / (1 + r) with r = exp(min(z, 88)): for z < 0 it is as accurate as exp itself, into the
+    # subnormal tail where 1 / (1 + exp(-z)) overflows; above 88 the value rounds to 1 in float32
+    # and float64 alike, so the clamp only keeps exp finite. Four passes, like the exp form.
+    r = np.minimum(z, 88.0, out=out)
+    np.exp(r, out=r)
+    return np.divide(r, r + 1.0, out=r)
 '''),
     "relu": ((), '''
-def relu(z):
+def relu(z, out=None):
     """max(0, z)."""
-    return np.maximum(z, 0)
+    return np.maximum(z, 0, out=out)
 '''),
     "step": ((), '''
 def step(z, at_zero=0.0):
@@ -424,14 +428,17 @@ def elu(z, alpha):
     return np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0)))
 '''),
     "softplus": ((), '''
-def softplus(z):
-    """log(1 + exp(z)), without overflow."""
-    return np.logaddexp(0, z)
+def softplus(z, out=None):
+    """log(1 + exp(z)), without overflow, to a few ulps of relative error."""
+    # numpy's logaddexp(0, z) is max(z, 0) + log1p(exp(-|z|)): exact in both tails
+    return np.logaddexp(0.0, z, out=out)
 '''),
     "silu": (("sigmoid",), '''
-def silu(z):
+def silu(z, out=None):
     """z * sigmoid(z)."""
-    return z * sigmoid(z)
+    s = sigmoid(z, out=out)
+    s *= z
+    return s
 '''),
     "erfc": ((), '''
 def erfc(x):
@@ -488,11 +495,16 @@ def gelu_tanh(z):
     return 0.5 * z * (1 + np.tanh(0.7978845608028654 * (z + 0.044715 * z**3)))
 '''),
     "softmax": ((), '''
-def softmax(z):
-    """Softmax of each row (sample)."""
-    # shifting by the row maximum leaves softmax unchanged and keeps exp from overflowing
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    e /= e.sum(axis=1, keepdims=True)
+def softmax(z, out=None, log_out=None):
+    """Softmax of each row (sample); with log_out, also its log from the same exponential."""
+    # shifting by the row maximum leaves softmax unchanged and keeps exp from overflowing; the
+    # log-probabilities z - max - log(sum) stay finite where a probability underflows to 0
+    s = np.subtract(z, z.max(axis=1, keepdims=True), out=log_out)
+    e = np.exp(s, out=out)
+    total = e.sum(axis=1, keepdims=True)
+    e /= total
+    if log_out is not None:
+        log_out -= np.log(total, out=total)
     return e
 '''),
     "log_softmax": ((), '''
