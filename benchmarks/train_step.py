@@ -163,10 +163,12 @@ def main(argv=None) -> int:
     ap.add_argument("--rounds", type=int, default=200, help="paired rounds per case (default 200)")
     ap.add_argument("--steps", type=int, default=10, help="steps per timed block (default 10)")
     ap.add_argument("--no-jax", action="store_true", help="skip the JAX table")
+    ap.add_argument("--no-numpy", action="store_true", help="skip the numpy table")
     args = ap.parse_args(argv)
     print(f"numpy {np.__version__}, 1 BLAS thread; medians of {args.rounds} paired rounds of"
           f" {args.steps} steps; load average {os.getloadavg()[0]:.1f} at the start")
-    print_numpy(numpy_rows(args.rounds, args.steps))
+    if not args.no_numpy:
+        print_numpy(numpy_rows(args.rounds, args.steps))
     if not args.no_jax:
         try:
             import jax_steps

@@ -129,3 +129,35 @@ def _generate_cached(spec: NetworkSpec) -> GeneratedModule:
     return _CACHE[key]
 
 
+
+
+# ---------------------------------------------------------------------------------------------
+# The JAX backend's modules: generated/jax/<name>.py beside the numpy ones (jax imported only here)
+
+
+def jax_path(spec: NetworkSpec) -> Path:
+    """Where `nnderive codegen --backend jax` writes: generated/jax/<name>.py, in the package for
+    the project's specs and under the current folder for a user's (as cli_default_path)."""
+    return cli_default_path(spec).parent / "jax" / f"{spec.name}.py"
+
+
+def jax_module_source(spec: NetworkSpec) -> GeneratedModule:
+    """The spec's verified JAX module (generated once per process from the shared derivation)."""
+    from .emit_jax import from_derivation
+
+    key = ("jax", *_cache_key(spec))
+    if key not in _CACHE:
+        _CACHE[key] = from_derivation(spec, derivation(spec))
+    return _CACHE[key]
+
+
+def ensure_jax_module(spec: NetworkSpec, path: str | Path | None = None) -> tuple[Path, bool]:
+    """(the JAX module file for spec, whether it was reused): written when missing or stale."""
+    path = Path(path) if path is not None else jax_path(spec)
+    try:
+        current = path.read_text(encoding="utf-8") == jax_module_source(spec).source
+    except (FileNotFoundError, IsADirectoryError, UnicodeDecodeError):
+        current = False
+    if not current:
+        write_module(jax_module_source(spec), path)
+    return path, current

@@ -216,15 +216,15 @@ def test_ctrl_c_saves_last_good_parameters(cli, tmp_path, monkeypatch):
 
     def interrupting(spec, out):
         g = generate(spec, out)
-        mod, calls, real = g.module, [], g.module.backward
+        mod, calls, real = g.module, [], g.module.train_step
 
-        def backward(params, cache, Y):
+        def train_step(*args, **kwargs):
             calls.append(1)
             if len(calls) == 15:  # in epoch 3: 48 training rows, batches of 8
                 raise KeyboardInterrupt
-            return real(params, cache, Y)
+            return real(*args, **kwargs)
 
-        monkeypatch.setattr(mod, "backward", backward)
+        monkeypatch.setattr(mod, "train_step", train_step)
         return g
 
     monkeypatch.setattr(runner, "generate", interrupting)

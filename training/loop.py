@@ -250,7 +250,8 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
     per_sum = module.BATCH == "sum"
     classes = dataset.kind == "classification"
     track = plan.tracks_updates
-    step = module.train_step
+    step, place = stepper(module, track)
+    params = place(params)
 
     history: list[dict[str, Any]] = []
     good, good_epoch = _copy(params), 0  # parameters at the end of the last completed epoch
@@ -281,11 +282,9 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 for start in range(0, n, bs):
                     idx = slice(start, start + bs) if order is None else order[start:start + bs]
+                    params, value, biggest = step(params, X[idx], Y[idx], lr)
                     if track:
-                        value, biggest = step(params, X[idx], Y[idx], lr, return_max_update=True)
                         largest.append(biggest)
-                    else:
-                        value = step(params, X[idx], Y[idx], lr)
                     iterations += 1
                     rows = min(bs, n - start)
                     per_sample = value / rows if per_sum else value
@@ -361,6 +360,35 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
     return TrainResult(params=_copy(params), history=history, stopped_reason=reason,
                        message=message, start_loss=start_loss, kept_epoch=kept_epoch,
                        kept_loss=kept_loss, kept_split=split, suggested_lr=suggested)
+
+
+def stepper(module: ModuleType, track: bool):
+    """(step, place) for the module's backend: step(params, X, Y, lr) -> (params, loss, largest).
+
+    A numpy module's train_step updates params in place and returns the loss (and the largest
+    update when the tolerance rule needs it). A JAX module's is pure, (new params, loss): place
+    puts the parameters on every local device, and each batch is split across them
+    (data_parallel), so XLA runs the step data-parallel and reduces the gradients.
+    """
+    if getattr(module, "BACKEND", "numpy") != "jax":
+        def step(params, X, Y, lr):
+            if track:
+                value, biggest = module.train_step(params, X, Y, lr, return_max_update=True)
+                return params, value, biggest
+            return params, module.train_step(params, X, Y, lr), None
+
+        return step, (lambda params: params)
+    replicate, shard = module.data_parallel()
+
+    def jax_step(params, X, Y, lr):
+        new, value = module.train_step(params, *shard(X, Y), lr)
+        biggest = None
+        if track:  # the update is new - old: one pass over every parameter, only when asked
+            biggest = float(np.max([np.max(np.abs(np.asarray(new[k]) - np.asarray(params[k])))
+                                    for k in new]))  # np.max keeps a NaN a NaN
+        return new, float(value), biggest
+
+    return jax_step, replicate
 
 
 class _Kept:

@@ -84,6 +84,7 @@ class RunOptions:
     quiet: bool = False
     progress: bool = False  # a progress bar (only on a TTY and without --quiet)
     force: bool = False  # replace earlier files (never better parameters with a diverged run's)
+    backend: str = "numpy"  # or "jax": the JAX module, data-parallel over every local device
 
 
 @dataclass(frozen=True)
@@ -157,11 +158,23 @@ def run(spec: NetworkSpec, opts: RunOptions, say: Callable[[str], None] = print)
         say(line)
     derived = derive_and_verify(spec)
     say(f"derived and verified {spec.name} in {derived.seconds:.2f} s: {derived.summary}")
-    generated = generate(spec, opts.out)
+    generated = generate(spec, opts.out) if opts.backend == "numpy" else generate_jax(spec)
     say(f"module: {generated.path} ({'reused, up to date' if generated.reused else 'generated'})")
+    if opts.backend == "jax":
+        import jax
+
+        devices = jax.devices()
+        say(f"backend: jax {jax.__version__}, data-parallel over {plural(len(devices), 'device')}"
+            f" ({', '.join(sorted({d.platform for d in devices}))})")
     trained = train_network(generated.module, dataset, spec, opts, say, init)
     written = write_results(spec, trained, opts)
     return RunReport(spec, dataset, derived, generated, trained, written)
+
+
+def generate_jax(spec: NetworkSpec) -> Generated:
+    """The spec's JAX module at generated/jax/<name>.py: reused when current, else written."""
+    path, reused = modules.ensure_jax_module(spec)
+    return Generated(path=path, reused=reused, module=modules.load_module(path))
 
 
 def data_notes(dataset: Dataset) -> list[str]:

@@ -93,6 +93,7 @@ class NumpyCodePrinter(NumPyPrinter):
     """
 
     printmethod = "_nnderive_numpy"
+    NP = "np"  # the array module's name in the printed code (the JAX printer's is jnp)
 
     def __init__(self, widths: dict | None = None, batch: sp.Symbol | None = None,
                  batch_hint: int = 64):
@@ -117,7 +118,7 @@ class NumpyCodePrinter(NumPyPrinter):
 
     def _module_format(self, fqn, register=True):
         text = super()._module_format(fqn, register)
-        return "np." + text[len("numpy."):] if text.startswith("numpy.") else text
+        return f"{self.NP}." + text[len("numpy."):] if text.startswith("numpy.") else text
 
     # -- scalars -------------------------------------------------------------------------------
 
@@ -146,11 +147,13 @@ class NumpyCodePrinter(NumPyPrinter):
             raise CodegenError(f"Piecewise without a default branch: {expr}")
         text = self._print(last)
         for value, c in reversed(branches):
-            text = f"np.where({self._print(c)}, {self._print(value)}, {text})"
+            text = f"{self.NP}.where({self._print(c)}, {self._print(value)}, {text})"
         return text
 
     def _call(self, name: str, *args) -> str:
-        if not name.startswith("np."):
+        if name.startswith("np."):
+            name = f"{self.NP}.{name[3:]}"  # a primitive's numpy_name, in this backend's module
+        else:
             self.helpers.add(name)
         return f"{name}({', '.join(args)})"
 
@@ -194,7 +197,7 @@ class NumpyCodePrinter(NumPyPrinter):
             return f"np.vdot({self._print(m.args[0])}, {self._print(m.args[1])})"
         if self.vdot and isinstance(m, HadamardPower) and m.exp == 2 and isinstance(m.base, MatrixSymbol):
             return f"np.vdot({self._print(m.base)}, {self._print(m.base)})"
-        return f"np.sum({self._print(m)})"
+        return f"{self.NP}.sum({self._print(m)})"
 
     # -- matrices ------------------------------------------------------------------------------
 
@@ -569,19 +572,20 @@ def one_hot(labels, n_classes, dtype):
 }
 
 
-def helper_blocks(used) -> list[list[str]]:
-    """The source lines of every helper in used plus their dependencies, in HELPERS order."""
+def helper_blocks(used, table=None) -> list[list[str]]:
+    """The source lines of every helper in used plus their dependencies, in the table's order."""
+    table = HELPERS if table is None else table
     need: set[str] = set()
     todo = list(used)
     while todo:
         name = todo.pop()
         if name in need:
             continue
-        if name not in HELPERS:
+        if name not in table:
             raise CodegenError(f"no helper defines {name!r}")
         need.add(name)
-        todo.extend(HELPERS[name][0])
-    return [HELPERS[n][1].strip("\n").split("\n") for n in HELPERS if n in need]
+        todo.extend(table[name][0])
+    return [table[n][1].strip("\n").split("\n") for n in table if n in need]
 
 
 class CommentPrinter(sp.StrPrinter):

@@ -18,23 +18,37 @@ def register(sub) -> None:
                    " project's example specs, ./generated/ in the current folder for any other spec)")
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 with a diff if the file is missing or stale")
+    p.add_argument("--backend", choices=("numpy", "jax"), default="numpy",
+                   help="numpy (default): a module that imports only numpy; jax: jax.numpy code whose"
+                   " train_step is one pure jax.jit function, with data-parallel training over every"
+                   " local device (default path generated/jax/<name>.py; needs the jax extra)")
     p.set_defaults(func=cmd_codegen)
 
 
 def cmd_codegen(args) -> int:
-    from codegen.emit import check_spec, generate
-    from codegen.modules import cli_default_path, write_module
+    from codegen.emit import check_spec
+    from codegen.modules import cli_default_path, jax_path, write_module
     from derive.spec import load_spec
 
     spec = load_spec(args.spec)
     check_spec(spec)
-    path = Path(args.output) if args.output else cli_default_path(spec)
-    gm = generate(spec)
+    jax = getattr(args, "backend", "numpy") == "jax"
+    path = Path(args.output) if args.output else (jax_path(spec) if jax else cli_default_path(spec))
+    if jax:
+        require_jax()
+        from codegen.modules import jax_module_source
+
+        gm = jax_module_source(spec)  # derived, printed and verified once per process
+    else:
+        from codegen.emit import generate
+
+        gm = generate(spec)
+    again = f"nnderive codegen {args.spec}" + (" --backend jax" if jax else "")
     if args.check:
         try:
             old = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            print(f"{path}: missing; run `nnderive codegen {args.spec}"
+            print(f"{path}: missing; run `{again}"
                   + (f" -o {path}`" if args.output else "`"), file=sys.stderr)
             return 1
         if old == gm.source:
@@ -43,9 +57,19 @@ def cmd_codegen(args) -> int:
         sys.stdout.writelines(difflib.unified_diff(
             old.splitlines(keepends=True), gm.source.splitlines(keepends=True),
             fromfile=f"{path} (on disk)", tofile=f"{path} (generated)"))
-        print(f"{path}: stale; run `nnderive codegen {args.spec}" + (f" -o {path}`" if args.output else "`"),
+        print(f"{path}: stale; run `{again}" + (f" -o {path}`" if args.output else "`"),
               file=sys.stderr)
         return 1
     write_module(gm, path)
     print(f"wrote {path}")
     return 0
+
+
+def require_jax() -> None:
+    """jax is an optional extra: without it, one clear line and exit code 2."""
+    import importlib.util
+
+    from derive.errors import SpecError
+
+    if importlib.util.find_spec("jax") is None:
+        raise SpecError("the jax backend needs JAX: pip install 'nnderive[jax]'")

@@ -91,6 +91,9 @@ def _add_run_options(p: argparse.ArgumentParser, with_data: bool) -> None:
     if with_data:
         t.add_argument("--init", type=_suffixed(".npz"), metavar="PARAMS.npz",
                        help="start from these parameters (W1, b1, ...) instead of random ones")
+    t.add_argument("--backend", choices=("numpy", "jax"), default="numpy",
+                   help="numpy (default): the generated numpy module; jax: the generated JAX module,"
+                   " jax.jit-compiled and data-parallel over every local device (needs the jax extra)")
     o = p.add_argument_group("output")
     o.add_argument("--out", type=Path, metavar="DIR",
                    help=f"this run's folder (default: a new {DEFAULT_OUT}/<name>/run-NNN/)")
@@ -233,7 +236,12 @@ def options(spec: NetworkSpec, args: argparse.Namespace) -> RunOptions:
     opts = RunOptions(out=out, params=args.params or out / "params.npz",
                       metrics=args.metrics or out / "metrics.csv", plot=args.plot or out / "curves.png",
                       quiet=args.quiet, progress=not args.quiet and sys.stderr.isatty(),
-                      force=bool(getattr(args, "force", False)))
+                      force=bool(getattr(args, "force", False)),
+                      backend=getattr(args, "backend", "numpy"))
+    if opts.backend == "jax":
+        from nnderive.commands.codegen import require_jax
+
+        require_jax()
     # Fail before minutes of training, not after -- but create nothing yet: a run that fails
     # must not leave empty folders behind (atomic_write creates them when a file is written).
     check_folder(out)
