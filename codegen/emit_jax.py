@@ -30,6 +30,7 @@ from .emit import (
     header_lines,
     init_lines,
     stable_loss,
+    stamp,
 )
 from .printers.jax import JAX_HELPERS, JaxCodePrinter
 from .printers.numpy import CodegenError, CommentPrinter, LogSoftmax, SoftmaxBCEDelta, helper_blocks
@@ -43,9 +44,9 @@ def generate_jax(spec: NetworkSpec) -> GeneratedModule:
 
 
 def from_derivation(spec: NetworkSpec, d: Derivation) -> GeneratedModule:
-    source = format_source(render(d))
+    source = stamp(format_source(render(d)), spec)
     verify_source(source, d)  # imports jax: the JAX backend is verified where it runs
-    return GeneratedModule(spec.name, source, spec.hash())
+    return GeneratedModule(spec.name, source, spec.hash(), d.verification)
 
 
 def render(d: Derivation) -> str:

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
+from .numbers import number
+
 if TYPE_CHECKING:
     from .spec import NetworkSpec, Training
 
@@ -144,17 +146,7 @@ class StopRule:
 
     def words(self) -> str:
         """The rule for the algorithm box (LaTeX math in $...$)."""
-        return STOP_WORDS[self.name][1].format(v=self.value, tex=tex_number(self.value))
-
-
-def tex_number(v: float) -> str:
-    """v for LaTeX math: 0.001, or 10^{-6} and 2.5 \\cdot 10^{-7} where %g would print 1e-06."""
-    text = f"{v:g}"
-    if "e" not in text:
-        return text
-    mantissa, exponent = text.split("e")
-    power = f"10^{{{int(exponent)}}}"
-    return power if mantissa == "1" else f"{mantissa} \\cdot {power}"
+        return STOP_WORDS[self.name][1].format(v=self.value, tex=number(self.value))
 
 
 # Each rule in plain words (reports) and for the algorithm box (LaTeX), in the order checked.

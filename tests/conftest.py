@@ -1,4 +1,4 @@
-"""Shared fixtures: `cli` runs the command line in a scratch folder."""
+"""Shared test setup: a private proof-certificate cache for every test, and `cli` for the command line."""
 
 from __future__ import annotations
 
@@ -6,6 +6,13 @@ import pytest
 
 from codegen import modules
 from nnderive.cli import main
+
+
+@pytest.fixture(autouse=True)
+def _private_certificate_cache(tmp_path_factory, monkeypatch):
+    # a fresh folder per test: a certificate cached by one test never spares another its proof,
+    # and commands run in subprocesses inherit the variable
+    monkeypatch.setenv("NNDERIVE_CACHE_DIR", str(tmp_path_factory.mktemp("nnderive-cache")))
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from codegen.emit import format_source, generate, render
+from codegen.emit import format_source, generate, render, stamp
 from codegen.modules import write_module
 from codegen.verify_generated import import_source
 from derive.engine import equation_tags
@@ -246,7 +246,7 @@ def check_init(m, spec):
 
 def check_source(source, spec, tmp_path):
     d = derive(spec, layout="row")  # a fresh derivation
-    assert format_source(render(d)) == source
+    assert stamp(format_source(render(d)), spec) == source
     tags = equation_tags(d)
     lines = source.splitlines()
     for eq in d.backward + d.gradients:

@@ -72,7 +72,7 @@ def test_the_replay_prints_the_articles_procedure(replayed):
 def test_the_replay_reproduces_the_documents_updated_weights(replayed):
     params, _ = replayed
     spec = load_spec(SPEC)
-    w = compute(derive(spec, verify=False), load_example(EXAMPLE, spec), 4)
+    w = compute(derive(spec, verify=False), load_example(EXAMPLE, spec), 4, rounding="none")  # exact, as trained
     shown = {q.name.removesuffix("_new"): q.shown for q in w.updated}
     compared = 0
     for name, rows in shown.items():
@@ -85,7 +85,8 @@ def test_the_replay_reproduces_the_documents_updated_weights(replayed):
 
 
 def test_the_articles_own_rounding_moves_one_printed_digit(replayed):
-    """Article 003 rounds the sigmoid outputs to 4 decimals before using them again."""
+    """Article 003 rounds the sigmoid outputs to 4 decimals before using them again (the document's
+    default reading for its network): that moves exactly one of the trained, exact digits."""
     params, _ = replayed
     doc = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
     x, T = np.array(doc["x"]), np.array(doc["y"])
@@ -101,3 +102,11 @@ def test_the_articles_own_rounding_moves_one_printed_digit(replayed):
     assert moved == [("W2", (0, 1))]
     assert (f"{article['W2'][0, 1]:.4f}", f"{params['W2'][0, 1]:.4f}") == ("0.8210", "0.8209")
     assert f"{((T - O) ** 2).sum():.4f}" == "5.7370"
+
+
+def test_the_documents_default_reading_is_the_articles():
+    """By default the article 003 document rounds as the article says, so it shows the article's digit."""
+    spec = load_spec(SPEC)
+    w = compute(derive(spec, verify=False), load_example(EXAMPLE, spec), 4)
+    shown = {q.name.removesuffix("_new"): q.shown for q in w.updated}
+    assert shown["W2"][0][1] == "0.8210"

@@ -247,9 +247,23 @@ def test_fixed_seed_is_bit_identical(cli, tmp_path):
 def test_demo_runs_quickly(cli, tmp_path):
     code, out, err = cli("demo", "--epochs", "2", "--quiet", "--out", "demo")
     assert code == 0, err
-    assert "derived and verified digits_64_32_10" in out and "matched exactly" in out
+    assert "derived digits_64_32_10" in out and "verified (proven now" in out and "matched exactly" in out
     assert "module: " in out and "test accuracy" in out and "epoch 1/2" not in out
     assert (tmp_path / "demo" / "params.npz").exists()
+
+
+def test_a_second_run_uses_the_proof_certificate_and_reverify_proves_again(cli):
+    from codegen import modules
+
+    said = []
+    for flags in ((), (), ("--reverify",)):
+        modules._DERIVATIONS.clear()  # as in a new process: only the on-disk certificate remains
+        code, out, err = cli("demo", "--epochs", "1", "--quiet", *flags)
+        assert code == 0, err
+        said.append(next(line for line in out.splitlines() if line.startswith("derived ")))
+    assert "proven now" in said[0]
+    assert "certificate from" in said[1] and "cached" in said[1]
+    assert "proven now" in said[2]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -388,7 +402,7 @@ def test_an_output_folder_that_cannot_be_made_fails_before_training(cli, tmp_pat
     (tmp_path / "file").write_text("")
     code, out, err = cli(*train_args(tmp_path, "cce"), "--out", "file/run")
     assert code == 2 and "file" in err and "not a folder" in err
-    assert "derived and verified" not in out
+    assert "derived " not in out and "verified (" not in out
 
 
 def spec_with_data(tmp_path: Path, data: str) -> Path:

@@ -85,6 +85,7 @@ class RunOptions:
     progress: bool = False  # a progress bar (only on a TTY and without --quiet)
     force: bool = False  # replace earlier files (never better parameters with a diverged run's)
     backend: str = "numpy"  # or "jax": the JAX module, data-parallel over every local device
+    reverify: bool = False  # prove the gradients again even when a proof certificate is cached
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class Derived:
 
     summary: str  # the verification summary
     seconds: float
+    provenance: str = ""  # proven now, or a cached proof certificate (Verification.provenance)
 
 
 @dataclass(frozen=True, eq=False)
@@ -156,8 +158,8 @@ def run(spec: NetworkSpec, opts: RunOptions, say: Callable[[str], None] = print)
     init = initial_parameters(spec)
     for line in procedure_notes(spec, len(dataset.X_train)):
         say(line)
-    derived = derive_and_verify(spec)
-    say(f"derived and verified {spec.name} in {derived.seconds:.2f} s: {derived.summary}")
+    derived = derive_and_verify(spec, reverify=opts.reverify)
+    say(f"derived {spec.name} in {derived.seconds:.2f} s, {derived.provenance}: {derived.summary}")
     generated = generate(spec, opts.out) if opts.backend == "numpy" else generate_jax(spec)
     say(f"module: {generated.path} ({'reused, up to date' if generated.reused else 'generated'})")
     if opts.backend == "jax":
@@ -220,10 +222,11 @@ def load_data(spec: NetworkSpec) -> Dataset:
     return load_dataset(spec)
 
 
-def derive_and_verify(spec: NetworkSpec) -> Derived:
-    """The generated code's own (row-layout) derivation, verified; generate() reuses it."""
-    d = modules.derivation(spec)  # raises VerificationError rather than return an unproven result
-    return Derived(summary=d.verification.summary(), seconds=d.seconds)
+def derive_and_verify(spec: NetworkSpec, reverify: bool = False) -> Derived:
+    """The generated code's own (row-layout) derivation, verified (or certified); generate() reuses it."""
+    d = modules.derivation(spec, reverify=reverify)  # raises VerificationError rather than return unproven
+    return Derived(summary=d.verification.summary(), seconds=d.seconds,
+                   provenance=d.verification.provenance())
 
 
 def epoch_line(r: Mapping[str, Any], epochs: int) -> str:

@@ -22,12 +22,14 @@ def register(sub) -> None:
                    help="numpy (default): a module that imports only numpy; jax: jax.numpy code whose"
                    " train_step is one pure jax.jit function, with data-parallel training over every"
                    " local device (default path generated/jax/<name>.py; needs the jax extra)")
+    p.add_argument("--reverify", action="store_true",
+                   help="prove the derivation again even when a certificate of an earlier proof is cached")
     p.set_defaults(func=cmd_codegen)
 
 
 def cmd_codegen(args) -> int:
     from codegen.emit import check_spec
-    from codegen.modules import cli_default_path, jax_path, write_module
+    from codegen.modules import cli_default_path, is_current, jax_path, write_module
     from derive.spec import load_spec
 
     spec = load_spec(args.spec)
@@ -36,21 +38,27 @@ def cmd_codegen(args) -> int:
     path = Path(args.output) if args.output else (jax_path(spec) if jax else cli_default_path(spec))
     if jax:
         require_jax()
-        from codegen.modules import jax_module_source
 
-        gm = jax_module_source(spec)  # derived, printed and verified once per process
-    else:
+    def make():
+        # derived, printed and verified once per process (a cached certificate stands in for the proof)
+        if jax:
+            from codegen.modules import jax_module_source
+
+            return jax_module_source(spec)
         from codegen.emit import generate
 
-        gm = generate(spec)
+        return generate(spec, reverify=args.reverify)
+
     again = f"nnderive codegen {args.spec}" + (" --backend jax" if jax else "")
     if args.check:
+        # --check decides by generating in full and comparing byte for byte (never by the header)
         try:
             old = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             print(f"{path}: missing; run `{again}"
                   + (f" -o {path}`" if args.output else "`"), file=sys.stderr)
             return 1
+        gm = make()
         if old == gm.source:
             print(f"{path}: up to date")
             return 0
@@ -60,8 +68,13 @@ def cmd_codegen(args) -> int:
         print(f"{path}: stale; run `{again}" + (f" -o {path}`" if args.output else "`"),
               file=sys.stderr)
         return 1
+    if not jax and not args.reverify and is_current(spec, path):
+        print(f"{path}: up to date (its header matches this spec, toolkit and generator, and its body is"
+              " unedited; --reverify proves and writes it again)")
+        return 0
+    gm = make()
     write_module(gm, path)
-    print(f"wrote {path}")
+    print(f"wrote {path}; {gm.verification.provenance()}")
     return 0
 
 

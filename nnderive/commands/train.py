@@ -67,6 +67,8 @@ def _add_run_options(p: argparse.ArgumentParser, with_data: bool) -> None:
                        help="CSV target column(s): several columns for several outputs")
         d.add_argument("--features", metavar="A,B,...", help="CSV feature columns, comma-separated")
     t = p.add_argument_group("training (override the spec's [training])")
+    t.add_argument("--reverify", action="store_true",
+                   help="prove the gradients again even when a proof certificate is cached")
     t.add_argument("--epochs", type=_positive_int, metavar="E")
     t.add_argument("--batch-size", type=_count, metavar="B",
                    help="0: batch gradient descent, 1: stochastic, else mini-batch")
@@ -237,7 +239,8 @@ def options(spec: NetworkSpec, args: argparse.Namespace) -> RunOptions:
                       metrics=args.metrics or out / "metrics.csv", plot=args.plot or out / "curves.png",
                       quiet=args.quiet, progress=not args.quiet and sys.stderr.isatty(),
                       force=bool(getattr(args, "force", False)),
-                      backend=getattr(args, "backend", "numpy"))
+                      backend=getattr(args, "backend", "numpy"),
+                      reverify=bool(getattr(args, "reverify", False)))
     if opts.backend == "jax":
         from nnderive.commands.codegen import require_jax
 
