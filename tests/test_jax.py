@@ -17,7 +17,7 @@ import pytest
 jax = pytest.importorskip("jax")  # the optional `jax` extra; CI installs it
 
 from codegen import modules  # noqa: E402
-from codegen.emit import format_source  # noqa: E402
+from codegen.emit import format_source, stamp  # noqa: E402
 from codegen.emit_jax import generate_jax, render  # noqa: E402
 from codegen.modules import jax_path, write_module  # noqa: E402
 from codegen.verify_generated import import_source, verify_source  # noqa: E402
@@ -37,7 +37,7 @@ def test_generated_jax_is_current(spec_path):
     """generated/jax/<name>.py is what the JAX printer makes of the spec now (verified below)."""
     spec = load_spec(spec_path)
     golden = jax_path(spec)
-    fresh = format_source(render(modules.derivation(spec)))
+    fresh = stamp(format_source(render(modules.derivation(spec))), spec)
     old = golden.read_text(encoding="utf-8") if golden.exists() else ""
     if old != fresh and UPDATE:
         write_module(modules.jax_module_source(spec), golden)
