@@ -631,3 +631,82 @@ def _power_of_ten(y: float, _pos: Any = None) -> str:
     if abs(y) < 4:
         return f"{10.0 ** y:.3g}"
     return f"1e{y:.0f}" if float(y).is_integer() else f"1e{y:.1f}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The curves off the critical path: matplotlib (about a second to import) loads in a child
+# process while the run derives and trains; at the end it only draws.
+
+PLOT_TIMEOUT = 120.0  # seconds to wait for the child to draw before plotting in-process instead
+
+
+class BackgroundPlot:
+    """plot_history in a child process started now, so its imports overlap the training.
+
+    ``plot(path, history)`` behaves exactly as plot_history(path, history): it returns the path
+    written, or raises ValueError for curves that cannot be drawn. Where the child cannot start,
+    dies or answers anything unexpected, the curves are drawn in this process instead, so the
+    result never depends on the child. ``close()`` (also on leaving a ``with`` block) stops a
+    child that was not used.
+    """
+
+    def __init__(self) -> None:
+        import subprocess
+        import sys
+
+        root = str(Path(__file__).resolve().parent.parent)  # this checkout's training package
+        code = f"import sys; sys.path.insert(0, {root!r}); from training.loop import _plot_worker; _plot_worker()"
+        try:
+            self._child: Any = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
+                                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except OSError:
+            self._child = None
+
+    def plot(self, path: str | Path, history: list[Mapping[str, Any]]) -> Path:
+        child, self._child = self._child, None
+        if child is not None:
+            request = json.dumps({"path": str(path), "history": [dict(r) for r in history]},
+                                 default=float)  # numpy scalars as the floats they are
+            try:
+                out, _ = child.communicate(request.encode("utf-8"), timeout=PLOT_TIMEOUT)
+                answer = json.loads(out or b"{}")
+            except Exception:  # noqa: BLE001  (a hung or broken child: draw here instead)
+                child.kill()
+                child.wait()
+                answer = {}
+            if "path" in answer and Path(answer["path"]).is_file():
+                return Path(answer["path"])
+            if "not_drawn" in answer:
+                raise ValueError(answer["not_drawn"])
+        return plot_history(path, history)
+
+    def close(self) -> None:
+        child, self._child = self._child, None
+        if child is not None:
+            child.kill()
+            child.wait()
+
+    def __enter__(self) -> BackgroundPlot:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _plot_worker() -> None:
+    """The child of BackgroundPlot: import matplotlib, then draw the one request read from stdin."""
+    import sys
+
+    import matplotlib.backends.backend_agg  # noqa: F401  (the slow part, done before the request)
+    import matplotlib.figure  # noqa: F401
+
+    request = json.loads(sys.stdin.buffer.read() or b"null")
+    if request is None:  # the parent closed without a request
+        return
+    try:
+        answer = {"path": str(plot_history(request["path"], request["history"]))}
+    except (OverflowError, ValueError) as e:  # plot_history's own "cannot draw these curves"
+        answer = {"not_drawn": str(e)}
+    except Exception:  # noqa: BLE001  (anything else: the parent draws and reports it itself)
+        answer = {}
+    sys.stdout.write(json.dumps(answer))

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from derive.spec import NetworkSpec
 
     from .data import Dataset
-    from .loop import TrainResult
+    from .loop import BackgroundPlot, TrainResult
 
 # The demo network; tests/test_runner.py checks it equals examples/digits_64_32_10.toml, which
 # cannot be read at run time because examples/ is not installed with the package.
@@ -148,6 +148,15 @@ class RunReport:
 def run(spec: NetworkSpec, opts: RunOptions, say: Callable[[str], None] = print) -> RunReport:
     """Load data, derive and verify, generate (or reuse) the module, train, and write results."""
     from .data import plural
+    from .loop import BackgroundPlot
+
+    with BackgroundPlot() as plotter:  # matplotlib loads in a child process while this one trains
+        return _run(spec, opts, say, plotter)
+
+
+def _run(spec: NetworkSpec, opts: RunOptions, say: Callable[[str], None],
+         plotter: BackgroundPlot) -> RunReport:
+    from .data import plural
 
     dataset = load_data(spec)
     say(f"data: {dataset.source}, {len(dataset.X_train)} training and"
@@ -169,7 +178,7 @@ def run(spec: NetworkSpec, opts: RunOptions, say: Callable[[str], None] = print)
         say(f"backend: jax {jax.__version__}, data-parallel over {plural(len(devices), 'device')}"
             f" ({', '.join(sorted({d.platform for d in devices}))})")
     trained = train_network(generated.module, dataset, spec, opts, say, init)
-    written = write_results(spec, trained, opts)
+    written = write_results(spec, trained, opts, plotter.plot)
     return RunReport(spec, dataset, derived, generated, trained, written)
 
 
@@ -318,14 +327,19 @@ def blas_threads(spec: NetworkSpec, n_train: int):
     return threadpool_limits(limits=1, user_api="blas")
 
 
-def write_results(spec: NetworkSpec, trained: Trained, opts: RunOptions) -> Written:
+def write_results(spec: NetworkSpec, trained: Trained, opts: RunOptions,
+                  plot_history: Callable[..., Path] | None = None) -> Written:
     """Parameters (with the data's scaling), metrics and curves, each written atomically.
 
     A diverged run never replaces better parameters: when the parameter file already holds
     parameters of the same network, trained on the same data and split, with a lower loss than
-    the ones this run kept, that file is left as it is (and the report says so).
+    the ones this run kept, that file is left as it is (and the report says so). The curves are
+    drawn by plot_history (training.loop's, or run()'s BackgroundPlot.plot, which behaves alike).
     """
-    from .loop import plot_history, write_metrics
+    from . import loop
+    from .loop import write_metrics
+
+    plot_history = plot_history or loop.plot_history  # run() passes its BackgroundPlot's
 
     result = trained.result
     history = result.history
