@@ -662,9 +662,10 @@ GENERATOR_SOURCES = ("codegen/emit.py", "codegen/emit_jax.py", "codegen/printers
 _FINGERPRINT: list[str] = []
 
 
-def generation_inputs(spec: NetworkSpec) -> dict:
-    """Everything build_parts reads from the spec (extend it whenever generation reads more)."""
-    return {"spec_hash": spec.hash(), "description": spec.description}
+def generation_inputs(spec: NetworkSpec, backend: str = "numpy") -> dict:
+    """Everything build_parts reads from the spec (extend it whenever generation reads more), and
+    the backend printed for (a numpy module copied to the JAX module's place is never current)."""
+    return {"spec_hash": spec.hash(), "description": spec.description, "backend": backend}
 
 
 def generator_fingerprint() -> str:
@@ -687,8 +688,9 @@ def generator_fingerprint() -> str:
     return _FINGERPRINT[0]
 
 
-def generation_hash(spec: NetworkSpec) -> str:
-    inputs = dict(generation_inputs(spec), toolkit=__version__, generator=generator_fingerprint())
+def generation_hash(spec: NetworkSpec, backend: str = "numpy") -> str:
+    inputs = dict(generation_inputs(spec, backend), toolkit=__version__,
+                  generator=generator_fingerprint())
     text = json.dumps(inputs, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -698,11 +700,11 @@ def body_hash(text: str) -> str:
     return hashlib.sha256(STAMP_RE.sub("", text, count=1).encode("utf-8")).hexdigest()[:16]
 
 
-def stamp(source: str, spec: NetworkSpec) -> str:
-    """source with its placeholder stamp line filled in."""
+def stamp(source: str, spec: NetworkSpec, backend: str = "numpy") -> str:
+    """source (printed for backend) with its placeholder stamp line filled in."""
     if source.count(STAMP_PLACEHOLDER) != 1:
         raise CodegenError("the generated module has no stamp line in its header")
-    line = STAMP_PLACEHOLDER.replace("0" * 16, generation_hash(spec), 1)
+    line = STAMP_PLACEHOLDER.replace("0" * 16, generation_hash(spec, backend), 1)
     line = line.replace("0" * 16, body_hash(source), 1)
     return source.replace(STAMP_PLACEHOLDER, line, 1)
 

@@ -68,7 +68,7 @@ def cli_default_path(spec: NetworkSpec) -> Path:
     return Path.cwd() / "generated" / f"{spec.name}.py"
 
 
-def is_current(spec: NetworkSpec, path: str | Path) -> bool:
+def is_current(spec: NetworkSpec, path: str | Path, backend: str = "numpy") -> bool:
     """True when path holds exactly what generate(spec) would produce now, decided from its header.
 
     Nothing is derived or generated: the first line names the toolkit version, spec name and
@@ -86,7 +86,7 @@ def is_current(spec: NetworkSpec, path: str | Path) -> bool:
     m = HEADER_RE.match(text)
     if not m or m.groups() != (__version__, spec.name, spec.hash()):
         return False
-    return read_stamp(text) == (generation_hash(spec), body_hash(text))
+    return read_stamp(text) == (generation_hash(spec, backend), body_hash(text))
 
 
 def load_module(path: str | Path):
@@ -126,6 +126,7 @@ def derivation(spec: NetworkSpec, reverify: bool = False) -> Derivation:
         check_spec(spec)
         _DERIVATIONS[key] = derive(spec, layout="row", reverify=reverify)
         _CACHE.pop(key, None)
+        _CACHE.pop(("jax", *key), None)
     return _DERIVATIONS[key]
 
 
@@ -158,23 +159,26 @@ def jax_path(spec: NetworkSpec) -> Path:
     return cli_default_path(spec).parent / "jax" / f"{spec.name}.py"
 
 
-def jax_module_source(spec: NetworkSpec) -> GeneratedModule:
-    """The spec's verified JAX module (generated once per process from the shared derivation)."""
+def jax_module_source(spec: NetworkSpec, reverify: bool = False) -> GeneratedModule:
+    """The spec's verified JAX module (generated once per process from the shared derivation;
+    ``reverify`` proves the derivation again first, as for the numpy module)."""
     from .emit_jax import from_derivation
 
     key = ("jax", *_cache_key(spec))
+    if reverify:
+        derivation(spec, reverify=True)
+        _CACHE.pop(key, None)
     if key not in _CACHE:
         _CACHE[key] = from_derivation(spec, derivation(spec))
     return _CACHE[key]
 
 
-def ensure_jax_module(spec: NetworkSpec, path: str | Path | None = None) -> tuple[Path, bool]:
-    """(the JAX module file for spec, whether it was reused): written when missing or stale."""
+def ensure_jax_module(spec: NetworkSpec, path: str | Path | None = None,
+                      reverify: bool = False) -> tuple[Path, bool]:
+    """(the JAX module file for spec, whether it was reused): reused when its header says it is
+    current (is_current, nothing derived or generated), otherwise generated and written."""
     path = Path(path) if path is not None else jax_path(spec)
-    try:
-        current = path.read_text(encoding="utf-8") == jax_module_source(spec).source
-    except (FileNotFoundError, IsADirectoryError, UnicodeDecodeError):
-        current = False
+    current = not reverify and is_current(spec, path, backend="jax")
     if not current:
-        write_module(jax_module_source(spec), path)
+        write_module(jax_module_source(spec, reverify=reverify), path)
     return path, current

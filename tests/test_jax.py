@@ -37,7 +37,7 @@ def test_generated_jax_is_current(spec_path):
     """generated/jax/<name>.py is what the JAX printer makes of the spec now (verified below)."""
     spec = load_spec(spec_path)
     golden = jax_path(spec)
-    fresh = stamp(format_source(render(modules.derivation(spec))), spec)
+    fresh = stamp(format_source(render(modules.derivation(spec))), spec, backend="jax")
     old = golden.read_text(encoding="utf-8") if golden.exists() else ""
     if old != fresh and UPDATE:
         write_module(modules.jax_module_source(spec), golden)
@@ -45,6 +45,23 @@ def test_generated_jax_is_current(spec_path):
     diff = "".join(difflib.unified_diff(old.splitlines(True), fresh.splitlines(True), str(golden),
                                         "regenerated"))
     assert not diff, f"{golden} is stale; NNDERIVE_UPDATE_GOLDEN=1 pytest tests/test_jax.py\n{diff}"
+    # and its header says so, for the JAX backend only (a numpy module there is never current)
+    assert modules.is_current(spec, golden, backend="jax") and not modules.is_current(spec, golden)
+
+
+def test_a_current_jax_module_is_reused_without_deriving(tmp_path, monkeypatch):
+    spec = load_spec(DIGITS)
+    path = tmp_path / "digits.py"
+    path.write_text(jax_path(spec).read_text(encoding="utf-8"), encoding="utf-8")
+
+    def no(*a, **k):
+        raise AssertionError("derived or generated a current module")
+
+    monkeypatch.setattr(modules, "jax_module_source", no)
+    assert modules.ensure_jax_module(spec, path) == (path, True)
+    path.write_text(path.read_text(encoding="utf-8").replace("# eq.", "#  eq.", 1), encoding="utf-8")
+    with pytest.raises(AssertionError, match="derived or generated"):  # a hand edit is stale
+        modules.ensure_jax_module(spec, path)
 
 
 def test_digits_module_passes_every_check_and_has_no_grad():

@@ -44,7 +44,7 @@ def cmd_codegen(args) -> int:
         if jax:
             from codegen.modules import jax_module_source
 
-            return jax_module_source(spec)
+            return jax_module_source(spec, reverify=args.reverify)
         from codegen.emit import generate
 
         return generate(spec, reverify=args.reverify)
@@ -68,7 +68,7 @@ def cmd_codegen(args) -> int:
         print(f"{path}: stale; run `{again}" + (f" -o {path}`" if args.output else "`"),
               file=sys.stderr)
         return 1
-    if not jax and not args.reverify and is_current(spec, path):
+    if not args.reverify and is_current(spec, path, backend="jax" if jax else "numpy"):
         print(f"{path}: up to date (its header matches this spec, toolkit and generator, and its body is"
               " unedited; --reverify proves and writes it again)")
         return 0
