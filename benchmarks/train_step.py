@@ -100,11 +100,11 @@ def numpy_rows(rounds: int, steps: int) -> list[tuple]:
             pg = {k: v.copy() for k, v in params.items()}
             pr = {k: v.copy() for k, v in params.items()}
 
-            def gen(p=pg, X=X, Y=Y):
-                return module.train_step(p, X, Y, LR)
+            def gen(p=pg, X=X, Y=Y, m=module):
+                return m.train_step(p, X, Y, LR)
 
-            def ref(p=pr, X=X, Y=Y):
-                return ref_step(p, X, Y, LR)
+            def ref(p=pr, X=X, Y=Y, step=ref_step):
+                return step(p, X, Y, LR)
 
             ratio, tg, tr = paired(gen, ref, rounds, steps)
             rows.append((label, np.dtype(dtype).name, tg, tr, ratio, _peak_bytes(gen),

@@ -377,14 +377,14 @@ def test_plot_history_writes_png(tmp_path, history):
 
 
 def test_background_plot_draws_what_plot_history_draws(tmp_path):
-    from training.loop import BackgroundPlot
+    from training.curves import BackgroundPlot
 
     history = [dict(h, train_loss=np.float64(h["train_loss"])) for h in HISTORY]  # numpy scalars too
-    with BackgroundPlot() as bg:
+    with BackgroundPlot(child=True) as bg:
         path = bg.plot(tmp_path / "bg.png", history)
         assert bg._child is None  # the child drew it (and was waited for)
     assert path.read_bytes() == plot_history(tmp_path / "here.png", HISTORY).read_bytes()
-    with BackgroundPlot() as unused:  # closing an unused child leaves nothing behind
+    with BackgroundPlot(child=True) as unused:  # closing an unused child leaves nothing behind
         child = unused._child
     assert child.poll() is not None and sorted(p.name for p in tmp_path.iterdir()) == ["bg.png", "here.png"]
 
@@ -392,13 +392,13 @@ def test_background_plot_draws_what_plot_history_draws(tmp_path):
 def test_background_plot_falls_back_to_drawing_here(tmp_path, monkeypatch):
     import subprocess
 
-    from training.loop import BackgroundPlot
+    from training.curves import BackgroundPlot
 
     def cannot_start(*a, **k):
         raise OSError("no processes left")
 
     monkeypatch.setattr(subprocess, "Popen", cannot_start)
-    path = BackgroundPlot().plot(tmp_path / "c.png", HISTORY)
+    path = BackgroundPlot(child=True).plot(tmp_path / "c.png", HISTORY)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

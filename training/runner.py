@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 
     from derive.spec import NetworkSpec
 
+    from .curves import BackgroundPlot
     from .data import Dataset
-    from .loop import BackgroundPlot, TrainResult
+    from .loop import TrainResult
 
 # The demo network; tests/test_runner.py checks it equals examples/digits_64_32_10.toml, which
 # cannot be read at run time because examples/ is not installed with the package.
@@ -145,13 +146,19 @@ class RunReport:
 # The pipeline
 
 
-def run(spec: NetworkSpec, opts: RunOptions, say: Callable[[str], None] = print) -> RunReport:
-    """Load data, derive and verify, generate (or reuse) the module, train, and write results."""
-    from .data import plural
-    from .loop import BackgroundPlot
+def run(spec: NetworkSpec, opts: RunOptions, say: Callable[[str], None] = print,
+        plotter: BackgroundPlot | None = None) -> RunReport:
+    """Load data, derive and verify, generate (or reuse) the module, train, and write results.
 
-    with BackgroundPlot() as plotter:  # matplotlib loads in a child process while this one trains
+    The curves are drawn by plotter (a training.curves.BackgroundPlot the caller started early,
+    as the command line does before its imports), else by one started here.
+    """
+    from .curves import BackgroundPlot
+
+    if plotter is not None:
         return _run(spec, opts, say, plotter)
+    with BackgroundPlot() as own:  # matplotlib loads in a child process while this one trains
+        return _run(spec, opts, say, own)
 
 
 def _run(spec: NetworkSpec, opts: RunOptions, say: Callable[[str], None],
@@ -334,12 +341,12 @@ def write_results(spec: NetworkSpec, trained: Trained, opts: RunOptions,
     A diverged run never replaces better parameters: when the parameter file already holds
     parameters of the same network, trained on the same data and split, with a lower loss than
     the ones this run kept, that file is left as it is (and the report says so). The curves are
-    drawn by plot_history (training.loop's, or run()'s BackgroundPlot.plot, which behaves alike).
+    drawn by plot_history (training.curves', or run()'s BackgroundPlot.plot, which behaves alike).
     """
-    from . import loop
+    from . import curves
     from .loop import write_metrics
 
-    plot_history = plot_history or loop.plot_history  # run() passes its BackgroundPlot's
+    plot_history = plot_history or curves.plot_history  # run() passes its BackgroundPlot's
 
     result = trained.result
     history = result.history

@@ -15,6 +15,7 @@ from derive.errors import DataError, NNDeriveError
 
 if TYPE_CHECKING:
     from derive.spec import NetworkSpec
+    from training.curves import BackgroundPlot
     from training.runner import RunOptions, RunReport
 
 DEFAULT_OUT = Path("nnderive-out")
@@ -181,13 +182,19 @@ def check_source(spec: NetworkSpec, args: argparse.Namespace) -> None:
 
 
 def cmd_train(args) -> int:
-    return _run_command(load_run_spec(args.spec), args)
+    from training.curves import BackgroundPlot
+
+    with BackgroundPlot() as plotter:  # first: matplotlib loads while the spec, SymPy and numpy do
+        return _run_command(load_run_spec(args.spec), args, plotter)
 
 
 def cmd_demo(args) -> int:
-    from training.runner import demo_spec
+    from training.curves import BackgroundPlot
 
-    return _run_command(demo_spec(), args)
+    with BackgroundPlot() as plotter:  # first: matplotlib loads while the spec, SymPy and numpy do
+        from training.runner import demo_spec
+
+        return _run_command(demo_spec(), args, plotter)
 
 
 def cmd_predict(args) -> int:
@@ -279,12 +286,12 @@ def check_folder(folder: Path) -> None:
                             " writable")
 
 
-def _run_command(spec: NetworkSpec, args: argparse.Namespace) -> int:
+def _run_command(spec: NetworkSpec, args: argparse.Namespace, plotter: BackgroundPlot) -> int:
     from training.runner import run
 
     check_source(spec, args)
     spec = apply_overrides(spec, args)
-    report = run(spec, options(spec, args))
+    report = run(spec, options(spec, args), plotter=plotter)
     print(report_text(report))
     result = report.trained.result
     if report.exit_code == EXIT_DIVERGED:
