@@ -8,8 +8,8 @@ vary several-fold): each round times a block of --steps steps of the generated s
 of the reference, in alternating order, and their ratio is the round's ratio; the table gives
 the medians of those paired ratios (and the median µs per step of each). The numpy reference
 is benchmarks/reference_numpy.py (hand-tuned: workspace, folded scaling, fused update); the
-JAX reference is a hand-written jax.jit(jax.value_and_grad) step; torch is timed in its own
-loop (interleaved, its large native working set evicts the numpy steps' caches).
+JAX reference is a hand-written jax.jit(jax.value_and_grad) step (the generated numpy step is
+paired with it too: the JAX table's last column); torch is timed in its own loop (interleaved, its large native working set evicts the numpy steps' caches).
 """
 
 from __future__ import annotations
@@ -166,12 +166,10 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     print(f"numpy {np.__version__}, 1 BLAS thread; medians of {args.rounds} paired rounds of"
           f" {args.steps} steps; load average {os.getloadavg()[0]:.1f} at the start")
-    numpy_us = {}
     if not args.no_numpy:
         rows = numpy_rows(args.rounds, args.steps)
         print("\nnumpy: the generated train_step against the hand-tuned one (paired ratio)\n")
         print_numpy(rows)
-        numpy_us = {(label, dt): tg for label, dt, tg, *_ in rows}
     if not args.no_jax:
         try:
             import jax_steps
@@ -179,8 +177,7 @@ def main(argv=None) -> int:
             print(f"\nJAX: not measured ({e})")
         else:
             print()
-            jax_steps.print_table(jax_steps.rows(CASES, args.rounds, args.steps, paired, _batch),
-                                  numpy_us)
+            jax_steps.print_table(jax_steps.rows(CASES, args.rounds, args.steps, paired, _batch))
     print(f"\nload average {os.getloadavg()[0]:.1f} at the end")
     return 0
 

@@ -169,6 +169,9 @@ def test_cli_codegen_and_train_with_the_jax_backend(tmp_path, monkeypatch, capsy
     assert main(["codegen", str(DIGITS), "--backend", "jax", "-o", str(out)]) == 0
     assert out.read_text() == jax_path(load_spec(DIGITS)).read_text()
     assert main(["codegen", str(DIGITS), "--backend", "jax", "-o", str(out), "--check"]) == 0
+    capsys.readouterr()
+    assert main(["codegen", str(DIGITS), "--backend", "jax", "-o", str(out)]) == 0  # from the header
+    assert capsys.readouterr().out.startswith(f"{out}: up to date")
     monkeypatch.chdir(tmp_path)
     code = main(["train", str(DIGITS), "--backend", "jax", "--epochs", "2", "--quiet",
                  "--tolerance", "1e-12"])

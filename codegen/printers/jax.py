@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .numpy import NumpyCodePrinter
+import re
+
+from .numpy import HELPERS, NumpyCodePrinter
 
 
 class JaxCodePrinter(NumpyCodePrinter):
@@ -19,7 +21,9 @@ class JaxCodePrinter(NumpyCodePrinter):
 
 # The runtime meaning of every helper name the printer calls, for JAX: each is (dependencies,
 # source), the same names and the same numerics as printers/numpy.py's HELPERS, written as pure
-# jax.numpy functions (XLA fuses their elementwise passes).
+# jax.numpy functions (XLA fuses their elementwise passes). The helpers that are pure functions
+# in numpy already are taken from HELPERS with np spelled jnp (SHARED); the rest are written here.
+SHARED = ("leaky_relu", "normal_cdf", "normal_pdf", "gelu", "gelu_tanh", "logsumexp")
 JAX_HELPERS: dict[str, tuple[tuple[str, ...], str]] = {
     "sigmoid": ((), '''
 def sigmoid(z):
@@ -38,11 +42,6 @@ def relu(z):
 def step(z, at_zero=0.0):
     """The Heaviside step H(z), the derivative of ReLU; H(0) is the relu_prime_at_zero convention."""
     return jnp.where(z > 0, 1.0, jnp.where(z == 0, at_zero, 0.0)).astype(z.dtype)
-'''),
-    "leaky_relu": ((), '''
-def leaky_relu(z, slope):
-    """z for z > 0, slope * z otherwise."""
-    return jnp.where(z > 0, z, slope * z)
 '''),
     "elu": ((), '''
 def elu(z, alpha):
@@ -65,27 +64,6 @@ def erfc(x):
     """The complementary error function 1 - erf(x) (jax.scipy.special's)."""
     return jax.scipy.special.erfc(x)
 '''),
-    "normal_cdf": (("erfc",), '''
-def normal_cdf(z):
-    """Phi(z), the standard normal distribution function."""
-    # erfc(-z / sqrt 2) / 2 keeps full relative accuracy in the lower tail, unlike 1 + erf
-    return 0.5 * erfc(z * -0.7071067811865476)
-'''),
-    "normal_pdf": ((), '''
-def normal_pdf(z):
-    """phi(z), the standard normal density."""
-    return jnp.exp(z * z * -0.5) * 0.3989422804014327
-'''),
-    "gelu": (("normal_cdf",), '''
-def gelu(z):
-    """Exact GELU, z * Phi(z)."""
-    return z * normal_cdf(z)
-'''),
-    "gelu_tanh": ((), '''
-def gelu_tanh(z):
-    """The tanh approximation of GELU."""
-    return 0.5 * z * (1 + jnp.tanh(0.7978845608028654 * (z + 0.044715 * z**3)))
-'''),
     "softmax": ((), '''
 def softmax(z):
     """Softmax of each row (sample), shifted by the row maximum so exp never overflows."""
@@ -98,12 +76,6 @@ def log_softmax(z):
     # from the logits, a probability that underflows to 0 still has a finite log
     s = z - z.max(axis=1, keepdims=True)
     return s - jnp.log(jnp.exp(s).sum(axis=1, keepdims=True))
-'''),
-    "logsumexp": ((), '''
-def logsumexp(z):
-    """log(sum(exp(z))) of each row, as a column, shifted by the row maximum to avoid overflow."""
-    m = z.max(axis=1, keepdims=True)
-    return m + jnp.log(jnp.exp(z - m).sum(axis=1, keepdims=True))
 '''),
     "log1m_softmax": (("logsumexp",), '''
 def log1m_softmax(z):
@@ -140,3 +112,7 @@ def one_hot(labels, n_classes, dtype):
     return np.eye(n_classes, dtype=dtype)[labels]
 '''),
 }
+JAX_HELPERS.update({name: (HELPERS[name][0], re.sub(r"\bnp\.", "jnp.", HELPERS[name][1]))
+                    for name in SHARED})
+JAX_HELPERS = {name: JAX_HELPERS[name] for name in HELPERS if name in JAX_HELPERS} | {
+    name: JAX_HELPERS[name] for name in JAX_HELPERS if name not in HELPERS}  # numpy's order first
