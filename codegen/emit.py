@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
-import keyword
 import math
 import re
 import shutil
 import subprocess
 import sys
 import textwrap
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,11 +26,11 @@ from sympy.matrices.expressions import (
 )
 
 from derive import __version__
+from derive.certificate import equations_digest
 from derive.engine import Derivation, equation_tags
-from derive.errors import SpecError
 from derive.matrix import Elementwise, Softmax, lift
 from derive.pipeline import derive
-from derive.primitives import LOSSES, Primitive, Sigmoid, Softplus
+from derive.primitives import Primitive, Sigmoid, Softplus
 from derive.procedure import ALPHA, BATCH, update_rule
 from derive.spec import NetworkSpec
 
@@ -50,14 +46,19 @@ from .printers.numpy import (
     helper_blocks,
 )
 from .printers.workspace import Workspace
+from .safety import UnsafeSpecError, check_comment, check_identifier, check_spec  # noqa: F401
+from .stamp import (  # noqa: F401  (re-exported: the stamp is part of what emit produces)
+    STAMP_PLACEHOLDER,
+    STAMP_RE,
+    body_hash,
+    fill,
+    generation_hash,
+    read_stamp,
+)
 from .verify_generated import verify_source
 
 TEMPLATES = Path(__file__).parent / "templates"
 LINE_LENGTH = 100
-
-
-class UnsafeSpecError(SpecError):
-    """A spec value that would reach generated code is not a safe identifier, number or comment."""
 
 
 @dataclass(frozen=True)
@@ -85,56 +86,9 @@ def generate(spec: NetworkSpec, reverify: bool = False) -> GeneratedModule:
 
 
 def _from_derivation(spec: NetworkSpec, d: Derivation) -> GeneratedModule:
-    source = stamp(format_source(render(d)), spec)
+    source = stamp(format_source(render(d)), d)
     verify_source(source, d)
     return GeneratedModule(spec.name, source, spec.hash(), d.verification)
-
-
-# ---------------------------------------------------------------------------------------------
-# Safety: every spec value that reaches generated code
-
-
-def check_identifier(name: str, key: str) -> str:
-    if not (isinstance(name, str) and name.isascii() and name.isidentifier()
-            and not keyword.iskeyword(name)):
-        raise UnsafeSpecError(f"key '{key}': {name!r} cannot appear in generated code (it must be a"
-                              " Python identifier that is not a keyword)")
-    return name
-
-
-def check_comment(text: str, key: str) -> str:
-    bad = [c for c in text if unicodedata.category(c)[0] == "C" or unicodedata.category(c) in ("Zl", "Zp")]
-    if bad:
-        raise UnsafeSpecError(f"key '{key}': text for a generated-code comment must be one line without"
-                              f" control characters; found {bad[0]!r}")
-    return text
-
-
-def _check_number(x, key: str) -> None:
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-        raise UnsafeSpecError(f"key '{key}': {x!r} is not a finite number")
-
-
-def check_spec(spec: NetworkSpec) -> None:
-    """Refuse any spec value that could change the meaning of generated code."""
-    check_identifier(spec.name, "network.name")
-    check_comment(spec.description, "network.description")
-    if spec.loss not in LOSSES:
-        raise UnsafeSpecError(f"key 'network.loss': unknown loss {spec.loss!r}")
-    if not (isinstance(spec.layers, tuple) and len(spec.layers) >= 2 and all(
-            isinstance(w, int) and not isinstance(w, bool) and w >= 1 for w in spec.layers)):
-        raise UnsafeSpecError(f"key 'network.layers': {spec.layers!r} is not a list of positive widths")
-    if len(spec.activations) != len(spec.layers) - 1:
-        raise UnsafeSpecError("key 'network.activations': one activation per non-input layer")
-    for i, a in enumerate(spec.activations):
-        entry = a.entry  # resolved (and so known) when the spec was constructed
-        for pk, pv in a.params:
-            if pk not in entry.params:
-                raise UnsafeSpecError(f"key 'network.activations[{i}].{pk}': unknown parameter")
-            _check_number(pv, f"network.activations[{i}].{pk}")
-    _check_number(spec.conventions.relu_prime_at_zero, "conventions.relu_prime_at_zero")
-    if not re.fullmatch(r"[0-9a-f]{16}", spec.hash()):
-        raise UnsafeSpecError("the spec hash is not 16 hex digits")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -645,71 +599,12 @@ def format_source(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Stamps: how a module on disk is known to be current without generating it again
-#
-# The header's stamp line holds two hashes: of everything generation depends on (the spec's
-# generation inputs, the toolkit version and the generator itself: its sources, templates and
-# formatter), and of the file's own text without the stamp line. A file is current when both
-# match: a changed spec, description or generator changes the first, a hand edit the second.
-
-STAMP_RE = re.compile(r"^# Stamp: inputs ([0-9a-f]{16}), body ([0-9a-f]{16})\b[^\n]*\n?", re.M)
-STAMP_PLACEHOLDER = f"# Stamp: inputs {'0' * 16}, body {'0' * 16} (how nnderive knows this file is current)."
-# What shapes the emitted text besides the spec: this package's printers, templates and this
-# module, and the derive core whose equations they print.
-# (derive/procedure.py, the update rule the module prints, where it exists)
-GENERATOR_SOURCES = ("codegen/emit.py", "codegen/emit_jax.py", "codegen/printers/*.py", "codegen/templates/*.j2", "derive/engine.py",
-                     "derive/matrix.py", "derive/primitives.py", "derive/spec.py", "derive/procedure.py")
-_FINGERPRINT: list[str] = []
+# The stamp (codegen.stamp)
 
 
-def generation_inputs(spec: NetworkSpec, backend: str = "numpy") -> dict:
-    """Everything build_parts reads from the spec (extend it whenever generation reads more), and
-    the backend printed for (a numpy module copied to the JAX module's place is never current)."""
-    return {"spec_hash": spec.hash(), "description": spec.description, "backend": backend}
-
-
-def generator_fingerprint() -> str:
-    """sha256 of the generator's sources and templates (line endings normalized) and formatter version."""
-    if not _FINGERPRINT:
-        from importlib import metadata
-
-        root = Path(__file__).resolve().parent.parent
-        h = hashlib.sha256()
-        for pattern in GENERATOR_SOURCES:
-            for f in sorted(root.glob(pattern)):
-                h.update(f.relative_to(root).as_posix().encode() + b"\0")
-                h.update(f.read_bytes().replace(b"\r\n", b"\n") + b"\0")
-        for dist in ("sympy", "ruff", "black"):  # printed forms and formatting are part of the output
-            try:
-                h.update(f"{dist} {metadata.version(dist)}\0".encode())
-            except metadata.PackageNotFoundError:
-                h.update(f"{dist} absent\0".encode())
-        _FINGERPRINT.append(h.hexdigest())
-    return _FINGERPRINT[0]
-
-
-def generation_hash(spec: NetworkSpec, backend: str = "numpy") -> str:
-    inputs = dict(generation_inputs(spec, backend), toolkit=__version__,
-                  generator=generator_fingerprint())
-    text = json.dumps(inputs, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def body_hash(text: str) -> str:
-    """sha256 (16 hex digits) of a module's text with its stamp line taken out."""
-    return hashlib.sha256(STAMP_RE.sub("", text, count=1).encode("utf-8")).hexdigest()[:16]
-
-
-def stamp(source: str, spec: NetworkSpec, backend: str = "numpy") -> str:
-    """source (printed for backend) with its placeholder stamp line filled in."""
-    if source.count(STAMP_PLACEHOLDER) != 1:
+def stamp(source: str, d: Derivation, backend: str = "numpy") -> str:
+    """source, printed from d for backend, with its stamp line filled in (codegen.stamp)."""
+    stamped = fill(source, d.spec, backend, equations_digest(d))
+    if stamped is None:
         raise CodegenError("the generated module has no stamp line in its header")
-    line = STAMP_PLACEHOLDER.replace("0" * 16, generation_hash(spec, backend), 1)
-    line = line.replace("0" * 16, body_hash(source), 1)
-    return source.replace(STAMP_PLACEHOLDER, line, 1)
-
-
-def read_stamp(text: str) -> tuple[str, str] | None:
-    """(inputs hash, body hash) of a module's stamp line, or None when it has none."""
-    m = STAMP_RE.search(text)
-    return (m.group(1), m.group(2)) if m else None
+    return stamped

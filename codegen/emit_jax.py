@@ -44,7 +44,7 @@ def generate_jax(spec: NetworkSpec) -> GeneratedModule:
 
 
 def from_derivation(spec: NetworkSpec, d: Derivation) -> GeneratedModule:
-    source = stamp(format_source(render(d)), spec, backend="jax")
+    source = stamp(format_source(render(d)), d, backend="jax")
     verify_source(source, d)  # imports jax: the JAX backend is verified where it runs
     return GeneratedModule(spec.name, source, spec.hash(), d.verification)
 

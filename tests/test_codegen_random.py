@@ -246,7 +246,7 @@ def check_init(m, spec):
 
 def check_source(source, spec, tmp_path):
     d = derive(spec, layout="row")  # a fresh derivation
-    assert stamp(format_source(render(d)), spec) == source
+    assert stamp(format_source(render(d)), d) == source
     tags = equation_tags(d)
     lines = source.splitlines()
     for eq in d.backward + d.gradients:

@@ -96,6 +96,7 @@ class Derived:
     summary: str  # the verification summary
     seconds: float
     provenance: str = ""  # proven now, or a cached proof certificate (Verification.provenance)
+    derived: bool = True  # False: the module is current and certified, nothing was derived
 
 
 @dataclass(frozen=True, eq=False)
@@ -174,8 +175,13 @@ def _run(spec: NetworkSpec, opts: RunOptions, say: Callable[[str], None],
     init = initial_parameters(spec)
     for line in procedure_notes(spec, len(dataset.X_train)):
         say(line)
-    derived = derive_and_verify(spec, reverify=opts.reverify)
-    say(f"derived {spec.name} in {derived.seconds:.2f} s, {derived.provenance}: {derived.summary}")
+    path = module_path(spec, opts.out) if opts.backend == "numpy" else modules.jax_path(spec)
+    derived = derive_and_verify(spec, reverify=opts.reverify, module=path, backend=opts.backend)
+    if derived.derived:
+        say(f"derived {spec.name} in {derived.seconds:.2f} s, {derived.provenance}: {derived.summary}")
+    else:
+        say(f"not derived again ({path.name} is current and a proof certificate covers the equations"
+            f" it was printed from), {derived.provenance}: {derived.summary}")
     generated = generate(spec, opts.out) if opts.backend == "numpy" else generate_jax(spec)
     say(f"module: {generated.path} ({'reused, up to date' if generated.reused else 'generated'})")
     if opts.backend == "jax":
@@ -238,8 +244,17 @@ def load_data(spec: NetworkSpec) -> Dataset:
     return load_dataset(spec)
 
 
-def derive_and_verify(spec: NetworkSpec, reverify: bool = False) -> Derived:
-    """The generated code's own (row-layout) derivation, verified (or certified); generate() reuses it."""
+def derive_and_verify(spec: NetworkSpec, reverify: bool = False, module: Path | None = None,
+                      backend: str = "numpy") -> Derived:
+    """The generated code's own (row-layout) derivation, verified (or certified); generate() reuses it.
+
+    With the path of the module the run will use: when that module is current and a proof
+    certificate covers the equations it was printed from (modules.certified), nothing is derived.
+    """
+    if module is not None and not reverify:
+        v = modules.certified(spec, module, backend)
+        if v is not None:
+            return Derived(summary=v.summary(), seconds=0.0, provenance=v.provenance(), derived=False)
     d = modules.derivation(spec, reverify=reverify)  # raises VerificationError rather than return unproven
     return Derived(summary=d.verification.summary(), seconds=d.seconds,
                    provenance=d.verification.provenance())
