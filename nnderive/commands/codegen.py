@@ -28,7 +28,7 @@ def register(sub) -> None:
 
 
 def cmd_codegen(args) -> int:
-    from codegen.emit import check_spec
+    from codegen.safety import check_spec
     from codegen.modules import cli_default_path, is_current, jax_path, write_module
     from derive.spec import load_spec
 
