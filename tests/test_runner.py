@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import replace
 from pathlib import Path
 
+import matplotlib.figure  # noqa: F401  (loaded: in-process runs draw their curves themselves, no child each)
 import numpy as np
 import pytest
 
@@ -250,6 +251,21 @@ def test_demo_runs_quickly(cli, tmp_path):
     assert "derived digits_64_32_10" in out and "verified (proven now" in out and "matched exactly" in out
     assert "module: " in out and "test accuracy" in out and "epoch 1/2" not in out
     assert (tmp_path / "demo" / "params.npz").exists()
+
+
+def test_the_demo_command_draws_its_curves_in_a_child_process(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from nnderive.cli import main;"
+            " rc = main(['demo', '--epochs', '1', '--quiet', '--out', 'd']);"
+            " print(rc, 'matplotlib' in sys.modules)")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert run.stdout.splitlines()[-1] == "0 False", run.stderr[-2000:]  # matplotlib: the child's
+    assert (tmp_path / "d" / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_a_second_run_uses_the_proof_certificate_and_reverify_proves_again(cli):
