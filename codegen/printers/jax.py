@@ -22,8 +22,10 @@ class JaxCodePrinter(NumpyCodePrinter):
 # The runtime meaning of every helper name the printer calls, for JAX: each is (dependencies,
 # source), the same names and the same numerics as printers/numpy.py's HELPERS, written as pure
 # jax.numpy functions (XLA fuses their elementwise passes). The helpers that are pure functions
-# in numpy already are taken from HELPERS with np spelled jnp (SHARED); the rest are written here.
+# in numpy already are taken from HELPERS with np spelled jnp (SHARED); one_hot runs outside
+# jax.jit on concrete labels, so it is numpy's own (AS_IS); the rest are written here.
 SHARED = ("leaky_relu", "normal_cdf", "normal_pdf", "gelu", "gelu_tanh", "logsumexp")
+AS_IS = ("one_hot",)
 JAX_HELPERS: dict[str, tuple[tuple[str, ...], str]] = {
     "sigmoid": ((), '''
 def sigmoid(z):
@@ -101,18 +103,9 @@ def safe_log(u):
     """log(u) with u clipped to the smallest positive normal number."""
     return jnp.log(jnp.maximum(u, jnp.finfo(u.dtype).tiny))
 '''),
-    "one_hot": ((), '''
-def one_hot(labels, n_classes, dtype):
-    """One-hot rows for integer class indices (sparse_cce targets), checked before tracing."""
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or labels.dtype.kind not in "iu":
-        raise ValueError(f"class indices must be (N,) integers, got {labels.dtype} {labels.shape}")
-    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
-        raise ValueError(f"class indices must lie in 0..{n_classes - 1}")
-    return np.eye(n_classes, dtype=dtype)[labels]
-'''),
 }
 JAX_HELPERS.update({name: (HELPERS[name][0], re.sub(r"\bnp\.", "jnp.", HELPERS[name][1]))
                     for name in SHARED})
+JAX_HELPERS.update({name: HELPERS[name] for name in AS_IS})
 JAX_HELPERS = {name: JAX_HELPERS[name] for name in HELPERS if name in JAX_HELPERS} | {
     name: JAX_HELPERS[name] for name in JAX_HELPERS if name not in HELPERS}  # numpy's order first
