@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
-import keyword
 import math
 import re
 import shutil
 import subprocess
 import sys
 import textwrap
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +16,7 @@ from pathlib import Path
 import jinja2
 import sympy as sp
 from sympy.matrices.expressions import (
+    MatAdd,
     MatMul,
     MatrixExpr,
     MatrixSymbol,
@@ -29,11 +26,11 @@ from sympy.matrices.expressions import (
 )
 
 from derive import __version__
+from derive.certificate import equations_digest
 from derive.engine import Derivation, equation_tags
-from derive.errors import SpecError
-from derive.matrix import Elementwise, lift
+from derive.matrix import Elementwise, Softmax, lift
 from derive.pipeline import derive
-from derive.primitives import LOSSES, Primitive, Sigmoid, Softplus
+from derive.primitives import Primitive, Sigmoid, Softplus
 from derive.procedure import ALPHA, BATCH, update_rule
 from derive.spec import NetworkSpec
 
@@ -48,14 +45,20 @@ from .printers.numpy import (
     Total,
     helper_blocks,
 )
+from .printers.workspace import Workspace
+from .safety import UnsafeSpecError, check_comment, check_identifier, check_spec  # noqa: F401
+from .stamp import (  # noqa: F401  (re-exported: the stamp is part of what emit produces)
+    STAMP_PLACEHOLDER,
+    STAMP_RE,
+    body_hash,
+    fill,
+    generation_hash,
+    read_stamp,
+)
 from .verify_generated import verify_source
 
 TEMPLATES = Path(__file__).parent / "templates"
 LINE_LENGTH = 100
-
-
-class UnsafeSpecError(SpecError):
-    """A spec value that would reach generated code is not a safe identifier, number or comment."""
 
 
 @dataclass(frozen=True)
@@ -83,56 +86,9 @@ def generate(spec: NetworkSpec, reverify: bool = False) -> GeneratedModule:
 
 
 def _from_derivation(spec: NetworkSpec, d: Derivation) -> GeneratedModule:
-    source = stamp(format_source(render(d)), spec)
+    source = stamp(format_source(render(d)), d)
     verify_source(source, d)
     return GeneratedModule(spec.name, source, spec.hash(), d.verification)
-
-
-# ---------------------------------------------------------------------------------------------
-# Safety: every spec value that reaches generated code
-
-
-def check_identifier(name: str, key: str) -> str:
-    if not (isinstance(name, str) and name.isascii() and name.isidentifier()
-            and not keyword.iskeyword(name)):
-        raise UnsafeSpecError(f"key '{key}': {name!r} cannot appear in generated code (it must be a"
-                              " Python identifier that is not a keyword)")
-    return name
-
-
-def check_comment(text: str, key: str) -> str:
-    bad = [c for c in text if unicodedata.category(c)[0] == "C" or unicodedata.category(c) in ("Zl", "Zp")]
-    if bad:
-        raise UnsafeSpecError(f"key '{key}': text for a generated-code comment must be one line without"
-                              f" control characters; found {bad[0]!r}")
-    return text
-
-
-def _check_number(x, key: str) -> None:
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-        raise UnsafeSpecError(f"key '{key}': {x!r} is not a finite number")
-
-
-def check_spec(spec: NetworkSpec) -> None:
-    """Refuse any spec value that could change the meaning of generated code."""
-    check_identifier(spec.name, "network.name")
-    check_comment(spec.description, "network.description")
-    if spec.loss not in LOSSES:
-        raise UnsafeSpecError(f"key 'network.loss': unknown loss {spec.loss!r}")
-    if not (isinstance(spec.layers, tuple) and len(spec.layers) >= 2 and all(
-            isinstance(w, int) and not isinstance(w, bool) and w >= 1 for w in spec.layers)):
-        raise UnsafeSpecError(f"key 'network.layers': {spec.layers!r} is not a list of positive widths")
-    if len(spec.activations) != len(spec.layers) - 1:
-        raise UnsafeSpecError("key 'network.activations': one activation per non-input layer")
-    for i, a in enumerate(spec.activations):
-        entry = a.entry  # resolved (and so known) when the spec was constructed
-        for pk, pv in a.params:
-            if pk not in entry.params:
-                raise UnsafeSpecError(f"key 'network.activations[{i}].{pk}': unknown parameter")
-            _check_number(pv, f"network.activations[{i}].{pk}")
-    _check_number(spec.conventions.relu_prime_at_zero, "conventions.relu_prime_at_zero")
-    if not re.fullmatch(r"[0-9a-f]{16}", spec.hash()):
-        raise UnsafeSpecError("the spec hash is not 16 hex digits")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,6 +110,7 @@ class _Parts:
     update_args: str  # update's parameters after "params, grads, "
     update_doc: list[str]
     update: list[str]
+    workspace: list[str]
     train_step_doc: list[str]
     train_step: list[str]
 
@@ -216,15 +173,19 @@ def build_parts(d: Derivation) -> _Parts:
     for eq in d.forward:
         rhs = eq.rhs
         name = check_identifier(eq.lhs.name, eq.name)
+        code = None
         if from_logits and name == f"A{L}":
             what = " and ".join(w for _, w in from_logits.values())
             forward.append(f"# {what} from the logits, kept for the loss (eq. ({tags['loss']}))")
             for m, (e, _) in from_logits.items():
-                forward.append(f"{m.name} = {printer.code(e)}")
                 cache_names.append(m.name)
-                if isinstance(e, LogSoftmax):
-                    rhs = Elementwise(sp.Lambda(u := sp.Dummy("u"), sp.exp(u)), m)
-        forward.append(f"{name} = {printer.code(rhs)}  # eq. ({tags[eq.name]})")
+                if isinstance(e, LogSoftmax) and isinstance(rhs, Softmax):
+                    # softmax writes its log here from the same exponential
+                    forward.append(f"{m.name} = np.empty_like({printer.code(rhs.arg)})")
+                    code = printer._call("softmax", printer.code(rhs.arg), f"log_out={m.name}")
+                else:
+                    forward.append(f"{m.name} = {printer.code(e)}")
+        forward.append(f"{name} = {code or printer.code(rhs)}  # eq. ({tags[eq.name]})")
         cache_names.append(name)
     forward.append("cache = {" + ", ".join(f'"{n}": {n}' for n in cache_names) + "}")
     forward.append(f"return A{L}, cache")
@@ -291,9 +252,24 @@ def build_parts(d: Derivation) -> _Parts:
     back.append("return {" + ", ".join(
         f'"{p}{l}": dL_d{p}{l}' for l in range(1, L + 1) for p in "Wb") + "}")
 
-    # -- init
+    init = init_lines(spec)
+    header, constants = header_lines(spec), constant_lines(spec)
+    rule = update_rule(spec)
+    docstring = "\n".join([
+        f"Numpy forward pass, backpropagation and gradient descent for the {spec.name} network.",
+        "", *textwrap.wrap(f"Learning rate: {rule.lr_meaning()}.", LINE_LENGTH - 4)])
+    update = update_parts(d, tags, printer)
+    fused = fused_parts(d, tags, printer, loss_expr, from_logits, stable_delta, targets_line)
+    return _Parts(
+        header=header, docstring=docstring,
+        constants=constants, helpers=helper_blocks(printer.helpers), init=init, forward=forward,
+        loss=loss_lines, backward=back, **update, **fused)
+
+
+def init_lines(spec: NetworkSpec) -> list[str]:
+    """init_params' body: He or Glorot normal weights by each layer's activation, zero biases."""
     init = ["return {"]
-    for l in range(1, L + 1):
+    for l in range(1, spec.depth + 1):
         n_out, n_in = spec.layers[l], spec.layers[l - 1]
         scheme = spec.activation(l).entry.init
         std, why = math.sqrt(scheme.variance(n_in, n_out)), scheme.comment(n_in, n_out)
@@ -301,7 +277,11 @@ def build_parts(d: Derivation) -> _Parts:
         init.append(f'    "W{l}": (rng.standard_normal(({n_out}, {n_in})) * {std!r}).astype(dtype),')
         init.append(f'    "b{l}": np.zeros({n_out}, dtype=dtype),')
     init.append("}")
+    return init
 
+
+def header_lines(spec: NetworkSpec) -> list[str]:
+    """The comment block every generated module opens with (modules.HEADER_RE reads line 1)."""
     header = [
         f'# Generated by nnderive {__version__} from network spec "{spec.name}"'
         f" (spec hash {spec.hash()}).",
@@ -310,6 +290,11 @@ def build_parts(d: Derivation) -> _Parts:
     ]
     if spec.description:
         header += _wrap_comment(spec.description)
+    return header
+
+
+def constant_lines(spec: NetworkSpec) -> list[str]:
+    """The module's constants: what it was generated from."""
     constants = [
         f"SPEC_NAME = {spec.name!r}",
         f"SPEC_HASH = {spec.hash()!r}",
@@ -319,14 +304,7 @@ def build_parts(d: Derivation) -> _Parts:
         f"LOSS = {spec.loss!r}",
         f"BATCH = {spec.conventions.batch!r}",
     ]
-    rule = update_rule(spec)
-    docstring = "\n".join([
-        f"Numpy forward pass, backpropagation and gradient descent for the {spec.name} network.",
-        "", *textwrap.wrap(f"Learning rate: {rule.lr_meaning()}.", LINE_LENGTH - 4)])
-    return _Parts(
-        header=header, docstring=docstring,
-        constants=constants, helpers=helper_blocks(printer.helpers), init=init, forward=forward,
-        loss=loss_lines, backward=back, **update_parts(d, tags, printer))
+    return constants
 
 
 def _docstring(lines: list[str]) -> list[str]:
@@ -360,27 +338,139 @@ def update_parts(d: Derivation, tags: dict[str, str], printer: NumpyCodePrinter)
                    '    raise TypeError("update() needs N, the rows the gradients were summed over")']
     update += cite + [f"step = {step}", "for name, grad in grads.items():",
                       "    params[name] -= step * grad"]
-    n_line = [f"{d.batch.name} = X.shape[0]"] if _uses(step, d.batch) else []
-    train = ["_, cache = forward(params, X)", "value = loss_from_cache(cache, Y)",
-             "grads = backward(params, cache, Y)", *n_line, *cite, f"step = {step}",
-             "largest = []", "for name, grad in grads.items():",
-             "    # these gradients are ours: scaling them in place saves a parameter-sized temporary",
-             "    grad *= step", "    if return_max_update and grad.size:",
-             "        largest.append(np.max(np.abs(grad)))  # a NaN stays a NaN",
-             "    params[name] -= grad",
-             "if return_max_update:",
-             "    return value, (float(np.max(largest)) if largest else 0.0)",
-             "return value"]
     return {
         "update_args": "lr, N=None" if rule.divides_by_batch else "lr",
         "update_doc": _docstring([f"One gradient-descent step, in place: p <- p - {step} * dL/dp.",
                                   *n_doc]),
         "update": update,
+    }
+
+
+def fused_parts(d: Derivation, tags: dict[str, str], printer: NumpyCodePrinter, loss_expr,
+                from_logits: dict, stable_delta, targets_line) -> dict:
+    """workspace() and train_step(): one step's forward pass, loss, backward pass and update,
+    printed from the same equations as forward/loss/backward and the procedure's update rule.
+
+    Every array is written into a buffer of the workspace (Workspace lowers each equation to
+    out= and in-place numpy). The update factor of derive.procedure times the gradients' own
+    coefficient (1/N for a mean loss) is one number, the step k (lr/N for every loss nnderive
+    has); it scales the output error term once, and since the recursion for delta^l is linear in
+    delta^(l+1), every error term and so every product delta^T a^(l-1) then is k times its
+    gradient: the update itself, subtracted straight from its buffer.
+    """
+    spec = d.spec
+    L = spec.depth
+    sym = d.symbols
+    rule = update_rule(spec)
+    comments = CommentPrinter()
+    ws = Workspace(printer, d.batch, d.widths())
+
+    def cite(eq, extra: str = "") -> list[str]:
+        return _wrap_comment(check_comment(
+            f"eq. ({tags[eq.name]}){extra}: {comments.doprint(eq.lhs)} = {comments.doprint(eq.rhs)}",
+            eq.name))
+
+    body: list[str] = []
+    logs = {type(e): m for m, (e, _) in from_logits.items()}
+    for eq in d.forward:
+        name = check_identifier(eq.lhs.name, eq.name)
+        body += cite(eq)
+        if name == f"A{L}":
+            for m, (e, _) in from_logits.items():
+                if not (isinstance(e, LogSoftmax) and isinstance(eq.rhs, Softmax)):
+                    body.append(f"{m.name} = {printer.code(e)}")
+        if isinstance(eq.rhs, Softmax):
+            log = logs.get(LogSoftmax)
+            body += ws.softmax(name, eq.rhs, log.name if log is not None and name == f"A{L}" else None)
+        else:
+            body += ws.assign(name, eq.rhs)
+
+    # the loss, before any update; it reads the output error term when it contains it (sse)
+    out_eq = d.backward[0]
+    delta_L = out_eq.lhs.name
+    out_rhs = stable_delta if stable_delta is not None else out_eq.rhs
+    def same(e) -> bool:  # a sum equals another in any order of its terms
+        r = out_eq.rhs
+        return e == r or (isinstance(e, MatAdd) and isinstance(r, MatAdd)
+                          and Counter(e.args) == Counter(r.args))
+
+    shares = stable_delta is None and any(same(e) for e in sp.preorder_traversal(loss_expr))
+    if shares:
+        body += cite(out_eq)
+        body += ws.assign(delta_L, out_rhs)
+        loss_expr = loss_expr.replace(same, lambda e: sym[delta_L])
+    printer.vdot = True
+    loss_code = printer.code(loss_expr)
+    printer.vdot = False
+    body += _wrap_comment(f"eq. ({tags['loss']}): {spec.loss_entry.summary}")
+    body.append(f"value = float({loss_code})")
+
+    coeffs = [eq.rhs.as_coeff_matrices()[0] for eq in d.gradients]
+    k = rule.factor * coeffs[0]
+    lr = sp.Symbol("lr")
+    shown = CommentPrinter().doprint(k.xreplace({ALPHA: sp.Symbol("alpha")}))
+    body += _wrap_comment(check_comment(
+        f"eq. ({tags['update']}): p := p - {CommentPrinter().doprint(rule.factor.xreplace({ALPHA: sp.Symbol('alpha')}))}"
+        f" dL/dp. The step k = {shown} scales the output error term once; every delta below is"
+        " then k times the engine's (the recursion is linear in it), so each product"
+        " delta^T a is the update itself", "comment"))
+    body.append(f"k = {printer.code(k.xreplace({ALPHA: lr, BATCH: d.batch}))}")
+    for eq in d.backward:
+        name = check_identifier(eq.lhs.name, eq.name)
+        rhs = out_rhs if name == delta_L else eq.rhs
+        if not (name == delta_L and shares):
+            for tmp, sub in _shared(rhs, name):
+                body.append(f"# shared by eq. ({tags[eq.name]})")
+                body += ws.assign(tmp.name, sub)
+                rhs = rhs.xreplace({sub: tmp})
+            body += cite(eq, " times k" if name == delta_L else ", times k")
+            lines = ws.assign(name, rhs)
+            if name == delta_L and name not in ws.buffers and lines[-1] == f"{name} = {rhs}":
+                # an alias of another array: scale a copy, never the array itself
+                ws.add_buffer(name, ws.shape(rhs))
+                lines = [f"np.multiply({rhs}, k, out={name})"]
+                name = None
+            body += lines
+        if name == delta_L:
+            body.append(f"{delta_L} *= k")
+    updates = []
+    for eq, c in zip(d.gradients, coeffs):
+        param = eq.lhs.name.removeprefix("dL_d")
+        buf = check_identifier(f"d{param}", eq.name)
+        _, mats = eq.rhs.as_coeff_matrices()
+        shape = (str(spec.layers[int(param[1:])]),) if param.startswith("b") else None
+        body += _wrap_comment(check_comment(
+            f"eq. ({tags[eq.name]}), ({tags['update']}): {param} := {param} - k dL/d{param}, which is"
+            f" {comments.doprint(MatMul(*mats))} with the scaled deltas", eq.name))
+        lines = ws.assign(buf, MatMul(*mats), shape=shape)
+        body += lines + ws.scale(buf, c / coeffs[0]) + [f"{param} -= {buf}"]
+        updates.append(buf)
+
+    unpack = _unpack([f"{p}{l}" for l in range(1, L + 1) for p in "Wb"], "params")
+    head = [*unpack, "# computing in the parameters' dtype keeps a float32 network in float32",
+            "X = np.asarray(X, W1.dtype)", *targets_line("X.dtype"),
+            f"{d.batch.name} = X.shape[0]",
+            "# a Python float: numpy keeps float32 arrays float32 when scaled by it",
+            "lr = float(lr)",
+            f"{', '.join(ws.buffers)} = _workspace({d.batch.name}, X.dtype)"]
+    tail = ["if return_max_update:",
+            "    # the largest |update| entry (np.max keeps a NaN a NaN)",
+            f"    return value, float(np.max([np.max(np.abs(u)) for u in ({', '.join(updates)})]))",
+            "return value"]
+    workspace = []
+    for name, shape in ws.buffers.items():
+        dims = shape[0] if len(shape) == 1 else f"({', '.join(shape)})"
+        make = "np.ones" if name == "ones" else "np.empty"
+        workspace.append(f"{make}({dims}, dtype),  # {name}")
+    step_text = printer.code(rule.factor.xreplace({ALPHA: lr, BATCH: d.batch}))
+    return {
+        "workspace": workspace,
         "train_step_doc": _docstring([
-            f"Forward, loss, backward and the update p <- p - {step} * dL/dp on the batch (X, Y).",
+            f"Forward, loss, backward and the update p <- p - {step_text} * dL/dp on the batch (X, Y).",
             "", "Returns the loss before the update, or (loss, largest |update| entry) with",
-            "return_max_update=True (computing that costs a pass over every gradient)."]),
-        "train_step": train,
+            "return_max_update=True. Every array lives in a workspace allocated once per batch",
+            "shape and dtype and reused (so one module's train_step is not for concurrent threads)."]),
+        "train_step": head + body + tail,
     }
 
 
@@ -509,69 +599,12 @@ def format_source(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Stamps: how a module on disk is known to be current without generating it again
-#
-# The header's stamp line holds two hashes: of everything generation depends on (the spec's
-# generation inputs, the toolkit version and the generator itself: its sources, templates and
-# formatter), and of the file's own text without the stamp line. A file is current when both
-# match: a changed spec, description or generator changes the first, a hand edit the second.
-
-STAMP_RE = re.compile(r"^# Stamp: inputs ([0-9a-f]{16}), body ([0-9a-f]{16})\b[^\n]*\n?", re.M)
-STAMP_PLACEHOLDER = f"# Stamp: inputs {'0' * 16}, body {'0' * 16} (how nnderive knows this file is current)."
-# What shapes the emitted text besides the spec: this package's printers, templates and this
-# module, and the derive core whose equations they print.
-# (derive/procedure.py, the update rule the module prints, where it exists)
-GENERATOR_SOURCES = ("codegen/emit.py", "codegen/printers/*.py", "codegen/templates/*.j2", "derive/engine.py",
-                     "derive/matrix.py", "derive/primitives.py", "derive/spec.py", "derive/procedure.py")
-_FINGERPRINT: list[str] = []
+# The stamp (codegen.stamp)
 
 
-def generation_inputs(spec: NetworkSpec) -> dict:
-    """Everything build_parts reads from the spec (extend it whenever generation reads more)."""
-    return {"spec_hash": spec.hash(), "description": spec.description}
-
-
-def generator_fingerprint() -> str:
-    """sha256 of the generator's sources and templates (line endings normalized) and formatter version."""
-    if not _FINGERPRINT:
-        from importlib import metadata
-
-        root = Path(__file__).resolve().parent.parent
-        h = hashlib.sha256()
-        for pattern in GENERATOR_SOURCES:
-            for f in sorted(root.glob(pattern)):
-                h.update(f.relative_to(root).as_posix().encode() + b"\0")
-                h.update(f.read_bytes().replace(b"\r\n", b"\n") + b"\0")
-        for dist in ("sympy", "ruff", "black"):  # printed forms and formatting are part of the output
-            try:
-                h.update(f"{dist} {metadata.version(dist)}\0".encode())
-            except metadata.PackageNotFoundError:
-                h.update(f"{dist} absent\0".encode())
-        _FINGERPRINT.append(h.hexdigest())
-    return _FINGERPRINT[0]
-
-
-def generation_hash(spec: NetworkSpec) -> str:
-    inputs = dict(generation_inputs(spec), toolkit=__version__, generator=generator_fingerprint())
-    text = json.dumps(inputs, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def body_hash(text: str) -> str:
-    """sha256 (16 hex digits) of a module's text with its stamp line taken out."""
-    return hashlib.sha256(STAMP_RE.sub("", text, count=1).encode("utf-8")).hexdigest()[:16]
-
-
-def stamp(source: str, spec: NetworkSpec) -> str:
-    """source with its placeholder stamp line filled in."""
-    if source.count(STAMP_PLACEHOLDER) != 1:
+def stamp(source: str, d: Derivation, backend: str = "numpy") -> str:
+    """source, printed from d for backend, with its stamp line filled in (codegen.stamp)."""
+    stamped = fill(source, d.spec, backend, equations_digest(d))
+    if stamped is None:
         raise CodegenError("the generated module has no stamp line in its header")
-    line = STAMP_PLACEHOLDER.replace("0" * 16, generation_hash(spec), 1)
-    line = line.replace("0" * 16, body_hash(source), 1)
-    return source.replace(STAMP_PLACEHOLDER, line, 1)
-
-
-def read_stamp(text: str) -> tuple[str, str] | None:
-    """(inputs hash, body hash) of a module's stamp line, or None when it has none."""
-    m = STAMP_RE.search(text)
-    return (m.group(1), m.group(2)) if m else None
+    return stamped

@@ -256,6 +256,74 @@ def check_finite_differences(module, params, X, Ym, rng, name: str) -> tuple[int
     return n, worst
 
 
+def check_train_step(module, d, params, X, Ym, Y1, rng) -> int:
+    """The fused train_step against the engine: p - step * dL/dp and the loss, for both dtypes.
+
+    It is run on three batches in turn, the second of another batch size, so a workspace that
+    is reused (or a buffer shared by mistake) gives a wrong result; the largest update it
+    reports is checked too. float32 parameters must stay float32, and so must every buffer.
+    """
+    from derive.procedure import update_rule
+
+    spec, name, lr = d.spec, d.spec.name, 0.37
+    n = 0
+    batches = [(X, Ym, Y1)]
+    for rows in (X.shape[0] + 2, X.shape[0]):
+        Xb = rng.normal(size=(rows, spec.layers[0]))
+        Ybm, Yb1 = _targets(spec, rng, rows)
+        batches.append((Xb, Ybm, Yb1))
+    for Xb, Ybm, Yb1 in batches:
+        env = engine_values(d, params, Xb, Yb1)
+        step = update_rule(spec).step(lr, Xb.shape[0])
+        want_loss = engine_loss(d, env[f"A{spec.depth}"], Yb1)
+        new, got_loss, largest = _step(module, params, Xb, Ybm, lr)
+        if not abs(got_loss - want_loss) <= SYM_RTOL * max(1.0, abs(want_loss)):
+            raise VerificationError(f"{name}: train_step's loss {got_loss!r} differs from the loss"
+                                    f" equation ({want_loss!r})")
+        biggest = 0.0
+        for k in params:
+            want = -step * env[f"dL_d{k}"].reshape(params[k].shape)
+            err = _relerr(new[k] - params[k], want)
+            if not err <= SYM_RTOL:
+                raise VerificationError(f"{name}: train_step's update of {k} differs from"
+                                        f" -step * dL_d{k} of the engine (relative error {err:.3g})")
+            biggest = max(biggest, float(np.max(np.abs(want))))
+            n += want.size
+        if largest is not None and not abs(largest - biggest) <= SYM_RTOL * max(biggest, 1e-300):
+            raise VerificationError(f"{name}: train_step reports the largest update {largest!r},"
+                                    f" the engine's is {biggest!r}")
+    before = {k: v.astype(np.float32) for k, v in params.items()}
+    p32, got, _ = _step(module, before, X, Ym, lr)
+    env = engine_values(d, params, X, Y1)
+    step = update_rule(spec).step(lr, X.shape[0])
+    for k in params:
+        if p32[k].dtype != np.float32:
+            raise VerificationError(f"{name}: float32 train_step turned {k} into {p32[k].dtype}")
+        want = -step * env[f"dL_d{k}"].reshape(params[k].shape)
+        if not _relerr(p32[k] - before[k], want) <= 1e-2:  # float32 differences of float32 values
+            raise VerificationError(f"{name}: float32 train_step's update of {k} is wrong")
+    bad = [] if _functional(module) else [
+        b.dtype for b in module.workspace(X.shape[0], np.float32) if b.dtype != np.float32]
+    if bad or not isinstance(got, float):
+        raise VerificationError(f"{name}: the float32 workspace holds {bad} arrays")
+    return n
+
+
+def _functional(module) -> bool:
+    """A JAX module: train_step returns new parameters instead of updating them in place."""
+    return getattr(module, "BACKEND", "numpy") == "jax"
+
+
+def _step(module, params, X, Y, lr):
+    """(new parameters as numpy arrays, loss, largest update the module reports or None)."""
+    if _functional(module):
+        new, value = module.train_step(params, X, Y, lr)
+        return {k: np.asarray(v) for k, v in new.items()}, float(value), None
+    new = {k: v.copy() for k, v in params.items()}
+    value, largest = module.train_step(new, X, Y, lr, return_max_update=True)
+    return new, value, largest
+
+
 def _relerr(got, want) -> float:
     got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
     if got.shape != want.shape:
@@ -275,6 +343,7 @@ def verify_module(module, d, seed: int | None = None) -> Report:
             params, X, Ym, Y1 = sample_point(module, d, rng)
             n_sym, e_sym = check_symbolic(module, d, params, X, Ym, Y1)
             n_fd, e_fd = check_finite_differences(module, params, X, Ym, rng, spec.name)
+            n_sym += check_train_step(module, d, params, X, Ym, Y1, rng)
         except VerificationError:
             raise
         except Exception as e:  # a crash in emitted code is a verification failure too

@@ -78,16 +78,20 @@ def proof_code_digest() -> str:
 
 def key_fields(d) -> dict:
     """Everything the proof of derivation d depends on (what the certificate is filed under)."""
+    return key_fields_for(d.spec, d.layout)
+
+
+def key_fields_for(spec, layout: str) -> dict:
+    """key_fields of the derivation of spec in layout, without deriving it."""
     import sympy
 
     from .verify import PROOF_METHOD, PROOF_VERSION, SEED
 
-    spec = d.spec
     canon = spec.canonical()
     canon.pop("name")  # the name changes nothing that is proven
     return {
         "network": canon,
-        "layout": d.layout,
+        "layout": layout,
         "toolkit": __version__,
         "proof_method": f"{PROOF_METHOD}/{PROOF_VERSION}",
         "proof_seed": SEED,
@@ -101,7 +105,11 @@ def certificate_key(d) -> str:
 
 
 def path_for(d) -> Path:
-    return cache_dir() / "proofs" / f"{certificate_key(d)}.json"
+    return _path(certificate_key(d))
+
+
+def _path(key: str) -> Path:
+    return cache_dir() / "proofs" / f"{key}.json"
 
 
 _DUMMY = re.compile(r", dummy_index=\d+")
@@ -144,14 +152,23 @@ def _verification_from(record: dict, certified: str):
 
 def load(d):
     """The Verification certified for exactly d's equations, or None (no, or no trustworthy, certificate)."""
-    path = path_for(d)
+    return load_for(d.spec, d.layout, equations_digest(d))
+
+
+def load_for(spec, layout: str, equations: str):
+    """load() of the derivation of spec in layout whose equations_digest is equations, or starts
+    with it (at least 16 hex digits: a generated module's stamp keeps 16), without deriving."""
+    fields = key_fields_for(spec, layout)
+    key = _sha(_canonical(fields))
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(_path(key).read_text(encoding="utf-8"))
         body = {k: v for k, v in doc.items() if k != "checksum"}
+        digest = doc.get("equations")
         if (doc.get("format") != FORMAT or doc.get("format_version") != FORMAT_VERSION
                 or doc.get("checksum") != _sha(_canonical(body))
-                or doc.get("key") != certificate_key(d) or doc.get("fields") != key_fields(d)
-                or doc.get("equations") != equations_digest(d)):
+                or doc.get("key") != key or doc.get("fields") != fields
+                or len(equations) < 16 or not isinstance(digest, str)
+                or not digest.startswith(equations)):
             return None
         created = datetime.strptime(doc["created"], "%Y-%m-%dT%H:%M:%SZ")
         return _verification_from(doc["verification"], created.strftime("%Y-%m-%d %H:%M UTC"))

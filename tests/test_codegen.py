@@ -10,6 +10,7 @@ import warnings
 from dataclasses import replace
 from pathlib import Path
 
+import mpmath
 import numpy as np
 import pytest
 
@@ -85,7 +86,9 @@ def test_sigmoid_has_no_overflow_warning(digits, z):
         warnings.simplefilter("error")
         Yhat, cache = digits.forward(params, X)
         digits.backward(params, cache, np.eye(10)[[0, 1]])
-    assert np.all(cache["A1"] == (1.0 if z > 0 else 0.0))
+    # the true value: 1 for z = 500, e^-500 = 7.1e-218 (not 0) for z = -500, 0 below e^-745
+    want = float(1 / (1 + mpmath.exp(-mpmath.mpf(z))))
+    assert np.all(np.abs(cache["A1"] - want) <= 4 * np.finfo(float).eps * want)
 
 
 SATURATING = [  # (spec, targets): outputs exactly 0 and 1 where targets are 1 and 0
@@ -136,6 +139,14 @@ MUTATIONS = [  # (replace this, with this): each must be caught
     ("dL_db1 = delta1.sum(axis=0) / N", "dL_db1 = delta1.sum(axis=0) / (N + 1)"),
     ("return float(-np.sum(Y * log_A2) / N)", "return float(-np.sum(Y * log_A2) / (N + 1))"),  # loss
     ("A1 = sigmoid(Z1)", "A1 = np.tanh(Z1)"),  # forward
+    # the fused train_step: its forward, scaled error terms, workspace and update
+    ("    sigmoid(Z1, out=A1)\n", "    np.tanh(Z1, out=A1)\n"),
+    ("    delta2 *= k\n", "    delta2 *= 1.001 * k\n"),
+    ("np.dot(ones, delta1, out=db1)", "np.dot(ones, delta2[:, :1] * 0 + 1, out=db1[:1])"),
+    ("    W1 -= dW1\n", "    W1 += dW1\n"),
+    ("value = float(-np.vdot(Y, log_A2) / N)", "value = float(-np.vdot(Y, log_A2) / (N + 1))"),
+    ("        np.ones(N, dtype),  # ones", "        np.full(N, 1.0 + (N > 3), dtype),  # ones"),
+    ("        np.empty((N, 32), dtype),  # delta1\n", "        np.empty((N, 32), np.float64),  # delta1\n"),
 ]
 
 
@@ -268,3 +279,58 @@ def test_cli_writes_a_users_spec_under_the_current_folder(tmp_path, monkeypatch,
     assert (tmp_path / "generated" / "mine.py").exists()
     assert not (Path(modules.default_path(load_spec(spec)))).exists()
     assert main(["codegen", str(spec), "--check"]) == 0
+
+
+# -- accuracy of the numeric helpers, against 60-digit mpmath ------------------------------------
+
+TAILS = [-745.0, -740.0, -709.5, -700.0, -88.5, -40.0, -37.0, -20.0, -1e-8, 0.0, 1e-8, 20.0, 37.0,
+         40.0, 88.5, 700.0, 750.0]
+EXACT = {  # helper -> its value in mpmath
+    "sigmoid": lambda z: 1 / (1 + mpmath.exp(-z)),
+    "softplus": lambda z: mpmath.log1p(mpmath.exp(z)),
+    "silu": lambda z: z / (1 + mpmath.exp(-z)),
+}
+
+
+def _helper(name):
+    ns: dict = {"np": np}
+    for block in HELPERS[name][0] + (name,):
+        exec(HELPERS[block][1], ns)  # noqa: S102
+    return ns[name]
+
+
+@pytest.mark.parametrize("name", sorted(EXACT))
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_helpers_are_accurate_to_a_few_ulps_everywhere(name, dtype):
+    f = _helper(name)
+    z = np.concatenate([TAILS, np.linspace(-60, 60, 1201)]).astype(dtype)
+    fi = np.finfo(dtype)
+    with mpmath.workdps(60):
+        want = np.array([float(EXACT[name](mpmath.mpf(float(v)))) for v in z])
+    with warnings.catch_warnings(), strict():
+        warnings.simplefilter("error")
+        got = f(z)
+        out = np.empty_like(z)
+        assert f(z, out=out) is out and np.array_equal(out, got)
+    assert got.dtype == dtype
+    # a few ulps of the true value; where that value is below the smallest normal number the
+    # ulp is the subnormal spacing (for silu, z times it: z * sigmoid(z) scales sigmoid's
+    # subnormal rounding by z)
+    floor = float(fi.tiny) * (np.maximum(1.0, np.abs(z)) if name == "silu" else 1.0)
+    ulp = np.maximum(np.abs(want), floor) * float(fi.eps)
+    err = np.abs(got.astype(np.float64) - want.astype(dtype).astype(np.float64))
+    assert np.all(err <= 4 * ulp), (z[np.argmax(err / ulp)], float(np.max(err / ulp)))
+
+
+def test_softmax_and_its_log_come_from_one_exponential_and_are_exact():
+    f = _helper("softmax")
+    z = np.array([[0.0, -40.0, -745.0, 3.0], [800.0, 799.0, -800.0, 0.0]])
+    log = np.empty_like(z)
+    p = f(z, log_out=log)
+    with mpmath.workdps(60):
+        for row, prow, lrow in zip(z, p, log):
+            total = mpmath.fsum(mpmath.exp(mpmath.mpf(v)) for v in row)
+            for v, pv, lv in zip(row, prow, lrow):
+                want = mpmath.log(mpmath.exp(mpmath.mpf(v)) / total)
+                assert lv == pytest.approx(float(want), rel=1e-15)
+                assert pv == pytest.approx(float(mpmath.exp(want)), rel=1e-14, abs=1e-320)

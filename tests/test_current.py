@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from codegen import emit, modules
+from codegen import stamp as stamps
 from codegen.modules import default_path, ensure_module, is_current
 from derive.spec import build_spec, load_spec
 from nnderive.cli import main
@@ -24,7 +25,7 @@ def no_deriving(monkeypatch):
 
     def install():
         for name in ("derivation", "generated_module", "_from_derivation", "derive"):
-            monkeypatch.setattr(modules, name, refuse)
+            monkeypatch.setattr(modules, name, refuse, raising=False)  # (imported where used)
         monkeypatch.setattr(emit, "derive", refuse)
     return install
 
@@ -77,12 +78,12 @@ def test_what_generation_depends_on_is_in_the_header(tmp_path, monkeypatch, no_d
     assert not is_current(replace(SPEC, layers=(3, 5, 2)), path)
     assert not is_current(replace(SPEC, name="other"), path)
     assert is_current(replace(SPEC, training=replace(SPEC.training, epochs=7)), path)  # not generated from
-    monkeypatch.setattr(emit, "_FINGERPRINT", ["a changed generator"])
+    monkeypatch.setattr(stamps, "_FINGERPRINT", ["a changed generator"])
     assert not is_current(SPEC, path)
 
 
 def test_the_fingerprint_covers_the_generators_sources_and_templates():
-    covered = {f.relative_to(ROOT).as_posix() for pattern in emit.GENERATOR_SOURCES for f in ROOT.glob(pattern)}
+    covered = {f.relative_to(ROOT).as_posix() for pattern in stamps.GENERATOR_SOURCES for f in ROOT.glob(pattern)}
     assert {"codegen/emit.py", "codegen/printers/numpy.py", "codegen/templates/module.py.j2",
             "derive/engine.py", "derive/primitives.py"} <= covered
 
@@ -102,3 +103,22 @@ def test_codegen_does_not_rewrite_a_current_module(tmp_path, capsys):
     assert main(["codegen", spec, "-o", str(out)]) == 0
     assert "wrote" in capsys.readouterr().out
     assert main(["codegen", spec, "-o", str(out), "--check"]) == 0
+
+
+def test_a_current_module_with_a_certificate_of_its_equations_needs_no_derivation(tmp_path, no_deriving):
+    from derive import certificate
+
+    path = ensure_module(SPEC, tmp_path / "small.py", reverify=True)  # proves, caches the certificate
+    no_deriving()
+    v = modules.certified(SPEC, path)
+    assert v is not None and v.certified and "certificate from" in v.provenance()
+    text = path.read_text(encoding="utf-8")
+    proof = stamps.read_stamp(text)[2]
+    # a stamp naming other equations: still current (the stamp line is not the body) but not vouched for
+    path.write_text(text.replace(f"proof {proof}", "proof 0123456789abcdef"), encoding="utf-8")
+    assert is_current(SPEC, path) and modules.certified(SPEC, path) is None
+    path.write_text(text, encoding="utf-8")
+    assert modules.certified(replace(SPEC, description="Another one."), path) is None  # stale
+    for f in (certificate.cache_dir() / "proofs").iterdir():  # no certificate: prove again
+        f.unlink()
+    assert is_current(SPEC, path) and modules.certified(SPEC, path) is None

@@ -380,3 +380,59 @@ def test_unknown_source_and_missing_target_say_what_is_accepted(tmp_path):
     with pytest.raises(DataError) as e:
         load_dataset(args(""))
     assert "--data" in str(e.value) and "[data] source" in str(e.value)
+
+
+# -- the bundled data and the split, without importing scikit-learn, equal scikit-learn's -------
+
+
+@pytest.mark.parametrize("name", ["digits", "diabetes"])
+def test_bundled_data_equals_sklearns_loaders(name):
+    from sklearn import datasets
+
+    from training.data import _builtin
+
+    raw = _builtin(name)
+    bunch = datasets.load_digits() if name == "digits" else datasets.load_diabetes()
+    np.testing.assert_array_equal(raw.X, bunch.data)
+    np.testing.assert_array_equal(raw.y, bunch.target)
+    assert raw.y.dtype == bunch.target.dtype and raw.feature_names == tuple(bunch.feature_names)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 7])
+@pytest.mark.parametrize("frac", [0.2, 0.35])
+@pytest.mark.parametrize("kind", ["classes", "one-hot", "few", "none"])
+def test_split_equals_sklearns_train_test_split(seed, frac, kind):
+    from sklearn.model_selection import train_test_split
+
+    from training.data import _split
+
+    rng = np.random.default_rng(seed)
+    n = 47
+    X = rng.normal(size=(n, 3))
+    labels = rng.integers(0, 4, n)
+    if kind == "few":
+        labels[:] = 0
+        labels[5] = 3  # a class of one: sklearn refuses to stratify, both fall back to random
+    strat = {"classes": labels, "one-hot": np.eye(4)[labels], "few": labels, "none": None}[kind]
+    y = labels.astype(float)
+    got = _split(X, y, strat, frac, seed)
+    try:
+        want = train_test_split(X, y, test_size=frac, random_state=seed, stratify=strat)
+    except ValueError:
+        want = train_test_split(X, y, test_size=frac, random_state=seed)
+    for a, b in zip(got[:4], want):
+        np.testing.assert_array_equal(a, b)
+    assert got[4].startswith("stratified" if kind in ("classes", "one-hot") else "random")
+
+
+def test_loading_the_demo_data_imports_no_sklearn():
+    import subprocess
+    import sys
+
+    code = ("import sys; from training.runner import demo_spec; from training.data import load_dataset;"
+            " d = load_dataset(demo_spec()); print(len(d.X_train), len(d.X_test),"
+            " sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy', 'matplotlib')))")
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root,
+                         check=True, timeout=120).stdout.split()
+    assert out == ["1437", "360", "[]"]

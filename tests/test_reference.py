@@ -19,7 +19,8 @@ def _load(path: Path):
 reference = _load(ROOT / "benchmarks" / "reference_numpy.py")
 
 CASES = [("digits_64_32_10", "sigmoid", reference.train_step_sigmoid),
-         ("mnist_784_128_10", "relu", reference.train_step_relu)]
+         ("mnist_784_128_10", "relu", reference.train_step_relu),
+         ("article000_3_5_2", "sigmoid_linear", reference.train_step_sigmoid_linear)]
 
 
 def _batch(module, rng, n=16):

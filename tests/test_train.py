@@ -376,6 +376,32 @@ def test_plot_history_writes_png(tmp_path, history):
     assert [p.name for p in path.parent.iterdir()] == ["h.png"]
 
 
+def test_background_plot_draws_what_plot_history_draws(tmp_path):
+    from training.curves import BackgroundPlot
+
+    history = [dict(h, train_loss=np.float64(h["train_loss"])) for h in HISTORY]  # numpy scalars too
+    with BackgroundPlot(child=True) as bg:
+        path = bg.plot(tmp_path / "bg.png", history)
+        assert bg._child is None  # the child drew it (and was waited for)
+    assert path.read_bytes() == plot_history(tmp_path / "here.png", HISTORY).read_bytes()
+    with BackgroundPlot(child=True) as unused:  # closing an unused child leaves nothing behind
+        child = unused._child
+    assert child.poll() is not None and sorted(p.name for p in tmp_path.iterdir()) == ["bg.png", "here.png"]
+
+
+def test_background_plot_falls_back_to_drawing_here(tmp_path, monkeypatch):
+    import subprocess
+
+    from training.curves import BackgroundPlot
+
+    def cannot_start(*a, **k):
+        raise OSError("no processes left")
+
+    monkeypatch.setattr(subprocess, "Popen", cannot_start)
+    path = BackgroundPlot(child=True).plot(tmp_path / "c.png", HISTORY)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 # ---------------------------------------------------------------------------------------------
 # Review fixes: divergence rule, one forward pass, extreme plots, metadata, permissions
 

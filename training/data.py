@@ -313,13 +313,54 @@ def _load_raw(req: _Request) -> _Raw:
 
 
 def _builtin(name: str) -> _Raw:
-    from sklearn import datasets
+    """scikit-learn's bundled digits or diabetes data, read from the files it ships.
 
-    bunch = datasets.load_digits() if name == "digits" else datasets.load_diabetes()
-    target = "digit" if name == "digits" else "disease_progression"
-    return _Raw(X=np.asarray(bunch.data, dtype=np.float64), y=np.asarray(bunch.target),
-                feature_names=tuple(bunch.feature_names), target_name=target, source=name,
-                where=lambda i: f"{name}: sample {i}")
+    Importing sklearn.datasets costs more than a second (it imports most of scikit-learn and
+    SciPy); the arrays are two small gzipped text files, parsed here exactly as its loaders do
+    (tests/test_data.py checks that the arrays equal load_digits() and load_diabetes()).
+    """
+    if name == "digits":
+        data = np.loadtxt(_sklearn_data("digits.csv.gz"), delimiter=",")
+        X, y = data[:, :-1], data[:, -1].astype(int)
+        names = tuple(f"pixel_{j}_{i}" for j in range(8) for i in range(8))
+        target = "digit"
+    else:
+        X = np.loadtxt(_sklearn_data("diabetes_data_raw.csv.gz"))
+        y = np.loadtxt(_sklearn_data("diabetes_target.csv.gz"))
+        X = _sklearn_scale(X) / X.shape[0] ** 0.5  # load_diabetes(scaled=True): unit column norms
+        names = ("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6")
+        target = "disease_progression"
+    return _Raw(X=np.asarray(X, dtype=np.float64), y=y, feature_names=names, target_name=target,
+                source=name, where=lambda i: f"{name}: sample {i}")
+
+
+def _sklearn_data(filename: str) -> Path:
+    """A file of sklearn/datasets/data/, found without importing scikit-learn."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None or not spec.submodule_search_locations:
+        raise DataError("the bundled data sets come with scikit-learn, which is not installed")
+    path = Path(next(iter(spec.submodule_search_locations))) / "datasets" / "data" / filename
+    if not path.is_file():
+        raise DataError(f"{path}: scikit-learn's bundled data file is missing")
+    return path
+
+
+def _sklearn_scale(X: np.ndarray) -> np.ndarray:
+    """sklearn.preprocessing.scale(X): columns to mean 0 and (population) standard deviation 1,
+    with its second centering pass where rounding leaves a mean visibly off 0."""
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    scale[scale < 10 * np.finfo(scale.dtype).eps] = 1.0
+    Xr = X - mean
+    m1 = Xr.mean(axis=0)
+    if not np.allclose(m1, 0):
+        Xr -= m1
+    Xr /= scale
+    m2 = Xr.mean(axis=0)
+    if not np.allclose(m2, 0):
+        Xr -= m2
+    return Xr
 
 
 def read_csv_rows(path: Path) -> list:
@@ -577,17 +618,57 @@ def _split(X: np.ndarray, y: np.ndarray, strat: np.ndarray | None, frac: float, 
         return X, X[:0], y, y[:0], "none (test_fraction = 0)"
     if n - n_test < 1:
         raise DataError(f"only {plural(n, 'sample')}: test_fraction {frac} leaves no training data")
-    from sklearn.model_selection import train_test_split
+    # scikit-learn's train_test_split, draw for draw (tests/test_data.py compares them), without
+    # importing scikit-learn (over a second of start-up)
+    rng = np.random.RandomState(seed)
+    picked = _stratified(strat, n - n_test, n_test, rng) if strat is not None else None
+    if picked is not None:
+        train, test = picked
+        how = "stratified"
+    else:
+        perm = np.random.RandomState(seed).permutation(n)
+        test, train = perm[:n_test], perm[n_test:]
+        how = "random"
+    return X[train], X[test], y[train], y[test], f"{how}, test_fraction {frac:g}, seed {seed}"
 
-    if strat is not None:
-        try:
-            Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=frac, random_state=seed,
-                                                  stratify=strat)
-            return Xtr, Xte, ytr, yte, f"stratified, test_fraction {frac:g}, seed {seed}"
-        except ValueError:
-            pass  # too few samples of some class to stratify; a plain split still works
-    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=frac, random_state=seed)
-    return Xtr, Xte, ytr, yte, f"random, test_fraction {frac:g}, seed {seed}"
+
+def _stratified(strat: np.ndarray, n_train: int, n_test: int, rng: np.random.RandomState):
+    """StratifiedShuffleSplit's (train, test) indices, or None where it refuses to stratify
+    (a class with one member, or fewer training or test rows than classes)."""
+    strat = np.asarray(strat)
+    if strat.ndim == 2:  # one-hot or multi-label rows: each distinct row is a class
+        strat = np.array([" ".join(row.astype("str")) for row in strat])
+    classes, y_indices, counts = np.unique(strat, return_inverse=True, return_counts=True)
+    if counts.min() < 2 or n_train < len(classes) or n_test < len(classes):
+        return None
+    members = np.split(np.argsort(y_indices, kind="stable"), np.cumsum(counts)[:-1])
+    n_i = _approximate_mode(counts, n_train, rng)
+    t_i = _approximate_mode(counts - n_i, n_test, rng)
+    train: list = []
+    test: list = []
+    for i in range(len(classes)):
+        perm = members[i].take(rng.permutation(counts[i]), mode="clip")
+        train.extend(perm[:n_i[i]])
+        test.extend(perm[n_i[i]:n_i[i] + t_i[i]])
+    return rng.permutation(train), rng.permutation(test)
+
+
+def _approximate_mode(counts: np.ndarray, n_draws: int, rng: np.random.RandomState) -> np.ndarray:
+    """How many of each class a stratified draw of n_draws takes (sklearn's _approximate_mode):
+    the floor of the proportional share, the rest by largest remainder, ties broken by rng."""
+    continuous = counts / counts.sum() * n_draws
+    floored = np.floor(continuous)
+    need = int(n_draws - floored.sum())
+    if need > 0:
+        remainder = continuous - floored
+        for value in np.sort(np.unique(remainder))[::-1]:
+            (inds,) = np.where(remainder == value)
+            add = min(len(inds), need)
+            floored[rng.choice(inds, size=add, replace=False)] += 1
+            need -= add
+            if need == 0:
+                break
+    return floored.astype(int)
 
 
 def _stats(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -19,6 +19,7 @@ import numpy as np
 from derive.errors import DataError
 from derive.fileio import atomic_write
 
+from .curves import _power_of_ten, plot_history  # noqa: F401  (the curves, drawn by training.curves)
 from .targets import CLASSIFICATION_LOSSES, plural
 
 if TYPE_CHECKING:
@@ -250,7 +251,8 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
     per_sum = module.BATCH == "sum"
     classes = dataset.kind == "classification"
     track = plan.tracks_updates
-    step = module.train_step
+    step, place = stepper(module, track)
+    params = place(params)
 
     history: list[dict[str, Any]] = []
     good, good_epoch = _copy(params), 0  # parameters at the end of the last completed epoch
@@ -281,11 +283,9 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 for start in range(0, n, bs):
                     idx = slice(start, start + bs) if order is None else order[start:start + bs]
+                    params, value, biggest = step(params, X[idx], Y[idx], lr)
                     if track:
-                        value, biggest = step(params, X[idx], Y[idx], lr, return_max_update=True)
                         largest.append(biggest)
-                    else:
-                        value = step(params, X[idx], Y[idx], lr)
                     iterations += 1
                     rows = min(bs, n - start)
                     per_sample = value / rows if per_sum else value
@@ -361,6 +361,35 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
     return TrainResult(params=_copy(params), history=history, stopped_reason=reason,
                        message=message, start_loss=start_loss, kept_epoch=kept_epoch,
                        kept_loss=kept_loss, kept_split=split, suggested_lr=suggested)
+
+
+def stepper(module: ModuleType, track: bool):
+    """(step, place) for the module's backend: step(params, X, Y, lr) -> (params, loss, largest).
+
+    A numpy module's train_step updates params in place and returns the loss (and the largest
+    update when the tolerance rule needs it). A JAX module's is pure, (new params, loss): place
+    puts the parameters on every local device, and each batch is split across them
+    (data_parallel), so XLA runs the step data-parallel and reduces the gradients.
+    """
+    if getattr(module, "BACKEND", "numpy") != "jax":
+        def step(params, X, Y, lr):
+            if track:
+                value, biggest = module.train_step(params, X, Y, lr, return_max_update=True)
+                return params, value, biggest
+            return params, module.train_step(params, X, Y, lr), None
+
+        return step, (lambda params: params)
+    replicate, shard = module.data_parallel()
+
+    def jax_step(params, X, Y, lr):
+        new, value = module.train_step(params, *shard(X, Y), lr)
+        biggest = None
+        if track:  # the update is new - old: one pass over every parameter, only when asked
+            biggest = float(np.max([np.max(np.abs(np.asarray(new[k]) - np.asarray(params[k])))
+                                    for k in new]))  # np.max keeps a NaN a NaN
+        return new, float(value), biggest
+
+    return jax_step, replicate
 
 
 class _Kept:
@@ -528,78 +557,3 @@ def write_metrics(path: str | Path, history: list[Mapping[str, Any]]) -> Path:
     else:
         raise DataError(f"{p}: metrics file must end in .csv or .json")
     return atomic_write(p, lambda f: f.write(text.encode("utf-8")))
-
-
-LINEAR_PLOT_LIMIT = 1e100  # beyond this matplotlib's linear axis overflows computing ticks
-
-
-def _finite_or_nan(values: list[Any]) -> np.ndarray:
-    out = np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
-    out[~np.isfinite(out)] = np.nan  # a gap in the curve, not an axis scaled to infinity
-    return out
-
-
-def plot_history(path: str | Path, history: list[Mapping[str, Any]]) -> Path:
-    """Plot train/test loss (and train/test accuracy with their gap) per epoch to a PNG, atomically.
-
-    Non-finite losses are left out (gaps in the curves). When every loss is positive, or the
-    values are too large for a linear axis, the loss panel is logarithmic: log10 of the loss is
-    drawn on a linear axis labelled in powers of ten (non-positive losses left out), because
-    matplotlib's own log axis fails on ranges near the float limit (e.g. 1e100 to 1e294).
-    """
-    # Figure + Agg canvas without pyplot: no global backend switch, works with no display.
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
-
-    epochs = [r["epoch"] for r in history]
-    accs = [r.get("test_accuracy") for r in history]
-    train_accs = [r.get("train_accuracy") for r in history]
-    has_acc = any(a is not None for a in accs + train_accs)
-    train = _finite_or_nan([r.get("train_loss") for r in history])
-    test = _finite_or_nan([r.get("test_loss") for r in history])
-    has_test = any(r.get("test_loss") is not None for r in history)
-    shown = np.concatenate([train, test])
-    shown = shown[~np.isnan(shown)]
-    log = shown.size > 0 and (shown.min() > 0 or np.abs(shown).max() > LINEAR_PLOT_LIMIT)
-    fig = Figure(figsize=(10 if has_acc else 6, 4), dpi=100)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot(1, 2 if has_acc else 1, 1)
-    if log:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            train, test = (np.where(v > 0, np.log10(v), np.nan) for v in (train, test))
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 2.5, 5, 10]))
-        ax.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
-    ax.plot(epochs, train, marker=".", label="train")
-    if has_test:
-        ax.plot(epochs, test, marker=".", label="test")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("loss per sample" + (" (log scale)" if log else ""))
-    ax.set_title("loss")
-    ax.grid(True, alpha=0.3)
-    ax.legend()
-    if has_acc:
-        # train and test accuracy with the gap between them shaded: article 004's overfitting
-        # signal is a high training and a lower test accuracy
-        ax2 = fig.add_subplot(1, 2, 2)
-        tr = np.array([np.nan if a is None else 100 * a for a in train_accs])
-        te = np.array([np.nan if a is None else 100 * a for a in accs])
-        ax2.plot(epochs, tr, marker=".", label="train")
-        ax2.plot(epochs, te, marker=".", label="test")
-        if not (np.isnan(tr).all() or np.isnan(te).all()):
-            ax2.fill_between(epochs, te, tr, color="tab:red", alpha=0.15,
-                             label="gap (train - test)")
-        ax2.set_xlabel("epoch")
-        ax2.set_ylabel("accuracy (%)")
-        ax2.set_title("accuracy")
-        ax2.grid(True, alpha=0.3)
-        ax2.legend()
-    fig.tight_layout()
-    return atomic_write(path, lambda f: fig.savefig(f, format="png"))
-
-
-def _power_of_ten(y: float, _pos: Any = None) -> str:
-    """A tick label for log10(loss) = y: the loss itself, 1e{y} where 10**y would overflow."""
-    if abs(y) < 4:
-        return f"{10.0 ** y:.3g}"
-    return f"1e{y:.0f}" if float(y).is_integer() else f"1e{y:.1f}"

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from derive.spec import NetworkSpec
 
+    from .curves import BackgroundPlot
     from .data import Dataset
     from .loop import TrainResult
 
@@ -84,6 +85,7 @@ class RunOptions:
     quiet: bool = False
     progress: bool = False  # a progress bar (only on a TTY and without --quiet)
     force: bool = False  # replace earlier files (never better parameters with a diverged run's)
+    backend: str = "numpy"  # or "jax": the JAX module, data-parallel over every local device
     reverify: bool = False  # prove the gradients again even when a proof certificate is cached
 
 
@@ -94,6 +96,7 @@ class Derived:
     summary: str  # the verification summary
     seconds: float
     provenance: str = ""  # proven now, or a cached proof certificate (Verification.provenance)
+    derived: bool = True  # False: the module is current and certified, nothing was derived
 
 
 @dataclass(frozen=True, eq=False)
@@ -144,8 +147,23 @@ class RunReport:
 # The pipeline
 
 
-def run(spec: NetworkSpec, opts: RunOptions, say: Callable[[str], None] = print) -> RunReport:
-    """Load data, derive and verify, generate (or reuse) the module, train, and write results."""
+def run(spec: NetworkSpec, opts: RunOptions, say: Callable[[str], None] = print,
+        plotter: BackgroundPlot | None = None) -> RunReport:
+    """Load data, derive and verify, generate (or reuse) the module, train, and write results.
+
+    The curves are drawn by plotter (a training.curves.BackgroundPlot the caller started early,
+    as the command line does before its imports), else by one started here.
+    """
+    from .curves import BackgroundPlot
+
+    if plotter is not None:
+        return _run(spec, opts, say, plotter)
+    with BackgroundPlot() as own:  # matplotlib loads in a child process while this one trains
+        return _run(spec, opts, say, own)
+
+
+def _run(spec: NetworkSpec, opts: RunOptions, say: Callable[[str], None],
+         plotter: BackgroundPlot) -> RunReport:
     from .data import plural
 
     dataset = load_data(spec)
@@ -157,13 +175,30 @@ def run(spec: NetworkSpec, opts: RunOptions, say: Callable[[str], None] = print)
     init = initial_parameters(spec)
     for line in procedure_notes(spec, len(dataset.X_train)):
         say(line)
-    derived = derive_and_verify(spec, reverify=opts.reverify)
-    say(f"derived {spec.name} in {derived.seconds:.2f} s, {derived.provenance}: {derived.summary}")
-    generated = generate(spec, opts.out)
+    path = module_path(spec, opts.out) if opts.backend == "numpy" else modules.jax_path(spec)
+    derived = derive_and_verify(spec, reverify=opts.reverify, module=path, backend=opts.backend)
+    if derived.derived:
+        say(f"derived {spec.name} in {derived.seconds:.2f} s, {derived.provenance}: {derived.summary}")
+    else:
+        say(f"not derived again ({path.name} is current and a proof certificate covers the equations"
+            f" it was printed from), {derived.provenance}: {derived.summary}")
+    generated = generate(spec, opts.out) if opts.backend == "numpy" else generate_jax(spec)
     say(f"module: {generated.path} ({'reused, up to date' if generated.reused else 'generated'})")
+    if opts.backend == "jax":
+        import jax
+
+        devices = jax.devices()
+        say(f"backend: jax {jax.__version__}, data-parallel over {plural(len(devices), 'device')}"
+            f" ({', '.join(sorted({d.platform for d in devices}))})")
     trained = train_network(generated.module, dataset, spec, opts, say, init)
-    written = write_results(spec, trained, opts)
+    written = write_results(spec, trained, opts, plotter.plot)
     return RunReport(spec, dataset, derived, generated, trained, written)
+
+
+def generate_jax(spec: NetworkSpec) -> Generated:
+    """The spec's JAX module at generated/jax/<name>.py: reused when current, else written."""
+    path, reused = modules.ensure_jax_module(spec)
+    return Generated(path=path, reused=reused, module=modules.load_module(path))
 
 
 def data_notes(dataset: Dataset) -> list[str]:
@@ -209,8 +244,17 @@ def load_data(spec: NetworkSpec) -> Dataset:
     return load_dataset(spec)
 
 
-def derive_and_verify(spec: NetworkSpec, reverify: bool = False) -> Derived:
-    """The generated code's own (row-layout) derivation, verified (or certified); generate() reuses it."""
+def derive_and_verify(spec: NetworkSpec, reverify: bool = False, module: Path | None = None,
+                      backend: str = "numpy") -> Derived:
+    """The generated code's own (row-layout) derivation, verified (or certified); generate() reuses it.
+
+    With the path of the module the run will use: when that module is current and a proof
+    certificate covers the equations it was printed from (modules.certified), nothing is derived.
+    """
+    if module is not None and not reverify:
+        v = modules.certified(spec, module, backend)
+        if v is not None:
+            return Derived(summary=v.summary(), seconds=0.0, provenance=v.provenance(), derived=False)
     d = modules.derivation(spec, reverify=reverify)  # raises VerificationError rather than return unproven
     return Derived(summary=d.verification.summary(), seconds=d.seconds,
                    provenance=d.verification.provenance())
@@ -305,14 +349,19 @@ def blas_threads(spec: NetworkSpec, n_train: int):
     return threadpool_limits(limits=1, user_api="blas")
 
 
-def write_results(spec: NetworkSpec, trained: Trained, opts: RunOptions) -> Written:
+def write_results(spec: NetworkSpec, trained: Trained, opts: RunOptions,
+                  plot_history: Callable[..., Path] | None = None) -> Written:
     """Parameters (with the data's scaling), metrics and curves, each written atomically.
 
     A diverged run never replaces better parameters: when the parameter file already holds
     parameters of the same network, trained on the same data and split, with a lower loss than
-    the ones this run kept, that file is left as it is (and the report says so).
+    the ones this run kept, that file is left as it is (and the report says so). The curves are
+    drawn by plot_history (training.curves', or run()'s BackgroundPlot.plot, which behaves alike).
     """
-    from .loop import plot_history, write_metrics
+    from . import curves
+    from .loop import write_metrics
+
+    plot_history = plot_history or curves.plot_history  # run() passes its BackgroundPlot's
 
     result = trained.result
     history = result.history

@@ -93,6 +93,7 @@ class NumpyCodePrinter(NumPyPrinter):
     """
 
     printmethod = "_nnderive_numpy"
+    NP = "np"  # the array module's name in the printed code (the JAX printer's is jnp)
 
     def __init__(self, widths: dict | None = None, batch: sp.Symbol | None = None,
                  batch_hint: int = 64):
@@ -102,6 +103,7 @@ class NumpyCodePrinter(NumPyPrinter):
             self.widths.setdefault(batch, batch_hint)
         self.helpers: set[str] = set()
         self._names: dict[sp.Symbol, str] = {}
+        self.vdot = False  # print sums of products of two arrays as np.vdot (no product array)
 
     # -- entry point ---------------------------------------------------------------------------
 
@@ -116,7 +118,7 @@ class NumpyCodePrinter(NumPyPrinter):
 
     def _module_format(self, fqn, register=True):
         text = super()._module_format(fqn, register)
-        return "np." + text[len("numpy."):] if text.startswith("numpy.") else text
+        return f"{self.NP}." + text[len("numpy."):] if text.startswith("numpy.") else text
 
     # -- scalars -------------------------------------------------------------------------------
 
@@ -145,11 +147,13 @@ class NumpyCodePrinter(NumPyPrinter):
             raise CodegenError(f"Piecewise without a default branch: {expr}")
         text = self._print(last)
         for value, c in reversed(branches):
-            text = f"np.where({self._print(c)}, {self._print(value)}, {text})"
+            text = f"{self.NP}.where({self._print(c)}, {self._print(value)}, {text})"
         return text
 
     def _call(self, name: str, *args) -> str:
-        if not name.startswith("np."):
+        if name.startswith("np."):
+            name = f"{self.NP}.{name[3:]}"  # a primitive's numpy_name, in this backend's module
+        else:
             self.helpers.add(name)
         return f"{name}({', '.join(args)})"
 
@@ -187,7 +191,13 @@ class NumpyCodePrinter(NumPyPrinter):
         return super()._print_Mul(expr)
 
     def _print_Total(self, expr):
-        return f"np.sum({self._print(expr.args[0])})"
+        m = expr.args[0]
+        if self.vdot and isinstance(m, HadamardProduct) and len(m.args) == 2 \
+                and all(isinstance(a, MatrixSymbol) for a in m.args):
+            return f"np.vdot({self._print(m.args[0])}, {self._print(m.args[1])})"
+        if self.vdot and isinstance(m, HadamardPower) and m.exp == 2 and isinstance(m.base, MatrixSymbol):
+            return f"np.vdot({self._print(m.base)}, {self._print(m.base)})"
+        return f"{self.NP}.sum({self._print(m)})"
 
     # -- matrices ------------------------------------------------------------------------------
 
@@ -386,22 +396,19 @@ def _is_negative(t) -> bool:
 
 HELPERS: dict[str, tuple[tuple[str, ...], str]] = {
     "sigmoid": ((), '''
-def sigmoid(z):
-    """The logistic function 1 / (1 + exp(-z))."""
-    # (1 + tanh(z/2)) / 2 is the same function but never overflows for any z and costs one
-    # transcendental call; its absolute error is below one ulp of 1. Only relative accuracy
-    # below ~1e-16 is lost, and no caller divides by or takes the log of sigmoid: losses on
-    # sigmoid outputs are computed from the logits.
-    s = z * 0.5
-    np.tanh(s, out=s)
-    s *= 0.5
-    s += 0.5
-    return s
+def sigmoid(z, out=None):
+    """The logistic function 1 / (1 + exp(-z)), to a few ulps of relative error for every z."""
+    # r / (1 + r) with r = exp(min(z, 88)): for z < 0 it is as accurate as exp itself, into the
+    # subnormal tail where 1 / (1 + exp(-z)) overflows; above 88 the value rounds to 1 in float32
+    # and float64 alike, so the clamp only keeps exp finite. Four passes, like the exp form.
+    r = np.minimum(z, 88.0, out=out)
+    np.exp(r, out=r)
+    return np.divide(r, r + 1.0, out=r)
 '''),
     "relu": ((), '''
-def relu(z):
+def relu(z, out=None):
     """max(0, z)."""
-    return np.maximum(z, 0)
+    return np.maximum(z, 0, out=out)
 '''),
     "step": ((), '''
 def step(z, at_zero=0.0):
@@ -424,14 +431,17 @@ def elu(z, alpha):
     return np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0)))
 '''),
     "softplus": ((), '''
-def softplus(z):
-    """log(1 + exp(z)), without overflow."""
-    return np.logaddexp(0, z)
+def softplus(z, out=None):
+    """log(1 + exp(z)), without overflow, to a few ulps of relative error."""
+    # numpy's logaddexp(0, z) is max(z, 0) + log1p(exp(-|z|)): exact in both tails
+    return np.logaddexp(0.0, z, out=out)
 '''),
     "silu": (("sigmoid",), '''
-def silu(z):
+def silu(z, out=None):
     """z * sigmoid(z)."""
-    return z * sigmoid(z)
+    s = sigmoid(z, out=out)
+    s *= z
+    return s
 '''),
     "erfc": ((), '''
 def erfc(x):
@@ -488,11 +498,16 @@ def gelu_tanh(z):
     return 0.5 * z * (1 + np.tanh(0.7978845608028654 * (z + 0.044715 * z**3)))
 '''),
     "softmax": ((), '''
-def softmax(z):
-    """Softmax of each row (sample)."""
-    # shifting by the row maximum leaves softmax unchanged and keeps exp from overflowing
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    e /= e.sum(axis=1, keepdims=True)
+def softmax(z, out=None, log_out=None):
+    """Softmax of each row (sample); with log_out, also its log from the same exponential."""
+    # shifting by the row maximum leaves softmax unchanged and keeps exp from overflowing; the
+    # log-probabilities z - max - log(sum) stay finite where a probability underflows to 0
+    s = np.subtract(z, z.max(axis=1, keepdims=True), out=log_out)
+    e = np.exp(s, out=out)
+    total = e.sum(axis=1, keepdims=True)
+    e /= total
+    if log_out is not None:
+        log_out -= np.log(total, out=total)
     return e
 '''),
     "log_softmax": ((), '''
@@ -557,19 +572,20 @@ def one_hot(labels, n_classes, dtype):
 }
 
 
-def helper_blocks(used) -> list[list[str]]:
-    """The source lines of every helper in used plus their dependencies, in HELPERS order."""
+def helper_blocks(used, table=None) -> list[list[str]]:
+    """The source lines of every helper in used plus their dependencies, in the table's order."""
+    table = HELPERS if table is None else table
     need: set[str] = set()
     todo = list(used)
     while todo:
         name = todo.pop()
         if name in need:
             continue
-        if name not in HELPERS:
+        if name not in table:
             raise CodegenError(f"no helper defines {name!r}")
         need.add(name)
-        todo.extend(HELPERS[name][0])
-    return [HELPERS[n][1].strip("\n").split("\n") for n in HELPERS if n in need]
+        todo.extend(table[name][0])
+    return [table[n][1].strip("\n").split("\n") for n in table if n in need]
 
 
 class CommentPrinter(sp.StrPrinter):

@@ -15,6 +15,7 @@ from derive.errors import DataError, NNDeriveError
 
 if TYPE_CHECKING:
     from derive.spec import NetworkSpec
+    from training.curves import BackgroundPlot
     from training.runner import RunOptions, RunReport
 
 DEFAULT_OUT = Path("nnderive-out")
@@ -93,6 +94,9 @@ def _add_run_options(p: argparse.ArgumentParser, with_data: bool) -> None:
     if with_data:
         t.add_argument("--init", type=_suffixed(".npz"), metavar="PARAMS.npz",
                        help="start from these parameters (W1, b1, ...) instead of random ones")
+    t.add_argument("--backend", choices=("numpy", "jax"), default="numpy",
+                   help="numpy (default): the generated numpy module; jax: the generated JAX module,"
+                   " jax.jit-compiled and data-parallel over every local device (needs the jax extra)")
     o = p.add_argument_group("output")
     o.add_argument("--out", type=Path, metavar="DIR",
                    help=f"this run's folder (default: a new {DEFAULT_OUT}/<name>/run-NNN/)")
@@ -178,13 +182,19 @@ def check_source(spec: NetworkSpec, args: argparse.Namespace) -> None:
 
 
 def cmd_train(args) -> int:
-    return _run_command(load_run_spec(args.spec), args)
+    from training.curves import BackgroundPlot
+
+    with BackgroundPlot() as plotter:  # first: matplotlib loads while the spec, SymPy and numpy do
+        return _run_command(load_run_spec(args.spec), args, plotter)
 
 
 def cmd_demo(args) -> int:
-    from training.runner import demo_spec
+    from training.curves import BackgroundPlot
 
-    return _run_command(demo_spec(), args)
+    with BackgroundPlot() as plotter:  # first: matplotlib loads while the spec, SymPy and numpy do
+        from training.runner import demo_spec
+
+        return _run_command(demo_spec(), args, plotter)
 
 
 def cmd_predict(args) -> int:
@@ -236,7 +246,12 @@ def options(spec: NetworkSpec, args: argparse.Namespace) -> RunOptions:
                       metrics=args.metrics or out / "metrics.csv", plot=args.plot or out / "curves.png",
                       quiet=args.quiet, progress=not args.quiet and sys.stderr.isatty(),
                       force=bool(getattr(args, "force", False)),
+                      backend=getattr(args, "backend", "numpy"),
                       reverify=bool(getattr(args, "reverify", False)))
+    if opts.backend == "jax":
+        from nnderive.commands.codegen import require_jax
+
+        require_jax()
     # Fail before minutes of training, not after -- but create nothing yet: a run that fails
     # must not leave empty folders behind (atomic_write creates them when a file is written).
     check_folder(out)
@@ -271,12 +286,12 @@ def check_folder(folder: Path) -> None:
                             " writable")
 
 
-def _run_command(spec: NetworkSpec, args: argparse.Namespace) -> int:
+def _run_command(spec: NetworkSpec, args: argparse.Namespace, plotter: BackgroundPlot) -> int:
     from training.runner import run
 
     check_source(spec, args)
     spec = apply_overrides(spec, args)
-    report = run(spec, options(spec, args))
+    report = run(spec, options(spec, args), plotter=plotter)
     print(report_text(report))
     result = report.trained.result
     if report.exit_code == EXIT_DIVERGED:
