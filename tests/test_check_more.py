@@ -112,8 +112,13 @@ SCALAR = [
     (r"\sum_{i=1}^{n} i^2 = \frac{n(n+1)}{2}", [], FAILS),
     (r"\prod_{i=1}^{3} i = 6", [], HOLDS),
     (r"\prod_{i=1}^{n} 2 = 2^n", [], HOLDS),
+    # an indexed family summed to a symbolic n: proved symbolically (x_k as entries x[k] of a family)
     (r"\frac{\partial}{\partial x_j} \frac{e^{x_i}}{\sum_{k=1}^{n} e^{x_k}} = \frac{e^{x_i}}{\sum_{k=1}^{n} e^{x_k}}"
      r"\left(\delta_{ij} - \frac{e^{x_j}}{\sum_{k=1}^{n} e^{x_k}}\right)", [], HOLDS),
+    # ... or, where SymPy cannot prove it, only checked for n = 1..4 (exit 4, never "holds")
+    (r"\left(\sum_{k=1}^{n} x_k\right)^2 = \sum_{k=1}^{n} x_k^2 + 2\sum_{k=1}^{n}\sum_{j=1}^{k-1} x_j x_k", [],
+     "checked"),
+    (r"\left(\sum_{k=1}^{n} x_k\right)^2 = \sum_{k=1}^{n} x_k^2 + \sum_{k=1}^{n}\sum_{j=1}^{k-1} x_j x_k", [], FAILS),
     (r"\frac{\partial}{\partial x_j} \frac{e^{x_i}}{\sum_{k=1}^{n} e^{x_k}} = \frac{e^{x_i}}{\sum_{k=1}^{n} e^{x_k}}"
      r"\left(1 - \frac{e^{x_j}}{\sum_{k=1}^{n} e^{x_k}}\right)", [], FAILS),   # the delta_ij is missing
     (r"\frac{d}{dx} x^2 = 2", [], FAILS),
@@ -232,9 +237,6 @@ REFUSED = [  # (claim, a word of the message): exit 2 with a clear message
     ("import os; os.system('ls') = 0", "not accepted"),
     ("x" + "+x" * 1200 + " = 1201x", "at most 2000"),
     ("(" * 30 + "x" + ")" * 30 + " = x", "nested more than"),
-    (r"\frac{1}{0} = 1", "undefined"),
-    ("0/0 = 1", "undefined"),
-    (r"\log 0 = 1", "undefined"),
     ("x < 1", "inequality"),
     (r"x \ne 1", "inequality"),
     (r"\int_0^1 x dx = 1/2", "integrals"),
@@ -244,6 +246,22 @@ REFUSED = [  # (claim, a word of the message): exit 2 with a clear message
     (r"\frac{\partial L}{\partial W^{1}} \in \mathbb{R}^{3\times 2}", "give --spec"),
     (r"\prod_{i=1}^{n} i = n!", "'!'"),
 ]
+
+
+UNDEFINED = [  # (claim, a word of the message): readable, but undefined everywhere: not-checkable, exit 4
+    (r"\frac{1}{0} = 1", "undefined"),
+    ("0/0 = 1", "undefined"),
+    (r"\log 0 = 1", "undefined"),
+    (r"(0 \cdot \frac{1}{0})^{2} = 1", "undefined"),
+    (r"\frac{d}{dx}\frac{1}{x-x} = 0", "undefined"),
+]
+
+
+@pytest.mark.parametrize("claim, needle", UNDEFINED)
+def test_undefined_claims_are_not_checkable(claim, needle, capsys):
+    assert main(["check", claim]) == 4
+    out = capsys.readouterr()
+    assert needle in out.out and "Traceback" not in out.err
 
 
 @pytest.mark.parametrize("claim, needle", REFUSED)
@@ -256,7 +274,7 @@ def test_refused_with_exit_2(claim, needle, capsys):
 @pytest.mark.parametrize("argv, code", [
     ([r"\frac{d}{dx}\log\sigma(x) = 1-\sigma(x)"], 0),
     ([r"\frac{\partial}{\partial w}(wx+b-y)^2 = x(wx+b-y)"], 1),
-    ([r"\theta := \theta - 1"], 1),
+    ([r"\theta := \theta - 1"], 4),          # not-checkable: an algorithm step
     (["\u03c3'(z) = \u03c3(z)(1\u2212\u03c3(z))"], 0),
 ])
 def test_cli_exit_codes(argv, code, capsys):

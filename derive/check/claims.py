@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .compare import DEFAULT_TIMEOUT, VERDICTS, ClaimError, Result
+from .compare import CHECK_VERDICTS, DEFAULT_TIMEOUT, VERDICTS, ClaimError, Result
 from .network import check_shape
 from .sandbox import check_claim, run_limited
 
@@ -79,9 +79,10 @@ def _entry_problem(e, where: str) -> str | None:
         v = e.get(k, [])
         if not (isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))):
             return f"{where}: '{k}' must be a string or a list of strings"
-    for k in ("expected", "judgement"):
-        if k in e and e[k] not in VERDICTS:
-            return f"{where}: {k} = {e[k]!r} is not a verdict ({', '.join(VERDICTS)})"
+    if "expected" in e and e["expected"] not in CHECK_VERDICTS:
+        return f"{where}: expected = {e['expected']!r} is not a verdict ({', '.join(CHECK_VERDICTS)})"
+    if "judgement" in e and e["judgement"] not in VERDICTS:
+        return f"{where}: judgement = {e['judgement']!r} is not a verdict ({', '.join(VERDICTS)})"
     if "notation" in e:
         from ..present.notation import PROFILES
 
@@ -128,8 +129,6 @@ def check_entry(e: dict, specs: dict, base: Path, timeout: float, number: int = 
     except ClaimError as err:
         r = Result(checked, "not-checkable", notes=[str(err).splitlines()[0]])
     mech = r.verdict
-    if mech == "fails" and r.convention:
-        mech = "holds-with-convention"
     summary = r.summary()
     if e.get("contrast_spec") and mech == "holds":
         other = _spec_for({"spec": e["contrast_spec"]}, specs, base, where)

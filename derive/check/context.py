@@ -24,9 +24,17 @@ from ..primitives import (
     Step,
     Tanh,
 )
-from .syntax import MAX_TERMS, NAMED_FUNCTIONS, LatexError, Node, OutOfRange, ShapeMismatch
+from .syntax import (
+    MAX_TERMS,
+    NAMED_FUNCTIONS,
+    LatexError,
+    NeedsSize,
+    Node,
+    OutOfRange,
+    ShapeMismatch,
+)
 from .tree import _is_label, atom_key, decor_scripts, plain_text
-from .values import is_mat
+from .values import check_defined, is_mat
 
 # ---------------------------------------------------------------------------------------------
 # Contexts
@@ -75,11 +83,20 @@ class ScalarContext:
         self.h0 = sp.nsimplify(relu_h0)
         self.depth = 0
         self.symbols_made: dict[str, sp.Symbol] = {}
+        self.integer_names: set[str] = set()   # letters used as limits of sums: whole numbers >= 0
+        self.sum_notes: list[str] = []
+        # with a sum to a symbolic limit, x_k, x_1 are entries x[k], x[1] of one indexed family
+        self.family_mode = False
+        self.families: dict[str, sp.IndexedBase] = {}
 
     def sym(self, name: str) -> sp.Symbol:
         s = self.symbols_made.get(name)
         if s is None:
-            s = self.symbols_made[name] = sp.Symbol(name, real=True)
+            if name in self.integer_names:
+                s = sp.Symbol(name, integer=True, nonnegative=True)
+            else:
+                s = sp.Symbol(name, real=True)
+            self.symbols_made[name] = s
         return s
 
     # -- names
@@ -116,6 +133,10 @@ class ScalarContext:
             raise LatexError(f"cannot read {post.text or 'this'} as a symbol", None)
         base, hat = key
         scripts = list(decor_scripts(post))
+        if self.family_mode:
+            got = self._family_entry(key, scripts, interp)
+            if got is not None:
+                return got
         sub_text = None
         rest = []
         label = None
@@ -135,6 +156,29 @@ class ScalarContext:
             return sp.KroneckerDelta(sp.Integer(int(i)), sp.Integer(int(j))), rest
         name = symbol_name(key, sub_text, label)
         return self.lookup(name, interp), rest
+
+    def _family_entry(self, key, scripts, interp):
+        """x_k (k a summation index of a symbolic sum) or x_1 as an entry of the family x, or None."""
+        subs = [s for s in scripts if s[0] == "sub"]
+        if len(subs) != 1 or any(s[0] == "sup" and _is_label(s[1]) for s in scripts):
+            return None
+        t = plain_text(subs[0][1])
+        if t is None or not (t.isdigit() or (len(t) == 1 and t.isalpha())):
+            return None
+        name = symbol_name(key)
+        if t.isalpha():
+            idx = self.indices.get(t)
+            if idx is None:
+                return None
+            idx = sp.Integer(idx) if isinstance(idx, int) else idx
+        else:
+            idx = sp.Integer(int(t))
+        if symbol_name(key, str(idx)) in self.defs.symbols or name in self.defs.symbols:
+            return None
+        fam = self.families.get(name)
+        if fam is None:
+            fam = self.families[name] = sp.IndexedBase(name, real=True)
+        return fam[idx], [s for s in scripts if s is not subs[0]]
 
     def lookup(self, name: str, interp):
         if name in self.defs.symbols and name not in self.hidden:
@@ -202,11 +246,16 @@ class ScalarContext:
         finally:
             if not was_hidden:
                 self.hidden = self.hidden - {name}
+        check_defined(body, "the expression differentiated is undefined (a division by zero?)")
         x = self.sym(name)
+        if self.family_mode:
+            got = self._family_entry(atom_key(var), list(decor_scripts(var)), interp)
+            if got is not None and not got[1]:
+                x = got[0]
         if is_mat(body):
-            d = body.applyfunc(lambda e: sp.diff(e, x, order))
+            d = body.applyfunc(lambda e: in_range(sp.diff(e, x, order)))
         else:
-            d = sp.diff(body, x, order)
+            d = in_range(sp.diff(body, x, order))
         if (name in self.defs.symbols or name in self.defs.functions) and name not in self.hidden:
             # chain rule: the variable is itself defined; put its definition back
             val = self.lookup(name, interp)
@@ -243,15 +292,17 @@ class ScalarContext:
                 raise interp.err(f"a {what} without an upper limit needs one, as in \\{what}_{{i=1}}^{{n}}", node)
         else:
             hi_v = interp.script_value(hi)
-        if is_mat(lo_v) or is_mat(hi_v) or not lo_v.is_Integer or not hi_v.is_Integer:
-            raise interp.err(f"{what} limits must be whole numbers (an upper limit n is tried at several values)",
-                             node)
-        if int(hi_v) - int(lo_v) + 1 > MAX_TERMS:
-            raise interp.err(f"a {what} of more than {MAX_TERMS} terms is not expanded", node)
+        if is_mat(lo_v) or is_mat(hi_v) or not lo_v.is_integer or not hi_v.is_integer:
+            raise interp.err(f"{what} limits must be whole numbers or letters that stand for them", node)
+        if lo_v.is_Integer and hi_v.is_Integer and int(hi_v) - int(lo_v) + 1 <= MAX_TERMS:
+            return self._expand(var, int(lo_v), int(hi_v), rest, interp, product)
+        return self._symbolic(var, lo_v, hi_v, rest, interp, node, product)
+
+    def _expand(self, var, lo, hi, rest, interp, product):
         saved = self.indices.get(var)
         total = sp.Integer(1) if product else sp.Integer(0)
         try:
-            for v in range(int(lo_v), int(hi_v) + 1):
+            for v in range(lo, hi + 1):
                 self.indices[var] = v
                 term = interp.juxt(rest)
                 total = interp.alg.mul(total, term, "juxt") if product else interp.alg.add(total, term)
@@ -262,17 +313,79 @@ class ScalarContext:
                 self.indices[var] = saved
         return total
 
+    def _symbolic(self, var, lo_v, hi_v, rest, interp, node, product):
+        """A sum or product with a symbolic (or long) range: SymPy's closed form where it has one.
+
+        The summand is read with the index as an integer symbol; an index used as a subscript
+        (x_k) names an indexed family, whose sizes the caller tries instead (NeedsSize)."""
+        from .budget import OverBudget, time_budget
+
+        what = "product" if product else "sum"
+        k = sp.Symbol(var, integer=True)
+        saved = self.indices.get(var)
+        self.indices[var] = k
+        try:
+            body = interp.juxt(rest)
+        except NeedsSize:
+            if lo_v.is_Integer and hi_v.is_Integer:
+                raise interp.err(f"a {what} of more than {MAX_TERMS} terms over an indexed family"
+                                 " is not expanded", node) from None
+            raise
+        finally:
+            if saved is None:
+                self.indices.pop(var, None)
+            else:
+                self.indices[var] = saved
+        if is_mat(body):
+            raise NeedsSize(var)
+        cls = sp.Product if product else sp.Sum
+        s = cls(body, (k, lo_v, hi_v))
+        try:
+            with time_budget(1.0):
+                closed = s.doit()
+        except (OverBudget, NotImplementedError, ValueError, TypeError):
+            closed = s
+        if closed.has(sp.Sum, sp.Product):
+            if lo_v.is_Integer and hi_v.is_Integer:
+                if int(hi_v) - int(lo_v) + 1 > 1000:
+                    raise interp.err(f"a {what} of more than 1000 terms is not expanded", node)
+                return s
+            note = f"the {what} over {var} has no closed form that SymPy finds"
+        else:
+            note = f"the {what} over {var} in closed form (SymPy): {closed}"
+        if note not in self.sum_notes:
+            self.sum_notes.append(note)
+        return closed if not closed.has(sp.Sum, sp.Product) else s
+
     def product(self, var, lo, hi, rest, interp, node):
         return self.sum(var, lo, hi, rest, interp, node, product=True)
 
 
+def in_range(e):
+    """A derivative by a family entry: Sum(KroneckerDelta(j, k) f(k), (k, 1, n)) is f(j) for an index j
+    in 1..n, which is what an author who writes x_j means (SymPy keeps the range as a condition)."""
+    if not isinstance(e, sp.Basic) or not e.has(sp.Sum):
+        return e
+    e = e.doit(deep=False) if isinstance(e, sp.Sum) else e.replace(
+        lambda x: isinstance(x, sp.Sum) and x.has(sp.KroneckerDelta), lambda x: x.doit())
+
+    def index_only(c):
+        return c.free_symbols and all(getattr(s, "is_integer", False) for s in c.free_symbols)
+
+    return e.replace(lambda x: isinstance(x, sp.Piecewise) and len(x.args) == 2 and x.args[1].cond is sp.true
+                     and x.args[1].expr == 0 and index_only(x.args[0].cond), lambda x: x.args[0].expr)
+
+
 def index_as_number(ctx, post):
-    """An instantiated index or size letter (n, i, ...) used as a number, with its powers: i^2."""
+    """An instantiated index or size letter (n, i, ...) used as a number, with its powers: i^2.
+
+    A summation index of a symbolic sum is a SymPy integer symbol rather than a number."""
     key = atom_key(post)
     if key and key[0] in ctx.indices and len(key[0]) == 1 and key[0] not in ctx.defs.symbols \
             and not key[1] and post.args[0].kind == "letter" \
             and all(s[0] == "sup" and not _is_label(s[1]) for s in post.scripts):
-        return sp.Integer(ctx.indices[key[0]]), list(post.scripts)
+        v = ctx.indices[key[0]]
+        return (sp.Integer(v) if isinstance(v, int) else v), list(post.scripts)
     return None
 
 

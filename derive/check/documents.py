@@ -108,9 +108,7 @@ def run_doc(path, spec_path=None, notation=None, report=None, timeout: float = D
             continue
         try:
             r = run_limited(check_claim, claim, givens=givens, spec=spec, notation=notation, timeout=timeout)
-            verdict = r.verdict
-            if verdict == "fails" and r.convention:
-                verdict = "holds-with-convention"
+            verdict = r.shown_verdict()
             rows.append((line, verdict, claim, r.summary()))
         except ClaimError as err:
             rows.append((line, "not-checkable", claim, str(err).splitlines()[0]))
@@ -121,4 +119,4 @@ def run_doc(path, spec_path=None, notation=None, report=None, timeout: float = D
         md = ["| line | verdict | claim | note |", "|---|---|---|---|"]
         md += [f"| {l} | {v} | `{_md_cell(c)}` | {_md_cell(n)} |" for l, v, c, n in rows]
         atomic_write_text(Path(report), "\n".join(md) + "\n")
-    return 1 if any(v in ("fails", "holds-with-convention") for _, v, _, _ in rows) else 0
+    return 1 if any(v.startswith("fails") for _, v, _, _ in rows) else 0

@@ -11,7 +11,7 @@ import sympy as sp
 from lark import Token
 
 from .calls import Calls
-from .syntax import FUNCTION_COMMANDS, MAX_MATRIX, LatexError, Node, ShapeMismatch
+from .syntax import FUNCTION_COMMANDS, MAX_MATRIX, LatexError, NeedsSize, Node, ShapeMismatch
 from .tree import (
     _is_one,
     _mentions_bare,
@@ -312,7 +312,10 @@ class Interpreter(Calls):
 
     def index_text(self, letter: str) -> str:
         if letter in self.ctx.indices:
-            return str(self.ctx.indices[letter])
+            v = self.ctx.indices[letter]
+            if not isinstance(v, int):
+                raise NeedsSize(letter)
+            return str(v)
         return letter
 
     # -- primaries

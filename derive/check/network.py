@@ -146,8 +146,6 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
             b.verdict = "ambiguous"
             b.notes.insert(0, "holds for a single sample but not over a batch: the claim mixes a"
                               " per-sample quantity with a sum over the batch")
-    if b.verdict == "fails" and b.convention:
-        b.verdict = "holds-with-convention"
     ctx = NetworkContext(spec, witnesses[0], primary, profile, defs)
     hint = _engine_hint(sides[0], spec, ctx, Interpreter(ctx, src))
     if hint:
@@ -235,23 +233,21 @@ def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, poi
             if fmt_shape(lhs) != fmt_shape(rhs):
                 conv = ""
                 if is_mat(lhs) and is_mat(rhs) and lhs.shape == rhs.T.shape:
-                    c = compare_values(lhs, rhs.T, ctx.param_symbols(), rng, points,
-                                       _value_maker(ctx, spec, widths, batch))
+                    c = compare_values(lhs, rhs.T, ctx.param_symbols(), f"{claim}|T|{widths}|{inst}",
+                                       _value_maker(ctx, spec, widths, batch), min_points=points, search_vars=1)
                     if c.equal:
                         conv = "a transpose (the sides are each other's transpose: a layout convention)"
                 where = f" (witness widths {'-'.join(map(str, widths))}, batch {batch})"
                 return Result(claim, "fails", notes=notes, convention=conv,
                               counterexample=f"shapes differ: the left side is {fmt_shape(lhs)}, the right"
                               f" side {fmt_shape(rhs)}{where}")
-            cmp = compare_values(lhs, rhs, ctx.param_symbols(), rng, points,
-                                 _value_maker(ctx, spec, widths, batch))
+            cmp = compare_values(lhs, rhs, ctx.param_symbols(), f"{claim}|{k}|{widths}|{batch}|{inst}",
+                                 _value_maker(ctx, spec, widths, batch), min_points=points, search_vars=1)
+            notes.extend(n for n in cmp.notes if n not in notes)
+            if cmp.undecided:
+                raise NotCheckable(cmp.undecided)
             if not cmp.equal:
-                ratios = [cmp.ratio]
-                for _ in range(2):
-                    c2 = compare_values(lhs, rhs, ctx.param_symbols(), rng, 1,
-                                        _value_maker(ctx, spec, widths, batch))
-                    ratios.append(None if c2.equal else c2.ratio)
-                conv = _ratio_convention(ratios, batch)
+                conv = _ratio_convention(cmp.ratios, batch)
                 inst_txt = ", ".join(f"{k2} = {v}" for k2, v in inst.items())
                 where = f"witness widths {'-'.join(map(str, widths))}, batch {batch}" + (
                     f", {inst_txt}" if inst_txt else "")

@@ -79,9 +79,7 @@ def check_claim(claim: str, *, givens=(), at=(), spec=None, notation=None, seed=
 
 
 def format_result(r: Result) -> str:
-    verdict = r.verdict
-    shown = "fails" if verdict == "holds-with-convention" else verdict
-    lines = [f"{shown}: {r.claim}"]
+    lines = [f"{r.shown_verdict()}: {r.claim}"]
     if r.method:
         lines.append(f"  shown by: {r.method}")
     if r.convention:

@@ -94,6 +94,14 @@ class OutOfRange(Exception):
     """An index or layer names an entry that does not exist (used to find index ranges)."""
 
 
+class UndefinedValue(Exception):
+    """A part of the claim has no value anywhere (1/0, 0/0, log 0): the claim is not checkable."""
+
+
+class NeedsSize(Exception):
+    """A sum with a symbolic upper limit runs over an indexed family (x_k): sizes must be tried."""
+
+
 # ---------------------------------------------------------------------------------------------
 # AST
 

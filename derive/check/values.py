@@ -6,7 +6,7 @@ from typing import Callable
 
 import sympy as sp
 
-from .syntax import MAX_EXPONENT, LatexError, ShapeMismatch
+from .syntax import MAX_EXPONENT, LatexError, ShapeMismatch, UndefinedValue
 
 # ---------------------------------------------------------------------------------------------
 # Value algebra: SymPy scalars and explicit matrices
@@ -22,6 +22,14 @@ def shape_of(v) -> tuple[int, int] | None:
 
 def fmt_shape(v) -> str:
     return "scalar" if not is_mat(v) else f"{v.shape[0]}\u00d7{v.shape[1]}"
+
+
+def check_defined(v, what: str = "a division by zero or the logarithm of 0"):
+    """UndefinedValue when a value is undefined everywhere (1/0, 0/0, log 0): such a claim says nothing."""
+    for e in (list(v) if is_mat(v) else [v]):
+        if isinstance(e, sp.Basic) and e.has(sp.zoo, sp.nan):
+            raise UndefinedValue(what)
+    return v
 
 
 def norm(v):
@@ -65,7 +73,9 @@ class Algebra:
         if op == "/":
             if is_mat(b):
                 raise ShapeMismatch(f"cannot divide by a {fmt_shape(b)} matrix")
-            return a / b if not is_mat(a) else a / b
+            if b == 0:
+                raise UndefinedValue("a division by zero")
+            return check_defined(a / b, "a division by zero")
         if not is_mat(a) or not is_mat(b):
             return a * b
         if op in ("\\odot", "\\circ", "*", "\u2217"):
@@ -84,6 +94,8 @@ class Algebra:
 
     def power(self, base, exp):
         base = norm(base)
+        check_defined(base)
+        check_defined(exp)
         if is_mat(exp):
             raise ShapeMismatch("an exponent cannot be a matrix")
         if exp.is_Number:
@@ -103,7 +115,7 @@ class Algebra:
             if base.shape[0] == base.shape[1] and exp.is_Integer and 0 < exp <= 4:
                 return base ** int(exp)
             raise ShapeMismatch(f"cannot raise a {fmt_shape(base)} matrix to the power {exp}")
-        return sp.Pow(base, exp)
+        return check_defined(sp.Pow(base, exp), "a power of 0 with a negative exponent")
 
     def transpose(self, v):
         return v.T if is_mat(v) else v
