@@ -10,7 +10,7 @@ import sympy as sp
 from ..errors import NNDeriveError
 from ..primitives import Primitive, SoftmaxEntry
 from .interpret import Interpreter
-from .syntax import Node
+from .syntax import Node, NotCheckableError
 from .tree import juxt_items
 from .values import is_mat, norm
 
@@ -32,8 +32,9 @@ class ClaimError(NNDeriveError):
     """A claim, definition or claims file cannot be used as given (exit code 2)."""
 
 
-class NotCheckable(Exception):
-    """The claim is well-formed but has no checkable meaning (a tensor, an assignment, ...)."""
+# The claim is well-formed but has no checkable meaning (a tensor, an assignment, an integral
+# SymPy cannot do): one exception for every stage.
+NotCheckable = NotCheckableError
 
 
 @dataclass
@@ -93,7 +94,7 @@ def _explicit(e):
 def _fmt_num(v) -> str:
     if isinstance(v, Fraction):
         v = sp.Rational(v.numerator, v.denominator)
-    if isinstance(v, sp.Rational) and v.q < 1000:
+    if isinstance(v, sp.Rational) and v.q < 1000 and abs(v.p) < 10**12:
         return str(v)
     try:
         import mpmath
@@ -232,9 +233,13 @@ def _ratio_convention(ratios: list, batch: int | None = None) -> str:
 # Scalar claims
 
 
-def _interp_side(ctx, node: Node, source: str):
-    it = Interpreter(ctx, source)
-    return it.value(node), it.alg.notes
+def _interp_side(ctx, node: Node, source: str, reading: str = "primary", spots: list | None = None):
+    """One side's value and notes; where a spelling has two readings, ``spots`` collects them."""
+    it = Interpreter(ctx, source, reading=reading)
+    v = it.value(node)
+    if spots is not None:
+        spots.extend(x for x in it.ambiguities if x not in spots)
+    return v, it.alg.notes
 
 
 def _has_derivative(node) -> bool:

@@ -151,6 +151,8 @@ class ScalarContext:
             return sp.E, rest
         if base == "pi" and sub_text is None:
             return sp.pi, rest
+        if base == "infty" and sub_text is None and label is None:
+            return sp.oo, rest
         if base == "delta" and sub_text and "," in sub_text and len(sub_text.split(",")) == 2:
             i, j = sub_text.split(",")
             return sp.KroneckerDelta(sp.Integer(int(i)), sp.Integer(int(j))), rest
@@ -389,7 +391,14 @@ def index_as_number(ctx, post):
     return None
 
 
+# f^{-1} of a named function is its inverse (\sin^{-1} x = \arcsin x)
+INVERSES = {"sin": "asin", "cos": "acos", "tan": "atan", "sinh": "asinh", "cosh": "acosh", "tanh": "atanh",
+            "sec": sp.asec, "csc": sp.acsc, "cot": sp.acot, "exp": "ln"}
+
+
 def builtin_function(base: str, h0=0) -> Callable | None:
+    if base == "Gamma":
+        return sp.gamma   # \\Gamma(x), the gamma function (a bare \\Gamma is a symbol)
     name = NAMED_FUNCTIONS.get(base.lower()) if base not in ("Phi", "phi", "sigma") else base
     table = {
         "sigma": lambda z: Sigmoid(z), "sigmoid": lambda z: Sigmoid(z), "tanh": lambda z: Tanh(z),
@@ -400,6 +409,8 @@ def builtin_function(base: str, h0=0) -> Callable | None:
         "leaky_relu": lambda z: LeakyReLU(z, sp.Rational(1, 100), h0),
         "sech": sp.sech, "cosh": sp.cosh, "sinh": sp.sinh, "csch": sp.csch, "coth": sp.coth,
         "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "abs": sp.Abs, "sign": sp.sign, "erf": sp.erf,
+        "sec": sp.sec, "csc": sp.csc, "cot": sp.cot, "asin": sp.asin, "acos": sp.acos, "atan": sp.atan,
+        "asinh": sp.asinh, "acosh": sp.acosh, "atanh": sp.atanh, "erfc": sp.erfc,
     }
     if base in ("Phi", "phi", "sigma", "tanh", "exp", "ln", "log"):
         return table[base]

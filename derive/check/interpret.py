@@ -8,10 +8,10 @@ operator on what follows. Function heads, calls, derivative operators and sums a
 from __future__ import annotations
 
 import sympy as sp
-from lark import Token
 
 from .calls import Calls
 from .syntax import FUNCTION_COMMANDS, MAX_MATRIX, LatexError, NeedsSize, Node, ShapeMismatch
+from .tokens import Token
 from .tree import (
     _is_one,
     _mentions_bare,
@@ -32,11 +32,14 @@ from .values import Algebra, fmt_shape, is_mat
 class Interpreter(Calls):
     """AST -> SymPy value in a context; every construct of the dialect has one meaning here."""
 
-    def __init__(self, ctx, source: str = "", what: str = "claim"):
+    def __init__(self, ctx, source: str = "", what: str = "claim", reading: str = "primary"):
         self.ctx = ctx
         self.alg = Algebra(getattr(ctx, "vector_square", "norm"))
         self.src = source
         self.what = what
+        # where a spelling has two readings (\\ln xy, a/bc): which one to take, and where they were
+        self.reading = reading
+        self.ambiguities: list[str] = []
 
     def err(self, msg, node: Node | None):
         return LatexError(msg, self.src if node is not None else None, node.pos if node is not None else None,
@@ -109,6 +112,20 @@ class Interpreter(Calls):
             if c.kind == "sign":
                 neg = str(c.args[0]) != "+"
                 continue
+            if op == "/" and c.kind == "juxt" and len(c.args) > 1 and self.operator(c.args[0]) is None:
+                first = (c.args[0].text or "?").strip()
+                rest = " ".join((x.text or "?").strip() for x in c.args[1:])
+                if self.reading == "primary":
+                    self.ambiguities.append(f"/{first} {rest} is read as a division by {first} {rest}")
+                else:
+                    self.ambiguities.append(f"/{first} {rest} is read as a division by {first} alone")
+                    v = self.value(c.args[0])
+                    acc = self.mul(acc, v, op, c)
+                    v, op = self.juxt(list(c.args[1:])), None
+                    if neg:
+                        v, neg = -v, False
+                    acc = self.mul(acc, v, None, c)
+                    continue
             v = self.value(c)
             if neg:
                 v, neg = -v, False
@@ -166,8 +183,11 @@ class Interpreter(Calls):
     def head_call(self, items, i, head):
         """A function head at items[i] with its argument: (value, next index), or None.
 
-        \\log \\sigma(x), \\ln \\operatorname{softmax}_i(z): a named function written without
-        parentheses takes the call that follows it as its argument.
+        Parentheses delimit the argument; a named function written without them (\\sin x,
+        \\ln xy, \\log \\sum_j e^{z_j}, \\log \\sigma(x)) takes what follows: an operator with what it
+        acts on, a call, or a run of symbols and numbers. A run of more than one (\\ln xy) has two
+        readings, ln(xy) and (ln x)y: the interpreter takes the one ``reading`` names and records
+        the spot, so that the decider can decide under both.
         """
         it = items[i]
         nxt = items[i + 1] if i + 1 < len(items) else None
@@ -177,15 +197,56 @@ class Interpreter(Calls):
         if head[1] in bound and nxt.kind == "postfix" and nxt.args[0].kind == "paren" \
                 and _mentions_bare(nxt.args[0], set(bound)):
             return None  # \\sigma(1-\\sigma) in a claim about d\\sigma/dz: a product of shorthands
-        if self.can_be_argument(nxt, head):
+        if self.call_group(nxt) is not None:
             return self.call(it, head, nxt), i + 2
-        if head[1] in FUNCTION_COMMANDS and head[1] not in ("max", "min"):
-            inner_head = self.function_head(nxt)
-            if inner_head is not None:
-                inner = self.head_call(items, i + 1, inner_head)
-                if inner is not None:
-                    return self.call_value(it, head, inner[0]), inner[1]
-        return None
+        named = it.kind == "postfix" and it.args[0].kind in ("command", "text")
+        if not named or head[1] in ("max", "min", "softmax"):
+            return None
+        if self.operator(nxt) is not None:
+            return self.call_value(it, head, self.juxt(items[i + 1:])), len(items)
+        inner_head = self.function_head(nxt)
+        if inner_head is not None:
+            inner = self.head_call(items, i + 1, inner_head)
+            if inner is not None:
+                return self.call_value(it, head, inner[0]), inner[1]
+            return None
+        j = i + 1
+        while j < len(items) and self._absorbable(items[j]):
+            j += 1
+        if j == i + 1:
+            return None
+        # a leading number binds to what follows it (\\sin 2x is sin(2x)); more symbols after the
+        # first (\\ln xy, \\sin x y) could be inside the argument or a factor after the call
+        lead = 1 if items[i + 1].args[0].kind == "number" and j > i + 2 else 0
+        tight = i + 2 + lead
+        end = tight
+        if j > tight:
+            shown = " ".join((x.text or "?").strip() for x in items[i + 1:j])
+            inside = " ".join((x.text or "?").strip() for x in items[i + 1:tight])
+            head_txt = (it.text or head[1]).strip()
+            if self.reading == "primary":
+                self.ambiguities.append(f"{head_txt} {shown} is read as {head[1]}({shown})")
+                end = j
+            else:
+                self.ambiguities.append(f"{head_txt} {shown} is read as {head[1]}({inside}) times the rest")
+        arg = self.value(items[i + 1]) if end == i + 2 else self.juxt(list(items[i + 1:end]))
+        return self.call_value(it, head, arg), end
+
+    def _absorbable(self, it: Node) -> bool:
+        """An item a bare function argument runs over: a symbol, number or fraction (not a call,
+        a bracket or an operator)."""
+        if it.kind != "postfix" or self.operator(it) is not None:
+            return False
+        b = it.args[0]
+        if b.kind not in ("letter", "number", "command", "decor", "text", "frac", "sqrt", "brace", "abs",
+                          "norm"):
+            return False
+        if b.kind == "command" and str(b.args[0])[1:] in ("partial", "nabla"):
+            return False
+        try:
+            return self.function_head(it) is None
+        except LatexError:
+            return False
 
     def indicator_at(self, items, i):
         """\\mathbb{1}[z > 0] (an indicator written with a bracket), or None."""
@@ -227,6 +288,8 @@ class Interpreter(Calls):
             inner = items_of(sarg) if sarg.kind == "sbrace" else []
             if len(inner) == 1 and inner[0].kind == "relation" and relation_parts(inner[0])[1]:
                 return self.indicator(inner[0])
+        if base.kind == "text" and "".join(str(t) for t in base.args[1:]).strip().isdigit():
+            return self.apply_scripts(self.value(base), list(node.scripts), node)   # \mathit{21} is 21
         if base.kind == "norm":
             scripts = [s for s in node.scripts if not (s[0] == "sub" and plain_text(s[1]) in ("2", "F"))]
             return self.apply_scripts(self.value(base), scripts, node)
@@ -351,10 +414,36 @@ class Interpreter(Calls):
 
     def v_nthroot(self, node):
         n = self.value(node.args[1])
-        if is_mat(n) or not n.is_Integer or not 2 <= int(n) <= 16:
-            raise self.err("the index of a root must be a whole number from 2 to 16", node)
+        if is_mat(n):
+            raise self.err("the index of a root must be a number or a symbol", node)
         v = self.value(node.args[2])
-        return self.alg.apply(lambda e: sp.Pow(e, sp.Rational(1, int(n))), v)
+        if n.is_Integer and int(n) % 2 == 1 and int(n) > 1:
+            # an odd root of a negative number is real: \\sqrt[3]{-8} = -2
+            return self.alg.apply(lambda e: sp.sign(e) * sp.Pow(sp.Abs(e), sp.Rational(1, int(n))), v)
+        if n.is_Number and (n <= 0 or abs(n) > 64):
+            raise self.err("the index of a root must be a positive number (at most 64)", node)
+        return self.alg.apply(lambda e: sp.Pow(e, 1 / n), v)
+
+    def v_factorial(self, node):
+        return self.alg.apply(lambda e: sp.factorial(e), self.value(node.args[0]))
+
+    def v_binom(self, node):
+        n, k = self.value(node.args[1]), self.value(node.args[2])
+        if is_mat(n) or is_mat(k):
+            raise self.err("a binomial coefficient of matrices", node)
+        return sp.binomial(n, k)
+
+    def v_floor(self, node):
+        return self.alg.apply(sp.floor, self.value(node.args[0]))
+
+    def v_ceil(self, node):
+        return self.alg.apply(sp.ceiling, self.value(node.args[0]))
+
+    def v_int(self, node):
+        raise self.err("\\int needs an integrand and a differential (\\int_a^b f(t)\\,dt)", node)
+
+    def v_lim(self, node):
+        raise self.err("\\lim needs something to act on", node)
 
     def v_abs(self, node):
         return self.alg.apply(sp.Abs, self.value(node.args[1]))

@@ -7,7 +7,6 @@ import time
 
 import numpy as np
 import sympy as sp
-from lark import Token
 
 from .compare import ClaimError, NotCheckable, Result, _ratio_convention, compare_values
 from .context import Definitions, ScalarContext
@@ -16,6 +15,7 @@ from .interpret import Interpreter
 from .network_context import SAMPLE_LETTERS, NetworkContext
 from .scalar import _relation_kind
 from .syntax import LatexError, Node, OutOfRange, ShapeMismatch, parse
+from .tokens import Token
 from .tree import (
     all_letters,
     atom_key,

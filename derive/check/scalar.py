@@ -8,6 +8,7 @@ import sympy as sp
 
 from .compare import (
     ClaimError,
+    NotCheckable,
     Result,
     _has_derivative,
     _interp_side,
@@ -51,6 +52,15 @@ def _bound_letters(rel: Node, defs: Definitions) -> set[str]:
     return {x for x in out if x not in defs.symbols}
 
 
+def _whole_number_letters(rel: Node) -> set[str]:
+    """Letters inside a factorial or a binomial coefficient (n!, \\binom{n}{k}): whole numbers."""
+    out: set[str] = set()
+    for n in iter_nodes(rel):
+        if n.kind in ("factorial", "binom"):
+            out |= all_letters(n)
+    return out
+
+
 def _free_indices(rel: Node, defs: Definitions, bound: set[str]) -> list[str]:
     return sorted(x for x in free_index_letters(rel) - summation_letters(rel)
                   if x not in bound and x not in defs.symbols)
@@ -84,7 +94,7 @@ def _relation_kind(rel: Node, network: bool) -> str:
         return "shape"
     bad = [o for o in ops if o not in EQUALITIES]
     if bad:
-        raise ClaimError(f"'{bad[0]}' states an inequality; only equations (=, \\approx, \\equiv) are checked")
+        raise NotCheckable(f"'{bad[0]}' states an inequality; only equations (=, \\approx, \\equiv) are checked")
     return "equation"
 
 
@@ -113,6 +123,27 @@ SIZES = (1, 2, 3, 4)
 
 def check_scalar(claim: str, givens: list[str] = (), at: list[str] = (), seed: int = 20261122,
                  h0=0) -> Result:
+    """Check a scalar claim; where a spelling has two readings (\\ln xy, a/bc), under both."""
+    t0 = time.perf_counter()
+    first = _check_scalar_reading(claim, givens, at, h0, "primary")
+    spots = getattr(first, "spots", [])
+    if not spots:
+        return first
+    other = _check_scalar_reading(claim, givens, at, h0, "alternative")
+    alt_spots = getattr(other, "spots", [])
+    if other.verdict == first.verdict:
+        first.notes.append("; ".join(spots) + f" (the other reading, where {'; '.join(alt_spots)}, gives the same"
+                           " verdict)")
+        return first
+    r = Result(claim, "ambiguous", notes=[
+        f"the claim has two readings: where {'; '.join(spots)}, it {first.verdict}; where {'; '.join(alt_spots)},"
+        f" it {other.verdict}; add parentheses to say which is meant"] + first.notes,
+        counterexample=first.counterexample or other.counterexample)
+    r.seconds = time.perf_counter() - t0
+    return r
+
+
+def _check_scalar_reading(claim, givens, at, h0, reading) -> Result:
     t0 = time.perf_counter()
     rel = parse(claim)
     src = rel.source
@@ -133,6 +164,8 @@ def check_scalar(claim: str, givens: list[str] = (), at: list[str] = (), seed: i
     fixed = {k: v for k, v in fixed.items() if k not in set_bounds}
     free = _free_indices(rel, defs, bound)
     env = _PairEnv(claim, src, defs, fixed, h0, bare, bound - set(set_bounds))
+    env.whole = _whole_number_letters(rel) - set(defs.symbols)
+    env.reading = reading
     try:
         insts = _index_choices(free, 3, set_bounds)
         results = _run_links(env, sides, insts)
@@ -157,6 +190,7 @@ def check_scalar(claim: str, givens: list[str] = (), at: list[str] = (), seed: i
             if bad.verdict == "fails":
                 bad.verdict = "ambiguous"
         bad.seconds = time.perf_counter() - t0
+        bad.spots = env.spots  # type: ignore[attr-defined]
         return bad
     methods = list(dict.fromkeys(r.method for r, _ in results))
     method = "; ".join(methods)
@@ -176,6 +210,7 @@ def check_scalar(claim: str, givens: list[str] = (), at: list[str] = (), seed: i
     if problems:
         r.verdict = "ambiguous"
         r.notes = problems + r.notes
+    r.spots = env.spots  # type: ignore[attr-defined]
     return r
 
 
@@ -185,6 +220,8 @@ class _PairEnv:
     def __init__(self, claim, src, defs, fixed, h0, bare, integer_names):
         self.claim, self.src, self.defs, self.fixed = claim, src, defs, fixed
         self.h0, self.bare, self.integer_names = h0, bare, integer_names
+        self.reading = "primary"       # or "alternative": the other reading of \ln xy, a/bc
+        self.spots: list[str] = []     # where the claim has two readings
 
 
 def _run_links(env: _PairEnv, sides, insts) -> list[tuple[Result, dict]]:
@@ -217,15 +254,17 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
     claim, src, fixed = env.claim, env.src, env.fixed
     ctx = ScalarContext(env.defs, env.h0)
     ctx.bare_functions = env.bare or {}
-    ctx.integer_names = set(env.integer_names)
+    ctx.integer_names = set(env.integer_names) | getattr(env, "whole", set())
     ctx.family_mode = bool(env.integer_names)
     ctx.indices.update(inst)
     try:
-        lhs, n1 = _interp_side(ctx, ln, src)
-        rhs, n2 = _interp_side(ctx, rn, src)
+        lhs, n1 = _interp_side(ctx, ln, src, env.reading, env.spots)
+        rhs, n2 = _interp_side(ctx, rn, src, env.reading, env.spots)
     except UndefinedValue as e:
         return Result(claim, "not-checkable", notes=[f"undefined: {e}"])
     notes = list(dict.fromkeys(n1 + n2 + ctx.sum_notes))
+    if not is_mat(lhs) and not is_mat(rhs) and lhs in (sp.oo, -sp.oo) and lhs == rhs:
+        return Result(claim, "holds", f"both sides are {'+' if lhs == sp.oo else '-'}\u221e", notes)
     for side, v in (("left", lhs), ("right", rhs)):
         if _undefined(v):
             return Result(claim, "not-checkable", notes=[f"the {side} side is undefined (a division by zero, or"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sympy as sp
-from lark import Token
 
 from .syntax import Node
+from .tokens import Token
 
 # ---------------------------------------------------------------------------------------------
 # Helpers on the AST
@@ -260,7 +260,9 @@ def _walk_subscripts(node, out):
         return
     if node.kind == "postfix":
         base = node.args[0]
-        skip = (base.kind == "command" and str(base.args[0]) == "\\nabla") or _is_one(node)
+        # subscripts that are not indices: \nabla_x, \log_2, \lim_{h \to 0}, \int_a, \mathbb{1}_{x > 0}
+        skip = (base.kind == "command" and str(base.args[0]) in ("\\nabla", "\\log", "\\partial")) or _is_one(node) \
+            or base.kind in ("lim", "int")
         for s in node.scripts:
             if s[0] == "sub" and not skip:
                 _collect_letters(s[1], out)
