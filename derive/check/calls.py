@@ -400,6 +400,10 @@ class Calls:
                 self._bare = True  # a bare function name in a network claim is element-wise
             if head is not None and not any(s[0] == "prime" for s in items[0].scripts):
                 f, name, _ = head
+                if name in getattr(self.ctx, "function_letters", ()):
+                    return self.ctx.bare_function_value(items[0], head, self)   # f of its arguments
+                if var.kind == "vars":
+                    raise self.err(f"write the arguments of {name} in a mixed partial derivative", items[0])
                 v = self.ctx.derivative_variable_value(var, self)
                 return self.apply_function(f, name, [v], 0, [], items[0])
             if head is None and hasattr(self.ctx, "undefined_numerator"):

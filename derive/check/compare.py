@@ -14,7 +14,7 @@ from .syntax import Node, NotCheckableError
 from .tree import juxt_items
 from .values import is_mat, norm
 
-# The checker's verdicts and their exit codes, the same in single, --file and --doc mode:
+# The checker's verdicts and their exit codes ("error" is a statement that cannot be read), the same in single, --file and --doc mode:
 #   holds (0): proved symbolically, or equal at many seeded points covering every region;
 #   fails (1): a counterexample (possibly "right up to" a sign, a factor, a transpose: said so);
 #   error (2): the input cannot be read;
@@ -50,6 +50,8 @@ class Result:
     convention: str = ""
     seconds: float = 0.0
     slip: str = ""
+    condition: str = ""                          # for 'conditional': what the claim holds for
+    parts: list = field(default_factory=list)    # a line of several statements: each one's Result
 
     def exit_code(self) -> int:
         return EXIT_CODES.get(self.verdict, 4)
@@ -136,7 +138,7 @@ class Comparison:
 
 
 def compare_values(lhs, rhs, symbols: list, key: str, values_for=None, min_points: int = 8,
-                   search_vars: int | None = None) -> Comparison:
+                   search_vars: int | None = None, conditions: list = ()) -> Comparison:
     """Compare two values (shapes already equal) by seeded sampling (``sampling.Sampler``).
 
     Comparison.equal is True only when the sides agree at enough defined points from every seed
@@ -159,7 +161,8 @@ def compare_values(lhs, rhs, symbols: list, key: str, values_for=None, min_point
                            " parentheses is a product unless the letter is defined with --given; for the step"
                            " function write \\operatorname{H}(z) or \\mathbb{1}[z > 0])")
     try:
-        out = Sampler(pairs, symbols, key, values_for, min_points=min_points, search_vars=search_vars).run()
+        out = Sampler(pairs, symbols, key, values_for, min_points=min_points, search_vars=search_vars,
+                      conditions=list(conditions)).run()
     except Exception as e:  # noqa: BLE001 - an evaluator gap is "not decided", never a verdict
         from .pointeval import Unsupported
 
@@ -167,7 +170,7 @@ def compare_values(lhs, rhs, symbols: list, key: str, values_for=None, min_point
             raise NotCheckable(f"the sides cannot be evaluated at points ({e})") from None
         raise
     notes = [out.one_sided] if out.one_sided else []
-    if out.uncovered:
+    if out.uncovered and not conditions:
         notes.append("no defined point was found where " + ", ".join(out.uncovered[:3])
                      + (" (and more)" if len(out.uncovered) > 3 else ""))
     if out.status == "equal":

@@ -33,7 +33,7 @@ from .syntax import (
     OutOfRange,
     ShapeMismatch,
 )
-from .tree import _is_label, atom_key, decor_scripts, plain_text
+from .tree import _is_label, atom_key, decor_scripts, iter_nodes, plain_text
 from .values import check_defined, is_mat
 
 # ---------------------------------------------------------------------------------------------
@@ -85,6 +85,10 @@ class ScalarContext:
         self.symbols_made: dict[str, sp.Symbol] = {}
         self.integer_names: set[str] = set()   # letters used as limits of sums: whole numbers >= 0
         self.sum_notes: list[str] = []
+        # letters the claim uses as arbitrary functions (f(x), g'(x), (fg)'), and what a bare f means
+        self.function_letters: set[str] = set()
+        self.implicit_args: dict[str, list[str]] = {}
+        self.implicit_default: list[str] = ["x"]
         # with a sum to a symbolic limit, x_k, x_1 are entries x[k], x[1] of one indexed family
         self.family_mode = False
         self.families: dict[str, sp.IndexedBase] = {}
@@ -107,7 +111,9 @@ class ScalarContext:
         base, hat = key
         if base in self.defs.functions:
             return True
-        # single letters are symbols unless defined; only named functions are built in
+        if not hat and base in self.function_letters:
+            return True
+        # single letters are symbols unless defined or used as functions; named functions are built in
         return len(base) > 1 and builtin_function(base) is not None and not hat
 
     def function(self, key, post: Node, interp):
@@ -116,8 +122,30 @@ class ScalarContext:
         if base in self.defs.functions:
             fd = self.defs.functions[base]
             return (lambda *args: interp.call_defined(fd, args)), base
+        if base in self.function_letters and not key[1]:
+            return self.generic(base, post), base
         f = builtin_function(base, self.h0)
         return (f, base) if f else None
+
+    def generic(self, base: str, post: Node):
+        """An arbitrary function spelled base (with its subscript, h_{\\theta}): f(x), C(a_1, a_2)."""
+        from .generic import generic_function
+
+        sub = [s for s in post.scripts if s[0] == "sub"] if post.kind == "postfix" else []
+        name = base
+        if sub:
+            name += "_{" + (source_of_script(sub[0][1]) or "?") + "}"
+
+        def g(*args):
+            return generic_function(name, (0,) * len(args))(*args)
+
+        g.takes_sub = True
+        g.multi = True
+        return g
+
+    def implicit(self, base: str) -> list:
+        """The arguments a function letter written alone stands for: f means f(x)."""
+        return [self.sym(a) for a in self.implicit_args.get(base, self.implicit_default)]
 
     def scalar_symbol(self, post: Node, interp):
         """An atom with its scripts: (value, remaining scripts); an instantiated index is its number."""
@@ -228,9 +256,13 @@ class ScalarContext:
     bare_functions: dict = {}
 
     def bare_function_value(self, post: Node, head, interp):
-        """\\sigma written alone for \\sigma(z), in a claim that differentiates \\sigma by z."""
+        """\\sigma written alone for \\sigma(z), in a claim that differentiates \\sigma by z; an arbitrary
+        or defined function letter written alone (f, g' in (fg)' = f'g + fg') for f(x)."""
         var = self.bare_functions.get(head[1])
         if var is None:
+            base = head[1]
+            if base in self.function_letters or (base in self.defs.functions and len(base) == 1):
+                return interp.call_values(post, head, self.implicit(base))
             return None
         scripts = [s for s in post.scripts if s[0] != "sub"]
         if len(scripts) != len(post.scripts):
@@ -361,6 +393,19 @@ class ScalarContext:
 
     def product(self, var, lo, hi, rest, interp, node):
         return self.sum(var, lo, hi, rest, interp, node, product=True)
+
+
+def source_of_script(sarg: Node) -> str:
+    """A subscript's LaTeX as written (\\theta, ij, 1)."""
+    if sarg.kind in ("sletter", "snumber"):
+        return str(sarg.args[0])
+    if sarg.kind == "scmd":
+        return str(sarg.args[0])
+    t = plain_text(sarg)
+    if t is not None:
+        return t
+    posts = [n.text for n in iter_nodes(sarg) if n.kind == "postfix" and n.text]
+    return posts[0] if posts else "?"
 
 
 def in_range(e):

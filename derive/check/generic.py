@@ -42,6 +42,8 @@ class GenericFunction(sp.Function):
         parts = "".join(f"_{{{i + 1}}}" * o for i, o in enumerate(self.orders) if o)
         return f"\\partial{parts} {name}\\left({args}\\right)"
 
+    _nnderive_latex = _latex    # the project's LaTeX printer (derive.present.latex_printer) asks for this
+
     def _sympystr(self, printer):
         args = ", ".join(printer._print(a) for a in self.args)
         total = sum(self.orders)

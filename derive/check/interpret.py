@@ -307,6 +307,11 @@ class Interpreter(Calls):
 
     def apply_scripts(self, val, scripts, node):
         for s in scripts:
+            if s[0] == "prime" and self._implicit_prime(node):
+                # (fg)', y' with y defined: the derivative by the claim's variable (f' for f(x))
+                x = self.ctx.sym(self.ctx.implicit_default[0])
+                val = self.alg.apply(lambda e, x=x: sp.diff(e, x), val)
+                continue
             if s[0] == "prime":
                 key = atom_key(node) if node.kind == "postfix" else None
                 if key is not None and len(key[0]) == 1 and not key[1]:
@@ -321,6 +326,15 @@ class Interpreter(Calls):
             e = self.script_value(s[1])
             val = self.alg.power(val, e)
         return val
+
+    def _implicit_prime(self, node: Node) -> bool:
+        """A prime on a bracketed expression, or on a symbol the definitions give a value."""
+        if node.kind != "postfix" or not hasattr(self.ctx, "implicit_default"):
+            return False
+        if node.args[0].kind in ("paren", "bracket", "brace"):
+            return True
+        key = atom_key(node)
+        return key is not None and not key[1] and key[0] in self.ctx.defs.symbols
 
     def script_value(self, sarg: Node):
         n = sarg

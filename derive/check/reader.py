@@ -246,6 +246,9 @@ class Reader(Groups):
                 if base.kind == "underbrace":
                     self.script_arg(t)      # the brace's label: typeset, not a value
                     continue
+                if scripts and scripts[-1][0] == kind:
+                    raise self.err(f"double {'superscript' if kind == 'sup' else 'subscript'} (TeX refuses"
+                                   f" x{t.text}a{t.text}b; write x{t.text}{{ab}} or {{x{t.text}a}}{t.text}b)", t)
                 arg = self.script_arg(t)
                 if arg.kind == "sprime":
                     scripts.extend([("prime",)] * arg.args[0])

@@ -79,7 +79,10 @@ class Outcome:
 
     def how(self) -> str:
         kind = "exact rational evaluation" if self.exact else f"evaluation to {self.digits} digits"
-        regions = f", covering both sides of {self.switches} switch(es)" if self.switches else ""
+        regions = ""
+        if self.switches:
+            regions = f", covering both sides of {self.switches} switch{'es' if self.switches > 1 else ''}"
+            regions += " (cases, |.|, max, steps)"
         return f"{kind} at {self.points} points from {SEEDS} seeds{regions}"
 
 
@@ -101,7 +104,7 @@ class Sampler:
     """Compares entry pairs (index, lhs, rhs) at seeded points; see the module docstring."""
 
     def __init__(self, pairs, symbols, key: str, values_for=None, min_points: int = 8,
-                 max_tries: int = 80, search_vars: int | None = None):
+                 max_tries: int = 80, search_vars: int | None = None, conditions: list = ()):
         self.pairs = pairs
         self.symbols = sorted(symbols, key=str)
         self.key = key
@@ -109,6 +112,7 @@ class Sampler:
         self.min_points = min_points
         self.max_tries = max_tries
         self.search_vars = search_vars
+        self.conditions = list(conditions)   # the claim is stated only where these hold
         self.switches: dict = {}        # switch -> signs seen at compared (defined) points
         self.digits = max(40, 30 + 2 * _constant_digits([e for _, a, b in pairs for e in (a, b)]))
         self.exact_all = True
@@ -142,6 +146,9 @@ class Sampler:
 
     def compare_point(self, pt: _Point, seed: int) -> str:
         self.tried += 1
+        if self.conditions and not self._inside(pt, seed):
+            self.undefined["outside the stated condition"] = self.undefined.get("outside the stated condition", 0) + 1
+            return "undefined"
         got = self._exact_point(pt, seed)
         if got is not None:
             return got
@@ -162,6 +169,14 @@ class Sampler:
                 (self.kink if pt.boundary else self.differ).append((pt.env, idx, va, vb))
                 return "differ"
         return self._equal(pt, [(v[0][0],) for _, _, _, v in sides], switches, point_exact, seed)
+
+    def _inside(self, pt: _Point, seed: int) -> bool:
+        try:
+            with mpmath.workdps(self.digits):
+                ev = RealEvaluator(dict(pt.env), seed)
+                return all(ev.truth(c) for c in self.conditions)
+        except (Undefined, Unsupported):
+            return False
 
     def _exact_point(self, pt: _Point, seed: int):
         """The point decided in rationals alone, or None when real evaluation is needed (an atom

@@ -5,6 +5,8 @@ from __future__ import annotations
 import multiprocessing as mp
 
 from ..errors import NNDeriveError
+from .statements import split_statements
+from .syntax import strip_math
 from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
 from .network import check_network
 from .scalar import check_scalar
@@ -62,14 +64,50 @@ def run_limited(fn, *args, timeout: float = DEFAULT_TIMEOUT, **kwargs):
     raise ClaimError(payload)
 
 
+# how bad a verdict is, when several statements of one line are combined
+SEVERITY = ("holds", "conditional", "checked", "not-checkable", "ambiguous", "error", "fails")
+
+
 def check_claim(claim: str, *, givens=(), at=(), spec=None, notation=None, seed=20261122) -> Result:
-    """Check one claim in-process (scalar without a spec, network with one)."""
+    """Check one line in-process (scalar without a spec, network with one).
+
+    A line with several statements (a = b, \\quad c = d) gives a Result whose ``parts`` hold each
+    statement's Result and whose verdict is the worst of theirs."""
+    if isinstance(claim, str):
+        stripped, _ = strip_math(claim)
+        stmts = split_statements(stripped) if stripped.strip() else []
+        claims = [st for st in stmts if st.claim]
+        if len(claims) > 1 or (claims and (claims[0].conditions or claims[0].notes)):
+            parts = [_check_statement(st, givens, at, spec, notation, seed) for st in claims]
+            if len(parts) == 1:
+                return parts[0]
+            worst = max(parts, key=lambda r: SEVERITY.index(r.verdict) if r.verdict in SEVERITY else 3)
+            out = Result(claim, worst.verdict, notes=[f"{len(parts)} statements, each checked on its own"])
+            out.parts = parts
+            out.seconds = sum(p.seconds for p in parts)
+            return out
+    return _check_one(claim, givens, at, spec, notation, seed, ())
+
+
+def _check_statement(st, givens, at, spec, notation, seed) -> Result:
+    try:
+        r = _check_one(st.text, givens, at, spec, notation, seed, tuple(st.conditions))
+    except NNDeriveError as e:
+        r = Result(st.text, "error", notes=[str(e).splitlines()[0]])
+    r.notes.extend(n for n in st.notes if n not in r.notes)
+    return r
+
+
+def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
     try:
         if spec is None:
-            return check_scalar(claim, list(givens), list(at), seed)
+            return check_scalar(claim, list(givens), list(at), seed, conditions=list(conditions))
         if at:
             raise ClaimError("--at is for scalar claims (without --spec)")
-        return check_network(claim, spec, notation, list(givens), seed)
+        r = check_network(claim, spec, notation, list(givens), seed)
+        if conditions:
+            r.notes.append("the conditions " + "; ".join(conditions) + " are not used by network checks")
+        return r
     except NotCheckable as e:
         return Result(claim, "not-checkable", notes=[str(e)])
 
@@ -79,6 +117,10 @@ def check_claim(claim: str, *, givens=(), at=(), spec=None, notation=None, seed=
 
 
 def format_result(r: Result) -> str:
+    parts = getattr(r, "parts", None)
+    if parts:
+        head = f"{r.shown_verdict()}: {r.claim}  ({len(parts)} statements)"
+        return "\n".join([head] + ["  " + line for p in parts for line in format_result(p).splitlines()])
     lines = [f"{r.shown_verdict()}: {r.claim}"]
     if r.method:
         lines.append(f"  shown by: {r.method}")

@@ -17,10 +17,14 @@ from .compare import (
 )
 from .context import Definitions, ScalarContext
 from .definitions import read_assignment, read_definition
+from .generic import GenericFunction
 from .interpret import Interpreter
 from .syntax import LatexError, NeedsSize, Node, OutOfRange, UndefinedValue, parse
 from .tree import (
+    GENERIC_LETTERS,
     all_letters,
+    differentiation_variables,
+    function_usage,
     free_index_letters,
     iter_nodes,
     relation_parts,
@@ -59,6 +63,24 @@ def _whole_number_letters(rel: Node) -> set[str]:
         if n.kind in ("factorial", "binom"):
             out |= all_letters(n)
     return out
+
+
+def _function_letters(env, rel: Node, defs: Definitions) -> None:
+    """Which letters the claim uses as arbitrary functions, and what a letter written alone means.
+
+    f, g, h, F, G, H, u, v applied to an argument, and any letter with a prime, are functions
+    (y(1-y) stays a product); a function letter written alone (f in (fg)') stands for itself
+    applied to its arguments elsewhere in the claim, else to the variables differentiated by, else x."""
+    applied, primed = function_usage(rel)
+    for body in list(defs.symbols.values()):
+        a2, p2 = function_usage(body)
+        applied.update({k: v for k, v in a2.items() if k not in applied})
+        primed |= p2
+    letters = ({k for k in applied if k in GENERIC_LETTERS} | primed) - set(defs.symbols) - set(defs.functions)
+    env.function_letters = letters - {"e"}
+    variables = differentiation_variables(rel)
+    env.implicit_default = variables or next(([a[0]] for a in applied.values() if a and len(a) == 1), ["x"])
+    env.implicit_args = {k: v for k, v in applied.items() if v and k in env.function_letters}
 
 
 def _free_indices(rel: Node, defs: Definitions, bound: set[str]) -> list[str]:
@@ -122,14 +144,16 @@ SIZES = (1, 2, 3, 4)
 
 
 def check_scalar(claim: str, givens: list[str] = (), at: list[str] = (), seed: int = 20261122,
-                 h0=0) -> Result:
-    """Check a scalar claim; where a spelling has two readings (\\ln xy, a/bc), under both."""
+                 h0=0, conditions: list[str] = ()) -> Result:
+    """Check a scalar claim; where a spelling has two readings (\\ln xy, a/bc), under both.
+
+    ``conditions`` ('x > 0', '0 < t < 1') restrict the points to where the claim is stated."""
     t0 = time.perf_counter()
-    first = _check_scalar_reading(claim, givens, at, h0, "primary")
+    first = _check_scalar_reading(claim, givens, at, h0, "primary", conditions)
     spots = getattr(first, "spots", [])
     if not spots:
         return first
-    other = _check_scalar_reading(claim, givens, at, h0, "alternative")
+    other = _check_scalar_reading(claim, givens, at, h0, "alternative", conditions)
     alt_spots = getattr(other, "spots", [])
     if other.verdict == first.verdict:
         first.notes.append("; ".join(spots) + f" (the other reading, where {'; '.join(alt_spots)}, gives the same"
@@ -143,7 +167,7 @@ def check_scalar(claim: str, givens: list[str] = (), at: list[str] = (), seed: i
     return r
 
 
-def _check_scalar_reading(claim, givens, at, h0, reading) -> Result:
+def _check_scalar_reading(claim, givens, at, h0, reading, conditions=()) -> Result:
     t0 = time.perf_counter()
     rel = parse(claim)
     src = rel.source
@@ -165,7 +189,9 @@ def _check_scalar_reading(claim, givens, at, h0, reading) -> Result:
     free = _free_indices(rel, defs, bound)
     env = _PairEnv(claim, src, defs, fixed, h0, bare, bound - set(set_bounds))
     env.whole = _whole_number_letters(rel) - set(defs.symbols)
+    _function_letters(env, rel, defs)
     env.reading = reading
+    env.conditions = [parse(c, "condition") for c in conditions]
     try:
         insts = _index_choices(free, 3, set_bounds)
         results = _run_links(env, sides, insts)
@@ -255,6 +281,8 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
     ctx = ScalarContext(env.defs, env.h0)
     ctx.bare_functions = env.bare or {}
     ctx.integer_names = set(env.integer_names) | getattr(env, "whole", set())
+    ctx.function_letters = set(env.function_letters)
+    ctx.implicit_args, ctx.implicit_default = env.implicit_args, env.implicit_default
     ctx.family_mode = bool(env.integer_names)
     ctx.indices.update(inst)
     try:
@@ -263,6 +291,7 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
     except UndefinedValue as e:
         return Result(claim, "not-checkable", notes=[f"undefined: {e}"])
     notes = list(dict.fromkeys(n1 + n2 + ctx.sum_notes))
+    conds = _conditions(ctx, env, notes)
     if not is_mat(lhs) and not is_mat(rhs) and lhs in (sp.oo, -sp.oo) and lhs == rhs:
         return Result(claim, "holds", f"both sides are {'+' if lhs == sp.oo else '-'}\u221e", notes)
     for side, v in (("left", lhs), ("right", rhs)):
@@ -281,7 +310,10 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
     symbols = sorted(set().union(*[getattr(e, "free_symbols", set()) for e in
                                    (list(lhs) if is_mat(lhs) else [lhs]) + (list(rhs) if is_mat(rhs) else [rhs])]),
                      key=str)
-    cmp = compare_values(lhs, rhs, symbols, key, min_points=3 if proved else 8)
+    symbols = sorted(set(symbols) | {q for c in conds for q in c.free_symbols}, key=str)
+    cmp = compare_values(lhs, rhs, symbols, key, min_points=3 if proved else 8, conditions=conds)
+    if conds and cmp.equal:
+        notes.append("checked where " + ", ".join(getattr(r, "source", "") for r in env.conditions))
     notes += [n for n in cmp.notes if n not in notes]
     if cmp.equal:
         open_sums = _symbolic_limits(lhs, rhs)
@@ -316,7 +348,43 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
         correct = _latex(_tidy(lhs))
     elif _has_derivative(rn) and not _has_derivative(ln):
         correct = _latex(_tidy(rhs))
+    generic = sorted({g.gname for v in (lhs, rhs) for e in (list(v) if is_mat(v) else [v])
+                      for g in getattr(e, "atoms", lambda *a: set())(GenericFunction)})
+    if generic:
+        names = ", ".join(generic)
+        notes.append(f"{names} {'is an arbitrary function' if len(generic) == 1 else 'are arbitrary functions'}"
+                     f" here (nothing defines {'it' if len(generic) == 1 else 'them'}): the claim does not hold"
+                     f" for every differentiable {names}; give one with --given '{generic[0]}(x) = ...' to check"
+                     " it for that function")
+        if isinstance(lhs, GenericFunction) or isinstance(rhs, GenericFunction):
+            correct = ""
     return Result(claim, "fails", "", notes, counterexample=cx, correct=correct, convention=convention)
+
+
+def _conditions(ctx, env, notes) -> list:
+    """The stated conditions as SymPy relations (x > 0); x \\in \\mathbb{R} says nothing new."""
+    out = []
+    for rel in env.conditions:
+        sides, ops = relation_parts(rel)
+        if ops == ["\\in"]:
+            notes.append(f"the condition {rel.source!r} is not used (symbols are real numbers)")
+            continue
+        vals = [Interpreter(ctx, rel.source).value(s) for s in sides]
+        for a, op, b in zip(vals, ops, vals[1:]):
+            if is_mat(a) or is_mat(b):
+                raise ClaimError(f"the condition {rel.source!r} compares matrices")
+            rel_cls = {">": sp.StrictGreaterThan, "<": sp.StrictLessThan, "\\gt": sp.StrictGreaterThan,
+                       "\\lt": sp.StrictLessThan, "\\ge": sp.GreaterThan, "\\geq": sp.GreaterThan,
+                       "\\geqslant": sp.GreaterThan, "\\le": sp.LessThan, "\\leq": sp.LessThan,
+                       "\\leqslant": sp.LessThan, "\\ne": sp.Ne, "\\neq": sp.Ne, "=": sp.Eq}.get(op)
+            if rel_cls is None:
+                raise ClaimError(f"cannot use the condition {rel.source!r}")
+            c = rel_cls(a, b)
+            if c is sp.false:
+                raise NotCheckable(f"the condition {rel.source!r} never holds")
+            if c is not sp.true:
+                out.append(c)
+    return out
 
 
 def _symbolic_limits(*values) -> set[str]:

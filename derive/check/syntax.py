@@ -100,6 +100,18 @@ _QUALIFIER = re.compile(r"\\text\{\s*(for|where|if|when|with|as|since|and|on|pro
                         re.I)
 
 
+def strip_math(text: str) -> tuple[str, list[str]]:
+    """Math delimiters ($...$, \\[...\\], \\(...\\)) and trailing punctuation removed."""
+    t = text.strip()
+    while t and t[-1] in ".,;" and not t.endswith(("\\,", "\\;")):
+        t = t[:-1].rstrip()
+    for a, b in _DELIMS:
+        if len(t) >= len(a) + len(b) and t.startswith(a) and t.endswith(b) and a not in t[len(a):-len(b)]:
+            t = t[len(a):-len(b)].strip()
+            break
+    return t, []
+
+
 def normalize(text: str) -> tuple[str, list[str]]:
     """What a tutorial author pastes -> the dialect: math delimiters, trailing punctuation, Unicode
     symbols, ^{\\prime}, and trailing qualifiers ('for all x', ', \\quad x > 0') that are not checked.

@@ -347,3 +347,69 @@ def sum_index_problems(node: Node) -> list[str]:
 
 def _letters_of(node) -> str:
     return "".join(sorted(all_letters(node))) if isinstance(node, Node) else ""
+
+
+# letters that name arbitrary functions when applied to an argument (f(x), g(x, y), u(t))
+GENERIC_LETTERS = frozenset("fghFGHuv")
+
+
+def function_usage(node: Node) -> tuple[dict, set]:
+    """Letters applied to a parenthesized argument ({letter: [argument texts] or None}) and letters
+    carrying a prime (f', u'), anywhere in the tree."""
+    applied: dict = {}
+    primed: set = set()
+    for n in iter_nodes(node):
+        if n.kind == "postfix" and n.args[0].kind == "letter" and any(s[0] == "prime" for s in n.scripts):
+            primed.add(str(n.args[0].args[0]))
+        if n.kind == "postfix" and n.args[0].kind in ("paren", "bracket") and any(s[0] == "prime" for s in n.scripts):
+            # (fg)': the letters f, g of a differentiated product or quotient are functions
+            primed |= {str(m.args[0].args[0]) for m in iter_nodes(n.args[0]) if m.kind == "postfix"
+                       and m.args[0].kind == "letter" and str(m.args[0].args[0]) in GENERIC_LETTERS}
+        if n.kind == "frac":
+            num = juxt_items(n.args[1])
+            den = juxt_items(n.args[2])
+            if num and den and len(num) == 2 and _is_differential(num[0]) and _is_differential(den[0]) \
+                    and num[1].kind == "postfix" and num[1].args[0].kind == "letter" \
+                    and str(num[1].args[0].args[0]) in GENERIC_LETTERS:
+                primed.add(str(num[1].args[0].args[0]))     # df/dx, \\partial^2 f / \\partial x \\partial y
+        if n.kind != "juxt":
+            continue
+        items = list(n.args)
+        for it, nxt in zip(items, items[1:]):
+            if it.kind != "postfix" or it.args[0].kind != "letter" or nxt.kind != "postfix":
+                continue
+            if nxt.args[0].kind != "paren" and not (nxt.args[0].kind == "brace" and juxt_items(nxt.args[0])):
+                continue
+            letter = str(it.args[0].args[0])
+            args = [_plain_name(a) for a in (items_of(nxt.args[0]) if nxt.args[0].kind == "paren" else [])]
+            applied.setdefault(letter, args if args and all(args) else None)
+    return applied, primed
+
+
+def differentiation_variables(node: Node) -> list[str]:
+    """The letters differentiated by (d/dx, \\partial y), in order of appearance."""
+    out: list[str] = []
+    for n in iter_nodes(node):
+        if n.kind == "frac":
+            den = juxt_items(n.args[2])
+            if den and len(den) >= 2 and _is_differential(den[0]):
+                for k in range(1, len(den), 2):
+                    t = _plain_name(Node("postfix", den[k].args, den[k].pos, (), den[k].text))
+                    if t and t not in out:
+                        out.append(t)
+    return out
+
+
+def _plain_name(node: Node) -> str | None:
+    """The symbol name of a node that is one plain symbol (x, \\theta, x_1), else None."""
+    items = juxt_items(node) if node.kind != "postfix" else [node]
+    if not items or len(items) != 1 or items[0].kind != "postfix":
+        return None
+    post = items[0]
+    key = atom_key(post)
+    if key is None or key[1] or any(s[0] != "sub" for s in post.scripts):
+        return None
+    subs = [plain_text(s[1]) for s in post.scripts]
+    if any(t is None for t in subs):
+        return None
+    return key[0] + ("_" + ",".join(subs) if subs else "")
