@@ -5,12 +5,11 @@ from __future__ import annotations
 import multiprocessing as mp
 
 from ..errors import NNDeriveError
-from .statements import split_statements
-from .syntax import strip_math
 from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
 from .network import check_network
 from .scalar import check_scalar
-from .syntax import OutOfRange, ShapeMismatch
+from .statements import split_statements
+from .syntax import OutOfRange, ShapeMismatch, strip_math
 
 # ---------------------------------------------------------------------------------------------
 # Running with a time limit
