@@ -112,6 +112,11 @@ class Calls:
         # a subscript on the head belongs to it (softmax_i, f_2 as a layer): let the context read it
         head_sub = [s for s in head_scripts if s[0] == "sub"]
         powers = [s for s in head_scripts if s[0] == "sup"]
+        consumed = getattr(f, "consumes", None)
+        if consumed == "sup" and powers:
+            powers = powers[1:]         # g^{[l]}: the superscript is the layer, not a power
+        elif consumed == "sub" and head_sub:
+            head_sub = head_sub[1:]
         if powers and name in INVERSES and not is_transpose_script(powers[0][1]) \
                 and self.script_value(powers[0][1]) == -1:
             # \\sin^{-1} x is the inverse function, \\arcsin x (not 1/\\sin x)
@@ -240,6 +245,9 @@ class Calls:
             return lambda rest: self.sum_op(it, rest, product=True)
         if b.kind == "command" and str(b.args[0]) == "\\nabla":
             subs = [s for s in it.scripts if s[0] == "sub"]
+            if not it.scripts and hasattr(self.ctx, "full_gradient"):
+                # \\nabla C of a network: the gradient with respect to every weight and bias
+                return lambda rest: self.ctx.full_gradient(lambda: self.juxt(rest), self)
             if len(subs) != 1 or len(it.scripts) != 1:
                 raise self.err("write a gradient as \\nabla_{x} f (with the variable as a subscript)", it)
             var = _script_atom(subs[0][1])
@@ -398,6 +406,8 @@ class Calls:
             head = self.function_head(items[0])
             if head is not None and getattr(self.ctx, "network", False):
                 self._bare = True  # a bare function name in a network claim is element-wise
+            if head is not None and getattr(head[0], "is_loss", False):
+                head = None     # the cost letter written alone: the cost itself
             if head is not None and not any(s[0] == "prime" for s in items[0].scripts):
                 f, name, _ = head
                 if name in getattr(self.ctx, "function_letters", ()):

@@ -438,7 +438,9 @@ def index_as_number(ctx, post):
 
 # f^{-1} of a named function is its inverse (\sin^{-1} x = \arcsin x)
 INVERSES = {"sin": "asin", "cos": "acos", "tan": "atan", "sinh": "asinh", "cosh": "acosh", "tanh": "atanh",
-            "sec": sp.asec, "csc": sp.acsc, "cot": sp.acot, "exp": "ln"}
+            "sec": sp.asec, "csc": sp.acsc, "cot": sp.acot, "exp": "ln",
+            "sigma": lambda x: sp.log(x / (1 - x)), "sigmoid": lambda x: sp.log(x / (1 - x)),
+            "softplus": lambda x: sp.log(sp.exp(x) - 1)}
 
 
 def builtin_function(base: str, h0=0) -> Callable | None:

@@ -144,8 +144,14 @@ class Interpreter(Calls):
     def juxt(self, items: list[Node]):
         factors = []
         i = 0
+        grad = getattr(self.ctx, "gradient_prefix", None)
         while i < len(items):
             it = items[i]
+            g = grad(items, i, self) if grad is not None else None
+            if g is not None:   # dW^{[l]}: a gradient in Ng's or CS231n's notation
+                factors.append(g)
+                i += 2
+                continue
             op = self.operator(it)
             if op is not None:
                 rest = items[i + 1:]
@@ -480,7 +486,7 @@ class Interpreter(Calls):
             raise self.err("a derivative operator needs something to act on", node)
         num, den = node.args[1], node.args[2]
         a, b = self.value(num), self.value(den)
-        return self.alg.mul(a, b, "/") if not is_mat(b) else self._mat_div(a, b, node)
+        return self.alg.mul(a, b, "/")
 
     def _mat_div(self, a, b, node):
         raise ShapeMismatch(f"cannot divide by a {fmt_shape(b)} matrix")

@@ -29,12 +29,19 @@ from .tree import (
 from .values import fmt_shape, is_mat, norm
 
 
-def _mentions_batch(rel: Node, profile_name: str) -> bool:
+def _mentions_batch(rel: Node, profile) -> bool:
     letters = all_letters(rel)
-    if "N" in letters:
+    count = profile.extra("samples") if hasattr(profile, "extra") else ""
+    if "N" in letters or (count and count in letters):
         return True
-    sample = SAMPLE_LETTERS.get(profile_name, "n")
-    return sample in summation_letters(rel)
+    return sample_letter(profile) in summation_letters(rel)
+
+
+def sample_letter(profile) -> str:
+    """The letter a profile sums over the samples with (\\sum_x in Nielsen, \\sum_n by default)."""
+    if hasattr(profile, "extra") and profile.extra("sample_letter"):
+        return profile.extra("sample_letter")
+    return SAMPLE_LETTERS.get(profile.name.split("+")[0], "n")
 
 
 def _engine_hint(ln: Node, spec, ctx: NetworkContext, interp) -> str:
@@ -70,12 +77,17 @@ def _engine_hint(ln: Node, spec, ctx: NetworkContext, interp) -> str:
 
 
 def check_network(claim: str, spec, notation: str | None = None, givens=(), seed: int = 20261122,
-                  points: int = 2) -> Result:
-    from ..present.notation import PROFILES, profile_for
+                  points: int = 2, profile=None, witnesses=None, make_ctx=None) -> Result:
+    """A claim about the spec's network, on its witness instances (or the ones given); ``make_ctx``
+    builds the context of one instance (a generic network's, for claims without a spec)."""
+    from ..present.notation import any_profile, profile_for
+    from ..spec import NetworkSpec
     from ..verify import witness_widths
 
     t0 = time.perf_counter()
-    profile = PROFILES[notation] if notation else profile_for(spec.notation)
+    if profile is None:
+        profile = any_profile(notation) if notation else profile_for(spec.notation)
+    make_ctx = make_ctx or NetworkContext
     rel = parse(claim)
     src = rel.source
     sides, ops = relation_parts(rel)
@@ -87,7 +99,7 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
     for g in givens:
         read_definition(g, defs)
     rng = random.Random(seed)
-    witnesses = [w for w, _ in witness_widths(spec)]
+    witnesses = list(witnesses) if witnesses else [w for w, _ in witness_widths(spec)]
     if kind == "shape":
         r = check_shape_claim(claim, src, sides, spec, profile, defs, witnesses)
         r.notes = rel.notes + r.notes
@@ -101,13 +113,14 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
                 f" ({'-'.join(map(str, own))}), which are too large to expand; write the sum without the"
                 " limit (\\sum_{j}) to sum over every unit"] + rel.notes, seconds=time.perf_counter() - t0)
         witnesses = [own]
-    batch_claim = _mentions_batch(rel, profile.name.split("+")[0])
+    batch_claim = _mentions_batch(rel, profile)
     primary = 2 if batch_claim else 1
 
     def run(batch):
         results = []
         for widths in witnesses:
-            results.append(_network_pair_modes(src, sides, spec, widths, batch, profile, defs, rng, points))
+            results.append(_network_pair_modes(src, sides, spec, widths, batch, profile, defs, rng, points,
+                                               make_ctx))
         return results
 
     try:
@@ -146,10 +159,11 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
             b.verdict = "ambiguous"
             b.notes.insert(0, "holds for a single sample but not over a batch: the claim mixes a"
                               " per-sample quantity with a sum over the batch")
-    ctx = NetworkContext(spec, witnesses[0], primary, profile, defs)
-    hint = _engine_hint(sides[0], spec, ctx, Interpreter(ctx, src))
-    if hint:
-        b.correct = hint
+    if isinstance(spec, NetworkSpec):
+        ctx = NetworkContext(spec, witnesses[0], primary, profile, defs)
+        hint = _engine_hint(sides[0], spec, ctx, Interpreter(ctx, src))
+        if hint:
+            b.correct = hint
     b.seconds = time.perf_counter() - t0
     return b
 
@@ -157,11 +171,13 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
 SQUARE_NOTE = "the square of a vector is read as its squared norm (sum over its entries)"
 
 
-def _network_pair_modes(claim, sides, spec, widths, batch, profile, defs, rng, points) -> Result:
+def _network_pair_modes(claim, sides, spec, widths, batch, profile, defs, rng, points, make_ctx=None) -> Result:
     """(v)^2 of a vector is a squared norm in a loss but element-wise in 1-(a^{l})^2: try both."""
-    r = _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points)
+    make_ctx = make_ctx or NetworkContext
+    r = _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points, "norm", make_ctx)
     if r.verdict != "holds" and SQUARE_NOTE in r.notes:
-        r2 = _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points, "elementwise")
+        r2 = _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points, "elementwise",
+                               make_ctx)
         if r2.verdict == "holds":
             r2.notes = [n for n in r2.notes if n != SQUARE_NOTE] + [
                 "the square of a vector is read entry by entry (as in 1-(a^{l})^{2}); read as a squared"
@@ -193,7 +209,8 @@ def _foreign_symbols(ctx, vals) -> list[str]:
     return sorted(out)
 
 
-def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points, square="norm") -> Result:
+def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points, square="norm",
+                      make_ctx=None) -> Result:
 
     rel_node = Node("relation", tuple(sides))
     free = sorted((free_index_letters(rel_node) | _free_layer_letters(sides)) - summation_letters(rel_node)
@@ -207,7 +224,7 @@ def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, poi
     checked = 0
     notes: list[str] = []
     for inst in combos:
-        ctx = NetworkContext(spec, widths, batch, profile, defs)
+        ctx = (make_ctx or NetworkContext)(spec, widths, batch, profile, defs)
         ctx.vector_square = square
         ctx.indices.update(inst)
         try:

@@ -11,7 +11,7 @@ from .compare import NotCheckable
 from .context import ScalarContext, index_as_number
 from .interpret import Interpreter
 from .syntax import LatexError, Node, OutOfRange, ShapeMismatch, parse
-from .tree import _is_label, _letters_of, atom_key, decor_scripts, juxt_items, plain_text
+from .tree import _is_label, _letters_of, atom_key, decor_scripts, items_of, juxt_items, plain_text
 from .values import fmt_shape, is_mat, norm
 
 # ---------------------------------------------------------------------------------------------
@@ -52,7 +52,7 @@ def profile_roles(profile) -> list[RoleEntry]:
         for s in decor_scripts(post):
             if s[0] in ("sup", "sub"):
                 t = plain_text(s[1])
-                if t == "l":
+                if t == "l" or _bracketed_l(s[1]):
                     layer_pos = s[0]
                 elif t:
                     label = t
@@ -66,6 +66,16 @@ def profile_roles(profile) -> list[RoleEntry]:
     return out
 
 
+def _bracketed_l(sarg: Node) -> bool:
+    """^{(l)} or ^{[l]}: a layer script in Goodfellow's or Ng's style."""
+    inner = items_of(sarg) if sarg.kind == "sbrace" else []
+    items = juxt_items(inner[0]) if len(inner) == 1 else None
+    if not items or len(items) != 1 or items[0].kind != "postfix" or items[0].scripts:
+        return False
+    b = items[0].args[0]
+    return b.kind in ("paren", "bracket") and plain_text(Node("brace", b.args, b.pos)) == "l"
+
+
 def activation_spelling(profile):
     tmpl = profile.template("activation").replace("@", "l")
     rel = parse(tmpl, "notation template")
@@ -73,7 +83,7 @@ def activation_spelling(profile):
     post = items[0]
     pos = None
     for s in decor_scripts(post):
-        if s[0] in ("sup", "sub") and plain_text(s[1]) == "l":
+        if s[0] in ("sup", "sub") and (plain_text(s[1]) == "l" or _bracketed_l(s[1])):
             pos = s[0]
     return atom_key(post), pos
 
@@ -93,7 +103,7 @@ class NetworkContext(ScalarContext):
         self.roles = profile_roles(profile)
         self.act_key, self.act_pos = activation_spelling(profile)
         self.extra_funcs = PROFILE_FUNCTIONS.get(profile.name.split("+")[0], {})
-        self.sample_letter = SAMPLE_LETTERS.get(profile.name.split("+")[0], "n")
+        self.sample_letter = profile.extra("sample_letter") or SAMPLE_LETTERS.get(profile.name.split("+")[0], "n")
         self.sample_letters: set[str] = set()
         self.cut: tuple | None = None
         self.cut_syms: dict = {}
@@ -326,6 +336,11 @@ class NetworkContext(ScalarContext):
                 raise OutOfRange("entry")
             return val[i - 1, j - 1]
         i = nums[0]
+        if val.shape[0] == 1 and val.shape[1] > 1 and role == "weight":
+            # one neuron's weights w_j (a row): entry j
+            if not 1 <= i <= val.shape[1]:
+                raise OutOfRange("entry")
+            return val[0, i - 1]
         if not 1 <= i <= val.shape[0]:
             raise OutOfRange("row")
         row = val[i - 1, :]
@@ -381,6 +396,13 @@ class NetworkContext(ScalarContext):
                 return l
             if not is_mat(z) and any(z == e for e in Zl):
                 return l
+        # the argument written out (\sigma(\sum_k w_{jk} a_k + b_j)): the last layer whose weights,
+        # biases or fresh pre-activations it contains
+        syms = set().union(*[e.free_symbols for e in (list(z) if is_mat(z) else [z])])
+        for l in sorted(self.W, reverse=True):
+            own = set(self.W[l]) | set(self.b[l]) | set(self.cut_syms.get(("preact", l), sp.Matrix()))
+            if syms & own:
+                return l
         raise LatexError("cannot tell which layer's activation is meant; write its layer"
                          f" ({self.profile.symbol('activation', 1)})")
 
@@ -388,10 +410,11 @@ class NetworkContext(ScalarContext):
 
     def sum(self, var, lo, hi, rest, interp, node):
         hi_text = plain_text(hi) if hi is not None else None
-        batch_sum = (hi is not None and "N" in (hi_text or _letters_of(hi))) or (
+        counts = {"N", self.profile.extra("samples") or "N"}
+        batch_sum = (hi is not None and bool(counts & set(hi_text or _letters_of(hi)))) or (
             hi is None and lo is None and var == self.sample_letter)
         if var is None:
-            if hi is not None and hi_text == "N":
+            if hi is not None and hi_text in counts:
                 v = interp.juxt(rest)
                 if not is_mat(v):
                     return v * self.batch
@@ -471,6 +494,8 @@ class NetworkContext(ScalarContext):
         if role == "output":
             role, layer = "act", self.depth_L
         Z0, A0 = self.forward()
+        if layer not in (Z0 if role == "preact" else A0):
+            raise OutOfRange(f"layer {layer}")
         actual = Z0[layer] if role == "preact" else A0[layer]
         key = (role, layer)
         fresh = sp.Matrix(actual.shape[0], actual.shape[1], lambda i, n: sp.Dummy(f"{role}{layer}_{i}_{n}"))

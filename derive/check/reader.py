@@ -38,6 +38,7 @@ from .groups import Groups, wrap_sbrace
 from .nodes import MAX_DEPTH, LatexError, Node, Token
 from .tokens import Tok, tokenize
 
+OLD_FONTS = {"rm": "mathrm", "bf": "mathbf", "it": "mathit", "sf": "mathsf", "tt": "mathtt", "cal": "mathcal"}
 _ARG_COMMANDS = FRACS | BINOMS | DECORATIONS | TEXT_COMMANDS | {"sqrt", "underbrace", "overbrace"}
 
 
@@ -254,6 +255,7 @@ class Reader(Groups):
                     scripts.extend([("prime",)] * arg.args[0])
                     continue
                 scripts.append((kind, arg))
+                scripts.extend([("prime",)] * getattr(arg, "primes", 0))
             elif t.is_char("'"):
                 self.next()
                 scripts.append(("prime",))
@@ -278,6 +280,7 @@ class Reader(Groups):
         if t.is_char("{"):
             self.next()
             self.deeper(t)
+            trailing = self._trailing_primes()
             if self.peek() is not None and self.peek().is_cs("prime"):
                 n = 0
                 while self.peek() is not None and self.peek().is_cs("prime"):
@@ -290,7 +293,9 @@ class Reader(Groups):
                 raise self.err("\\prime must stand alone in a superscript", t)
             items = self.list_until("}")
             self.depth -= 1
-            return Node("sbrace", (items,) if items is not None else (), self.pos(t))
+            node = Node("sbrace", (items,) if items is not None else (), self.pos(t))
+            node.primes = trailing  # type: ignore[attr-defined]
+            return node
         if t.kind == "char":
             if t.text.isalpha():
                 self.next()
@@ -339,6 +344,27 @@ class Reader(Groups):
             raise self.err(f"{op.text}\\{name} without braces puts only the name \\{name} in the script;"
                            f" write {op.text}{{\\{name} ...}}", t)
         raise self.unknown(t)
+
+    def _trailing_primes(self) -> int:
+        """Ng's g^{[l]\\prime}: primes at the end of a script group are primes of the symbol; they are
+        taken out of the group (and counted) so that the group holds the layer alone."""
+        depth, j = 1, self.i
+        while j < len(self.toks) and depth:
+            x = self.toks[j]
+            if x.is_char("{"):
+                depth += 1
+            elif x.is_char("}"):
+                depth -= 1
+            j += 1
+        close = j - 1
+        k = close
+        while k - 1 >= self.i and self.toks[k - 1].is_cs("prime"):
+            k -= 1
+        if k == close or k == self.i:
+            return 0
+        n = close - k
+        del self.toks[k:close]
+        return n
 
     def unknown(self, t: Tok) -> LatexError:
         if t.kind == "cs" and t.text in ("begin", "end"):
@@ -425,6 +451,9 @@ class Reader(Groups):
                     raise self.err("empty brackets", t)
                 return Node("paren" if ch == "(" else "bracket", (items,), p)
             if ch == "{":
+                nxt = self.peek()
+                if nxt is not None and nxt.kind == "cs" and nxt.text in OLD_FONTS:
+                    return self.old_font(t)
                 self.deeper(t)
                 items = self.list_until("}")
                 self.depth -= 1
@@ -480,6 +509,21 @@ class Reader(Groups):
         if name == "mathds":
             return Node("decor", (Token("DECOR", "\\mathbb", t.line, t.column), self.arg(t)), p)
         raise self.unknown(t)
+
+    def old_font(self, t: Tok) -> Node:
+        """{\\rm sgn}, {\\bf x}: a TeX font switch for the rest of the group, read as \\mathrm{sgn}."""
+        switch = self.next()
+        depth, j = 1, self.i
+        while j < len(self.toks) and depth:
+            depth += self.toks[j].is_char("{")
+            depth -= self.toks[j].is_char("}")
+            j += 1
+        if depth:
+            raise self.eof()
+        body = self.text[switch.end:self.toks[j - 1].start]
+        self.i = j
+        sub = type(self)("\\" + OLD_FONTS[switch.text] + "{" + body + "}", self.what)
+        return sub.primary()
 
     def number(self, t: Tok) -> Node:
         digits = t.text

@@ -6,10 +6,11 @@ import multiprocessing as mp
 
 from ..errors import NNDeriveError
 from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
+from .generic_network import check_generic_network
 from .network import check_network
 from .scalar import check_scalar
 from .statements import split_statements
-from .syntax import OutOfRange, ShapeMismatch, strip_math
+from .syntax import OutOfRange, ShapeMismatch, prescan, strip_math
 
 # ---------------------------------------------------------------------------------------------
 # Running with a time limit
@@ -74,9 +75,12 @@ def check_claim(claim: str, *, givens=(), at=(), spec=None, notation=None, seed=
     statement's Result and whose verdict is the worst of theirs."""
     if isinstance(claim, str):
         stripped, _ = strip_math(claim)
+        if stripped.strip():
+            prescan(stripped)      # characters outside LaTeX are refused for the whole line
         stmts = split_statements(stripped) if stripped.strip() else []
         claims = [st for st in stmts if st.claim]
-        if len(claims) > 1 or (claims and (claims[0].conditions or claims[0].notes)):
+        if len(claims) > 1 or (claims and (claims[0].conditions or claims[0].notes or claims[0].update)) \
+                or (claims and len(stmts) > 1):
             parts = [_check_statement(st, givens, at, spec, notation, seed) for st in claims]
             if len(parts) == 1:
                 return parts[0]
@@ -89,6 +93,9 @@ def check_claim(claim: str, *, givens=(), at=(), spec=None, notation=None, seed=
 
 
 def _check_statement(st, givens, at, spec, notation, seed) -> Result:
+    if st.update:
+        return Result(st.text, "not-checkable", notes=["an update rule (x \\rightarrow x - \\eta g) is an"
+                                                       " algorithm step, not an identity"])
     try:
         r = _check_one(st.text, givens, at, spec, notation, seed, tuple(st.conditions))
     except NNDeriveError as e:
@@ -100,6 +107,9 @@ def _check_statement(st, givens, at, spec, notation, seed) -> Result:
 def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
     try:
         if spec is None:
+            profile = _network_notation(claim, notation) if not at else None
+            if profile is not None:
+                return check_generic_network(claim, profile, list(givens), seed)
             return check_scalar(claim, list(givens), list(at), seed, conditions=list(conditions))
         if at:
             raise ClaimError("--at is for scalar claims (without --spec)")
@@ -113,6 +123,28 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
 
 # ---------------------------------------------------------------------------------------------
 # Output
+
+
+def _network_notation(claim, notation):
+    """The letter set of a network claim written without a spec (None for a scalar claim)."""
+    from dataclasses import replace
+
+    from ..present.notation import PROFILES, TEXTBOOK_PROFILES
+    from .network_letters import detect_notation
+    from .syntax import LatexError, parse
+
+    default = replace(PROFILES["default"], extras=(("functions", "f sigma"), ("bare_layer", "L"), ("samples", "N")))
+    if notation:
+        if notation in TEXTBOOK_PROFILES:
+            return TEXTBOOK_PROFILES[notation]
+        if notation == "default":
+            return default
+        return replace(PROFILES[notation], extras=default.extras) if notation in PROFILES else None
+    try:
+        rel = parse(claim)
+    except LatexError:
+        return None
+    return detect_notation(rel, [default] + list(TEXTBOOK_PROFILES.values()))
 
 
 def format_result(r: Result) -> str:

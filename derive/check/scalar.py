@@ -26,7 +26,9 @@ from .tree import (
     differentiation_variables,
     free_index_letters,
     function_usage,
+    items_of,
     iter_nodes,
+    juxt_items,
     relation_parts,
     sum_index_problems,
     summation_letters,
@@ -367,7 +369,10 @@ def _conditions(ctx, env, notes) -> list:
     for rel in env.conditions:
         sides, ops = relation_parts(rel)
         if ops == ["\\in"]:
-            notes.append(f"the condition {rel.source!r} is not used (symbols are real numbers)")
+            got = _interval(ctx, rel, sides)
+            if got is None:
+                notes.append(f"the condition {rel.source!r} is not used (symbols are real numbers)")
+            out.extend(got or [])
             continue
         vals = [Interpreter(ctx, rel.source).value(s) for s in sides]
         for a, op, b in zip(vals, ops, vals[1:]):
@@ -384,6 +389,26 @@ def _conditions(ctx, env, notes) -> list:
                 raise NotCheckable(f"the condition {rel.source!r} never holds")
             if c is not sp.true:
                 out.append(c)
+    return out
+
+
+def _interval(ctx, rel, sides):
+    """x \\in (a, b), [a, b], (0, \\infty) as SymPy relations, or None for a set it does not know."""
+    items = juxt_items(sides[1])
+    if not items or len(items) != 1 or items[0].kind != "postfix" or items[0].scripts:
+        return None
+    b = items[0].args[0]
+    if b.kind not in ("paren", "bracket") or len(items_of(b)) != 2:
+        return None
+    lo_node, hi_node = items_of(b)
+    interp = Interpreter(ctx, rel.source)
+    x, lo, hi = interp.value(sides[0]), interp.value(lo_node), interp.value(hi_node)
+    closed = b.kind == "bracket"
+    out = []
+    if lo != -sp.oo:
+        out.append(sp.GreaterThan(x, lo) if closed else sp.StrictGreaterThan(x, lo))
+    if hi != sp.oo:
+        out.append(sp.LessThan(x, hi) if closed else sp.StrictLessThan(x, hi))
     return out
 
 

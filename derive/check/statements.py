@@ -29,6 +29,7 @@ class Statement:
     claim: bool
     conditions: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    update: bool = False      # w \\rightarrow w - \\eta g: an update rule, not an identity
 
 
 def _top_relations(text: str) -> list[str]:
@@ -104,7 +105,8 @@ def split_statements(text: str) -> list[Statement]:
                 _, after = _text_body(text, brace) if brace >= 0 else ("", t.end)
                 cut = (t.start, after, "")
             elif t.kind == "cs" and t.text in SEPARATOR_COMMANDS or (t.kind == "cs" and t.text in ("to", "\\")):
-                cut = (t.start, t.end, "")
+                arrow = t.text in ("rightarrow", "to", "longrightarrow", "mapsto")
+                cut = (t.start, t.end, "->" if arrow else "")
             elif t.kind == "cs" and t.text in TEXT_COMMANDS:
                 brace = text.find("{", t.end)
                 if brace >= 0 and not text[t.end:brace].strip():
@@ -126,8 +128,16 @@ def split_statements(text: str) -> list[Statement]:
 def _classify(pieces) -> list[Statement]:
     out: list[Statement] = []
     qualifying = False
+    pending: list[str] = []           # \\forall x > 0, ...: conditions written before the claim
+    previous = ""
     for word, piece in pieces:
         body = piece.strip()
+        if body.startswith("\\forall"):
+            cond = body[len("\\forall"):].strip()
+            if _top_relations(cond) and not any(r in EQUATION_OPS for r in _top_relations(cond)):
+                pending.append(cond)
+            previous = body
+            continue
         first = word.split(" ")[0] if word else ""
         if first in QUALIFIER_WORDS:
             qualifying = True
@@ -139,6 +149,8 @@ def _classify(pieces) -> list[Statement]:
             continue
         rels = _top_relations(body)
         eq = any(r in EQUATION_OPS for r in rels)
+        if not rels and word == "" and not out:
+            previous = body
         if out and any(s.claim for s in out) and (qualifying or not eq):
             last = next(s for s in reversed(out) if s.claim)
             if rels and not eq:
@@ -148,7 +160,13 @@ def _classify(pieces) -> list[Statement]:
             continue
         if qualifying and not out:
             qualifying = False
-        out.append(Statement(body, claim=bool(rels)))
+        st = Statement(body, claim=bool(rels), conditions=pending)
+        pending = []
+        # w_k \\rightarrow w_k' = w_k - \\eta g: the symbol before the arrow is being updated
+        if word == "->" and previous and not _top_relations(previous) and eq:
+            st.update = True
+        out.append(st)
+        previous = body
     if not out:
         out.append(Statement("", claim=False))
     return out

@@ -101,7 +101,8 @@ _QUALIFIER = re.compile(r"\\text\{\s*(for|where|if|when|with|as|since|and|on|pro
 
 
 def strip_math(text: str) -> tuple[str, list[str]]:
-    """Math delimiters ($...$, \\[...\\], \\(...\\)) and trailing punctuation removed."""
+    """Math delimiters ($...$, \\[...\\], \\(...\\)) and trailing punctuation removed, Unicode
+    symbols as their LaTeX commands."""
     t = text.strip()
     while t and t[-1] in ".,;" and not t.endswith(("\\,", "\\;")):
         t = t[:-1].rstrip()
@@ -109,7 +110,13 @@ def strip_math(text: str) -> tuple[str, list[str]]:
         if len(t) >= len(a) + len(b) and t.startswith(a) and t.endswith(b) and a not in t[len(a):-len(b)]:
             t = t[len(a):-len(b)].strip()
             break
-    return t, []
+    notes = []
+    t = t.replace("^\u1d40", "^{T}")
+    if any(ch in UNICODE_LATEX or ch in "\u207b" for ch in t):
+        t = t.replace("\u207b\u00b9", "^{-1}")
+        t = "".join(UNICODE_LATEX.get(ch, ch) for ch in t)
+        notes.append("Unicode symbols were read as their LaTeX commands")
+    return t, notes
 
 
 def normalize(text: str) -> tuple[str, list[str]]:

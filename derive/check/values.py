@@ -71,6 +71,13 @@ class Algebra:
     def mul(self, a, b, op="juxt"):
         a, b = norm(a), norm(b)
         if op == "/":
+            if is_mat(b) and (not is_mat(a) or a.shape == b.shape):
+                # Y / A of two same-shape arrays (numpy's habit, Ng's dA): entry by entry
+                self.note("a division of matrices is read entry by entry")
+                if not is_mat(a):
+                    return b.applyfunc(lambda e: check_defined(a / e, "a division by zero"))
+                return sp.Matrix(a.shape[0], a.shape[1], lambda i, j: check_defined(a[i, j] / b[i, j],
+                                                                                  "a division by zero"))
             if is_mat(b):
                 raise ShapeMismatch(f"cannot divide by a {fmt_shape(b)} matrix")
             if b == 0:

@@ -14,15 +14,20 @@ def register(sub) -> None:
         description="Check a LaTeX claim. Scalar claims need no spec; network claims take --spec and"
         " use the spec's [notation] profile (if it has none, the default: W^{l}, b^{l}, z^{l}, a^{l}, x, y,"
         " L, \\delta^{l}) unless --notation names another."
-        " Exit 0: holds; 1: fails (with a counterexample); 2: cannot be read.")
+        " Without --spec, a claim in a textbook's network letters (Nielsen, Goodfellow, Ng, nnderive's"
+        " own) is checked for a generic network: any activation, any cost."
+        " Exit 0: holds; 1: fails (with a counterexample); 2: cannot be read; 4: not decided"
+        " (not-checkable, ambiguous, only checked for some sizes, or true only for some activations"
+        " and losses, which are named). With --file and --doc: the worst of these over every equation.")
     p.add_argument("claim", nargs="?", help="the claim in LaTeX, e.g. \"\\sigma'(z) = \\sigma(z)(1-\\sigma(z))\"")
     p.add_argument("--given", action="append", default=[], metavar="DEF",
                    help="a definition, NAME = expr or f(x) = expr (repeatable)")
     p.add_argument("--at", action="append", default=[], metavar="SYMBOL=VALUE",
                    help="evaluate at this value (repeatable)")
     p.add_argument("--spec", help="network spec (TOML) for network claims")
-    p.add_argument("--notation", help="notation profile (default, article000, article003, article004);"
-                   " without it, the spec's own [notation]")
+    p.add_argument("--notation", help="notation profile (default, article000, article003, article004) or a"
+                   " textbook's letters (nielsen, goodfellow, ng, ng-vectors); without it, the spec's own"
+                   " [notation], or the letters the claim uses")
     p.add_argument("--file", help="a claims file (TOML) to check entry by entry")
     p.add_argument("--doc", help="a Markdown or LaTeX draft whose display equations are checked")
     p.add_argument("-o", "--report", help="write the report here (.md; a .json is written beside it)")
@@ -47,10 +52,11 @@ def cmd_check(args) -> int:
     if len(modes) != 1:
         raise ClaimError("give exactly one of: a CLAIM, --file FILE, --doc FILE")
     if args.notation:
-        from derive.present.notation import PROFILES
+        from derive.present.notation import PROFILES, TEXTBOOK_PROFILES
 
-        if args.notation not in PROFILES:
-            raise ClaimError(f"unknown notation profile '{args.notation}' (known: {', '.join(PROFILES)})")
+        known = list(PROFILES) + list(TEXTBOOK_PROFILES)
+        if args.notation not in known:
+            raise ClaimError(f"unknown notation profile '{args.notation}' (known: {', '.join(known)})")
     if args.timeout <= 0 or args.timeout > 3600:
         raise ClaimError("--timeout must be between 0 and 3600 seconds")
     if args.file:
