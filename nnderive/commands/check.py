@@ -33,6 +33,8 @@ def register(sub) -> None:
     p.add_argument("-o", "--report", help="write the report here (.md; a .json is written beside it)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                    help=f"seconds per claim (default {DEFAULT_TIMEOUT:g})")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="worker processes for --file and --doc (default: the cores, at most 2)")
     p.set_defaults(func=cmd_check)
 
 
@@ -57,17 +59,23 @@ def cmd_check(args) -> int:
         known = list(PROFILES) + list(TEXTBOOK_PROFILES)
         if args.notation not in known:
             raise ClaimError(f"unknown notation profile '{args.notation}' (known: {', '.join(known)})")
-    if args.timeout <= 0 or args.timeout > 3600:
-        raise ClaimError("--timeout must be between 0 and 3600 seconds")
+    if not (0 < args.timeout <= 3600):      # also refuses nan
+        raise ClaimError("--timeout must be a number of seconds above 0 and at most 3600")
+    if args.jobs is not None and not 1 <= args.jobs <= 64:
+        raise ClaimError("--jobs must be a whole number from 1 to 64")
     if args.file:
-        return run_file(args.file, args.report, timeout=args.timeout)
+        return run_file(args.file, args.report, timeout=args.timeout, jobs=args.jobs)
     if args.doc:
         return run_doc(args.doc, spec_path=args.spec, notation=args.notation, report=args.report,
-                       timeout=args.timeout)
+                       timeout=args.timeout, jobs=args.jobs)
     spec = _load_spec_arg(args.spec)
     r = run_limited(check_claim, args.claim, givens=tuple(args.given), at=tuple(args.at), spec=spec,
                     notation=args.notation, timeout=args.timeout)
     print(format_result(r))
     if args.report:
-        atomic_write_text(Path(args.report), json.dumps(asdict(r), indent=2) + "\n")
+        out = Path(args.report)
+        if out.suffix.lower() == ".json":
+            atomic_write_text(out, json.dumps(asdict(r), indent=2, ensure_ascii=False) + "\n")
+        else:   # .md (or anything else): the same text as printed, as Markdown
+            atomic_write_text(out, f"# nnderive check\n\n```\n{format_result(r)}\n```\n")
     return r.exit_code()
