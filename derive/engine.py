@@ -295,12 +295,15 @@ def equation_tags(d: Derivation) -> dict[str, str]:
     """Equation numbers shared by the LaTeX document and the generated code's comments.
 
     Matrix-form equations are numbered 1, 2, ... in the order forward pass, loss, error terms,
-    gradients; the element-wise form of an equation carries the same number with an "a"
+    gradients, then "update" (the update rule of derive.procedure, one number for every
+    parameter); the element-wise form of an equation carries the same number with an "a"
     (elem_grad_W2 of grad_W2 = (9) is (9a)).
     """
     tags: dict[str, str] = {}
     for i, eq in enumerate(d.forward + (d.loss,) + d.backward + d.gradients, start=1):
         tags[eq.name] = str(i)
+    # the gradient-descent update that uses the gradients (derive.procedure's rule) comes next
+    tags["update"] = str(len(tags) + 1)
     for eq in d.elementwise:
         base = eq.name.removeprefix("elem_")
         base = {"z": "forward_z", "a": "forward_a"}.get(base.rstrip("0123456789"), base.rstrip("0123456789")) \

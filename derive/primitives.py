@@ -8,6 +8,8 @@ a KeyError naming it.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -276,6 +278,40 @@ def softmax_vector(zs) -> list:
 
 
 @dataclass(frozen=True)
+class InitScheme:
+    """How generated code draws a layer's initial weights: every entry independently from
+    N(0, variance(n_in, n_out)), n_in and n_out the widths of the layers the weights connect."""
+
+    name: str
+    title: str
+    paper: str  # the source's key in derive.present.sources
+    variance_latex: str  # the variance, with {n_in} and {n_out} standing for the widths' LaTeX
+    reason: str  # why an activation of this family gets this variance
+
+    def variance(self, n_in: int, n_out: int) -> float:
+        return 2.0 / n_in if self.name == "he" else 2.0 / (n_in + n_out)
+
+    def comment(self, n_in: int, n_out: int) -> str:
+        """The generated code's comment on the standard deviation."""
+        if self.name == "he":
+            return f"He: sqrt(2 / {n_in})"
+        return f"Glorot: sqrt(2 / ({n_in} + {n_out}))"
+
+
+GLOROT = InitScheme(
+    "glorot", "Glorot (Xavier) normal", "glorot", r"\frac{{2}}{{{n_in} + {n_out}}}",
+    "the variance balances the widths on both sides of the weights, so that for an activation that is about "
+    "linear around 0 the forward signal and the backpropagated gradient keep about the same variance from "
+    "layer to layer; it is the customary choice for the identity, sigmoid, tanh and softmax")
+HE = InitScheme(
+    "he", "He (Kaiming) normal", "he", r"\frac{{2}}{{{n_in}}}",
+    "ReLU sets the negative half of its input to 0 and so passes on only half of its second moment, which "
+    "the doubled variance makes up for; leaky ReLU, ELU, GELU, softplus and SiLU, which behave like ReLU "
+    "away from 0, get the same")
+INIT_SCHEMES: dict[str, InitScheme] = {GLOROT.name: GLOROT, HE.name: HE}
+
+
+@dataclass(frozen=True)
 class ActivationEntry:
     """One activation: the SymPy function, its parameters and everything printers need."""
 
@@ -285,8 +321,18 @@ class ActivationEntry:
     params: dict[str, float] = field(default_factory=dict)  # user-visible parameters and defaults
     vector_valued: bool = False
     output_in_unit_interval: bool = False
-    init: str = "glorot"  # "glorot" (sigmoid/tanh family) or "he" (relu family)
+    init: InitScheme = GLOROT  # GLOROT (sigmoid/tanh family) or HE (relu family)
     derivative_note: str = ""  # the form in which the articles write the derivative
+    # (inf f, sup f) over the reals for the given parameters: the targets an output layer can
+    # approach (tests/test_targets.py checks every bound against the closed form)
+    bounds: Callable[[dict[str, float]], tuple[float, float]] = field(
+        default=lambda p: (-math.inf, math.inf), compare=False, repr=False)
+
+    def output_range(self, params: dict[str, float] | None = None) -> tuple[float, float]:
+        """(lowest, highest) value f approaches over the reals (a bound may be infinite)."""
+        p = dict(self.params)
+        p.update(params or {})
+        return self.bounds(p)
 
     def apply(self, z, params: dict[str, float] | None = None, relu_prime_at_zero=0):
         """f(z) for a scalar SymPy expression z (not for vector-valued activations)."""
@@ -304,27 +350,39 @@ class ActivationEntry:
         return self.func(z)
 
 
+# The minima of z Phi(z), its tanh approximation and z sigma(z) (at z = -0.7518, -0.7525, -1.2785),
+# rounded down in the 6th decimal so that the attained minimum itself lies inside the range.
+GELU_MIN = -0.169972
+GELU_TANH_MIN = -0.170041
+SILU_MIN = -0.278465
+
 ACTIVATIONS: dict[str, ActivationEntry] = {
     e.name: e
     for e in [
         ActivationEntry("linear", "identity (purelin)", None, derivative_note="f'(z) = 1"),
         ActivationEntry("sigmoid", "logistic sigmoid", Sigmoid, output_in_unit_interval=True,
-                        derivative_note=r"\sigma'(z) = \sigma(z)(1-\sigma(z))"),
+                        derivative_note=r"\sigma'(z) = \sigma(z)(1-\sigma(z))", bounds=lambda p: (0.0, 1.0)),
         ActivationEntry("tanh", "hyperbolic tangent", Tanh,
-                        derivative_note=r"\tanh'(z) = 1-\tanh^{2}(z)"),
-        ActivationEntry("relu", "rectified linear unit", ReLU, init="he",
-                        derivative_note=r"\operatorname{ReLU}'(z) = H(z)"),
-        ActivationEntry("leaky_relu", "leaky ReLU", LeakyReLU, params={"slope": 0.01}, init="he"),
-        ActivationEntry("elu", "exponential linear unit", ELU, params={"alpha": 1.0}, init="he"),
-        ActivationEntry("gelu", "GELU (exact, z Phi(z))", GELU, init="he",
-                        derivative_note=r"\operatorname{GELU}'(z) = \Phi(z) + z\phi(z)"),
-        ActivationEntry("gelu_tanh", "GELU (tanh approximation)", GELUTanh, init="he"),
-        ActivationEntry("softplus", "softplus", Softplus, init="he",
-                        derivative_note=r"\operatorname{softplus}'(z) = \sigma(z)"),
-        ActivationEntry("silu", "SiLU / swish", SiLU, init="he"),
+                        derivative_note=r"\tanh'(z) = 1-\tanh^{2}(z)", bounds=lambda p: (-1.0, 1.0)),
+        ActivationEntry("relu", "rectified linear unit", ReLU, init=HE,
+                        derivative_note=r"\operatorname{ReLU}'(z) = H(z)", bounds=lambda p: (0.0, math.inf)),
+        ActivationEntry("leaky_relu", "leaky ReLU", LeakyReLU, params={"slope": 0.01}, init=HE,
+                        bounds=lambda p: (-math.inf if p["slope"] > 0 else 0.0, math.inf)),
+        ActivationEntry("elu", "exponential linear unit", ELU, params={"alpha": 1.0}, init=HE,
+                        bounds=lambda p: (min(-p["alpha"], 0.0), math.inf)),
+        ActivationEntry("gelu", "GELU (exact, z Phi(z))", GELU, init=HE,
+                        derivative_note=r"\operatorname{GELU}'(z) = \Phi(z) + z\phi(z)",
+                        bounds=lambda p: (GELU_MIN, math.inf)),
+        ActivationEntry("gelu_tanh", "GELU (tanh approximation)", GELUTanh, init=HE,
+                        bounds=lambda p: (GELU_TANH_MIN, math.inf)),
+        ActivationEntry("softplus", "softplus", Softplus, init=HE,
+                        derivative_note=r"\operatorname{softplus}'(z) = \sigma(z)",
+                        bounds=lambda p: (0.0, math.inf)),
+        ActivationEntry("silu", "SiLU / swish", SiLU, init=HE, bounds=lambda p: (SILU_MIN, math.inf)),
         ActivationEntry("softmax", "softmax", SoftmaxEntry, vector_valued=True,
                         output_in_unit_interval=True,
-                        derivative_note=r"\partial s_i/\partial z_j = s_i(\delta_{ij} - s_j)"),
+                        derivative_note=r"\partial s_i/\partial z_j = s_i(\delta_{ij} - s_j)",
+                        bounds=lambda p: (0.0, 1.0)),
     ]
 }
 
@@ -476,29 +534,37 @@ def _points():
 def prove_primitive(func: type[Primitive], params: tuple = ()) -> str:
     """Prove func.fdiff equals SymPy's derivative of func.explicit; return how it was shown.
 
-    Symbolic simplification where SymPy can decide it, otherwise exact evaluation to 50 digits
-    at rational points on both sides of every kink.
+    Exact cancellation of the difference as a rational function of its transcendental parts
+    where that decides it (fast), else symbolic simplification, otherwise exact evaluation to
+    50 digits at rational points on both sides of every kink.
     """
     z = sp.Symbol("z", real=True)
     if func is SoftmaxEntry:
-        for n in (2, 3):
+        for n in (2, 3, 4):
             zs = sp.symbols(f"z0:{n}", real=True)
+            # with u_i = e^{z_i} > 0 both sides are rational functions of u: cancel decides them
+            us = sp.symbols(f"u0:{n}", positive=True)
             for k in range(n):
                 ex = SoftmaxEntry.explicit(k, *zs)
                 for j in range(n):
                     claimed = SoftmaxEntry(k, *zs).diff(zs[j])
                     claimed = claimed.replace(SoftmaxEntry, lambda kk, *a: SoftmaxEntry.explicit(kk, *a))
-                    if sp.simplify(claimed - ex.diff(zs[j])) != 0:
+                    if sp.cancel(_exp_to(claimed - ex.diff(zs[j]), zs, us)) != 0:
                         raise AssertionError(f"softmax Jacobian entry ({k},{j}) is wrong")
-        return "symbolic simplification of every Jacobian entry for n = 2, 3"
+        return "exact cancellation of every Jacobian entry for n = 2, 3, 4 (rational in e^z)"
     expr = func(z, *params)
     claimed = sp.diff(expr, z)
     claimed = _to_explicit(claimed)
     direct = sp.diff(func.explicit(z, *params), z)
     diff = claimed - direct
     try:
-        if not diff.has(sp.Piecewise) and sp.simplify(diff) == 0:
-            return "symbolic simplification"
+        if not diff.has(sp.Piecewise):
+            # cancel is exact rational-function arithmetic over the transcendental parts, so 0
+            # is a proof; when it cannot see an identity (exp(-z) vs exp(z)), simplify decides
+            if sp.cancel(diff) == 0:
+                return "exact cancellation"
+            if sp.simplify(diff) == 0:
+                return "symbolic simplification"
     except Exception:  # pragma: no cover - simplify may fail on exotic forms
         pass
     for p in _points():
@@ -507,6 +573,21 @@ def prove_primitive(func: type[Primitive], params: tuple = ()) -> str:
         if abs(a - b) > sp.Float(10) ** -40:
             raise AssertionError(f"{func.__name__}: fdiff != d/dz explicit at z = {p}: {a} vs {b}")
     return "exact evaluation to 50 digits at 5 rational points"
+
+
+def _exp_to(expr, zs, us):
+    """expr with every e^{c_0 z_0 + c_1 z_1 + ...} (integer c_i) written as u_0^{c_0} u_1^{c_1} ...
+
+    SymPy merges e^{z_0} e^{z_0} into e^{2 z_0}, so a plain substitution of e^{z_i} would miss
+    terms; anything else is left alone, where cancel then fails to prove (never wrongly proves).
+    """
+    def to_u(arg):
+        coeffs = [arg.coeff(zi) for zi in zs]
+        if all(c.is_Integer for c in coeffs) and sp.expand(arg - sum(c * zi for c, zi in zip(coeffs, zs))) == 0:
+            return sp.Mul(*[ui ** c for ui, c in zip(us, coeffs)])
+        return sp.exp(arg)
+
+    return expr.replace(lambda e: isinstance(e, sp.exp), lambda e: to_u(sp.expand(e.args[0])))
 
 
 def _to_explicit(expr):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import keyword
 import math
 import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -114,9 +116,14 @@ class Training:
     seed: int = 0
     tolerance: float = 0.0  # early stop when max |update| < tolerance (article 000's tau)
     loss_tolerance: float = 0.0  # early stop when |loss change| < loss_tolerance
+    target_loss: float = 0.0  # early stop when the training loss <= target_loss (article 003)
     test_fraction: float = 0.2
     dtype: str = "float64"
     shuffle: bool = True
+    # standardize features (and the targets of an unbounded output) with the training split's
+    # statistics; MNIST pixels are scaled to [0, 1] instead (article 004). False: data as given
+    standardize: bool = True
+    init: str = ""  # start from the parameters in this .npz (relative to the spec's folder)
 
 
 @dataclass(frozen=True)
@@ -124,8 +131,8 @@ class Data:
     """Where training data comes from: a bundled set, a CSV/.npz file or an MNIST IDX folder."""
 
     source: str = ""
-    target: str = ""  # CSV target column name
-    features: tuple[str, ...] = ()  # CSV feature column names (empty: all but target)
+    target: tuple[str, ...] = ()  # CSV target column name(s): several for several outputs
+    features: tuple[str, ...] = ()  # CSV feature column names (empty: all but the targets)
 
 
 @dataclass(frozen=True)
@@ -284,9 +291,16 @@ def build_spec(
     if not NAME_RE.match(name):
         raise _fail(s, "network.name", f"{name!r} is not a valid name (a letter, then letters, digits or _;"
                     " at most 64 characters)")
-    if not isinstance(description, str) or len(description) > 2000 or any(
-            ord(c) < 32 and c not in "\n\t" for c in description):
+    if keyword.iskeyword(name):
+        raise _fail(s, "network.name", f"{name!r} is a Python keyword; the name becomes the generated"
+                    " module's name, so choose another")
+    if not isinstance(description, str) or len(description) > 2000:
         raise _fail(s, "network.description", "must be plain text of at most 2000 characters")
+    bad = next((c for c in description if unicodedata.category(c)[0] == "C"
+                or unicodedata.category(c) in ("Zl", "Zp")), None)
+    if bad is not None:
+        raise _fail(s, "network.description", f"must be one line of plain text (it becomes a comment"
+                    f" in the generated code); found {bad!r}")
     if not isinstance(layers, (list, tuple)) or len(layers) < 2:
         raise _fail(s, "network.layers", "expected a list of at least 2 widths (input, ..., output)")
     widths = tuple(_as_int(s, f"network.layers[{i}]", w, lo=1) for i, w in enumerate(layers))
@@ -383,10 +397,20 @@ def _training(s: str, t: Any) -> Training:
         seed=_as_int(s, "training.seed", t.get("seed", d.seed), lo=0),
         tolerance=_as_float(s, "training.tolerance", t.get("tolerance", d.tolerance), 0.0),
         loss_tolerance=_as_float(s, "training.loss_tolerance", t.get("loss_tolerance", d.loss_tolerance), 0.0),
+        target_loss=_as_float(s, "training.target_loss", t.get("target_loss", d.target_loss), 0.0),
         test_fraction=_as_float(s, "training.test_fraction", t.get("test_fraction", d.test_fraction), 0.0, 0.9),
         dtype=_as_str(s, "training.dtype", t.get("dtype", d.dtype), ("float64", "float32")),
         shuffle=_as_bool(s, "training.shuffle", t.get("shuffle", d.shuffle)),
+        standardize=_as_bool(s, "training.standardize", t.get("standardize", d.standardize)),
+        init=_init_path(s, t.get("init", d.init)),
     )
+
+
+def _init_path(s: str, v: Any) -> str:
+    v = _as_str(s, "training.init", v)
+    if v and Path(v).suffix.lower() != ".npz":
+        raise _fail(s, "training.init", f"{v!r} is not an .npz parameter file (W1, b1, W2, ...)")
+    return v
 
 
 def _as_bool(s: str, key: str, v: Any) -> bool:
@@ -403,8 +427,14 @@ def _data(s: str, d: Any) -> Data:
     feats = d.get("features", [])
     if not isinstance(feats, list) or not all(isinstance(f, str) for f in feats):
         raise _fail(s, "data.features", "expected a list of column names")
-    return Data(source=_as_str(s, "data.source", d.get("source", "")),
-                target=_as_str(s, "data.target", d.get("target", "")), features=tuple(feats))
+    target = d.get("target", [])
+    target = [target] if isinstance(target, str) and target else [] if target == "" else target
+    if not isinstance(target, list) or not all(isinstance(t, str) and t for t in target):
+        raise _fail(s, "data.target", "expected a column name or a list of column names")
+    if len(set(target)) != len(target):
+        raise _fail(s, "data.target", f"a column is named twice in {target}")
+    return Data(source=_as_str(s, "data.source", d.get("source", "")), target=tuple(target),
+                features=tuple(feats))
 
 
 def spec_from_dict(doc: Mapping[str, Any], source: str = "<dict>") -> NetworkSpec:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from derive import __version__
@@ -41,13 +42,31 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not as a traceback at exit
+        return code
+    except BrokenPipeError:
+        return _broken_pipe()
     except NNDeriveError as e:
         print(f"nnderive: error: {e}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         print("nnderive: interrupted", file=sys.stderr)
         return 130
+
+
+def _broken_pipe() -> int:
+    """The reader of our output went away (`nnderive derive ... | head -2`): stop quietly.
+
+    Python would report the unflushed rest of stdout at exit as another BrokenPipeError, so
+    stdout is pointed at /dev/null first; the exit code is the shell's for SIGPIPE, 128 + 13.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (a test's captured stdout)
+        pass
+    return 141
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -103,15 +103,20 @@ def build(layers: tuple[int, int, int], hidden: str = "sigmoid", output: str = "
         D1 = (D2 @ params["W2"]) * act_prime(Z1, A1)
         return {"W1": D1.T @ X, "b1": D1.sum(axis=0), "W2": D2.T @ A1, "b2": D2.sum(axis=0)}
 
-    def update(params, grads, lr):
+    def update(params, grads, lr, N=None):
+        # article 000's step: a loss summed over the batch steps along the mean gradient
+        step = lr / N if BATCH[loss] == "sum" else lr
         for k in params:
-            params[k] -= lr * grads[k]
+            params[k] -= step * grads[k]
 
-    def train_step(params, X, Y, lr) -> float:
+    def train_step(params, X, Y, lr, return_max_update=False):
         value = loss_fn(params, X, Y)
         _, cache = forward(params, X)
-        update(params, backward(params, cache, Y), lr)
-        return value
+        grads = backward(params, cache, Y)
+        step = lr / len(X) if BATCH[loss] == "sum" else lr
+        largest = float(np.max([np.max(np.abs(step * g)) for g in grads.values()]))
+        update(params, grads, lr, len(X))
+        return (value, largest) if return_max_update else value
 
     mod = types.ModuleType(f"fake_{hidden}_{output}_{loss}")
     mod.__doc__ = f"Fake generated module: {layers}, {hidden} hidden, {output} output, {loss}."

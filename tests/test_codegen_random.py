@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from codegen.emit import format_source, generate, render
+from codegen.emit import format_source, generate, render, stamp
 from codegen.modules import write_module
 from codegen.verify_generated import import_source
 from derive.engine import equation_tags
@@ -136,12 +136,19 @@ def check_float32_and_update(m, spec, rng):
             {k: (p.shape, np.dtype(dtype)) for k, p in params.items()}
 
         lr = 0.037
+        # article 000's step: a loss summed over the batch steps along the mean gradient, lr / N
+        step = lr / 5 if spec.conventions.batch == "sum" else lr
         before = {k: v.copy() for k, v in params.items()}
         saved = {k: g.copy() for k, g in grads.items()}
-        m.update(params, grads, lr)
+        if spec.conventions.batch == "sum":
+            with pytest.raises(TypeError, match="needs N"):
+                m.update(params, grads, lr)
+            m.update(params, grads, lr, 5)
+        else:
+            m.update(params, grads, lr)
         for k in params:
             assert params[k].dtype == dtype
-            assert np.array_equal(params[k], before[k] - lr * saved[k]), k
+            assert np.array_equal(params[k], before[k] - step * saved[k]), k
             assert np.array_equal(grads[k], saved[k]), "update must not change the gradients"
 
         params = {k: v.copy() for k, v in before.items()}
@@ -149,7 +156,10 @@ def check_float32_and_update(m, spec, rng):
         assert got == value, "train_step returns the loss before the step"
         for k in params:
             assert params[k].dtype == dtype
-            assert np.array_equal(params[k], before[k] - lr * saved[k]), k
+            assert np.array_equal(params[k], before[k] - step * saved[k]), k
+        params = {k: v.copy() for k, v in before.items()}
+        got, largest = m.train_step(params, X, Ym, lr, return_max_update=True)
+        assert got == value and largest == max(float(np.max(np.abs(step * g))) for g in saved.values())
 
 
 # -- (d) sparse_cce takes class indices and equals cce on their one-hot rows --------------------
@@ -229,7 +239,7 @@ def check_init(m, spec):
 
 def check_source(source, spec, tmp_path):
     d = derive(spec, layout="row")  # a fresh derivation
-    assert format_source(render(d)) == source
+    assert stamp(format_source(render(d)), spec) == source
     tags = equation_tags(d)
     lines = source.splitlines()
     for eq in d.backward + d.gradients:

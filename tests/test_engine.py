@@ -1,4 +1,4 @@
-"""The chain-rule engine: exact agreement with sympy.diff, finite differences, and failing proofs."""
+"""The chain-rule engine: exact agreement with forward-mode differentiation, finite differences, failing proofs."""
 
 from dataclasses import replace
 from pathlib import Path
@@ -85,7 +85,7 @@ def architectures(draw):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=architectures(), seed=st.integers(0, 2**16))
 def test_random_architectures_exact_and_finite_differences(spec, seed):
-    d = derive(spec)  # raises VerificationError if the chain rule disagrees with sympy.diff
+    d = derive(spec)  # raises VerificationError if the chain rule disagrees with the nested loss's derivative
     assert_matches_finite_differences(d, seed)
 
 
@@ -138,9 +138,14 @@ def test_cost_does_not_depend_on_width():
     assert str(small.gradients[0].rhs) == str(wide.gradients[0].rhs)  # same symbolic equations
 
 
+@pytest.mark.parametrize("per_entry_params", [0, 200], ids=["directional", "per-entry"])
 @pytest.mark.parametrize("layer", [1, 3])
-def test_directional_proof_catches_errors_in_deep_networks(layer):
-    # depth 4 has no whole-network witness: only the random directional derivatives guard it
+def test_directional_proof_catches_errors_in_deep_networks(layer, per_entry_params, monkeypatch):
+    # with no witness small enough for per-entry comparison (PER_ENTRY_PARAMS = 0), only the
+    # random directional derivatives guard a deep network; by default every entry is compared
+    import derive.verify
+
+    monkeypatch.setattr(derive.verify, "PER_ENTRY_PARAMS", per_entry_params)
     d = build(build_spec([3, 4, 4, 4, 2], ["tanh", "sigmoid", "relu", "linear"], "mse"), "row")
     with pytest.raises(VerificationError, match="disagree"):
         verify_derivation(_sabotage(d, f"grad_W{layer}", lambda e: e.rhs * sp.Rational(101, 100)))

@@ -117,10 +117,12 @@ def test_train_writes_params_metrics_and_plot(cli, tmp_path, loss):
 
 
 def test_default_out_folder_and_explicit_file_names(cli, tmp_path):
-    code, _, err = cli(*train_args(tmp_path, "cce"))
-    assert code == 0, err
-    assert {p.name for p in (tmp_path / "nnderive-out" / "net_cce").iterdir()} >= {
-        "params.npz", "metrics.csv", "curves.png"}
+    for run in ("run-001", "run-002"):  # every run gets its own folder
+        code, out, err = cli(*train_args(tmp_path, "cce"))
+        assert code == 0, err
+        assert {p.name for p in (tmp_path / "nnderive-out" / "net_cce" / run).iterdir()} >= {
+            "params.npz", "metrics.csv", "curves.png"}
+        assert f"nnderive-out/net_cce/{run}/params.npz" in out
     code, _, err = cli(*train_args(tmp_path, "cce"), "--metrics", "m.json", "--plot", "c.png",
                        "--params", "p.npz")
     assert code == 0, err
@@ -245,9 +247,23 @@ def test_fixed_seed_is_bit_identical(cli, tmp_path):
 def test_demo_runs_quickly(cli, tmp_path):
     code, out, err = cli("demo", "--epochs", "2", "--quiet", "--out", "demo")
     assert code == 0, err
-    assert "derived and verified digits_64_32_10" in out and "matched exactly" in out
+    assert "derived digits_64_32_10" in out and "verified (proven now" in out and "matched exactly" in out
     assert "module: " in out and "test accuracy" in out and "epoch 1/2" not in out
     assert (tmp_path / "demo" / "params.npz").exists()
+
+
+def test_a_second_run_uses_the_proof_certificate_and_reverify_proves_again(cli):
+    from codegen import modules
+
+    said = []
+    for flags in ((), (), ("--reverify",)):
+        modules._DERIVATIONS.clear()  # as in a new process: only the on-disk certificate remains
+        code, out, err = cli("demo", "--epochs", "1", "--quiet", *flags)
+        assert code == 0, err
+        said.append(next(line for line in out.splitlines() if line.startswith("derived ")))
+    assert "proven now" in said[0]
+    assert "certificate from" in said[1] and "cached" in said[1]
+    assert "proven now" in said[2]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -256,7 +272,7 @@ def test_demo_runs_quickly(cli, tmp_path):
 
 def namespace(**kw):
     keys = ("epochs", "batch_size", "lr", "seed", "tolerance", "loss_tolerance", "test_fraction",
-            "dtype", "data", "target", "features")
+            "dtype", "data", "target", "features", "standardize", "shuffle", "target_loss", "init")
     return argparse.Namespace(**{k: None for k in keys} | kw)
 
 
@@ -266,7 +282,10 @@ def namespace(**kw):
     ({"tolerance": 1e-4, "loss_tolerance": 1e-6, "test_fraction": 0.0, "dtype": "float32", "seed": 9},
      {"tolerance": 1e-4, "loss_tolerance": 1e-6, "test_fraction": 0.0, "dtype": "float32", "seed": 9}, {}),
     ({"data": "x.csv", "target": "t", "features": "a, b"}, {},
-     {"source": "x.csv", "target": "t", "features": ("a", "b")}),
+     {"source": "x.csv", "target": ("t",), "features": ("a", "b")}),
+    ({"target": "a, b", "standardize": False, "shuffle": False, "target_loss": 0.01, "init": "w.npz"},
+     {"standardize": False, "shuffle": False, "target_loss": 0.01, "init": "w.npz"},
+     {"target": ("a", "b")}),
 ])
 def test_flags_override_the_spec(flags, training, data):
     spec = runner.demo_spec()
@@ -280,11 +299,12 @@ def test_flags_override_the_spec(flags, training, data):
 def test_module_path_keeps_user_specs_out_of_the_package(tmp_path, monkeypatch, project,
                                                          expect_default):
     emit_or_skip()
+    monkeypatch.chdir(tmp_path)
     spec = runner.demo_spec() if project else load_spec(write_spec(tmp_path, "cce"))
     path = runner.module_path(spec, tmp_path / "out")
     assert (path == Path(modules.default_path(spec))) == expect_default
-    if not expect_default:
-        assert path == tmp_path / "out" / f"{spec.name}.py"
+    if not expect_default:  # where `nnderive codegen SPEC` writes it: ./generated/<name>.py
+        assert path == tmp_path / "generated" / f"{spec.name}.py"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,7 +315,9 @@ def test_demo_with_a_huge_learning_rate_stops_in_epoch_1(cli, tmp_path):
     code, out, err = cli("demo", "--lr", "1e300", "--epochs", "5", "--quiet", "--out", "demo")
     assert code == 1, out + err
     assert "diverged" in err and "in epoch 1 with learning rate 1e+300" in err
-    assert "try a smaller learning rate such as 1e+299" in err
+    # the advice is computed from the loss's curvature at the start, not "divide by 10"
+    tip = float(re.search(r"try a smaller learning rate such as (\S+) ", err).group(1))
+    assert 0.01 <= tip <= 10, err
     assert read_metrics(tmp_path / "demo" / "metrics.csv") == []
     assert re.search(r"epochs run +0 of 5", out)
 
@@ -319,7 +341,7 @@ def test_demo_derives_the_network_once(cli, tmp_path, monkeypatch):
         monkeypatch.setattr(modules, "_CACHE", {})
         monkeypatch.setattr(modules, "_DERIVATIONS", {}, raising=False)
         calls.clear()
-        code, out, err = cli("demo", "--epochs", "1", "--quiet", "--out", "demo")
+        code, out, err = cli("demo", "--epochs", "1", "--quiet", "--out", f"demo_{run}")
         assert code == 0, err
         assert ("reused, up to date" in out) == (run == "reused")
         assert len(calls) == 1, (run, calls)
@@ -380,7 +402,7 @@ def test_an_output_folder_that_cannot_be_made_fails_before_training(cli, tmp_pat
     (tmp_path / "file").write_text("")
     code, out, err = cli(*train_args(tmp_path, "cce"), "--out", "file/run")
     assert code == 2 and "file" in err and "not a folder" in err
-    assert "derived and verified" not in out
+    assert "derived " not in out and "verified (" not in out
 
 
 def spec_with_data(tmp_path: Path, data: str) -> Path:
@@ -425,9 +447,10 @@ def test_epoch_lines_use_one_number_format_and_align(cli, tmp_path):
     assert len(lines) == 12
     number = r"\d\.\d{5}e[+-]\d\d"
     for s in lines:
-        assert re.search(rf"train loss +{number}  test loss +{number}  test accuracy +\d+\.\d\d%", s), s
-    assert len({s.index("test loss") for s in lines}) == 1
-    assert len({s.index("test accuracy") for s in lines}) == 1
+        assert re.search(rf"train loss +{number}  test loss +{number}  train accuracy +\d+\.\d\d%"
+                         rf"  test accuracy +\d+\.\d\d%  gap +[+-]\d+\.\d\d pts", s), s
+    for column in ("test loss", "train accuracy", "test accuracy", "gap"):
+        assert len({s.index(column) for s in lines}) == 1, column
     assert re.search(r"stopped +after 12 of 12 epochs", out)
     assert "epochs: finished" not in out
 
@@ -452,7 +475,7 @@ def test_regression_report_says_losses_are_on_the_standardized_scale(cli, tmp_pa
 def test_predict_reuses_a_current_module_without_deriving(cli, tmp_path, monkeypatch, loss):
     emit = emit_or_skip()
     assert cli(*train_args(tmp_path, loss, "--out", "run"))[0] == 0
-    module = tmp_path / "run" / f"net_{loss}.py"
+    module = tmp_path / "generated" / f"net_{loss}.py"  # where `nnderive codegen` puts it
     written = module.stat().st_mtime_ns
 
     def no_deriving(*a, **k):
@@ -510,3 +533,47 @@ def test_predict_rejects_a_file_that_is_not_a_parameter_file(cli, tmp_path, cont
     assert ("garbage.npz: not a parameter file written by nnderive train (not an .npz archive)"
             in err), err
     assert "allow_pickle" not in err
+
+
+# ---------------------------------------------------------------------------------------------
+# Nothing good is lost
+
+
+def test_an_earlier_run_is_never_overwritten_without_force(cli, tmp_path):
+    assert cli(*train_args(tmp_path, "mse", "--out", "run"))[0] == 0
+    before = (tmp_path / "run" / "params.npz").read_bytes()
+    code, _, err = cli(*train_args(tmp_path, "mse", "--out", "run", "--seed", "5"))
+    assert code == 2 and "already written by an earlier run" in err and "--force" in err
+    assert (tmp_path / "run" / "params.npz").read_bytes() == before
+    code, _, err = cli(*train_args(tmp_path, "mse", "--out", "run", "--seed", "5", "--force"))
+    assert code == 0, err
+    assert (tmp_path / "run" / "params.npz").read_bytes() != before
+
+
+def test_a_diverging_run_never_replaces_a_better_result(cli, tmp_path):
+    # the user's report: a good run, then --lr 50 over it destroyed the good parameters
+    assert cli(*train_args(tmp_path, "mse", "--epochs", "40", "--out", "run"))[0] == 0
+    good = params_of(tmp_path / "run" / "params.npz")
+    code, out, err = cli(*train_args(tmp_path, "mse", "--epochs", "40", "--lr", "50", "--out", "run",
+                                     "--force"))
+    assert code == 1 and "diverged" in err
+    assert "kept the earlier run's parameters, metrics and curves: their test loss" in out + err
+    kept = params_of(tmp_path / "run" / "params.npz")
+    assert all(np.array_equal(good[k], kept[k]) for k in good)
+    assert len(read_metrics(tmp_path / "run" / "metrics.csv")) == 40  # still the good run's
+    # in a fresh folder the diverged run saves the best parameters it saw, and says so
+    code, out, err = cli(*train_args(tmp_path, "mse", "--epochs", "40", "--lr", "50", "--out", "new"))
+    assert code == 1 and "the best parameters it saw were saved to new/params.npz" in err
+    assert re.search(r"kept the (initial parameters|parameters of epoch \d+, the lowest test loss)", err)
+
+
+def test_train_uses_the_module_codegen_wrote(cli, tmp_path):
+    spec = write_spec(tmp_path, "cce")
+    code, out, err = cli("codegen", spec)
+    assert code == 0, err
+    module = tmp_path / "generated" / "net_cce.py"
+    written = module.stat().st_mtime_ns
+    code, out, err = cli(*train_args(tmp_path, "cce", "--out", "run"))
+    assert code == 0, err
+    assert f"module: {module} (reused, up to date)" in out
+    assert module.stat().st_mtime_ns == written and not (tmp_path / "run" / "net_cce.py").exists()

@@ -36,6 +36,16 @@ BAD = [
     (GOOD + "[conventions]\nlayout = 'diagonal'\n", ["conventions.layout", "diagonal"]),
     (GOOD + "[training]\nepochs = 0\n", ["training.epochs", ">= 1"]),
     (GOOD + "[notation]\nprofile = 'article999'\n", ["notation.profile", "article999"]),
+    # names and text that reach generated code are refused here, where the file is known
+    ("[network]\nname = 'import'\nlayers = [3, 2]\nactivations = ['sigmoid']\nloss = 'mse'\n",
+     ["network.name", "'import' is a Python keyword"]),
+    ('[network]\ndescription = "two\\nlines"\nlayers = [3, 2]\nactivations = [\'sigmoid\']\nloss = \'mse\'\n',
+     ["network.description", "one line", "'\\n'"]),
+    (GOOD + "[training]\ntarget_loss = -1\n", ["training.target_loss", ">= 0"]),
+    (GOOD + "[training]\nstandardize = 'no'\n", ["training.standardize", "true or false"]),
+    (GOOD + "[training]\ninit = 'w.txt'\n", ["training.init", "not an .npz"]),
+    (GOOD + "[data]\ntarget = 3\n", ["data.target", "column name"]),
+    (GOOD + "[data]\ntarget = ['a', 'a']\n", ["data.target", "named twice"]),
 ]
 
 

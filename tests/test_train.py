@@ -63,14 +63,14 @@ class Recorder:
     def __init__(self, mod, interrupt_at=None):
         self.mod, self.batches, self.interrupt_at = mod, [], interrupt_at
         self.LOSS, self.LAYERS, self.BATCH = mod.LOSS, mod.LAYERS, mod.BATCH
-        self.init_params, self.forward, self.loss, self.update = (
-            mod.init_params, mod.forward, mod.loss, mod.update)
+        self.init_params, self.forward, self.loss, self.backward, self.update = (
+            mod.init_params, mod.forward, mod.loss, mod.backward, mod.update)
 
-    def backward(self, params, cache, Y):
-        self.batches.append(cache[0].copy())
+    def train_step(self, params, X, Y, lr, return_max_update=False):
+        self.batches.append(np.array(X, copy=True))
         if self.interrupt_at is not None and len(self.batches) == self.interrupt_at:
             raise KeyboardInterrupt
-        return self.mod.backward(params, cache, Y)
+        return self.mod.train_step(params, X, Y, lr, return_max_update)
 
 
 def same(a, b):
@@ -150,8 +150,9 @@ def test_same_seed_is_bit_identical(batch_size, dtype):
 def test_update_uses_mean_gradient_for_sum_losses(loss, batch_size, scale):
     ds, mod = dataset(n=10, loss=loss), module(loss)
     p0 = mod.init_params(np.random.default_rng(3))
-    res = train(mod, ds, settings(epochs=1, batch_size=batch_size, shuffle=False, learning_rate=0.3),
-                progress=False, params=p0)
+    # a tolerance too small to stop anything asks for the largest update of every step
+    res = train(mod, ds, settings(epochs=1, batch_size=batch_size, shuffle=False, learning_rate=0.3,
+                                  tolerance=1e-300), progress=False, params=p0)
     expect = {k: v.copy() for k, v in p0.items()}
     bs = batch_size or 10
     biggest = 0.0
@@ -210,13 +211,24 @@ def test_divergence_stops_and_keeps_finite_params(loss, lr, batch_size, late):
     bad_epoch = len(res.history) + 1
     assert (bad_epoch > 1) == late
     assert f"in epoch {bad_epoch} with learning rate {lr:g}" in res.message
-    assert f"try a smaller learning rate such as {lr / 10:g}" in res.message
     assert all(np.isfinite(v).all() for v in res.params.values())
-    if late:  # exactly the parameters at the end of the last good epoch
-        assert same(res.params, train(mod, ds, replace(cfg, epochs=bad_epoch - 1),
+    # the best parameters seen by test loss are kept: the starting ones compete as epoch 0
+    start = evaluate(mod, mod.init_params(np.random.default_rng(cfg.seed)), ds.X_test, ds.Y_test)[0]
+    losses = [start] + [h["test_loss"] for h in res.history]
+    assert res.kept_epoch == int(np.argmin(losses))
+    if res.kept_epoch:
+        assert f"kept the parameters of epoch {res.kept_epoch}, the lowest test loss" in res.message
+        assert same(res.params, train(mod, ds, replace(cfg, epochs=res.kept_epoch),
                                       progress=False).params)
     else:
+        assert "kept the initial parameters" in res.message
         assert same(res.params, mod.init_params(np.random.default_rng(cfg.seed)))
+    # the advice comes from the curvature where the loss began to grow, and it works
+    tip = res.suggested_lr
+    assert tip < lr and f"try a smaller learning rate such as {tip:g}" in res.message
+    assert "stable only below a learning rate of" in res.message or "grew along the way" in res.message
+    assert train(mod, ds, replace(cfg, learning_rate=tip, epochs=30), progress=False).stopped_reason \
+        == "epochs"
 
 
 @pytest.mark.parametrize("where", ["on_epoch", "mid_epoch"])
@@ -331,10 +343,10 @@ def test_params_round_trip_and_checks(tmp_path):
 
 
 HISTORY = [
-    {"epoch": 1, "train_loss": 1.5, "test_loss": 1.7, "test_accuracy": 0.5, "max_update": 0.1,
-     "seconds": 0.01},
-    {"epoch": 2, "train_loss": 0.75, "test_loss": None, "test_accuracy": None, "max_update": 0.05,
-     "seconds": 0.02},
+    {"epoch": 1, "train_loss": 1.5, "test_loss": 1.7, "train_accuracy": 0.625, "test_accuracy": 0.5,
+     "max_update": 0.1, "iterations": 3, "seconds": 0.01},
+    {"epoch": 2, "train_loss": 0.75, "test_loss": None, "train_accuracy": 0.75, "test_accuracy": None,
+     "max_update": None, "iterations": 6, "seconds": 0.02},
 ]
 
 
@@ -346,8 +358,9 @@ def test_write_metrics(tmp_path, suffix):
         assert json.loads(text) == HISTORY
     else:
         lines = text.splitlines()
-        assert lines[0] == "epoch,train_loss,test_loss,test_accuracy,max_update,seconds"
-        assert lines[1] == "1,1.5,1.7,0.5,0.1,0.01" and lines[2] == "2,0.75,,,0.05,0.02"
+        assert lines[0] == ("epoch,train_loss,test_loss,train_accuracy,test_accuracy,max_update,"
+                            "iterations,seconds")
+        assert lines[1] == "1,1.5,1.7,0.625,0.5,0.1,3,0.01" and lines[2] == "2,0.75,,0.75,,,6,0.02"
     assert [p.name for p in tmp_path.iterdir()] == [f"m{suffix}"]
 
 
@@ -373,7 +386,9 @@ def test_exploding_but_finite_loss_stops_in_the_first_epoch():
     res = train(mod, ds, cfg, progress=False)
     assert res.stopped_reason == "diverged" and res.history == []
     assert "in epoch 1 with learning rate 1e+300" in res.message
-    assert "try a smaller learning rate such as 1e+299" in res.message
+    # not 1e+299: the advice is read off the loss's curvature at the starting parameters
+    assert 0.01 <= res.suggested_lr <= 10
+    assert f"try a smaller learning rate such as {res.suggested_lr:g}" in res.message
     assert same(res.params, mod.init_params(np.random.default_rng(cfg.seed)))
 
 
@@ -388,11 +403,12 @@ def test_divergence_limit(start, limit):
 def test_non_finite_parameters_are_divergence():
     base = module()
 
-    def update(params, grads, lr):  # the loss below never sees the parameters
+    def train_step(params, X, Y, lr, return_max_update=False):  # the loss never sees them
         params["b1"][0] = np.inf
+        return 0.5
 
     stub = SimpleNamespace(LOSS="mse", LAYERS=base.LAYERS, BATCH="mean",
-                           init_params=base.init_params, update=update,
+                           init_params=base.init_params, train_step=train_step,
                            forward=lambda p, X: (np.zeros((len(X), 2)), None),
                            loss=lambda p, X, Y: 0.5,
                            backward=lambda p, cache, Y: {k: np.zeros_like(v) for k, v in p.items()})
@@ -406,7 +422,7 @@ class CountingForward:
     """A generated module whose forward passes are counted (loss() goes through forward too)."""
 
     def __init__(self, mod, with_cache_loss=True):
-        self.mod, self.calls = mod, 0
+        self.mod, self.calls, self.steps = mod, 0, 0
         self.LOSS, self.LAYERS, self.BATCH = mod.LOSS, mod.LAYERS, mod.BATCH
         self.init_params, self.backward, self.update = mod.init_params, mod.backward, mod.update
         if with_cache_loss:
@@ -416,12 +432,17 @@ class CountingForward:
         self.calls += 1
         return self.mod.forward(params, X)
 
+    def train_step(self, params, X, Y, lr, return_max_update=False):
+        # the generated step runs its own forward pass once, inside
+        self.calls, self.steps = self.calls + 1, self.steps + 1
+        return self.mod.train_step(params, X, Y, lr, return_max_update)
+
     def loss(self, params, X, Y):
         return self.mod.loss_from_cache(self.forward(params, X)[1], Y)
 
 
-@pytest.mark.parametrize("with_cache_loss, per_batch", [(True, 1), (False, 2)])
-def test_one_forward_pass_per_batch_and_per_evaluation(with_cache_loss, per_batch):
+@pytest.mark.parametrize("with_cache_loss", [True, False])
+def test_one_forward_pass_per_batch_and_per_evaluation(with_cache_loss):
     from codegen.modules import load_module
 
     root = Path(__file__).resolve().parent.parent
@@ -433,10 +454,11 @@ def test_one_forward_pass_per_batch_and_per_evaluation(with_cache_loss, per_batc
                  feature_names=(), target_name="y", source="synthetic", kind="classification")
     res = train(mod, ds, settings(epochs=2, batch_size=10), progress=False)
     assert res.stopped_reason == "epochs" and res.history[-1]["test_accuracy"] is not None
-    # the starting loss once, then per epoch: 4 batches, the training loss, the test loss and
-    # accuracy together (one chunk each); without loss_from_cache loss() adds one per batch
+    # the starting training and test loss once, then per epoch: 4 fused train_step calls (one
+    # forward pass each), the training loss and accuracy, the test loss and accuracy (one chunk
+    # each); without loss_from_cache an evaluation's loss() adds a forward pass
     evals = 1 if with_cache_loss else 2
-    assert mod.calls == evals + 2 * (4 * per_batch + 2 * evals)
+    assert mod.steps == 2 * 4 and mod.calls == 2 * evals + 2 * (4 + 2 * evals)
     assert evaluate(mod, res.params, X[40:], Y[40:]) == (
         res.history[-1]["test_loss"], res.history[-1]["test_accuracy"])
 
@@ -534,3 +556,32 @@ def test_loss_text_has_one_fixed_width_format(x):
     from training.loop import loss_text
 
     assert len(loss_text(x)) == 11 and float(loss_text(x)) == pytest.approx(x, rel=1e-5)
+
+
+def test_curvature_is_the_largest_hessian_eigenvalue_of_the_per_sample_loss():
+    # a linear model under mse: L = 1/N |A theta - y|^2 with A = [X 1], so H = 2/N A^T A exactly
+    from codegen.emit import format_source, render
+    from codegen.verify_generated import import_source
+    from derive.pipeline import derive
+    from derive.spec import build_spec
+    from training.advice import advise, curvature
+
+    spec = build_spec([3, 1], ["linear"], "mse", name="plane")
+    mod = import_source(format_source(render(derive(spec, layout="row", verify=False))), "plane")
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(50, 3)) * [1.0, 3.0, 0.5]
+    Y = X @ [[1.0], [-2.0], [0.5]] + 0.3
+    A = np.column_stack([X, np.ones(50)])
+    exact = float(np.linalg.eigvalsh(2 / 50 * A.T @ A).max())
+    params = mod.init_params(np.random.default_rng(0))
+    lam = curvature(mod, params, X, Y, per_sum=False)
+    assert lam == pytest.approx(exact, rel=1e-3)
+    tip = advise(1.0, lam, "here")
+    assert tip.learning_rate <= 1 / exact < 2 / exact and "2/" in tip.text
+    ds = Dataset(X_train=X, Y_train=Y, X_test=X[:0], Y_test=Y[:0], n_classes=None,
+                 feature_names=("a", "b", "c"), target_name="y", source="plane", kind="regression")
+    runs = {alpha: train(mod, ds, settings(epochs=200, batch_size=0, learning_rate=alpha),
+                         progress=False, params=params)
+            for alpha in (tip.learning_rate, 2.2 / exact)}
+    assert runs[tip.learning_rate].stopped_reason == "epochs"  # below the limit: converges
+    assert runs[2.2 / exact].stopped_reason == "diverged"  # just past 2/lambda: diverges

@@ -15,7 +15,10 @@ import numpy as np
 
 from derive.errors import DataError
 
-CLASSIFICATION_LOSSES = ("cce", "sparse_cce", "bce")
+from .targets import CLASSIFICATION_LOSSES, Output, encode, plural
+
+__all__ = ["CLASSIFICATION_LOSSES", "Dataset", "load_dataset", "plural", "read_idx"]
+
 BUILTIN_SOURCES = ("digits", "diabetes")
 SOURCE_FORMS = ("digits, diabetes, a .csv or .npz file path, or mnist:DIR for a folder of MNIST"
                 " IDX files")
@@ -36,12 +39,15 @@ IDX_TYPES = {
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
-    """A train/test split ready for a generated module: features standardized with train stats.
+    """A train/test split ready for a generated module, scaled as the network's output needs.
 
-    Y is one-hot (N, n_classes) for cce, int class indices (N,) for sparse_cce, 0/1 (N, n_outputs)
-    for bce and standardized floats (N, n_outputs) for regression losses. feature_mean and
-    feature_scale undo the feature standardization (raw = X * scale + mean); target_mean and
-    target_scale do the same for regression targets and are None for classification.
+    Y is one-hot (N, n_classes) rows, int class indices (N,) for sparse_cce, 0/1 (N, 1) for a
+    one-output classifier, or values (N, n_outputs) for regression (standardized only when the
+    output is unbounded, e.g. linear). feature_mean and feature_scale undo the feature scaling
+    (raw = X * scale + mean: the training split's statistics, MNIST's 255, or 0 and 1 when the
+    data is used as given); target_mean and target_scale do the same for standardized regression
+    targets and are None otherwise. class_names maps class indices to the text labels of the
+    data (empty for numeric labels); feature_scaling and target_scaling say what was done.
     """
 
     X_train: np.ndarray
@@ -59,13 +65,17 @@ class Dataset:
     target_scale: np.ndarray | None = None
     loss: str = ""
     split: str = ""  # how the test set was made, for reports
+    class_names: tuple[str, ...] = ()
+    target_names: tuple[str, ...] = ()  # the target columns (one name per output for values)
+    feature_scaling: str = ""
+    target_scaling: str = ""
 
     @property
     def n_features(self) -> int:
         return int(self.X_train.shape[1])
 
     def unscale_targets(self, Y: np.ndarray) -> np.ndarray:
-        """Regression outputs in the target's original units (identity for classification)."""
+        """Regression outputs in the target's original units (identity when not standardized)."""
         if self.target_mean is None or self.target_scale is None:
             return Y
         return np.asarray(Y) * self.target_scale + self.target_mean
@@ -74,20 +84,29 @@ class Dataset:
 @dataclass(frozen=True)
 class _Request:
     source: str
-    target: str
+    targets: tuple[str, ...]
     features: tuple[str, ...]
-    loss: str
+    output: Output
     n_inputs: int
-    n_outputs: int
     seed: int
     test_fraction: float
     dtype: str
+    standardize: bool = True
+    classes: tuple[str, ...] = ()  # a trained model's text labels, in index order
+
+    @property
+    def loss(self) -> str:
+        return self.output.loss
+
+    @property
+    def n_outputs(self) -> int:
+        return self.output.width
 
 
 @dataclass
 class _Raw:
     X: np.ndarray  # float64 (N, d), finite
-    y: np.ndarray  # (N,) or (N, k), finite
+    y: np.ndarray  # (N,) or (N, k): finite numbers, or text labels (N,)
     feature_names: tuple[str, ...]
     target_name: str
     source: str
@@ -95,6 +114,8 @@ class _Raw:
     X_test: np.ndarray | None = None  # a predefined test split (MNIST t10k)
     y_test: np.ndarray | None = None
     where_test: Callable[[int], str] | None = None
+    pixel_max: float | None = None  # images of 8-bit pixels (MNIST): their full scale
+    target_names: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -102,11 +123,13 @@ class _Raw:
 
 
 def load_dataset(spec_or_args: Any, **overrides: Any) -> Dataset:
-    """Load, validate, encode, split and standardize the data a spec (or CLI args) names.
+    """Load, validate, encode, split and scale the data a spec (or CLI args) names.
 
-    spec_or_args is a NetworkSpec (its data, training, loss and layers are used) or a mapping /
-    namespace with keys source, loss, layers (or n_inputs and n_outputs) and optionally target,
-    features, seed, test_fraction, dtype. Keyword overrides (e.g. source=... from --data) win.
+    spec_or_args is a NetworkSpec (its data, training, loss, layers and output activation are
+    used) or a mapping / namespace with keys source, loss, layers (or n_inputs and n_outputs)
+    and optionally target (a name or a list of names), features, seed, test_fraction, dtype,
+    output (the output activation's name), standardize and classes. Keyword overrides (e.g.
+    source=... from --data) win.
     """
     req = _request(spec_or_args, overrides)
     raw = _load_raw(req)
@@ -115,31 +138,65 @@ def load_dataset(spec_or_args: Any, **overrides: Any) -> Dataset:
                         f" but the network has {plural(req.n_inputs, 'input')}")
     if raw.X.shape[0] == 0:
         raise DataError(f"{raw.source}: no data rows")
-    classification = req.loss in CLASSIFICATION_LOSSES
-    y, n_classes, strat = _targets(req, raw.y, raw.where, raw.source)
+    enc = encode(req.output, raw.y, raw.where, raw.source, req.classes, raw.target_names)
     if raw.X_test is not None and raw.y_test is not None and raw.where_test is not None:
-        yt, _, _ = _targets(req, raw.y_test, raw.where_test, raw.source)
-        Xtr, Xte, ytr, yte = raw.X, raw.X_test, y, yt
+        classes = enc.class_names or req.classes
+        test = encode(req.output, raw.y_test, raw.where_test, raw.source, classes, raw.target_names)
+        Xtr, Xte, ytr, yte = raw.X, raw.X_test, enc.Y, test.Y
         split = "the source's own test files"
     else:
-        Xtr, Xte, ytr, yte, split = _split(raw.X, y, strat, req.test_fraction, req.seed)
-    fmean, fscale = _stats(Xtr)
+        Xtr, Xte, ytr, yte, split = _split(raw.X, enc.Y, enc.strat, req.test_fraction, req.seed)
+    fmean, fscale, fnote = _feature_scaling(req, raw, Xtr)
     dt = np.dtype(req.dtype)
     Xtr, Xte = _apply(Xtr, fmean, fscale, dt), _apply(Xte, fmean, fscale, dt)
     tmean = tscale = None
-    if classification:
+    tnote = ""
+    if enc.kind == "classification":
         if req.loss != "sparse_cce":
             ytr, yte = ytr.astype(dt), yte.astype(dt)
     else:
-        tmean, tscale = _stats(ytr)
-        ytr, yte = _apply(ytr, tmean, tscale, dt), _apply(yte, tmean, tscale, dt)
+        tmean, tscale, tnote = _target_scaling(req, ytr)
+        if tmean is None or tscale is None:
+            ytr, yte = ytr.astype(dt), yte.astype(dt)
+        else:
+            ytr, yte = _apply(ytr, tmean, tscale, dt), _apply(yte, tmean, tscale, dt)
     return Dataset(
-        X_train=Xtr, Y_train=ytr, X_test=Xte, Y_test=yte, n_classes=n_classes,
+        X_train=Xtr, Y_train=ytr, X_test=Xte, Y_test=yte, n_classes=enc.n_classes,
         feature_names=raw.feature_names, target_name=raw.target_name, source=raw.source,
-        kind="classification" if classification else "regression",
-        feature_mean=fmean, feature_scale=fscale, target_mean=tmean, target_scale=tscale,
-        loss=req.loss, split=split,
+        kind=enc.kind, feature_mean=fmean, feature_scale=fscale, target_mean=tmean,
+        target_scale=tscale, loss=req.loss, split=split, class_names=enc.class_names,
+        target_names=raw.target_names or (raw.target_name,), feature_scaling=fnote,
+        target_scaling=tnote,
     )
+
+
+def _feature_scaling(req: _Request, raw: _Raw, Xtr: np.ndarray) -> tuple[np.ndarray, np.ndarray, str]:
+    """(mean, scale, what was done): raw features are X * scale + mean."""
+    d = Xtr.shape[1]
+    if not req.standardize:
+        return np.zeros(d), np.ones(d), "used as given (standardize = false)"
+    if raw.pixel_max is not None:
+        return (np.zeros(d), np.full(d, raw.pixel_max),
+                f"pixels scaled from 0..{raw.pixel_max:g} to [0, 1], as article 004 does")
+    if len(Xtr) < 2:
+        return (np.zeros(d), np.ones(d),
+                "used as given: a single training sample has no spread to standardize by")
+    mean, scale = _stats(Xtr)
+    return mean, scale, "standardized with the training split's mean and standard deviation"
+
+
+def _target_scaling(req: _Request, ytr: np.ndarray
+                    ) -> tuple[np.ndarray | None, np.ndarray | None, str]:
+    out = req.output
+    if not out.unbounded:
+        return None, None, (f"used as given: the {out.activation or 'output'} output's range is"
+                            f" {out.range_text()}")
+    if not req.standardize:
+        return None, None, "used as given (standardize = false)"
+    if len(ytr) < 2:
+        return None, None, "used as given: a single training sample has no spread to standardize by"
+    mean, scale = _stats(ytr)
+    return mean, scale, "standardized with the training split's mean and standard deviation"
 
 
 def _get(obj: Any, key: str, default: Any = None) -> Any:
@@ -155,10 +212,16 @@ def _request(obj: Any, overrides: Mapping[str, Any]) -> _Request:
             "source": d.source, "target": d.target, "features": tuple(d.features),
             "loss": obj.loss, "layers": tuple(obj.layers), "seed": t.seed,
             "test_fraction": t.test_fraction, "dtype": t.dtype,
+            "standardize": getattr(t, "standardize", True),
         }
+        activation = getattr(obj, "activation", None)
+        if callable(activation):  # a NetworkSpec: its output layer, resolved
+            act = activation(len(obj.layers) - 1)
+            flat["output_range"] = (act.entry.output_range(dict(act.params)), act.name)
     else:
-        flat = {k: _get(obj, k) for k in ("source", "target", "features", "loss", "layers", "seed",
-                                          "test_fraction", "dtype", "n_inputs", "n_outputs")}
+        keys = ("source", "target", "features", "loss", "layers", "seed", "test_fraction", "dtype",
+                "n_inputs", "n_outputs", "output", "standardize", "classes")
+        flat = {k: _get(obj, k) for k in keys}
         flat = {k: v for k, v in flat.items() if v is not None}
     flat.update({k: v for k, v in overrides.items() if v is not None})
     layers = flat.get("layers")
@@ -174,11 +237,28 @@ def _request(obj: Any, overrides: Mapping[str, Any]) -> _Request:
     frac = float(flat.get("test_fraction", 0.2))
     if not 0.0 <= frac < 1.0:
         raise DataError(f"test_fraction must be in [0, 1), got {frac}")
+    target = flat.get("target") or ()
+    targets = (target,) if isinstance(target, str) else tuple(target)
+    (low, high), act = flat.get("output_range") or (_range_of(flat.get("output")),
+                                                     str(flat.get("output") or ""))
+    output = Output(loss=str(flat["loss"]), width=int(n_out), low=low, high=high, activation=act)
     return _Request(
-        source=str(flat["source"]), target=str(flat.get("target") or ""),
-        features=tuple(flat.get("features") or ()), loss=str(flat["loss"]), n_inputs=int(n_in),
-        n_outputs=int(n_out), seed=int(flat.get("seed", 0)), test_fraction=frac, dtype=dtype,
+        source=str(flat["source"]), targets=targets, features=tuple(flat.get("features") or ()),
+        output=output, n_inputs=int(n_in), seed=int(flat.get("seed", 0)), test_fraction=frac,
+        dtype=dtype, standardize=bool(flat.get("standardize", True)),
+        classes=tuple(str(c) for c in flat.get("classes") or ()),
     )
+
+
+def _range_of(activation: str | None) -> tuple[float, float]:
+    """The output range of a named activation with its default parameters (unbounded if none)."""
+    if not activation:
+        return -math.inf, math.inf
+    from derive.primitives import ACTIVATIONS
+
+    if activation not in ACTIVATIONS:
+        raise DataError(f"unknown output activation {activation!r}")
+    return ACTIVATIONS[activation].output_range()
 
 
 def source_problem(source: str) -> str | None:
@@ -195,11 +275,6 @@ def source_problem(source: str) -> str | None:
     elif Path(source).suffix.lower() in (".csv", ".npz") and Path(source).stem:
         return None
     return f"unknown data source {source!r} (accepted: {SOURCE_FORMS})"
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """'1 sample', '2 samples' (many: the plural when it is not word + 's')."""
-    return f"{n} {word if n == 1 else many or word + 's'}"
 
 
 def resolve_source(source: str, folder: str | Path) -> str:
@@ -229,7 +304,7 @@ def _load_raw(req: _Request) -> _Raw:
         raise DataError(problem)
     path = Path(src)
     if path.suffix.lower() == ".csv":
-        return _csv(path, req.target, req.features)
+        return _csv(path, req.targets, req.features)
     return _npz(path)
 
 
@@ -262,7 +337,7 @@ def read_csv_rows(path: Path) -> list:
         raise DataError(f"{path}: cannot read: {e.strerror or e}") from None
 
 
-def _csv(path: Path, target: str, features: tuple[str, ...]) -> _Raw:
+def _csv(path: Path, targets: tuple[str, ...], features: tuple[str, ...]) -> _Raw:
     rows = read_csv_rows(path)
     if not rows:
         raise DataError(f"{path}: empty file (a header row naming the columns is required)")
@@ -281,34 +356,61 @@ def _csv(path: Path, target: str, features: tuple[str, ...]) -> _Raw:
         if header.index(h) != j:
             raise DataError(f"{path}: row {header_line}: column name {h!r} appears twice")
     known = ", ".join(header)
-    if not target:
+    if not targets:
         raise DataError(f"{path}: name the target column with [data] target in the spec or"
                         f" --target on the command line (columns: {known})")
-    if target not in header:
-        raise DataError(f"{path}: target column {target!r} not in the header (columns: {known})")
-    feats = list(features) if features else [h for h in header if h != target]
+    for target in targets:
+        if target not in header:
+            raise DataError(f"{path}: target column {target!r} not in the header (columns: {known})")
+    feats = list(features) if features else [h for h in header if h not in targets]
     for name in feats:
         if name not in header:
             raise DataError(f"{path}: feature column {name!r} not in the header (columns: {known})")
-        if name == target:
-            raise DataError(f"{path}: column {name!r} is both a feature and the target")
+        if name in targets:
+            raise DataError(f"{path}: column {name!r} is both a feature and a target")
     if not feats:
         raise DataError(f"{path}: no feature columns")
     cols = [header.index(n) for n in feats]
-    tcol = header.index(target)
-    X = np.empty((len(rows) - 1, len(cols)), dtype=np.float64)
-    y = np.empty(len(rows) - 1, dtype=np.float64)
-    line_of = np.empty(len(rows) - 1, dtype=np.int64)
+    tcols = [header.index(t) for t in targets]
+    n = len(rows) - 1
+    X = np.empty((n, len(cols)), dtype=np.float64)
+    cells = [[""] * len(tcols) for _ in range(n)]
+    line_of = np.empty(n, dtype=np.int64)
     for i, (line, row) in enumerate(rows[1:]):
         if len(row) != len(header):
             raise DataError(f"{path}: row {line}: {plural(len(row), 'cell')}, but the header has"
                             f" {plural(len(header), 'column')}")
         for k, j in enumerate(cols):
             X[i, k] = csv_cell(path, line, header, j, row[j])
-        y[i] = csv_cell(path, line, header, tcol, row[tcol])
+        cells[i] = [row[j] for j in tcols]
         line_of[i] = line
-    return _Raw(X=X, y=y, feature_names=tuple(feats), target_name=target, source=str(path),
-                where=lambda i: f"{path}: row {line_of[i]}")
+    y = _target_cells(path, header, tcols, cells, line_of)
+    return _Raw(X=X, y=y, feature_names=tuple(feats), target_name=",".join(targets),
+                source=str(path), where=lambda i: f"{path}: row {line_of[i]}",
+                target_names=tuple(targets))
+
+
+def _target_cells(path: Path, header: list[str], tcols: list[int], cells: list[list[str]],
+                  line_of: np.ndarray) -> np.ndarray:
+    """Numbers (N,) or (N, k); or, for one column where no cell is a number, its text labels."""
+    if len(tcols) == 1 and cells and not any(_is_number(c[0]) for c in cells):
+        labels = np.array([c[0].strip() for c in cells], dtype=str)
+        empty = np.flatnonzero(labels == "")
+        if empty.size:
+            raise DataError(f"{path}: row {line_of[empty[0]]}, column {header[tcols[0]]!r}"
+                            f" (column {tcols[0] + 1}): empty cell")
+        return labels
+    y = np.array([[csv_cell(path, int(line_of[i]), header, j, c[k]) for k, j in enumerate(tcols)]
+                  for i, c in enumerate(cells)], dtype=np.float64).reshape(len(cells), len(tcols))
+    return y[:, 0] if len(tcols) == 1 else y
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def csv_rows(f: Any) -> Iterator[tuple[int, list[str]]]:
@@ -416,7 +518,9 @@ def _idx_file(folder: Path, stem: str, required: bool) -> Path | None:
     return None
 
 
-def _mnist_pair(folder: Path, prefix: str, required: bool) -> tuple[np.ndarray, np.ndarray, Path] | None:
+def _mnist_pair(folder: Path, prefix: str, required: bool
+                ) -> tuple[np.ndarray, np.ndarray, Path, bool] | None:
+    """(pixels as float rows, labels, the labels file, whether the pixels are 8-bit) or None."""
     ipath = _idx_file(folder, f"{prefix}-images-idx3-ubyte", required)
     lpath = _idx_file(folder, f"{prefix}-labels-idx1-ubyte", required)
     if ipath is None or lpath is None:
@@ -434,7 +538,8 @@ def _mnist_pair(folder: Path, prefix: str, required: bool) -> tuple[np.ndarray, 
     X = images.reshape(len(images), -1).astype(np.float64)
     if not np.isfinite(X).all():
         raise DataError(f"{ipath}: pixel values contain NaN or infinity")
-    return X, labels.astype(np.float64), lpath
+    # 8-bit pixels (IDX type 0x08, MNIST's own files) run from 0 to 255
+    return X, labels.astype(np.float64), lpath, images.dtype == np.uint8
 
 
 def _mnist(folder: Path) -> _Raw:
@@ -443,12 +548,13 @@ def _mnist(folder: Path) -> _Raw:
     train = _mnist_pair(folder, "train", True)
     assert train is not None
     test = _mnist_pair(folder, "t10k", False)
-    X, y, lpath = train
+    X, y, lpath, eight_bit = train
     rows, cols = _image_shape(X.shape[1])
     raw = _Raw(X=X, y=y, feature_names=tuple(f"pixel_{r}_{c}" for r in range(rows) for c in range(cols)),
-               target_name="label", source=f"mnist:{folder}", where=lambda i: f"{lpath}: label {i}")
+               target_name="label", source=f"mnist:{folder}", where=lambda i: f"{lpath}: label {i}",
+               pixel_max=255.0 if eight_bit else None)
     if test is not None:
-        Xt, yt, tpath = test
+        Xt, yt, tpath, _ = test
         if Xt.shape[1] != X.shape[1]:
             raise DataError(f"{folder}: test images have {Xt.shape[1]} pixels, training images {X.shape[1]}")
         raw.X_test, raw.y_test, raw.where_test = Xt, yt, lambda i: f"{tpath}: label {i}"
@@ -462,47 +568,6 @@ def _image_shape(n_pixels: int) -> tuple[int, int]:
 
 # ---------------------------------------------------------------------------------------------
 # Targets, split, standardization
-
-
-def _labels(y: np.ndarray, n: int, where: Callable[[int], str], what: str, source: str
-            ) -> np.ndarray:
-    if y.ndim != 1:
-        raise DataError(f"{source}: class labels must be one column, got shape {y.shape}")
-    bad = (y != np.round(y)) | (y < 0) | (y >= n)
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise DataError(f"{where(i)}: class label {y[i]:g} is not an integer in [0, {n}) ({what})")
-    return y.astype(np.int64)
-
-
-def _targets(req: _Request, y: np.ndarray, where: Callable[[int], str], source: str
-             ) -> tuple[np.ndarray, int | None, np.ndarray | None]:
-    """Encode targets for the loss: (encoded y, n_classes, labels to stratify on or None)."""
-    k = req.n_outputs
-    if req.loss in ("cce", "sparse_cce"):
-        labels = _labels(y, k, where, f"the network has {plural(k, 'output')}", source)
-        if req.loss == "sparse_cce":
-            return labels, k, labels
-        return np.eye(k, dtype=np.float64)[labels], k, labels
-    if req.loss == "bce":
-        if y.ndim == 2:
-            if y.shape[1] != k:
-                raise DataError(f"{source}: the target has {plural(y.shape[1], 'column')} but the"
-                                f" network has {plural(k, 'output')}")
-            bad = ~np.isin(y, (0.0, 1.0)).all(axis=1)
-            if bad.any():
-                raise DataError(f"{where(int(np.argmax(bad)))}: bce targets must be 0 or 1")
-            return y.astype(np.float64), None, None
-        if k == 1:
-            labels = _labels(y, 2, where, "a 1-output bce network needs labels 0 or 1", source)
-            return labels[:, None].astype(np.float64), 2, labels
-        labels = _labels(y, k, where, f"the network has {plural(k, 'output')}", source)
-        return np.eye(k, dtype=np.float64)[labels], k, labels
-    Y = y[:, None] if y.ndim == 1 else y
-    if Y.shape[1] != k:
-        raise DataError(f"{source}: the target has {plural(Y.shape[1], 'column')} but the network"
-                        f" has {plural(k, 'output')}")
-    return Y.astype(np.float64), None, None
 
 
 def _split(X: np.ndarray, y: np.ndarray, strat: np.ndarray | None, frac: float, seed: int):

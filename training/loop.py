@@ -19,6 +19,8 @@ import numpy as np
 from derive.errors import DataError
 from derive.fileio import atomic_write
 
+from .targets import CLASSIFICATION_LOSSES, plural
+
 if TYPE_CHECKING:
     from types import ModuleType
 
@@ -26,8 +28,8 @@ if TYPE_CHECKING:
 
     from .data import Dataset
 
-CLASSIFICATION_LOSSES = ("cce", "sparse_cce", "bce")
-METRIC_COLUMNS = ("epoch", "train_loss", "test_loss", "test_accuracy", "max_update", "seconds")
+METRIC_COLUMNS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy",
+                  "max_update", "iterations", "seconds")
 EVAL_CHUNK = 4096  # rows per forward pass when evaluating, to bound memory on large sets
 DIVERGENCE_FACTOR = 1e3  # a per-sample loss this many times the starting one means divergence
 DIVERGENCE_FLOOR = 1e4  # ... but never below this per-sample loss (see train())
@@ -43,9 +45,10 @@ class TrainResult:
 
     history: one dict per completed epoch with keys epoch (1-based), train_loss and test_loss
     (per-sample losses over the whole split after the epoch, so train and test are comparable
-    for "sum" losses too; test_loss None without a test split), test_accuracy (None for
-    regression or without a test split), max_update (largest |lr_eff * gradient| entry in the
-    epoch) and seconds. stopped_reason: "epochs", "tolerance", "loss_tolerance",
+    for "sum" losses too; test_loss None without a test split), train_accuracy and
+    test_accuracy (None for regression or without that split), max_update (largest |update|
+    entry in the epoch, or None when no tolerance asked for it), iterations (updates so far)
+    and seconds. stopped_reason: "epochs", "target_loss", "tolerance", "loss_tolerance",
     "interrupted" or "diverged".
     """
 
@@ -53,6 +56,11 @@ class TrainResult:
     history: list[dict[str, Any]]
     stopped_reason: str
     message: str
+    start_loss: float | None = None  # the per-sample training loss before the first update
+    kept_epoch: int = 0  # the epoch whose parameters were kept (0: the starting ones)
+    kept_loss: float | None = None  # their loss on kept_split
+    kept_split: str = "test"  # "test", or "training" without a test split
+    suggested_lr: float | None = None  # a diverged run's advice
 
 
 # ---------------------------------------------------------------------------------------------
@@ -81,50 +89,57 @@ def _loss_and_outputs(module: ModuleType, params: Mapping[str, np.ndarray], X: n
     return float(value), P
 
 
-def _hits(loss: str, P: np.ndarray, Y: np.ndarray, one_hot: bool) -> tuple[int, int]:
-    """(correct, counted) predictions in P for targets Y; see accuracy() for the rules."""
-    if loss == "sparse_cce":
+def _hits(P: np.ndarray, Y: np.ndarray, one_hot: bool) -> tuple[int, int]:
+    """(correct, counted) predictions in P for class targets Y; see accuracy() for the rules."""
+    if Y.ndim == 1:  # class indices
         return int(np.count_nonzero(np.argmax(P, axis=1) == Y)), len(Y)
-    if loss == "bce" and not one_hot:
+    if not one_hot:  # one output, or several independent 0/1 outputs: each thresholded at 0.5
         return int(np.count_nonzero((P >= 0.5) == (Y >= 0.5))), Y.size
     return int(np.count_nonzero(np.argmax(P, axis=1) == np.argmax(Y, axis=1))), len(Y)
 
 
-def _one_hot_targets(loss: str, Y: np.ndarray) -> bool:
-    # bce targets are scored by argmax only when every row is one-hot (mutually exclusive
-    # classes); a 1-output or multi-label bce network is scored output by output.
-    return loss != "bce" or (Y.shape[1] > 1 and bool(np.all(Y.sum(axis=1) == 1)))
+def _one_hot_targets(Y: np.ndarray) -> bool:
+    # rows are scored by argmax only when every row is one-hot (mutually exclusive classes); a
+    # 1-output or multi-label network is scored output by output
+    return Y.ndim == 2 and Y.shape[1] > 1 and bool(np.all(Y.sum(axis=1) == 1))
+
+
+def _class_targets(module: ModuleType, classes: bool | None) -> bool:
+    return module.LOSS in CLASSIFICATION_LOSSES if classes is None else classes
 
 
 def accuracy(module: ModuleType, params: Mapping[str, np.ndarray], X: np.ndarray,
              Y: np.ndarray) -> float:
-    """Fraction of correct predictions: argmax for multi-class, threshold 0.5 for 1-output bce.
+    """Fraction of correct predictions, for any loss: the targets say how they are scored.
 
-    A multi-output bce network counts a row as correct by argmax when the targets are one-hot,
-    otherwise every output is thresholded at 0.5 and the fraction of correct entries is returned.
+    Class indices (N,) and one-hot rows are scored by argmax; a single 0/1 output, or several
+    outputs that are not one-hot (multi-label), output by output at the threshold 0.5 (the
+    fraction of correct entries is returned).
     """
-    if module.LOSS not in CLASSIFICATION_LOSSES:
-        raise DataError(f"accuracy is defined for classification losses, not {module.LOSS!r}")
     if len(X) == 0:
         raise DataError("accuracy needs at least one sample")
     Y = np.asarray(Y)
-    correct, counted = _hits(module.LOSS, predict(module, params, X), Y,
-                             _one_hot_targets(module.LOSS, Y))
+    if not np.isin(Y, (0, 1)).all() and not (Y.ndim == 1 and np.issubdtype(Y.dtype, np.integer)):
+        raise DataError("accuracy needs class targets (class indices, one-hot or 0/1 rows)")
+    correct, counted = _hits(predict(module, params, X), Y, _one_hot_targets(Y))
     return correct / counted
 
 
 def evaluate(module: ModuleType, params: Mapping[str, np.ndarray], X: np.ndarray,
-             Y: np.ndarray, *, with_accuracy: bool = True) -> tuple[float | None, float | None]:
+             Y: np.ndarray, *, with_accuracy: bool = True,
+             classes: bool | None = None) -> tuple[float | None, float | None]:
     """(per-sample loss, accuracy) on X, Y; accuracy is None for regression, both None if empty.
 
     One forward pass per chunk gives both the loss (via loss_from_cache when the module has it)
-    and the predictions the accuracy is counted from. with_accuracy=False skips the counting.
+    and the predictions the accuracy is counted from. classes says whether Y holds classes
+    (None: whenever the loss is a classification loss; the trainer passes the dataset's kind, so
+    an MSE network on one-hot labels is scored too). with_accuracy=False skips the counting.
     """
     if len(X) == 0:
         return None, None
     Y = np.asarray(Y)
-    count = with_accuracy and module.LOSS in CLASSIFICATION_LOSSES
-    one_hot = count and _one_hot_targets(module.LOSS, Y)
+    count = with_accuracy and _class_targets(module, classes)
+    one_hot = count and _one_hot_targets(Y)
     total, correct, counted = 0.0, 0, 0
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for s in _chunks(len(X)):
@@ -132,7 +147,7 @@ def evaluate(module: ModuleType, params: Mapping[str, np.ndarray], X: np.ndarray
             # A "sum" loss already adds samples up; a "mean" loss must be re-weighted by chunk size.
             total += part if module.BATCH == "sum" else part * (s.stop - s.start)
             if count:
-                c, k = _hits(module.LOSS, P, Y[s], one_hot)
+                c, k = _hits(P, Y[s], one_hot)
                 correct, counted = correct + c, counted + k
     return total / len(X), (correct / counted if count else None)
 
@@ -146,8 +161,6 @@ def _copy(params: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 def _check_fit(module: ModuleType, X: np.ndarray, Y: np.ndarray, what: str) -> None:
-    from .data import plural
-
     n_in, n_out = module.LAYERS[0], module.LAYERS[-1]
     if X.ndim != 2 or X.shape[1] != n_in:
         raise DataError(f"{what} features have shape {X.shape} but the network has"
@@ -195,12 +208,15 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
           params: Mapping[str, np.ndarray] | None = None) -> TrainResult:
     """Gradient descent over module on dataset's training split, following training's settings.
 
-    batch_size 0 (or >= N) is batch gradient descent, 1 stochastic, otherwise mini-batch with
-    the last partial batch included. For BATCH == "sum" losses the step uses lr / batch length
-    (the mean gradient, article 000). One np.random.default_rng(seed) initializes the parameters
-    (unless params is given; it is copied, never modified) and shuffles, so a fixed seed is
-    bit-identical. on_epoch is called with each epoch's history record. Each batch runs the
-    forward pass once: the loss comes from module.loss_from_cache when the module has it.
+    The procedure is derive.procedure's: schedule(training) says how an epoch is cut into
+    batches (batch_size 0 or >= N: batch gradient descent, 1: stochastic, else mini-batch with
+    the last partial batch included), whether to reshuffle, and the early-stopping rules; the
+    update rule is the module's own train_step (p := p - lr/N dL/dp for a loss that sums over
+    the batch, p := p - lr dL/dp for one that averages: article 000's mean-gradient step). Each
+    batch is one fused train_step call; the largest update is computed only when the tolerance
+    rule needs it. One np.random.default_rng(seed) initializes the parameters (unless params is
+    given; it is copied, never modified) and shuffles, so a fixed seed is bit-identical.
+    on_epoch is called with each epoch's history record.
 
     Divergence stops training in the epoch it happens, with stopped_reason "diverged". The
     rule: before the first epoch the per-sample training loss L0 at the starting parameters is
@@ -210,103 +226,109 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
     finite, or a parameter is not finite at the end of an epoch. A learning rate far too large
     makes the loss grow by orders of magnitude within a few steps, while ordinary SGD noise
     stays within a small multiple of L0; the floor keeps a near-zero L0 from making ordinary
-    fluctuations look like divergence. Ctrl-C and divergence keep the parameters from the end of
+    fluctuations look like divergence. A diverged run keeps the best parameters it saw: those
+    of the completed epoch with the lowest test loss (training loss without a test split; the
+    starting ones if no epoch completed), and advises a learning rate from the curvature of the
+    loss where it began to grow (training.advice). Ctrl-C keeps the parameters from the end of
     the last completed epoch (the starting ones if none completed).
     """
     from tqdm.auto import tqdm
 
-    dt = np.dtype(training.dtype)
-    X = np.asarray(dataset.X_train)
-    X = X.astype(dt, copy=False)
-    Y = np.asarray(dataset.Y_train)
-    if module.LOSS != "sparse_cce":
-        Y = Y.astype(dt, copy=False)
-    Xt = np.asarray(dataset.X_test).astype(dt, copy=False)
-    Yt = np.asarray(dataset.Y_test)
-    if module.LOSS != "sparse_cce":
-        Yt = Yt.astype(dt, copy=False)
-    n = len(X)
-    if n == 0:
-        raise DataError("the training split is empty")
-    _check_fit(module, X, Y, "the training split")
-    if len(Xt):
-        _check_fit(module, Xt, Yt, "the test split")
+    from derive.procedure import schedule
 
+    plan = schedule(training)
+    dt = np.dtype(training.dtype)
+    X, Y, Xt, Yt = _splits(module, dataset, dt)
+    n = len(X)
     rng = np.random.default_rng(training.seed)
     if params is None:
         params = module.init_params(rng, dtype=dt)
     else:
         params = {k: np.array(v, dtype=dt, copy=True) for k, v in params.items()}
-    bs = n if training.batch_size <= 0 or training.batch_size >= n else training.batch_size
-    lr = float(training.learning_rate)
+    bs = plan.batching.length(n)
+    lr = float(plan.learning_rate)
     per_sum = module.BATCH == "sum"
-    classification = module.LOSS in CLASSIFICATION_LOSSES
-    loss_from_cache = getattr(module, "loss_from_cache", None)
+    classes = dataset.kind == "classification"
+    track = plan.tracks_updates
+    step = module.train_step
 
     history: list[dict[str, Any]] = []
     good, good_epoch = _copy(params), 0  # parameters at the end of the last completed epoch
+    best = _Kept(_copy(params))  # by test loss (training loss without a test split)
+    lowest = _Kept(best.params)  # by training loss: where a divergence begins to grow
+    split = "test" if len(Xt) else "training"
     reason, message = "epochs", ""
-    epoch = 0
-    prev_loss: float | None = None
-    bar = tqdm(total=training.epochs, desc="train", unit="epoch", disable=not progress,
+    epoch = iterations = 0
+    start_loss: float | None = None
+    suggested: float | None = None
+    bar = tqdm(total=plan.epochs, desc="train", unit="epoch", disable=not progress,
                dynamic_ncols=True)
     try:
-        start_loss: float | None = None
-        if training.epochs > 0:
+        if plan.epochs > 0:
             start_loss, _ = evaluate(module, params, X, Y, with_accuracy=False)
+            lowest.loss = start_loss
+            # the starting parameters compete too: a run whose every epoch is worse keeps them
+            start_test, _ = evaluate(module, params, Xt, Yt, with_accuracy=False)
+            best.loss = start_test if start_test is not None else start_loss
         limit = divergence_limit(start_loss)
-        for epoch in range(1, training.epochs + 1):
+        for epoch in range(1, plan.epochs + 1):
             t0 = time.perf_counter()
             # A single full batch gains nothing from shuffling; slices avoid copying the data.
-            order = rng.permutation(n) if training.shuffle and bs < n else None
-            max_update = 0.0
+            order = rng.permutation(n) if plan.batching.shuffle and bs < n else None
+            largest: list[float] = []
             problem: str | None = None
             # Overflow inside a diverging run is expected and reported as "diverged" below.
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 for start in range(0, n, bs):
                     idx = slice(start, start + bs) if order is None else order[start:start + bs]
-                    Xb, Yb = X[idx], Y[idx]
-                    _, cache = module.forward(params, Xb)
-                    batch_loss = float(loss_from_cache(cache, Yb) if loss_from_cache is not None
-                                       else module.loss(params, Xb, Yb))
-                    per_sample = batch_loss / len(Xb) if per_sum else batch_loss
+                    if track:
+                        value, biggest = step(params, X[idx], Y[idx], lr, return_max_update=True)
+                        largest.append(biggest)
+                    else:
+                        value = step(params, X[idx], Y[idx], lr)
+                    iterations += 1
+                    rows = min(bs, n - start)
+                    per_sample = value / rows if per_sum else value
                     if not per_sample <= limit:  # also true for NaN
                         problem = _loss_problem(per_sample, start_loss, limit)
                         break
-                    grads = module.backward(params, cache, Yb)
-                    lr_eff = lr / len(Xb) if per_sum else lr
-                    steps = [lr_eff * float(np.max(np.abs(g))) for g in grads.values() if g.size]
-                    # checked one by one because max() would silently drop a NaN
-                    bad_step = next((m for m in steps if not math.isfinite(m)), None)
-                    if bad_step is not None:
-                        problem = f"weight updates became {bad_step}"
+                    if track and not math.isfinite(largest[-1]):
+                        problem = f"weight updates became {largest[-1]}"
                         break
-                    max_update = max([max_update, *steps])
-                    module.update(params, grads, lr_eff)
-                train_loss = None
+                train_loss = train_acc = None
                 if problem is None:
-                    train_loss, _ = evaluate(module, params, X, Y, with_accuracy=False)
+                    train_loss, train_acc = evaluate(module, params, X, Y, classes=classes)
                     assert train_loss is not None
                     if not train_loss <= limit:
                         problem = _loss_problem(train_loss, start_loss, limit)
                     elif not all(np.isfinite(v).all() for v in params.values()):
                         problem = "parameters became NaN or infinite"
             if problem is not None:
-                params = good
+                params = best.params
                 reason = "diverged"
-                kept = (f"kept the parameters from the end of epoch {good_epoch}" if good_epoch
-                        else "kept the initial parameters")
-                message = (f"{problem} in epoch {epoch} with learning rate {lr:g};"
-                           f" try a smaller learning rate such as {lr / 10:g} ({kept})")
+                kept = (f"kept the parameters of epoch {best.epoch}, the lowest {split} loss"
+                        f" {best.loss:.6g}" if best.epoch else "kept the initial parameters")
+                where = (f"after epoch {lowest.epoch}, where the loss began to grow,"
+                         if lowest.epoch else "at the starting parameters")
+                from .advice import advise, curvature
+
+                tip = advise(lr, curvature(module, lowest.params, X, Y, per_sum), where)
+                suggested = tip.learning_rate
+                message = (f"{problem} in epoch {epoch} with learning rate {lr:g}; {tip.text}"
+                           f" ({kept})")
                 break
             assert train_loss is not None
-            test_loss, test_acc = evaluate(module, params, Xt, Yt)
+            test_loss, test_acc = evaluate(module, params, Xt, Yt, classes=classes)
             record = {
                 "epoch": epoch, "train_loss": train_loss, "test_loss": test_loss,
-                "test_accuracy": test_acc if classification else None,
-                "max_update": max_update, "seconds": time.perf_counter() - t0,
+                "train_accuracy": train_acc, "test_accuracy": test_acc,
+                "max_update": max(largest) if track else None, "iterations": iterations,
+                "seconds": time.perf_counter() - t0,
             }
             good, good_epoch = _copy(params), epoch
+            best.offer(test_loss if test_loss is not None else train_loss, epoch, good)
+            lowest.offer(train_loss, epoch, good)
+            previous = history[-1] if history else None
             history.append(record)
             post = {"loss": loss_text(train_loss).strip()}
             if test_acc is not None:
@@ -315,20 +337,10 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
             bar.update(1)
             if on_epoch is not None:
                 on_epoch(dict(record))
-            if max_update < training.tolerance:
-                reason = "tolerance"
-                message = (f"early, in epoch {epoch} of {training.epochs}: the largest weight"
-                           f" update {max_update:.2g} fell below the tolerance"
-                           f" {training.tolerance:g}")
+            stop = plan.stop(record, previous)
+            if stop is not None:
+                reason, message = stop
                 break
-            if (prev_loss is not None and training.loss_tolerance > 0
-                    and abs(train_loss - prev_loss) < training.loss_tolerance):
-                reason = "loss_tolerance"
-                message = (f"early, in epoch {epoch} of {training.epochs}: the training loss"
-                           f" changed by {abs(train_loss - prev_loss):.2g}, less than"
-                           f" loss_tolerance {training.loss_tolerance:g}")
-                break
-            prev_loss = train_loss
     except KeyboardInterrupt:
         params = good
         reason = "interrupted"
@@ -340,9 +352,45 @@ def train(module: ModuleType, dataset: Dataset, training: Training, *, progress:
     if reason == "epochs" and not history:
         message = "no epochs run (training.epochs is 0)"
     elif reason == "epochs":
-        message = f"after {len(history)} of {training.epochs} epochs"
+        message = f"after {len(history)} of {plan.epochs} epochs"
+    kept_epoch = best.epoch if reason == "diverged" else good_epoch
+    kept_loss = best.loss if reason == "diverged" and math.isfinite(best.loss) else None
+    if kept_epoch and reason != "diverged":
+        record = history[kept_epoch - 1]
+        kept_loss = record["test_loss"] if record["test_loss"] is not None else record["train_loss"]
     return TrainResult(params=_copy(params), history=history, stopped_reason=reason,
-                       message=message)
+                       message=message, start_loss=start_loss, kept_epoch=kept_epoch,
+                       kept_loss=kept_loss, kept_split=split, suggested_lr=suggested)
+
+
+class _Kept:
+    """The parameters with the lowest loss seen so far (epoch 0: the starting ones)."""
+
+    def __init__(self, params: dict[str, np.ndarray]):
+        self.params, self.epoch, self.loss = params, 0, math.inf
+
+    def offer(self, loss: float, epoch: int, params: dict[str, np.ndarray]) -> None:
+        if loss < self.loss:
+            self.params, self.epoch, self.loss = params, epoch, loss
+
+
+def _splits(module: ModuleType, dataset: Dataset, dt: np.dtype):
+    """The training and test arrays in the training dtype, checked against the module."""
+    def arrays(Xs, Ys):
+        Xs = np.asarray(Xs).astype(dt, copy=False)
+        Ys = np.asarray(Ys)
+        if module.LOSS != "sparse_cce":
+            Ys = Ys.astype(dt, copy=False)
+        return Xs, Ys
+
+    X, Y = arrays(dataset.X_train, dataset.Y_train)
+    Xt, Yt = arrays(dataset.X_test, dataset.Y_test)
+    if len(X) == 0:
+        raise DataError("the training split is empty")
+    _check_fit(module, X, Y, "the training split")
+    if len(Xt):
+        _check_fit(module, Xt, Yt, "the test split")
+    return X, Y, Xt, Yt
 
 
 # ---------------------------------------------------------------------------------------------
@@ -492,7 +540,7 @@ def _finite_or_nan(values: list[Any]) -> np.ndarray:
 
 
 def plot_history(path: str | Path, history: list[Mapping[str, Any]]) -> Path:
-    """Plot train/test loss (and test accuracy when present) per epoch to a PNG, atomically.
+    """Plot train/test loss (and train/test accuracy with their gap) per epoch to a PNG, atomically.
 
     Non-finite losses are left out (gaps in the curves). When every loss is positive, or the
     values are too large for a linear axis, the loss panel is logarithmic: log10 of the loss is
@@ -506,7 +554,8 @@ def plot_history(path: str | Path, history: list[Mapping[str, Any]]) -> Path:
 
     epochs = [r["epoch"] for r in history]
     accs = [r.get("test_accuracy") for r in history]
-    has_acc = any(a is not None for a in accs)
+    train_accs = [r.get("train_accuracy") for r in history]
+    has_acc = any(a is not None for a in accs + train_accs)
     train = _finite_or_nan([r.get("train_loss") for r in history])
     test = _finite_or_nan([r.get("test_loss") for r in history])
     has_test = any(r.get("test_loss") is not None for r in history)
@@ -530,13 +579,21 @@ def plot_history(path: str | Path, history: list[Mapping[str, Any]]) -> Path:
     ax.grid(True, alpha=0.3)
     ax.legend()
     if has_acc:
+        # train and test accuracy with the gap between them shaded: article 004's overfitting
+        # signal is a high training and a lower test accuracy
         ax2 = fig.add_subplot(1, 2, 2)
-        ax2.plot(epochs, [np.nan if a is None else 100 * a for a in accs], marker=".",
-                 color="tab:green")
+        tr = np.array([np.nan if a is None else 100 * a for a in train_accs])
+        te = np.array([np.nan if a is None else 100 * a for a in accs])
+        ax2.plot(epochs, tr, marker=".", label="train")
+        ax2.plot(epochs, te, marker=".", label="test")
+        if not (np.isnan(tr).all() or np.isnan(te).all()):
+            ax2.fill_between(epochs, te, tr, color="tab:red", alpha=0.15,
+                             label="gap (train - test)")
         ax2.set_xlabel("epoch")
-        ax2.set_ylabel("test accuracy (%)")
-        ax2.set_title("test accuracy")
+        ax2.set_ylabel("accuracy (%)")
+        ax2.set_title("accuracy")
         ax2.grid(True, alpha=0.3)
+        ax2.legend()
     fig.tight_layout()
     return atomic_write(path, lambda f: fig.savefig(f, format="png"))
 

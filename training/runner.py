@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
-import math
-import os
 import time
 import tomllib
 from collections.abc import Callable, Mapping
@@ -16,7 +12,18 @@ from typing import TYPE_CHECKING, Any
 
 from codegen import modules
 from codegen.modules import DEMO_SOURCE
-from derive.errors import DataError, NNDeriveError
+from derive.errors import NNDeriveError
+
+from .model import (  # noqa: F401  (predict_file and friends: the runner's public face)
+    Generated,
+    Predicted,
+    generate,
+    load_model,
+    module_path,
+    predict_file,
+    save_model,
+    target_rmse,
+)
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -50,11 +57,6 @@ test_fraction = 0.2
 source = "digits"
 """
 
-# Reserved keys stored next to W1, b1, ... in params.npz so predict can standardize new data
-# exactly like the training data was; "__spec_hash__" is training.loop's own key.
-STAT_KEYS = ("feature_mean", "feature_scale", "target_mean", "target_scale")
-NAME_KEYS = ("feature_names", "target_name")
-
 # Multiply-adds in a batch's largest product below which BLAS threads slow training down.
 SMALL_BATCH_WORK = 2**27
 
@@ -81,6 +83,8 @@ class RunOptions:
     plot: Path
     quiet: bool = False
     progress: bool = False  # a progress bar (only on a TTY and without --quiet)
+    force: bool = False  # replace earlier files (never better parameters with a diverged run's)
+    reverify: bool = False  # prove the gradients again even when a proof certificate is cached
 
 
 @dataclass(frozen=True)
@@ -89,15 +93,7 @@ class Derived:
 
     summary: str  # the verification summary
     seconds: float
-
-
-@dataclass(frozen=True, eq=False)
-class Generated:
-    """The generate stage: the module file and the imported module."""
-
-    path: Path
-    reused: bool  # the module on disk was current, nothing was regenerated
-    module: ModuleType
+    provenance: str = ""  # proven now, or a cached proof certificate (Verification.provenance)
 
 
 @dataclass(frozen=True, eq=False)
@@ -124,6 +120,7 @@ class Written:
     metrics: Path
     plot: Path | None
     plot_note: str = ""  # why there is no plot
+    params_note: str = ""  # why the parameter file holds an earlier run's parameters
 
 
 @dataclass(frozen=True, eq=False)
@@ -155,16 +152,55 @@ def run(spec: NetworkSpec, opts: RunOptions, say: Callable[[str], None] = print)
     say(f"data: {dataset.source}, {len(dataset.X_train)} training and"
         f" {plural(len(dataset.X_test), 'test sample')} ({dataset.kind}; test split:"
         f" {dataset.split})")
-    if dataset.kind == "regression":
-        say(f"targets: standardized with the training split's {scale_text(dataset)}; losses are"
-            " on that standardized scale, the RMSE and predictions are in the target's units")
-    derived = derive_and_verify(spec)
-    say(f"derived and verified {spec.name} in {derived.seconds:.2f} s: {derived.summary}")
+    for line in data_notes(dataset):
+        say(line)
+    init = initial_parameters(spec)
+    for line in procedure_notes(spec, len(dataset.X_train)):
+        say(line)
+    derived = derive_and_verify(spec, reverify=opts.reverify)
+    say(f"derived {spec.name} in {derived.seconds:.2f} s, {derived.provenance}: {derived.summary}")
     generated = generate(spec, opts.out)
     say(f"module: {generated.path} ({'reused, up to date' if generated.reused else 'generated'})")
-    trained = train_network(generated.module, dataset, spec, opts, say)
+    trained = train_network(generated.module, dataset, spec, opts, say, init)
     written = write_results(spec, trained, opts)
     return RunReport(spec, dataset, derived, generated, trained, written)
+
+
+def data_notes(dataset: Dataset) -> list[str]:
+    """What was done to the features and targets, and the class names of text labels."""
+    lines = [f"features: {dataset.feature_scaling}"] if dataset.feature_scaling else []
+    if dataset.target_mean is not None:
+        lines.append(f"targets: standardized with the training split's {scale_text(dataset)};"
+                     " losses are on that standardized scale, the RMSE and predictions are in the"
+                     " target's units")
+    elif dataset.kind == "regression" and dataset.target_scaling:
+        lines.append(f"targets: {dataset.target_scaling}")
+    if dataset.class_names:
+        shown = ", ".join(f"{i} = {name}" for i, name in enumerate(dataset.class_names[:12]))
+        more = ", ..." if len(dataset.class_names) > 12 else ""
+        lines.append(f"classes: {shown}{more} (text labels; the mapping is saved with the"
+                     " parameters and predict uses it)")
+    return lines
+
+
+def procedure_notes(spec: NetworkSpec, n_train: int) -> list[str]:
+    """The learning procedure as derive.procedure states it: method, iterations, step, stops."""
+    from derive.procedure import learning_procedure
+
+    proc = learning_procedure(spec)
+    start = (f"from {spec.training.init}" if spec.training.init
+             else f"random (seed {spec.training.seed})")
+    return [f"procedure: {proc.describe(n_train)}",
+            f"stops: {proc.stopping()}; initial parameters {start}"]
+
+
+def initial_parameters(spec: NetworkSpec) -> dict[str, np.ndarray] | None:
+    """training.init's parameters (checked against the network's shapes), or None for random."""
+    if not spec.training.init:
+        return None
+    from .loop import read_params
+
+    return read_params(spec.training.init, shapes=spec.shapes())[0]
 
 
 def load_data(spec: NetworkSpec) -> Dataset:
@@ -173,55 +209,61 @@ def load_data(spec: NetworkSpec) -> Dataset:
     return load_dataset(spec)
 
 
-def derive_and_verify(spec: NetworkSpec) -> Derived:
-    """The generated code's own (row-layout) derivation, verified; generate() reuses it."""
-    d = modules.derivation(spec)  # raises VerificationError rather than return an unproven result
-    return Derived(summary=d.verification.summary(), seconds=d.seconds)
+def derive_and_verify(spec: NetworkSpec, reverify: bool = False) -> Derived:
+    """The generated code's own (row-layout) derivation, verified (or certified); generate() reuses it."""
+    d = modules.derivation(spec, reverify=reverify)  # raises VerificationError rather than return unproven
+    return Derived(summary=d.verification.summary(), seconds=d.seconds,
+                   provenance=d.verification.provenance())
 
 
-def module_path(spec: NetworkSpec, out: Path) -> Path:
-    """generated/<name>.py for the project's own specs when writable, else <out>/<name>.py.
+def epoch_line(r: Mapping[str, Any], epochs: int) -> str:
+    """One epoch's line, fixed widths: train and test loss and accuracy and the gap between them.
 
-    A user's spec must not overwrite (or be confused with) the modules shipped in the package,
-    and an installed package directory is often read-only.
+    The gap (training minus test accuracy, in percentage points; test minus training loss for
+    regression) is article 004's overfitting signal: high training and low test accuracy.
     """
-    if modules.is_project_spec(spec):
-        p = Path(modules.default_path(spec))
-        if os.access(p.parent, os.W_OK) and (not p.exists() or os.access(p, os.W_OK)):
-            return p
-    return out / f"{spec.name}.py"
+    from .loop import loss_text
+
+    parts = [f"epoch {r['epoch']:>{len(str(epochs))}}/{epochs}",
+             f"train loss {loss_text(r['train_loss'])}"]
+    if r["test_loss"] is not None:
+        parts.append(f"test loss {loss_text(r['test_loss'])}")
+    if r.get("train_accuracy") is not None:
+        parts.append(f"train accuracy {100 * r['train_accuracy']:6.2f}%")
+    if r["test_accuracy"] is not None:
+        parts.append(f"test accuracy {100 * r['test_accuracy']:6.2f}%")
+    gap = gap_text(r)
+    if gap:
+        parts.append(f"gap {gap}")
+    return "  ".join(parts) + f"  ({r['seconds']:.3f} s)"
 
 
-def generate(spec: NetworkSpec, out: Path) -> Generated:
-    """The spec's module at module_path(): reused when current, else generated and verified."""
-    path = module_path(spec, out)
-    reused = bool(modules.is_current(spec, path))
-    path = Path(modules.ensure_module(spec, path))
-    return Generated(path=path, reused=reused, module=modules.load_module(path))
+def gap_text(r: Mapping[str, Any]) -> str:
+    """'+1.39 pts' (train minus test accuracy) or '+2.1e-02' (test minus train loss), or ''."""
+    if r.get("train_accuracy") is not None and r.get("test_accuracy") is not None:
+        return f"{100 * (r['train_accuracy'] - r['test_accuracy']):+6.2f} pts"
+    if r.get("test_loss") is not None and r.get("train_accuracy") is None:
+        return f"{r['test_loss'] - r['train_loss']:+.2e}"
+    return ""
 
 
 def train_network(module: ModuleType, dataset: Dataset, spec: NetworkSpec, opts: RunOptions,
-                  say: Callable[[str], None] = print) -> Trained:
+                  say: Callable[[str], None] = print,
+                  init: Mapping[str, np.ndarray] | None = None) -> Trained:
     """training.loop.train with the spec's settings, showing progress as opts asks."""
-    from .loop import loss_text, train
+    from .loop import train
 
     epochs = spec.training.epochs
 
     def line(r: Mapping[str, Any]) -> None:
-        # fixed widths: every epoch's line has its columns in the same place
-        parts = [f"epoch {r['epoch']:>{len(str(epochs))}}/{epochs}",
-                 f"train loss {loss_text(r['train_loss'])}"]
-        if r["test_loss"] is not None:
-            parts.append(f"test loss {loss_text(r['test_loss'])}")
-        if r["test_accuracy"] is not None:
-            parts.append(f"test accuracy {100 * r['test_accuracy']:6.2f}%")
-        say("  ".join(parts) + f"  ({r['seconds']:.3f} s)")
+        say(epoch_line(r, epochs))
 
     # Off a TTY the bar would be noise in a log, so each epoch gets one plain line instead.
     on_epoch = None if opts.quiet or opts.progress else line
     t0 = time.perf_counter()
     with blas_threads(spec, len(dataset.X_train)):
-        result = train(module, dataset, spec.training, progress=opts.progress, on_epoch=on_epoch)
+        result = train(module, dataset, spec.training, progress=opts.progress, on_epoch=on_epoch,
+                       params=init)
     seconds = time.perf_counter() - t0
     rmse, split = None, ""
     if dataset.kind == "regression":
@@ -230,21 +272,6 @@ def train_network(module: ModuleType, dataset: Dataset, spec: NetworkSpec, opts:
                 else (dataset.X_train, dataset.Y_train))
         rmse = target_rmse(module, result.params, X, dataset.unscale_targets(Y), dataset)
     return Trained(result=result, dataset=dataset, seconds=seconds, rmse=rmse, rmse_split=split)
-
-
-def target_rmse(module: ModuleType, params: Mapping[str, np.ndarray], X: np.ndarray,
-                Y: np.ndarray, dataset: Dataset) -> float | None:
-    """Root mean squared error in the target's own units (Y unscaled); None if not finite."""
-    import numpy as np
-
-    from .loop import predict
-
-    if len(X) == 0:
-        return None
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        P = dataset.unscale_targets(predict(module, params, X)).astype(np.float64)
-        value = float(np.sqrt(np.mean((P - np.asarray(Y, dtype=np.float64)) ** 2)))
-    return value if math.isfinite(value) else None
 
 
 def scale_text(dataset: Dataset) -> str:
@@ -279,13 +306,32 @@ def blas_threads(spec: NetworkSpec, n_train: int):
 
 
 def write_results(spec: NetworkSpec, trained: Trained, opts: RunOptions) -> Written:
-    """Parameters (with the data statistics), metrics and curves, each written atomically."""
+    """Parameters (with the data's scaling), metrics and curves, each written atomically.
+
+    A diverged run never replaces better parameters: when the parameter file already holds
+    parameters of the same network, trained on the same data and split, with a lower loss than
+    the ones this run kept, that file is left as it is (and the report says so).
+    """
     from .loop import plot_history, write_metrics
 
-    history = trained.result.history
-    plot, why = None, "no completed epoch"
+    result = trained.result
+    history = result.history
+    plot, why, note = None, "no completed epoch", ""
+    data = data_signature(trained.dataset)
     try:
-        params = save_model(opts.params, trained.result.params, spec, trained.dataset)
+        earlier = better_earlier(opts.params, spec, data, result)
+        if earlier is not None:  # the earlier run's files stay together, untouched
+            mine = "-" if result.kept_loss is None else f"{result.kept_loss:.6g}"
+            note = (f"kept the earlier run's parameters, metrics and curves: their"
+                    f" {result.kept_split} loss {earlier:.6g} is lower than this diverged run's"
+                    f" best {mine}")
+            return Written(params=opts.params, metrics=opts.metrics,
+                           plot=opts.plot if opts.plot.exists() else None,
+                           plot_note="kept the earlier run's", params_note=note)
+        extra = {"data": data, "stopped": result.stopped_reason, "kept_split": result.kept_split}
+        if result.kept_loss is not None:
+            extra["kept_loss"] = result.kept_loss
+        save_model(opts.params, result.params, spec, trained.dataset, extra=extra)
         metrics = write_metrics(opts.metrics, history)
         if history:
             try:
@@ -296,252 +342,35 @@ def write_results(spec: NetworkSpec, trained: Trained, opts: RunOptions) -> Writ
                 why = f"not drawn: {e}"
     except OSError as e:
         raise NNDeriveError(f"{e.filename or opts.out}: cannot write: {e.strerror or e}") from None
-    return Written(params=params, metrics=metrics, plot=plot, plot_note="" if plot else why)
+    return Written(params=opts.params, metrics=metrics, plot=plot, plot_note="" if plot else why,
+                   params_note=note)
 
 
-# ---------------------------------------------------------------------------------------------
-# Parameters plus the standardization they were trained with
+def data_signature(dataset: Dataset) -> str:
+    """What makes two runs' losses comparable: the same data, split and scaling."""
+    return " | ".join((dataset.source, dataset.split, dataset.feature_scaling,
+                       ",".join(dataset.target_names), dataset.target_scaling))
 
 
-def save_model(path: Path, params: Mapping[str, np.ndarray], spec: NetworkSpec,
-               dataset: Dataset) -> Path:
-    """save_params' file plus the training data's statistics and column names, atomically."""
-    import numpy as np
+def better_earlier(path: Path, spec: NetworkSpec, data: str, result: TrainResult) -> float | None:
+    """The loss of the parameters already at path when a diverged run must not replace them.
 
-    from .loop import save_params
+    Only a diverged run is held back, and only by a file of the same network (spec hash) and
+    data (data_signature) whose kept loss, on the same split, is lower than this run's.
+    """
+    if result.stopped_reason != "diverged" or not path.exists():
+        return None
+    from derive.errors import DataError
 
-    extra: dict[str, Any] = {k: np.asarray(getattr(dataset, k), dtype=np.float64)
-                             for k in STAT_KEYS if getattr(dataset, k) is not None}
-    extra["feature_names"] = np.array(dataset.feature_names, dtype=str)
-    extra["target_name"] = np.array(dataset.target_name, dtype=str)
-    return save_params(path, params, spec.hash(), extra=extra)
-
-
-@dataclass(frozen=True, eq=False)
-class SavedModel:
-    """A parameter file's parameters plus the data statistics and column names saved with them."""
-
-    params: dict[str, np.ndarray]
-    stats: dict[str, np.ndarray]  # STAT_KEYS present in the file
-    feature_names: tuple[str, ...]
-    target_name: str
-
-
-def load_model(path: str | Path, spec: NetworkSpec) -> SavedModel:
-    """Read save_model's file; DataError unless the parameters fit the spec (names, shapes, hash)."""
-    import numpy as np
-
-    from .data import plural
     from .loop import read_params
 
-    p = Path(path)
-    params, extra = read_params(p, shapes=spec.shapes(), spec_hash=spec.hash())
-    stats = {k: extra[k].astype(np.float64) for k in STAT_KEYS if k in extra}
-    n_in = spec.n_inputs
-    for k in ("feature_mean", "feature_scale"):
-        if k not in stats:
-            raise DataError(f"{p}: no {k} stored (was it written by `nnderive train`?)")
-        if stats[k].shape != (n_in,):
-            raise DataError(f"{p}: {k} has shape {stats[k].shape}, the network has"
-                            f" {plural(n_in, 'input')}")
-    for k, v in stats.items():
-        if not np.isfinite(v).all() or (k.endswith("scale") and not (v > 0).all()):
-            raise DataError(f"{p}: {k} holds non-finite or non-positive values")
-    names = tuple(str(s) for s in extra.get("feature_names", np.array([], dtype=str)).reshape(-1))
-    target = str(extra["target_name"]) if "target_name" in extra else ""
-    return SavedModel(params=params, stats=stats, feature_names=names, target_name=target)
-
-
-# ---------------------------------------------------------------------------------------------
-# Prediction
-
-
-@dataclass(frozen=True)
-class Predicted:
-    """The predictions file and what it holds."""
-
-    path: Path
-    rows: int
-    columns: tuple[str, ...]
-    score: str = ""  # how well the predictions match the data's own labels or targets, if any
-
-
-@dataclass(frozen=True, eq=False)
-class Features:
-    """The data predict reads: raw features and, when the data has them, its targets."""
-
-    X: np.ndarray  # original units, the training column order
-    Y: np.ndarray | None = None  # encoded for the loss; regression targets in original units
-    target: str = ""  # the target column's name
-    note: str = ""  # why targets present in the data could not be used
-
-
-def prediction_module(spec: NetworkSpec, folder: Path) -> ModuleType:
-    """The spec's module: imported straight from disk when its header is current, else generated.
-
-    predict only runs the module, so a header naming this toolkit version, spec name and spec
-    hash is enough; comparing the whole file with a fresh generation (modules.is_current) would
-    derive the network again, seconds of work on every call.
-    """
-    path = module_path(spec, folder)
-    module = current_module(spec, path)
-    return module if module is not None else generate(spec, folder).module
-
-
-def current_module(spec: NetworkSpec, path: Path) -> ModuleType | None:
-    """The module at path when its header and constants match spec, else None (never derives)."""
-    from derive import __version__
-
     try:
-        with path.open(encoding="utf-8") as f:
-            first = f.readline()
-    except (OSError, UnicodeDecodeError):
+        _, extra = read_params(path, shapes=spec.shapes(), spec_hash=spec.hash())
+    except DataError:
+        return None  # not comparable: another network, or not ours
+    if (str(extra.get("data", "")) != data or "kept_loss" not in extra
+            or str(extra.get("kept_split", "")) != result.kept_split):
         return None
-    m = modules.HEADER_RE.match(first)
-    if m is None or m.groups() != (__version__, spec.name, spec.hash()):
-        return None
-    try:
-        module = modules.load_module(path)
-    except Exception:  # a damaged or hand-broken file is simply generated again
-        return None
-    if (getattr(module, "SPEC_HASH", None) != spec.hash()
-            or tuple(getattr(module, "LAYERS", ())) != tuple(spec.layers)):
-        return None
-    return module
-
-
-def predict_file(params_path: Path, spec: NetworkSpec, source: str, output: Path,
-                 say: Callable[[str], None] = print) -> Predicted:
-    """Standardize source's features with the training statistics, run forward, write a CSV."""
-    import numpy as np
-
-    from derive.fileio import atomic_write
-
-    from .data import CLASSIFICATION_LOSSES
-    from .loop import predict
-
-    saved = load_model(params_path, spec)
-    data = read_features(spec, saved, source)
-    X = ((data.X - saved.stats["feature_mean"]) / saved.stats["feature_scale"]).astype(
-        spec.training.dtype)
-    module = prediction_module(spec, params_path.parent)
-    params = {k: v.astype(X.dtype) for k, v in saved.params.items()}
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        P = predict(module, params, X)
-    score = data.note
-    if data.Y is not None and len(X):
-        score = score_text(module, params, X, P, data, saved)
-    if spec.loss in CLASSIFICATION_LOSSES:
-        # A 1-output bce network is a yes/no classifier; every other one picks the largest output.
-        values = (P[:, 0] >= 0.5).astype(int) if P.shape[1] == 1 else np.argmax(P, axis=1)
-        columns: tuple[str, ...] = ("class",)
-        rows = [[int(v)] for v in values]
-    else:
-        if "target_mean" in saved.stats and "target_scale" in saved.stats:
-            P = P * saved.stats["target_scale"] + saved.stats["target_mean"]
-        name = saved.target_name or "prediction"
-        columns = (name,) if P.shape[1] == 1 else tuple(f"{name}_{j + 1}" for j in range(P.shape[1]))
-        rows = [[repr(float(v)) for v in row] for row in P]
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(columns)
-    w.writerows(rows)
-    try:
-        path = atomic_write(output, lambda f: f.write(buf.getvalue().encode("utf-8")))
-    except OSError as e:
-        raise NNDeriveError(f"{output}: cannot write: {e.strerror or e}") from None
-    return Predicted(path=path, rows=len(rows), columns=columns, score=score)
-
-
-def score_text(module: ModuleType, params: Mapping[str, np.ndarray], X: np.ndarray,
-               P: np.ndarray, data: Features, saved: SavedModel) -> str:
-    """Accuracy (classification) or RMSE in the target's units (regression) on labelled data.
-
-    The loss is the per-sample loss train reports; for regression it is on the standardized
-    target scale, using the training split's statistics like the training report.
-    """
-    import numpy as np
-
-    from .data import plural
-    from .loop import evaluate, loss_text
-
-    assert data.Y is not None
-    n = plural(len(X), "labelled row")
-    if module.LOSS in ("cce", "sparse_cce", "bce"):
-        Y = data.Y if module.LOSS == "sparse_cce" else data.Y.astype(X.dtype)
-        loss, acc = evaluate(module, params, X, Y)
-        assert loss is not None and acc is not None
-        return f"accuracy {100 * acc:.2f}% on {n}, loss {loss_text(loss).strip()} per sample"
-    Y = np.asarray(data.Y, dtype=np.float64)
-    mean, scale = saved.stats.get("target_mean"), saved.stats.get("target_scale")
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        if mean is not None and scale is not None:
-            Ys, unscaled = (Y - mean) / scale, P * scale + mean
-            scale_note = " on the standardized target scale (the training split's statistics)"
-        else:
-            Ys, unscaled, scale_note = Y, P, ""
-        loss, _ = evaluate(module, params, X, Ys.astype(X.dtype))
-        rmse = float(np.sqrt(np.mean((unscaled - Y) ** 2)))
-    name = data.target or "the target"
-    return (f"RMSE {rmse:.6g} in {name}'s units on {n}; loss {loss_text(loss).strip()} per"
-            f" sample{scale_note}")
-
-
-def read_features(spec: NetworkSpec, saved: SavedModel, source: str) -> Features:
-    """The source's features in original units, in the column order the network was trained on,
-    plus its targets when it has them (a CSV only if it has the training target's column)."""
-    import numpy as np
-
-    from .data import load_dataset, source_problem
-
-    if (problem := source_problem(source)) is not None:
-        raise DataError(f"--data: {problem}")
-    names = saved.feature_names or spec.data.features
-    if source.lower().endswith(".csv"):
-        X, header = _csv_features(Path(source), names, spec.n_inputs)
-        target = saved.target_name or spec.data.target
-        if not target or target not in header:
-            return Features(X=X)
-        try:
-            ds = load_dataset(spec, source=source, target=target, features=names,
-                              test_fraction=0.0, dtype="float64")
-        except DataError as e:  # the predictions do not need the targets
-            return Features(X=X, note=f"not scored against the {target!r} column: {e}")
-        return Features(X=X, Y=ds.unscale_targets(ds.Y_train), target=target)
-    # load_dataset standardizes with the new data's own statistics; undo that exactly here so
-    # the training statistics can be applied instead.
-    ds = load_dataset(spec, source=source, test_fraction=0.0, dtype="float64")
-    X = np.concatenate([ds.X_train, ds.X_test])
-    Y = ds.unscale_targets(np.concatenate([ds.Y_train, ds.Y_test]))
-    return Features(X=X * ds.feature_scale + ds.feature_mean, Y=Y, target=ds.target_name)
-
-
-def _csv_features(path: Path, names: tuple[str, ...], n_inputs: int
-                  ) -> tuple[np.ndarray, list[str]]:
-    """Feature columns of a CSV by name; the target column is not needed for predictions."""
-    import numpy as np
-
-    from .data import csv_cell, plural, read_csv_rows
-
-    if not names:
-        raise DataError(f"{path}: the parameter file names no feature columns to read")
-    if len(names) != n_inputs:
-        raise DataError(f"{path}: {plural(len(names), 'feature name')} stored but the network"
-                        f" has {plural(n_inputs, 'input')}")
-    rows = read_csv_rows(path)
-    if len(rows) < 2:
-        raise DataError(f"{path}: needs a header row and at least one data row")
-    header_line, header = rows[0]
-    header = [h.strip() for h in header]
-    missing = [n for n in names if n not in header]
-    if missing:
-        raise DataError(f"{path}: row {header_line}: feature column(s) {', '.join(map(repr, missing))}"
-                        f" not in the header (columns: {', '.join(header)})")
-    cols = [header.index(n) for n in names]
-    X = np.empty((len(rows) - 1, len(cols)))
-    for i, (line, row) in enumerate(rows[1:]):
-        if len(row) != len(header):
-            raise DataError(f"{path}: row {line}: {plural(len(row), 'cell')}, but the header has"
-                            f" {plural(len(header), 'column')}")
-        X[i] = [csv_cell(path, line, header, j, row[j]) for j in cols]
-    return X, header
+    earlier = float(extra["kept_loss"])
+    mine = result.kept_loss if result.kept_loss is not None else float("inf")
+    return earlier if earlier < mine else None

@@ -10,13 +10,17 @@ import sympy as sp
 
 from ..engine import A_, Z_, Derivation, equation_tags
 from ..errors import NNDeriveError
+from ..procedure import learning_procedure
 from ..spec import NetworkSpec
-from .latex_printer import NNLatexPrinter, element, wrap
+from .latex_printer import NNLatexPrinter, element, equals, number, wrap
 from .notation import PROFILES, Profile
+from .sources import SOURCES, network_source
+from .worked_example import ROUNDINGS, other_readings
 from .writers import TexWriter
 
 EXPAND_LIMIT = 4  # expand the chain-rule sum over the next layer's units up to this width
 FIGURE_LIMIT = 6  # draw at most this many neurons of a layer in the figure
+DELTA_ASIDE = "called $\\delta$ in {}"  # article 004 names the error term
 TALL_ROWS = 1.6  # \arraystretch of tables whose cells hold fractions (gradients), so rows do not overlap
 
 
@@ -28,6 +32,7 @@ class DocumentError(NNDeriveError):
 class Section:
     title: str
     lines: list[str] = field(default_factory=list)
+    numbered: bool = True  # False: the references, after the numbered sections
 
 
 @dataclass
@@ -42,6 +47,12 @@ class Document:
 
 # ---------------------------------------------------------------------------------------------
 # Building the document
+
+
+def _and(items) -> str:
+    """"1", "1 and 3", "1, 2 and 3"."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _resolve_profile(spec: NetworkSpec, profile: str | None) -> Profile:
@@ -64,6 +75,11 @@ class Builder:
         self.example = example
         self.L = self.spec.depth
         self.used_tags: list[str] = []
+        self.cited: list[str] = []  # source keys, in the order of their first citation
+        # the article whose own network this is: only then do statements that hold for any network keep
+        # their pointer to an article (a user's own network gets no citation it does not depend on)
+        self.source = network_source(self.spec)
+        self.init_section = 0  # the number of the section on the initial parameters, once built
 
     # -- symbols ---------------------------------------------------------------------------
 
@@ -105,6 +121,26 @@ class Builder:
     def col(self) -> bool:
         return self.d.layout == "column"
 
+    # -- citations -------------------------------------------------------------------------
+
+    def cite(self, key: str, capital: bool = False) -> str:
+        """"article 004 [2]": a source named in the text, numbered in the order of first citation and
+        listed in the references at the end."""
+        if key not in self.cited:
+            self.cited.append(key)
+        label = SOURCES[key].label
+        label = label[0].upper() + label[1:] if capital else label
+        # the name is set unbreakable too, so "article 003" is neither split nor hyphenated
+        return (self.w.nobreak(self.w.text(label).replace(" ", self.w.tie)) + self.w.tie
+                + self.w.text(f"[{self.cited.index(key) + 1}]"))
+
+    def aside(self, key: str, text: str = "") -> str:
+        """A parenthetical pointer to an article, " (article 003)", for a statement that holds for any
+        network: kept in the document of an article's own network, dropped in a user's own network's."""
+        if self.source is None:
+            return ""
+        return f" ({text.format(self.cite(key)) if text else self.cite(key)})"
+
     def act_title(self, layer: int) -> str:
         return self.spec.activation(layer).entry.title
 
@@ -119,7 +155,7 @@ class Builder:
     def build(self) -> Document:
         s = self.spec
         w = self.w
-        widths = "\u2013".join(str(n) for n in s.layers)
+        widths = w.nobreak("\u2013".join(str(n) for n in s.layers))
         acts = ", ".join(f"{self.act_title(l)} in layer {l}" for l in range(1, self.L + 1))
         lentry = s.loss_entry
         title = f"How the {widths} network {w.text(s.name)} learns"
@@ -137,18 +173,24 @@ class Builder:
             "local derivative of every function involved, the chain rule for one weight of every layer, "
             "the error terms, the gradients in matrix form and the gradient-descent update. "
             "The numbered equations are the ones the generated numpy code cites in its comments.")
-        sections = [self.network(), self.forward(), self.loss(), self.local(), self.chain(),
-                    self.matrix_form(), self.update()]
+        if self.source is not None:
+            intro += w.para(f"This is the network of {self.cite(self.source.key)}; the references at the end "
+                            "list every source the text cites.")
+        sections = [self.network(), self.forward(), self.loss(), self.local(), self.chain(), self.matrix_form()]
+        self.init_section = len(sections) + 1
+        sections += [self.initialisation(), self.update()]
         if self.example is not None:
             sections.append(self.worked())
         sections.append(self.verification())
+        if self.cited:
+            sections.append(self.references())
         return Document(title, subtitle, intro, sections)
 
     def network(self) -> Section:
         s, w = self.spec, self.w
         sec = Section("The network and its notation")
         dash = "\u2013"
-        sec.lines += w.figure(self.tikz(), f"The {dash.join(map(str, s.layers))} network: neurons, "
+        sec.lines += w.figure(self.tikz(), f"The {w.nobreak(dash.join(map(str, s.layers)))} network: neurons, "
                               r"bias units ($+1$) and the weights between layers.")
         col = self.d.layout == "column"
         sec.lines += w.para(
@@ -156,7 +198,7 @@ class Builder:
              "Layer $0$ is the input and layer $1$ the output; layer $l$ has $n_{l}$ units ")
             + f"({', '.join(f'$n_{{{l}}} = {n}$' for l, n in enumerate(s.layers))}). "
             + ("Matrices hold one sample per column, so a batch of $N$ samples is a matrix with $N$ "
-               "columns (the articles' convention)." if col else
+               f"columns{self.aside(self.source.key, 'as in {}') if self.source else ''}." if col else
                "Matrices hold one sample per row (batch-first), so a batch of $N$ samples is a "
                "matrix with $N$ rows."))
         rows = []
@@ -181,11 +223,12 @@ class Builder:
             rows.append([f"${self.sym('activation', l)}$", f"activation of layer {l}: {self.act_title(l)}",
                          "", ""])
         rows.append([r"$\alpha$", "learning rate", "scalar", "scalar"])
-        origin = self.profile.description.split(":", 1)[0]
+        name = self.profile.name.removesuffix("+custom")
         custom = " with the spec's own symbols" if self.profile.name.endswith("+custom") else ""
+        origin = (f"the symbols of {self.cite(name.removeprefix('article'))}" if name.removeprefix("article") in SOURCES
+                  else w.text(self.profile.description.split(":", 1)[0]))
         sec.lines += w.table(["symbol", "meaning", "shape", "here"], rows,
-                             f"Notation (the {w.text(self.profile.name.removesuffix('+custom'))} profile, "
-                             f"{w.text(origin)}{custom})")
+                             f"Notation (the {w.text(name)} profile, {origin}{custom})")
         return sec
 
     def forward(self) -> Section:
@@ -278,7 +321,7 @@ class Builder:
                 sec.lines += w.para(
                     f"$H$ is the unit step: $H(z) = 1$ for $z > 0$ and $0$ for $z < 0$. At $z = 0$ the "
                     f"derivative does not exist; by convention it is taken as $H(0) = {self.pr(h0)}$ "
-                    "(article 004 uses 0).")
+                    f"({self.cite('004')} uses 0).")
             if ent.name == "gelu" and s.conventions.gelu == "exact":
                 sec.lines += w.para(r"$\Phi$ and $\phi$ are the standard normal distribution and density "
                                     r"functions, $\phi(z) = e^{-z^{2}/2}/\sqrt{2\pi}$.")
@@ -339,7 +382,7 @@ class Builder:
                 f"{self.dfrac(Ln, aj)}\\, {self.fprime(L, zj)}"])
         sec.lines += w.para(
             f"The factor ${self.el('delta', L, 'j')} = {self.dfrac(Ln, zj)}$ is the error term of unit "
-            f"$j$ (article 004's $\\delta$); with the local derivatives above it is")
+            f"$j${self.aside('004', DELTA_ASIDE)}; with the local derivatives above it is")
         sec.lines += self.tagged(f"elem_delta{L}")
         if rule_L.kind in ("output-simplified", "output-softmax-fused"):
             sec.lines += w.para("after cancelling the loss derivative against the activation derivative.")
@@ -350,8 +393,8 @@ class Builder:
             Wjk = self.el("weight", l, "jk")
             sec.lines += w.para(
                 f"Layer {l}: the weight ${Wjk}$ changes ${zj}$ and ${aj}$, and ${aj}$ feeds "
-                + (f"all $n_{{{l + 1}}} = {n}$ units of layer {l + 1}; there is one path through each of them "
-                   "(article 003), so the paths are added:" if n > 1 else
+                + (f"all $n_{{{l + 1}}} = {n}$ units of layer {l + 1}; there is one path through each of them"
+                   f"{self.aside('003')}, so the paths are added:" if n > 1 else
                    f"the single unit of layer {l + 1} ($n_{{{l + 1}}} = 1$), so there is one path:"))
             if self.spec.activation(l).vector_valued:
                 sec.lines += w.para(f"Layer {l} is a softmax, so from ${zj}$ each of these paths splits again "
@@ -425,60 +468,125 @@ class Builder:
         if self.sym("output") != self.sym("act", L):
             row("Y", f"the prediction, ${self.sym('output')} = {self.sym('act', L)}$", self.sym("output"))
         sec.lines += w.para(
-            "and every gradient has the shape of its parameter (article 004: "
+            "and every gradient has the shape of its parameter ("
+            + ("" if self.source is None else f"{self.cite('004')}: " if self.source.key == "004"
+               else f"as {self.cite('004')} notes; here ")
             + ", ".join(f"${self.pr(sy[f'dL_dW{l}'])}$ is ${self.shape(sy[f'dL_dW{l}'])[1]}$"
                         for l in range(1, L + 1)) + "). The table lists every shape.")
         sec.lines += w.table(["quantity", "meaning", "shape", "for this network"], rows,
                              "Shapes of the matrices", TALL_ROWS)
         return sec
 
-    def update(self) -> Section:
+    def initialisation(self) -> Section:
         w, s, L = self.w, self.spec, self.L
-        sec = Section("The update and the training algorithm")
-        sec.lines += w.para("Gradient descent moves every parameter against its gradient, with learning "
-                            r"rate $\alpha$:")
+        sec = Section("The initial parameters")
+        t = s.training
+        schemes: dict = {}
+        for l in range(1, L + 1):
+            schemes.setdefault(s.activation(l).entry.init, []).append(l)
+        sigma = r"\sigma_{l}^{2}"
+        sec.lines += w.para(
+            f"Training starts from the parameters that the generated code's {w.code('init_params')} returns: "
+            "every bias is $0$, and every weight is drawn independently from a normal distribution with mean "
+            "$0$ and a variance that depends on the activation of the layer the weight leads into:")
+
+        def formula(sc, n_in="n_{l-1}", n_out="n_{l}"):
+            return sc.variance_latex.format(n_in=n_in, n_out=n_out)
+
+        law = (rf"{self.el('weight', 'l', 'jk')} \sim \mathcal{{N}}\left(0, {sigma}\right), \qquad "
+               rf"{self.el('bias', 'l', 'j')} = 0, \qquad {sigma} = ")
+        if len(schemes) == 1:
+            law += formula(next(iter(schemes)))
+        else:
+            law += r"\begin{cases} " + r" \\ ".join(
+                rf"{formula(sc)} & \text{{{sc.title.split(' (')[0]}: layer{'s' if len(ls) > 1 else ''} "
+                rf"{', '.join(map(str, ls))}}}" for sc, ls in schemes.items()) + r" \end{cases}"
+        sec.lines += w.eq(law + ".")
+        for sc, ls in schemes.items():
+            acts = list(dict.fromkeys(w.text(s.activation(l).entry.title) for l in ls))
+            sec.lines += w.para(
+                f"{w.text(sc.title)}, after {self.cite(sc.paper)}, for layer{'s' if len(ls) > 1 else ''} "
+                f"{_and(map(str, ls))}, whose activation{'s are' if len(acts) > 1 else ' is'} {_and('the ' + a for a in acts)}: "
+                f"{w.text(sc.reason)}.")
         rows = []
         for l in range(1, L + 1):
-            for role, key in (("weight", f"dL_dW{l}"), ("bias", f"dL_db{l}")):
-                rows.append(f"{self.sym(role, l)} &:= {self.sym(role, l)} - \\alpha\\, "
-                            f"{self.pr(self.d.symbols[key])}")
+            sc = s.activation(l).entry.init
+            n_in, n_out = s.layers[l - 1], s.layers[l]
+            var = sp.Rational(sc.variance(n_in, n_out)).limit_denominator(10 ** 9)
+            rows.append(rf"\sigma_{{{l}}}^{{2}} &= {formula(sc, n_in, n_out)} {equals(var)}, \qquad "
+                        rf"\sigma_{{{l}}} {equals(sp.sqrt(var))}")
+        sec.lines += w.para("For this network:")
         sec.lines += w.aligned(rows)
-        if self.d.reduction == 1:
+        order = f"${self.sym('weight', 1)}$" if L == 1 else (
+            f"${self.sym('weight', 1)}$ first, then ${self.sym('weight', 2)}$" + (", and so on" if L > 2 else ""))
+        sec.lines += w.para(
+            f"{w.code('nnderive train')} draws them with numpy's {w.code('np.random.default_rng(seed)')}, seeded "
+            f"with the spec's {w.code('[training] seed')} (here ${t.seed}$): standard normal numbers for {order}, "
+            f"each matrix filled row by row, multiplied by $\\sigma_{{l}}$ in float64 and stored as {w.code(t.dtype)}. The "
+            "same generator then shuffles the training data, so a seed gives the same run bit for bit.")
+        return sec
+
+    def references(self) -> Section:
+        w = self.w
+        sec = Section("References", numbered=False)
+        items = []
+        for i, key in enumerate(self.cited, start=1):
+            src = SOURCES[key]
+            ref = src.reference[0].upper() + src.reference[1:]
+            items.append((f"[{i}]", f"{w.text(ref)}. Contributes {w.rich(src.contributes)}."))
+        sec.lines += w.references(items)
+        return sec
+
+    def update(self) -> Section:
+        w, L = self.w, self.L
+        proc = learning_procedure(self.spec)  # the update rule and the schedule, read, not restated
+        rule, t = proc.update, proc.schedule
+        sec = Section("The update and the training algorithm")
+        factor = self.pr(rule.factor)
+        sec.lines += w.para("Gradient descent moves every parameter against its gradient, with learning "
+                            r"rate $\alpha$:")
+        syms = self.d.symbols
+        rows = []
+        for param, grad in rule.params:
+            role = "weight" if param.startswith("W") else "bias"
+            layer = int(param[1:])
+            rows.append(f"{self.sym(role, layer)} &:= {self.sym(role, layer)} - {factor}\\, "
+                        f"{self.pr(syms[grad])}")
+        self.used_tags.append(self.tags["update"])
+        sec.lines += w.aligned(rows, self.tags["update"])
+        if rule.divides_by_batch:
             sec.lines += w.para(
-                f"The loss {self.ref('loss')} sums over the batch, so these gradients are sums over its "
-                "$N$ samples. Article 000 divides by $N$ in the update, "
+                f"The loss {self.ref('loss')} sums over the batch, so its gradients are sums over the "
+                f"$N$ samples of the batch; as in {self.cite('000')} the step divides them by $N$, "
                 f"${self.sym('weight', 1)} := {self.sym('weight', 1)} - \\alpha \\frac{{1}}{{N}} "
-                f"{self.pr(self.d.symbols['dL_dW1'])}$, which is the same as training on the mean loss; "
-                "without the $\\frac{1}{N}$ the step size grows with the batch size.")
+                f"{self.pr(syms['dL_dW1'])}$, so every step follows the mean gradient and the step "
+                "size does not grow with the batch size. This is the step the generated code and "
+                "the trainer take.")
         else:
             sec.lines += w.para(
-                f"The $\\frac{{1}}{{N}}$ of article 000's update is already inside the loss "
-                f"{self.ref('loss')}, so it appears in the gradients and not again here.")
+                f"The $\\frac{{1}}{{N}}$ that {self.cite('000')} writes in its update is already inside the loss "
+                f"{self.ref('loss')}, so it appears in the gradients and not again here: every step "
+                "follows the mean gradient over the batch.")
         sec.lines += w.para("All gradients are computed from the current parameters first and only then "
-                            "are the parameters updated, all at once (article 004).")
-        t = s.training
-        bs = "the whole training set (batch gradient descent)" if t.batch_size == 0 else (
-            "one sample (stochastic gradient descent)" if t.batch_size == 1 else
-            f"{t.batch_size} samples (mini-batch gradient descent)")
+                            f"are the parameters updated, all at once{self.aside('004')}.")
+        b = t.batching
         steps = [
-            (0, f"initialise every ${self.sym('weight', 'l')}$ randomly and every "
-                f"${self.sym('bias', 'l')}$ to $0$"),
+            (0, f"initialise every ${self.sym('weight', 'l')}$ as in Section {self.init_section} "
+                f"(normal, seed ${self.spec.training.seed}$) and every ${self.sym('bias', 'l')}$ to $0$"),
             (0, f"{w.bold('for')} epoch $e = 1, \\dots, {t.epochs}$ {w.bold('do')}"),
-            (1, "shuffle the training set" if t.shuffle else "keep the training set in order"),
-            (1, f"{w.bold('for')} each batch of {bs} {w.bold('do')}"),
+            (1, "shuffle the training set" if b.shuffle else "keep the training set in order"),
+            (1, f"{w.bold('for')} each batch of {b.describe()} {w.bold('do')}"),
             (2, f"forward pass: evaluate {self.refs('forward_z1', f'forward_a{L}')}"),
             (2, f"loss: evaluate {self.ref('loss')}"),
             (2, f"backward pass: error term{'s' if L > 1 else ''} {self.refs(f'delta{L}', 'delta1')}, "
                 f"gradients {self.refs(f'grad_W{L}', 'grad_b1')}"),
-            (2, f"update every parameter with learning rate $\\alpha = {t.learning_rate:g}$"),
+            (2, f"update every parameter by {self.ref('update')} with learning rate "
+                f"$\\alpha = {number(t.learning_rate)}$"),
         ]
-        if t.tolerance > 0:
-            steps.append((1, f"stop early when the largest update is below $\\tau = {t.tolerance:g}$"))
-        if t.loss_tolerance > 0:
-            steps.append((1, f"stop early when the loss changes by less than {t.loss_tolerance:g}"))
+        steps += [(1, stop.words()) for stop in t.stops]
         sec.lines += w.algorithm("Training by gradient descent (the spec's settings)", steps)
         sec.lines += w.para("An epoch is one pass through the training data and an iteration one update, "
-                            "so an epoch has as many iterations as batches (article 000).")
+                            f"so an epoch has as many iterations as batches{self.aside('000')}.")
         return sec
 
     def worked(self) -> Section:
@@ -489,9 +597,7 @@ class Builder:
         sec.lines += w.para(
             f"Concrete numbers for one learning step ({w.text(Path(v.source).name if v.source.endswith('.toml') else v.source)}), batch of $N = {v.batch}$ "
             f"sample{'s' if v.batch > 1 else ''}, learning rate $\\alpha = {self._num(v.alpha, dec + 2)}$. "
-            f"Every value is computed exactly (rational arithmetic, irrational values carried to 60 "
-            f"significant digits) and shown rounded to {dec} decimals; nothing is rounded before it is "
-            "used again.")
+            + self.rounding_rule())
         x, y = (v.x, v.y) if self.col() else (v.x.T, v.y.T)
         givens = [f"{self.sym('input')} = {self._mat(x, dec)}",
                   f"{self.sym('target')} = {self._mat(y, dec)}"]
@@ -509,7 +615,12 @@ class Builder:
         sec.lines += w.aligned([f"{self._qname(q.name)} &= {w.matrix(self._oriented(q))}" for q in ex.backward])
         sec.lines += w.para(f"Gradients {self.refs(f'grad_W{self.L}', 'grad_b1')}:")
         sec.lines += w.aligned([f"{self._qname(q.name)} &= {w.matrix(q.shown)}" for q in ex.gradients])
-        sec.lines += w.para(f"Updated parameters after one step with $\\alpha = {self._num(v.alpha, dec + 2)}$:")
+        rule = learning_procedure(self.spec).update
+        scaled = ""
+        if rule.divides_by_batch:  # the step the update rule takes on this batch, alpha/N
+            scaled = f", so $\\alpha/N = {self._num(rule.exact_step(v.alpha, v.batch), dec + 2)}$"
+        sec.lines += w.para(f"Updated parameters after one step {self.ref('update')} with "
+                            f"$\\alpha = {self._num(v.alpha, dec + 2)}${scaled}:")
         sec.lines += w.aligned([f"{self._qname(q.name)} &= {w.matrix(q.shown)}" for q in ex.updated])
         sec.lines += self.rounding_note()
         return sec
@@ -519,22 +630,45 @@ class Builder:
         row layout; the worked example computes one sample per column)."""
         return q.shown if self.col() else tuple(zip(*q.shown))
 
+    def rounding_rule(self) -> str:
+        """Which reading of "rounded to d decimals" the example follows, said in full."""
+        ex = self.example
+        dec = ex.decimals
+        exact = ("computed exactly (rational arithmetic, irrational values carried to 60 significant digits) "
+                 f"and shown rounded to {dec} decimals")
+        if ex.mode == "every":
+            return (f"Every value is rounded to {dec} decimals as soon as it is computed, and the rounded value "
+                    f"is what is used again: a stricter reading than that of {self.cite('003')}, which rounds "
+                    "only the sigmoid outputs.")
+        if ex.mode == "none" or not ex.rounded_layers:
+            none = "" if ex.mode == "none" else (" (no layer has an activation other than the identity, so the "
+                                                   f"rounding of {self.cite('003')}, which rounds the activation "
+                                                   "outputs, rounds nothing here)")
+            return f"Every value is {exact}; nothing is rounded before it is used again{none}."
+        outs = _and(f"${self.sym('act', l)}$" for l in ex.rounded_layers)
+        return (f"The rounding follows {self.cite('003')}, which rounds the sigmoid outputs to 4 decimals: the "
+                f"outputs of the activation function{'s' if len(ex.rounded_layers) > 1 else ''} ({outs}) are "
+                f"rounded to {dec} decimals as soon as they are computed, and every later value is computed from "
+                "those rounded outputs exactly (rational arithmetic, irrational values carried to 60 significant "
+                f"digits) and shown rounded to {dec} decimals.")
+
     def rounding_note(self) -> list[str]:
         w, ex = self.w, self.example
         dec = ex.decimals
+        others = other_readings(ex.mode)
+        names = _and(ROUNDINGS[m] for m in others)
         if not ex.rounding:
-            return w.para(f"Rounding every intermediate value to {dec} decimals before using it again, as "
-                          "article 003 does, would not change any digit shown here.")
+            return w.para(f"The other readings of rounding to {dec} decimals ({names}) give the same digits "
+                          "everywhere.")
+        n = len(ex.rounding)
         out = w.para(
-            f"{w.bold('Rounding note.')} Rounding every intermediate value to {dec} decimals before "
-            f"using it again, as article 003 does, changes {len(ex.rounding)} shown "
-            f"digit{'s' if len(ex.rounding) > 1 else ''} of later results, listed in the table below; "
-            "the values above are the exact ones.")
-        rows = []
-        for c in ex.rounding:
-            rows.append([f"${self._entry_name(c)}$", f"${c.exact}$", f"${c.chained}$"])
-        out += w.table(["value", "exact, rounded", "from rounded intermediates"], rows,
-                       f"Digits that change when intermediates are rounded to {dec} decimals", TALL_ROWS)
+            f"{w.bold('Rounding note.')} The other readings of rounding to {dec} decimals ({names}) give other "
+            f"digits for {n} shown value{'s' if n > 1 else ''}, listed in the table below; the values above are "
+            + ("the exact ones." if ex.mode == "none" else f"those with {ROUNDINGS[ex.mode]}."))
+        rows = [[f"${self._entry_name(c)}$"] + [f"${r}$" for _, r in c.readings] for c in ex.rounding]
+        head = ["value", "shown above"] + [ROUNDINGS[m] for m in others]
+        out += w.table(head, rows, f"Shown digits under each reading of rounding to {dec} decimals (shown above: "
+                       f"{ROUNDINGS[ex.mode]})", TALL_ROWS)
         return out
 
     def _qname(self, name: str) -> str:
@@ -562,10 +696,9 @@ class Builder:
         return wrap(s) + "'" if c.name.endswith("_new") else s
 
     def _num(self, q, dec) -> str:
-        from .worked_example import fmt, round_value
-
-        s = fmt(round_value(q, dec), dec)
-        return s.rstrip("0").rstrip(".") if "." in s else s
+        """A given value (an input, a weight, the learning rate) as it was given: exactly, written
+        for reading (0.02, 10^{-6}); a value with no finite decimal to dec + 2 significant digits."""
+        return number(q, digits=dec + 2)
 
     def _mat(self, m, dec) -> str:
         return self.w.matrix([[self._num(m[i, j], dec) for j in range(m.shape[1])]

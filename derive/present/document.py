@@ -19,8 +19,21 @@ TEMPLATE_DIR = Path(__file__).with_name("templates")
 PDF_INSTALL = ("apt-get install --no-install-recommends texlive-latex-base texlive-latex-recommended"
                " texlive-pictures latexmk lmodern")
 
-__all__ = ["DocumentError", "PDF_INSTALL", "build_document", "compile_pdf", "markdown_math", "render",
-           "write_atomic"]
+__all__ = ["DocumentError", "NoTeXError", "PDF_INSTALL", "build_document", "compile_pdf", "compile_advice",
+           "markdown_math", "render", "write_atomic"]
+
+
+class NoTeXError(DocumentError):
+    """A PDF was asked for but there is no pdflatex: the .tex is written, the PDF is not."""
+
+    exit_code = 4
+
+
+def compile_advice(tex: Path) -> str:
+    """How to turn a written .tex into its PDF on a machine with TeX."""
+    tex = Path(tex)
+    return (f"install TeX ({PDF_INSTALL}), then run `latexmk -pdf {tex.name}` (or `pdflatex {tex.name}` twice) "
+            f"in {tex.parent.resolve()}")
 
 
 def environment() -> jinja2.Environment:
@@ -80,7 +93,8 @@ def compile_pdf(tex: Path, timeout: float = 300) -> Path:
             cmds = [["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
                      f"-output-directory={build}", tex.name]] * 2
         else:
-            raise DocumentError(f"--pdf needs pdflatex (and preferably latexmk); install them with: {PDF_INSTALL}")
+            raise NoTeXError(f"pdflatex is not installed, so {tex} is written but no PDF was made from it; to "
+                             f"compile it, {compile_advice(tex)}")
         for cmd in cmds:
             try:
                 # cwd: the .tex file's directory, so relative \input and graphics paths still resolve

@@ -10,6 +10,7 @@ from sympy.matrices.expressions import MatAdd, MatMul, MatrixSymbol
 from sympy.printing.latex import LatexPrinter
 
 from ..matrix import Softmax
+from ..numbers import _as_rational, _places, equals, fmt_decimal, number  # noqa: F401  (re-exported)
 from ..primitives import Primitive, SoftmaxEntry
 from .notation import Profile, profile_for
 
@@ -115,15 +116,38 @@ def _is_target_term(t) -> bool:
                and x.name in ("Y", "y", "__y") for x in f)
 
 
+_NUCLEUS = r"(?:[A-Za-z0-9]|\\[A-Za-z]+(?:\{[^{}]*\})?)"  # x, \\alpha, \\mathbf{w}, \\hat{y}
+_SCRIPT = r"(?:[A-Za-z0-9]|\{(?:[^{}]|\{[^{}]*\})*\})"
+# a symbol that takes a further superscript as it is: at most a subscript, no superscript of its own
+_SIMPLE = re.compile(_NUCLEUS + rf"(?:_{_SCRIPT})?")
+# a symbol with scripts (W^{2}, a^{1}_{j}, \\beta^{[2]}): parenthesised with plain ( ), which keep
+# their text size; \\left( \\right) would grow to the scripts' height
+_SCRIPTED = re.compile(_NUCLEUS + rf"(?:[_^]{_SCRIPT})+")
+
+
 def wrap(tex: str) -> str:
-    """Brace a symbol so a further superscript (prime, transpose) is not a double superscript."""
+    """The base of a further superscript (a power, a transpose, a prime), placed so it cannot be
+    misread: a letter as it is, a symbol with at most a subscript braced ({W_{2}}^{\\top}), a
+    symbol with a superscript of its own in parentheses ((W^{2})^{\\top}, not {W^{2}}^{\\top}, which
+    sets the T beside the 2 as if it were W^{2T}), and anything else (a fraction, a function call)
+    in parentheses sized to it."""
     if re.fullmatch(r"[A-Za-z]", tex):
         return tex
-    if _ACCENT.match(tex):
-        # TeX unwraps a group holding a single accent atom, so {\vec{y}^{1}}^{\top} would still be
-        # a double superscript; the empty group keeps it a group
-        return "{" + tex + "{}}"
-    return "{" + tex + "}"
+    if _SIMPLE.fullmatch(tex):
+        return "{" + tex + "}"
+    if _SCRIPTED.fullmatch(tex):
+        return f"({tex})"
+    return rf"\left({tex}\right)"
+
+
+def raised(base: str, script: str) -> str:
+    """base^{script} with the base placed unambiguously (see wrap)."""
+    return f"{wrap(base)}^{{{script}}}"
+
+
+def primed(base: str) -> str:
+    """base' with the base placed unambiguously (see wrap)."""
+    return wrap(base) + "'"
 
 
 class NNLatexPrinter(LatexPrinter):
@@ -184,8 +208,11 @@ class NNLatexPrinter(LatexPrinter):
         return super()._print(expr, **kwargs)
 
     def _print_Rational(self, expr):
-        dec = _decimal(expr)
-        return dec if dec is not None else super()._print_Rational(expr)
+        # a long decimal (GELU's 0.044715, a tolerance 10^{-6}) as a reader writes it, not 8943/200000
+        return number(expr) if _decimal(expr) is not None else super()._print_Rational(expr)
+
+    def _print_Float(self, expr):
+        return number(expr, digits=15)
 
     def _print_Sum(self, expr):
         # -sum y log a reads better than sum -y log a
@@ -348,9 +375,11 @@ class NNLatexPrinter(LatexPrinter):
             self._settings["order"] = old
 
     def _print_Pow(self, expr, exp=None):
-        # an entry like a^{1}_{jn} needs braces before it is squared
-        if isinstance(expr.base, (sp.Indexed, sp.Symbol)) and expr.exp.is_Integer and expr.exp > 1:
-            return rf"{wrap(self._print(expr.base))}^{{{self._print(expr.exp)}}}"
+        # an entry like a^{1}_{jn} needs parentheses before it is squared: (a^{1}_{jn})^{2}
+        e = expr.exp
+        if isinstance(expr.base, (sp.Indexed, sp.Symbol)) and e.is_Rational and e.is_positive and e != 1 \
+                and e != sp.Rational(1, 2):
+            return raised(self._print(expr.base), self._print(e))
         return super()._print_Pow(expr, exp) if exp is not None else super()._print_Pow(expr)
 
     def _print_HadamardPower(self, expr):

@@ -23,6 +23,7 @@ from sympy.matrices.expressions.hadamard import HadamardPower
 from ..errors import NNDeriveError
 from ..matrix import Elementwise, Softmax
 from ..primitives import Primitive, SoftmaxEntry
+from ..procedure import update_rule
 
 MAX_WIDTH = 10  # beyond this the tables of numbers stop being readable
 MAX_BATCH = 4
@@ -30,6 +31,17 @@ MAX_BATCH = 4
 # grow without bound through tanh/GELU/softmax layers, and 60 digits leave every shown digit
 # (at most 12 decimals) decided unless a value lies within 1e-45 of a rounding tie.
 PRECISION = 60
+# What the worked example rounds to the shown decimals before it is used again, and its name in the
+# documents: the activation outputs (article 003: "Here we round the output value of the sigmoid function
+# to 4 decimals"; every activation but the identity, which leaves its input as it is), every intermediate
+# value, or nothing
+ROUNDINGS = {"activations": "activation outputs rounded", "every": "every intermediate rounded", "none": "exact"}
+DEFAULT_ROUNDING = "activations"
+
+
+def other_readings(mode: str) -> list[str]:
+    """The readings a worked example is compared with: the exact values first."""
+    return [m for m in ("none", "activations", "every") if m != mode]
 
 
 class ExampleError(NNDeriveError):
@@ -45,6 +57,7 @@ class ExampleValues:
     params: dict  # "W1" -> n_1 x n_0, "b1" -> n_1 x 1, ...
     alpha: sp.Rational
     source: str  # the file, or "random example (seed S)"
+    rounding: str | None = None  # the file's `rounding` key (a key of ROUNDINGS), if it has one
 
     @property
     def batch(self) -> int:
@@ -56,19 +69,18 @@ class Quantity:
     """One named matrix of the example (engine name: Z1, A1, delta1, dL_dW1, W1_new, loss)."""
 
     name: str
-    exact: sp.Matrix
+    exact: sp.Matrix  # its value under the example's rounding (exact arithmetic on the rounded inputs)
     shown: tuple[tuple[str, ...], ...]  # rounded entries as printed, row by row
 
 
 @dataclass(frozen=True)
 class RoundingChange:
-    """A shown entry whose digits differ when every intermediate value is rounded first."""
+    """A shown entry whose digits differ between the readings of rounding."""
 
     name: str
     row: int
     col: int
-    exact: str
-    chained: str
+    readings: tuple[tuple[str, str], ...]  # (rounding, shown digits): the example's own first, then the others
 
 
 @dataclass(frozen=True)
@@ -80,7 +92,9 @@ class WorkedExample:
     backward: tuple[Quantity, ...]  # delta_L ... delta_1
     gradients: tuple[Quantity, ...]  # dL_dW_L, dL_db_L, ...
     updated: tuple[Quantity, ...]  # W1_new, b1_new, ...
-    rounding: tuple[RoundingChange, ...]
+    rounding: tuple[RoundingChange, ...]  # where another reading of rounding shows other digits
+    mode: str = DEFAULT_ROUNDING  # how this example rounds (a key of ROUNDINGS)
+    rounded_layers: tuple[int, ...] = ()  # layers whose activation outputs are rounded ("activations")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -146,13 +160,16 @@ def _check_size(spec, where: str) -> None:
 def example_from_dict(doc: dict, spec, where: str) -> ExampleValues:
     """Validate a parsed example document against the spec's widths."""
     L = spec.depth
-    allowed = ("description", "alpha", "x", "y") + tuple(f"{p}{l}" for l in range(1, L + 1) for p in "Wb")
+    allowed = ("description", "alpha", "rounding", "x", "y") + tuple(f"{p}{l}" for l in range(1, L + 1) for p in "Wb")
     for k in doc:
         if k not in allowed:
             raise ExampleError(f"{where}: key '{k}': unknown key (allowed: {', '.join(allowed)})")
-    for k in allowed[2:]:
+    for k in allowed[3:]:
         if k not in doc:
             raise ExampleError(f"{where}: key '{k}': missing required key")
+    rounding = doc.get("rounding")
+    if rounding is not None and rounding not in ROUNDINGS:
+        raise ExampleError(f"{where}: key 'rounding': expected one of {', '.join(ROUNDINGS)}, got {rounding!r}")
     _check_size(spec, where)
     xs = _samples(where, "x", doc["x"], spec.layers[0])
     ys = _targets(where, spec, doc["y"])
@@ -171,7 +188,7 @@ def example_from_dict(doc: dict, spec, where: str) -> ExampleValues:
     alpha = _number(where, "alpha", alpha)
     if alpha <= 0:
         raise ExampleError(f"{where}: key 'alpha': must be > 0, got {alpha}")
-    return ExampleValues(sp.Matrix(xs).T, sp.Matrix(ys).T, params, alpha, where)
+    return ExampleValues(sp.Matrix(xs).T, sp.Matrix(ys).T, params, alpha, where, rounding)
 
 
 def load_example(path: str | Path, spec) -> ExampleValues:
@@ -342,10 +359,15 @@ def _shown(m: sp.Matrix, decimals: int) -> tuple[tuple[str, ...], ...]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _run(d, ex: ExampleValues, round_to: int | None) -> dict[str, sp.Matrix]:
-    """Evaluate forward, loss, backward, gradients and the update; optionally round each result."""
+def rounded_layers(spec) -> tuple[int, ...]:
+    """The layers whose activation outputs the "activations" reading rounds: all but the identity's."""
+    return tuple(l for l in range(1, spec.depth + 1) if spec.activation(l).entry.func is not None)
+
+
+def _run(d, ex: ExampleValues, round_to: int, mode: str = "every") -> dict[str, sp.Matrix]:
+    """Evaluate forward, loss, backward, gradients and the update, rounding to round_to decimals what
+    the reading `mode` rounds (ROUNDINGS) as soon as it is computed."""
     row = d.layout == "row"
-    L = d.spec.depth
     dims = {dim: w for dim, w in zip(d.dims, d.spec.layers)}
     dims[d.batch] = ex.batch
 
@@ -356,36 +378,47 @@ def _run(d, ex: ExampleValues, round_to: int | None) -> dict[str, sp.Matrix]:
     env.update(ex.params)
     ev = _Evaluator(env, dims)
 
-    def rnd(m):
+    acts = {f"A{l}" for l in rounded_layers(d.spec)}
+
+    def rnd(m, name=""):
         m = m.applyfunc(_settle)
-        return m.applyfunc(lambda v: round_value(v, round_to)) if round_to is not None else m
+        if mode == "every" or (mode == "activations" and name in acts):
+            return m.applyfunc(lambda v: round_value(v, round_to))
+        return m
 
     out: dict[str, sp.Matrix] = {}
     for eq in d.forward + d.backward + d.gradients:
-        env[eq.lhs.name] = rnd(ev(eq.rhs))
+        env[eq.lhs.name] = rnd(ev(eq.rhs), eq.lhs.name)
         if eq in d.forward or eq in d.backward:
             out[eq.lhs.name] = env[eq.lhs.name].T if row else env[eq.lhs.name]
         else:
             out[eq.lhs.name] = env[eq.lhs.name]
     loss = ev.scalar(d.loss.rhs, {**out, "Y": ex.y, "X": ex.x})
     out["loss"] = rnd(sp.Matrix([[loss]]))
-    for l in range(1, L + 1):
-        for p in "Wb":
-            new = ex.params[f"{p}{l}"] - ex.alpha * out[f"dL_d{p}{l}"]
-            out[f"{p}{l}_new"] = rnd(new)
+    # the update the generated code and the trainer take: derive.procedure's rule, exactly
+    rule = update_rule(d.spec)
+    step = rule.exact_step(ex.alpha, ex.batch)
+    for param, grad in rule.params:
+        out[f"{param}_new"] = rnd(ex.params[param] - out[grad] * step)
     return out
 
 
-def compute(d, ex: ExampleValues, decimals: int = 4) -> WorkedExample:
-    """The example's every value, exact, plus where article-003-style rounding would show."""
+def compute(d, ex: ExampleValues, decimals: int = 4, rounding: str | None = None) -> WorkedExample:
+    """The example's every value under its reading of rounding (the argument, else the example
+    file's `rounding` key, else article 003's: the activation outputs), plus every shown digit
+    that another reading would change."""
     if not 0 <= decimals <= 12:
         raise NNDeriveError(f"--decimals must be between 0 and 12, got {decimals}")
-    exact = _run(d, ex, None)
-    chained = _run(d, ex, decimals)
+    mode = rounding or ex.rounding or DEFAULT_ROUNDING
+    if mode not in ROUNDINGS:
+        raise NNDeriveError(f"unknown rounding '{mode}' (choose one of: {', '.join(ROUNDINGS)})")
+    modes = [mode] + other_readings(mode)
+    runs = {m: _run(d, ex, decimals, m) for m in modes}
+    own = runs[mode]
     L = d.spec.depth
 
     def q(name):
-        return Quantity(name, exact[name], _shown(exact[name], decimals))
+        return Quantity(name, own[name], _shown(own[name], decimals))
 
     fwd = tuple(q(n) for l in range(1, L + 1) for n in (f"Z{l}", f"A{l}"))
     back = tuple(q(f"delta{l}") for l in range(L, 0, -1))
@@ -393,9 +426,11 @@ def compute(d, ex: ExampleValues, decimals: int = 4) -> WorkedExample:
     upd = tuple(q(f"{p}{l}_new") for l in range(1, L + 1) for p in "Wb")
     changes = []
     for quantity in fwd + (q("loss"),) + back + grads + upd:
-        other = _shown(chained[quantity.name], decimals)
-        for i, (ra, rb) in enumerate(zip(quantity.shown, other)):
-            for j, (a, b) in enumerate(zip(ra, rb)):
-                if a != b:
-                    changes.append(RoundingChange(quantity.name, i, j, a, b))
-    return WorkedExample(ex, decimals, fwd, q("loss"), back, grads, upd, tuple(changes))
+        shown = {m: _shown(runs[m][quantity.name], decimals) for m in modes}
+        for i, row in enumerate(quantity.shown):
+            for j in range(len(row)):
+                readings = tuple((m, shown[m][i][j]) for m in modes)
+                if len({r for _, r in readings}) > 1:
+                    changes.append(RoundingChange(quantity.name, i, j, readings))
+    return WorkedExample(ex, decimals, fwd, q("loss"), back, grads, upd, tuple(changes), mode,
+                         rounded_layers(d.spec) if mode == "activations" else ())

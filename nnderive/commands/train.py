@@ -63,9 +63,12 @@ def _add_run_options(p: argparse.ArgumentParser, with_data: bool) -> None:
         d = p.add_argument_group("data (override the spec's [data])")
         d.add_argument("--data", metavar="SOURCE",
                        help="digits, diabetes, FILE.csv, FILE.npz or mnist:DIR")
-        d.add_argument("--target", metavar="COL", help="CSV target column")
+        d.add_argument("--target", metavar="COL[,COL...]",
+                       help="CSV target column(s): several columns for several outputs")
         d.add_argument("--features", metavar="A,B,...", help="CSV feature columns, comma-separated")
     t = p.add_argument_group("training (override the spec's [training])")
+    t.add_argument("--reverify", action="store_true",
+                   help="prove the gradients again even when a proof certificate is cached")
     t.add_argument("--epochs", type=_positive_int, metavar="E")
     t.add_argument("--batch-size", type=_count, metavar="B",
                    help="0: batch gradient descent, 1: stochastic, else mini-batch")
@@ -75,11 +78,27 @@ def _add_run_options(p: argparse.ArgumentParser, with_data: bool) -> None:
                    help="stop when the largest weight update is below TAU")
     t.add_argument("--loss-tolerance", type=_nonnegative, metavar="T",
                    help="stop when the training loss changes by less than T")
+    t.add_argument("--target-loss", type=_nonnegative, metavar="E",
+                   help="stop when the training loss (per sample) is at most E (article 003's"
+                   " target error)")
     t.add_argument("--test-fraction", type=_fraction, metavar="F")
     t.add_argument("--dtype", choices=("float32", "float64"))
+    t.add_argument("--shuffle", action=argparse.BooleanOptionalAction, default=None,
+                   help="reshuffle the training data every epoch (default: the spec's"
+                   " training.shuffle, true)")
+    t.add_argument("--standardize", action=argparse.BooleanOptionalAction, default=None,
+                   help="standardize features with the training split's statistics, scale MNIST"
+                   " pixels to [0, 1] and standardize the targets of an unbounded output"
+                   " (default); --no-standardize uses the data as given")
+    if with_data:
+        t.add_argument("--init", type=_suffixed(".npz"), metavar="PARAMS.npz",
+                       help="start from these parameters (W1, b1, ...) instead of random ones")
     o = p.add_argument_group("output")
     o.add_argument("--out", type=Path, metavar="DIR",
-                   help=f"output folder (default: {DEFAULT_OUT}/<name>/)")
+                   help=f"this run's folder (default: a new {DEFAULT_OUT}/<name>/run-NNN/)")
+    o.add_argument("--force", action="store_true",
+                   help="replace an earlier run's files in --out (a diverged run still never"
+                   " replaces better parameters)")
     o.add_argument("--quiet", action="store_true", help="no per-epoch progress")
     o.add_argument("--metrics", type=_suffixed(".csv", ".json"), metavar="FILE.csv|json",
                    help="per-epoch metrics (default: <out>/metrics.csv)")
@@ -108,9 +127,10 @@ def register(sub) -> None:
 
     p = sub.add_parser(
         "predict", help="predict with trained parameters",
-        description="Standardize the data's features with the training statistics stored in"
-        " PARAMS, run the generated forward pass and write one prediction per row as CSV (class"
-        " index for classification, value in the target's units for regression).")
+        description="Scale the data's features with the training statistics stored in PARAMS,"
+        " run the generated forward pass and write one prediction per row as CSV (the class for"
+        " classification, its text label when the training labels were text; the value in the"
+        " target's units for regression).")
     p.add_argument("params", type=Path, help="parameters written by `nnderive train` (.npz)")
     p.add_argument("spec", help="the network spec they were trained for (TOML)")
     p.add_argument("--data", required=True, metavar="SOURCE",
@@ -121,14 +141,18 @@ def register(sub) -> None:
 
 
 def load_run_spec(path: str | Path) -> NetworkSpec:
-    """load_spec, with a relative path in [data] source taken relative to the spec's folder."""
+    """load_spec, with relative paths in [data] source and training.init taken relative to the
+    spec's folder."""
     from derive.spec import load_spec
     from training.data import resolve_source, source_problem
 
     spec = load_spec(path)
+    folder = Path(path).parent
+    if spec.training.init and not Path(spec.training.init).is_absolute():
+        spec = replace(spec, training=replace(spec.training, init=str(folder / spec.training.init)))
     if source_problem(spec.data.source or "digits") is not None:
         return spec  # reported by check_source unless --data replaces it
-    source = resolve_source(spec.data.source, Path(path).parent)
+    source = resolve_source(spec.data.source, folder)
     return replace(spec, data=replace(spec.data, source=source))
 
 
@@ -180,14 +204,17 @@ def apply_overrides(spec: NetworkSpec, args: argparse.Namespace) -> NetworkSpec:
     """The spec with command-line flags in place of its [training] and [data] settings."""
     flags = {"epochs": "epochs", "batch_size": "batch_size", "lr": "learning_rate", "seed": "seed",
              "tolerance": "tolerance", "loss_tolerance": "loss_tolerance",
-             "test_fraction": "test_fraction", "dtype": "dtype"}
+             "target_loss": "target_loss", "test_fraction": "test_fraction", "dtype": "dtype",
+             "shuffle": "shuffle", "standardize": "standardize"}
     training = {field: getattr(args, flag) for flag, field in flags.items()
                 if getattr(args, flag, None) is not None}
+    if getattr(args, "init", None):
+        training["init"] = str(args.init)
     data: dict[str, Any] = {}
     if getattr(args, "data", None):
         data["source"] = args.data
     if getattr(args, "target", None):
-        data["target"] = args.target
+        data["target"] = tuple(t.strip() for t in args.target.split(",") if t.strip())
     if getattr(args, "features", None):
         data["features"] = tuple(f.strip() for f in args.features.split(",") if f.strip())
     return replace(spec, training=replace(spec.training, **training),
@@ -195,18 +222,39 @@ def apply_overrides(spec: NetworkSpec, args: argparse.Namespace) -> NetworkSpec:
 
 
 def options(spec: NetworkSpec, args: argparse.Namespace) -> RunOptions:
+    """Where this run writes: its own new run folder, or the files asked for when they are free.
+
+    Without --out every run gets a new folder, nnderive-out/<name>/run-001, run-002, ...; an
+    --out folder or --params/--metrics/--plot file that already holds an earlier run's result
+    is refused unless --force says to replace it (and even then a diverged run never replaces
+    better parameters: training.runner.write_results).
+    """
     from training.runner import RunOptions
 
-    out = args.out or DEFAULT_OUT / spec.name
+    out = args.out or next_run_folder(DEFAULT_OUT / spec.name)
     opts = RunOptions(out=out, params=args.params or out / "params.npz",
                       metrics=args.metrics or out / "metrics.csv", plot=args.plot or out / "curves.png",
-                      quiet=args.quiet, progress=not args.quiet and sys.stderr.isatty())
+                      quiet=args.quiet, progress=not args.quiet and sys.stderr.isatty(),
+                      force=bool(getattr(args, "force", False)),
+                      reverify=bool(getattr(args, "reverify", False)))
     # Fail before minutes of training, not after -- but create nothing yet: a run that fails
     # must not leave empty folders behind (atomic_write creates them when a file is written).
     check_folder(out)
     for f in (opts.params, opts.metrics, opts.plot):
         check_folder(f.parent)
+    taken = [f for f in (opts.params, opts.metrics, opts.plot) if f.exists()]
+    if taken and not opts.force:
+        names = ", ".join(str(f) for f in taken)
+        raise NNDeriveError(f"{names}: already written by an earlier run; nothing is overwritten"
+                            " without --force (leave out --out and every run gets its own folder"
+                            f" under {DEFAULT_OUT}/{spec.name}/)")
     return opts
+
+
+def next_run_folder(base: Path) -> Path:
+    """base/run-001, or the first run-NNN after the ones already there."""
+    used = [int(p.name[4:]) for p in base.glob("run-*") if p.name[4:].isdigit()] if base.is_dir() else []
+    return base / f"run-{max(used, default=0) + 1:03d}"
 
 
 def check_folder(folder: Path) -> None:
@@ -232,8 +280,9 @@ def _run_command(spec: NetworkSpec, args: argparse.Namespace) -> int:
     print(report_text(report))
     result = report.trained.result
     if report.exit_code == EXIT_DIVERGED:
-        print(f"nnderive: training diverged: {result.message}; the last good parameters were"
-              f" saved to {report.written.params}", file=sys.stderr)
+        where = (report.written.params_note or
+                 f"the best parameters it saw were saved to {report.written.params}")
+        print(f"nnderive: training diverged: {result.message}; {where}", file=sys.stderr)
     elif report.exit_code == EXIT_INTERRUPTED:
         print(f"nnderive: {result.message}; saved them to {report.written.params}", file=sys.stderr)
     return report.exit_code
@@ -246,34 +295,43 @@ def report_text(r: RunReport) -> str:
     spe = r.trained.seconds_per_epoch
 
     from training.loop import loss_text
+    from training.runner import gap_text
 
     regression = r.dataset.kind == "regression"
+    standardized = r.dataset.target_mean is not None
 
     def num(v: float | None) -> str:
         if v is None:
             return "-"
-        return loss_text(v).strip() + (" (standardized targets)" if regression else "")
+        return loss_text(v).strip() + (" (standardized targets)" if standardized else "")
 
     stopped = f"diverged: {res.message}" if res.stopped_reason == "diverged" else res.message
     rows = [
         ("network", f"{r.spec.name} ({'-'.join(map(str, r.spec.layers))}, {r.spec.loss})"),
         ("epochs run", f"{len(h)} of {r.spec.training.epochs}"),
         ("stopped", stopped),
+        ("start loss", num(res.start_loss)),
         ("train loss", num(last.get("train_loss"))),
         ("test loss", num(last.get("test_loss"))),
     ]
     if not regression:
-        acc = last.get("test_accuracy")
-        rows.append(("test accuracy", "-" if acc is None else f"{100 * acc:.2f}%"))
+        for split in ("train", "test"):
+            acc = last.get(f"{split}_accuracy")
+            rows.append((f"{split} accuracy", "-" if acc is None else f"{100 * acc:.2f}%"))
+        gap = gap_text(last) if last else ""
+        if gap:
+            rows.append(("gap", f"{gap.strip()} (train minus test accuracy: overfitting shows here)"))
     elif r.trained.rmse_split:
-        name = r.dataset.target_name or "the target"
+        names = [n for n in r.dataset.target_names or (r.dataset.target_name,) if n]
+        units = (f"in {names[0]}'s units" if len(names) == 1 else
+                 f"in the units of {', '.join(names)}" if names else "in the target's units")
         rmse = r.trained.rmse
-        rows.append((f"{r.trained.rmse_split} RMSE",
-                     "-" if rmse is None else f"{rmse:.6g} (in {name}'s units)"))
+        rows.append((f"{r.trained.rmse_split} RMSE", "-" if rmse is None else f"{rmse:.6g} ({units})"))
     rows += [
         ("seconds per epoch", "-" if spe is None else f"{spe:.4f}"),
         ("module", str(r.generated.path)),
-        ("parameters", str(r.written.params)),
+        ("parameters", str(r.written.params) + (f" ({r.written.params_note})"
+                                                 if r.written.params_note else "")),
         ("metrics", str(r.written.metrics)),
         ("curves", str(r.written.plot) if r.written.plot else f"- ({r.written.plot_note})"),
     ]

@@ -1,0 +1,154 @@
+"""The claims corpus (tests/corpus): every file is valid, and the checker never says "holds" wrongly on it.
+
+The corpus's expected verdicts come from mathematics (tests/corpus/README.md), not from the checker.
+The whole corpus takes about 6 minutes through today's checker, so the checker test runs a fixed,
+deterministic subset: every claim whose CRC-32 of "file stem, newline, printed text" is 0 modulo
+SUBSET_STRIDE (73 of the 711 claims, from all 12 files and all five expected verdicts; about 30 s on an
+idle machine, up to a minute when its two cores are shared).
+`python benchmarks/check_corpus.py` scores the whole corpus.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("check_corpus", ROOT / "benchmarks" / "check_corpus.py")
+cc = importlib.util.module_from_spec(_spec)
+sys.modules.setdefault("check_corpus", cc)  # dataclasses look their module up there
+_spec.loader.exec_module(cc)
+
+# Measured on the subset with the checker as it is on this branch (floored to the percent):
+# 29/73 correct, 37/72 well-formed claims read. The lead raises these when the new checker lands.
+ACCURACY_FLOOR = 0.39
+PARSE_FLOOR = 0.51
+SUBSET_STRIDE = 12
+TIMEOUT = 20.0
+
+# The target is zero false holds. These are the ones today's checker gives on the subset (issues 9 and
+# 15 name each kind); a new false hold fails the test, and so does a listed one that is fixed (remove it).
+KNOWN_FALSE_HOLDS = {
+    ("activations", r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha (e^x - 1) & x \le 0 \end{cases}"),
+    ("calculus", r"\frac{d}{dx} c\max(0,x) = c"),
+    ("errata", r"\frac{df(x)}{dx} = \frac{f(x+h) - f(x-h)}{2h}"),
+    ("tex_traps", r"2^\sqrt{4} = 2 \cdot 2^\sqrt{2}"),
+    ("tex_traps", r"a/bc = \frac{a}{bc}"),
+}
+
+CLAIMS = cc.load_corpus()
+
+
+def in_subset(c) -> bool:
+    return zlib.crc32(f"{c.group}\n{c.printed}".encode()) % SUBSET_STRIDE == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# The corpus files
+
+
+@pytest.mark.parametrize("path", cc.corpus_files(cc.CORPUS), ids=lambda p: p.name)
+def test_corpus_file_is_valid(path):
+    assert cc.file_problems(path) == []
+
+
+def test_corpus_breadth():
+    groups = {c.group for c in CLAIMS}
+    expected = [c.expected for c in CLAIMS]
+    assert len(CLAIMS) >= 250
+    assert set(expected) == set(cc.EXPECTED)
+    assert sum(e != "holds" for e in expected) >= len(CLAIMS) / 3
+    assert {"nielsen", "goodfellow", "ng", "bishop", "cs231n", "d2l", "calculus", "activations", "losses",
+            "errata", "tex_traps", "specs"} <= groups
+    assert sum(bool(c.condition) for c in CLAIMS) >= 10 and sum(bool(c.spec) for c in CLAIMS) >= 20
+
+
+BAD_ENTRIES = [  # (TOML text of one file, a fragment the problem must contain)
+    ("[[claim]]\nprinted = 'x = x'\nsource = 's'\nwhy = 'w'\n", "missing required key 'expected'"),
+    ("[[claim]]\nprinted = 'x = x'\nexpected = 'true'\nsource = 's'\nwhy = 'w'\n", "is not one of"),
+    ("[[claim]]\nprinted = 'x = x'\nexpected = 'holds'\nsource = 's'\nwhy = 'w'\nverdict = 'holds'\n",
+     "unknown key 'verdict'"),
+    ("[[claim]]\nprinted = 'x = x'\nexpected = 'holds'\nsource = 's'\nwhy = 'w'\ngivens = 'y = 1'\n",
+     "'givens' must be a list"),
+    ("[[claim]]\nprinted = 'x = x'\nexpected = 'holds'\nsource = 's'\nwhy = 'w'\nspec = 'nope.toml'\n",
+     "spec file 'nope.toml' not found"),
+    ("[[claim]]\nprinted = 'x = x'\nexpected = 'fails'\nsource = 's'\nwhy = 'w'\ncondition = 'c'\n",
+     "'condition' is only for claims expected to hold"),
+    ("[[claim]]\nprinted = 'x = x'\nexpected = 'holds'\nsource = 's'\nwhy = 'w'\nnotation = 'nope'\n",
+     "unknown notation profile"),
+    ("[[claim]]\nprinted = ''\nexpected = 'holds'\nsource = 's'\nwhy = 'w'\n", "'printed' must be a non-empty"),
+    ("[[claim]]\nprinted = 'x = x'\nexpected = 'holds'\nsource = 's'\nwhy = 'w'\n"
+     "[[claim]]\nprinted = 'x = x'\nexpected = 'fails'\nsource = 's'\nwhy = 'w'\n", "printed text repeats entry 1"),
+    ("[[claim]]\nprinted = 'x = x\n", "not valid TOML"),
+    ("title = 'x'\n", "no [[claim]] tables"),
+]
+
+
+@pytest.mark.parametrize("text, fragment", BAD_ENTRIES)
+def test_malformed_corpus_fails_loudly(tmp_path, text, fragment):
+    f = tmp_path / "bad.toml"
+    f.write_text(text, encoding="utf-8")
+    problems = cc.file_problems(f)
+    assert any(fragment in p and p.startswith("bad.toml") for p in problems), problems
+    with pytest.raises(cc.CorpusError, match="bad.toml"):
+        cc.load_corpus(tmp_path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Scoring rules
+
+
+@pytest.mark.parametrize("verdict, condition, category", [
+    ("holds", "", "holds"), ("holds", "sigmoid output with cross-entropy", "holds-if"),
+    ("fails", "", "fails"), ("holds-with-convention", "", "fails"), ("not-checkable", "", "not-checkable"),
+    ("ambiguous", "", "ambiguous"), ("error", "", "error"), ("timeout", "", "timeout"),
+    ("holds-if", "", "holds-if"), ("holds_when", "", "holds-if"), ("checked for n = 1..8", "", "weak-holds"),
+    ("verified-numerically", "", "weak-holds"), ("Holds", "", "holds"), ("mystery", "", "other"),
+    ("conditional", "", "holds-if"), ("checked", "", "weak-holds"),
+])
+def test_verdict_categories(verdict, condition, category):
+    assert cc.categorize(verdict, condition) == category
+
+
+def _claim(expected, condition=""):
+    return cc.Claim("g", 1, "x = x", expected, "s", "w", condition=condition)
+
+
+@pytest.mark.parametrize("expected, condition, category, correct, false_hold", [
+    ("holds", "", "holds", True, False), ("holds", "", "weak-holds", True, False),
+    ("holds", "", "holds-if", False, False), ("holds", "", "fails", False, False),
+    ("holds", "c", "holds-if", True, False), ("holds", "c", "holds", False, True),
+    ("holds", "c", "fails", False, False), ("fails", "", "holds", False, True),
+    ("fails", "", "weak-holds", False, True), ("fails", "", "holds-if", False, True),
+    ("fails", "", "fails", True, False), ("error", "", "error", True, False),
+    ("error", "", "holds", False, True), ("ambiguous", "", "holds", False, True),
+    ("not-checkable", "", "not-checkable", True, False), ("not-checkable", "", "other", False, False),
+])
+def test_judging(expected, condition, category, correct, false_hold):
+    o = cc.judge(cc.Outcome(_claim(expected, condition), category, category, 0.0))
+    assert (o.correct, o.false_hold) == (correct, false_hold)
+    assert o.false_fail == (category == "fails" and expected != "fails")
+
+
+# ---------------------------------------------------------------------------------------------
+# The checker on the corpus
+
+
+def test_checker_on_corpus_subset():
+    subset = [c for c in CLAIMS if in_subset(c)]
+    assert len({c.group for c in subset}) >= 10 and len({c.expected for c in subset}) == len(cc.EXPECTED)
+    outcomes = cc.run_all(subset, TIMEOUT)
+    s = cc.score(outcomes, "subset")
+    found = {(o.claim.group, o.claim.printed) for o in outcomes if o.false_hold}
+    new = sorted(found - KNOWN_FALSE_HOLDS)
+    assert not new, "false holds (the checker says holds, the corpus says otherwise):\n" + "\n".join(
+        f"  {g}: {p}" for g, p in new)
+    fixed = sorted(KNOWN_FALSE_HOLDS - found)
+    assert not fixed, "no longer false holds: remove them from KNOWN_FALSE_HOLDS:\n" + "\n".join(
+        f"  {g}: {p}" for g, p in fixed)
+    assert s.accuracy >= ACCURACY_FLOOR, cc.report(outcomes)
+    assert s.parse_rate >= PARSE_FLOOR, cc.report(outcomes)
