@@ -15,15 +15,17 @@ from multiprocessing.connection import wait
 from ..errors import NNDeriveError
 
 
-def _worker(conn, run):
+def _worker(conn, run, tasks):
+    # forked: the tasks are inherited, only their indices cross the pipe (a spec holds lambdas,
+    # which do not pickle)
     while True:
         try:
-            task = conn.recv()
+            k = conn.recv()
         except (EOFError, OSError):
             return
-        if task is None:
+        if k is None:
             return
-        k, args, kwargs = task
+        args, kwargs = tasks[k]
         try:
             conn.send((k, "ok", run(*args, **kwargs)))
         except NNDeriveError as e:
@@ -59,7 +61,7 @@ def run_all(run, tasks: list[tuple[tuple, dict]], timeout: float, jobs: int | No
 
     def spawn():
         parent, child = ctx.Pipe()
-        p = ctx.Process(target=_worker, args=(child, run), daemon=True)
+        p = ctx.Process(target=_worker, args=(child, run, tasks), daemon=True)
         p.start()
         child.close()
         workers[parent] = [p, None, 0.0]
@@ -68,8 +70,7 @@ def run_all(run, tasks: list[tuple[tuple, dict]], timeout: float, jobs: int | No
     def feed(conn):
         if pending:
             k = pending.pop()
-            a, kw = tasks[k]
-            conn.send((k, a, kw))
+            conn.send(k)
             workers[conn][1:] = [k, time.monotonic()]
         else:
             workers[conn][1] = None
