@@ -155,7 +155,32 @@ def _blank_code(text: str) -> str:
 
 
 def _strip_comments(text: str) -> str:
-    return re.sub(r"(?<!\\)%[^\n]*", lambda m: " " * len(m.group(0)), text)
+    """LaTeX with comments and drawings (tikzpicture, picture: their $...$ are labels, not claims)
+    blanked, offsets and lines kept."""
+    text = re.sub(r"(?<!\\)%[^\n]*", lambda m: " " * len(m.group(0)), text)
+    out, i = [], 0
+    for m in _DRAWING.finditer(text):
+        if m.start() < i:
+            continue
+        end = text.find(f"\\end{{{m.group(1)}}}", m.end())
+        stop = len(text) if end < 0 else end
+        out += [text[i:m.start()], re.sub(r"[^\n]", " ", text[m.start():stop])]
+        i = stop
+        if end < 0:             # unclosed: the rest is the drawing (scanned once, never retried)
+            break
+    return "".join(out) + text[i:]
+
+
+_DRAWING = re.compile(r"\\begin\{(tikzpicture|picture|pgfpicture)\}")
+
+
+def _escaped(t: str, j: int) -> bool:
+    """Whether the character at j is escaped: an odd number of backslashes before it (\\$ is a line
+    break, then math)."""
+    k = j
+    while k > 0 and t[k - 1] == "\\":
+        k -= 1
+    return (j - k) % 2 == 1
 
 
 def find_math(fmt: str, text: str) -> list[tuple[int, str, bool]]:
@@ -204,7 +229,7 @@ def find_math(fmt: str, text: str) -> list[tuple[int, str, bool]]:
             k = j + 1
             while True:
                 k = t.find("$", k)
-                if k < 0 or t[k - 1] != "\\":
+                if k < 0 or not _escaped(t, k):
                     break
                 k += 1
             if k < 0 or "\n\n" in t[j:k]:
@@ -224,7 +249,7 @@ def _next_opening(t: str, i: int) -> int:
         if not m:
             return -1
         j = m.start()
-        if t[j] == "$" and j > 0 and t[j - 1] == "\\":
+        if t[j] == "$" and _escaped(t, j):
             i = j + 1
             continue
         return j
@@ -262,14 +287,14 @@ def _rows(body: str) -> list[tuple[int, str]]:
     stripped = body.strip()
     env = re.match(r"\\begin\{(aligned|gathered|split|array)\}(\{[^{}]*\})?", stripped)
     if not env or not stripped.endswith(f"\\end{{{env.group(1)}}}"):
-        text = " ".join(body.replace("&", " ").split()).strip().rstrip(",.").strip()
+        text = " ".join(_drop_alignment(body).split()).strip().rstrip(",.").strip()
         return [(len(body) - len(body.lstrip()), text)] if text else []
     start = body.find(env.group(0)) + len(env.group(0))
     inner = body[start:body.rfind("\\end{")]
     out: list[tuple[int, str]] = []
     pos = 0
     for row in _split_rows(inner):
-        text = " ".join(row.replace("&", " ").split()).strip().rstrip(",.").strip()
+        text = " ".join(_drop_alignment(row).split()).strip().rstrip(",.").strip()
         at = start + pos
         pos += len(row) + 2
         if not text:
@@ -282,6 +307,23 @@ def _rows(body: str) -> list[tuple[int, str]]:
         else:
             out.append((at, text))
     return out
+
+
+def _drop_alignment(row: str) -> str:
+    """A row without its alignment points: the & outside nested environments (a matrix's & stay)."""
+    out, depth, i = [], 0, 0
+    while i < len(row):
+        if row.startswith("\\begin{", i):
+            depth += 1
+        elif row.startswith("\\end{", i):
+            depth -= 1
+        elif row[i] == "&" and depth == 0 and not _escaped(row, i):
+            out.append(" ")
+            i += 1
+            continue
+        out.append(row[i])
+        i += 1
+    return "".join(out)
 
 
 def _split_rows(inner: str) -> list[str]:

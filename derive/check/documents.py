@@ -22,7 +22,7 @@ from .pool import run_all
 from .statements import split_statements
 from .syntax import LatexError, parse, strip_math
 from .tree import atom_key, juxt_items, relation_parts
-from .worked import Worked, numeric_matrix
+from .worked import Worked, numeric_matrix, stated_rounding
 
 SEVERITY = ("holds", "definition", "skipped", "conditional", "checked", "not-checkable", "ambiguous", "error",
             "fails")
@@ -67,7 +67,7 @@ def plan(path, spec_path=None, notation=None):
             cand = p.resolve().parent / spec_ref
         spec = load_spec(cand)
     givens = list(fm.get("given", ()))
-    worked = Worked(spec, notation)
+    worked = Worked(spec, notation, stated_rounding(text))
     rows: list[Row] = []
     tasks: list[tuple[int, tuple, dict]] = []
     for cell, line0, chunk in chunks:

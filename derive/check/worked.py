@@ -9,6 +9,8 @@ compared with the shown digits: it holds when every entry rounds to what is show
 
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 
 from .compare import Result
@@ -48,8 +50,9 @@ def _decimals(node: Node) -> int:
 class Worked:
     """The worked example a document states, if any (needs a spec: the network it is about)."""
 
-    def __init__(self, spec, notation=None):
+    def __init__(self, spec, notation=None, rounding: str = "none"):
         self.spec = spec
+        self.rounding = rounding        # 'none', 'activations' or 'every' (stated_rounding)
         self.values: dict = {}          # (role, layer) -> exact value
         self.scalars: dict = {}         # alpha, N, ... -> exact value
         self.profile = None
@@ -76,8 +79,9 @@ class Worked:
             return False
         key = atom_key(items[0])
         if key is not None and not items[0].scripts and not is_mat(value) and key[0] in ("alpha", "eta", "N", "lambda"):
+            again = self.scalars.get(key[0]) == value
             self.scalars[key[0]] = value
-            return False       # also a definition for the claims (they may use alpha)
+            return again       # the first time also a definition for the claims (they may use alpha)
         if self.spec is None:
             return False
         from .interpret import Interpreter
@@ -133,9 +137,15 @@ class Worked:
         if len(vals) != len(want):
             return Result(text, "fails", counterexample=f"the left side has {len(vals)} entries, the right side"
                                                         f" {len(want)}")
+        if self.rounding == "every":
+            return Result(text, "not-checkable", notes=["the document rounds every intermediate value before using"
+                                                        " it again; the checker computes the example exactly or"
+                                                        " from rounded activation outputs only"])
         tol = sp.Rational(1, 2) * sp.Rational(10) ** (-digits) + sp.Rational(1, 10**12)
+        rounded = self._rounded_classes() if self.rounding == "activations" else ()
         for k, (v, w) in enumerate(zip(vals, want)):
-            exact = v.replace(lambda q: isinstance(q, Primitive), lambda q: q.as_explicit()).xreplace(subs)
+            exact = _round_outputs(v.xreplace(subs), rounded, digits)
+            exact = exact.replace(lambda q: isinstance(q, Primitive), lambda q: q.as_explicit())
             got = sp.N(exact, 30)
             if got.free_symbols:
                 return Result(text, "not-checkable", notes=["the worked example does not give every value this"
@@ -144,7 +154,18 @@ class Worked:
                 where = f" (entry {k + 1})" if len(vals) > 1 else ""
                 return Result(text, "fails", counterexample=f"at the worked example's values{where} the left side is"
                                                             f" {sp.N(got, digits + 3)}, shown as {w}")
-        return Result(text, "holds", f"computed at the worked example's values and rounded to {digits} decimals")
+        how = " from activation outputs rounded to that many decimals" if rounded else ""
+        return Result(text, "holds", f"computed at the worked example's values{how} and rounded to {digits}"
+                                     " decimals")
+
+    def _rounded_classes(self) -> tuple:
+        """The activation classes whose outputs the 'activations' reading rounds (not the identity's)."""
+        out = []
+        for l in range(1, self.spec.depth + 1):
+            act = self.spec.activation(l)
+            if act.entry.func is not None:
+                out.append(type(act.apply(sp.Symbol("z"))))
+        return tuple(out)
 
     def _updated(self, lhs, ctx, interp):
         """{W^{1}}' (the parameter after one step): W - alpha dE/dW, or None for any other left side."""
@@ -152,9 +173,9 @@ class Worked:
         if not items or len(items) != 1 or items[0].kind != "postfix":
             return None
         post = items[0]
-        if post.args[0].kind != "brace" or [s[0] for s in post.scripts] != ["prime"]:
+        if post.args[0].kind not in ("brace", "paren") or [s[0] for s in post.scripts] != ["prime"]:
             return None
-        inner = juxt_items(post.args[0])
+        inner = juxt_items(post.args[0].args[0] if post.args[0].kind == "paren" else post.args[0])
         if not inner or len(inner) != 1:
             return None
         got = ctx.resolve(inner[0], interp)
@@ -166,6 +187,40 @@ class Worked:
         loss = ctx.role_value("loss", None)
         param = ctx.role_value(got[0], got[1])
         return param - alpha * param.applyfunc(lambda s: sp.diff(loss, s))
+
+
+def _round_outputs(e, classes: tuple, digits: int):
+    """e with every numeric application of the given activations replaced by its value rounded to
+    digits decimals, innermost first (later values are computed from the rounded outputs)."""
+    if not classes:
+        return e
+    from ..present.worked_example import round_value
+
+    for _ in range(64):                 # one pass per layer of nesting
+        apps = [a for a in e.atoms(*classes) if not a.free_symbols and not any(
+            isinstance(b, classes) for arg in a.args for b in sp.preorder_traversal(arg))]
+        if not apps:
+            return e
+        e = e.xreplace({a: round_value(a.as_explicit() if hasattr(a, "as_explicit") else a, digits) for a in apps})
+    return e
+
+
+ROUNDING_PHRASES = (  # how a document states which reading of "rounded to d decimals" it follows
+    ("none", re.compile(r"nothing is rounded|computed exactly and shown rounded|no rounding", re.I)),
+    ("every", re.compile(r"(every|each|all) (intermediate )?values? (is|are) rounded|round(s|ed)? (every|each|all)"
+                         r" (intermediate )?values?", re.I)),
+    ("activations", re.compile(r"(sigmoid|activation)( function)? outputs?[^.]{0,80}\brounded|outputs?( values?)? of"
+                               r" the (sigmoid|activation)[^.]{0,80}\brounded|\bround(s|ed)? the outputs?( values?)?"
+                               r" of the (sigmoid|activation)|round(s|ed)? the (sigmoid|activation)", re.I)),
+)
+
+
+def stated_rounding(text: str) -> str:
+    """The rounding a document says its worked example follows: 'every', 'activations' or 'none' (the
+    shown digits are the exact values rounded, the plain reading of a number with d decimals). The
+    first statement counts: a later note may name the other readings it compares with."""
+    found = [(m.start(), mode) for mode, rx in ROUNDING_PHRASES for m in [rx.search(text)] if m]
+    return min(found)[1] if found else "none"
 
 
 def parse_claim(text: str):
