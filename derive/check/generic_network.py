@@ -107,15 +107,6 @@ def generic_spec(widths, letter: str, cost: str, batch: str = "sum", output=None
                        Conventions(batch=getattr(loss, "batch", batch)))
 
 
-
-
-
-
-
-
-
-
-
 # ---------------------------------------------------------------------------------------------
 # The context: a NetworkContext that reads a textbook's conventions
 
@@ -339,29 +330,33 @@ def _holds(claim, spec, givens, seed, profile, witnesses) -> bool:
     return full.verdict == "holds"
 
 
-def _distinct_losses():
+def _per_term(batch: str) -> list[str]:
+    """One loss per per-sample term, the one reducing the batch as the notation does (Nielsen's,
+    Ng's and Goodfellow's costs average over the samples: a condition must not assume a sum)."""
     from ..primitives import LOSSES
 
-    seen, out = set(), []
+    chosen: dict = {}
     for loss, entry in LOSSES.items():
-        if entry.term in seen or loss == "sparse_cce" or entry.needs_probabilities:
+        if loss == "sparse_cce":
             continue
-        seen.add(entry.term)
-        out.append(loss)
-    return out
+        if entry.term not in chosen or (entry.batch == batch and LOSSES[chosen[entry.term]].batch != batch):
+            chosen[entry.term] = loss
+    return list(chosen.values())
 
 
-def _output_pairs():
+def _distinct_losses(batch: str = "sum"):
+    from ..primitives import LOSSES
+
+    return [loss for loss in _per_term(batch) if not LOSSES[loss].needs_probabilities]
+
+
+def _output_pairs(batch: str = "sum"):
     """(output activation, loss) pairs the engine supports, one loss per per-sample term."""
     from ..errors import SpecError
-    from ..primitives import LOSSES
     from ..spec import build_spec
 
-    seen, out = set(), []
-    for loss, entry in LOSSES.items():
-        if entry.term in seen or loss == "sparse_cce":
-            continue
-        seen.add(entry.term)
+    out = []
+    for loss in _per_term(batch):
         for act in ("linear", "sigmoid", "tanh", "relu", "softmax"):
             try:
                 build_spec([2, 2], [act], loss)
@@ -371,16 +366,19 @@ def _output_pairs():
     return out
 
 
+def _given_cost(givens, profile):
+    """(right side, source) of a --given that defines the cost (C = ..., J(\\theta) = ...), or None."""
+    from .syntax import LatexError, parse
 
-
-
-
-
-
-
-
-
-
+    for g in givens:
+        try:
+            rel = parse(g, "definition")
+        except LatexError:
+            continue
+        sides, _ = relation_parts(rel)
+        if len(sides) == 2 and _is_cost_letter(sides[0], profile):
+            return sides[1], rel.source
+    return None
 
 
 def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122):
@@ -420,12 +418,15 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122):
         node, src = sides[1], rel.source
         make = functools.partial(GenericNetworkContext, cost=(node, src))
         claim = rel.source[rel.source.index(str(ops[0])) + len(str(ops[0])):]
+    elif _given_cost(givens, profile) is not None:
+        # the cost is the one a --given defines: the claim is checked with it, no other cost is a condition
+        make = functools.partial(GenericNetworkContext, cost=_given_cost(givens, profile))
     r = check_network(claim, spec, givens=givens, seed=seed, profile=profile, witnesses=witnesses,
                       make_ctx=make)
     source = profile.description.split(":")[0]
     where = "nnderive's default notation" if profile.name == "default" else f"the notation of {source}"
-    what = (f"a generic network in {where}: any differentiable activation {letter}, any cost {cost} of the"
-            " outputs")
+    costs = f"the cost {cost} as defined" if isinstance(make, functools.partial) else f"any cost {cost} of the outputs"
+    what = f"a generic network in {where}: any differentiable activation {letter}, {costs}"
     if r.verdict == "holds":
         r.method = f"{r.method}; {what}"
         return r
@@ -436,12 +437,12 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122):
         return r
     holds_for = []
     general = []       # losses for which the claim holds whatever the output activation
-    for loss in _distinct_losses():
+    for loss in _distinct_losses(batch):
         sp_l = generic_spec(witnesses[0], letter, cost, output=None, loss=LOSSES[loss])
         if _holds(claim, sp_l, givens, seed, profile, witnesses):
             general.append(loss)
             holds_for.append(f"the {LOSSES[loss].title} cost (any output activation)")
-    for act, loss in _output_pairs():
+    for act, loss in _output_pairs(batch):
         if loss in general:
             continue
         out = Activation(act).resolved(Conventions())

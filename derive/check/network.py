@@ -29,12 +29,29 @@ from .tree import (
 from .values import fmt_shape, is_mat, norm
 
 
+# Letters that, where a profile gives them to a per-sample role, name the whole batch's matrix (one
+# sample per column): A^{l}, Z^{l}, X, Y, \Delta^{l}. A claim in them is about a batch, so it is
+# checked on one (a claim true for one sample only, e.g. missing its 1/N, must not hold).
+BATCH_LETTERS = frozenset({"A", "Z", "X", "Y", "Delta"})
+
+
 def _mentions_batch(rel: Node, profile) -> bool:
     letters = all_letters(rel)
     count = profile.extra("samples") if hasattr(profile, "extra") else ""
     if "N" in letters or (count and count in letters):
         return True
     return sample_letter(profile) in summation_letters(rel)
+
+
+def _batch_capitals(rel: Node, profile) -> bool:
+    """Whether the claim writes a batch matrix (A^{l}, Z^{[l]}, X, \\Delta^{l}) of the profile."""
+    from .network_context import profile_roles
+    from .tree import atom_key, iter_nodes
+
+    batch = {e.key[0] for e in profile_roles(profile)
+             if e.role in ("act", "preact", "input", "target", "delta")} & BATCH_LETTERS
+    used = {atom_key(n)[0] for n in iter_nodes(rel) if n.kind == "postfix" and atom_key(n) is not None}
+    return bool(batch & used)
 
 
 def sample_letter(profile) -> str:
@@ -113,7 +130,8 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
                 f" ({'-'.join(map(str, own))}), which are too large to expand; write the sum without the"
                 " limit (\\sum_{j}) to sum over every unit"] + rel.notes, seconds=time.perf_counter() - t0)
         witnesses = [own]
-    batch_claim = _mentions_batch(rel, profile)
+    capitals = _batch_capitals(rel, profile)
+    batch_claim = capitals or _mentions_batch(rel, profile)
     primary = 2 if batch_claim else 1
 
     def run(batch):
@@ -150,7 +168,7 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
         return out
     b = bad[0]
     b.notes = list(dict.fromkeys(notes + b.notes))
-    if b.verdict == "fails" and primary == 2 and not b.convention:
+    if b.verdict == "fails" and primary == 2 and not b.convention and not capitals:
         try:
             single = run(1)
         except (NotCheckable, LatexError, ShapeMismatch, OutOfRange):

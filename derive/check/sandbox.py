@@ -104,13 +104,33 @@ def _check_statement(st, givens, at, spec, notation, seed) -> Result:
     return r
 
 
+def _matrix_reading(r: Result) -> Result:
+    """A scalar hold of a claim written about matrices is no hold: AB = BA holds for numbers. (A
+    failure stands: numbers are 1x1 matrices.)"""
+    if r.verdict not in ("holds", "checked", "conditional"):
+        return r
+    from .syntax import LatexError, parse
+    from .tree import matrix_marks
+
+    try:
+        marks = matrix_marks(parse(r.claim))
+    except LatexError:
+        return r
+    if not marks:
+        return r
+    return Result(r.claim, "not-checkable", notes=[
+        f"it holds when every symbol is a number, but the claim writes matrices or vectors ({', '.join(marks)}),"
+        " for which that decides nothing (AB = BA holds for numbers); the checker samples matrices for network"
+        " claims (--spec, or a textbook's network letters)"] + r.notes, seconds=r.seconds)
+
+
 def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
     try:
         if spec is None:
             profile = _network_notation(claim, notation) if not at else None
             if profile is not None:
                 return check_generic_network(claim, profile, list(givens), seed)
-            return check_scalar(claim, list(givens), list(at), seed, conditions=list(conditions))
+            return _matrix_reading(check_scalar(claim, list(givens), list(at), seed, conditions=list(conditions)))
         if at:
             raise ClaimError("--at is for scalar claims (without --spec)")
         r = check_network(claim, spec, notation, list(givens), seed)

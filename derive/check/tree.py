@@ -413,3 +413,24 @@ def _plain_name(node: Node) -> str | None:
     if any(t is None for t in subs):
         return None
     return key[0] + ("_" + ",".join(subs) if subs else "")
+
+
+TRACE_NAMES = frozenset({"Tr", "tr", "trace", "det", "rank", "diag"})
+BOLD = frozenset({"\\mathbf", "\\boldsymbol", "\\bm", "\\pmb"})
+
+
+def matrix_marks(node: Node) -> list[str]:
+    """What in a claim says its symbols are matrices or vectors: a transpose, a bold capital, a trace
+    or determinant. A scalar reading (every symbol a number) decides nothing about such a claim
+    when it holds: AB = BA holds for numbers."""
+    marks: list[str] = []
+    for n in iter_nodes(node):
+        if n.kind == "postfix" and any(s[0] == "sup" and is_transpose_script(s[1]) for s in n.scripts):
+            marks.append("a transpose")
+        elif n.kind == "decor" and str(n.args[0]) in BOLD:
+            letters = all_letters(n.args[1]) if len(n.args) > 1 and isinstance(n.args[1], Node) else set()
+            if any(x.isupper() for x in letters):
+                marks.append(f"a bold capital ({n.args[0]})")
+        elif n.kind == "text" and len(n.args) > 1 and str(n.args[1]) in TRACE_NAMES:
+            marks.append(str(n.args[1]))
+    return list(dict.fromkeys(marks))
