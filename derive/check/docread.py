@@ -183,9 +183,14 @@ def _escaped(t: str, j: int) -> bool:
     return (j - k) % 2 == 1
 
 
+def prepared(fmt: str, text: str) -> str:
+    """The text the math is looked for in: comments, drawings and code blanked (lines kept)."""
+    return _strip_comments(text) if fmt == "latex" else _blank_code(text)
+
+
 def find_math(fmt: str, text: str) -> list[tuple[int, str, bool]]:
-    """(offset, body, inline) of every piece of math, in order, found in one pass."""
-    t = _strip_comments(text) if fmt == "latex" else _blank_code(text)
+    """(offset in prepared(fmt, text), body, inline) of every piece of math, in order, in one pass."""
+    t = prepared(fmt, text)
     out: list[tuple[int, str, bool]] = []
     begin = re.compile(r"\\begin\{(" + "|".join(ENVS) + r")(\*?)\}")
     i, n = 0, len(t)
@@ -258,7 +263,8 @@ def _next_opening(t: str, i: int) -> int:
 def equations(fmt: str, text: str, cell: int | None = None, line0: int = 1) -> list[Equation]:
     """The claim-sized equations of a text: displays split into rows, inline math with a relation."""
     out: list[Equation] = []
-    newlines = [k for k, ch in enumerate(text) if ch == "\n"]
+    # offsets are into the prepared text, whose lines are the document's (not its line lengths)
+    newlines = [k for k, ch in enumerate(prepared(fmt, text)) if ch == "\n"]
 
     def line_of(offset: int) -> int:
         import bisect

@@ -11,6 +11,7 @@ the report lists every equation, then a summary with the counts per verdict and 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from .pool import run_all
 from .statements import split_statements
 from .syntax import LatexError, parse, strip_math
 from .tree import atom_key, juxt_items, relation_parts
-from .worked import Worked, numeric_matrix, stated_rounding
+from .worked import Worked, numeric_matrix, stated_decimals, stated_rounding
 
 SEVERITY = ("holds", "definition", "skipped", "conditional", "checked", "not-checkable", "ambiguous", "error",
             "fails")
@@ -67,7 +68,7 @@ def plan(path, spec_path=None, notation=None):
             cand = p.resolve().parent / spec_ref
         spec = load_spec(cand)
     givens = list(fm.get("given", ()))
-    worked = Worked(spec, notation, stated_rounding(text))
+    worked = Worked(spec, notation, stated_rounding(text), stated_decimals(text))
     rows: list[Row] = []
     tasks: list[tuple[int, tuple, dict]] = []
     for cell, line0, chunk in chunks:
@@ -85,12 +86,18 @@ def _plan_equation(p, eq, givens, worked, spec, notation, rows, tasks):
     except Exception:  # noqa: BLE001 - an unreadable line is reported as such below
         stmts = []
     claims = [s for s in stmts if s.claim]
+    if text.count("=") == 1 and RANGE.search(text.split("=", 1)[1]):
+        rows.append(Row(where, text, "skipped", "a range of values (e = 1, \\dots, n), not an identity"))
+        return
     if not claims:
         if not eq.inline:
             rows.append(Row(where, eq.text, "skipped", "no relation: not a claim"))
         return
     for st in claims:
         kind, note = _classify(st.text, givens, worked, spec)
+        if kind == "step":
+            rows.append(Row(where, st.text, "skipped", note))
+            continue
         if kind == "definition":
             givens.append(st.text)
             rows.append(Row(where, st.text, "definition", note))
@@ -112,7 +119,11 @@ def _classify(text: str, givens, worked, spec) -> tuple[str, str]:
     except LatexError:
         return "claim", ""
     sides, ops = relation_parts(rel)
-    if len(sides) != 2 or ops[0] not in ("=", ":=", "\\equiv"):
+    if ops and ops[0] in (":=", "\\leftarrow", "\\gets"):
+        return "step", "an assignment (an algorithm's step), not an identity"
+    if len(sides) == 2 and ops[0] == "=" and RANGE.search(rel.source.split("=", 1)[1]):
+        return "step", "a range of values (e = 1, \\dots, n), not an identity"
+    if len(sides) != 2 or ops[0] not in ("=", "\\equiv"):
         return "claim", ""
     lhs, rhs = sides[0], sides[1]
     if numeric_matrix(rhs) is not None:
@@ -125,9 +136,12 @@ def _classify(text: str, givens, worked, spec) -> tuple[str, str]:
             return "definition", f"defines {name} (used by the equations after it)"
         return "claim", ""
     name = _defined_name(lhs)
-    if name and not _known(name, givens, spec, rel) and not _mentions(rhs, name):
+    if name and not _known(name, givens, spec, rel) and not _mentions(rhs, name.split("_{")[0]):
         return "definition", f"defines {name} (used by the equations after it)"
     return "claim", ""
+
+
+RANGE = re.compile(r",\s*\\(l|c)?dots\b")
 
 
 def _defined_name(node) -> str | None:
@@ -140,11 +154,19 @@ def _defined_name(node) -> str | None:
         return None
     if any(s[0] != "sub" for s in items[0].scripts):
         return None
+    name = key[0] + "".join(f"_{{{_script_text(s[1])}}}" for s in items[0].scripts)
     if len(items) == 1:
-        return key[0]
+        return name
     if len(items) == 2 and items[1].kind == "postfix" and items[1].args[0].kind == "paren" and not items[1].scripts:
-        return key[0]
+        return name
     return None
+
+
+def _script_text(node) -> str:
+    """A subscript as text, so that n_{0} and n_{1} are different names (x_{k} and x_k the same)."""
+    from .tree import plain_text
+
+    return plain_text(node) or repr(node)
 
 
 def _known(name: str, givens, spec, rel) -> bool:
@@ -160,6 +182,7 @@ def _known(name: str, givens, spec, rel) -> bool:
             continue
         if _defined_name(gs[0]) == name:
             return True
+    name = name.split("_{")[0]        # what follows is about the letter itself
     if name in ("e", "pi") or (len(name) > 1 and builtin_function(name) is not None):
         return True
     if name in ("sigma", "Phi", "phi", "tanh"):
@@ -244,10 +267,13 @@ def _finish(p: Path, rows: list[Row], report) -> int:
             print(f"  {r.where}: {r.claim}")
     if report:
         _write_report(Path(report), p, rows, counts)
-    worst = max((base_verdict(r.verdict) for r in rows), key=lambda v: SEVERITY.index(v) if v in SEVERITY else 5)
-    if worst == "fails":
+    # the exit code of the worst verdict, as for a single claim: fails 1, error 2, undecided 4
+    seen = {base_verdict(r.verdict) for r in rows}
+    if "fails" in seen:
         return 1
-    if worst in ("holds", "definition", "skipped"):
+    if "error" in seen:
+        return EXIT_CODES.get("error", 2)
+    if seen <= {"holds", "definition", "skipped"}:
         return 0
     return EXIT_CODES.get("not-checkable", 4)
 

@@ -50,8 +50,9 @@ def _decimals(node: Node) -> int:
 class Worked:
     """The worked example a document states, if any (needs a spec: the network it is about)."""
 
-    def __init__(self, spec, notation=None, rounding: str = "none"):
+    def __init__(self, spec, notation=None, rounding: str = "none", decimals: int | None = None):
         self.spec = spec
+        self.decimals = decimals        # what the rounded activation outputs keep (else the shown digits)
         self.rounding = rounding        # 'none', 'activations' or 'every' (stated_rounding)
         self.values: dict = {}          # (role, layer) -> exact value
         self.scalars: dict = {}         # alpha, N, ... -> exact value
@@ -144,7 +145,7 @@ class Worked:
         tol = sp.Rational(1, 2) * sp.Rational(10) ** (-digits) + sp.Rational(1, 10**12)
         rounded = self._rounded_classes() if self.rounding == "activations" else ()
         for k, (v, w) in enumerate(zip(vals, want)):
-            exact = _round_outputs(v.xreplace(subs), rounded, digits)
+            exact = _round_outputs(v.xreplace(subs), rounded, digits if self.decimals is None else self.decimals)
             exact = exact.replace(lambda q: isinstance(q, Primitive), lambda q: q.as_explicit())
             got = sp.N(exact, 30)
             if got.free_symbols:
@@ -221,6 +222,12 @@ def stated_rounding(text: str) -> str:
     first statement counts: a later note may name the other readings it compares with."""
     found = [(m.start(), mode) for mode, rx in ROUNDING_PHRASES for m in [rx.search(text)] if m]
     return min(found)[1] if found else "none"
+
+
+def stated_decimals(text: str) -> int | None:
+    """The decimals a document says it rounds to ('rounded to 4 decimals'), or None."""
+    m = re.search(r"\bround(?:s|ed|ing)?\b[^.]{0,120}?\bto (\d{1,2}) (?:decimal|digit|place)", text, re.I)
+    return int(m.group(1)) if m else None
 
 
 def parse_claim(text: str):
