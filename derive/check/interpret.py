@@ -35,6 +35,8 @@ class Interpreter(Calls):
     def __init__(self, ctx, source: str = "", what: str = "claim", reading: str = "primary"):
         self.ctx = ctx
         self.alg = Algebra(getattr(ctx, "vector_square", "norm"))
+        profile = getattr(ctx, "profile", None)
+        self.alg.broadcast = bool(profile is not None and hasattr(profile, "extra") and profile.extra("broadcast"))
         self.src = source
         self.what = what
         # where a spelling has two readings (\\ln xy, a/bc): which one to take, and where they were

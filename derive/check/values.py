@@ -45,6 +45,7 @@ class Algebra:
     def __init__(self, vector_square: str = "norm"):
         self.notes: list[str] = []
         self.vector_square = vector_square  # (v)^2 of a vector: "norm" (v^T v) or "elementwise"
+        self.broadcast = False              # a notation that adds b to a batch matrix (Ng's)
 
     def note(self, text: str):
         if text not in self.notes:
@@ -53,6 +54,10 @@ class Algebra:
     def add(self, a, b, what="+"):
         a, b = norm(a), norm(b)
         if is_mat(a) and is_mat(b):
+            if self.broadcast and a.shape != b.shape and a.rows == b.rows and 1 in (a.cols, b.cols):
+                # Ng's Z = WA + b: the column b is added to every column (NumPy's broadcasting)
+                self.note("a column vector added to a matrix is added to each of its columns (broadcasting)")
+                a, b = (a * sp.ones(1, b.cols), b) if a.cols == 1 else (a, b * sp.ones(1, a.cols))
             if a.shape != b.shape:
                 raise ShapeMismatch(f"cannot add a {fmt_shape(a)} and a {fmt_shape(b)} matrix")
             return a + b

@@ -21,7 +21,8 @@ class Profile:
     document writer ignores them): ``functions`` (letters that mean the layer's activation),
     ``losses`` (other letters for the cost), ``samples`` (the letter counting the samples),
     ``sample_index`` (how one sample is picked: ``sum`` for Nielsen's \\sum_x, ``sup`` for Ng's
-    x^{(i)}), ``gradients`` (``d`` for Ng's dW = dJ/dW), ``bare_layer`` (the layer a role letter
+    x^{(i)}), ``gradients`` (``d`` for Ng's dW = dJ/dW), ``broadcast`` (Ng's Z = WA + b adds the column b
+    to every column), ``bare_layer`` (the layer a role letter
     written without one means: ``L``, as in Nielsen's \\nabla_a C), ``layout`` (``row`` for CS231n).
     """
 
@@ -100,7 +101,8 @@ TEXTBOOK_PROFILES: dict[str, Profile] = {
         _p("ng", "Ng, Deep Learning Specialization: W^{[l]}, b^{[l]}, Z^{[l]}, A^{[l]}, A^{[0]} = X, Y,"
            " cost J over m examples x^{(i)}, activation g^{[l]}, dW = dJ/dW, dZ",
            extras=(("functions", "g sigma"), ("losses", "J L"), ("samples", "m"), ("sample_index", "sup"),
-                   ("sample_letter", "i"), ("batch", "mean"), ("gradients", "d"), ("bare_layer", "L")),
+                   ("sample_letter", "i"), ("batch", "mean"), ("gradients", "d"), ("bare_layer", "L"),
+                   ("broadcast", "columns")),
            weight="W^{[@]}", bias="b^{[@]}", preact="Z^{[@]}", act="A^{[@]}", input="X", target="Y",
            output="\\hat{Y}", loss="J", delta="\\delta^{[@]}", activation="g^{[@]}"),
         _p("ng-vectors", "Ng's one-example notation: w^{[l]}, b^{[l]}, z^{[l]}, a^{[l]}, x, y, loss L",
