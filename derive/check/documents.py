@@ -103,6 +103,10 @@ def _plan_equation(p, eq, givens, worked, spec, notation, rows, tasks):
             rows.append(Row(where, st.text, "definition", note))
         elif kind == "value":
             rows.append(Row(where, st.text, "definition", note))
+        elif kind == "numbers":
+            numbers = st.text[st.text.index("=") + 1:]
+            rows.append(Row(where, st.text, "pending", note))
+            tasks.append((len(rows) - 1, (numbers, (), None, None), {}))
         elif kind == "worked":
             r = worked.check(st.text)
             rows.append(Row(where, st.text, r.verdict, r.summary(), asdict(r)))
@@ -123,6 +127,14 @@ def _classify(text: str, givens, worked, spec) -> tuple[str, str]:
         return "step", "an assignment (an algorithm's step), not an identity"
     if len(sides) == 2 and ops[0] == "=" and RANGE.search(rel.source.split("=", 1)[1]):
         return "step", "a range of values (e = 1, \\dots, n), not an identity"
+    named = _defined_name(sides[0], powers=True)
+    if named and ops and set(ops) <= {"=", "\\approx"} and not _known(named, givens, spec, rel) \
+            and all(numeric_matrix(x) is not None for x in sides[1:]) and not worked.active:
+        # \sigma_{1}^{2} = \frac{2}{3 + 2} = 0.4: a value the document names (nothing defines the
+        # name, so nothing checks it); the numbers after it are checked against each other
+        if len(sides) > 2 and "\\approx" not in ops:
+            return "numbers", f"names the value of {named}"
+        return "value", f"names the value of {named} (nothing defines it, so it is not checked)"
     if len(sides) != 2 or ops[0] not in ("=", "\\equiv"):
         return "claim", ""
     lhs, rhs = sides[0], sides[1]
@@ -138,23 +150,32 @@ def _classify(text: str, givens, worked, spec) -> tuple[str, str]:
     name = _defined_name(lhs)
     if name and not _known(name, givens, spec, rel) and not _mentions(rhs, name.split("_{")[0]):
         return "definition", f"defines {name} (used by the equations after it)"
+    name = _defined_name(lhs, powers=True)
+    if name and not _known(name, givens, spec, rel) and not _mentions(rhs, name.split("_{")[0].split("^")[0]):
+        # \sigma_{l}^{2} = \frac{2}{n_{l-1} + n_{l}}: defines a square (not a value later lines can use)
+        return "value", f"defines {name} (a formula for it; nothing else defines it, so it is not checked)"
     return "claim", ""
 
 
 RANGE = re.compile(r",\s*\\(l|c)?dots\b")
 
 
-def _defined_name(node) -> str | None:
-    """The name a definition's left side introduces: x, L_i, f (of f(x, y)), or None."""
+def _defined_name(node, powers: bool = False) -> str | None:
+    """The name a definition's left side introduces: x, L_i, f (of f(x, y)), or None (with powers:
+    also sigma_l^2)."""
     items = juxt_items(node)
     if not items or items[0].kind != "postfix":
         return None
     key = atom_key(items[0])
     if key is None or items[0].args[0].kind not in ("letter", "command", "decor", "text"):
         return None
-    if any(s[0] != "sub" for s in items[0].scripts):
+    scripts = list(items[0].scripts)
+    power = ""
+    if powers and scripts and scripts[-1][0] == "sup" and (_script_text(scripts[-1][1]) or "").isdigit():
+        power = "^" + _script_text(scripts.pop()[1])
+    if any(s[0] != "sub" for s in scripts):
         return None
-    name = key[0] + "".join(f"_{{{_script_text(s[1])}}}" for s in items[0].scripts)
+    name = key[0] + "".join(f"_{{{_script_text(s[1])}}}" for s in scripts) + power
     if len(items) == 1:
         return name
     if len(items) == 2 and items[1].kind == "postfix" and items[1].args[0].kind == "paren" and not items[1].scripts:
@@ -182,10 +203,11 @@ def _known(name: str, givens, spec, rel) -> bool:
             continue
         if _defined_name(gs[0]) == name:
             return True
-    name = name.split("_{")[0]        # what follows is about the letter itself
-    if name in ("e", "pi") or (len(name) > 1 and builtin_function(name) is not None):
+    bare = "_{" not in name and "^" not in name       # a function is named bare: sigma, not sigma_1
+    name = name.split("_{")[0].split("^")[0]          # what follows is about the letter itself
+    if bare and (name in ("e", "pi") or (len(name) > 1 and builtin_function(name) is not None)):
         return True
-    if name in ("sigma", "Phi", "phi", "tanh"):
+    if bare and name in ("sigma", "Phi", "phi", "tanh"):
         return True
     if spec is not None:
         from ..present.notation import profile_for

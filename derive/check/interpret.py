@@ -301,6 +301,12 @@ class Interpreter(Calls):
         if base.kind == "norm":
             scripts = [s for s in node.scripts if not (s[0] == "sub" and plain_text(s[1]) in ("2", "F"))]
             return self.apply_scripts(self.value(base), scripts, node)
+        if base.kind == "decor" and node.scripts and node.scripts[0][0] == "sub" and _ones(base):
+            # \mathbf{1}_{N}: the column of N ones (b \mathbf{1}_N^\top repeats b over the batch)
+            n = self.script_value(node.scripts[0][1])
+            if not (isinstance(n, sp.Integer) and n > 0):
+                raise self.err("the length of a vector of ones must be a whole number", node)
+            return self.apply_scripts(sp.ones(int(n), 1), list(node.scripts[1:]), node)
         if base.kind in ("letter", "command", "decor", "text") and atom_key(node) is not None \
                 and not (base.kind == "command" and str(base.args[0])[1:] in FUNCTION_COMMANDS):
             key = atom_key(node)
@@ -571,3 +577,11 @@ class Interpreter(Calls):
         if o in ("\\le", "\\leq", "\\leqslant"):
             return sp.LessThan(a, b)
         return sp.GreaterThan(a, b)
+
+
+def _ones(decor: Node) -> bool:
+    """\\mathbf{1}, \\vec{1}, \\boldsymbol{1}: a vector of ones."""
+    inner = decor.args[1] if len(decor.args) > 1 else None
+    items = juxt_items(inner) if isinstance(inner, Node) else None
+    return bool(items and len(items) == 1 and items[0].args[0].kind == "number" and not items[0].scripts
+                and str(items[0].args[0].args[0]) == "1")

@@ -295,9 +295,19 @@ class NetworkContext(ScalarContext):
         if got is None:
             return super()._scalar_symbol_base(post, interp)
         role, layer, rest = got
-        val = self.role_value(role, layer)
         subs = [s for s in rest if s[0] == "sub"]
         others = [s for s in rest if s[0] != "sub"]
+        if role == "loss" and len(subs) == 1 and hasattr(self.spec, "loss_entry"):
+            # E_{n}: the loss of sample n alone (E = 1/N \sum_n E_n under a mean)
+            idx = interp.index_label(subs[0][1])
+            if not idx.isdigit():
+                raise interp.err(f"the sample index {idx} is not bound (sum over it or use a number)", subs[0][1])
+            if not 1 <= int(idx) <= self.batch:
+                raise OutOfRange("sample")
+            _, A = self.forward()
+            n = int(idx) - 1
+            return self.spec.loss_entry.sample_loss(list(A[self.depth_L][:, n]), list(self.Y[:, n])), others
+        val = self.role_value(role, layer)
         for s in subs:
             val = self.select(val, s[1], role, interp)
         return val, others
@@ -432,7 +442,9 @@ class NetworkContext(ScalarContext):
             if hi is not None:
                 sub = ScalarContext()
                 sub.indices = dict(self.indices)
-                hv = Interpreter(sub, interp.src).script_value(hi)
+                hv = self._width_limit(hi, interp)
+                if hv is None:
+                    hv = Interpreter(sub, interp.src).script_value(hi)
                 if is_mat(hv) or not hv.is_Integer:
                     raise interp.err("a sum over units needs a numeric upper limit or none", node)
                 values = range(lo_v, int(hv) + 1)
@@ -458,6 +470,22 @@ class NetworkContext(ScalarContext):
             else:
                 self.indices[var] = saved
         return total
+
+    def _width_limit(self, hi, interp):
+        """n_{k} as a sum's upper limit: the width of layer k (n_{0} the inputs), or None."""
+        items = juxt_items(hi.args[0]) if hi.kind == "sbrace" and len(hi.args) == 1 else None
+        if not items or len(items) != 1 or items[0].kind != "postfix" or atom_key(items[0]) != ("n", False):
+            return None
+        subs = [sc for sc in items[0].scripts if sc[0] == "sub"]
+        if len(subs) != 1 or len(items[0].scripts) != 1:
+            return None
+        try:
+            k = interp.script_value(subs[0][1])
+        except Exception:  # noqa: BLE001 - not a layer number: not a width
+            return None
+        if not (isinstance(k, sp.Integer) and 0 <= int(k) < len(self.widths)):
+            return None
+        return sp.Integer(self.widths[int(k)])
 
     # -- derivatives
 

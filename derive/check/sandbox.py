@@ -10,7 +10,7 @@ from .generic_network import check_generic_network
 from .network import check_network
 from .scalar import check_scalar
 from .statements import split_statements
-from .syntax import OutOfRange, ShapeMismatch, prescan, strip_math
+from .syntax import LatexError, OutOfRange, ShapeMismatch, prescan, strip_math
 
 # ---------------------------------------------------------------------------------------------
 # Running with a time limit
@@ -104,6 +104,29 @@ def _check_statement(st, givens, at, spec, notation, seed) -> Result:
     return r
 
 
+def _names_a_layer(claim: str, spec, notation) -> bool:
+    """Whether a claim writes one of the network's layered symbols (W^{2}, \\delta^{l}, z_1) or its loss."""
+    from ..present.notation import any_profile, profile_for
+    from .network_context import profile_roles
+    from .syntax import parse
+    from .tree import atom_key, iter_nodes
+
+    profile = any_profile(notation) if notation else profile_for(spec.notation)
+    roles = profile_roles(profile)
+    try:
+        rel = parse(claim)
+    except LatexError:
+        return True
+    for n in iter_nodes(rel):
+        if n.kind != "postfix" or atom_key(n) is None:
+            continue
+        key = atom_key(n)
+        for e in roles:
+            if e.key == key and (e.role == "loss" or (e.layer_pos and any(sc[0] == e.layer_pos for sc in n.scripts))):
+                return True
+    return False
+
+
 def _matrix_reading(r: Result) -> Result:
     """A scalar hold of a claim written about matrices is no hold: AB = BA holds for numbers. (A
     failure stands: numbers are 1x1 matrices.)"""
@@ -133,7 +156,21 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
             return _matrix_reading(check_scalar(claim, list(givens), list(at), seed, conditions=list(conditions)))
         if at:
             raise ClaimError("--at is for scalar claims (without --spec)")
-        r = check_network(claim, spec, notation, list(givens), seed)
+        try:
+            r = check_network(claim, spec, notation, list(givens), seed)
+        except LatexError:
+            r = None
+        if (r is None or r.verdict == "not-checkable") and not _names_a_layer(claim, spec, notation):
+            # \sigma'(z) = \sigma(z)(1 - \sigma(z)) beside a network: a scalar identity, checked as one
+            try:
+                s = _matrix_reading(check_scalar(claim, list(givens), [], seed, conditions=list(conditions)))
+            except LatexError:
+                s = None
+            if s is not None and s.verdict not in ("not-checkable", "error"):
+                s.notes.append("read as a scalar identity: it names no layer of the network")
+                return s
+        if r is None:
+            return check_network(claim, spec, notation, list(givens), seed)     # its message
         if conditions:
             r.notes.append("the conditions " + "; ".join(conditions) + " are not used by network checks")
         return r
