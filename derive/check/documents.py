@@ -129,7 +129,8 @@ def _classify(text: str, givens, worked, spec) -> tuple[str, str]:
         return "step", "a range of values (e = 1, \\dots, n), not an identity"
     named = _defined_name(sides[0], powers=True)
     if named and ops and set(ops) <= {"=", "\\approx"} and not _known(named, givens, spec, rel) \
-            and all(numeric_matrix(x) is not None for x in sides[1:]) and not worked.active:
+            and all(numeric_matrix(x) is not None for x in sides[1:]) and not worked.active \
+            and (len(sides) > 2 or "\\approx" in ops or "^" in named):
         # \sigma_{1}^{2} = \frac{2}{3 + 2} = 0.4: a value the document names (nothing defines the
         # name, so nothing checks it); the numbers after it are checked against each other
         if len(sides) > 2 and "\\approx" not in ops:
