@@ -333,6 +333,11 @@ class Interpreter(Calls):
                                    " (') is only accepted on a function name, as in f'(x))", node)
                 raise self.err("a prime (') is only accepted on a function name, as in f'(x)", node)
             if s[0] == "sub":
+                if node.kind == "postfix" and node.args[0].kind in ("paren", "bracket") \
+                        and hasattr(self.ctx, "select"):
+                    # (\cdots)_{j}: entry j (of a 1x1 value too, read as a number)
+                    val = self.ctx.select(val if is_mat(val) else sp.Matrix([[val]]), s[1], None, self)
+                    continue
                 raise self.err("a subscript is only accepted on a symbol", node)
             if is_transpose_script(s[1]):
                 val = self.alg.transpose(val)

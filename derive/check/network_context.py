@@ -66,6 +66,16 @@ def profile_roles(profile) -> list[RoleEntry]:
     return out
 
 
+def _layer_then_indices(sarg: Node):
+    """W_{1,jk} (article 004's layer subscript, then the entry): (the layer's script, the indices'
+    script) or (sarg, None) when the subscript is the layer alone."""
+    inner = items_of(sarg) if sarg.kind == "sbrace" else []
+    if len(inner) < 2:
+        return sarg, None
+    return (Node("sbrace", (Node("list", (inner[0],)),), sarg.pos),
+            Node("sbrace", (Node("list", tuple(inner[1:])),), sarg.pos))
+
+
 def _bracketed_l(sarg: Node) -> bool:
     """^{(l)} or ^{[l]}: a layer script in Goodfellow's or Ng's style."""
     inner = items_of(sarg) if sarg.kind == "sbrace" else []
@@ -256,9 +266,11 @@ class NetworkContext(ScalarContext):
                 if not hit:
                     ok = False
                 else:
-                    layer = self._layer(hit[0][1], interp)
-                    literal = (plain_text(hit[0][1]) or "").isdigit()
-                    rest.remove(hit[0])
+                    sarg, more = _layer_then_indices(hit[0][1]) if ent.layer_pos == "sub" else (hit[0][1], None)
+                    layer = self._layer(sarg, interp)
+                    literal = (plain_text(sarg) or "").isdigit()
+                    at = rest.index(hit[0])
+                    rest[at:at + 1] = [("sub", more)] if more is not None else []
             if not ok:
                 continue
             if any(s[0] == "sup" and _is_label(s[1]) for s in rest):
