@@ -18,6 +18,8 @@ from .tree import (
     atom_key,
     is_transpose_script,
     items_of,
+    merge_brace,
+    ones_vector,
     juxt_items,
     number,
     plain_text,
@@ -147,6 +149,7 @@ class Interpreter(Calls):
         factors = []
         i = 0
         grad = getattr(self.ctx, "gradient_prefix", None)
+        items = [merge_brace(x) for x in items]
         while i < len(items):
             it = items[i]
             g = grad(items, i, self) if grad is not None else None
@@ -301,7 +304,7 @@ class Interpreter(Calls):
         if base.kind == "norm":
             scripts = [s for s in node.scripts if not (s[0] == "sub" and plain_text(s[1]) in ("2", "F"))]
             return self.apply_scripts(self.value(base), scripts, node)
-        if base.kind == "decor" and node.scripts and node.scripts[0][0] == "sub" and _ones(base):
+        if base.kind == "decor" and node.scripts and node.scripts[0][0] == "sub" and ones_vector(base):
             # \mathbf{1}_{N}: the column of N ones (b \mathbf{1}_N^\top repeats b over the batch)
             n = self.script_value(node.scripts[0][1])
             if not (isinstance(n, sp.Integer) and n > 0):
@@ -583,10 +586,3 @@ class Interpreter(Calls):
             return sp.LessThan(a, b)
         return sp.GreaterThan(a, b)
 
-
-def _ones(decor: Node) -> bool:
-    """\\mathbf{1}, \\vec{1}, \\boldsymbol{1}: a vector of ones."""
-    inner = decor.args[1] if len(decor.args) > 1 else None
-    items = juxt_items(inner) if isinstance(inner, Node) else None
-    return bool(items and len(items) == 1 and items[0].args[0].kind == "number" and not items[0].scripts
-                and str(items[0].args[0].args[0]) == "1")

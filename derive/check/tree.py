@@ -434,3 +434,24 @@ def matrix_marks(node: Node) -> list[str]:
         elif n.kind == "text" and len(n.args) > 1 and str(n.args[1]) in TRACE_NAMES:
             marks.append(str(n.args[1]))
     return list(dict.fromkeys(marks))
+
+
+def ones_vector(decor: Node) -> bool:
+    """\\mathbf{1}, \\vec{1}, \\boldsymbol{1}: a vector of ones."""
+    inner = decor.args[1] if len(decor.args) > 1 else None
+    items = juxt_items(inner) if isinstance(inner, Node) else None
+    return bool(items and len(items) == 1 and items[0].args[0].kind == "number" and not items[0].scripts
+                and str(items[0].args[0].args[0]) == "1")
+
+
+def merge_brace(it: Node) -> Node:
+    """{f_{2}}'(z), {W_{2}}^{\\top}: the braces only group a subscripted name for the scripts after
+    them, so they are that name with all its scripts (TeX typesets them the same)."""
+    if it.kind != "postfix" or it.args[0].kind != "brace" or not it.scripts:
+        return it
+    inner = juxt_items(it.args[0])
+    if not inner or len(inner) != 1 or inner[0].kind != "postfix" or inner[0].args[0].kind == "brace":
+        return it
+    if any(s[0] != "sub" for s in inner[0].scripts) or any(s[0] == "sub" for s in it.scripts):
+        return it
+    return Node("postfix", inner[0].args, inner[0].pos, tuple(inner[0].scripts) + tuple(it.scripts), inner[0].text)
