@@ -398,8 +398,10 @@ class Interpreter(Calls):
                 parts.append(self.index_text(t) if t.isalpha() else t)
             elif t is not None and t.isalnum():
                 # w_{jk}: two single-letter indices written together
-                if all(ch.isalpha() and len(t) <= 3 for ch in t) and all(ch in self.ctx.indices for ch in t):
-                    parts.append(",".join(self.index_text(ch) for ch in t))
+                if len(t) <= 3 and all(ch.isdigit() or ch in self.ctx.indices for ch in t) \
+                        and any(ch.isalpha() for ch in t):
+                    # also W^{2}_{1j}: a unit number and an index letter written together
+                    parts.append(",".join(self.index_text(ch) if ch.isalpha() else ch for ch in t))
                 else:
                     parts.append(t)
             else:

@@ -285,6 +285,9 @@ def _collect_letters(sarg, out):
             t = plain_text(it)
             if t and t.isalpha() and len(t) <= 3 and t.islower():
                 out.update(t)
+            elif t and t.isalnum() and len(t) <= 3 and any(ch.isalpha() for ch in t) \
+                    and all(ch.isdigit() or ch.islower() for ch in t):
+                out.update(ch for ch in t if ch.isalpha())        # W_{1j}: unit 1, index j
             elif it.kind == "relation":
                 sides, _ = relation_parts(it)
                 t0 = plain_text(sides[0])
