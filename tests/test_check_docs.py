@@ -175,3 +175,25 @@ def test_time_limit_per_equation_keeps_the_rest(tmp_path, capsys):
     run_doc(p, timeout=0.5, jobs=1)
     out = capsys.readouterr().out
     assert ":1: holds" in out and ":5: holds" in out
+
+
+def test_round_trip_worked_example(tmp_path, capsys):
+    """Issue 9.5 on the worked example nnderive latex writes (benchmarks/check_roundtrip.py checks
+    whole documents of every example spec): every number it shows holds at the values it states,
+    with the rounding it states, and a changed digit fails."""
+    spec = ROOT / "examples/article003_3_2_2.toml"
+    doc = tmp_path / "a3.md"
+    assert main(["latex", str(spec), "-o", str(doc), "--format", "md", "--example",
+                 str(ROOT / "examples/worked_example_003.toml")]) in (0, 4)
+    capsys.readouterr()
+    sections = doc.read_text(encoding="utf-8").split("\n## ")
+    worked = next(sec for sec in sections if "a worked example" in sec.splitlines()[0].lower())
+    part = tmp_path / "worked.md"
+    part.write_text("## " + worked, encoding="utf-8")
+    assert run_doc(part, spec_path=spec, jobs=1) == 0
+    rows = [r for r in capsys.readouterr().out.splitlines() if r.startswith(str(part) + ":")
+            and r.split(":")[1].isdigit()]
+    holds = [r for r in rows if r.split(": ")[1] == "holds"]
+    assert len(holds) >= 14 and any("E = 5.7370" in r for r in holds), rows
+    part.write_text("## " + worked.replace("5.7370", "5.7380"), encoding="utf-8")
+    assert run_doc(part, spec_path=spec, jobs=1) == 1
