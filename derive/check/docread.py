@@ -198,23 +198,12 @@ def find_math(fmt: str, text: str) -> list[tuple[int, str, bool]]:
         j = _next_opening(t, i)
         if j < 0:
             break
-        if t.startswith("$$", j):
-            k = t.find("$$", j + 2)
+        pair = next((p for p in PAIRS if t.startswith(p[0], j)), None)
+        if pair is not None:            # $$ ... $$, \[ ... \], \( ... \): the first closing after it
+            k = t.find(pair[1], j + 2)
             if k < 0:
                 break
-            out.append((j + 2, t[j + 2:k], False))
-            i = k + 2
-        elif t.startswith("\\[", j):
-            k = t.find("\\]", j + 2)
-            if k < 0:
-                break
-            out.append((j + 2, t[j + 2:k], False))
-            i = k + 2
-        elif t.startswith("\\(", j):
-            k = t.find("\\)", j + 2)
-            if k < 0:
-                break
-            out.append((j + 2, t[j + 2:k], True))
+            out.append((j + 2, t[j + 2:k], pair[2]))
             i = k + 2
         elif t.startswith("\\begin{", j):
             m = begin.match(t, j)
@@ -245,6 +234,7 @@ def find_math(fmt: str, text: str) -> list[tuple[int, str, bool]]:
     return out
 
 
+PAIRS = (("$$", "$$", False), ("\\[", "\\]", False), ("\\(", "\\)", True))   # (opening, closing, inline)
 _OPENINGS = re.compile(r"\$|\\\[|\\\(|\\begin\{")
 
 
