@@ -427,6 +427,8 @@ def matrix_marks(node: Node) -> list[str]:
     or determinant. A scalar reading (every symbol a number) decides nothing about such a claim
     when it holds: AB = BA holds for numbers."""
     marks: list[str] = []
+    if any(n.kind == "matrix" for n in iter_nodes(node)):
+        return []           # written-out matrices: the reading is a matrix reading already
     for n in iter_nodes(node):
         if n.kind == "postfix" and any(s[0] == "sup" and is_transpose_script(s[1]) for s in n.scripts):
             marks.append("a transpose")
