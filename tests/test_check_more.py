@@ -172,7 +172,8 @@ NETWORK = [
     ("rsb", None, r"\delta^{1} = (W^{2})^{T}\delta^{2} \odot \operatorname{H}(z^{1})", HOLDS),
     ("rsb", None, r"\delta^{1} = (W^{2})^{T}\delta^{2} \odot f'(z^{1})", HOLDS),          # layer from z^{1}
     ("rsb", None, r"\delta^{1} = (W^{2})^{T}\delta^{2} \odot \sigma'(z^{1})", FAILS),
-    ("rsb", None, r"\delta^{1} = (W^{2})^{T}\delta^{2} \odot H(z^{1})", NC),               # H undefined
+    ("rsb", None, r"\delta^{1} = (W^{2})^{T}\delta^{2} \odot H(z^{1})", HOLDS),   # H: the step, as documents print ReLU'
+    ("rsb", None, r"\delta^{1} = (W^{2})^{T}\delta^{2} \odot G(z^{1})", NC),               # G undefined
     # sigmoid outputs with (half) sum of squares
     ("sss", None, r"\delta^{2} = (a^{2}-y)\odot\sigma'(z^{2})", HOLDS),
     ("sss", None, r"\delta^{2} = (a^{2}-y)\odot a^{2}\odot(1-a^{2})", HOLDS),
@@ -312,8 +313,8 @@ def test_foreign_symbols_are_named(spec_files):
     rl = load_spec(spec_files["rl"])
     with pytest.raises(LatexError, match="L is not defined: it is not a symbol of the article003 notation"):
         check_claim(r"\frac{\partial L}{\partial W^{2}} = \delta^{2}(a^{1})^{T}", spec=rl, notation="article003")
-    r = check_claim(r"\delta^{1} = (W^{2})^{T}\delta^{2} \odot H(z^{1})", spec=load_spec(spec_files["rsb"]))
-    assert "H is not defined" in r.summary()
+    r = check_claim(r"\delta^{1} = (W^{2})^{T}\delta^{2} \odot G(z^{1})", spec=load_spec(spec_files["rsb"]))
+    assert "G is not defined" in r.summary()
 
 
 def test_numeric_limits_on_a_large_spec_are_not_checkable(spec_files):

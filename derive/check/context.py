@@ -466,3 +466,27 @@ def builtin_function(base: str, h0=0) -> Callable | None:
     if name in ("max", "min", "softmax"):
         return {"max": "max", "min": "min", "softmax": "softmax"}[name]  # type: ignore[return-value]
     return None
+
+
+def spec_primitive_letters(spec, taken: set) -> dict:
+    """{letter: (primitive class, its parameters)} for the functions the spec's activations'
+    derivatives are written with, by the letter the documents print them with (the primitives'
+    latex_name: H, the unit step of ReLU'), with the spec's conventions (H(0)); letters in taken
+    (the notation's roles) are never used."""
+    import sympy as sp
+
+    from ..primitives import Primitive
+
+    out: dict = {}
+    z = sp.Symbol("z")
+    for l in range(1, getattr(spec, "depth", 0) + 1):
+        try:
+            d = sp.diff(spec.activation(l).apply(z), z)
+        except Exception:  # noqa: BLE001 - an activation without a symbolic derivative names nothing
+            continue
+        for app in sp.preorder_traversal(d):
+            name = getattr(type(app), "latex_name", "")
+            if isinstance(app, Primitive) and len(name) == 1 and name.isalpha() and name not in taken \
+                    and app.args and app.args[0] == z:
+                out[name] = (type(app), app.args[1:])
+    return out

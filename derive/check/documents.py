@@ -142,6 +142,8 @@ def _classify(text: str, givens, worked, spec) -> tuple[str, str]:
     if numeric_matrix(rhs) is not None:
         if worked.defines(lhs, rhs, text):
             return "value", "a value of the worked example"
+        if _parameter(lhs, spec):
+            return "step", "a parameter's value (an initialisation: b^{l} = 0), not an identity"
         if worked.active and worked.can_check(lhs):
             return "worked", ""
         name = _defined_name(lhs)
@@ -218,6 +220,19 @@ def _known(name: str, givens, spec, rel) -> bool:
             return True
         return False
     return _network_notation(rel.source, None) is not None
+
+
+def _parameter(node, spec) -> bool:
+    """Whether a left side is one of the spec's weights or biases (W^{l}, b^{l}_{j})."""
+    if spec is None:
+        return False
+    from ..present.notation import profile_for
+    from .network_context import profile_roles
+
+    items = juxt_items(node)
+    key = atom_key(items[0]) if items and len(items) == 1 and items[0].kind == "postfix" else None
+    return key is not None and any(e.key == key and e.role in ("weight", "bias")
+                                   for e in profile_roles(profile_for(spec.notation)))
 
 
 def _mentions(node, name: str) -> bool:

@@ -383,11 +383,23 @@ class NetworkContext(ScalarContext):
     def is_function_name(self, key, post):
         if key is None:
             return False
-        if key == self.act_key or key[0] in self.extra_funcs:
+        if key == self.act_key or key[0] in self.extra_funcs or key[0] in self.primitive_funcs():
             return True
         return super().is_function_name(key, post)
 
+    def primitive_funcs(self) -> dict:
+        """The letters the spec's activation derivatives are printed with (H for ReLU's step)."""
+        if "_prims" not in self.__dict__:
+            from .context import spec_primitive_letters
+
+            self._prims = spec_primitive_letters(self.spec, {e.key[0] for e in self.roles})
+        return self._prims
+
     def function(self, key, post, interp):
+        if key is not None and key != self.act_key and key[0] not in self.extra_funcs \
+                and key[0] in self.primitive_funcs():
+            cls, params = self.primitive_funcs()[key[0]]
+            return (lambda z, cls=cls, params=params: cls(z, *params)), key[0]
         if key == self.act_key or key[0] in self.extra_funcs:
             layer = None
             consumed = None

@@ -164,3 +164,4 @@ def _is_cost_letter(node: Node, profile) -> bool:
     key = atom_key(items[0])
     return key is not None and not key[1] and key[0] in (
         {profile.template("loss").lstrip("\\")} | set(profile.extra("losses").split()))
+
