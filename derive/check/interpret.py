@@ -18,10 +18,10 @@ from .tree import (
     atom_key,
     is_transpose_script,
     items_of,
-    merge_brace,
-    ones_vector,
     juxt_items,
+    merge_brace,
     number,
+    ones_vector,
     plain_text,
     relation_parts,
 )

@@ -28,7 +28,6 @@ from .tree import (
 )
 from .values import fmt_shape, is_mat, norm
 
-
 # Letters that, where a profile gives them to a per-sample role, name the whole batch's matrix (one
 # sample per column): A^{l}, Z^{l}, X, Y, \Delta^{l}. A claim in them is about a batch, so it is
 # checked on one (a claim true for one sample only, e.g. missing its 1/N, must not hold).
