@@ -1,22 +1,56 @@
-"""How long `nnderive check` takes: scalar and network claims, in-process and via the CLI."""
+"""How long `nnderive check` takes: single claims (in-process and via the CLI) and a long document.
+
+    python benchmarks/check_speed.py [--doc-size N] [--jobs J] [--no-cli]
+
+Prints one row per claim (verdict, seconds in process, seconds through the CLI, exit code), then the
+time of `check --doc` on a generated document of N equations (default 500) of mixed kinds. The
+targets of issue 9.7: every single claim under 1 s in process and 3 s through the CLI, whatever the
+depth of the network or the coefficients; 500 equations under 60 s.
+"""
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CASES = [
-    ("scalar", r"\sigma'(z) = \sigma(z)(1-\sigma(z))", []),
-    ("scalar, with --given/--at", r"\frac{dL}{dy} = -300", ["--given", "L = (y-500)^2", "--at", "y=350"]),
-    ("scalar, fails", r"\frac{d}{dx}(5x+3)^2 = 50x+3", []),
-    ("network", r"\frac{\partial L}{\partial W^{2}} = \delta^{2}(a^{1})^{T}",
-     ["--spec", str(ROOT / "examples/digits_64_32_10.toml")]),
-    ("network, batch", r"\frac{\partial L}{\partial b^{2}} = \frac{1}{N}\sum_{n=1}^{N} \delta^{2}_{n}",
-     ["--spec", str(ROOT / "examples/digits_64_32_10.toml")]),
-]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+DIGITS = str(ROOT / "examples/digits_64_32_10.toml")
+
+
+def deep_spec(depth: int, folder: Path) -> str:
+    """A tanh network of the given depth (widths 3, 4, ..., 2), as a spec file."""
+    p = folder / f"tanh_depth{depth}.toml"
+    widths = [3] + [4] * (depth - 1) + [2]
+    acts = ", ".join(['"tanh"'] * (depth - 1) + ['"sigmoid"'])
+    p.write_text(f'[network]\nname = "tanh_depth{depth}"\nlayers = {widths}\nactivations = [{acts}]\n'
+                 'loss = "half_mse"\n', encoding="utf-8")
+    return str(p)
+
+
+def cases(folder: Path):
+    d4, d6 = deep_spec(4, folder), deep_spec(6, folder)
+    return [
+        ("scalar", r"\sigma'(z) = \sigma(z)(1-\sigma(z))", []),
+        ("scalar, with --given/--at", r"\frac{dL}{dy} = -300", ["--given", "L = (y-500)^2", "--at", "y=350"]),
+        ("scalar, fails", r"\frac{d}{dx}(5x+3)^2 = 50x+3", []),
+        ("scalar, sin(128x)", r"\frac{d}{dx}\sin(128x) = 128\cos(128x)", []),
+        ("scalar, sin(128x) fails", r"\frac{d}{dx}\sin(128x) = \cos(128x)", []),
+        ("scalar, symbolic sum", r"\sum_{i=1}^{n} i^2 = \frac{n(n+1)(2n+1)}{6}", []),
+        ("network", r"\frac{\partial L}{\partial W^{2}} = \delta^{2}(a^{1})^{T}", ["--spec", DIGITS]),
+        ("network, batch", r"\frac{\partial L}{\partial b^{2}} = \frac{1}{N}\sum_{n=1}^{N} \delta^{2}_{n}",
+         ["--spec", DIGITS]),
+        ("network, tanh depth 4", r"\delta^{1} = (W^{2})^{T} \delta^{2} \odot (1 - (a^{1})^{2})", ["--spec", d4]),
+        ("network, tanh depth 6", r"\delta^{1} = (W^{2})^{T} \delta^{2} \odot (1 - (a^{1})^{2})", ["--spec", d6]),
+        ("generic, Nielsen BP2", r"\delta^l = ((w^{l+1})^T \delta^{l+1}) \odot \sigma'(z^l)", []),
+        ("generic, Ng missing 1/m", r"dW^{[l]} = dZ^{[l]} A^{[l-1]T}", []),
+        ("generic, conditional", r"\delta^L = a^L - y", []),
+    ]
 
 
 def in_process(claim, extra):
@@ -45,12 +79,45 @@ def via_cli(claim, extra):
     return time.perf_counter() - t0, p.returncode
 
 
+DOC_LINES = [  # the kinds a draft mixes: identities that hold, slips that fail, definitions
+    r"\frac{d}{dx} x^{K} = K x^{K-1}",
+    r"\frac{d}{dx} \sin(Kx) = K\cos(Kx)",
+    r"\frac{d}{dx} e^{Kx} = e^{Kx}",
+    r"(x + K)^2 = x^2 + 2Kx + K^2",
+    r"\sigma'(z) = \sigma(z)(1-\sigma(z))",
+]
+
+
+def document(n: int, folder: Path) -> Path:
+    p = folder / f"doc{n}.md"
+    rows = [DOC_LINES[i % len(DOC_LINES)].replace("K", str(2 + i % 7)) for i in range(n)]
+    p.write_text("\n\n".join(f"$${r}$$" for r in rows) + "\n", encoding="utf-8")
+    return p
+
+
 def main() -> None:
-    print(f"{'claim':28} {'verdict':10} {'in-process s':>12} {'CLI s':>8} {'exit':>5}")
-    for name, claim, extra in CASES:
-        t_in, verdict = in_process(claim, extra)
-        t_cli, code = via_cli(claim, extra)
-        print(f"{name:28} {verdict:10} {t_in:12.3f} {t_cli:8.3f} {code:5d}")
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--doc-size", type=int, default=500)
+    ap.add_argument("--jobs", type=int, default=None)
+    ap.add_argument("--no-cli", action="store_true", help="skip the CLI timings")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        print(f"{'claim':28} {'verdict':12} {'in-process s':>12} {'CLI s':>8} {'exit':>5}")
+        for name, claim, extra in cases(folder):
+            t_in, verdict = in_process(claim, extra)
+            t_cli, code = (float("nan"), -1) if args.no_cli else via_cli(claim, extra)
+            print(f"{name:28} {verdict:12} {t_in:12.3f} {t_cli:8.3f} {code:5d}", flush=True)
+        if args.doc_size:
+            doc = document(args.doc_size, folder)
+            cmd = [sys.executable, "-m", "nnderive", "check", "--doc", str(doc)]
+            if args.jobs:
+                cmd += ["--jobs", str(args.jobs)]
+            t0 = time.perf_counter()
+            p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+            summary = [line for line in p.stdout.splitlines() if " equations: " in line]
+            print(f"\ncheck --doc, {args.doc_size} equations: {time.perf_counter() - t0:.1f} s, exit {p.returncode}"
+                  f" ({summary[-1].split(': ', 1)[1] if summary else p.stderr.strip()[:200]})")
 
 
 if __name__ == "__main__":

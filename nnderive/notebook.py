@@ -114,17 +114,18 @@ def check_cell(cell: str, spec: str | Path | None = None, notation: str | None =
     """Check every claim of a cell's text, as `nnderive check --doc` checks a document (a front matter
     block at the top of the cell names the spec, notation and givens as in a document; options win)."""
     from derive.check.documents import check_equations, front_matter
-    from derive.present.notation import PROFILES
+    from derive.present.notation import PROFILES, TEXTBOOK_PROFILES
     from derive.spec import load_spec
 
     fm, _ = front_matter(cell)
     spec, notation = spec or fm.get("spec"), notation or fm.get("notation")
     givens = tuple(fm.get("given", ())) + tuple(givens)
 
-    if notation is not None and notation not in PROFILES:
+    known = list(PROFILES) + list(TEXTBOOK_PROFILES)
+    if notation is not None and notation not in known:
         from derive.check import ClaimError
 
-        raise ClaimError(f"unknown notation profile '{notation}' (known: {', '.join(PROFILES)})")
+        raise ClaimError(f"unknown notation profile '{notation}' (known: {', '.join(known)})")
     loaded = load_spec(spec) if spec else None
     return CellReport(tuple(check_equations(claims_of(cell), loaded, notation, tuple(givens), timeout)))
 
@@ -163,9 +164,10 @@ def nncheck(line: str, cell: str | None = None):
     except NNDeriveError as e:
         raise UsageError(str(e)) from None  # one line in the notebook, no traceback
     if args.raise_ and report.exit_code() != 0:
-        from derive.check.documents import NOT_A_CLAIM
+        from derive.check.documents import base_verdict
 
-        bad = [f"line {ln}: {v}: {c}" for ln, v, c, note in report.rows if v != "holds" and note != NOT_A_CLAIM]
+        bad = [f"line {ln}: {v}: {c}" for ln, v, c, note in report.rows
+               if base_verdict(v) not in ("holds", "definition", "skipped")]
         raise ClaimFailed("; ".join(bad))
     return report
 

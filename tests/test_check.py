@@ -89,7 +89,8 @@ def test_failure_has_counterexample_and_correct_form():
 ])
 def test_network_claims(claim, spec, notation, verdict, needle):
     r = check_claim(claim, spec=spec, notation=notation)
-    assert r.verdict == verdict
+    # "holds-with-convention": the verdict is fails, right up to a named convention
+    assert (r.verdict, bool(r.convention)) == (("fails", True) if verdict == "holds-with-convention" else (verdict, False))
     assert needle in r.summary() + r.counterexample
 
 
@@ -137,8 +138,9 @@ def test_cli_time_limit_says_how_to_raise_it(capsys):
 
 def test_doc_mode_on_draft(capsys):
     code = main(["check", "--doc", str(ROOT / "examples/drafts/draft.md")])
-    out = capsys.readouterr().out.splitlines()
-    verdicts = [line.split(": ")[1] for line in out]
+    out = [line for line in capsys.readouterr().out.splitlines() if line.startswith(str(ROOT))]
+    rows = [line for line in out if line.count(": ") >= 2 and line.split(":")[1].strip().isdigit()]
+    verdicts = [line.split(": ")[1] for line in rows]
     assert code == 1
     assert verdicts == ["holds", "holds", "fails", "holds"]
-    assert out[2].startswith(str(ROOT / "examples/drafts/draft.md") + ":24:")
+    assert rows[2].startswith(str(ROOT / "examples/drafts/draft.md") + ":25:")    # the line of the equation itself

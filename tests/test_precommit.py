@@ -53,7 +53,7 @@ def run_hook(hook_id: str, files: list[Path], args: tuple[str, ...] = ()) -> sub
 DOCS = {
     "holds.md": "# Notes\n\n$$\n\\frac{d}{dx} x^3 = 3x^2\n$$\n",
     "fails.tex": "\\documentclass{article}\n\\begin{document}\n\\[ \\frac{d}{dx} x^2 = x^2 \\]\n\\end{document}\n",
-    "undecided.qmd": "---\ntitle: t\n---\n\n$$ \\frac{d}{dx} x^2 = \\mathcal{Q} $$\n\n$$ \\sigma(z) $$\n",
+    "undecided.qmd": "---\ntitle: t\n---\n\n$$ \\ln xy = \\ln x + \\ln y $$\n\n$$ \\sigma(z) $$\n",
     "badspec.md": "---\nnnderive:\n  spec: missing.toml\n---\n\n$$ x = x $$\n",
 }
 

@@ -12,8 +12,8 @@ from ..primitives import (
     ReLU,
     SoftmaxEntry,
 )
-from .context import FuncDef, builtin_function
-from .syntax import FUNCTION_COMMANDS, LatexError, Node, OutOfRange
+from .context import INVERSES, FuncDef, builtin_function
+from .syntax import FUNCTION_COMMANDS, LatexError, Node, NotCheckableError, OutOfRange
 from .tree import (
     _is_differential,
     _script_atom,
@@ -48,6 +48,8 @@ class Calls:
             if f is None:
                 return (builtin_function(body, self.ctx.h0), body, True)
             return (f[0], f[1], True)
+        if base.kind == "command" and str(base.args[0])[1:] in ("partial", "nabla"):
+            return None
         key = atom_key(it)
         if key is None or not self.ctx.is_function_name(key, it):
             return None
@@ -57,9 +59,26 @@ class Calls:
         has_prime = any(s[0] == "prime" for s in it.scripts)
         return (got[0], got[1], has_prime)
 
+    @staticmethod
+    def call_group(nxt: Node) -> Node | None:
+        """The parentheses of a call: (x) or [x], also as SymPy prints them, {\\left(x\\right)}."""
+        if nxt.kind != "postfix":
+            return None
+        b = nxt.args[0]
+        if b.kind in ("paren", "bracket"):
+            return b
+        if b.kind == "brace":
+            inner = juxt_items(b)
+            if inner and len(inner) == 1 and inner[0].kind == "postfix" and not inner[0].scripts \
+                    and inner[0].args[0].kind == "paren":
+                return inner[0].args[0]
+        return None
+
     def can_be_argument(self, nxt: Node, head) -> bool:
         if nxt.kind != "postfix":
             return False
+        if self.call_group(nxt) is not None:
+            return True
         b = nxt.args[0]
         if b.kind in ("paren", "bracket"):
             return True
@@ -72,8 +91,8 @@ class Calls:
 
     def call(self, head_node: Node, head, arg_node: Node):
         f, name, _ = head
-        b = arg_node.args[0]
-        if b.kind in ("paren", "bracket"):
+        b = self.call_group(arg_node)
+        if b is not None:
             args_nodes = items_of(b)
             arg_scripts = list(arg_node.scripts)
         else:
@@ -93,6 +112,20 @@ class Calls:
         # a subscript on the head belongs to it (softmax_i, f_2 as a layer): let the context read it
         head_sub = [s for s in head_scripts if s[0] == "sub"]
         powers = [s for s in head_scripts if s[0] == "sup"]
+        consumed = getattr(f, "consumes", None)
+        if consumed == "sup" and powers:
+            powers = powers[1:]         # g^{[l]}: the superscript is the layer, not a power
+        elif consumed == "sub" and head_sub:
+            head_sub = head_sub[1:]
+        if powers and name in INVERSES and not is_transpose_script(powers[0][1]) \
+                and self.script_value(powers[0][1]) == -1:
+            # \\sin^{-1} x is the inverse function, \\arcsin x (not 1/\\sin x)
+            inv = INVERSES[name]
+            inv_f = builtin_function(inv) if isinstance(inv, str) else inv
+            self.alg.note(f"{name}^{{-1}} is read as the inverse function of {name}")
+            head = (inv_f, inv if isinstance(inv, str) else name, True)
+            f, name, _ = head
+            powers = powers[1:]
         if name in ("log", "ln") and head_sub and name == "log" and len(args) == 1:
             base = self.script_value(head_sub[0][1])
             if is_mat(base):
@@ -107,7 +140,7 @@ class Calls:
             else:
                 e = self.script_value(s[1])
                 if e == -1 and not is_mat(result):
-                    raise self.err("f^{-1} (an inverse function) is not supported", head_node)
+                    raise self.err(f"{name}^{{-1}} (an inverse function) is not supported", head_node)
                 if is_mat(result) and not is_mat(e):
                     # \tanh^2(z) of a vector: the function's values squared, entry by entry
                     result = result.applyfunc(lambda v, e=e: self.alg.power(v, e))
@@ -212,12 +245,27 @@ class Calls:
             return lambda rest: self.sum_op(it, rest, product=True)
         if b.kind == "command" and str(b.args[0]) == "\\nabla":
             subs = [s for s in it.scripts if s[0] == "sub"]
+            if not it.scripts and hasattr(self.ctx, "full_gradient"):
+                # \\nabla C of a network: the gradient with respect to every weight and bias
+                return lambda rest: self.ctx.full_gradient(lambda: self.juxt(rest), self)
             if len(subs) != 1 or len(it.scripts) != 1:
                 raise self.err("write a gradient as \\nabla_{x} f (with the variable as a subscript)", it)
             var = _script_atom(subs[0][1])
             if var is None:
                 raise self.err("the variable of \\nabla_{...} must be one symbol", it)
             return lambda rest: self.derivative(lambda: self.juxt(rest), rest, var, 1, it)
+        if b.kind == "command" and str(b.args[0]) == "\\partial":
+            subs = [x for x in it.scripts if x[0] == "sub"]
+            if len(subs) == 1 and len(it.scripts) == 1:
+                var = _script_atom(subs[0][1])
+                if var is None:
+                    raise self.err("the variable of \\partial_{...} must be one symbol", it)
+                return lambda rest: self.derivative(lambda: self.juxt(rest), rest, var, 1, it)
+            return None
+        if b.kind == "int":
+            return lambda rest: self.integral(it, rest)
+        if b.kind == "lim":
+            return lambda rest: self.limit(it, rest)
         if b.kind == "frac":
             parts = self.derivative_parts(b)
             if parts is not None and parts[0] is None:
@@ -227,31 +275,126 @@ class Calls:
                 return lambda rest: self.derivative(lambda: self.juxt(rest), rest, var, order, it)
         return None
 
-    def v_postfix_frac(self, node):  # pragma: no cover - routed through v_frac
-        return None
+    def integral(self, it: Node, rest: list[Node]):
+        """\\int_a^b f(t)\\,dt: SymPy's definite integral within a time budget (the variable from dt)."""
+        from .budget import OverBudget, time_budget
+
+        k = len(rest) - 2
+        if k < 0 or not _is_differential(rest[k]) or rest[k].scripts or rest[k + 1].kind != "postfix":
+            raise self.err("write an integral as \\int_a^b f(t)\\,dt (with its differential at the end)", it)
+        var = rest[k + 1]
+        lo = next((x[1] for x in it.scripts if x[0] == "sub"), None)
+        hi = next((x[1] for x in it.scripts if x[0] == "sup"), None)
+        if lo is None or hi is None:
+            raise NotCheckableError("an indefinite integral is checked by differentiating its right side:"
+                                    " write d/dx of it instead")
+        from ..primitives import Primitive
+
+        def explicit(e):
+            return e.replace(lambda x: isinstance(x, Primitive), lambda x: x.as_explicit()) \
+                if isinstance(e, sp.Basic) else e
+
+        t = self.ctx.derivative_variable_value(var, self)
+        name = self.ctx.variable_name(var, self)
+        hidden = self.ctx.hidden
+        self.ctx.hidden = hidden | {name}
+        try:
+            body = self.juxt(rest[:k]) if k else sp.Integer(1)
+        finally:
+            self.ctx.hidden = hidden
+        a, b = self.script_value(lo), self.script_value(hi)
+        if any(is_mat(v) for v in (body, a, b)):
+            raise self.err("integrals of matrices are not checked", it)
+        try:
+            with time_budget(2.0):
+                out = sp.integrate(explicit(body), (t, a, b))
+        except (OverBudget, NotImplementedError, ValueError, TypeError):
+            out = None
+        if out is None or out.has(sp.Integral):
+            raise NotCheckableError("SymPy does not find this integral in closed form (within 2 s)")
+        return out
+
+    def limit(self, it: Node, rest: list[Node]):
+        """\\lim_{h \\to a} f(h): SymPy's limit within a time budget (a^+ and a^- for one side)."""
+        from .budget import OverBudget, time_budget
+
+        sub = next((x[1] for x in it.scripts if x[0] == "sub"), None)
+        items = items_of(sub) if sub is not None and sub.kind == "sbrace" else []
+        sides, ops = relation_parts(items[0]) if len(items) == 1 and items[0].kind == "relation" else ([], [])
+        if ops != ["\\to"] or not rest:
+            raise self.err("write a limit as \\lim_{h \\to 0} f(h)", it)
+        var_items = juxt_items(sides[0])
+        if not var_items or len(var_items) != 1:
+            raise self.err("the variable of a limit must be one symbol", it)
+        h = self.ctx.derivative_variable_value(var_items[0], self)
+        name = self.ctx.variable_name(var_items[0], self)
+        direction = "+-"
+        target = sides[1]
+        post = juxt_items(target)
+        if post and len(post) == 1 and post[0].scripts and post[0].scripts[-1][0] == "sup" \
+                and plain_text(post[0].scripts[-1][1]) in ("+", "-"):
+            direction = plain_text(post[0].scripts[-1][1])
+            target = Node("postfix", post[0].args, post[0].pos, post[0].scripts[:-1], post[0].text)
+        point = sp.oo if (plain_text(target) or "") == "infty" else self.value(target)
+        if isinstance(point, sp.Symbol) and point.name == "infty":
+            point = sp.oo
+        hidden = self.ctx.hidden
+        self.ctx.hidden = hidden | {name}
+        try:
+            body = self.juxt(rest)
+        finally:
+            self.ctx.hidden = hidden
+        try:
+            with time_budget(2.0):
+                out = sp.limit(body, h, point, direction if direction != "+-" or point is sp.oo else "+-")
+        except (OverBudget, NotImplementedError, ValueError, TypeError):
+            out = None
+        if out is None or out.has(sp.Limit) or out.has(sp.AccumBounds):
+            raise NotCheckableError("SymPy does not decide this limit (within 2 s)")
+        return out
 
     def derivative_parts(self, frac: Node):
-        """(numerator items or None for an operator, variable node, order) for d/dx-style fracs."""
+        """(numerator items or None for an operator, variable node, order) for d/dx-style fracs.
+
+        A mixed partial \\frac{\\partial^2 f}{\\partial x \\partial y} has as its variable a node of kind
+        'vars' holding the variables in order; \\frac{d^2 f}{dx^2} has one variable and order 2."""
         num = juxt_items(frac.args[1])
         den = juxt_items(frac.args[2])
         if not num or not den:
             return None
-        if not _is_differential(num[0]) or not _is_differential(den[0]) or len(den) != 2:
+        if not _is_differential(num[0]) or not _is_differential(den[0]) or len(den) < 2 or len(den) % 2:
             return None
         order = 1
         sup = [s for s in num[0].scripts if s[0] == "sup"]
         if sup:
             t = plain_text(sup[0][1])
-            if t != "2":
+            if t is None or not t.isdigit() or not 1 <= int(t) <= 4:
                 return None
-            order = 2
-        var = den[1]
-        if order == 2:
-            vs = [s for s in var.scripts if s[0] == "sup"]
-            if not vs or plain_text(vs[-1][1]) != "2":
-                raise self.err("write a second derivative as \\frac{d^2 f}{dx^2}", frac)
-            var = Node("postfix", var.args, var.pos, tuple(s for s in var.scripts if s is not vs[-1]), var.text)
-        return (num[1:] or None, var, order)
+            order = int(t)
+        pairs = [(den[k], den[k + 1]) for k in range(0, len(den), 2)]
+        if any(not _is_differential(d) for d, _ in pairs):
+            return None
+        variables = [var for _, var in pairs]
+        if len(variables) != order:
+            # dx^2 in the denominator is x twice (but W^{2} in \\partial W^{2} is a layer, not a power)
+            variables = []
+            for _, var in pairs:
+                power = 1
+                vs = [s for s in var.scripts if s[0] == "sup"]
+                if vs and (plain_text(vs[-1][1]) or "").isdigit():
+                    power = int(plain_text(vs[-1][1]))
+                    var = Node("postfix", var.args, var.pos, tuple(s for s in var.scripts if s is not vs[-1]),
+                               var.text)
+                variables.extend([var] * power)
+        if len(variables) != order:
+            raise self.err(f"the numerator says order {order} but the denominator has {len(variables)}"
+                           " differentiation(s): write \\frac{d^2 f}{dx^2} or \\frac{\\partial^2 f}{\\partial x"
+                           " \\partial y}", frac)
+        if len(set(id(v) for v in variables)) == 1 or all(v is variables[0] for v in variables):
+            return (num[1:] or None, variables[0], order)
+        if len({(v.text or "") for v in variables}) == 1:
+            return (num[1:] or None, variables[0], order)
+        return (num[1:] or None, Node("vars", tuple(variables), frac.pos), 1)
 
     def v_frac_derivative(self, frac: Node, parts):
         num_items, var, order = parts
@@ -263,8 +406,14 @@ class Calls:
             head = self.function_head(items[0])
             if head is not None and getattr(self.ctx, "network", False):
                 self._bare = True  # a bare function name in a network claim is element-wise
+            if head is not None and getattr(head[0], "is_loss", False):
+                head = None     # the cost letter written alone: the cost itself
             if head is not None and not any(s[0] == "prime" for s in items[0].scripts):
                 f, name, _ = head
+                if name in getattr(self.ctx, "function_letters", ()):
+                    return self.ctx.bare_function_value(items[0], head, self)   # f of its arguments
+                if var.kind == "vars":
+                    raise self.err(f"write the arguments of {name} in a mixed partial derivative", items[0])
                 v = self.ctx.derivative_variable_value(var, self)
                 return self.apply_function(f, name, [v], 0, [], items[0])
             if head is None and hasattr(self.ctx, "undefined_numerator"):
@@ -274,6 +423,15 @@ class Calls:
         return self.juxt(items)
 
     def derivative(self, thunk, items, var: Node, order: int, node: Node):
+        if var.kind == "vars":
+            # d^2/(dx dy) f: differentiate by the last variable first
+            def by(inner, v):
+                return lambda: self.ctx.derivative(inner, v, 1, self, node)
+
+            inner = thunk
+            for v in reversed(var.args):
+                inner = by(inner, v)
+            return inner()
         return self.ctx.derivative(thunk, var, order, self, node)
 
     def sum_op(self, it: Node, rest: list[Node], product: bool = False):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .compare import DEFAULT_TIMEOUT, VERDICTS, ClaimError, Result
+from .compare import CHECK_VERDICTS, DEFAULT_TIMEOUT, VERDICTS, ClaimError, Result
 from .network import check_shape
 from .sandbox import check_claim, run_limited
 
@@ -79,9 +79,10 @@ def _entry_problem(e, where: str) -> str | None:
         v = e.get(k, [])
         if not (isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))):
             return f"{where}: '{k}' must be a string or a list of strings"
-    for k in ("expected", "judgement"):
-        if k in e and e[k] not in VERDICTS:
-            return f"{where}: {k} = {e[k]!r} is not a verdict ({', '.join(VERDICTS)})"
+    if "expected" in e and e["expected"] not in CHECK_VERDICTS:
+        return f"{where}: expected = {e['expected']!r} is not a verdict ({', '.join(CHECK_VERDICTS)})"
+    if "judgement" in e and e["judgement"] not in VERDICTS:
+        return f"{where}: judgement = {e['judgement']!r} is not a verdict ({', '.join(VERDICTS)})"
     if "notation" in e:
         from ..present.notation import PROFILES
 
@@ -98,7 +99,15 @@ def _strings(v) -> tuple:
     return (v,) if isinstance(v, str) else tuple(v)
 
 
-def check_entry(e: dict, specs: dict, base: Path, timeout: float, number: int = 0, source: str = "") -> Entry:
+def _limited(limited: bool, timeout: float):
+    """How a claim is run: in a worker with a time limit, or here (a pool's worker has the limit)."""
+    if limited:
+        return lambda fn, *a, **kw: run_limited(fn, *a, timeout=timeout, **kw)
+    return lambda fn, *a, **kw: fn(*a, **kw)
+
+
+def check_entry(e: dict, specs: dict, base: Path, timeout: float, number: int = 0, source: str = "",
+                limited: bool = True) -> Entry:
     """Check one [[claim]] table of a claims file (number: its position, from 1, for messages and the
     default equation label)."""
     where = f"{source or 'claims file'}: entry {number}" if number else (source or "claims file")
@@ -123,19 +132,17 @@ def check_entry(e: dict, specs: dict, base: Path, timeout: float, number: int = 
             sh = e["shape"]
             r = check_shape(checked, spec, sh["role"], sh.get("layer"), (sh["rows"], sh["cols"]))
         else:
-            r = run_limited(check_claim, checked, givens=givens, at=at, spec=spec, notation=e.get("notation"),
-                            timeout=timeout)
+            r = _limited(limited, timeout)(check_claim, checked, givens=givens, at=at, spec=spec,
+                                           notation=e.get("notation"))
     except ClaimError as err:
         r = Result(checked, "not-checkable", notes=[str(err).splitlines()[0]])
     mech = r.verdict
-    if mech == "fails" and r.convention:
-        mech = "holds-with-convention"
     summary = r.summary()
     if e.get("contrast_spec") and mech == "holds":
         other = _spec_for({"spec": e["contrast_spec"]}, specs, base, where)
         try:
-            r2 = run_limited(check_claim, checked, givens=givens, spec=other, notation=e.get("notation"),
-                             timeout=timeout)
+            r2 = _limited(limited, timeout)(check_claim, checked, givens=givens, spec=other,
+                                            notation=e.get("notation"))
             if r2.verdict != "holds":
                 summary += (f"; true only for this network's activations: with {other.name}"
                             f" ({', '.join(a.name for a in other.activations)}) it {r2.verdict}")
@@ -205,7 +212,25 @@ def load_claims(path) -> tuple[list[dict], dict]:
     return claims, specs
 
 
-def check_file(path, timeout: float = DEFAULT_TIMEOUT) -> list[Entry]:
+def check_file(path, timeout: float = DEFAULT_TIMEOUT, jobs: int | None = None, progress=None) -> list[Entry]:
+    """Every entry of a claims file, checked by a pool of workers (a time limit each), in order."""
+    from .pool import run_all
+
     claims, specs = load_claims(path)
     base = Path(path).resolve().parent
-    return [check_entry(e, specs, base, timeout, i, str(path)) for i, e in enumerate(claims, 1)]
+    tasks = [((e, specs, base, timeout, i, str(path)), {"limited": False}) for i, e in enumerate(claims, 1)]
+    out = run_all(check_entry, tasks, timeout, jobs, progress)
+    entries = []
+    for (a, _), (kind, payload) in zip(tasks, out):
+        if kind == "ok":
+            entries.append(payload)
+            continue
+        e, number = a[0], a[4]
+        if kind == "user" and not str(payload).startswith("internal problem"):
+            # a problem with the file itself (a key, a spec): one clear message, exit 2
+            if payload.startswith(str(path)):
+                raise ClaimError(payload)
+        entries.append(Entry(e.get("article", ""), e.get("equation", f"#{number}"), e.get("printed", ""),
+                             e.get("check", e.get("printed", "")), "not-checkable", str(payload).splitlines()[0],
+                             "not-checkable", e.get("expected", ""), bool(e.get("reconstructed"))))
+    return entries

@@ -24,9 +24,17 @@ from ..primitives import (
     Step,
     Tanh,
 )
-from .syntax import MAX_TERMS, NAMED_FUNCTIONS, LatexError, Node, OutOfRange, ShapeMismatch
-from .tree import _is_label, atom_key, decor_scripts, plain_text
-from .values import is_mat
+from .syntax import (
+    MAX_TERMS,
+    NAMED_FUNCTIONS,
+    LatexError,
+    NeedsSize,
+    Node,
+    OutOfRange,
+    ShapeMismatch,
+)
+from .tree import _is_label, atom_key, decor_scripts, iter_nodes, plain_text
+from .values import check_defined, is_mat
 
 # ---------------------------------------------------------------------------------------------
 # Contexts
@@ -75,11 +83,24 @@ class ScalarContext:
         self.h0 = sp.nsimplify(relu_h0)
         self.depth = 0
         self.symbols_made: dict[str, sp.Symbol] = {}
+        self.integer_names: set[str] = set()   # letters used as limits of sums: whole numbers >= 0
+        self.sum_notes: list[str] = []
+        # letters the claim uses as arbitrary functions (f(x), g'(x), (fg)'), and what a bare f means
+        self.function_letters: set[str] = set()
+        self.implicit_args: dict[str, list[str]] = {}
+        self.implicit_default: list[str] = ["x"]
+        # with a sum to a symbolic limit, x_k, x_1 are entries x[k], x[1] of one indexed family
+        self.family_mode = False
+        self.families: dict[str, sp.IndexedBase] = {}
 
     def sym(self, name: str) -> sp.Symbol:
         s = self.symbols_made.get(name)
         if s is None:
-            s = self.symbols_made[name] = sp.Symbol(name, real=True)
+            if name in self.integer_names:
+                s = sp.Symbol(name, integer=True, nonnegative=True)
+            else:
+                s = sp.Symbol(name, real=True)
+            self.symbols_made[name] = s
         return s
 
     # -- names
@@ -90,7 +111,9 @@ class ScalarContext:
         base, hat = key
         if base in self.defs.functions:
             return True
-        # single letters are symbols unless defined; only named functions are built in
+        if not hat and base in self.function_letters:
+            return True
+        # single letters are symbols unless defined or used as functions; named functions are built in
         return len(base) > 1 and builtin_function(base) is not None and not hat
 
     def function(self, key, post: Node, interp):
@@ -99,8 +122,30 @@ class ScalarContext:
         if base in self.defs.functions:
             fd = self.defs.functions[base]
             return (lambda *args: interp.call_defined(fd, args)), base
+        if base in self.function_letters and not key[1]:
+            return self.generic(base, post), base
         f = builtin_function(base, self.h0)
         return (f, base) if f else None
+
+    def generic(self, base: str, post: Node):
+        """An arbitrary function spelled base (with its subscript, h_{\\theta}): f(x), C(a_1, a_2)."""
+        from .generic import generic_function
+
+        sub = [s for s in post.scripts if s[0] == "sub"] if post.kind == "postfix" else []
+        name = base
+        if sub:
+            name += "_{" + (source_of_script(sub[0][1]) or "?") + "}"
+
+        def g(*args):
+            return generic_function(name, (0,) * len(args))(*args)
+
+        g.takes_sub = True
+        g.multi = True
+        return g
+
+    def implicit(self, base: str) -> list:
+        """The arguments a function letter written alone stands for: f means f(x)."""
+        return [self.sym(a) for a in self.implicit_args.get(base, self.implicit_default)]
 
     def scalar_symbol(self, post: Node, interp):
         """An atom with its scripts: (value, remaining scripts); an instantiated index is its number."""
@@ -116,6 +161,10 @@ class ScalarContext:
             raise LatexError(f"cannot read {post.text or 'this'} as a symbol", None)
         base, hat = key
         scripts = list(decor_scripts(post))
+        if self.family_mode:
+            got = self._family_entry(key, scripts, interp)
+            if got is not None:
+                return got
         sub_text = None
         rest = []
         label = None
@@ -130,11 +179,36 @@ class ScalarContext:
             return sp.E, rest
         if base == "pi" and sub_text is None:
             return sp.pi, rest
+        if base == "infty" and sub_text is None and label is None:
+            return sp.oo, rest
         if base == "delta" and sub_text and "," in sub_text and len(sub_text.split(",")) == 2:
             i, j = sub_text.split(",")
             return sp.KroneckerDelta(sp.Integer(int(i)), sp.Integer(int(j))), rest
         name = symbol_name(key, sub_text, label)
         return self.lookup(name, interp), rest
+
+    def _family_entry(self, key, scripts, interp):
+        """x_k (k a summation index of a symbolic sum) or x_1 as an entry of the family x, or None."""
+        subs = [s for s in scripts if s[0] == "sub"]
+        if len(subs) != 1 or any(s[0] == "sup" and _is_label(s[1]) for s in scripts):
+            return None
+        t = plain_text(subs[0][1])
+        if t is None or not (t.isdigit() or (len(t) == 1 and t.isalpha())):
+            return None
+        name = symbol_name(key)
+        if t.isalpha():
+            idx = self.indices.get(t)
+            if idx is None:
+                return None
+            idx = sp.Integer(idx) if isinstance(idx, int) else idx
+        else:
+            idx = sp.Integer(int(t))
+        if symbol_name(key, str(idx)) in self.defs.symbols or name in self.defs.symbols:
+            return None
+        fam = self.families.get(name)
+        if fam is None:
+            fam = self.families[name] = sp.IndexedBase(name, real=True)
+        return fam[idx], [s for s in scripts if s is not subs[0]]
 
     def lookup(self, name: str, interp):
         if name in self.defs.symbols and name not in self.hidden:
@@ -182,9 +256,13 @@ class ScalarContext:
     bare_functions: dict = {}
 
     def bare_function_value(self, post: Node, head, interp):
-        """\\sigma written alone for \\sigma(z), in a claim that differentiates \\sigma by z."""
+        """\\sigma written alone for \\sigma(z), in a claim that differentiates \\sigma by z; an arbitrary
+        or defined function letter written alone (f, g' in (fg)' = f'g + fg') for f(x)."""
         var = self.bare_functions.get(head[1])
         if var is None:
+            base = head[1]
+            if base in self.function_letters or (base in self.defs.functions and len(base) == 1):
+                return interp.call_values(post, head, self.implicit(base))
             return None
         scripts = [s for s in post.scripts if s[0] != "sub"]
         if len(scripts) != len(post.scripts):
@@ -202,11 +280,16 @@ class ScalarContext:
         finally:
             if not was_hidden:
                 self.hidden = self.hidden - {name}
+        check_defined(body, "the expression differentiated is undefined (a division by zero?)")
         x = self.sym(name)
+        if self.family_mode:
+            got = self._family_entry(atom_key(var), list(decor_scripts(var)), interp)
+            if got is not None and not got[1]:
+                x = got[0]
         if is_mat(body):
-            d = body.applyfunc(lambda e: sp.diff(e, x, order))
+            d = body.applyfunc(lambda e: in_range(sp.diff(e, x, order)))
         else:
-            d = sp.diff(body, x, order)
+            d = in_range(sp.diff(body, x, order))
         if (name in self.defs.symbols or name in self.defs.functions) and name not in self.hidden:
             # chain rule: the variable is itself defined; put its definition back
             val = self.lookup(name, interp)
@@ -243,15 +326,17 @@ class ScalarContext:
                 raise interp.err(f"a {what} without an upper limit needs one, as in \\{what}_{{i=1}}^{{n}}", node)
         else:
             hi_v = interp.script_value(hi)
-        if is_mat(lo_v) or is_mat(hi_v) or not lo_v.is_Integer or not hi_v.is_Integer:
-            raise interp.err(f"{what} limits must be whole numbers (an upper limit n is tried at several values)",
-                             node)
-        if int(hi_v) - int(lo_v) + 1 > MAX_TERMS:
-            raise interp.err(f"a {what} of more than {MAX_TERMS} terms is not expanded", node)
+        if is_mat(lo_v) or is_mat(hi_v) or not lo_v.is_integer or not hi_v.is_integer:
+            raise interp.err(f"{what} limits must be whole numbers or letters that stand for them", node)
+        if lo_v.is_Integer and hi_v.is_Integer and int(hi_v) - int(lo_v) + 1 <= MAX_TERMS:
+            return self._expand(var, int(lo_v), int(hi_v), rest, interp, product)
+        return self._symbolic(var, lo_v, hi_v, rest, interp, node, product)
+
+    def _expand(self, var, lo, hi, rest, interp, product):
         saved = self.indices.get(var)
         total = sp.Integer(1) if product else sp.Integer(0)
         try:
-            for v in range(int(lo_v), int(hi_v) + 1):
+            for v in range(lo, hi + 1):
                 self.indices[var] = v
                 term = interp.juxt(rest)
                 total = interp.alg.mul(total, term, "juxt") if product else interp.alg.add(total, term)
@@ -262,21 +347,105 @@ class ScalarContext:
                 self.indices[var] = saved
         return total
 
+    def _symbolic(self, var, lo_v, hi_v, rest, interp, node, product):
+        """A sum or product with a symbolic (or long) range: SymPy's closed form where it has one.
+
+        The summand is read with the index as an integer symbol; an index used as a subscript
+        (x_k) names an indexed family, whose sizes the caller tries instead (NeedsSize)."""
+        from .budget import OverBudget, time_budget
+
+        what = "product" if product else "sum"
+        k = sp.Symbol(var, integer=True)
+        saved = self.indices.get(var)
+        self.indices[var] = k
+        try:
+            body = interp.juxt(rest)
+        except NeedsSize:
+            if lo_v.is_Integer and hi_v.is_Integer:
+                raise interp.err(f"a {what} of more than {MAX_TERMS} terms over an indexed family"
+                                 " is not expanded", node) from None
+            raise
+        finally:
+            if saved is None:
+                self.indices.pop(var, None)
+            else:
+                self.indices[var] = saved
+        if is_mat(body):
+            raise NeedsSize(var)
+        cls = sp.Product if product else sp.Sum
+        s = cls(body, (k, lo_v, hi_v))
+        try:
+            with time_budget(1.0):
+                closed = s.doit()
+        except (OverBudget, NotImplementedError, ValueError, TypeError):
+            closed = s
+        if closed.has(sp.Sum, sp.Product):
+            if lo_v.is_Integer and hi_v.is_Integer:
+                if int(hi_v) - int(lo_v) + 1 > 1000:
+                    raise interp.err(f"a {what} of more than 1000 terms is not expanded", node)
+                return s
+            note = f"the {what} over {var} has no closed form that SymPy finds"
+        else:
+            note = f"the {what} over {var} in closed form (SymPy): {closed}"
+        if note not in self.sum_notes:
+            self.sum_notes.append(note)
+        return closed if not closed.has(sp.Sum, sp.Product) else s
+
     def product(self, var, lo, hi, rest, interp, node):
         return self.sum(var, lo, hi, rest, interp, node, product=True)
 
 
+def source_of_script(sarg: Node) -> str:
+    """A subscript's LaTeX as written (\\theta, ij, 1)."""
+    if sarg.kind in ("sletter", "snumber"):
+        return str(sarg.args[0])
+    if sarg.kind == "scmd":
+        return str(sarg.args[0])
+    t = plain_text(sarg)
+    if t is not None:
+        return t
+    posts = [n.text for n in iter_nodes(sarg) if n.kind == "postfix" and n.text]
+    return posts[0] if posts else "?"
+
+
+def in_range(e):
+    """A derivative by a family entry: Sum(KroneckerDelta(j, k) f(k), (k, 1, n)) is f(j) for an index j
+    in 1..n, which is what an author who writes x_j means (SymPy keeps the range as a condition)."""
+    if not isinstance(e, sp.Basic) or not e.has(sp.Sum):
+        return e
+    e = e.doit(deep=False) if isinstance(e, sp.Sum) else e.replace(
+        lambda x: isinstance(x, sp.Sum) and x.has(sp.KroneckerDelta), lambda x: x.doit())
+
+    def index_only(c):
+        return c.free_symbols and all(getattr(s, "is_integer", False) for s in c.free_symbols)
+
+    return e.replace(lambda x: isinstance(x, sp.Piecewise) and len(x.args) == 2 and x.args[1].cond is sp.true
+                     and x.args[1].expr == 0 and index_only(x.args[0].cond), lambda x: x.args[0].expr)
+
+
 def index_as_number(ctx, post):
-    """An instantiated index or size letter (n, i, ...) used as a number, with its powers: i^2."""
+    """An instantiated index or size letter (n, i, ...) used as a number, with its powers: i^2.
+
+    A summation index of a symbolic sum is a SymPy integer symbol rather than a number."""
     key = atom_key(post)
     if key and key[0] in ctx.indices and len(key[0]) == 1 and key[0] not in ctx.defs.symbols \
             and not key[1] and post.args[0].kind == "letter" \
             and all(s[0] == "sup" and not _is_label(s[1]) for s in post.scripts):
-        return sp.Integer(ctx.indices[key[0]]), list(post.scripts)
+        v = ctx.indices[key[0]]
+        return (sp.Integer(v) if isinstance(v, int) else v), list(post.scripts)
     return None
 
 
+# f^{-1} of a named function is its inverse (\sin^{-1} x = \arcsin x)
+INVERSES = {"sin": "asin", "cos": "acos", "tan": "atan", "sinh": "asinh", "cosh": "acosh", "tanh": "atanh",
+            "sec": sp.asec, "csc": sp.acsc, "cot": sp.acot, "exp": "ln",
+            "sigma": lambda x: sp.log(x / (1 - x)), "sigmoid": lambda x: sp.log(x / (1 - x)),
+            "softplus": lambda x: sp.log(sp.exp(x) - 1)}
+
+
 def builtin_function(base: str, h0=0) -> Callable | None:
+    if base == "Gamma":
+        return sp.gamma   # \\Gamma(x), the gamma function (a bare \\Gamma is a symbol)
     name = NAMED_FUNCTIONS.get(base.lower()) if base not in ("Phi", "phi", "sigma") else base
     table = {
         "sigma": lambda z: Sigmoid(z), "sigmoid": lambda z: Sigmoid(z), "tanh": lambda z: Tanh(z),
@@ -287,6 +456,8 @@ def builtin_function(base: str, h0=0) -> Callable | None:
         "leaky_relu": lambda z: LeakyReLU(z, sp.Rational(1, 100), h0),
         "sech": sp.sech, "cosh": sp.cosh, "sinh": sp.sinh, "csch": sp.csch, "coth": sp.coth,
         "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "abs": sp.Abs, "sign": sp.sign, "erf": sp.erf,
+        "sec": sp.sec, "csc": sp.csc, "cot": sp.cot, "asin": sp.asin, "acos": sp.acos, "atan": sp.atan,
+        "asinh": sp.asinh, "acosh": sp.acosh, "atanh": sp.atanh, "erfc": sp.erfc,
     }
     if base in ("Phi", "phi", "sigma", "tanh", "exp", "ln", "log"):
         return table[base]
@@ -295,3 +466,27 @@ def builtin_function(base: str, h0=0) -> Callable | None:
     if name in ("max", "min", "softmax"):
         return {"max": "max", "min": "min", "softmax": "softmax"}[name]  # type: ignore[return-value]
     return None
+
+
+def spec_primitive_letters(spec, taken: set) -> dict:
+    """{letter: (primitive class, its parameters)} for the functions the spec's activations'
+    derivatives are written with, by the letter the documents print them with (the primitives'
+    latex_name: H, the unit step of ReLU'), with the spec's conventions (H(0)); letters in taken
+    (the notation's roles) are never used."""
+    import sympy as sp
+
+    from ..primitives import Primitive
+
+    out: dict = {}
+    z = sp.Symbol("z")
+    for l in range(1, getattr(spec, "depth", 0) + 1):
+        try:
+            d = sp.diff(spec.activation(l).apply(z), z)
+        except Exception:  # noqa: BLE001 - an activation without a symbolic derivative names nothing
+            continue
+        for app in sp.preorder_traversal(d):
+            name = getattr(type(app), "latex_name", "")
+            if isinstance(app, Primitive) and len(name) == 1 and name.isalpha() and name not in taken \
+                    and app.args and app.args[0] == z:
+                out[name] = (type(app), app.args[1:])
+    return out

@@ -1,95 +1,63 @@
-"""Whole documents (Markdown, LaTeX): their display equations found and checked line by line."""
+"""Checking whole documents (--doc): every equation classified on its own, checked, and reported line by line.
+
+An equation is a definition (``L = (y-500)^2``, ``f(x) = x^2``, ``\\alpha = 0.02``: a symbol nothing
+defined before, used by the claims after it), a worked number (``E = 5.7372`` after the document gave
+the example's inputs and weights: checked at those values with the rounding it shows), or a claim:
+scalar, or about a network (the spec's, from --spec or the front matter's ``nnderive: spec:``, or a
+generic one in the letters it uses). Claims are checked by a pool of workers with a time limit each;
+the report lists every equation, then a summary with the counts per verdict and the failing lines.
+"""
 
 from __future__ import annotations
 
+import json
 import re
+import sys
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..fileio import atomic_write_text
-from .compare import DEFAULT_TIMEOUT, ClaimError
-from .report import _md_cell
-from .sandbox import check_claim, run_limited
+from .compare import DEFAULT_TIMEOUT, EXIT_CODES, ClaimError, Result
+from .docread import Equation, equations, front_matter, read_document
+from .pool import run_all
+from .statements import split_statements
+from .syntax import LatexError, parse, strip_math
+from .tree import atom_key, juxt_items, relation_parts
+from .worked import Worked, numeric_matrix, stated_decimals, stated_rounding
 
-# ---------------------------------------------------------------------------------------------
-# Whole documents
-
-
-DISPLAY_RES = (
-    re.compile(r"\$\$(.+?)\$\$", re.S),
-    re.compile(r"\\\[(.+?)\\\]", re.S),
-    re.compile(r"\\begin\{(equation\*?|align\*?|gather\*?)\}(.+?)\\end\{\1\}", re.S),
-)
+NOT_A_CLAIM = "no relation: not a claim"
+SEVERITY = ("holds", "definition", "skipped", "conditional", "checked", "not-checkable", "ambiguous", "error",
+            "fails")
 
 
-def front_matter(text: str) -> tuple[dict, int]:
-    """The nnderive block of a '---' front matter: {'spec', 'notation', 'given': [...]} (no YAML)."""
-    if not text.startswith("---\n"):
-        return {}, 0
-    end = text.find("\n---", 4)
-    if end < 0:
-        return {}, 0
-    block = text[4:end].splitlines()
-    out: dict = {}
-    inside = False
-    for line in block:
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        if not line.startswith((" ", "\t")):
-            inside = line.strip() == "nnderive:"
-            continue
-        if not inside:
-            continue
-        key, sep, value = line.strip().partition(":")
-        if not sep:
-            raise ClaimError(f"front matter: cannot read {line.strip()!r} (expected key: value)")
-        key, value = key.strip().lstrip("- ").strip(), value.strip().strip("'\"")
-        if key not in ("spec", "notation", "given"):
-            raise ClaimError(f"front matter: unknown key '{key}' (spec, notation, given)")
-        if key == "given":
-            out.setdefault("given", []).append(value)
-        else:
-            out[key] = value
-    return out, text.count("\n", 0, end + 4) + 1
+@dataclass
+class Row:
+    """One equation of the document and what became of it."""
+
+    where: str                 # 'file:line' or 'file:cell 3:line 2'
+    claim: str
+    verdict: str
+    note: str = ""
+    result: dict = field(default_factory=dict)
 
 
-def display_equations(text: str) -> list[tuple[int, str]]:
-    """(line number, claim) of every display equation; align rows become separate claims."""
-    found = []
-    for rx in DISPLAY_RES:
-        for m in rx.finditer(text):
-            body = m.group(m.lastindex)
-            start = m.start(m.lastindex)
-            found.append((start, body))
-    found.sort()
-    out = []
-    for start, body in found:
-        line0 = text.count("\n", 0, start) + 1
-        body = re.sub(r"\\(label|tag)\{[^{}]*\}|\\nonumber|\\notag", "", body)
-        rows = re.split(r"\\\\", body)
-        offset = 0
-        current = None
-        for row in rows:
-            line = line0 + body.count("\n", 0, body.find(row, offset) if row else offset)
-            offset += len(row) + 2
-            r = row.replace("&", " ").strip().rstrip(",.").strip()
-            if not r:
-                continue
-            if r.startswith("=") and current is not None:
-                current = (current[0], current[1] + " " + r)
-                out[-1] = current
-                continue
-            current = (line, r)
-            out.append(current)
-    return out
+def _check_task(claim, givens, spec, notation):
+    from .sandbox import check_claim
+
+    return check_claim(claim, givens=givens, spec=spec, notation=notation)
 
 
-def run_doc(path, spec_path=None, notation=None, report=None, timeout: float = DEFAULT_TIMEOUT) -> int:
+def _where(p: Path, eq: Equation) -> str:
+    if eq.cell is not None:
+        return f"{p}:cell {eq.cell}:{eq.line}"
+    return f"{p}:{eq.line}"
+
+
+def plan(path, spec_path=None, notation=None):
+    """The document's equations with what to do with each: (rows, tasks, spec, notation)."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ClaimError(f"{p}: cannot read: {err}") from None
-    fm, _ = front_matter(text)
+    fmt, text, chunks = read_document(p)
+    fm, _ = front_matter(chunks[0][2] if chunks else text)
     spec_ref = spec_path or fm.get("spec")
     notation = notation or fm.get("notation")
     spec = None
@@ -100,46 +68,300 @@ def run_doc(path, spec_path=None, notation=None, report=None, timeout: float = D
         if not cand.is_absolute() and not cand.exists():
             cand = p.resolve().parent / spec_ref
         spec = load_spec(cand)
-    givens = tuple(fm.get("given", ()))
-    rows = check_equations(text, spec, notation, givens, timeout)
-    out = [f"{p}:{line}: {verdict}: {note}" if note else f"{p}:{line}: {verdict}"
-           for line, verdict, claim, note in rows]
-    print("\n".join(out) if out else f"{p}: no display equations found")
-    if report:
-        md = ["| line | verdict | claim | note |", "|---|---|---|---|"]
-        md += [f"| {l} | {v} | `{_md_cell(c)}` | {_md_cell(n)} |" for l, v, c, n in rows]
-        atomic_write_text(Path(report), "\n".join(md) + "\n")
-    return doc_exit_code(rows)
+    rows, tasks = _plan_chunks(p, fmt, text, chunks, list(fm.get("given", ())), spec, notation)
+    return rows, tasks, spec, notation
 
 
-NOT_A_CLAIM = "no '=': not a claim"
+def _plan_chunks(p, fmt, text, chunks, givens, spec, notation):
+    worked = Worked(spec, notation, stated_rounding(text), stated_decimals(text))
+    rows: list[Row] = []
+    tasks: list[tuple[int, tuple, dict]] = []
+    for cell, line0, chunk in chunks:
+        sub = "latex" if fmt == "latex" else "markdown"
+        for eq in equations(sub, chunk, cell, line0):
+            _plan_equation(p, eq, givens, worked, spec, notation, rows, tasks)
+    return rows, tasks
 
 
-def check_equations(text: str, spec=None, notation=None, givens=(), timeout: float = DEFAULT_TIMEOUT
-                    ) -> list[tuple[int, str, str, str]]:
-    """(line, verdict, claim, note) for every display equation of a text (a document, a notebook cell)."""
-    rows = []
-    for line, claim in display_equations(text):
-        if "=" not in claim:
-            rows.append((line, "not-checkable", claim, NOT_A_CLAIM))
+def _plan_equation(p, eq, givens, worked, spec, notation, rows, tasks):
+    where = _where(p, eq)
+    text, _ = strip_math(eq.text)
+    try:
+        stmts = split_statements(text)
+    except Exception:  # noqa: BLE001 - an unreadable line is reported as such below
+        stmts = []
+    claims = [s for s in stmts if s.claim]
+    if text.count("=") == 1 and RANGE.search(text.split("=", 1)[1]):
+        rows.append(Row(where, text, "skipped", "a range of values (e = 1, \\dots, n), not an identity"))
+        return
+    if not claims:
+        if not eq.inline:
+            rows.append(Row(where, eq.text, "skipped", NOT_A_CLAIM))
+        return
+    for st in claims:
+        kind, note = _classify(st.text, givens, worked, spec)
+        if kind == "step":
+            rows.append(Row(where, st.text, "skipped", note))
             continue
+        if kind == "definition":
+            givens.append(st.text)
+            rows.append(Row(where, st.text, "definition", note))
+        elif kind == "value":
+            rows.append(Row(where, st.text, "definition", note))
+        elif kind == "numbers":
+            numbers = st.text[st.text.index("=") + 1:]
+            rows.append(Row(where, st.text, "pending", note))
+            tasks.append((len(rows) - 1, (numbers, (), None, None), {}))
+        elif kind == "worked":
+            r = worked.check(st.text)
+            rows.append(Row(where, st.text, r.verdict, r.summary(), asdict(r)))
+        else:
+            claim = st.text if not st.conditions else eq.text
+            rows.append(Row(where, claim, "pending"))
+            tasks.append((len(rows) - 1, (claim, tuple(givens), spec, notation), {}))
+
+
+def _classify(text: str, givens, worked, spec) -> tuple[str, str]:
+    """'definition', 'value' (a worked example's input), 'worked' or 'claim', with a note."""
+    try:
+        rel = parse(text)
+    except LatexError:
+        return "claim", ""
+    sides, ops = relation_parts(rel)
+    if ops and ops[0] in (":=", "\\leftarrow", "\\gets"):
+        return "step", "an assignment (an algorithm's step), not an identity"
+    if len(sides) == 2 and ops[0] == "=" and RANGE.search(rel.source.split("=", 1)[1]):
+        return "step", "a range of values (e = 1, \\dots, n), not an identity"
+    named = _defined_name(sides[0], powers=True)
+    if named and ops and set(ops) <= {"=", "\\approx"} and not _known(named, givens, spec, rel) \
+            and all(numeric_matrix(x) is not None for x in sides[1:]) and not worked.active \
+            and (len(sides) > 2 or "\\approx" in ops or "^" in named):
+        # \sigma_{1}^{2} = \frac{2}{3 + 2} = 0.4: a value the document names (nothing defines the
+        # name, so nothing checks it); the numbers after it are checked against each other
+        if len(sides) > 2 and "\\approx" not in ops:
+            return "numbers", f"names the value of {named}"
+        return "value", f"names the value of {named} (nothing defines it, so it is not checked)"
+    if len(sides) != 2 or ops[0] not in ("=", "\\equiv"):
+        return "claim", ""
+    lhs, rhs = sides[0], sides[1]
+    if numeric_matrix(rhs) is not None:
+        if worked.defines(lhs, rhs, text):
+            return "value", "a value of the worked example"
+        if _parameter(lhs, spec):
+            return "step", "a parameter's value (an initialisation: b^{l} = 0), not an identity"
+        if worked.active and worked.can_check(lhs):
+            return "worked", ""
+        name = _defined_name(lhs)
+        if name and not _known(name, givens, spec, rel):
+            return "definition", f"defines {name} (used by the equations after it)"
+        return "claim", ""
+    name = _defined_name(lhs)
+    if name and not _known(name, givens, spec, rel) and not _mentions(rhs, name.split("_{")[0]):
+        return "definition", f"defines {name} (used by the equations after it)"
+    name = _defined_name(lhs, powers=True)
+    if name and not _known(name, givens, spec, rel) and not _mentions(rhs, name.split("_{")[0].split("^")[0]):
+        # \sigma_{l}^{2} = \frac{2}{n_{l-1} + n_{l}}: defines a square (not a value later lines can use)
+        return "value", f"defines {name} (a formula for it; nothing else defines it, so it is not checked)"
+    return "claim", ""
+
+
+RANGE = re.compile(r",\s*\\(l|c)?dots\b")
+
+
+def _defined_name(node, powers: bool = False) -> str | None:
+    """The name a definition's left side introduces: x, L_i, f (of f(x, y)), or None (with powers:
+    also sigma_l^2)."""
+    items = juxt_items(node)
+    if not items or items[0].kind != "postfix":
+        return None
+    key = atom_key(items[0])
+    if key is None or items[0].args[0].kind not in ("letter", "command", "decor", "text"):
+        return None
+    scripts = list(items[0].scripts)
+    power = ""
+    if powers and scripts and scripts[-1][0] == "sup" and (_script_text(scripts[-1][1]) or "").isdigit():
+        power = "^" + _script_text(scripts.pop()[1])
+    if any(s[0] != "sub" for s in scripts):
+        return None
+    name = key[0] + "".join(f"_{{{_script_text(s[1])}}}" for s in scripts) + power
+    if len(items) == 1:
+        return name
+    if len(items) == 2 and items[1].kind == "postfix" and items[1].args[0].kind == "paren" and not items[1].scripts:
+        return name
+    return None
+
+
+def _script_text(node) -> str:
+    """A subscript as text, so that n_{0} and n_{1} are different names (x_{k} and x_k the same)."""
+    from .tree import plain_text
+
+    return plain_text(node) or repr(node)
+
+
+def _known(name: str, givens, spec, rel) -> bool:
+    """Whether the checker already gives the name a meaning (a definition above, a builtin
+    function, a network symbol of the spec or of the letters the claim is written in)."""
+    from .context import builtin_function
+    from .sandbox import _network_notation
+
+    for g in givens:
         try:
-            r = run_limited(check_claim, claim, givens=tuple(givens), spec=spec, notation=notation,
-                            timeout=timeout)
-            verdict = r.verdict
-            if verdict == "fails" and r.convention:
-                verdict = "holds-with-convention"
-            rows.append((line, verdict, claim, r.summary()))
-        except ClaimError as err:
-            rows.append((line, "not-checkable", claim, str(err).splitlines()[0]))
-    return rows
+            gs = relation_parts(parse(g, "definition"))[0]
+        except LatexError:
+            continue
+        if _defined_name(gs[0]) == name:
+            return True
+    bare = "_{" not in name and "^" not in name       # a function is named bare: sigma, not sigma_1
+    name = name.split("_{")[0].split("^")[0]          # what follows is about the letter itself
+    if bare and (name in ("e", "pi") or (len(name) > 1 and builtin_function(name) is not None)):
+        return True
+    if bare and name in ("sigma", "Phi", "phi", "tanh"):
+        return True
+    if spec is not None:
+        from ..present.notation import profile_for
+        from .network_context import profile_roles
+
+        if any(e.key[0] == name for e in profile_roles(profile_for(spec.notation))):
+            return True
+        return False
+    return _network_notation(rel.source, None) is not None
+
+
+def _parameter(node, spec) -> bool:
+    """Whether a left side is one of the spec's weights or biases (W^{l}, b^{l}_{j})."""
+    if spec is None:
+        return False
+    from ..present.notation import profile_for
+    from .network_context import profile_roles
+
+    items = juxt_items(node)
+    key = atom_key(items[0]) if items and len(items) == 1 and items[0].kind == "postfix" else None
+    return key is not None and any(e.key == key and e.role in ("weight", "bias")
+                                   for e in profile_roles(profile_for(spec.notation)))
+
+
+def _mentions(node, name: str) -> bool:
+    from .tree import iter_nodes
+
+    return any(n.kind == "postfix" and atom_key(n) is not None and atom_key(n)[0] == name for n in iter_nodes(node))
+
+
+def run_doc(path, spec_path=None, notation=None, report=None, timeout: float = DEFAULT_TIMEOUT,
+            jobs: int | None = None) -> int:
+    p = Path(path)
+    rows, tasks, _spec, _notation = plan(p, spec_path, notation)
+    _run_tasks(rows, tasks, timeout, jobs)
+    return _finish(p, rows, report)
+
+
+# A notebook cell (nnderive.notebook's %%nncheck) is checked as a Markdown document of its own.
+CELL = "cell"
+
+
+def display_equations(text: str) -> list[Equation]:
+    """The display equations (not inline math) of a Markdown text."""
+    return [eq for eq in equations("markdown", text) if not eq.inline]
+
+
+def check_equations(text: str, spec=None, notation=None, givens=(), timeout: float = DEFAULT_TIMEOUT,
+                    jobs: int | None = 1) -> list[tuple[int, str, str, str]]:
+    """(line, verdict, claim, note) for every equation of a Markdown text, as --doc checks a document."""
+    rows, tasks = _plan_chunks(Path(CELL), "markdown", text, [(None, 1, text)], list(givens), spec, notation)
+    _run_tasks(rows, tasks, timeout, jobs)
+    return [(int(r.where.rsplit(":", 1)[1]), r.verdict, r.claim, r.note) for r in rows]
 
 
 def doc_exit_code(rows) -> int:
-    """What CI reads: 1 when a claim fails, else 4 when a claim could not be decided (ambiguous or
-    not checkable; a display without '=' is no claim), else 0 (every claim holds, or there is none)."""
-    if any(v in ("fails", "holds-with-convention") for _, v, _, _ in rows):
+    """What CI reads, from (line, verdict, claim, note) rows: as run_doc's exit code."""
+    return _exit_code({base_verdict(v) for _, v, _, _ in rows})
+
+
+def _run_tasks(rows: list[Row], tasks, timeout: float, jobs: int | None) -> None:
+    bar = _progress(len(tasks))
+
+    def done(k, kind, payload):
+        if bar is not None:
+            bar.update(1)
+
+    outcomes = run_all(_check_task, [(a, kw) for _, a, kw in tasks], timeout, jobs, done) if tasks else []
+    if bar is not None:
+        bar.close()
+    for (row_index, _, _), (kind, payload) in zip(tasks, outcomes):
+        row = rows[row_index]
+        if kind == "ok":
+            r: Result = payload
+            row.verdict, row.note, row.result = r.shown_verdict(), r.summary(), _result_dict(r)
+        else:
+            row.verdict = "error"
+            row.note = str(payload).splitlines()[0]
+
+
+def _result_dict(r: Result) -> dict:
+    d = asdict(r)
+    d["parts"] = [asdict(x) if not isinstance(x, dict) else x for x in r.parts]
+    return d
+
+
+def _progress(n: int):
+    if n <= 5 or not sys.stderr.isatty():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover - tqdm is a dependency
+        return None
+    return tqdm(total=n, unit="eq", desc="checking", file=sys.stderr, leave=False)
+
+
+def base_verdict(v: str) -> str:
+    return v.split(" ")[0]
+
+
+def _finish(p: Path, rows: list[Row], report) -> int:
+    lines = []
+    for r in rows:
+        lines.append(f"{r.where}: {r.verdict}: {r.claim}" + (f"\n    {r.note}" if r.note else ""))
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[base_verdict(r.verdict)] = counts.get(base_verdict(r.verdict), 0) + 1
+    if not rows:
+        print(f"{p}: no equations found")
+        return 0
+    print("\n".join(lines))
+    print("")
+    print(f"{p}: {len(rows)} equations: " + ", ".join(f"{v} {counts[v]}" for v in SEVERITY if v in counts))
+    failing = [r for r in rows if base_verdict(r.verdict) == "fails"]
+    if failing:
+        print("failing:")
+        for r in failing:
+            print(f"  {r.where}: {r.claim}")
+    if report:
+        _write_report(Path(report), p, rows, counts)
+    return _exit_code({base_verdict(r.verdict) for r in rows})
+
+
+def _exit_code(seen: set[str]) -> int:
+    # the exit code of the worst verdict, as for a single claim: fails 1, error 2, undecided 4
+    if "fails" in seen:
         return 1
-    if any(v in ("ambiguous", "not-checkable") and note != NOT_A_CLAIM for _, v, _, note in rows):
-        return 4
-    return 0
+    if "error" in seen:
+        return EXIT_CODES.get("error", 2)
+    if seen <= {"holds", "definition", "skipped"}:
+        return 0
+    return EXIT_CODES.get("not-checkable", 4)
+
+
+def _write_report(out: Path, p: Path, rows: list[Row], counts: dict) -> None:
+    if out.suffix.lower() == ".json":
+        atomic_write_text(out, json.dumps({"document": str(p), "counts": counts,
+                                           "equations": [asdict(r) for r in rows]}, indent=2,
+                                          ensure_ascii=False) + "\n")
+        return
+    from .report import _md_cell
+
+    md = [f"# Equations of {p.name}", "", "Verdicts: " + ", ".join(f"{v} {n}" for v, n in counts.items()), "",
+          "| where | verdict | claim | note |", "|---|---|---|---|"]
+    md += [f"| {_md_cell(r.where)} | {r.verdict} | `{_md_cell(r.claim)}` | {_md_cell(r.note)} |" for r in rows]
+    atomic_write_text(out, "\n".join(md) + "\n")
+
+
+__all__ = ["ClaimError", "plan", "run_doc"]

@@ -8,10 +8,10 @@ operator on what follows. Function heads, calls, derivative operators and sums a
 from __future__ import annotations
 
 import sympy as sp
-from lark import Token
 
 from .calls import Calls
-from .syntax import FUNCTION_COMMANDS, MAX_MATRIX, LatexError, Node, ShapeMismatch
+from .syntax import FUNCTION_COMMANDS, MAX_MATRIX, LatexError, NeedsSize, Node, ShapeMismatch
+from .tokens import Token
 from .tree import (
     _is_one,
     _mentions_bare,
@@ -19,7 +19,9 @@ from .tree import (
     is_transpose_script,
     items_of,
     juxt_items,
+    merge_brace,
     number,
+    ones_vector,
     plain_text,
     relation_parts,
 )
@@ -32,11 +34,16 @@ from .values import Algebra, fmt_shape, is_mat
 class Interpreter(Calls):
     """AST -> SymPy value in a context; every construct of the dialect has one meaning here."""
 
-    def __init__(self, ctx, source: str = "", what: str = "claim"):
+    def __init__(self, ctx, source: str = "", what: str = "claim", reading: str = "primary"):
         self.ctx = ctx
         self.alg = Algebra(getattr(ctx, "vector_square", "norm"))
+        profile = getattr(ctx, "profile", None)
+        self.alg.broadcast = bool(profile is not None and hasattr(profile, "extra") and profile.extra("broadcast"))
         self.src = source
         self.what = what
+        # where a spelling has two readings (\\ln xy, a/bc): which one to take, and where they were
+        self.reading = reading
+        self.ambiguities: list[str] = []
 
     def err(self, msg, node: Node | None):
         return LatexError(msg, self.src if node is not None else None, node.pos if node is not None else None,
@@ -109,6 +116,20 @@ class Interpreter(Calls):
             if c.kind == "sign":
                 neg = str(c.args[0]) != "+"
                 continue
+            if op == "/" and c.kind == "juxt" and len(c.args) > 1 and self.operator(c.args[0]) is None:
+                first = (c.args[0].text or "?").strip()
+                rest = " ".join((x.text or "?").strip() for x in c.args[1:])
+                if self.reading == "primary":
+                    self.ambiguities.append(f"/{first} {rest} is read as a division by {first} {rest}")
+                else:
+                    self.ambiguities.append(f"/{first} {rest} is read as a division by {first} alone")
+                    v = self.value(c.args[0])
+                    acc = self.mul(acc, v, op, c)
+                    v, op = self.juxt(list(c.args[1:])), None
+                    if neg:
+                        v, neg = -v, False
+                    acc = self.mul(acc, v, None, c)
+                    continue
             v = self.value(c)
             if neg:
                 v, neg = -v, False
@@ -127,8 +148,15 @@ class Interpreter(Calls):
     def juxt(self, items: list[Node]):
         factors = []
         i = 0
+        grad = getattr(self.ctx, "gradient_prefix", None)
+        items = [merge_brace(x) for x in items]
         while i < len(items):
             it = items[i]
+            g = grad(items, i, self) if grad is not None else None
+            if g is not None:   # dW^{[l]}: a gradient in Ng's or CS231n's notation
+                factors.append(g)
+                i += 2
+                continue
             op = self.operator(it)
             if op is not None:
                 rest = items[i + 1:]
@@ -166,8 +194,11 @@ class Interpreter(Calls):
     def head_call(self, items, i, head):
         """A function head at items[i] with its argument: (value, next index), or None.
 
-        \\log \\sigma(x), \\ln \\operatorname{softmax}_i(z): a named function written without
-        parentheses takes the call that follows it as its argument.
+        Parentheses delimit the argument; a named function written without them (\\sin x,
+        \\ln xy, \\log \\sum_j e^{z_j}, \\log \\sigma(x)) takes what follows: an operator with what it
+        acts on, a call, or a run of symbols and numbers. A run of more than one (\\ln xy) has two
+        readings, ln(xy) and (ln x)y: the interpreter takes the one ``reading`` names and records
+        the spot, so that the decider can decide under both.
         """
         it = items[i]
         nxt = items[i + 1] if i + 1 < len(items) else None
@@ -177,15 +208,56 @@ class Interpreter(Calls):
         if head[1] in bound and nxt.kind == "postfix" and nxt.args[0].kind == "paren" \
                 and _mentions_bare(nxt.args[0], set(bound)):
             return None  # \\sigma(1-\\sigma) in a claim about d\\sigma/dz: a product of shorthands
-        if self.can_be_argument(nxt, head):
+        if self.call_group(nxt) is not None:
             return self.call(it, head, nxt), i + 2
-        if head[1] in FUNCTION_COMMANDS and head[1] not in ("max", "min"):
-            inner_head = self.function_head(nxt)
-            if inner_head is not None:
-                inner = self.head_call(items, i + 1, inner_head)
-                if inner is not None:
-                    return self.call_value(it, head, inner[0]), inner[1]
-        return None
+        named = it.kind == "postfix" and it.args[0].kind in ("command", "text")
+        if not named or head[1] in ("max", "min", "softmax"):
+            return None
+        if self.operator(nxt) is not None:
+            return self.call_value(it, head, self.juxt(items[i + 1:])), len(items)
+        inner_head = self.function_head(nxt)
+        if inner_head is not None:
+            inner = self.head_call(items, i + 1, inner_head)
+            if inner is not None:
+                return self.call_value(it, head, inner[0]), inner[1]
+            return None
+        j = i + 1
+        while j < len(items) and self._absorbable(items[j]):
+            j += 1
+        if j == i + 1:
+            return None
+        # a leading number binds to what follows it (\\sin 2x is sin(2x)); more symbols after the
+        # first (\\ln xy, \\sin x y) could be inside the argument or a factor after the call
+        lead = 1 if items[i + 1].args[0].kind == "number" and j > i + 2 else 0
+        tight = i + 2 + lead
+        end = tight
+        if j > tight:
+            shown = " ".join((x.text or "?").strip() for x in items[i + 1:j])
+            inside = " ".join((x.text or "?").strip() for x in items[i + 1:tight])
+            head_txt = (it.text or head[1]).strip()
+            if self.reading == "primary":
+                self.ambiguities.append(f"{head_txt} {shown} is read as {head[1]}({shown})")
+                end = j
+            else:
+                self.ambiguities.append(f"{head_txt} {shown} is read as {head[1]}({inside}) times the rest")
+        arg = self.value(items[i + 1]) if end == i + 2 else self.juxt(list(items[i + 1:end]))
+        return self.call_value(it, head, arg), end
+
+    def _absorbable(self, it: Node) -> bool:
+        """An item a bare function argument runs over: a symbol, number or fraction (not a call,
+        a bracket or an operator)."""
+        if it.kind != "postfix" or self.operator(it) is not None:
+            return False
+        b = it.args[0]
+        if b.kind not in ("letter", "number", "command", "decor", "text", "frac", "sqrt", "brace", "abs",
+                          "norm"):
+            return False
+        if b.kind == "command" and str(b.args[0])[1:] in ("partial", "nabla"):
+            return False
+        try:
+            return self.function_head(it) is None
+        except LatexError:
+            return False
 
     def indicator_at(self, items, i):
         """\\mathbb{1}[z > 0] (an indicator written with a bracket), or None."""
@@ -227,9 +299,17 @@ class Interpreter(Calls):
             inner = items_of(sarg) if sarg.kind == "sbrace" else []
             if len(inner) == 1 and inner[0].kind == "relation" and relation_parts(inner[0])[1]:
                 return self.indicator(inner[0])
+        if base.kind == "text" and "".join(str(t) for t in base.args[1:]).strip().isdigit():
+            return self.apply_scripts(self.value(base), list(node.scripts), node)   # \mathit{21} is 21
         if base.kind == "norm":
             scripts = [s for s in node.scripts if not (s[0] == "sub" and plain_text(s[1]) in ("2", "F"))]
             return self.apply_scripts(self.value(base), scripts, node)
+        if base.kind == "decor" and node.scripts and node.scripts[0][0] == "sub" and ones_vector(base):
+            # \mathbf{1}_{N}: the column of N ones (b \mathbf{1}_N^\top repeats b over the batch)
+            n = self.script_value(node.scripts[0][1])
+            if not (isinstance(n, sp.Integer) and n > 0):
+                raise self.err("the length of a vector of ones must be a whole number", node)
+            return self.apply_scripts(sp.ones(int(n), 1), list(node.scripts[1:]), node)
         if base.kind in ("letter", "command", "decor", "text") and atom_key(node) is not None \
                 and not (base.kind == "command" and str(base.args[0])[1:] in FUNCTION_COMMANDS):
             key = atom_key(node)
@@ -244,6 +324,11 @@ class Interpreter(Calls):
 
     def apply_scripts(self, val, scripts, node):
         for s in scripts:
+            if s[0] == "prime" and self._implicit_prime(node):
+                # (fg)', y' with y defined: the derivative by the claim's variable (f' for f(x))
+                x = self.ctx.sym(self.ctx.implicit_default[0])
+                val = self.alg.apply(lambda e, x=x: sp.diff(e, x), val)
+                continue
             if s[0] == "prime":
                 key = atom_key(node) if node.kind == "postfix" else None
                 if key is not None and len(key[0]) == 1 and not key[1]:
@@ -251,6 +336,11 @@ class Interpreter(Calls):
                                    " (') is only accepted on a function name, as in f'(x))", node)
                 raise self.err("a prime (') is only accepted on a function name, as in f'(x)", node)
             if s[0] == "sub":
+                if node.kind == "postfix" and node.args[0].kind in ("paren", "bracket") \
+                        and hasattr(self.ctx, "select"):
+                    # (\cdots)_{j}: entry j (of a 1x1 value too, read as a number)
+                    val = self.ctx.select(val if is_mat(val) else sp.Matrix([[val]]), s[1], None, self)
+                    continue
                 raise self.err("a subscript is only accepted on a symbol", node)
             if is_transpose_script(s[1]):
                 val = self.alg.transpose(val)
@@ -258,6 +348,15 @@ class Interpreter(Calls):
             e = self.script_value(s[1])
             val = self.alg.power(val, e)
         return val
+
+    def _implicit_prime(self, node: Node) -> bool:
+        """A prime on a bracketed expression, or on a symbol the definitions give a value."""
+        if node.kind != "postfix" or not hasattr(self.ctx, "implicit_default"):
+            return False
+        if node.args[0].kind in ("paren", "bracket", "brace"):
+            return True
+        key = atom_key(node)
+        return key is not None and not key[1] and key[0] in self.ctx.defs.symbols
 
     def script_value(self, sarg: Node):
         n = sarg
@@ -299,8 +398,10 @@ class Interpreter(Calls):
                 parts.append(self.index_text(t) if t.isalpha() else t)
             elif t is not None and t.isalnum():
                 # w_{jk}: two single-letter indices written together
-                if all(ch.isalpha() and len(t) <= 3 for ch in t) and all(ch in self.ctx.indices for ch in t):
-                    parts.append(",".join(self.index_text(ch) for ch in t))
+                if len(t) <= 3 and all(ch.isdigit() or ch in self.ctx.indices for ch in t) \
+                        and any(ch.isalpha() for ch in t):
+                    # also W^{2}_{1j}: a unit number and an index letter written together
+                    parts.append(",".join(self.index_text(ch) if ch.isalpha() else ch for ch in t))
                 else:
                     parts.append(t)
             else:
@@ -312,7 +413,10 @@ class Interpreter(Calls):
 
     def index_text(self, letter: str) -> str:
         if letter in self.ctx.indices:
-            return str(self.ctx.indices[letter])
+            v = self.ctx.indices[letter]
+            if not isinstance(v, int):
+                raise NeedsSize(letter)
+            return str(v)
         return letter
 
     # -- primaries
@@ -348,10 +452,36 @@ class Interpreter(Calls):
 
     def v_nthroot(self, node):
         n = self.value(node.args[1])
-        if is_mat(n) or not n.is_Integer or not 2 <= int(n) <= 16:
-            raise self.err("the index of a root must be a whole number from 2 to 16", node)
+        if is_mat(n):
+            raise self.err("the index of a root must be a number or a symbol", node)
         v = self.value(node.args[2])
-        return self.alg.apply(lambda e: sp.Pow(e, sp.Rational(1, int(n))), v)
+        if n.is_Integer and int(n) % 2 == 1 and int(n) > 1:
+            # an odd root of a negative number is real: \\sqrt[3]{-8} = -2
+            return self.alg.apply(lambda e: sp.sign(e) * sp.Pow(sp.Abs(e), sp.Rational(1, int(n))), v)
+        if n.is_Number and (n <= 0 or abs(n) > 64):
+            raise self.err("the index of a root must be a positive number (at most 64)", node)
+        return self.alg.apply(lambda e: sp.Pow(e, 1 / n), v)
+
+    def v_factorial(self, node):
+        return self.alg.apply(lambda e: sp.factorial(e), self.value(node.args[0]))
+
+    def v_binom(self, node):
+        n, k = self.value(node.args[1]), self.value(node.args[2])
+        if is_mat(n) or is_mat(k):
+            raise self.err("a binomial coefficient of matrices", node)
+        return sp.binomial(n, k)
+
+    def v_floor(self, node):
+        return self.alg.apply(sp.floor, self.value(node.args[0]))
+
+    def v_ceil(self, node):
+        return self.alg.apply(sp.ceiling, self.value(node.args[0]))
+
+    def v_int(self, node):
+        raise self.err("\\int needs an integrand and a differential (\\int_a^b f(t)\\,dt)", node)
+
+    def v_lim(self, node):
+        raise self.err("\\lim needs something to act on", node)
 
     def v_abs(self, node):
         return self.alg.apply(sp.Abs, self.value(node.args[1]))
@@ -374,7 +504,7 @@ class Interpreter(Calls):
             raise self.err("a derivative operator needs something to act on", node)
         num, den = node.args[1], node.args[2]
         a, b = self.value(num), self.value(den)
-        return self.alg.mul(a, b, "/") if not is_mat(b) else self._mat_div(a, b, node)
+        return self.alg.mul(a, b, "/")
 
     def _mat_div(self, a, b, node):
         raise ShapeMismatch(f"cannot divide by a {fmt_shape(b)} matrix")
@@ -457,3 +587,4 @@ class Interpreter(Calls):
         if o in ("\\le", "\\leq", "\\leqslant"):
             return sp.LessThan(a, b)
         return sp.GreaterThan(a, b)
+

@@ -7,7 +7,6 @@ import time
 
 import numpy as np
 import sympy as sp
-from lark import Token
 
 from .compare import ClaimError, NotCheckable, Result, _ratio_convention, compare_values
 from .context import Definitions, ScalarContext
@@ -16,6 +15,7 @@ from .interpret import Interpreter
 from .network_context import SAMPLE_LETTERS, NetworkContext
 from .scalar import _relation_kind
 from .syntax import LatexError, Node, OutOfRange, ShapeMismatch, parse
+from .tokens import Token
 from .tree import (
     all_letters,
     atom_key,
@@ -28,13 +28,36 @@ from .tree import (
 )
 from .values import fmt_shape, is_mat, norm
 
+# Letters that, where a profile gives them to a per-sample role, name the whole batch's matrix (one
+# sample per column): A^{l}, Z^{l}, X, Y, \Delta^{l}. A claim in them is about a batch, so it is
+# checked on one (a claim true for one sample only, e.g. missing its 1/N, must not hold).
+BATCH_LETTERS = frozenset({"A", "Z", "X", "Y", "Delta"})
 
-def _mentions_batch(rel: Node, profile_name: str) -> bool:
+
+def _mentions_batch(rel: Node, profile) -> bool:
     letters = all_letters(rel)
-    if "N" in letters:
+    count = profile.extra("samples") if hasattr(profile, "extra") else ""
+    if "N" in letters or (count and count in letters):
         return True
-    sample = SAMPLE_LETTERS.get(profile_name, "n")
-    return sample in summation_letters(rel)
+    return sample_letter(profile) in summation_letters(rel)
+
+
+def _batch_capitals(rel: Node, profile) -> bool:
+    """Whether the claim writes a batch matrix (A^{l}, Z^{[l]}, X, \\Delta^{l}) of the profile."""
+    from .network_context import profile_roles
+    from .tree import atom_key, iter_nodes
+
+    batch = {e.key[0] for e in profile_roles(profile)
+             if e.role in ("act", "preact", "input", "target", "delta")} & BATCH_LETTERS
+    used = {atom_key(n)[0] for n in iter_nodes(rel) if n.kind == "postfix" and atom_key(n) is not None}
+    return bool(batch & used)
+
+
+def sample_letter(profile) -> str:
+    """The letter a profile sums over the samples with (\\sum_x in Nielsen, \\sum_n by default)."""
+    if hasattr(profile, "extra") and profile.extra("sample_letter"):
+        return profile.extra("sample_letter")
+    return SAMPLE_LETTERS.get(profile.name.split("+")[0], "n")
 
 
 def _engine_hint(ln: Node, spec, ctx: NetworkContext, interp) -> str:
@@ -70,12 +93,17 @@ def _engine_hint(ln: Node, spec, ctx: NetworkContext, interp) -> str:
 
 
 def check_network(claim: str, spec, notation: str | None = None, givens=(), seed: int = 20261122,
-                  points: int = 2) -> Result:
-    from ..present.notation import PROFILES, profile_for
+                  points: int = 2, profile=None, witnesses=None, make_ctx=None) -> Result:
+    """A claim about the spec's network, on its witness instances (or the ones given); ``make_ctx``
+    builds the context of one instance (a generic network's, for claims without a spec)."""
+    from ..present.notation import any_profile, profile_for
+    from ..spec import NetworkSpec
     from ..verify import witness_widths
 
     t0 = time.perf_counter()
-    profile = PROFILES[notation] if notation else profile_for(spec.notation)
+    if profile is None:
+        profile = any_profile(notation) if notation else profile_for(spec.notation)
+    make_ctx = make_ctx or NetworkContext
     rel = parse(claim)
     src = rel.source
     sides, ops = relation_parts(rel)
@@ -87,7 +115,7 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
     for g in givens:
         read_definition(g, defs)
     rng = random.Random(seed)
-    witnesses = [w for w, _ in witness_widths(spec)]
+    witnesses = list(witnesses) if witnesses else [w for w, _ in witness_widths(spec)]
     if kind == "shape":
         r = check_shape_claim(claim, src, sides, spec, profile, defs, witnesses)
         r.notes = rel.notes + r.notes
@@ -101,13 +129,15 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
                 f" ({'-'.join(map(str, own))}), which are too large to expand; write the sum without the"
                 " limit (\\sum_{j}) to sum over every unit"] + rel.notes, seconds=time.perf_counter() - t0)
         witnesses = [own]
-    batch_claim = _mentions_batch(rel, profile.name.split("+")[0])
+    capitals = _batch_capitals(rel, profile)
+    batch_claim = capitals or _mentions_batch(rel, profile)
     primary = 2 if batch_claim else 1
 
     def run(batch):
         results = []
         for widths in witnesses:
-            results.append(_network_pair_modes(src, sides, spec, widths, batch, profile, defs, rng, points))
+            results.append(_network_pair_modes(src, sides, spec, widths, batch, profile, defs, rng, points,
+                                               make_ctx))
         return results
 
     try:
@@ -137,7 +167,7 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
         return out
     b = bad[0]
     b.notes = list(dict.fromkeys(notes + b.notes))
-    if b.verdict == "fails" and primary == 2 and not b.convention:
+    if b.verdict == "fails" and primary == 2 and not b.convention and not capitals:
         try:
             single = run(1)
         except (NotCheckable, LatexError, ShapeMismatch, OutOfRange):
@@ -146,12 +176,11 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
             b.verdict = "ambiguous"
             b.notes.insert(0, "holds for a single sample but not over a batch: the claim mixes a"
                               " per-sample quantity with a sum over the batch")
-    if b.verdict == "fails" and b.convention:
-        b.verdict = "holds-with-convention"
-    ctx = NetworkContext(spec, witnesses[0], primary, profile, defs)
-    hint = _engine_hint(sides[0], spec, ctx, Interpreter(ctx, src))
-    if hint:
-        b.correct = hint
+    if isinstance(spec, NetworkSpec):
+        ctx = NetworkContext(spec, witnesses[0], primary, profile, defs)
+        hint = _engine_hint(sides[0], spec, ctx, Interpreter(ctx, src))
+        if hint:
+            b.correct = hint
     b.seconds = time.perf_counter() - t0
     return b
 
@@ -159,11 +188,13 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
 SQUARE_NOTE = "the square of a vector is read as its squared norm (sum over its entries)"
 
 
-def _network_pair_modes(claim, sides, spec, widths, batch, profile, defs, rng, points) -> Result:
+def _network_pair_modes(claim, sides, spec, widths, batch, profile, defs, rng, points, make_ctx=None) -> Result:
     """(v)^2 of a vector is a squared norm in a loss but element-wise in 1-(a^{l})^2: try both."""
-    r = _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points)
+    make_ctx = make_ctx or NetworkContext
+    r = _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points, "norm", make_ctx)
     if r.verdict != "holds" and SQUARE_NOTE in r.notes:
-        r2 = _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points, "elementwise")
+        r2 = _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points, "elementwise",
+                               make_ctx)
         if r2.verdict == "holds":
             r2.notes = [n for n in r2.notes if n != SQUARE_NOTE] + [
                 "the square of a vector is read entry by entry (as in 1-(a^{l})^{2}); read as a squared"
@@ -195,7 +226,8 @@ def _foreign_symbols(ctx, vals) -> list[str]:
     return sorted(out)
 
 
-def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points, square="norm") -> Result:
+def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points, square="norm",
+                      make_ctx=None) -> Result:
 
     rel_node = Node("relation", tuple(sides))
     free = sorted((free_index_letters(rel_node) | _free_layer_letters(sides)) - summation_letters(rel_node)
@@ -209,7 +241,7 @@ def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, poi
     checked = 0
     notes: list[str] = []
     for inst in combos:
-        ctx = NetworkContext(spec, widths, batch, profile, defs)
+        ctx = (make_ctx or NetworkContext)(spec, widths, batch, profile, defs)
         ctx.vector_square = square
         ctx.indices.update(inst)
         try:
@@ -235,23 +267,21 @@ def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, poi
             if fmt_shape(lhs) != fmt_shape(rhs):
                 conv = ""
                 if is_mat(lhs) and is_mat(rhs) and lhs.shape == rhs.T.shape:
-                    c = compare_values(lhs, rhs.T, ctx.param_symbols(), rng, points,
-                                       _value_maker(ctx, spec, widths, batch))
+                    c = compare_values(lhs, rhs.T, ctx.param_symbols(), f"{claim}|T|{widths}|{inst}",
+                                       _value_maker(ctx, spec, widths, batch), min_points=points, search_vars=1)
                     if c.equal:
                         conv = "a transpose (the sides are each other's transpose: a layout convention)"
                 where = f" (witness widths {'-'.join(map(str, widths))}, batch {batch})"
                 return Result(claim, "fails", notes=notes, convention=conv,
                               counterexample=f"shapes differ: the left side is {fmt_shape(lhs)}, the right"
                               f" side {fmt_shape(rhs)}{where}")
-            cmp = compare_values(lhs, rhs, ctx.param_symbols(), rng, points,
-                                 _value_maker(ctx, spec, widths, batch))
+            cmp = compare_values(lhs, rhs, ctx.param_symbols(), f"{claim}|{k}|{widths}|{batch}|{inst}",
+                                 _value_maker(ctx, spec, widths, batch), min_points=points, search_vars=1)
+            notes.extend(n for n in cmp.notes if n not in notes)
+            if cmp.undecided:
+                raise NotCheckable(cmp.undecided)
             if not cmp.equal:
-                ratios = [cmp.ratio]
-                for _ in range(2):
-                    c2 = compare_values(lhs, rhs, ctx.param_symbols(), rng, 1,
-                                        _value_maker(ctx, spec, widths, batch))
-                    ratios.append(None if c2.equal else c2.ratio)
-                conv = _ratio_convention(ratios, batch)
+                conv = _ratio_convention(cmp.ratios, batch)
                 inst_txt = ", ".join(f"{k2} = {v}" for k2, v in inst.items())
                 where = f"witness widths {'-'.join(map(str, widths))}, batch {batch}" + (
                     f", {inst_txt}" if inst_txt else "")

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ..fileio import atomic_write_text
-from .claims import Entry, check_file
+from .claims import Entry, check_file, load_claims
 from .compare import DEFAULT_TIMEOUT, VERDICTS
 
 
@@ -36,15 +36,48 @@ def report_json(entries: list[Entry]) -> str:
                       ensure_ascii=False) + "\n"
 
 
-def run_file(path, report=None, timeout: float = DEFAULT_TIMEOUT) -> int:
-    entries = check_file(path, timeout)
+def run_file(path, report=None, timeout: float = DEFAULT_TIMEOUT, jobs: int | None = None) -> int:
+    """Check a claims file; print (or write) the report, then a summary; the exit code of the worst."""
+    import sys
+
+    bar = None
+    try:
+        n = len(load_claims(path)[0])
+        if n > 5 and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            bar = tqdm(total=n, unit="claim", desc="checking", file=sys.stderr, leave=False)
+    except ImportError:  # pragma: no cover - tqdm is a dependency
+        bar = None
+    try:
+        entries = check_file(path, timeout, jobs, (lambda *a: bar.update(1)) if bar is not None else None)
+    finally:
+        if bar is not None:
+            bar.close()
     md = report_markdown(entries, f"Claims report: {Path(path).name}")
     if report:
         out = Path(report)
-        atomic_write_text(out, md)
-        atomic_write_text(out.with_suffix(".json"), report_json(entries))
-        print(f"wrote {out} and {out.with_suffix('.json')}")
+        if out.suffix.lower() == ".json":
+            atomic_write_text(out, report_json(entries))
+            print(f"wrote {out}")
+        else:
+            atomic_write_text(out, md)
+            atomic_write_text(out.with_suffix(".json"), report_json(entries))
+            print(f"wrote {out} and {out.with_suffix('.json')}")
     else:
         print(md, end="")
+    counts: dict[str, int] = {}
+    for e in entries:
+        counts[e.checker] = counts.get(e.checker, 0) + 1
     mism = [e for e in entries if e.expected and e.checker != e.expected]
-    return 1 if mism or any(e.verdict == "fails" for e in entries) else 0
+    failing = [e for e in entries if e.checker == "fails"]
+    print(f"{path}: {len(entries)} claims: " + ", ".join(f"{v} {n}" for v, n in sorted(counts.items())),
+          file=sys.stderr)
+    for e in failing:
+        print(f"  fails: {e.article} {e.equation}: {e.printed}", file=sys.stderr)
+    for e in mism:
+        print(f"  expected {e.expected}, checker {e.checker}: {e.article} {e.equation}", file=sys.stderr)
+    if mism or failing:
+        return 1
+    undecided = [e for e in entries if e.checker not in ("holds",) and e.checker != (e.expected or "holds")]
+    return 4 if undecided else 0

@@ -6,9 +6,11 @@ import multiprocessing as mp
 
 from ..errors import NNDeriveError
 from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
+from .generic_network import check_generic_network
 from .network import check_network
 from .scalar import check_scalar
-from .syntax import OutOfRange, ShapeMismatch
+from .statements import split_statements
+from .syntax import LatexError, OutOfRange, ShapeMismatch, prescan, strip_math
 
 # ---------------------------------------------------------------------------------------------
 # Running with a time limit
@@ -62,14 +64,116 @@ def run_limited(fn, *args, timeout: float = DEFAULT_TIMEOUT, **kwargs):
     raise ClaimError(payload)
 
 
+# how bad a verdict is, when several statements of one line are combined
+SEVERITY = ("holds", "conditional", "checked", "not-checkable", "ambiguous", "error", "fails")
+
+
 def check_claim(claim: str, *, givens=(), at=(), spec=None, notation=None, seed=20261122) -> Result:
-    """Check one claim in-process (scalar without a spec, network with one)."""
+    """Check one line in-process (scalar without a spec, network with one).
+
+    A line with several statements (a = b, \\quad c = d) gives a Result whose ``parts`` hold each
+    statement's Result and whose verdict is the worst of theirs."""
+    if isinstance(claim, str):
+        stripped, _ = strip_math(claim)
+        if stripped.strip():
+            prescan(stripped)      # characters outside LaTeX are refused for the whole line
+        stmts = split_statements(stripped) if stripped.strip() else []
+        claims = [st for st in stmts if st.claim]
+        if len(claims) > 1 or (claims and (claims[0].conditions or claims[0].notes or claims[0].update)) \
+                or (claims and len(stmts) > 1):
+            parts = [_check_statement(st, givens, at, spec, notation, seed) for st in claims]
+            if len(parts) == 1:
+                return parts[0]
+            worst = max(parts, key=lambda r: SEVERITY.index(r.verdict) if r.verdict in SEVERITY else 3)
+            out = Result(claim, worst.verdict, notes=[f"{len(parts)} statements, each checked on its own"])
+            out.parts = parts
+            out.seconds = sum(p.seconds for p in parts)
+            return out
+    return _check_one(claim, givens, at, spec, notation, seed, ())
+
+
+def _check_statement(st, givens, at, spec, notation, seed) -> Result:
+    if st.update:
+        return Result(st.text, "not-checkable", notes=["an update rule (x \\rightarrow x - \\eta g) is an"
+                                                       " algorithm step, not an identity"])
+    try:
+        r = _check_one(st.text, givens, at, spec, notation, seed, tuple(st.conditions))
+    except NNDeriveError as e:
+        r = Result(st.text, "error", notes=[str(e).splitlines()[0]])
+    r.notes.extend(n for n in st.notes if n not in r.notes)
+    return r
+
+
+def _names_a_layer(claim: str, spec, notation) -> bool:
+    """Whether a claim writes one of the network's layered symbols (W^{2}, \\delta^{l}, z_1) or its loss."""
+    from ..present.notation import any_profile, profile_for
+    from .network_context import profile_roles
+    from .syntax import parse
+    from .tree import atom_key, iter_nodes
+
+    profile = any_profile(notation) if notation else profile_for(spec.notation)
+    roles = profile_roles(profile)
+    try:
+        rel = parse(claim)
+    except LatexError:
+        return True
+    for n in iter_nodes(rel):
+        if n.kind != "postfix" or atom_key(n) is None:
+            continue
+        key = atom_key(n)
+        for e in roles:
+            if e.key == key and (e.role == "loss" or (e.layer_pos and any(sc[0] == e.layer_pos for sc in n.scripts))):
+                return True
+    return False
+
+
+def _matrix_reading(r: Result) -> Result:
+    """A scalar hold of a claim written about matrices is no hold: AB = BA holds for numbers. (A
+    failure stands: numbers are 1x1 matrices.)"""
+    if r.verdict not in ("holds", "checked", "conditional"):
+        return r
+    from .syntax import LatexError, parse
+    from .tree import matrix_marks
+
+    try:
+        marks = matrix_marks(parse(r.claim))
+    except LatexError:
+        return r
+    if not marks:
+        return r
+    return Result(r.claim, "not-checkable", notes=[
+        f"it holds when every symbol is a number, but the claim writes matrices or vectors ({', '.join(marks)}),"
+        " for which that decides nothing (AB = BA holds for numbers); the checker samples matrices for network"
+        " claims (--spec, or a textbook's network letters)"] + r.notes, seconds=r.seconds)
+
+
+def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
     try:
         if spec is None:
-            return check_scalar(claim, list(givens), list(at), seed)
+            profile = _network_notation(claim, notation) if not at else None
+            if profile is not None:
+                return check_generic_network(claim, profile, list(givens), seed)
+            return _matrix_reading(check_scalar(claim, list(givens), list(at), seed, conditions=list(conditions)))
         if at:
             raise ClaimError("--at is for scalar claims (without --spec)")
-        return check_network(claim, spec, notation, list(givens), seed)
+        try:
+            r = check_network(claim, spec, notation, list(givens), seed)
+        except LatexError:
+            r = None
+        if (r is None or r.verdict == "not-checkable") and not _names_a_layer(claim, spec, notation):
+            # \sigma'(z) = \sigma(z)(1 - \sigma(z)) beside a network: a scalar identity, checked as one
+            try:
+                s = _matrix_reading(check_scalar(claim, list(givens), [], seed, conditions=list(conditions)))
+            except LatexError:
+                s = None
+            if s is not None and s.verdict not in ("not-checkable", "error"):
+                s.notes.append("read as a scalar identity: it names no layer of the network")
+                return s
+        if r is None:
+            return check_network(claim, spec, notation, list(givens), seed)     # its message
+        if conditions:
+            r.notes.append("the conditions " + "; ".join(conditions) + " are not used by network checks")
+        return r
     except NotCheckable as e:
         return Result(claim, "not-checkable", notes=[str(e)])
 
@@ -78,10 +182,34 @@ def check_claim(claim: str, *, givens=(), at=(), spec=None, notation=None, seed=
 # Output
 
 
+def _network_notation(claim, notation):
+    """The letter set of a network claim written without a spec (None for a scalar claim)."""
+    from dataclasses import replace
+
+    from ..present.notation import PROFILES, TEXTBOOK_PROFILES
+    from .network_letters import detect_notation
+    from .syntax import LatexError, parse
+
+    default = replace(PROFILES["default"], extras=(("functions", "f sigma"), ("bare_layer", "L"), ("samples", "N")))
+    if notation:
+        if notation in TEXTBOOK_PROFILES:
+            return TEXTBOOK_PROFILES[notation]
+        if notation == "default":
+            return default
+        return replace(PROFILES[notation], extras=default.extras) if notation in PROFILES else None
+    try:
+        rel = parse(claim)
+    except LatexError:
+        return None
+    return detect_notation(rel, [default] + list(TEXTBOOK_PROFILES.values()))
+
+
 def format_result(r: Result) -> str:
-    verdict = r.verdict
-    shown = "fails" if verdict == "holds-with-convention" else verdict
-    lines = [f"{shown}: {r.claim}"]
+    parts = getattr(r, "parts", None)
+    if parts:
+        head = f"{r.shown_verdict()}: {r.claim}  ({len(parts)} statements)"
+        return "\n".join([head] + ["  " + line for p in parts for line in format_result(p).splitlines()])
+    lines = [f"{r.shown_verdict()}: {r.claim}"]
     if r.method:
         lines.append(f"  shown by: {r.method}")
     if r.convention:

@@ -2,31 +2,33 @@
 
 from __future__ import annotations
 
-import random
 import time
 
 import sympy as sp
 
 from .compare import (
-    TOL,
     ClaimError,
+    NotCheckable,
     Result,
-    _explicit,
-    _fmt_num,
     _has_derivative,
     _interp_side,
-    _numeric,
     _ratio_convention,
     compare_values,
 )
 from .context import Definitions, ScalarContext
 from .definitions import read_assignment, read_definition
+from .generic import GenericFunction
 from .interpret import Interpreter
-from .syntax import LatexError, Node, OutOfRange, parse
+from .syntax import LatexError, NeedsSize, Node, OutOfRange, UndefinedValue, parse
 from .tree import (
+    GENERIC_LETTERS,
     all_letters,
+    differentiation_variables,
     free_index_letters,
+    function_usage,
+    items_of,
     iter_nodes,
+    juxt_items,
     relation_parts,
     sum_index_problems,
     summation_letters,
@@ -45,29 +47,55 @@ def _latex(v, notation=None) -> str:
         return str(v)
 
 
-def _instantiations(rel: Node, defs: Definitions) -> list[dict[str, int]]:
-    """Values for free index letters and sum sizes: n in {2, 3}, free indices over 1..n."""
-    sums = summation_letters(rel)
-    subs = free_index_letters(rel) - sums
-    sizes = set()
-    given_letters = set()
-    for body in list(defs.symbols.values()) + [f.body for f in defs.functions.values()]:
-        given_letters |= all_letters(body)
-    for letter in all_letters(rel) | given_letters:
-        if letter in ("n", "m", "M", "K") and letter not in defs.symbols:
-            sizes.add(letter)
-    size_letters = sorted(sizes)
-    free = sorted(l for l in subs if l not in size_letters and l not in defs.symbols)
-    if not free and not size_letters:
-        return [{}]
-    out = []
-    for size in (2, 3):
-        base = {s: size for s in size_letters}
-        combos = [dict(base)]
-        for letter in free:
-            combos = [dict(c, **{letter: v}) for c in combos for v in range(1, size + 1)]
-        out.extend(combos)
-    return out[:40]
+def _bound_letters(rel: Node, defs: Definitions) -> set[str]:
+    """Letters used as upper limits of sums and products (\\sum_{i=1}^{n}): whole numbers."""
+    out: set[str] = set()
+    for n in iter_nodes(rel):
+        if n.kind == "postfix" and n.args[0].kind in ("sum", "prod"):
+            for sc in n.scripts:
+                if sc[0] == "sup":
+                    out |= all_letters(sc[1])
+    return {x for x in out if x not in defs.symbols}
+
+
+def _whole_number_letters(rel: Node) -> set[str]:
+    """Letters inside a factorial or a binomial coefficient (n!, \\binom{n}{k}): whole numbers."""
+    out: set[str] = set()
+    for n in iter_nodes(rel):
+        if n.kind in ("factorial", "binom"):
+            out |= all_letters(n)
+    return out
+
+
+def _function_letters(env, rel: Node, defs: Definitions) -> None:
+    """Which letters the claim uses as arbitrary functions, and what a letter written alone means.
+
+    f, g, h, F, G, H, u, v applied to an argument, and any letter with a prime, are functions
+    (y(1-y) stays a product); a function letter written alone (f in (fg)') stands for itself
+    applied to its arguments elsewhere in the claim, else to the variables differentiated by, else x."""
+    applied, primed = function_usage(rel)
+    for body in list(defs.symbols.values()):
+        a2, p2 = function_usage(body)
+        applied.update({k: v for k, v in a2.items() if k not in applied})
+        primed |= p2
+    letters = ({k for k in applied if k in GENERIC_LETTERS} | primed) - set(defs.symbols) - set(defs.functions)
+    env.function_letters = letters - {"e"}
+    variables = differentiation_variables(rel)
+    env.implicit_default = variables or next(([a[0]] for a in applied.values() if a and len(a) == 1), ["x"])
+    env.implicit_args = {k: v for k, v in applied.items() if v and k in env.function_letters}
+
+
+def _free_indices(rel: Node, defs: Definitions, bound: set[str]) -> list[str]:
+    return sorted(x for x in free_index_letters(rel) - summation_letters(rel)
+                  if x not in bound and x not in defs.symbols)
+
+
+def _index_choices(free: list[str], top: int, base: dict | None = None) -> list[dict]:
+    """Every assignment of the free index letters to 1..top (equal and distinct indices both occur)."""
+    combos = [dict(base or {})]
+    for letter in free:
+        combos = [dict(c, **{letter: v}) for c in combos for v in range(1, top + 1)]
+    return combos[:81]
 
 
 ASSIGNMENTS = (":=", "\\leftarrow", "\\gets")
@@ -90,7 +118,7 @@ def _relation_kind(rel: Node, network: bool) -> str:
         return "shape"
     bad = [o for o in ops if o not in EQUALITIES]
     if bad:
-        raise ClaimError(f"'{bad[0]}' states an inequality; only equations (=, \\approx, \\equiv) are checked")
+        raise NotCheckable(f"'{bad[0]}' states an inequality; only equations (=, \\approx, \\equiv) are checked")
     return "equation"
 
 
@@ -114,8 +142,34 @@ def _bare_functions(rel: Node) -> dict:
     return out
 
 
+SIZES = (1, 2, 3, 4)
+
+
 def check_scalar(claim: str, givens: list[str] = (), at: list[str] = (), seed: int = 20261122,
-                 h0=0) -> Result:
+                 h0=0, conditions: list[str] = ()) -> Result:
+    """Check a scalar claim; where a spelling has two readings (\\ln xy, a/bc), under both.
+
+    ``conditions`` ('x > 0', '0 < t < 1') restrict the points to where the claim is stated."""
+    t0 = time.perf_counter()
+    first = _check_scalar_reading(claim, givens, at, h0, "primary", conditions)
+    spots = getattr(first, "spots", [])
+    if not spots:
+        return first
+    other = _check_scalar_reading(claim, givens, at, h0, "alternative", conditions)
+    alt_spots = getattr(other, "spots", [])
+    if other.verdict == first.verdict:
+        first.notes.append("; ".join(spots) + f" (the other reading, where {'; '.join(alt_spots)}, gives the same"
+                           " verdict)")
+        return first
+    r = Result(claim, "ambiguous", notes=[
+        f"the claim has two readings: where {'; '.join(spots)}, it {first.verdict}; where {'; '.join(alt_spots)},"
+        f" it {other.verdict}; add parentheses to say which is meant"] + first.notes,
+        counterexample=first.counterexample or other.counterexample)
+    r.seconds = time.perf_counter() - t0
+    return r
+
+
+def _check_scalar_reading(claim, givens, at, h0, reading, conditions=()) -> Result:
     t0 = time.perf_counter()
     rel = parse(claim)
     src = rel.source
@@ -129,43 +183,92 @@ def check_scalar(claim: str, givens: list[str] = (), at: list[str] = (), seed: i
     fixed = dict(read_assignment(a) for a in at)
     problems = sum_index_problems(rel)
     bare = _bare_functions(rel)
-    rng = random.Random(seed)
-    methods, notes, verdict = [], list(rel.notes), "holds"
-    bad: Result | None = None
-    insts = _instantiations(rel, defs)
-    for inst in insts:
-        for k in range(len(sides) - 1):
-            try:
-                res = _check_scalar_pair(claim, sides[k], sides[k + 1], defs, fixed, inst, rng, h0, src, bare)
-            except OutOfRange:
-                continue
-            notes.extend(n for n in res.notes if n not in notes)
-            if res.verdict != "holds":
-                bad = res
-                break
-            if res.method not in methods:
-                methods.append(res.method)
-        if bad:
-            break
-    if bad:
+    bound = _bound_letters(rel, defs)
+    for body in list(defs.symbols.values()) + [f.body for f in defs.functions.values()]:
+        bound |= _bound_letters(body, defs)
+    set_bounds = {k: int(v) for k, v in fixed.items() if k in bound and v.is_Integer}
+    fixed = {k: v for k, v in fixed.items() if k not in set_bounds}
+    free = _free_indices(rel, defs, bound)
+    env = _PairEnv(claim, src, defs, fixed, h0, bare, bound - set(set_bounds))
+    env.whole = _whole_number_letters(rel) - set(defs.symbols)
+    _function_letters(env, rel, defs)
+    env.reading = reading
+    env.conditions = [parse(c, "condition") for c in conditions]
+    try:
+        insts = _index_choices(free, 3, set_bounds)
+        results = _run_links(env, sides, insts)
+        sizes_tried = None
+    except NeedsSize:
+        insts = [c for n in SIZES for c in _index_choices(free, n, dict({b: n for b in bound}, **set_bounds))]
+        env.integer_names = set()
+        results = _run_links(env, sides, insts)
+        sizes_tried = [n for n in SIZES]
+    bad = next((r for r, _ in results if r.verdict not in ("holds", "checked")), None)
+    if bad is None:     # every link holds; one only checked for some sizes makes the whole claim 'checked'
+        bad = next((r for r, _ in results if r.verdict != "holds"), None)
+    notes = list(rel.notes)
+    for r, _ in results:
+        notes.extend(n for n in r.notes if n not in notes)
+    if bad is not None:
+        inst = next(i for r, i in results if r is bad)
         bad.notes = list(dict.fromkeys(notes + bad.notes))
-        if inst:
-            bad.counterexample = (", ".join(f"{k} = {v}" for k, v in inst.items()) + "; "
-                                  + bad.counterexample)
-        bad.seconds = time.perf_counter() - t0
+        shown = {k: v for k, v in inst.items() if k not in set_bounds}
+        if shown and bad.counterexample:
+            bad.counterexample = ", ".join(f"{k} = {v}" for k, v in shown.items()) + "; " + bad.counterexample
         if problems:
             bad.notes = problems + bad.notes
-            bad.verdict = "ambiguous"
+            if bad.verdict == "fails":
+                bad.verdict = "ambiguous"
+        bad.seconds = time.perf_counter() - t0
+        bad.spots = env.spots  # type: ignore[attr-defined]
         return bad
+    methods = list(dict.fromkeys(r.method for r, _ in results))
     method = "; ".join(methods)
-    if insts != [{}]:
-        method += f" (for {len(insts)} choices of the sizes and free indices: " + ", ".join(
-            sorted({k for i in insts for k in i})) + ")"
+    letters = sorted({k for _, i in results for k in i if k not in set_bounds})
+    if letters:
+        method += f" (for every choice of {', '.join(letters)}" + (
+            ")" if sizes_tried is None else f" with {', '.join(sorted(bound))} = "
+            f"{', '.join(map(str, sizes_tried))})")
+    verdict = "holds"
+    if sizes_tried is not None:
+        verdict = "checked"
+        notes.insert(0, f"checked only for {', '.join(sorted(bound))} = {', '.join(map(str, sizes_tried))}:"
+                        " a sum over an indexed family with a symbolic limit is not proved for every size")
+    if set_bounds:
+        method += " at " + ", ".join(f"{k} = {v}" for k, v in set_bounds.items())
     r = Result(claim, verdict, method, notes, seconds=time.perf_counter() - t0)
     if problems:
         r.verdict = "ambiguous"
         r.notes = problems + r.notes
+    r.spots = env.spots  # type: ignore[attr-defined]
     return r
+
+
+class _PairEnv:
+    """What every link of one claim is checked with."""
+
+    def __init__(self, claim, src, defs, fixed, h0, bare, integer_names):
+        self.claim, self.src, self.defs, self.fixed = claim, src, defs, fixed
+        self.h0, self.bare, self.integer_names = h0, bare, integer_names
+        self.reading = "primary"       # or "alternative": the other reading of \ln xy, a/bc
+        self.spots: list[str] = []     # where the claim has two readings
+
+
+def _run_links(env: _PairEnv, sides, insts) -> list[tuple[Result, dict]]:
+    """Each link a = b of a chain, for each choice of the indices; stops at the first that fails."""
+    out = []
+    for inst in insts:
+        for k in range(len(sides) - 1):
+            try:
+                res = _check_scalar_pair(env, sides[k], sides[k + 1], inst, f"{env.src}|{k}|{sorted(inst.items())}")
+            except OutOfRange:
+                continue
+            out.append((res, inst))
+            if res.verdict not in ("holds", "checked"):    # a weak hold goes on to the next link
+                return out
+    if not out:
+        raise LatexError("no choice of the indices names existing entries")
+    return out
 
 
 def _undefined(v) -> bool:
@@ -173,90 +276,173 @@ def _undefined(v) -> bool:
     return any(isinstance(e, sp.Basic) and e.has(sp.zoo, sp.nan, sp.oo, -sp.oo) for e in vals)
 
 
-def _check_scalar_pair(claim, ln, rn, defs, fixed, inst, rng, h0, src=None, bare=None) -> Result:
-    src = claim if src is None else src
-    ctx = ScalarContext(defs, h0)
-    ctx.bare_functions = bare or {}
+def _subs(v, sub):
+    return v.xreplace(sub) if not is_mat(v) else v.applyfunc(lambda e: e.xreplace(sub))
+
+
+def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
+    claim, src, fixed = env.claim, env.src, env.fixed
+    ctx = ScalarContext(env.defs, env.h0)
+    ctx.bare_functions = env.bare or {}
+    ctx.integer_names = set(env.integer_names) | getattr(env, "whole", set())
+    ctx.function_letters = set(env.function_letters)
+    ctx.implicit_args, ctx.implicit_default = env.implicit_args, env.implicit_default
+    ctx.family_mode = bool(env.integer_names)
     ctx.indices.update(inst)
-    lhs, n1 = _interp_side(ctx, ln, src)
-    rhs, n2 = _interp_side(ctx, rn, src)
+    try:
+        lhs, n1 = _interp_side(ctx, ln, src, env.reading, env.spots)
+        rhs, n2 = _interp_side(ctx, rn, src, env.reading, env.spots)
+    except UndefinedValue as e:
+        return Result(claim, "not-checkable", notes=[f"undefined: {e}"])
+    notes = list(dict.fromkeys(n1 + n2 + ctx.sum_notes))
+    conds = _conditions(ctx, env, notes)
+    if not is_mat(lhs) and not is_mat(rhs) and lhs in (sp.oo, -sp.oo) and lhs == rhs:
+        return Result(claim, "holds", f"both sides are {'+' if lhs == sp.oo else '-'}\u221e", notes)
     for side, v in (("left", lhs), ("right", rhs)):
         if _undefined(v):
-            raise ClaimError(f"the {side} side is undefined (a division by zero, or the logarithm of 0?):"
-                             f" it evaluates to {v}")
-    notes = list(dict.fromkeys(n1 + n2))
+            return Result(claim, "not-checkable", notes=[f"the {side} side is undefined (a division by zero, or"
+                                                         f" the logarithm of 0?): it evaluates to {v}"] + notes)
     if fixed:
         sub = {ctx.sym(k): v for k, v in fixed.items()}
-        lhs = lhs.xreplace(sub) if not is_mat(lhs) else lhs.applyfunc(lambda e: e.xreplace(sub))
-        rhs = rhs.xreplace(sub) if not is_mat(rhs) else rhs.applyfunc(lambda e: e.xreplace(sub))
+        lhs, rhs = _subs(lhs, sub), _subs(rhs, sub)
     if is_mat(lhs) or is_mat(rhs):
         if fmt_shape(lhs) != fmt_shape(rhs):
             return Result(claim, "fails", notes=notes,
                           counterexample=f"the left side is {fmt_shape(lhs)}, the right side {fmt_shape(rhs)}")
     at_txt = (" at " + ", ".join(f"{k} = {v}" for k, v in fixed.items())) if fixed else ""
-
-    def held(method):
-        kink = _kink_convention(lhs, rhs, h0) if not fixed else ""
-        if kink:
-            return Result(claim, "fails", method, notes, convention=kink[0], counterexample=kink[1])
-        return Result(claim, "holds", method, notes)
-    diff = sp.expand(lhs - rhs) if not is_mat(lhs) else (lhs - rhs).applyfunc(sp.expand)
-    if (diff == 0) if not is_mat(diff) else diff.is_zero_matrix:
-        return held("symbolic proof (the sides expand to the same expression)" + at_txt)
+    proved = _expands_to_zero(lhs, rhs)
     symbols = sorted(set().union(*[getattr(e, "free_symbols", set()) for e in
                                    (list(lhs) if is_mat(lhs) else [lhs]) + (list(rhs) if is_mat(rhs) else [rhs])]),
                      key=str)
-    cmp = compare_values(lhs, rhs, symbols, rng)
+    symbols = sorted(set(symbols) | {q for c in conds for q in c.free_symbols}, key=str)
+    cmp = compare_values(lhs, rhs, symbols, key, min_points=3 if proved else 8, conditions=conds)
+    if conds and cmp.equal:
+        notes.append("checked where " + ", ".join(getattr(r, "source", "") for r in env.conditions))
+    notes += [n for n in cmp.notes if n not in notes]
     if cmp.equal:
-        how = cmp.how if symbols else "exact evaluation"
-        if not symbols or cmp.how.startswith("exact"):
-            return held(how + at_txt)
-        if _simplifies_to_zero(lhs - rhs):
-            return held("symbolic proof via simplify" + at_txt)
-        return held(how + at_txt)
-    if _simplifies_to_zero(lhs - rhs):  # pragma: no cover - numeric disagreement is decisive
-        return held("symbolic proof via simplify" + at_txt)
-    ratios = [cmp.ratio]
-    for _ in range(2):
-        c2 = compare_values(lhs, rhs, symbols, rng, points=1)
-        ratios.append(c2.ratio if not c2.equal else None)
+        open_sums = _symbolic_limits(lhs, rhs)
+        if open_sums and not proved:
+            values = "; ".join(f"{k} = {', '.join(map(str, v))}" for k, v in sorted(cmp.integers.items())
+                               if k in open_sums)
+            return Result(claim, "checked", f"{cmp.how}{at_txt}", [
+                f"checked only for {values}: a sum or product up to {', '.join(sorted(open_sums))} without a"
+                " closed form is not proved for every value"] + notes)
+        if proved:
+            how = "symbolic proof (the sides expand to the same expression)"
+            notes = [n for n in notes if "has no closed form" not in n]
+        elif not symbols:
+            how = "exact evaluation" if "exact" in cmp.how else cmp.how.split(" at ")[0]
+        else:
+            how = cmp.how
+        return Result(claim, "holds", how + at_txt, notes)
+    if cmp.undecided:
+        if proved:
+            return Result(claim, "not-checkable", notes=[f"the sides are the same expression, but {cmp.undecided}"]
+                          + notes)
+        return Result(claim, "not-checkable", notes=[cmp.undecided] + notes)
+    cx = f"{cmp.where or 'every point'}{at_txt}: left side = {cmp.lhs_value}, right side = {cmp.rhs_value}"
+    if cmp.kink:
+        return Result(claim, "fails", "", notes, counterexample=cx,
+                      convention=f"the value at the kink {cmp.where} (a convention: the checker takes ReLU'(0) ="
+                                 f" step(0) = {env.h0}; elsewhere the sides agree)")
     # without free symbols every point is the same point: a constant ratio says nothing
-    convention = _ratio_convention(ratios) if symbols else ""
-    where = (cmp.where + at_txt) if cmp.where else (at_txt.strip() if fixed else "every point")
-    cx = f"{where}: left side = {cmp.lhs_value}, right side = {cmp.rhs_value}"
+    convention = _ratio_convention(cmp.ratios) if symbols else ""
     correct = ""
     if _has_derivative(ln) and not _has_derivative(rn):
         correct = _latex(_tidy(lhs))
     elif _has_derivative(rn) and not _has_derivative(ln):
         correct = _latex(_tidy(rhs))
+    generic = sorted({g.gname for v in (lhs, rhs) for e in (list(v) if is_mat(v) else [v])
+                      for g in getattr(e, "atoms", lambda *a: set())(GenericFunction)})
+    if generic:
+        names = ", ".join(generic)
+        notes.append(f"{names} {'is an arbitrary function' if len(generic) == 1 else 'are arbitrary functions'}"
+                     f" here (nothing defines {'it' if len(generic) == 1 else 'them'}): the claim does not hold"
+                     f" for every differentiable {names}; give one with --given '{generic[0]}(x) = ...' to check"
+                     " it for that function")
+        if isinstance(lhs, GenericFunction) or isinstance(rhs, GenericFunction):
+            correct = ""
     return Result(claim, "fails", "", notes, counterexample=cx, correct=correct, convention=convention)
 
 
-KINKED = (sp.Piecewise, sp.Abs, sp.sign, sp.Heaviside)
+def _conditions(ctx, env, notes) -> list:
+    """The stated conditions as SymPy relations (x > 0); x \\in \\mathbb{R} says nothing new."""
+    out = []
+    for rel in env.conditions:
+        sides, ops = relation_parts(rel)
+        if ops == ["\\in"]:
+            got = _interval(ctx, rel, sides)
+            if got is None:
+                notes.append(f"the condition {rel.source!r} is not used (symbols are real numbers)")
+            out.extend(got or [])
+            continue
+        vals = [Interpreter(ctx, rel.source).value(s) for s in sides]
+        for a, op, b in zip(vals, ops, vals[1:]):
+            if is_mat(a) or is_mat(b):
+                raise ClaimError(f"the condition {rel.source!r} compares matrices")
+            rel_cls = {">": sp.StrictGreaterThan, "<": sp.StrictLessThan, "\\gt": sp.StrictGreaterThan,
+                       "\\lt": sp.StrictLessThan, "\\ge": sp.GreaterThan, "\\geq": sp.GreaterThan,
+                       "\\geqslant": sp.GreaterThan, "\\le": sp.LessThan, "\\leq": sp.LessThan,
+                       "\\leqslant": sp.LessThan, "\\ne": sp.Ne, "\\neq": sp.Ne, "=": sp.Eq}.get(op)
+            if rel_cls is None:
+                raise ClaimError(f"cannot use the condition {rel.source!r}")
+            c = rel_cls(a, b)
+            if c is sp.false:
+                raise NotCheckable(f"the condition {rel.source!r} never holds")
+            if c is not sp.true:
+                out.append(c)
+    return out
 
 
-def _kink_convention(lhs, rhs, h0) -> tuple[str, str] | None:
-    """Sides equal almost everywhere may differ where a symbol is 0 (ReLU'(0), a step's value at 0):
-    (convention, where) when they do, since random points never hit the kink."""
-    from ..primitives import LeakyReLU, ReLU, Step
-
-    kinds = KINKED + (ReLU, LeakyReLU, Step)
-    if is_mat(lhs) or is_mat(rhs) or not any(isinstance(e, sp.Basic) and e.has(*kinds) for e in (lhs, rhs)):
+def _interval(ctx, rel, sides):
+    """x \\in (a, b), [a, b], (0, \\infty) as SymPy relations, or None for a set it does not know."""
+    items = juxt_items(sides[1])
+    if not items or len(items) != 1 or items[0].kind != "postfix" or items[0].scripts:
         return None
-    symbols = sorted(set(getattr(lhs, "free_symbols", set())) | set(getattr(rhs, "free_symbols", set())), key=str)
-    if len(symbols) != 1:
+    b = items[0].args[0]
+    if b.kind not in ("paren", "bracket") or len(items_of(b)) != 2:
         return None
-    x = symbols[0]
+    lo_node, hi_node = items_of(b)
+    interp = Interpreter(ctx, rel.source)
+    x, lo, hi = interp.value(sides[0]), interp.value(lo_node), interp.value(hi_node)
+    closed = b.kind == "bracket"
+    out = []
+    if lo != -sp.oo:
+        out.append(sp.GreaterThan(x, lo) if closed else sp.StrictGreaterThan(x, lo))
+    if hi != sp.oo:
+        out.append(sp.LessThan(x, hi) if closed else sp.StrictLessThan(x, hi))
+    return out
+
+
+def _symbolic_limits(*values) -> set[str]:
+    """Letters in the limits of sums and products the sides still contain (no closed form)."""
+    out: set[str] = set()
+    for v in values:
+        for e in (list(v) if is_mat(v) else [v]):
+            for s in getattr(e, "atoms", lambda *a: set())(sp.Sum, sp.Product):
+                for lim in s.limits:
+                    out |= {str(x) for x in lim[1].free_symbols | lim[2].free_symbols
+                            if x not in {l[0] for l in s.limits}}
+    return out
+
+
+def _expands_to_zero(lhs, rhs) -> bool:
+    """lhs - rhs expands to 0 (cheap symbolic proof; skipped for expressions that would blow up)."""
+    from .budget import OverBudget, time_budget
+
+    d = lhs - rhs
+    entries = list(d) if is_mat(d) else [d]
     try:
-        a = _numeric(lhs, {x: sp.Integer(0)})
-        b = _numeric(rhs, {x: sp.Integer(0)})
-    except (TypeError, ValueError, ZeroDivisionError):
-        return None
-    if not (a.is_number and b.is_number) or a.has(sp.nan, sp.zoo) or b.has(sp.nan, sp.zoo) or abs(a - b) < TOL:
-        return None
-    return (f"the value at the kink {x} = 0 (a convention: the checker takes ReLU'(0) = step(0) = {h0};"
-            " elsewhere the sides agree)",
-            f"{x} = 0: left side = {_fmt_num(a)}, right side = {_fmt_num(b)}")
+        with time_budget(0.5):
+            for e in entries:
+                if sp.count_ops(e) > 400 or any(p.exp.is_Integer and abs(int(p.exp)) > 12 and p.base.is_Add
+                                                for p in e.atoms(sp.Pow)):
+                    return False
+                if sp.expand(e) != 0:
+                    return False
+    except OverBudget:
+        return False
+    return True
 
 
 def _tidy(e):
@@ -267,15 +453,3 @@ def _tidy(e):
     except Exception:  # pragma: no cover
         return e
     return min(cands, key=lambda x: (sp.count_ops(x), len(str(x))))
-
-
-def _simplifies_to_zero(d) -> bool:
-    if is_mat(d):
-        return all(_simplifies_to_zero(x) for x in d)
-    try:
-        e = _explicit(d)
-        if sp.count_ops(e) > 300:
-            return False
-        return sp.simplify(e) == 0
-    except Exception:  # pragma: no cover - simplify may fail on exotic forms
-        return False

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sympy as sp
-from lark import Token
 
 from .syntax import Node
+from .tokens import Token
 
 # ---------------------------------------------------------------------------------------------
 # Helpers on the AST
@@ -260,7 +260,9 @@ def _walk_subscripts(node, out):
         return
     if node.kind == "postfix":
         base = node.args[0]
-        skip = (base.kind == "command" and str(base.args[0]) == "\\nabla") or _is_one(node)
+        # subscripts that are not indices: \nabla_x, \log_2, \lim_{h \to 0}, \int_a, \mathbb{1}_{x > 0}
+        skip = (base.kind == "command" and str(base.args[0]) in ("\\nabla", "\\log", "\\partial")) or _is_one(node) \
+            or base.kind in ("lim", "int")
         for s in node.scripts:
             if s[0] == "sub" and not skip:
                 _collect_letters(s[1], out)
@@ -283,6 +285,9 @@ def _collect_letters(sarg, out):
             t = plain_text(it)
             if t and t.isalpha() and len(t) <= 3 and t.islower():
                 out.update(t)
+            elif t and t.isalnum() and len(t) <= 3 and any(ch.isalpha() for ch in t) \
+                    and all(ch.isdigit() or ch.islower() for ch in t):
+                out.update(ch for ch in t if ch.isalpha())        # W_{1j}: unit 1, index j
             elif it.kind == "relation":
                 sides, _ = relation_parts(it)
                 t0 = plain_text(sides[0])
@@ -345,3 +350,113 @@ def sum_index_problems(node: Node) -> list[str]:
 
 def _letters_of(node) -> str:
     return "".join(sorted(all_letters(node))) if isinstance(node, Node) else ""
+
+
+# letters that name arbitrary functions when applied to an argument (f(x), g(x, y), u(t))
+GENERIC_LETTERS = frozenset("fghFGHuv")
+
+
+def function_usage(node: Node) -> tuple[dict, set]:
+    """Letters applied to a parenthesized argument ({letter: [argument texts] or None}) and letters
+    carrying a prime (f', u'), anywhere in the tree."""
+    applied: dict = {}
+    primed: set = set()
+    for n in iter_nodes(node):
+        if n.kind == "postfix" and n.args[0].kind == "letter" and any(s[0] == "prime" for s in n.scripts):
+            primed.add(str(n.args[0].args[0]))
+        if n.kind == "postfix" and n.args[0].kind in ("paren", "bracket") and any(s[0] == "prime" for s in n.scripts):
+            # (fg)': the letters f, g of a differentiated product or quotient are functions
+            primed |= {str(m.args[0].args[0]) for m in iter_nodes(n.args[0]) if m.kind == "postfix"
+                       and m.args[0].kind == "letter" and str(m.args[0].args[0]) in GENERIC_LETTERS}
+        if n.kind == "frac":
+            num = juxt_items(n.args[1])
+            den = juxt_items(n.args[2])
+            if num and den and len(num) == 2 and _is_differential(num[0]) and _is_differential(den[0]) \
+                    and num[1].kind == "postfix" and num[1].args[0].kind == "letter" \
+                    and str(num[1].args[0].args[0]) in GENERIC_LETTERS:
+                primed.add(str(num[1].args[0].args[0]))     # df/dx, \\partial^2 f / \\partial x \\partial y
+        if n.kind != "juxt":
+            continue
+        items = list(n.args)
+        for it, nxt in zip(items, items[1:]):
+            if it.kind != "postfix" or it.args[0].kind != "letter" or nxt.kind != "postfix":
+                continue
+            if nxt.args[0].kind != "paren" and not (nxt.args[0].kind == "brace" and juxt_items(nxt.args[0])):
+                continue
+            letter = str(it.args[0].args[0])
+            args = [_plain_name(a) for a in (items_of(nxt.args[0]) if nxt.args[0].kind == "paren" else [])]
+            applied.setdefault(letter, args if args and all(args) else None)
+    return applied, primed
+
+
+def differentiation_variables(node: Node) -> list[str]:
+    """The letters differentiated by (d/dx, \\partial y), in order of appearance."""
+    out: list[str] = []
+    for n in iter_nodes(node):
+        if n.kind == "frac":
+            den = juxt_items(n.args[2])
+            if den and len(den) >= 2 and _is_differential(den[0]):
+                for k in range(1, len(den), 2):
+                    t = _plain_name(Node("postfix", den[k].args, den[k].pos, (), den[k].text))
+                    if t and t not in out:
+                        out.append(t)
+    return out
+
+
+def _plain_name(node: Node) -> str | None:
+    """The symbol name of a node that is one plain symbol (x, \\theta, x_1), else None."""
+    items = juxt_items(node) if node.kind != "postfix" else [node]
+    if not items or len(items) != 1 or items[0].kind != "postfix":
+        return None
+    post = items[0]
+    key = atom_key(post)
+    if key is None or key[1] or any(s[0] != "sub" for s in post.scripts):
+        return None
+    subs = [plain_text(s[1]) for s in post.scripts]
+    if any(t is None for t in subs):
+        return None
+    return key[0] + ("_" + ",".join(subs) if subs else "")
+
+
+TRACE_NAMES = frozenset({"Tr", "tr", "trace", "det", "rank", "diag"})
+BOLD = frozenset({"\\mathbf", "\\boldsymbol", "\\bm", "\\pmb"})
+
+
+def matrix_marks(node: Node) -> list[str]:
+    """What in a claim says its symbols are matrices or vectors: a transpose, a bold capital, a trace
+    or determinant. A scalar reading (every symbol a number) decides nothing about such a claim
+    when it holds: AB = BA holds for numbers."""
+    marks: list[str] = []
+    if any(n.kind == "matrix" for n in iter_nodes(node)):
+        return []           # written-out matrices: the reading is a matrix reading already
+    for n in iter_nodes(node):
+        if n.kind == "postfix" and any(s[0] == "sup" and is_transpose_script(s[1]) for s in n.scripts):
+            marks.append("a transpose")
+        elif n.kind == "decor" and str(n.args[0]) in BOLD:
+            letters = all_letters(n.args[1]) if len(n.args) > 1 and isinstance(n.args[1], Node) else set()
+            if any(x.isupper() for x in letters):
+                marks.append(f"a bold capital ({n.args[0]})")
+        elif n.kind == "text" and len(n.args) > 1 and str(n.args[1]) in TRACE_NAMES:
+            marks.append(str(n.args[1]))
+    return list(dict.fromkeys(marks))
+
+
+def ones_vector(decor: Node) -> bool:
+    """\\mathbf{1}, \\vec{1}, \\boldsymbol{1}: a vector of ones."""
+    inner = decor.args[1] if len(decor.args) > 1 else None
+    items = juxt_items(inner) if isinstance(inner, Node) else None
+    return bool(items and len(items) == 1 and items[0].args[0].kind == "number" and not items[0].scripts
+                and str(items[0].args[0].args[0]) == "1")
+
+
+def merge_brace(it: Node) -> Node:
+    """{f_{2}}'(z), {W_{2}}^{\\top}: the braces only group a subscripted name for the scripts after
+    them, so they are that name with all its scripts (TeX typesets them the same)."""
+    if it.kind != "postfix" or it.args[0].kind != "brace" or not it.scripts:
+        return it
+    inner = juxt_items(it.args[0])
+    if not inner or len(inner) != 1 or inner[0].kind != "postfix" or inner[0].args[0].kind == "brace":
+        return it
+    if any(s[0] != "sub" for s in inner[0].scripts) or any(s[0] == "sub" for s in it.scripts):
+        return it
+    return Node("postfix", inner[0].args, inner[0].pos, tuple(inner[0].scripts) + tuple(it.scripts), inner[0].text)

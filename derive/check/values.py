@@ -6,7 +6,7 @@ from typing import Callable
 
 import sympy as sp
 
-from .syntax import MAX_EXPONENT, LatexError, ShapeMismatch
+from .syntax import MAX_EXPONENT, LatexError, ShapeMismatch, UndefinedValue
 
 # ---------------------------------------------------------------------------------------------
 # Value algebra: SymPy scalars and explicit matrices
@@ -24,6 +24,14 @@ def fmt_shape(v) -> str:
     return "scalar" if not is_mat(v) else f"{v.shape[0]}\u00d7{v.shape[1]}"
 
 
+def check_defined(v, what: str = "a division by zero or the logarithm of 0"):
+    """UndefinedValue when a value is undefined everywhere (1/0, 0/0, log 0): such a claim says nothing."""
+    for e in (list(v) if is_mat(v) else [v]):
+        if isinstance(e, sp.Basic) and e.has(sp.zoo, sp.nan):
+            raise UndefinedValue(what)
+    return v
+
+
 def norm(v):
     """1x1 matrices are scalars."""
     if is_mat(v) and v.shape == (1, 1):
@@ -37,6 +45,7 @@ class Algebra:
     def __init__(self, vector_square: str = "norm"):
         self.notes: list[str] = []
         self.vector_square = vector_square  # (v)^2 of a vector: "norm" (v^T v) or "elementwise"
+        self.broadcast = False              # a notation that adds b to a batch matrix (Ng's)
 
     def note(self, text: str):
         if text not in self.notes:
@@ -45,6 +54,10 @@ class Algebra:
     def add(self, a, b, what="+"):
         a, b = norm(a), norm(b)
         if is_mat(a) and is_mat(b):
+            if self.broadcast and a.shape != b.shape and a.rows == b.rows and 1 in (a.cols, b.cols):
+                # Ng's Z = WA + b: the column b is added to every column (NumPy's broadcasting)
+                self.note("a column vector added to a matrix is added to each of its columns (broadcasting)")
+                a, b = (a * sp.ones(1, b.cols), b) if a.cols == 1 else (a, b * sp.ones(1, a.cols))
             if a.shape != b.shape:
                 raise ShapeMismatch(f"cannot add a {fmt_shape(a)} and a {fmt_shape(b)} matrix")
             return a + b
@@ -63,9 +76,18 @@ class Algebra:
     def mul(self, a, b, op="juxt"):
         a, b = norm(a), norm(b)
         if op == "/":
+            if is_mat(b) and (not is_mat(a) or a.shape == b.shape):
+                # Y / A of two same-shape arrays (numpy's habit, Ng's dA): entry by entry
+                self.note("a division of matrices is read entry by entry")
+                if not is_mat(a):
+                    return b.applyfunc(lambda e: check_defined(a / e, "a division by zero"))
+                return sp.Matrix(a.shape[0], a.shape[1], lambda i, j: check_defined(a[i, j] / b[i, j],
+                                                                                  "a division by zero"))
             if is_mat(b):
                 raise ShapeMismatch(f"cannot divide by a {fmt_shape(b)} matrix")
-            return a / b if not is_mat(a) else a / b
+            if b == 0:
+                raise UndefinedValue("a division by zero")
+            return check_defined(a / b, "a division by zero")
         if not is_mat(a) or not is_mat(b):
             return a * b
         if op in ("\\odot", "\\circ", "*", "\u2217"):
@@ -84,6 +106,8 @@ class Algebra:
 
     def power(self, base, exp):
         base = norm(base)
+        check_defined(base)
+        check_defined(exp)
         if is_mat(exp):
             raise ShapeMismatch("an exponent cannot be a matrix")
         if exp.is_Number:
@@ -103,7 +127,7 @@ class Algebra:
             if base.shape[0] == base.shape[1] and exp.is_Integer and 0 < exp <= 4:
                 return base ** int(exp)
             raise ShapeMismatch(f"cannot raise a {fmt_shape(base)} matrix to the power {exp}")
-        return sp.Pow(base, exp)
+        return check_defined(sp.Pow(base, exp), "a power of 0 with a negative exponent")
 
     def transpose(self, v):
         return v.T if is_mat(v) else v

@@ -15,11 +15,24 @@ ROLES = NOTATION_KEYS  # weight, bias, preact, act, input, target, output, loss,
 
 @dataclass(frozen=True)
 class Profile:
-    """A complete notation: one LaTeX template per role, plus a description of where it is from."""
+    """A complete notation: one LaTeX template per role, plus a description of where it is from.
+
+    ``extras`` are conventions of a textbook's notation that the equation checker reads (the
+    document writer ignores them): ``functions`` (letters that mean the layer's activation),
+    ``losses`` (other letters for the cost), ``samples`` (the letter counting the samples),
+    ``sample_index`` (how one sample is picked: ``sum`` for Nielsen's \\sum_x, ``sup`` for Ng's
+    x^{(i)}), ``gradients`` (``d`` for Ng's dW = dJ/dW), ``broadcast`` (Ng's Z = WA + b adds the column b
+    to every column), ``bare_layer`` (the layer a role letter
+    written without one means: ``L``, as in Nielsen's \\nabla_a C), ``layout`` (``row`` for CS231n).
+    """
 
     name: str
     description: str
     templates: tuple[tuple[str, str], ...]
+    extras: tuple[tuple[str, str], ...] = ()
+
+    def extra(self, key: str, default: str = "") -> str:
+        return dict(self.extras).get(key, default)
 
     def template(self, role: str) -> str:
         return dict(self.templates)[role]
@@ -35,13 +48,13 @@ class Profile:
         merged = dict(self.templates)
         merged.update(dict(overrides))
         return Profile(self.name + "+custom", self.description + " (with the spec's overrides)",
-                       tuple(sorted(merged.items())))
+                       tuple(sorted(merged.items())), self.extras)
 
 
-def _p(name, description, **templates) -> Profile:
+def _p(name, description, extras=(), **templates) -> Profile:
     missing = set(ROLES) - set(templates)
     assert not missing, missing
-    return Profile(name, description, tuple(sorted(templates.items())))
+    return Profile(name, description, tuple(sorted(templates.items())), tuple(extras))
 
 
 PROFILES: dict[str, Profile] = {
@@ -66,6 +79,46 @@ PROFILES: dict[str, Profile] = {
            output="\\hat{y}", loss="L", delta="\\delta_{@}", activation="f_{@}"),
     ]
 }
+
+
+# The letter sets of the major textbooks, for reading claims written without a spec (the checker
+# picks the one whose letters a claim uses; `nnderive check --notation NAME` names one).
+TEXTBOOK_PROFILES: dict[str, Profile] = {
+    p.name: p
+    for p in [
+        _p("nielsen", "Nielsen, Neural Networks and Deep Learning: w^l_{jk}, b^l_j, z^l, a^l, cost C,"
+           " \\delta^l, \\sigma, layer L the output, \\sum_x over the n training inputs",
+           extras=(("functions", "sigma f"), ("losses", "C"), ("samples", "n"), ("sample_index", "sum"),
+                   ("sample_letter", "x"), ("batch", "mean"), ("bare_layer", "L")),
+           weight="w^{@}", bias="b^{@}", preact="z^{@}", act="a^{@}", input="x", target="y",
+           output="a^{L}", loss="C", delta="\\delta^{@}", activation="\\sigma"),
+        _p("goodfellow", "Goodfellow, Bengio and Courville, Deep Learning: W^{(k)}, b^{(k)}, a^{(k)} the"
+           " pre-activation, h^{(k)} the activation, h^{(0)} = x, cost J, activation f",
+           extras=(("functions", "f sigma g"), ("losses", "J L"), ("samples", "m"), ("sample_letter", "i"),
+                   ("batch", "mean"), ("bare_layer", "L")),
+           weight="W^{(@)}", bias="b^{(@)}", preact="a^{(@)}", act="h^{(@)}", input="x", target="y",
+           output="\\hat{y}", loss="J", delta="\\delta^{(@)}", activation="f"),
+        _p("ng", "Ng, Deep Learning Specialization: W^{[l]}, b^{[l]}, Z^{[l]}, A^{[l]}, A^{[0]} = X, Y,"
+           " cost J over m examples x^{(i)}, activation g^{[l]}, dW = dJ/dW, dZ",
+           extras=(("functions", "g sigma"), ("losses", "J L"), ("samples", "m"), ("sample_index", "sup"),
+                   ("sample_letter", "i"), ("batch", "mean"), ("gradients", "d"), ("bare_layer", "L"),
+                   ("broadcast", "columns")),
+           weight="W^{[@]}", bias="b^{[@]}", preact="Z^{[@]}", act="A^{[@]}", input="X", target="Y",
+           output="\\hat{Y}", loss="J", delta="\\delta^{[@]}", activation="g^{[@]}"),
+        _p("ng-vectors", "Ng's one-example notation: w^{[l]}, b^{[l]}, z^{[l]}, a^{[l]}, x, y, loss L",
+           extras=(("functions", "g sigma"), ("losses", "L J"), ("samples", "m"), ("sample_index", "sup"),
+                   ("sample_letter", "i"), ("batch", "mean"), ("gradients", "d"), ("bare_layer", "L")),
+           weight="W^{[@]}", bias="b^{[@]}", preact="z^{[@]}", act="a^{[@]}", input="x", target="y",
+           output="\\hat{y}", loss="L", delta="\\delta^{[@]}", activation="g^{[@]}"),
+    ]
+}
+
+
+def any_profile(name: str) -> Profile:
+    """A document profile or a textbook letter set, by name."""
+    if name in PROFILES:
+        return PROFILES[name]
+    return TEXTBOOK_PROFILES[name]
 
 
 def profile_for(notation: Notation | str | None) -> Profile:

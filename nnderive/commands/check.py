@@ -14,8 +14,12 @@ def register(sub) -> None:
         description="Check a LaTeX claim. Scalar claims need no spec; network claims take --spec and"
         " use the spec's [notation] profile (if it has none, the default: W^{l}, b^{l}, z^{l}, a^{l}, x, y,"
         " L, \\delta^{l}) unless --notation names another."
-        " Exit 0: holds; 1: fails (with a counterexample); 2: cannot be read; 4 (--doc): no claim fails but"
-        " some could not be decided (ambiguous or not checkable).")
+        " Without --spec, a claim in a textbook's network letters (Nielsen, Goodfellow, Ng, nnderive's"
+        " own) is checked for a generic network: any activation, any cost."
+        " Exit 0: holds; 1: fails (with a counterexample); 2: cannot be read; 4: not decided"
+        " (not-checkable, ambiguous, only checked for some sizes, or true only for some activations"
+        " and losses, which are named). With --file and --doc: the worst of these over every equation"
+        " (and over every file).")
     # nargs="*": with --doc, files may also come last, where pre-commit puts them (`--doc --spec S a.md`)
     p.add_argument("claim", nargs="*", help="the claim in LaTeX, e.g. \"\\sigma'(z) = \\sigma(z)(1-\\sigma(z))\""
                    " (with --doc: more files)")
@@ -24,8 +28,9 @@ def register(sub) -> None:
     p.add_argument("--at", action="append", default=[], metavar="SYMBOL=VALUE",
                    help="evaluate at this value (repeatable)")
     p.add_argument("--spec", help="network spec (TOML) for network claims")
-    p.add_argument("--notation", help="notation profile (default, article000, article003, article004);"
-                   " without it, the spec's own [notation]")
+    p.add_argument("--notation", help="notation profile (default, article000, article003, article004) or a"
+                   " textbook's letters (nielsen, goodfellow, ng, ng-vectors); without it, the spec's own"
+                   " [notation], or the letters the claim uses")
     p.add_argument("--file", help="a claims file (TOML) to check entry by entry")
     p.add_argument("--doc", nargs="*", metavar="FILE",
                    help="Markdown or LaTeX drafts whose display equations are checked (several files: each is"
@@ -35,6 +40,8 @@ def register(sub) -> None:
     p.add_argument("-o", "--report", help="write the report here (.md; a .json is written beside it)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                    help=f"seconds per claim (default {DEFAULT_TIMEOUT:g})")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="worker processes for --file and --doc (default: the cores, at most 2)")
     p.set_defaults(func=cmd_check)
 
 
@@ -65,14 +72,17 @@ def cmd_check(args) -> int:
     if len(modes) != 1:
         raise ClaimError("give exactly one of: a CLAIM, --file FILE, --doc FILE")
     if args.notation:
-        from derive.present.notation import PROFILES
+        from derive.present.notation import PROFILES, TEXTBOOK_PROFILES
 
-        if args.notation not in PROFILES:
-            raise ClaimError(f"unknown notation profile '{args.notation}' (known: {', '.join(PROFILES)})")
-    if args.timeout <= 0 or args.timeout > 3600:
-        raise ClaimError("--timeout must be between 0 and 3600 seconds")
+        known = list(PROFILES) + list(TEXTBOOK_PROFILES)
+        if args.notation not in known:
+            raise ClaimError(f"unknown notation profile '{args.notation}' (known: {', '.join(known)})")
+    if not (0 < args.timeout <= 3600):      # also refuses nan
+        raise ClaimError("--timeout must be a number of seconds above 0 and at most 3600")
+    if args.jobs is not None and not 1 <= args.jobs <= 64:
+        raise ClaimError("--jobs must be a whole number from 1 to 64")
     if args.file:
-        return run_file(args.file, args.report, timeout=args.timeout)
+        return run_file(args.file, args.report, timeout=args.timeout, jobs=args.jobs)
     if args.doc:
         return _run_docs(args, run_doc)
     spec = _load_spec_arg(args.spec)
@@ -80,7 +90,11 @@ def cmd_check(args) -> int:
                     notation=args.notation, timeout=args.timeout)
     print(format_result(r))
     if args.report:
-        atomic_write_text(Path(args.report), json.dumps(asdict(r), indent=2) + "\n")
+        out = Path(args.report)
+        if out.suffix.lower() == ".json":
+            atomic_write_text(out, json.dumps(asdict(r), indent=2, ensure_ascii=False) + "\n")
+        else:   # .md (or anything else): the same text as printed, as Markdown
+            atomic_write_text(out, f"# nnderive check\n\n```\n{format_result(r)}\n```\n")
     return r.exit_code()
 
 
@@ -102,7 +116,7 @@ def _run_docs(args, run_doc) -> int:
     for path in args.doc:
         try:
             code = run_doc(path, spec_path=args.spec, notation=args.notation, report=args.report,
-                           timeout=args.timeout)
+                           timeout=args.timeout, jobs=args.jobs)
         except NNDeriveError as e:  # one unreadable file is reported; the others are still checked
             if len(args.doc) == 1:
                 raise

@@ -1,0 +1,458 @@
+"""Network claims without a spec: a generic network in a textbook's letters, any activation and any cost.
+
+An author with a draft has no spec. When a claim uses a textbook's network letters (Nielsen's
+w^l_{jk}, a^l, C, \\delta^l; Goodfellow's W^{(k)}, a^{(k)}, h^{(k)}, J; Ng's W^{[l]}, Z^{[l]}, A^{[l]},
+dZ^{[l]}; nnderive's own W^{l}, z^{l}, a^{l}, L), it is checked on witness networks of several depths
+and non-square widths whose activation is an arbitrary differentiable function (a ``GenericFunction``:
+its values and derivatives are independent random numbers) and whose cost is an arbitrary function
+of the outputs. A claim that fails there but holds for some output activation and loss of the
+engine's registries (derive.primitives) is reported as true only for those.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, replace
+
+import sympy as sp
+
+from ..spec import Conventions
+from .generic import generic_function
+from .network_context import NetworkContext
+from .network_letters import (
+    _is_cost_letter,
+    _layered,
+    _numeric_layers,
+    _roles_used,
+    _widths,
+    notation_score,
+)
+from .syntax import Node, OutOfRange
+from .tree import (
+    atom_key,
+    decor_scripts,
+    free_index_letters,
+    items_of,
+    juxt_items,
+    plain_text,
+    relation_parts,
+)
+from .values import is_mat
+
+# witness widths: every weight matrix non-square; depth 3 so that l-1, l, l+1 are all hidden layers
+LAYERED_WITNESSES = ((2, 3, 2), (3, 2, 4, 2))
+NEURON_WITNESSES = ((3, 1), (2, 1))     # Nielsen's single neuron with inputs x_j: unlayered w_j, b, z, a
+SCALAR_NEURON = ((1, 1),)               # ... and with one input: w, x, b, z, a are numbers
+
+
+@dataclass(frozen=True)
+class _Entry:
+    vector_valued: bool = False
+
+
+class GenericActivation:
+    """A layer's activation as an arbitrary differentiable function (what spec.activation(l) gives)."""
+
+    def __init__(self, letter: str = "\\sigma"):
+        self.entry = _Entry()
+        self.name = f"an arbitrary activation {letter}"
+        self.letter = letter
+        self._f = generic_function(letter)
+
+    def apply(self, z):
+        return self._f(z)
+
+
+@dataclass(frozen=True)
+class GenericCost:
+    """The cost of one sample as an arbitrary function of the network's outputs."""
+
+    letter: str = "C"
+    targets: str = "values"
+    min_outputs: int = 1
+    name: str = "an arbitrary cost"
+
+    def sample_loss(self, outputs, targets):
+        return generic_function(self.letter, (0,) * len(outputs))(*outputs)
+
+
+@dataclass(frozen=True)
+class GenericSpec:
+    """A network spec's interface for the checker's witnesses, with generic or concrete parts."""
+
+    layers: tuple
+    activations: tuple
+    loss_entry: object
+    conventions: Conventions = Conventions()
+    name: str = "a generic network"
+
+    @property
+    def depth(self) -> int:
+        return len(self.layers) - 1
+
+    def activation(self, l: int):
+        return self.activations[min(l, len(self.activations)) - 1]
+
+    def with_widths(self, layers):
+        acts = tuple(self.activations[min(l, len(self.activations)) - 1] for l in range(1, len(layers)))
+        return replace(self, layers=tuple(layers), activations=acts)
+
+
+def generic_spec(widths, letter: str, cost: str, batch: str = "sum", output=None, loss=None) -> GenericSpec:
+    """Every layer's activation generic (the output layer's may be concrete), the cost generic or a loss."""
+    acts = [GenericActivation(letter)] * (len(widths) - 1)
+    if output is not None:
+        acts[-1] = output
+    return GenericSpec(tuple(widths), tuple(acts), loss or GenericCost(cost),
+                       Conventions(batch=getattr(loss, "batch", batch)))
+
+
+# ---------------------------------------------------------------------------------------------
+# The context: a NetworkContext that reads a textbook's conventions
+
+
+class GenericNetworkContext(NetworkContext):
+    """A witness of a generic network in a textbook's letters (see the module docstring).
+
+    Beyond the profile's templates it reads: any layer style (^l, ^{(l)}, ^{[l]}), Ng's ^{[l](i)}
+    (layer and sample) and ^{[l]T}; a role letter without a layer as layer L (Nielsen's \\nabla_a C,
+    the single neuron's w, b, z, a); the sample count (n, m) as the batch size; C_x, the cost of
+    sample x; Ng's and CS231n's dW, dZ (dW = dJ/dW, dZ = d(sum of the samples' losses)/dZ); the
+    profile's function letters as the layer's activation.
+    """
+
+    def __init__(self, spec, widths, batch, profile, defs=None, seed=0, cost=None):
+        super().__init__(spec, widths, batch, profile, defs, seed)
+        self.cost = cost      # (AST, source) of the claim's own definition of the cost, or None
+        funcs = set(profile.extra("functions").split()) - {e.key[0] for e in self.roles}
+        self.extra_funcs = {**{f: None for f in funcs}, **self.extra_funcs}
+        self.loss_letters = {profile.template("loss").lstrip("\\")} | set(profile.extra("losses").split())
+        self.sample_sup = profile.extra("sample_index") == "sup"
+        self.implicit_sample: str | None = None
+
+    # -- scripts: ^{[l](i)}, ^{[l]T}, ^{(i)}
+
+    def _split(self, post: Node) -> Node:
+        if post.kind != "postfix" or not post.scripts:
+            return post
+        out, changed = [], False
+        for s in post.scripts:
+            parts = _script_parts(s) if s[0] == "sup" else None
+            if parts is None and s[0] == "sup":
+                parts = self._sample_parts(s[1])
+            if parts is None:
+                out.append(s)
+                continue
+            changed = True
+            for kind, arg in parts:
+                if kind == "sample":
+                    self.sample_letters.add(plain_text(arg) or "")
+                    out.append(("sub", arg))
+                else:
+                    out.append((kind, arg))
+        if not changed:
+            return post
+        return Node("postfix", post.args, post.pos, tuple(out), post.text)
+
+    def _sample_parts(self, sarg: Node):
+        """Nielsen's ^{x,l} (sample x, layer l) and Ng's ^{(i)} (sample i), or None."""
+        inner = items_of(sarg) if sarg.kind == "sbrace" else []
+        if len(inner) == 2 and plain_text(inner[0]) == self.sample_letter:
+            return [("sample", Node("sbrace", (Node("list", (inner[0],)),), sarg.pos)),
+                    ("sup", Node("sbrace", (Node("list", (inner[1],)),), sarg.pos))]
+        items = juxt_items(inner[0]) if len(inner) == 1 else None
+        if self.sample_sup and items and len(items) == 1 and items[0].kind == "postfix" and not items[0].scripts \
+                and items[0].args[0].kind == "paren":
+            return [("sample", _paren_script(items[0]))]
+        return None
+
+    def loss(self, reduced=True):
+        if self.cost is None:
+            return super().loss(reduced)
+        from .interpret import Interpreter
+
+        node, src = self.cost
+        v = Interpreter(self, src).value(node)
+        return v * self.batch if (not reduced and self.batch > 1) else v
+
+    def full_gradient(self, thunk, interp):
+        """\\nabla C: the column of derivatives by every weight and bias, in a fixed order."""
+        body = thunk()
+        if is_mat(body):
+            raise interp.err("\\nabla without a subscript is the gradient of a scalar", None)
+        params = [v for l in sorted(self.W) for v in list(self.W[l]) + list(self.b[l])]
+        return sp.Matrix([sp.diff(body, p) for p in params])
+
+    def resolve(self, post, interp):
+        post = self._split(post)
+        got = super().resolve(post, interp)
+        if got is not None or post.kind != "postfix":
+            return got
+        key = atom_key(post)
+        if self.profile.extra("bare_layer") == "L":
+            for ent in self.roles:
+                if ent.key == key and ent.layer_pos is not None and ent.label is None:
+                    return ent.role, self.depth_L, list(decor_scripts(post))
+        return None
+
+    def scalar_symbol(self, post, interp):
+        post = self._split(post)
+        key = atom_key(post)
+        count = self.profile.extra("samples")
+        if key is not None and count and key == (count, False) and not post.scripts:
+            return sp.Integer(self.batch), []
+        if key is not None and not key[1] and key[0] in self.loss_letters:
+            subs = [s for s in post.scripts if s[0] == "sub"]
+            if subs and (plain_text(subs[0][1]) or "") in (self.sample_letters | {self.sample_letter}):
+                return self.sample_loss(interp.index_label(subs[0][1])), [s for s in post.scripts if s is not subs[0]]
+        return super().scalar_symbol(post, interp)
+
+    def sample_loss(self, index: str):
+        if not index.isdigit() or not 1 <= int(index) <= self.batch:
+            raise OutOfRange("sample")
+        _, A = self.forward()
+        n = int(index) - 1
+        return self.spec.loss_entry.sample_loss(list(A[self.depth_L][:, n]), list(self.Y[:, n]))
+
+    def role_value(self, role, layer):
+        v = super().role_value(role, layer)
+        if self.implicit_sample and is_mat(v) and role in ("act", "preact", "delta", "input", "target", "output") \
+                and v.shape[1] == self.batch:
+            return v[:, self.indices[self.implicit_sample] - 1]
+        if self.implicit_sample and role == "loss":
+            return self.sample_loss(str(self.indices[self.implicit_sample]))
+        return v
+
+    def sum(self, var, lo, hi, rest, interp, node):
+        implicit = hi is None and lo is None and var == self.sample_letter and var not in self.sample_letters
+        if not implicit:
+            return super().sum(var, lo, hi, rest, interp, node)
+        # Nielsen's \sum_x: every quantity in the summand is that of sample x
+        saved = self.implicit_sample
+        total = sp.Integer(0)
+        try:
+            for n in range(1, self.batch + 1):
+                self.indices[var] = n
+                self.implicit_sample = var
+                total = interp.alg.add(total, interp.juxt(rest))
+        finally:
+            self.implicit_sample = saved
+            self.indices.pop(var, None)
+        return total
+
+    # -- functions: the profile's activation letters, and the loss written as L(a, y)
+
+    def is_function_name(self, key, post):
+        if key is not None and not key[1] and key[0] in self.loss_letters:
+            return True
+        return super().is_function_name(key, post)
+
+    def function(self, key, post, interp):
+        if key is not None and not key[1] and key[0] in self.loss_letters:
+            ctx = self
+
+            def loss(*args):
+                return ctx.role_value("loss", None)
+            loss.multi = True
+            loss.is_loss = True
+            return loss, key[0]
+        return super().function(key, post, interp)
+
+    # -- gradients written dW, dZ^{[l]}, db
+
+    def gradient_prefix(self, items, i, interp):
+        """dW^{[l]} = dJ/dW^{[l]} and dZ^{[l]} = d(sum of the losses)/dZ^{[l]}, or None."""
+        if self.profile.extra("gradients") != "d" or i + 1 >= len(items):
+            return None
+        it, nxt = items[i], items[i + 1]
+        if it.kind != "postfix" or it.args[0].kind != "letter" or str(it.args[0].args[0]) != "d" or it.scripts:
+            return None
+        got = self.resolve(nxt, interp) if nxt.kind == "postfix" else None
+        if got is None or got[0] not in ("weight", "bias", "preact", "act", "input", "output"):
+            return None
+        mean = got[0] in ("weight", "bias")
+        return self.derivative(lambda: self.loss(reduced=mean), self._split(nxt), 1, interp, it)
+
+
+def _script_parts(s):
+    """Ng's ^{[l](i)} and ^{[l] T}: a layer, a sample and a transpose in one superscript."""
+    sarg = s[1]
+    if sarg.kind != "sbrace":
+        return None
+    inner = items_of(sarg)
+    items = juxt_items(inner[0]) if len(inner) == 1 else None
+    if not items or len(items) < 2 or items[0].kind != "postfix" or items[0].args[0].kind != "bracket":
+        return None
+    parts = [("sup", _as_script(items[0]))]
+    for it in items[1:]:
+        if it.kind == "postfix" and it.args[0].kind == "paren" and not it.scripts:
+            parts.append(("sample", _paren_script(it)))
+        elif plain_text(it) == "T" or (it.kind == "postfix" and it.args[0].kind == "top"):
+            parts.append(("sup", Node("stop", (it.text,), it.pos)))
+        else:
+            return None
+    return parts
+
+
+def _paren_script(post: Node) -> Node:
+    """The script of a sample written (i): the letter i, or the group's contents."""
+    from .tokens import Token
+
+    t = plain_text(Node("brace", post.args[0].args, post.pos))
+    if t and len(t) == 1 and t.isalpha():
+        return Node("sletter", (Token("LETTER", t, *post.pos),), post.pos)
+    return Node("sbrace", post.args[0].args, post.pos)
+
+
+def _as_script(post: Node) -> Node:
+    from .groups import wrap_sbrace
+
+    return wrap_sbrace(post, post.pos)
+
+
+# ---------------------------------------------------------------------------------------------
+# Deciding, and naming the activations and losses a claim is true for
+
+
+def _holds(claim, spec, givens, seed, profile, witnesses) -> bool:
+    """Whether the claim holds on these witnesses (a quick look at one witness first)."""
+    from .network import check_network
+
+    try:
+        quick = check_network(claim, spec, givens=givens, seed=seed, profile=profile, witnesses=witnesses[:1],
+                              points=1, make_ctx=GenericNetworkContext)
+        if quick.verdict != "holds":
+            return False
+        full = check_network(claim, spec, givens=givens, seed=seed, profile=profile, witnesses=witnesses,
+                             make_ctx=GenericNetworkContext)
+    except Exception:  # noqa: BLE001 - a pair that cannot be built is not a condition
+        return False
+    return full.verdict == "holds"
+
+
+def _per_term(batch: str) -> list[str]:
+    """One loss per per-sample term, the one reducing the batch as the notation does (Nielsen's,
+    Ng's and Goodfellow's costs average over the samples: a condition must not assume a sum)."""
+    from ..primitives import LOSSES
+
+    chosen: dict = {}
+    for loss, entry in LOSSES.items():
+        if loss == "sparse_cce":
+            continue
+        if entry.term not in chosen or (entry.batch == batch and LOSSES[chosen[entry.term]].batch != batch):
+            chosen[entry.term] = loss
+    return list(chosen.values())
+
+
+def _distinct_losses(batch: str = "sum"):
+    from ..primitives import LOSSES
+
+    return [loss for loss in _per_term(batch) if not LOSSES[loss].needs_probabilities]
+
+
+def _output_pairs(batch: str = "sum"):
+    """(output activation, loss) pairs the engine supports, one loss per per-sample term."""
+    from ..errors import SpecError
+    from ..spec import build_spec
+
+    out = []
+    for loss in _per_term(batch):
+        for act in ("linear", "sigmoid", "tanh", "relu", "softmax"):
+            try:
+                build_spec([2, 2], [act], loss)
+            except (SpecError, KeyError, ValueError):
+                continue
+            out.append((act, loss))
+    return out
+
+
+def _given_cost(givens, profile):
+    """(right side, source) of a --given that defines the cost (C = ..., J(\\theta) = ...), or None."""
+    from .syntax import LatexError, parse
+
+    for g in givens:
+        try:
+            rel = parse(g, "definition")
+        except LatexError:
+            continue
+        sides, _ = relation_parts(rel)
+        if len(sides) == 2 and _is_cost_letter(sides[0], profile):
+            return sides[1], rel.source
+    return None
+
+
+def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122):
+    """A network claim without a spec, on generic witness networks in the profile's letters."""
+    from ..primitives import LOSSES
+    from ..spec import Activation
+    from .compare import Result
+    from .network import check_network
+    from .syntax import parse
+
+    rel = parse(claim)
+    if "\\in" in relation_parts(rel)[1]:
+        from .compare import ClaimError
+
+        raise ClaimError("a shape claim (\\in \\mathbb{R}^{m \\times n}) is about a network's own widths:"
+                         " give --spec")
+    strong, _ = notation_score(rel, profile)
+    witnesses = LAYERED_WITNESSES if _layered(rel, profile) else (
+        NEURON_WITNESSES if free_index_letters(rel) else SCALAR_NEURON)
+    top = _numeric_layers(rel, profile)
+    if top:
+        # \delta^{2} = a^{2} - y: a claim with numbered layers is about a network that has them; with
+        # the target or the cost in it, its last numbered layer is the output
+        ends = "target" in _roles_used(rel, profile) or "loss" in _roles_used(rel, profile)
+        witnesses = tuple(_widths(d) for d in ((top,) if ends else (top, top + 1)))
+    letter = profile.template("activation").split("^")[0]
+    cost = profile.template("loss")
+    batch = profile.extra("batch") or "sum"
+    spec = generic_spec(witnesses[0], letter, cost, batch)
+    sides, ops = relation_parts(rel)
+    make = GenericNetworkContext
+    if _is_cost_letter(sides[0], profile) and ops and ops[0] in ("=", "\\equiv", ":="):
+        # C = \frac{1}{2}\|y - a^L\|^2 = ...: the claim defines the cost; the rest is checked with it
+        if len(sides) == 2:
+            return Result(claim, "not-checkable", notes=[f"a definition of the cost {cost}: nothing to check"
+                                                         " (later claims can use it with --given)"])
+        node, src = sides[1], rel.source
+        make = functools.partial(GenericNetworkContext, cost=(node, src))
+        claim = rel.source[rel.source.index(str(ops[0])) + len(str(ops[0])):]
+    elif _given_cost(givens, profile) is not None:
+        # the cost is the one a --given defines: the claim is checked with it, no other cost is a condition
+        make = functools.partial(GenericNetworkContext, cost=_given_cost(givens, profile))
+    r = check_network(claim, spec, givens=givens, seed=seed, profile=profile, witnesses=witnesses,
+                      make_ctx=make)
+    source = profile.description.split(":")[0]
+    where = "nnderive's default notation" if profile.name == "default" else f"the notation of {source}"
+    costs = f"the cost {cost} as defined" if isinstance(make, functools.partial) else f"any cost {cost} of the outputs"
+    what = f"a generic network in {where}: any differentiable activation {letter}, {costs}"
+    if r.verdict == "holds":
+        r.method = f"{r.method}; {what}"
+        return r
+    if r.verdict != "fails":
+        r.notes.append(f"read as a claim about {what}")
+        return r
+    if isinstance(make, functools.partial) or r.convention:
+        return r       # the cost is given, or the slip is named (a missing 1/N): no condition to look for
+    holds_for = []
+    general = []       # losses for which the claim holds whatever the output activation
+    for loss in _distinct_losses(batch):
+        sp_l = generic_spec(witnesses[0], letter, cost, output=None, loss=LOSSES[loss])
+        if _holds(claim, sp_l, givens, seed, profile, witnesses):
+            general.append(loss)
+            holds_for.append(f"the {LOSSES[loss].title} cost (any output activation)")
+    for act, loss in _output_pairs(batch):
+        if loss in general:
+            continue
+        out = Activation(act).resolved(Conventions())
+        sp_c = generic_spec(witnesses[0], letter, cost, output=out, loss=LOSSES[loss])
+        if _holds(claim, sp_c, givens, seed, profile, witnesses):
+            holds_for.append(f"{out.entry.title} outputs with {LOSSES[loss].title}")
+    if holds_for:
+        cond = "; ".join(holds_for)
+        return Result(claim, "conditional", f"it fails for {what}, and holds on the same witnesses for: {cond}",
+                      r.notes, condition=cond, seconds=r.seconds)
+    r.notes.append(f"read as a claim about {what}; it holds for none of the engine's output activations"
+                   " and losses either")
+    return r

@@ -1,0 +1,414 @@
+"""Deciding lhs = rhs by sampling: seeded points that cover every region, undefined points never counted.
+
+Points are drawn from several seeds derived from the claim's text (never one lucky draw). Every
+switch of the claim (a piecewise condition, |.|, sign, a step, max, ReLU; found while evaluating)
+must be seen on both sides at points where both sides are defined: where random points miss a
+side, a search along each variable finds the boundary and adds points just beyond it and on it.
+At each point both sides are computed exactly (rationals; transcendental values as random atoms)
+and to high precision under real semantics; a point where either side is undefined does not count.
+Two sides agree at a point when their untainted exact values are equal, when their atom values
+are equal (an identity of the algebra), or when they agree to the precision every term of every
+sum needs, at two precisions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import mpmath
+import sympy as sp
+
+from .pointeval import ExactEvaluator, Inexact, RealEvaluator, Undefined, Unsupported
+
+SEEDS = 3
+MAX_DIGITS = 3000
+
+
+def claim_seeds(key: str, n: int = SEEDS) -> list[int]:
+    """n seeds derived from the claim's text: the same claim is always tried at the same points."""
+    h = hashlib.sha256(key.encode("utf-8")).digest()
+    return [int.from_bytes(h[4 * i:4 * i + 4], "big") for i in range(n)]
+
+
+def draw(rng: random.Random, sym) -> Fraction:
+    """A value for one symbol: whole numbers for integer symbols, else a mix of magnitudes."""
+    if getattr(sym, "is_integer", False):
+        if sym.is_positive:
+            return Fraction(rng.randint(1, 9))
+        if sym.is_nonnegative:
+            return Fraction(rng.randint(0, 9))
+        return Fraction(rng.choice([i for i in range(-6, 7) if i]))
+    r = rng.random()
+    sign = -1 if rng.random() < 0.5 else 1
+    if sym.is_positive:
+        sign = 1
+    if r < 0.55:
+        v = Fraction(rng.randint(1, 9), rng.randint(2, 7))
+    elif r < 0.75:
+        v = Fraction(rng.randint(1, 9), rng.randint(11, 60))
+    elif r < 0.93:
+        v = Fraction(rng.randint(11, 60), rng.randint(2, 7))
+    else:
+        v = Fraction(rng.randint(100, 999), rng.randint(1, 3))
+    return sign * v
+
+
+@dataclass
+class Outcome:
+    """What sampling found: 'equal', 'differ', 'kink' (differ only on a boundary) or 'undecided'."""
+
+    status: str
+    points: int = 0
+    tried: int = 0
+    exact: bool = True
+    digits: int = 0
+    switches: int = 0
+    uncovered: list[str] = field(default_factory=list)
+    where: dict = field(default_factory=dict)
+    entry: tuple = ()
+    lhs_value: object = None
+    rhs_value: object = None
+    ratios: list = field(default_factory=list)
+    one_sided: str = ""
+    reason: str = ""
+    integers: dict = field(default_factory=dict)   # integer symbol -> values at agreeing points
+
+    def how(self) -> str:
+        kind = "exact rational evaluation" if self.exact else f"evaluation to {self.digits} digits"
+        regions = ""
+        if self.switches:
+            regions = f", covering both sides of {self.switches} switch{'es' if self.switches > 1 else ''}"
+            regions += " (cases, |.|, max, steps)"
+        return f"{kind} at {self.points} points from {SEEDS} seeds{regions}"
+
+
+def _constant_digits(exprs) -> int:
+    d = 1
+    for e in exprs:
+        for r in getattr(e, "atoms", lambda *a: ())(sp.Rational):
+            d = max(d, len(str(abs(r.p))), len(str(r.q)))
+    return d
+
+
+@dataclass
+class _Point:
+    env: dict
+    boundary: bool = False
+
+
+class Sampler:
+    """Compares entry pairs (index, lhs, rhs) at seeded points; see the module docstring."""
+
+    def __init__(self, pairs, symbols, key: str, values_for=None, min_points: int = 8,
+                 max_tries: int = 80, search_vars: int | None = None, conditions: list = ()):
+        self.pairs = pairs
+        self.symbols = sorted(symbols, key=str)
+        self.key = key
+        self.values_for = values_for
+        self.min_points = min_points
+        self.max_tries = max_tries
+        self.search_vars = search_vars
+        self.conditions = list(conditions)   # the claim is stated only where these hold
+        self.switches: dict = {}        # switch -> signs seen at compared (defined) points
+        self.digits = max(40, 30 + 2 * _constant_digits([e for _, a, b in pairs for e in (a, b)]))
+        self.exact_all = True
+        self.max_digits_used = self.digits
+        self.equal_points = 0
+        self.tried = 0
+        self.undefined: dict[str, int] = {}
+        self.one_sided = ""
+        self.differ: list = []          # (point, entry, lhs, rhs) at non-boundary points
+        self.kink: list = []            # the same at boundary points
+        self.seed_counts: dict[int, int] = {}
+        self.nonzero_agree = 0          # points where the sides agree and are not 0 (ratio 1 there)
+        self.integers: dict = {}
+
+    # -- one point
+
+    def _evaluate(self, env, seed):
+        switches: dict = {}
+        sides = []
+        with mpmath.workdps(self.digits):
+            for idx, a, b in self.pairs:
+                vals = []
+                for e in (a, b):
+                    ev = RealEvaluator(dict(env), seed, switches)
+                    try:
+                        vals.append((ev(e), ev.mag, ev.small))
+                    except Undefined as u:
+                        vals.append(u)
+                sides.append((idx, a, b, vals))
+        return sides, switches
+
+    def compare_point(self, pt: _Point, seed: int) -> str:
+        self.tried += 1
+        if self.conditions and not self._inside(pt, seed):
+            self.undefined["outside the stated condition"] = self.undefined.get("outside the stated condition", 0) + 1
+            return "undefined"
+        got = self._exact_point(pt, seed)
+        if got is not None:
+            return got
+        sides, switches = self._evaluate(pt.env, seed)
+        for _idx, a, b, vals in sides:
+            bad = [v for v in vals if isinstance(v, Undefined)]
+            if bad:
+                return self._undefined(pt, a, b, [isinstance(v, Undefined) for v in vals], bad[0])
+        point_exact = True
+        for idx, a, b, vals in sides:
+            (va, ma, sa), (vb, mb, sb) = vals
+            verdict = self._agree(a, b, va, vb, max(ma, mb), min(sa, sb), pt.env, seed)
+            if verdict is None:
+                return "unresolved"
+            eq, exact = verdict
+            point_exact = point_exact and exact
+            if not eq:
+                (self.kink if pt.boundary else self.differ).append((pt.env, idx, va, vb))
+                return "differ"
+        return self._equal(pt, [(v[0][0],) for _, _, _, v in sides], switches, point_exact, seed)
+
+    def _inside(self, pt: _Point, seed: int) -> bool:
+        try:
+            with mpmath.workdps(self.digits):
+                ev = RealEvaluator(dict(pt.env), seed)
+                return all(ev.truth(c) for c in self.conditions)
+        except (Undefined, Unsupported):
+            return False
+
+    def _exact_point(self, pt: _Point, seed: int):
+        """The point decided in rationals alone, or None when real evaluation is needed (an atom
+        inside a logarithm or a branch, or sides that differ only as atoms)."""
+        switches: dict = {}
+        ev = ExactEvaluator(dict(pt.env), seed, switches)
+        rows = []
+        try:
+            for idx, a, b in self.pairs:
+                vals = []
+                for e in (a, b):
+                    try:
+                        vals.append(ev(e))
+                    except Undefined as u:
+                        vals.append(u)
+                rows.append((idx, a, b, vals))
+        except (Inexact, Unsupported, ZeroDivisionError, OverflowError, ValueError):
+            return None
+        if ev.domain_unknown:
+            return None
+        for _idx, a, b, vals in rows:
+            bad = [v for v in vals if isinstance(v, Undefined)]
+            if bad:
+                return self._undefined(pt, a, b, [isinstance(v, Undefined) for v in vals], bad[0])
+        for idx, _a, _b, ((xa, ta), (xb, tb)) in rows:
+            if xa != xb:
+                if ta or tb:
+                    return None
+                (self.kink if pt.boundary else self.differ).append((pt.env, idx, xa, xb))
+                return "differ"
+        return self._equal(pt, [(xa,) for _, _, _, ((xa, _), _) in rows], switches, True, seed)
+
+    def _undefined(self, pt, a, b, which, reason) -> str:
+        if which.count(True) == 1 and not self.one_sided:
+            bad, good = ("left", "right") if which[0] else ("right", "left")
+            self.one_sided = (f"at {_fmt_env(pt.env, a, b)} the {good} side is defined but the {bad} side"
+                              f" is not ({reason})")
+        self.undefined[str(reason)] = self.undefined.get(str(reason), 0) + 1
+        return "undefined"
+
+    def _equal(self, pt, values, switches, exact, seed) -> str:
+        for s, v in pt.env.items():
+            if isinstance(s, sp.Symbol) and s.is_integer:
+                self.integers.setdefault(str(s), set()).add(int(v))
+        for g, signs in switches.items():
+            self.switches.setdefault(g, set()).update(signs)
+        self.equal_points += 1
+        if any(v[0] != 0 for v in values):
+            self.nonzero_agree += 1
+        self.exact_all = self.exact_all and exact
+        self.seed_counts[seed] = self.seed_counts.get(seed, 0) + 1
+        return "equal"
+
+    def _agree(self, a, b, va, vb, mag, small, env, seed):
+        """(equal, decided exactly) at this point, or None when the precision needed is too high."""
+        try:
+            ex = ExactEvaluator(dict(env), seed)
+            (xa, ta), (xb, tb) = ex(a), ex(b)
+            if xa == xb:
+                if abs(va - vb) <= self._tol(self.digits, mag):
+                    return True, True
+            elif not ta and not tb:
+                return False, True
+        except (Inexact, Unsupported, Undefined, ZeroDivisionError, OverflowError):
+            pass
+        if abs(va - vb) > self._tol(self.digits, mag):
+            return False, False
+        # agreement to the first precision: confirm where every term of every sum is resolved
+        spread = 0 if not small or small == mpmath.inf or not mag else float(mpmath.log10(mag / small))
+        digits = int(max(2 * self.digits + 20, 30 + spread + self.digits))
+        if digits > MAX_DIGITS:
+            return None
+        self.max_digits_used = max(self.max_digits_used, digits)
+        with mpmath.workdps(digits):
+            try:
+                ea, eb = RealEvaluator(env, seed), RealEvaluator(env, seed)
+                wa, wb = ea(a), eb(b)
+            except Undefined:
+                return None
+            return abs(wa - wb) <= self._tol(digits, max(ea.mag, eb.mag, abs(wa), abs(wb))), False
+
+    @staticmethod
+    def _tol(digits, mag):
+        scale = mag if mag else mpmath.mpf(1)
+        return scale * mpmath.mpf(10) ** (-(digits - 12))
+
+    # -- points
+
+    def _random_point(self, rng) -> _Point:
+        if self.values_for is not None:
+            env = {s: Fraction(int(v.p), int(v.q)) for s, v in self.values_for(rng).items()}
+            for s in self.symbols:
+                env.setdefault(s, draw(rng, s))
+            return _Point(env)
+        return _Point({s: draw(rng, s) for s in self.symbols})
+
+    def run(self) -> Outcome:
+        seeds = claim_seeds(self.key)
+        per_seed = max(2, math.ceil(self.min_points / len(seeds)))
+        base = None
+        for seed in seeds:
+            rng = random.Random(seed)
+            got, tries = 0, 0
+            while got < per_seed and tries < self.max_tries // len(seeds):
+                tries += 1
+                pt = self._random_point(rng)
+                status = self.compare_point(pt, seed)
+                if status == "differ":
+                    self._more_ratios(rng, seed)
+                    return self._outcome()
+                if status == "equal":
+                    got += 1
+                    base = base or pt
+        if self.equal_points and self.switches:
+            self._cover(base, seeds[0])
+            if self.differ:
+                self._more_ratios(random.Random(seeds[0] + 1), seeds[0])
+        return self._outcome()
+
+    def _more_ratios(self, rng, seed):
+        """Two more differing points, so that a constant ratio (a sign, a factor) can be named."""
+        for _ in range(12):
+            if len(self.differ) >= 3:
+                return
+            self.compare_point(self._random_point(rng), seed)
+
+    def _cover(self, base: _Point, seed: int):
+        """Points on both sides of (and on) every switch boundary, searching along each variable."""
+        searched = 0
+        for g in sorted(self.switches, key=str):
+            variables = [s for s in sorted(g.free_symbols, key=str) if s in base.env]
+            if self.search_vars is not None:
+                variables = variables[:self.search_vars]
+            for v in variables:
+                if searched > 60:
+                    return
+                searched += 1
+                for pt in _boundary_points(g, v, base, seed):
+                    status = self.compare_point(pt, seed)
+                    if status == "differ" and not pt.boundary:
+                        return
+
+    def _outcome(self) -> Outcome:
+        if self.differ:
+            env, idx, va, vb = self.differ[0]
+            ratios = []
+            if not self.nonzero_agree:  # a constant ratio other than 1 is only possible if none agree
+                for _, _, a, b in self.differ[:3]:
+                    ratios.append(a / b if b else None)
+            return Outcome("differ", self.equal_points, self.tried, where=env, entry=idx, lhs_value=va,
+                           rhs_value=vb, ratios=ratios, one_sided=self.one_sided)
+        uncovered = [f"{g} {'>' if s > 0 else '<'} 0" for g, signs in sorted(self.switches.items(), key=str)
+                     for s in (1, -1) if s not in signs]
+        enough = self.equal_points >= self.min_points and len(self.seed_counts) >= min(SEEDS, 2)
+        if self.kink and enough:
+            env, idx, va, vb = self.kink[0]
+            return Outcome("kink", self.equal_points, self.tried, where=env, entry=idx, lhs_value=va,
+                           rhs_value=vb, one_sided=self.one_sided)
+        if not enough:
+            why = ", ".join(f"{k} ({n} points)" for k, n in sorted(self.undefined.items()))
+            reason = (f"the sides are defined at only {self.equal_points} of {self.tried} tried points"
+                      + (f": {why}" if why else ""))
+            return Outcome("undecided", self.equal_points, self.tried, reason=reason, one_sided=self.one_sided)
+        return Outcome("equal", self.equal_points, self.tried, exact=self.exact_all, digits=self.max_digits_used,
+                       switches=len(self.switches), uncovered=uncovered, one_sided=self.one_sided,
+                       integers={k: sorted(v) for k, v in self.integers.items()})
+
+
+def _fmt_env(env, *exprs) -> str:
+    used = set()
+    for e in exprs:
+        used |= getattr(e, "free_symbols", set())
+    shown = [s for s in sorted(env, key=str) if s in used] or sorted(env, key=str)
+    return ", ".join(f"{s} = {env[s]}" for s in shown[:6])
+
+
+_GRID = sorted({0.0} | {sg * 2.0 ** k for k in range(-6, 13) for sg in (1, -1)}
+               | {sg * 3.0 * 2.0 ** k for k in range(-4, 8) for sg in (1, -1)})
+
+
+def _boundary_points(g, v, base: _Point, seed: int) -> list[_Point]:
+    """Points where the switch g changes sign along v (others at the base point): just beyond
+    each sign change on both sides, and on the boundary itself when it is a rational number."""
+    others = {s: val for s, val in base.env.items() if s != v}
+    out: list[_Point] = []
+    exact_roots = []
+    try:
+        h = g.xreplace({s: sp.Rational(val.numerator, val.denominator) for s, val in others.items()})
+        if h.is_polynomial(v):
+            poly = sp.Poly(h, v)
+            if 1 <= poly.degree() <= 4:
+                exact_roots = [r for r in sp.roots(poly, filter="R") if r.is_Rational]
+    except (sp.PolynomialError, TypeError, ValueError, NotImplementedError):
+        pass
+    roots = [Fraction(int(r.p), int(r.q)) for r in exact_roots]
+    if not roots:
+        roots = _numeric_roots(g, v, others, seed)
+    for r in roots[:4]:
+        eps = max(Fraction(1, 1000), abs(r) / 1000)
+        for val in (r - eps, r + eps, r - 1, r + 1):
+            out.append(_Point({**others, v: val}))
+        if r in [Fraction(int(x.p), int(x.q)) for x in exact_roots]:
+            out.append(_Point({**others, v: r}, boundary=True))
+    return out
+
+
+def _numeric_roots(g, v, others, seed) -> list[Fraction]:
+    vals = []
+    with mpmath.workdps(30):
+        for x in _GRID:
+            env = {**others, v: Fraction(x)}
+            try:
+                vals.append((x, RealEvaluator(env, seed)(g)))
+            except (Undefined, Unsupported, ZeroDivisionError, ValueError, TypeError):
+                continue
+        roots = []
+        for (x0, y0), (x1, y1) in zip(vals, vals[1:]):
+            if y0 == 0:
+                roots.append(Fraction(x0))
+                continue
+            if (y0 > 0) == (y1 > 0) or y1 == 0:
+                continue
+            lo, hi, ylo = Fraction(x0), Fraction(x1), y0
+            for _ in range(40):
+                mid = (lo + hi) / 2
+                try:
+                    ym = RealEvaluator({**others, v: mid}, seed)(g)
+                except (Undefined, Unsupported):
+                    break
+                if (ym > 0) == (ylo > 0):
+                    lo, ylo = mid, ym
+                else:
+                    hi = mid
+            roots.append(((lo + hi) / 2).limit_denominator(10**6))
+    return roots

@@ -1,0 +1,172 @@
+"""Several statements on one line: claims, the conditions they are stated under, and what is only text.
+
+Authors put several relations on one line (CS231n: ``dW = X^T dout, \\quad db = \\sum dout``) and
+state conditions after a claim (``\\sqrt{x^2} = x, \\quad x > 0``, ``\\text{for } x \\ne 0``). The
+line is cut at its top-level separators (``,`` ``;`` ``\\quad`` ``\\qquad`` ``\\hspace{...}``
+``\\text{and}`` ``\\rightarrow`` ``\\Rightarrow`` ``\\implies`` ``\\\\``); each piece with an equation is
+a claim of its own; a piece after ``\\text{for}``/``where``/``if``, or an inequality or ``\\in``
+after a claim, is a condition of the claim before it; a piece without a relation is a note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .dialect import COMPARISONS, SEPARATOR_COMMANDS, TEXT_COMMANDS
+from .tokens import tokenize
+
+QUALIFIER_WORDS = ("for", "where", "if", "when", "with", "since", "as", "provided", "given", "assuming",
+                   "on", "because", "by")
+JOINING_WORDS = ("and", "also", "hence", "so", "thus", "then", "or", "i.e.", "ie", ",", "", "while")
+EQUATION_OPS = ("=", ":=", "approx", "equiv", "leftarrow", "gets", "coloneqq", "propto")
+
+
+@dataclass
+class Statement:
+    """One piece of a line: its text, whether it is a claim, and the conditions stated after it."""
+
+    text: str
+    claim: bool
+    conditions: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    update: bool = False      # w \\rightarrow w - \\eta g: an update rule, not an identity
+
+
+def _top_relations(text: str) -> list[str]:
+    """The relation symbols of text outside brackets ('=', 'le', 'in', ...)."""
+    out, depth = [], 0
+    toks = tokenize(text)
+    for k, t in enumerate(toks):
+        if t.kind == "char" and t.text in "({[":
+            depth += 1
+        elif t.kind == "char" and t.text in ")}]":
+            depth -= 1
+        elif t.kind == "cs" and t.text in ("left", "begin"):
+            depth += 1
+        elif t.kind == "cs" and t.text in ("right", "end"):
+            depth -= 1
+        elif depth == 0:
+            if t.kind == "char" and t.text in "=<>":
+                if t.text == "=" and k and toks[k - 1].kind == "char" and toks[k - 1].text == ":":
+                    out[-1:] = [":="]
+                    continue
+                out.append(t.text)
+            elif t.kind == "char" and t.text == ":" and k + 1 < len(toks) and toks[k + 1].text == "=":
+                out.append(":")
+            elif t.kind == "cs" and (t.text in COMPARISONS or t.text in EQUATION_OPS or t.text == "in"):
+                out.append(t.text)
+    return out
+
+
+def _text_body(text: str, start: int) -> tuple[str, int]:
+    """The body of a {...} group starting at start (the index of '{'), and the index after it."""
+    depth, j = 0, start
+    while j < len(text):
+        ch = text[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return text[start + 1:j], j + 1
+        j += 1
+    return text[start + 1:], len(text)
+
+
+def split_statements(text: str) -> list[Statement]:
+    """The statements of one line of LaTeX (already stripped of $...$ and the like)."""
+    toks = tokenize(text)
+    pieces: list[tuple[str, str]] = []     # (joining word before the piece, text)
+    depth, env, start, word = 0, 0, 0, ""
+    k = 0
+    while k < len(toks):
+        t = toks[k]
+        cut = None
+        if t.kind == "char" and t.text in "({[":
+            depth += 1
+        elif t.kind == "char" and t.text in ")}]":
+            depth -= 1
+        elif t.kind == "cs" and t.text == "left":
+            depth += 1
+        elif t.kind == "cs" and t.text == "right":
+            depth -= 1
+        elif t.kind == "cs" and t.text == "begin":
+            env += 1
+        elif t.kind == "cs" and t.text == "end":
+            env -= 1
+        elif depth == 0 and env == 0:
+            if t.kind == "char" and t.text in ",;":
+                cut = (t.start, t.end, ",")
+            elif t.kind == "cs" and t.text in ("hspace", "hspace*", "vspace"):
+                brace = text.find("{", t.end)
+                _, after = _text_body(text, brace) if brace >= 0 else ("", t.end)
+                cut = (t.start, after, "")
+            elif t.kind == "cs" and t.text in SEPARATOR_COMMANDS or (t.kind == "cs" and t.text in ("to", "\\")):
+                arrow = t.text in ("rightarrow", "to", "longrightarrow", "mapsto")
+                cut = (t.start, t.end, "->" if arrow else "")
+            elif t.kind == "cs" and t.text in TEXT_COMMANDS:
+                brace = text.find("{", t.end)
+                if brace >= 0 and not text[t.end:brace].strip():
+                    body, after = _text_body(text, brace)
+                    w = " ".join(body.replace(",", " , ").split()).lower()
+                    first = w.split(" ")[0] if w else ""
+                    if w in JOINING_WORDS or first in QUALIFIER_WORDS or first in ("and", "or"):
+                        cut = (t.start, after, w)
+        if cut is not None:
+            pieces.append((word, text[start:cut[0]]))
+            word, start = cut[2], cut[1]
+            while k + 1 < len(toks) and toks[k + 1].start < cut[1]:
+                k += 1
+        k += 1
+    pieces.append((word, text[start:]))
+    return _classify(pieces)
+
+
+def _classify(pieces) -> list[Statement]:
+    out: list[Statement] = []
+    qualifying = False
+    pending: list[str] = []           # \\forall x > 0, ...: conditions written before the claim
+    previous = ""
+    for word, piece in pieces:
+        body = piece.strip()
+        if body.startswith("\\forall"):
+            cond = body[len("\\forall"):].strip()
+            if _top_relations(cond) and not any(r in EQUATION_OPS for r in _top_relations(cond)):
+                pending.append(cond)
+            previous = body
+            continue
+        first = word.split(" ")[0] if word else ""
+        if first in QUALIFIER_WORDS:
+            qualifying = True
+            rest = word[len(first):].strip(" ,")
+            body = (rest + " " + body).strip() if rest and rest not in ("all",) else body
+        elif word in ("and", "or", "also", "hence", "so", "thus", "then", "while"):
+            qualifying = False
+        if not body:
+            continue
+        rels = _top_relations(body)
+        eq = any(r in EQUATION_OPS for r in rels)
+        if not rels and word == "" and not out:
+            previous = body
+        if out and any(s.claim for s in out) and (qualifying or not eq):
+            last = next(s for s in reversed(out) if s.claim)
+            if rels and not eq:
+                last.conditions.append(body)
+            else:
+                last.notes.append(f"the qualifier {((word + ' ') if word else '') + body!r} is not checked")
+            continue
+        if qualifying and not out:
+            qualifying = False
+        st = Statement(body, claim=bool(rels), conditions=pending)
+        pending = []
+        # w_k \\rightarrow w_k' = w_k - \\eta g: the symbol before the arrow is being updated
+        if word == "->" and previous and not _top_relations(previous) and eq:
+            st.update = True
+        out.append(st)
+        previous = body
+    if not out:
+        out.append(Statement("", claim=False))
+    return out
