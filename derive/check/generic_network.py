@@ -454,4 +454,7 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122):
                       r.notes, condition=cond, seconds=r.seconds)
     r.notes.append(f"read as a claim about {what}; it holds for none of the engine's output activations"
                    " and losses either")
-    return r
+    from .slips import explain_network
+
+    return explain_network(r, spec, givens=givens, seed=seed, make_ctx=GenericNetworkContext,
+                           witnesses=witnesses, profile=profile)

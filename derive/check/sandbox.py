@@ -9,6 +9,7 @@ from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
 from .generic_network import check_generic_network
 from .network import check_network
 from .scalar import check_scalar
+from .slips import explain_network, explain_scalar
 from .statements import split_statements
 from .syntax import OutOfRange, ShapeMismatch, prescan, strip_math
 
@@ -110,10 +111,11 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
             profile = _network_notation(claim, notation) if not at else None
             if profile is not None:
                 return check_generic_network(claim, profile, list(givens), seed)
-            return check_scalar(claim, list(givens), list(at), seed, conditions=list(conditions))
+            r = check_scalar(claim, list(givens), list(at), seed, conditions=list(conditions))
+            return explain_scalar(r, givens, at, seed, conditions)
         if at:
             raise ClaimError("--at is for scalar claims (without --spec)")
-        r = check_network(claim, spec, notation, list(givens), seed)
+        r = explain_network(check_network(claim, spec, notation, list(givens), seed), spec, notation, givens, seed)
         if conditions:
             r.notes.append("the conditions " + "; ".join(conditions) + " are not used by network checks")
         return r
@@ -159,6 +161,10 @@ def format_result(r: Result) -> str:
         lines.append(f"  convention: right up to {r.convention}")
     if r.counterexample:
         lines.append(f"  counterexample: {r.counterexample}")
+    if r.slip:
+        lines.append(f"  slip: {r.slip}")
+    if r.corrected:
+        lines.append(f"  corrected: {r.corrected}")
     if r.correct:
         lines.append(f"  correct (as derived): {r.correct}")
     for n in r.notes:

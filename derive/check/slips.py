@@ -1,0 +1,552 @@
+"""Explanations of a failing claim: the classic slip it is, named in words, and the claim corrected in its own notation.
+
+A slip rule is a transformation of the claim's right side, written on the claim's own text (its own
+letters, transpose spelling and operators): add or drop a transpose, swap two factors, flip a sign,
+add or drop 1/N, 1/2 or 2, add, drop or replace the activation-derivative factor, exchange two
+indices, sum over another index. Each rewritten claim is re-checked by the same checker (a quick
+look on one witness first, then the full check); the first that holds names the slip, and its text
+is the corrected form. No table of answers: the rules know nothing about particular claims.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+
+from .syntax import LatexError, Node, parse
+from .tree import free_index_letters, iter_nodes, juxt_items, plain_text, relation_parts, summation_letters
+
+BUDGET = 5.0            # seconds spent looking for a slip (the verdict is already decided)
+MAX_CANDIDATES = 60
+TRANSPOSE_RE = re.compile(r"\^\s*(\{\s*(?:T|\\top|\\intercal|\\mathsf\{T\}|\\mathrm\{T\})\s*\}|T\b|\\top\b|\\intercal\b)\s*$")
+ANY_TRANSPOSE = re.compile(r"\^\s*(\{\s*(?:T|\\top|\\intercal)\s*\}|T(?![a-zA-Z])|\\top\b|\\intercal\b)")
+HADAMARD = ("\\odot", "\\circ", "*", "\\ast")
+
+
+@dataclass
+class Claim:
+    """A two-sided claim split on its own text: ``head`` (left side and relation) and ``rhs``."""
+
+    text: str
+    head: str
+    rhs: str
+    rhs_start: int
+    lhs: Node
+    rhs_node: Node
+
+    @classmethod
+    def read(cls, text: str):
+        try:
+            rel = parse(text)
+        except LatexError:
+            return None
+        sides, ops = relation_parts(rel)
+        if len(sides) != 2 or ops[0] not in ("=", "\\equiv"):
+            return None
+        src = rel.source
+        start = _offset(src, sides[1].pos)
+        if start <= 0 or start > len(src):
+            return None
+        return cls(src, src[:start], src[start:], start, sides[0], sides[1])
+
+    def with_rhs(self, rhs: str) -> str:
+        return self.head + rhs
+
+    def span(self, node: Node) -> tuple[int, int]:
+        """The node's characters in the right side (postfix items carry their source text)."""
+        a = _offset(self.text, node.pos) - self.rhs_start
+        return a, a + len(node.text)
+
+    def replace(self, node: Node, new: str) -> str:
+        a, b = self.span(node)
+        return self.rhs[:a] + new + self.rhs[b:]
+
+
+def _offset(src: str, pos) -> int:
+    line, col = pos
+    lines = src.splitlines(keepends=True)
+    return sum(len(x) for x in lines[:line - 1]) + col - 1
+
+
+def _items(c: Claim) -> list[list[Node]]:
+    """Every product of the right side (a juxtaposition's factors), outermost first."""
+    out = []
+    for n in iter_nodes(c.rhs_node):
+        if n.kind == "juxt":
+            its = [x for x in n.args if isinstance(x, Node) and x.kind == "postfix" and x.text]
+            if its and all(0 <= c.span(x)[0] and c.span(x)[1] <= len(c.rhs) for x in its):
+                out.append(its)
+    return out
+
+
+def _transpose_spelling(text: str) -> str:
+    m = ANY_TRANSPOSE.search(text)
+    return m.group(0).replace(" ", "") if m else "^{T}"
+
+
+def _add_transpose(t: str, spelling: str) -> str:
+    if t.startswith("(") and t.endswith(")") or t.startswith("\\left(") and t.endswith("\\right)"):
+        return t + spelling
+    if "^" in t or "'" in t:
+        return f"({t}){spelling}"
+    return t + spelling
+
+
+def _drop_transpose(t: str) -> str | None:
+    m = TRANSPOSE_RE.search(t)
+    if not m:
+        return None
+    core = t[:m.start()].rstrip()
+    if core.startswith("(") and core.endswith(")") and core.count("(") == 1:
+        core = core[1:-1]
+    if core.startswith("\\left(") and core.endswith("\\right)"):
+        core = core[6:-7]
+    if core.startswith("[") and core.endswith("]") or core.startswith("\\lbrack") and core.endswith("\\rbrack"):
+        core = core[7:-7] if core.startswith("\\lbrack") else core[1:-1]
+    return core
+
+
+# ---------------------------------------------------------------------------------------------
+# The rules: each yields (rewritten right side, the slip in words)
+
+
+def _transposes(c: Claim, info):
+    spelling = _transpose_spelling(c.text)
+    for its in _items(c):
+        for it in its:
+            dropped = _drop_transpose(it.text)
+            if dropped is not None:
+                yield c.replace(it, dropped), f"an extra transpose: {it.text} should be {dropped}"
+            elif _is_matrixish(it):
+                new = _add_transpose(it.text, spelling)
+                yield c.replace(it, new), f"a missing transpose: {it.text} should be {new}"
+
+
+def _is_matrixish(it: Node) -> bool:
+    t = it.text
+    return not re.fullmatch(r"[\d.]+|\\frac\{?\d+\}?\{?\w+\}?|\\frac\d\w", t) and not t.startswith("\\sum")
+
+
+def _orders(c: Claim, info):
+    for its in _items(c):
+        for a, b in zip(its, its[1:]):
+            if not (_is_matrixish(a) and _is_matrixish(b)):
+                continue
+            a0, a1 = c.span(a)
+            b0, b1 = c.span(b)
+            new = c.rhs[:a0] + b.text + c.rhs[a1:b0] + a.text + c.rhs[b1:]
+            yield new, f"the factors in the wrong order: {b.text} {a.text}, not {a.text} {b.text}"
+
+
+def _signs(c: Claim, info):
+    r = c.rhs.strip()
+    lead = c.rhs[:len(c.rhs) - len(c.rhs.lstrip())]
+    if r.startswith("-") and _one_term(c.rhs_node):
+        yield lead + r[1:].lstrip(), "a sign slip: the right side should not be negated"
+    else:
+        neg = "-" + r if _one_term(c.rhs_node) else f"-({r})"
+        yield lead + neg, "a sign slip: the right side has the wrong sign"
+    for n in iter_nodes(c.rhs_node):
+        if n.kind != "expr" or n is c.rhs_node:
+            continue
+        yield from _term_signs(c, n)
+    if not _one_term(c.rhs_node):
+        yield from _term_signs(c, c.rhs_node)
+
+
+def _one_term(node: Node) -> bool:
+    terms = [a for a in node.args if isinstance(a, Node) and a.kind == "term"]
+    return len(terms) <= 1
+
+
+def _term_signs(c: Claim, expr: Node):
+    """Flip the sign in front of one term of a sum (1 + \\tanh^2 x -> 1 - \\tanh^2 x)."""
+    args = list(expr.args)
+    for k, a in enumerate(args):
+        if isinstance(a, str) and a in ("+", "-") or (isinstance(a, Node) and a.kind == "sign"):
+            sign = a if isinstance(a, str) else a.args[0]
+            nxt = next((x for x in args[k + 1:] if isinstance(x, Node) and x.kind == "term"), None)
+            if nxt is None:
+                continue
+            first = _first_postfix(nxt)
+            if first is None:
+                continue
+            p = c.span(first)[0]
+            q = c.rhs.rfind(str(sign), 0, p)
+            if q < 0:
+                continue
+            flip = "-" if str(sign) == "+" else "+"
+            if isinstance(a, Node) and q == len(c.rhs) - len(c.rhs.lstrip()):
+                new = c.rhs[:q] + c.rhs[q + 1:]
+            else:
+                new = c.rhs[:q] + flip + c.rhs[q + 1:]
+            term = c.rhs[p:_last_end(c, nxt)]
+            yield new, f"a sign slip: {sign}{term} should be {flip}{term}".replace("+-", "-")
+
+
+def _first_postfix(n: Node):
+    for x in iter_nodes(n):
+        if x.kind == "postfix" and x.text:
+            return x
+    return None
+
+
+def _last_end(c: Claim, n: Node) -> int:
+    ends = [c.span(x)[1] for x in iter_nodes(n) if x.kind == "postfix" and x.text]
+    return max(ends) if ends else 0
+
+
+FACTORS = (  # (spelling added in front, what is missing, what is extra)
+    ("\\frac{1}{N}", "a missing 1/N (the loss averages over the N samples)", "an extra 1/N (the loss sums over"
+     " the samples)"),
+    ("\\frac{1}{2}", "a missing factor 1/2", "an extra factor 1/2 (the 1/2 of the loss cancels against the"
+     " 2 of the square's derivative)"),
+    ("2", "a missing factor 2 (from differentiating the square)", "an extra factor 2 (the 1/2 of the loss"
+     " cancels it)"),
+)
+
+
+def _factors(c: Claim, info):
+    r = c.rhs.strip()
+    wrapped = r if _one_term(c.rhs_node) else f"({r})"
+    for spell, missing, extra in FACTORS:
+        n_letter = info.get("samples", "N")
+        spell = spell.replace("N", n_letter)
+        found = False
+        for its in _items(c)[:1]:
+            for it in its:
+                if _same(it.text, spell) or (spell.startswith("\\frac{1}") and _same(it.text, spell.replace("{1}{", "1{"))):
+                    found = True
+                    yield c.replace(it, "").strip(), extra
+        m = re.match(r"\\frac\{(.+)\}\{" + re.escape(n_letter if "N" in spell or n_letter in spell else "2") + r"\}$", r)
+        if m and spell.startswith("\\frac"):
+            found = True
+            yield m.group(1), extra
+        if not found:
+            yield f"{spell} {wrapped}", missing
+
+
+def _same(a: str, b: str) -> bool:
+    return a.replace(" ", "") == b.replace(" ", "")
+
+
+def _derivatives(c: Claim, info):
+    """The activation-derivative factor: missing, extra, or the wrong one."""
+    spells = info.get("derivatives", [])
+    op = next((o for o in HADAMARD if o in c.rhs), "\\odot")
+    r = c.rhs.strip()
+    wrapped = r if _one_term(c.rhs_node) and not any(o in r for o in HADAMARD) else f"({r})"
+    for d in spells:
+        yield f"{wrapped} {op} {d}", f"a missing activation-derivative factor {d}"
+    for its in _items(c):
+        for it in its:
+            if _is_derivative_factor(it, info):
+                rest = c.replace(it, "").strip()
+                rest = re.sub(r"^(\\odot|\\circ|\*|\\ast)\s*|\s*(\\odot|\\circ|\*|\\ast)\s*$", "", rest)
+                if rest:
+                    yield rest, f"an extra activation-derivative factor {it.text}"
+                for d in spells:
+                    if not _same(d, it.text):
+                        yield (c.replace(it, d), f"the wrong derivative of the activation: {it.text} where it"
+                               f" should be {d}")
+
+
+def _is_derivative_factor(it: Node, info) -> bool:
+    t = it.text
+    names = info.get("functions", ())
+    return any(t.startswith(n) for n in names) or "'" in t or "\\prime" in t
+
+
+def _indices(c: Claim, info):
+    letters = sorted(free_index_letters(Node("relation", (c.lhs, c.rhs_node))) | _subscript_letters(c.rhs))
+    letters = [x for x in letters if x in "ijkmnpq"]
+    for a in range(len(letters)):
+        for b in range(a + 1, len(letters)):
+            x, y = letters[a], letters[b]
+            new = _swap_in_subscripts(c.rhs, x, y)
+            if new != c.rhs:
+                yield new, f"an index swap: {x} and {y} are exchanged"
+    sums = sorted(summation_letters(c.rhs_node))
+    free = sorted((free_index_letters(c.lhs) | set(letters)) - set(sums))
+    for s in sums:
+        for other in [x for x in "ijkmn" if x != s and (x in letters or x in free)]:
+            new = _swap_in_subscripts(c.rhs, s, other)
+            if new != c.rhs:
+                yield new, f"a sum over the wrong index: over {s} where it should be over {other}"
+
+
+def _subscript_letters(t: str) -> set[str]:
+    out = set()
+    for m in re.finditer(r"_\{([^{}]*)\}|_([a-zA-Z])", t):
+        out |= {ch for ch in (m.group(1) or m.group(2) or "") if ch.isalpha() and ch.islower()}
+    return out
+
+
+def _swap_in_subscripts(t: str, x: str, y: str) -> str:
+    def sw(s: str) -> str:
+        return re.sub(rf"(?<![\\a-zA-Z])[{x}{y}](?![a-zA-Z])", lambda m: y if m.group(0) == x else x, s)
+
+    return re.sub(r"_\{([^{}]*)\}|_([a-zA-Z])",
+                  lambda m: f"_{{{sw(m.group(1))}}}" if m.group(1) is not None else f"_{sw(m.group(2))}", t)
+
+
+# the table: rule name -> candidates; the order is changed by what the failure showed
+RULES = {"transpose": _transposes, "order": _orders, "sign": _signs, "factor": _factors,
+         "derivative": _derivatives, "index": _indices}
+
+
+def _order(r) -> list[str]:
+    cx, conv = r.counterexample or "", r.convention or ""
+    if "cannot multiply" in cx or "shapes differ" in cx or "transpose" in conv:
+        return ["transpose", "order", "derivative", "factor", "sign", "index"]
+    if conv.startswith("a sign"):
+        return ["sign", "factor", "transpose", "order", "derivative", "index"]
+    if conv:
+        return ["factor", "sign", "derivative", "transpose", "order", "index"]
+    return ["derivative", "sign", "index", "factor", "transpose", "order"]
+
+
+def find_slip(r, recheck, info: dict | None = None, budget: float = BUDGET):
+    """(corrected claim, slip in words) for a failing Result, or None; ``recheck(text) -> bool``."""
+    c = Claim.read(r.claim)
+    if c is None:
+        return None
+    info = info or {}
+    t0 = time.perf_counter()
+    seen = {c.rhs.replace(" ", "")}
+    tried = 0
+    for name in _order(r):
+        for rhs, words in RULES[name](c, info):
+            key = rhs.replace(" ", "")
+            if not rhs.strip() or key in seen:
+                continue
+            seen.add(key)
+            tried += 1
+            if tried > MAX_CANDIDATES or time.perf_counter() - t0 > budget:
+                return None
+            cand = c.with_rhs(rhs if rhs.startswith(" ") or c.head.endswith(" ") else " " + rhs)
+            try:
+                ok = recheck(cand)
+            except Exception:  # noqa: BLE001 - a rewrite that cannot be read is simply not the slip
+                ok = False
+            if ok:
+                return cand, words
+    return None
+
+
+def explain(r, recheck, info: dict | None = None, budget: float = BUDGET):
+    """Fill ``r.slip`` and ``r.corrected`` of a failing result where a slip rule repairs the claim."""
+    if r.verdict != "fails" or r.parts:
+        return r
+    found = find_slip(r, recheck, info, budget)
+    if found:
+        r.corrected, r.slip = found[0].strip(), found[1]
+        r.correct = ""
+    return r
+
+
+# ---------------------------------------------------------------------------------------------
+# What the rules need to know about the claim's notation
+
+
+PRIMED = re.compile(r"(\\[a-zA-Z]+|\\operatorname\{[^{}]+\}|[a-zA-Z])(?:_\{[^{}]*\}|_\w)?\s*(?:'|\^\{?\\prime\}?)")
+
+
+def _layer_texts(node: Node) -> list[str]:
+    out = []
+    for n in iter_nodes(node):
+        if n.kind != "postfix":
+            continue
+        for s in n.scripts:
+            if s[0] in ("sup", "sub") and len(s) > 1:
+                t = plain_text(s[1])
+                if t is None:
+                    continue
+                t = t.strip("()[]{}")
+                if re.fullmatch(r"\d+|[lLi]([+-]1)?", t) and t not in out:
+                    out.append(t)
+    return out
+
+
+def notation_info(claim: str, profile=None, spec=None) -> dict:
+    """The spellings the rules write with: the activation derivative at each layer the left side
+    names (in the claim's own function letter where it has one), the sample count, the functions."""
+    c = Claim.read(claim)
+    if c is None:
+        return {}
+    names = [m.group(1) for m in PRIMED.finditer(c.text)]
+    if profile is not None:
+        samples = profile.extra("samples") or "N"
+        layers = _layer_texts(c.lhs)
+        if spec is not None and hasattr(spec, "activation"):
+            names += [getattr(spec.activation(int(t)).entry.func, "latex_name", "") for t in layers
+                      if t.isdigit() and 1 <= int(t) <= spec.depth]
+        act = profile.template("activation").split("^")[0].split("_")[0]
+        names += [act, "\\sigma"]
+        names = list(dict.fromkeys(n for n in names if n))
+        spells = []
+        for t in layers:
+            if t.isdigit() and spec is not None and not 1 <= int(t) <= getattr(spec, "depth", 99):
+                continue
+            z = profile.symbol("preact", t)
+            spells += [f"{n}'({z})" for n in names[:2]]
+        return {"samples": samples, "derivatives": list(dict.fromkeys(spells))[:4], "functions": names}
+    return {"samples": "N", "derivatives": [], "functions": names}
+
+
+# ---------------------------------------------------------------------------------------------
+# Internal names in messages -> the claim's notation
+
+
+def display_names(text: str, profile=None) -> str:
+    """w2_1_3 -> (W^{2})_{13}, b1_2 -> (b^{1})_{2}, x_3_1 -> x_{3}, hat_{y} -> \\hat{y}: the checker's
+    own symbol names never reach a message."""
+    text = re.sub(r"\bhat_\{?([A-Za-z]+)\}?", r"\\hat{\1}", text)
+    if profile is None:
+        return text
+
+    def role(r, layer, idx):
+        base = profile.symbol(r, layer) if layer else profile.template(r)
+        return f"({base})_{{{idx}}}" if any(ch in base for ch in "^_") else f"{base}_{{{idx}}}"
+
+    text = re.sub(r"\bw(\d+)_(\d+)_(\d+)\b", lambda m: role("weight", m.group(1), m.group(2) + m.group(3)), text)
+    text = re.sub(r"\bb(\d+)_(\d+)\b", lambda m: role("bias", m.group(1), m.group(2)), text)
+    text = re.sub(r"\bx_(\d+)_(\d+)\b", lambda m: role("input", None, m.group(1) if m.group(2) == "1"
+                                                       else m.group(1) + "," + m.group(2)), text)
+    return re.sub(r"\by_(\d+)_(\d+)\b", lambda m: role("target", None, m.group(1) if m.group(2) == "1"
+                                                      else m.group(1) + "," + m.group(2)), text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shapes at the user's own widths (never the witness networks')
+
+
+def shapes_at_widths(claim: str, spec, profile, defs=None) -> str:
+    """Why the shapes do not fit, for the spec's own widths: each factor's shape and the failing
+    product, read on a witness whose layers all differ in width and mapped back to the spec's."""
+    from .interpret import Interpreter
+    from .network_context import NetworkContext
+    from .syntax import ShapeMismatch
+    from .values import is_mat
+
+    c = Claim.read(claim)
+    if c is None or not hasattr(spec, "with_widths"):
+        return ""
+    wit = tuple(range(2, 3 + spec.depth))
+    dims = {w: spec.layers[k] for k, w in enumerate(wit)}
+    dims[1] = 1
+
+    def size(s) -> str:
+        return f"{dims.get(s[0], s[0])}\u00d7{dims.get(s[1], s[1])}"
+
+    try:
+        ctx = NetworkContext(spec, wit, 1, profile, defs)
+
+        def shape(node):
+            v = Interpreter(ctx, c.text).value(node)
+            return v.shape if is_mat(v) else (1, 1)
+
+        said = []
+        for node, what in [(c.lhs, "the left side")] + [(it, it.text) for it in (_items(c) or [[]])[0]]:
+            try:
+                s = shape(node)
+            except ShapeMismatch:
+                continue
+            said.append(f"{what} is {'a scalar' if s == (1, 1) else size(s)}")
+        problem = ""
+        try:
+            rs = shape(c.rhs_node)
+            ls = shape(c.lhs)
+            if rs != ls:
+                problem = f"the right side is {size(rs)}, the left side {size(ls)}"
+        except ShapeMismatch as e:
+            problem = re.sub(r"(\d+)\u00d7(\d+)", lambda m: size((int(m.group(1)), int(m.group(2)))), str(e))
+    except Exception:  # noqa: BLE001 - an explanation must never hide the verdict
+        return ""
+    net = "-".join(map(str, spec.layers))
+    return f"for the {net} network, " + "; ".join(said + ([problem] if problem else []))
+
+
+# ---------------------------------------------------------------------------------------------
+# The hooks: a failing result of each decider, explained with its own checker as the judge
+
+
+def explain_network(r, spec, notation=None, givens=(), seed: int = 20261122, make_ctx=None, witnesses=None,
+                    profile=None):
+    """A network claim's failure: shapes at the spec's widths, names in its notation, the slip."""
+    from ..present.notation import any_profile, profile_for
+    from .context import Definitions
+    from .definitions import read_definition
+    from ..verify import witness_widths
+    from .network import check_network
+
+    if r.verdict != "fails" or r.parts:
+        return r
+    if profile is None:
+        profile = any_profile(notation) if notation else profile_for(spec.notation)
+    cx = r.counterexample
+    if ("cannot multiply" in cx or "shapes differ" in cx or "cannot add" in cx) and make_ctx is None:
+        defs = Definitions()
+        for g in givens:
+            read_definition(g, defs)
+        own = shapes_at_widths(r.claim, spec, profile, defs)
+        if own:
+            r.counterexample = own
+    r.counterexample = _plain_witness(display_names(r.counterexample, profile))
+    kw = {"make_ctx": make_ctx} if make_ctx else {}
+    if notation and not make_ctx:
+        kw["notation"] = notation
+    else:
+        kw["profile"] = profile
+
+    wits = list(witnesses) if witnesses else [w for w, _ in witness_widths(spec)]
+
+    def recheck(text: str) -> bool:
+        quick = check_network(text, spec, givens=list(givens), seed=seed, points=1, witnesses=wits[:1], **kw)
+        if quick.verdict != "holds":
+            return False
+        # the verdict is already decided: a rewrite is confirmed on two witnesses, not the full set
+        return check_network(text, spec, givens=list(givens), seed=seed, witnesses=wits[:2], **kw).verdict == "holds"
+
+    return explain(r, recheck, notation_info(r.claim, profile, spec))
+
+
+def _plain_witness(text: str) -> str:
+    """A value counterexample is found on a small network of the same kind: say so in words."""
+    return re.sub(r"witness widths ([\d-]+), batch (\d+)",
+                  lambda m: f"on a {m.group(1)} network with the same activations and loss, "
+                  f"{'one sample' if m.group(2) == '1' else m.group(2) + ' samples'}", text)
+
+
+def explain_scalar(r, givens=(), at=(), seed: int = 20261122, conditions=()):
+    """A scalar claim's failure: internal names replaced, the slip (sign, factor, derivative)."""
+    from .scalar import check_scalar
+
+    if r.verdict != "fails" or r.parts:
+        return r
+    r.counterexample = display_names(r.counterexample)
+    r.correct = display_names(r.correct)
+
+    def recheck(text: str) -> bool:
+        return check_scalar(text, list(givens), list(at), seed, conditions=list(conditions)).verdict == "holds"
+
+    explain(r, recheck, notation_info(r.claim))
+    if not r.slip and r.correct and _activation_derivative(r.claim):
+        c = Claim.read(r.claim)
+        if c is not None:
+            r.slip = "the wrong derivative of the activation"
+            r.corrected, r.correct = f"{c.head.rstrip()} {r.correct}", ""
+    return r
+
+
+ACTIVATION_WORDS = ("\\sigma", "\\tanh", "ReLU", "relu", "ELU", "GELU", "softplus", "SiLU", "swish", "\\max")
+
+
+def _activation_derivative(claim: str) -> bool:
+    c = Claim.read(claim)
+    if c is None:
+        return False
+    head = c.head
+    return ("\\frac{d" in head or "'" in head or "\\prime" in head or "\\partial" in head) and any(
+        w in head for w in ACTIVATION_WORDS)
