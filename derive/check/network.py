@@ -126,7 +126,17 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
     try:
         res = run(primary)
     except NotCheckable as e:
-        return Result(claim, "not-checkable", notes=[str(e)], seconds=time.perf_counter() - t0)
+        res = [Result(claim, "not-checkable", notes=[str(e)])]
+    if res[0].verdict != "holds" and not batch_claim:
+        from .entrywise import entrywise
+
+        ew = entrywise(claim, rel, sides, spec, profile, defs, witnesses, make_ctx)
+        if ew is not None:
+            ew.seconds = time.perf_counter() - t0
+            return ew
+    if res[0].verdict == "not-checkable":
+        res[0].seconds = time.perf_counter() - t0
+        return res[0]
     for r in res:
         r.claim = claim
     bad = [r for r in res if r.verdict != "holds"]

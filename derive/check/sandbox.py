@@ -11,6 +11,7 @@ from .network import check_network
 from .scalar import check_scalar
 from .slips import explain_network, explain_scalar
 from .statements import split_statements
+from .wording import shape_in_words
 from .syntax import OutOfRange, ShapeMismatch, prescan, strip_math
 
 # ---------------------------------------------------------------------------------------------
@@ -76,6 +77,11 @@ def check_claim(claim: str, *, givens=(), at=(), spec=None, notation=None, seed=
     statement's Result and whose verdict is the worst of theirs."""
     if isinstance(claim, str):
         stripped, _ = strip_math(claim)
+        worded = shape_in_words(stripped)
+        if worded:  # 'W_2 is 3 \times 2': a shape claim in words
+            r = _check_one(worded, givens, at, spec, notation, seed, ())
+            r.claim, r.notes = claim, [f"read as {worded}"] + r.notes
+            return r
         if stripped.strip():
             prescan(stripped)      # characters outside LaTeX are refused for the whole line
         stmts = split_statements(stripped) if stripped.strip() else []
