@@ -69,14 +69,36 @@ def _offset(src: str, pos) -> int:
     return sum(len(x) for x in lines[:line - 1]) + col - 1
 
 
-def _items(c: Claim) -> list[list[Node]]:
-    """Every product of the right side (a juxtaposition's factors), outermost first."""
+FUNCTION_HEAD = re.compile(r"^(\\[a-zA-Z]+|\\operatorname\{[^{}]+\}|[a-zA-Z])(?:_\{[^{}]*\}|_\w)?\s*(?:'|\^\{?\\prime\}?)*$")
+FUNCTION_NAMES = ("\\sigma", "\\tanh", "\\phi", "\\Phi", "\\exp", "\\log", "\\ln", "\\operatorname", "f", "g", "R")
+
+
+def _is_head(it: Node, names=()) -> bool:
+    m = FUNCTION_HEAD.match(it.text)
+    if not m:
+        return False
+    return "'" in it.text or "\\prime" in it.text or m.group(1) in names or m.group(1).startswith(FUNCTION_NAMES)
+
+
+def _items(c: Claim, names=()) -> list[list[Node]]:
+    """Every product of the right side (a juxtaposition's factors), outermost first; a function
+    and its parenthesised argument (\\sigma'(z_2)) are one factor."""
     out = []
     for n in iter_nodes(c.rhs_node):
-        if n.kind == "juxt":
-            its = [x for x in n.args if isinstance(x, Node) and x.kind == "postfix" and x.text]
-            if its and all(0 <= c.span(x)[0] and c.span(x)[1] <= len(c.rhs) for x in its):
-                out.append(its)
+        if n.kind != "juxt":
+            continue
+        its = [x for x in n.args if isinstance(x, Node) and x.kind == "postfix" and x.text]
+        if not its or not all(0 <= c.span(x)[0] and c.span(x)[1] <= len(c.rhs) for x in its):
+            continue
+        merged: list[Node] = []
+        for x in its:
+            if merged and merged[-1].args[0].kind != "paren" and x.args[0].kind == "paren" \
+                    and _is_head(merged[-1], names) and not merged[-1].scripts[1:]:
+                a, b = c.span(merged[-1])[0], c.span(x)[1]
+                merged[-1] = Node("postfix", merged[-1].args, merged[-1].pos, (), c.rhs[a:b])
+            else:
+                merged.append(x)
+        out.append(merged)
     return out
 
 
@@ -239,8 +261,12 @@ def _derivatives(c: Claim, info):
     wrapped = r if _one_term(c.rhs_node) and not any(o in r for o in HADAMARD) else f"({r})"
     for d in spells:
         yield f"{wrapped} {op} {d}", f"a missing activation-derivative factor {d}"
-    for its in _items(c):
+    for its in _items(c, info.get("functions", ())):
         for it in its:
+            if _is_application(it) and not _is_derivative_factor(it, info):
+                for d in spells:
+                    yield (c.replace(it, d), f"the wrong derivative of the activation: {it.text} (the activation"
+                           f" itself) where its derivative {d} belongs")
             if _is_derivative_factor(it, info):
                 rest = c.replace(it, "").strip()
                 rest = re.sub(r"^(\\odot|\\circ|\*|\\ast)\s*|\s*(\\odot|\\circ|\*|\\ast)\s*$", "", rest)
@@ -252,10 +278,15 @@ def _derivatives(c: Claim, info):
                                f" should be {d}")
 
 
+def _is_application(it: Node) -> bool:
+    """A merged function application f(...) of the right side (see ``_items``)."""
+    m = re.match(r"^(\\[a-zA-Z]+|\\operatorname\{[^{}]+\}|[a-zA-Z])", it.text)
+    return bool(m) and it.text.endswith(")") and "(" in it.text and it.args[0].kind != "paren"
+
+
 def _is_derivative_factor(it: Node, info) -> bool:
     t = it.text
-    names = info.get("functions", ())
-    return any(t.startswith(n) for n in names) or "'" in t or "\\prime" in t
+    return ("'" in t or "\\prime" in t) and "(" in t
 
 
 def _indices(c: Claim, info):
@@ -443,15 +474,18 @@ def shapes_at_widths(claim: str, spec, profile, defs=None) -> str:
     try:
         ctx = NetworkContext(spec, wit, 1, profile, defs)
 
-        def shape(node):
-            v = Interpreter(ctx, c.text).value(node)
+        def shape(node, text=None):
+            if text is not None:      # one factor, read on its own
+                rel = parse(f"{text} = 0")
+                node, src = relation_parts(rel)[0][0], rel.source
+            v = Interpreter(ctx, src if text is not None else c.text).value(node)
             return v.shape if is_mat(v) else (1, 1)
 
         said = []
         for node, what in [(c.lhs, "the left side")] + [(it, it.text) for it in (_items(c) or [[]])[0]]:
             try:
-                s = shape(node)
-            except ShapeMismatch:
+                s = shape(node, None if node is c.lhs else what)
+            except (ShapeMismatch, LatexError):
                 continue
             said.append(f"{what} is {'a scalar' if s == (1, 1) else size(s)}")
         problem = ""
@@ -459,7 +493,8 @@ def shapes_at_widths(claim: str, spec, profile, defs=None) -> str:
             rs = shape(c.rhs_node)
             ls = shape(c.lhs)
             if rs != ls:
-                problem = f"the right side is {size(rs)}, the left side {size(ls)}"
+                problem = (f"the right side is {'a scalar' if rs == (1, 1) else size(rs)}, the left side"
+                           f" {'a scalar' if ls == (1, 1) else size(ls)}")
         except ShapeMismatch as e:
             problem = re.sub(r"(\d+)\u00d7(\d+)", lambda m: size((int(m.group(1)), int(m.group(2)))), str(e))
     except Exception:  # noqa: BLE001 - an explanation must never hide the verdict
