@@ -231,7 +231,7 @@ FACTORS = (  # (spelling added in front, what is missing, what is extra)
 
 def _factors(c: Claim, info):
     r = c.rhs.strip()
-    wrapped = r if _one_term(c.rhs_node) else f"({r})"
+    wrapped = r if _one_term(c.rhs_node) and not r.startswith("-") else f"({r})"
     for spell, missing, extra in FACTORS:
         n_letter = info.get("samples", "N")
         spell = spell.replace("N", n_letter)
