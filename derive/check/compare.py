@@ -75,7 +75,7 @@ class Result:
             parts.append("corrected: " + self.corrected)
         if self.counterexample:
             parts.append("counterexample: " + self.counterexample)
-        if self.correct:
+        if self.correct and not self.corrected:
             parts.append("correct: " + self.correct)
         parts.extend(self.notes)
         return "; ".join(parts)

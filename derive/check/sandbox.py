@@ -171,7 +171,7 @@ def format_result(r: Result) -> str:
         lines.append(f"  slip: {r.slip}")
     if r.corrected:
         lines.append(f"  corrected: {r.corrected}")
-    if r.correct:
+    if r.correct and not r.corrected:
         lines.append(f"  correct (as derived): {r.correct}")
     for n in r.notes:
         lines.append(f"  note: {n}")

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from .syntax import LatexError, Node, parse
 from .tree import free_index_letters, iter_nodes, juxt_items, plain_text, relation_parts, summation_letters
 
-BUDGET = 5.0            # seconds spent looking for a slip (the verdict is already decided)
+BUDGET = 3.0            # seconds spent looking for a slip (the verdict is already decided)
+SLOW = 10.0             # a check that already took this long is not explained (its time limit matters more)
 MAX_CANDIDATES = 60
 TRANSPOSE_RE = re.compile(r"\^\s*(\{\s*(?:T|\\top|\\intercal|\\mathsf\{T\}|\\mathrm\{T\})\s*\}|T\b|\\top\b|\\intercal\b)\s*$")
 ANY_TRANSPOSE = re.compile(r"\^\s*(\{\s*(?:T|\\top|\\intercal)\s*\}|T(?![a-zA-Z])|\\top\b|\\intercal\b)")
@@ -230,10 +231,14 @@ FACTORS = (  # (spelling added in front, what is missing, what is extra)
 
 
 def _factors(c: Claim, info):
+    """Dropping a factor the claim has comes before adding one (the simpler correction first)."""
     r = c.rhs.strip()
+    if re.fullmatch(r"-?\s*[\d.]+", r):
+        return      # a number that is wrong is wrong: "1/2 times 2" explains nothing
     wrapped = r if _one_term(c.rhs_node) and not r.startswith("-") else f"({r})"
-    for spell, missing, extra in FACTORS:
-        n_letter = info.get("samples", "N")
+    n_letter = info.get("samples", "N")
+    missing = []
+    for spell, lack, extra in FACTORS:
         spell = spell.replace("N", n_letter)
         found = False
         for its in _items(c)[:1]:
@@ -241,12 +246,13 @@ def _factors(c: Claim, info):
                 if _same(it.text, spell) or (spell.startswith("\\frac{1}") and _same(it.text, spell.replace("{1}{", "1{"))):
                     found = True
                     yield c.replace(it, "").strip(), extra
-        m = re.match(r"\\frac\{(.+)\}\{" + re.escape(n_letter if "N" in spell or n_letter in spell else "2") + r"\}$", r)
+        m = re.match(r"\\frac\{(.+)\}\{" + re.escape(spell[-2] if spell.startswith("\\frac") else "") + r"\}$", r)
         if m and spell.startswith("\\frac"):
             found = True
             yield m.group(1), extra
         if not found:
-            yield f"{spell} {wrapped}", missing
+            missing.append((f"{spell} {wrapped}", lack))
+    yield from missing
 
 
 def _same(a: str, b: str) -> bool:
@@ -368,12 +374,11 @@ def find_slip(r, recheck, info: dict | None = None, budget: float = BUDGET):
 
 def explain(r, recheck, info: dict | None = None, budget: float = BUDGET):
     """Fill ``r.slip`` and ``r.corrected`` of a failing result where a slip rule repairs the claim."""
-    if r.verdict != "fails" or r.parts:
+    if r.verdict != "fails" or r.parts or (r.seconds or 0) > SLOW:
         return r
     found = find_slip(r, recheck, info, budget)
     if found:
         r.corrected, r.slip = found[0].strip(), found[1]
-        r.correct = ""
     return r
 
 
@@ -571,7 +576,7 @@ def explain_scalar(r, givens=(), at=(), seed: int = 20261122, conditions=()):
         c = Claim.read(r.claim)
         if c is not None:
             r.slip = "the wrong derivative of the activation"
-            r.corrected, r.correct = f"{c.head.rstrip()} {r.correct}", ""
+            r.corrected = f"{c.head.rstrip()} {r.correct}"
     return r
 
 
