@@ -59,7 +59,7 @@ def test_each_rule_offers_the_repair(rule, claim, rewrite, words, profile):
 def test_rules_never_rewrite_the_left_side():
     claim = r"\frac{\partial L}{\partial W_{2}} = \delta_{2} a_{1}"
     c = Claim.read(claim)
-    for name, rule in RULES.items():
+    for rule in RULES.values():
         for rhs, _ in rule(c, notation_info(claim, PROFILES["article004"], A004)):
             assert c.with_rhs(rhs).startswith(r"\frac{\partial L}{\partial W_{2}} =")
 

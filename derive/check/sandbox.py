@@ -11,8 +11,8 @@ from .network import check_network
 from .scalar import check_scalar
 from .slips import explain_network, explain_scalar
 from .statements import split_statements
-from .wording import shape_in_words
 from .syntax import OutOfRange, ShapeMismatch, prescan, strip_math
+from .wording import shape_in_words
 
 # ---------------------------------------------------------------------------------------------
 # Running with a time limit

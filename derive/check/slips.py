@@ -15,7 +15,13 @@ import time
 from dataclasses import dataclass
 
 from .syntax import LatexError, Node, parse
-from .tree import free_index_letters, iter_nodes, juxt_items, plain_text, relation_parts, summation_letters
+from .tree import (
+    free_index_letters,
+    iter_nodes,
+    plain_text,
+    relation_parts,
+    summation_letters,
+)
 
 BUDGET = 3.0            # seconds spent looking for a slip (the verdict is already decided)
 SLOW = 10.0             # a check that already took this long is not explained (its time limit matters more)
@@ -516,9 +522,9 @@ def explain_network(r, spec, notation=None, givens=(), seed: int = 20261122, mak
                     profile=None):
     """A network claim's failure: shapes at the spec's widths, names in its notation, the slip."""
     from ..present.notation import any_profile, profile_for
+    from ..verify import witness_widths
     from .context import Definitions
     from .definitions import read_definition
-    from ..verify import witness_widths
     from .network import check_network
 
     if r.verdict != "fails" or r.parts:
