@@ -24,6 +24,7 @@ RULE_CASES = [
     ("transpose", r"\frac{\partial C}{\partial w^{l}} = \delta^{l} (a^{l-1})^{\top}", r"\delta^{l} a^{l-1}",
      "extra transpose"),
     ("transpose", r"dW^{[l]} = dZ^{[l]} A^{[l-1]}", r"dZ^{[l]} (A^{[l-1]})^{T}", "missing transpose"),
+    ("transpose", r"\frac{\partial L}{\partial W^{1}} = x (\delta^{1})^{T}", r"\delta^{1} x^{T}", "transposed layout"),
     ("order", r"\frac{\partial L}{\partial W_{2}} = a_{1}^{T} \delta_{2}", r"\delta_{2} a_{1}^{T}", "wrong order"),
     ("sign", r"\frac{d}{dx}\tanh x = 1 + \tanh^2 x", r"1 - \tanh^2 x", "sign slip"),
     ("sign", r"\delta^L = (y - a^L) \odot \sigma'(z^L)", r"-(y - a^L) \odot \sigma'(z^L)", "wrong sign"),
@@ -38,6 +39,7 @@ RULE_CASES = [
     ("derivative", r"\delta_{2} = -(y - a_2) * \sigma'(z_2) * \sigma'(z_2)", r"-(y - a_2) * \sigma'(z_2)",
      "extra activation-derivative"),
     ("index", r"\frac{\partial C}{\partial w^l_{jk}} = a^{l-1}_j \delta^l_k", r"a^{l-1}_k \delta^l_j", "index swap"),
+    ("index", r"\frac{\partial C}{\partial b^l_j} = \sum_k \delta^l_k", r"\delta^l_j", "should not be there"),
     ("index", r"z_j = \sum_{j} w_{jk} x_k + b_j", r"\sum_{k} w_{jk} x_j", "wrong index"),
 ]
 

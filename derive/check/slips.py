@@ -14,6 +14,7 @@ import re
 import time
 from dataclasses import dataclass
 
+from .slip_messages import display_names, shapes_at_widths
 from .syntax import LatexError, Node, parse
 from .tree import (
     free_index_letters,
@@ -87,11 +88,19 @@ def _is_head(it: Node, names=()) -> bool:
     return "'" in it.text or "\\prime" in it.text or m.group(1) in names or m.group(1).startswith(FUNCTION_NAMES)
 
 
+def _outside_scripts(node):
+    """The nodes of the right side, parents first, without the bodies of sub/superscripts (T, l+1)."""
+    if isinstance(node, Node):
+        yield node
+        for a in node.args:
+            yield from _outside_scripts(a)
+
+
 def _items(c: Claim, names=()) -> list[list[Node]]:
     """Every product of the right side (a juxtaposition's factors), outermost first; a function
     and its parenthesised argument (\\sigma'(z_2)) are one factor."""
     out = []
-    for n in iter_nodes(c.rhs_node):
+    for n in _outside_scripts(c.rhs_node):
         if n.kind != "juxt":
             continue
         its = [x for x in n.args if isinstance(x, Node) and x.kind == "postfix" and x.text]
@@ -150,6 +159,20 @@ def _transposes(c: Claim, info):
             elif _is_matrixish(it):
                 new = _add_transpose(it.text, spelling)
                 yield c.replace(it, new), f"a missing transpose: {it.text} should be {new}"
+    yield from _whole_transposed(c, spelling)
+
+
+def _whole_transposed(c: Claim, spelling: str):
+    """x (\\delta^{1})^{T} for \\delta^{1} x^{T}: the product reversed, each factor's transpose toggled."""
+    its = (_items(c) or [[]])[0]
+    if len(its) < 2 or not all(_is_matrixish(it) for it in its) or c.rhs.strip() != \
+            c.rhs[c.span(its[0])[0]:c.span(its[-1])[1]].strip():
+        return
+    flipped = []
+    for it in reversed(its):
+        dropped = _drop_transpose(it.text)
+        flipped.append(dropped if dropped is not None else _add_transpose(it.text, spelling))
+    yield " ".join(flipped), "a transposed layout: the right side is the transpose of the correct form"
 
 
 def _is_matrixish(it: Node) -> bool:
@@ -231,8 +254,7 @@ FACTORS = (  # (spelling added in front, what is missing, what is extra)
      " the samples)"),
     ("\\frac{1}{2}", "a missing factor 1/2", "an extra factor 1/2 (the 1/2 of the loss cancels against the"
      " 2 of the square's derivative)"),
-    ("2", "a missing factor 2 (from differentiating the square)", "an extra factor 2 (the 1/2 of the loss"
-     " cancels it)"),
+    ("2", "a missing factor 2{why}", "an extra factor 2{half}"),
 )
 
 
@@ -243,6 +265,10 @@ def _factors(c: Claim, info):
         return      # a number that is wrong is wrong: "1/2 times 2" explains nothing
     wrapped = r if _one_term(c.rhs_node) and not r.startswith("-") else f"({r})"
     n_letter = info.get("samples", "N")
+    square = re.search(r"\^\s*\{?\s*2\s*\}?", c.head) is not None
+    half = " (the 1/2 in front of the square cancels it)" if square and "frac{1}{2}" in c.head.replace(" ", "") else ""
+    why = " (from differentiating the square)" if square else (
+        " (an inner derivative of the chain rule)" if "\\frac{d" in c.head or "'" in c.head else "")
     missing = []
     for spell, lack, extra in FACTORS:
         spell = spell.replace("N", n_letter)
@@ -251,13 +277,13 @@ def _factors(c: Claim, info):
             for it in its:
                 if _same(it.text, spell) or (spell.startswith("\\frac{1}") and _same(it.text, spell.replace("{1}{", "1{"))):
                     found = True
-                    yield c.replace(it, "").strip(), extra
+                    yield c.replace(it, "").strip(), extra.format(half=half)
         m = re.match(r"\\frac\{(.+)\}\{" + re.escape(spell[-2] if spell.startswith("\\frac") else "") + r"\}$", r)
         if m and spell.startswith("\\frac"):
             found = True
             yield m.group(1), extra
         if not found:
-            missing.append((f"{spell} {wrapped}", lack))
+            missing.append((f"{spell} {wrapped}", lack.format(why=why)))
     yield from missing
 
 
@@ -317,6 +343,10 @@ def _indices(c: Claim, info):
             new = _swap_in_subscripts(c.rhs, s, other)
             if new != c.rhs:
                 yield new, f"a sum over the wrong index: over {s} where it should be over {other}"
+            bare = re.sub(rf"\\sum_\{{?\s*{s}\s*\}}?(?!\^)\s*", "", c.rhs, count=1)
+            if bare != c.rhs and other in free:
+                yield (_swap_in_subscripts(bare, s, other), f"a sum over the wrong index: the sum over {s} should"
+                       f" not be there (only the term with {s} = {other} depends on the left side's {other})")
 
 
 def _subscript_letters(t: str) -> set[str]:
@@ -438,83 +468,6 @@ def notation_info(claim: str, profile=None, spec=None) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------
-# Internal names in messages -> the claim's notation
-
-
-def display_names(text: str, profile=None) -> str:
-    """w2_1_3 -> (W^{2})_{13}, b1_2 -> (b^{1})_{2}, x_3_1 -> x_{3}, hat_{y} -> \\hat{y}: the checker's
-    own symbol names never reach a message."""
-    text = re.sub(r"\bhat_\{?([A-Za-z]+)\}?", r"\\hat{\1}", text)
-    if profile is None:
-        return text
-
-    def role(r, layer, idx):
-        base = profile.symbol(r, layer) if layer else profile.template(r)
-        return f"({base})_{{{idx}}}" if any(ch in base for ch in "^_") else f"{base}_{{{idx}}}"
-
-    text = re.sub(r"\bw(\d+)_(\d+)_(\d+)\b", lambda m: role("weight", m.group(1), m.group(2) + m.group(3)), text)
-    text = re.sub(r"\bb(\d+)_(\d+)\b", lambda m: role("bias", m.group(1), m.group(2)), text)
-    text = re.sub(r"\bx_(\d+)_(\d+)\b", lambda m: role("input", None, m.group(1) if m.group(2) == "1"
-                                                       else m.group(1) + "," + m.group(2)), text)
-    return re.sub(r"\by_(\d+)_(\d+)\b", lambda m: role("target", None, m.group(1) if m.group(2) == "1"
-                                                      else m.group(1) + "," + m.group(2)), text)
-
-
-# ---------------------------------------------------------------------------------------------
-# Shapes at the user's own widths (never the witness networks')
-
-
-def shapes_at_widths(claim: str, spec, profile, defs=None) -> str:
-    """Why the shapes do not fit, for the spec's own widths: each factor's shape and the failing
-    product, read on a witness whose layers all differ in width and mapped back to the spec's."""
-    from .interpret import Interpreter
-    from .network_context import NetworkContext
-    from .syntax import ShapeMismatch
-    from .values import is_mat
-
-    c = Claim.read(claim)
-    if c is None or not hasattr(spec, "with_widths"):
-        return ""
-    wit = tuple(range(2, 3 + spec.depth))
-    dims = {w: spec.layers[k] for k, w in enumerate(wit)}
-    dims[1] = 1
-
-    def size(s) -> str:
-        return f"{dims.get(s[0], s[0])}\u00d7{dims.get(s[1], s[1])}"
-
-    try:
-        ctx = NetworkContext(spec, wit, 1, profile, defs)
-
-        def shape(node, text=None):
-            if text is not None:      # one factor, read on its own
-                rel = parse(f"{text} = 0")
-                node, src = relation_parts(rel)[0][0], rel.source
-            v = Interpreter(ctx, src if text is not None else c.text).value(node)
-            return v.shape if is_mat(v) else (1, 1)
-
-        said = []
-        for node, what in [(c.lhs, "the left side")] + [(it, it.text) for it in (_items(c) or [[]])[0]]:
-            try:
-                s = shape(node, None if node is c.lhs else what)
-            except (ShapeMismatch, LatexError):
-                continue
-            said.append(f"{what} is {'a scalar' if s == (1, 1) else size(s)}")
-        problem = ""
-        try:
-            rs = shape(c.rhs_node)
-            ls = shape(c.lhs)
-            if rs != ls:
-                problem = (f"the right side is {'a scalar' if rs == (1, 1) else size(rs)}, the left side"
-                           f" {'a scalar' if ls == (1, 1) else size(ls)}")
-        except ShapeMismatch as e:
-            problem = re.sub(r"(\d+)\u00d7(\d+)", lambda m: size((int(m.group(1)), int(m.group(2)))), str(e))
-    except Exception:  # noqa: BLE001 - an explanation must never hide the verdict
-        return ""
-    net = "-".join(map(str, spec.layers))
-    return f"for the {net} network, " + "; ".join(said + ([problem] if problem else []))
-
-
-# ---------------------------------------------------------------------------------------------
 # The hooks: a failing result of each decider, explained with its own checker as the judge
 
 
@@ -536,7 +489,8 @@ def explain_network(r, spec, notation=None, givens=(), seed: int = 20261122, mak
         defs = Definitions()
         for g in givens:
             read_definition(g, defs)
-        own = shapes_at_widths(r.claim, spec, profile, defs)
+        c = Claim.read(r.claim)
+        own = shapes_at_widths(c, (_items(c) or [[]])[0] if c else [], spec, profile, defs)
         if own:
             r.counterexample = own
     r.counterexample = _plain_witness(display_names(r.counterexample, profile))
