@@ -25,9 +25,9 @@ KINDS = (
     ("transpose", ("transpose",)),
     ("order", ("order", "commute")),
     ("sign", ("sign",)),
-    ("factor", ("1/n", "1/m", "1/2", "factor", "the 2 ", "2 lambda")),
     ("derivative", ("activation-derivative", "activation derivative", "derivative of the activation",
                     "sigma'", "g'", "f'", "phi'", "h'(")),
+    ("factor", ("1/n", "1/m", "1/2", "factor", "the 2 ", "2 lambda")),
     ("index", ("index",)),
 )
 

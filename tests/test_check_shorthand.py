@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from derive.check import check_claim
+from derive.check import ClaimError, check_claim
 from derive.check.wording import shape_in_words
 from derive.spec import load_spec
 
@@ -47,6 +47,12 @@ SHAPES = [
 @pytest.mark.parametrize("claim, verdict", SHAPES)
 def test_shape_claims_against_the_spec(claim, verdict):
     assert check_claim(claim, spec=SPEC).verdict == verdict
+
+
+def test_shape_claim_in_letters_the_notation_lacks_is_refused():
+    # b_1 is not a symbol of the default notation (b^{1}): an unknown number, never "1x1, fails"
+    with pytest.raises(ClaimError, match="not a symbol of the default notation"):
+        check_claim("b_1 \\text{ is } 2 \\times 1", spec=SPEC, notation="default")
 
 
 def test_shape_claim_from_the_command_line():
