@@ -72,7 +72,7 @@ def test_failure_has_counterexample_and_correct_form():
     (r"\frac{\partial L}{\partial W^{2}} = \delta^{2}(a^{1})^{T}", A004, "default", "holds", "1/N"),
     (r"\frac{\partial L}{\partial W^{2}} = (a^{2}-y)(a^{1})^{T}", A000, "default", "holds", ""),
     (r"\frac{\partial L}{\partial W^{2}} = (a^{2}-y)(a^{1})^{T}", A004, "default", "fails", "left side"),
-    (r"\frac{\partial L}{\partial W^{1}} = (\delta^{1})^{T} x", A003, "default", "fails", "1×3 by a 2×1"),
+    (r"\frac{\partial L}{\partial W^{1}} = (\delta^{1})^{T} x", A003, "default", "fails", "1×2 by a 3×1"),
     (r"\frac{\partial L}{\partial W^{1}} = x (\delta^{1})^\top", A003, "default", "holds-with-convention", "3×2"),
     (r"\delta^{1} = (W^{2})^{T}\delta^{2} \odot \sigma'(z^{1})", A003, "default", "holds", ""),
     (r"\frac{\partial L}{\partial b^{2}} = \sum^{N} \delta^{2}", A003, "default", "holds-with-convention", "1/N"),

@@ -27,6 +27,14 @@ from .tree import (
 from .values import is_mat
 
 
+def _closed(e):
+    """Primitives as their closed forms (SymPy's limit and integral know only those)."""
+    from ..primitives import Primitive
+
+    return e.replace(lambda x: isinstance(x, Primitive), lambda x: x.as_explicit()) \
+        if isinstance(e, sp.Basic) else e
+
+
 class Calls:
     """Function heads and operators of the Interpreter (a mixin: it uses the interpreter's value())."""
 
@@ -288,12 +296,7 @@ class Calls:
         if lo is None or hi is None:
             raise NotCheckableError("an indefinite integral is checked by differentiating its right side:"
                                     " write d/dx of it instead")
-        from ..primitives import Primitive
-
-        def explicit(e):
-            return e.replace(lambda x: isinstance(x, Primitive), lambda x: x.as_explicit()) \
-                if isinstance(e, sp.Basic) else e
-
+        explicit = _closed
         t = self.ctx.derivative_variable_value(var, self)
         name = self.ctx.variable_name(var, self)
         hidden = self.ctx.hidden
@@ -346,7 +349,8 @@ class Calls:
             self.ctx.hidden = hidden
         try:
             with time_budget(2.0):
-                out = sp.limit(body, h, point, direction if direction != "+-" or point is sp.oo else "+-")
+                # primitives (\sigma, \tanh) as closed forms: SymPy knows their limits only so
+                out = sp.limit(_closed(body), h, point, direction if direction != "+-" or point is sp.oo else "+-")
         except (OverBudget, NotImplementedError, ValueError, TypeError):
             out = None
         if out is None or out.has(sp.Limit) or out.has(sp.AccumBounds):

@@ -49,7 +49,8 @@ class Result:
     correct: str = ""
     convention: str = ""
     seconds: float = 0.0
-    slip: str = ""
+    slip: str = ""                               # the classic slip the failure is, in words (``slips``)
+    corrected: str = ""                          # the claim repaired, in its own notation (``slips``)
     condition: str = ""                          # for 'conditional': what the claim holds for
     parts: list = field(default_factory=list)    # a line of several statements: each one's Result
 
@@ -69,10 +70,12 @@ class Result:
         if self.convention:
             parts.append(f"right up to {self.convention}")
         if self.slip:
-            parts.append(self.slip)
+            parts.append("slip: " + self.slip)
+        if self.corrected:
+            parts.append("corrected: " + self.corrected)
         if self.counterexample:
             parts.append("counterexample: " + self.counterexample)
-        if self.correct:
+        if self.correct and not self.corrected:
             parts.append("correct: " + self.correct)
         parts.extend(self.notes)
         return "; ".join(parts)

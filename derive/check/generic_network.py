@@ -12,6 +12,7 @@ engine's registries (derive.primitives) is reported as true only for those.
 from __future__ import annotations
 
 import functools
+import time
 from dataclasses import dataclass, replace
 
 import sympy as sp
@@ -389,6 +390,7 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122):
     from .network import check_network
     from .syntax import parse
 
+    t0 = time.perf_counter()
     rel = parse(claim)
     if "\\in" in relation_parts(rel)[1]:
         from .compare import ClaimError
@@ -455,4 +457,8 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122):
                       r.notes, condition=cond, seconds=r.seconds)
     r.notes.append(f"read as a claim about {what}; it holds for none of the engine's output activations"
                    " and losses either")
-    return r
+    from .slips import explain_network
+
+    r.seconds = time.perf_counter() - t0
+    return explain_network(r, spec, givens=givens, seed=seed, make_ctx=GenericNetworkContext,
+                           witnesses=witnesses, profile=profile)

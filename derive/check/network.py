@@ -143,7 +143,17 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
     try:
         res = run(primary)
     except NotCheckable as e:
-        return Result(claim, "not-checkable", notes=[str(e)], seconds=time.perf_counter() - t0)
+        res = [Result(claim, "not-checkable", notes=[str(e)])]
+    if res[0].verdict != "holds" and not batch_claim:
+        from .entrywise import entrywise
+
+        ew = entrywise(claim, rel, sides, spec, profile, defs, witnesses, make_ctx)
+        if ew is not None:
+            ew.seconds = time.perf_counter() - t0
+            return ew
+    if res[0].verdict == "not-checkable":
+        res[0].seconds = time.perf_counter() - t0
+        return res[0]
     for r in res:
         r.claim = claim
     bad = [r for r in res if r.verdict != "holds"]
@@ -418,6 +428,11 @@ def check_shape_claim(claim, src, sides, spec, profile, defs, witnesses) -> Resu
             v = norm(Interpreter(ctx, src).value(sides[0]))
         except OutOfRange as e:
             raise ClaimError(f"an index or layer is out of range: {e}") from None
+        foreign = _foreign_symbols(ctx, [v])
+        if foreign:   # a letter the notation does not have is an unknown number, not a 1x1 quantity
+            raise ClaimError(f"{', '.join(foreign)} {'is' if len(foreign) == 1 else 'are'} not a symbol of the"
+                             f" {profile.name} notation; write the quantity in its letters or choose the notation"
+                             " with --notation")
         shp = v.shape if is_mat(v) else (1, 1)
         for k in range(2):
             here = {("layer", l) for l, w in enumerate(widths) if w == shp[k]} | ({("one", 1)} if shp[k] == 1 else set())

@@ -9,8 +9,10 @@ from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
 from .generic_network import check_generic_network
 from .network import check_network
 from .scalar import check_scalar
+from .slips import explain_network, explain_scalar
 from .statements import split_statements
 from .syntax import LatexError, OutOfRange, ShapeMismatch, prescan, strip_math
+from .wording import shape_in_words
 
 # ---------------------------------------------------------------------------------------------
 # Running with a time limit
@@ -75,6 +77,11 @@ def check_claim(claim: str, *, givens=(), at=(), spec=None, notation=None, seed=
     statement's Result and whose verdict is the worst of theirs."""
     if isinstance(claim, str):
         stripped, _ = strip_math(claim)
+        worded = shape_in_words(stripped)
+        if worded:  # 'W_2 is 3 \times 2': a shape claim in words
+            r = _check_one(worded, givens, at, spec, notation, seed, ())
+            r.claim, r.notes = claim, [f"read as {worded}"] + r.notes
+            return r
         if stripped.strip():
             prescan(stripped)      # characters outside LaTeX are refused for the whole line
         stmts = split_statements(stripped) if stripped.strip() else []
@@ -153,7 +160,8 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
             profile = _network_notation(claim, notation) if not at else None
             if profile is not None:
                 return check_generic_network(claim, profile, list(givens), seed)
-            return _matrix_reading(check_scalar(claim, list(givens), list(at), seed, conditions=list(conditions)))
+            r = _matrix_reading(check_scalar(claim, list(givens), list(at), seed, conditions=list(conditions)))
+            return explain_scalar(r, givens, at, seed, conditions)
         if at:
             raise ClaimError("--at is for scalar claims (without --spec)")
         try:
@@ -168,9 +176,10 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
                 s = None
             if s is not None and s.verdict not in ("not-checkable", "error"):
                 s.notes.append("read as a scalar identity: it names no layer of the network")
-                return s
+                return explain_scalar(s, givens, (), seed, conditions)
         if r is None:
             return check_network(claim, spec, notation, list(givens), seed)     # its message
+        r = explain_network(r, spec, notation, givens, seed)
         if conditions:
             r.notes.append("the conditions " + "; ".join(conditions) + " are not used by network checks")
         return r
@@ -216,7 +225,11 @@ def format_result(r: Result) -> str:
         lines.append(f"  convention: right up to {r.convention}")
     if r.counterexample:
         lines.append(f"  counterexample: {r.counterexample}")
-    if r.correct:
+    if r.slip:
+        lines.append(f"  slip: {r.slip}")
+    if r.corrected:
+        lines.append(f"  corrected: {r.corrected}")
+    if r.correct and not r.corrected:
         lines.append(f"  correct (as derived): {r.correct}")
     for n in r.notes:
         lines.append(f"  note: {n}")
