@@ -23,6 +23,7 @@ NOT_HOLDS = [  # false (or meaningless) claims a careless sampler calls "holds"
     r"e^{x} = e^{x} + 10^{-50}",                               # a tiny difference is a difference
     r"x = x + 10^{-40}",
     r"\sqrt{x^2} = x",
+    r"\sqrt[n]{x^n} = x",                                    # false at n = 2, x = -1 (a fraction n hides it)
     r"\frac{d}{dx}\sin(128x) = \cos(128x)",
     r"\operatorname{sign}(x) = 1",
     r"\frac{d}{dx}|x| = 1",

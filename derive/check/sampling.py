@@ -113,6 +113,12 @@ class Sampler:
         self.max_tries = max_tries
         self.search_vars = search_vars
         self.conditions = list(conditions)   # the claim is stated only where these hold
+        # Symbols in an exponent or a root index: at a fractional value a negative base is undefined,
+        # so fractions alone would decide x^n, \sqrt[n]{x^n} only for positive bases. Whole values
+        # (even ones most often) reach the negative bases too.
+        self.exponent_symbols = sorted({f for _, a, b in pairs for e in (a, b) for q in sp.preorder_traversal(e)
+                                        if isinstance(q, sp.Pow) for f in q.exp.free_symbols
+                                        if isinstance(f, sp.Symbol) and not f.is_integer}, key=str)
         self.switches: dict = {}        # switch -> signs seen at compared (defined) points
         self.digits = max(40, 30 + 2 * _constant_digits([e for _, a, b in pairs for e in (a, b)]))
         self.exact_all = True
@@ -271,7 +277,11 @@ class Sampler:
             for s in self.symbols:
                 env.setdefault(s, draw(rng, s))
             return _Point(env)
-        return _Point({s: draw(rng, s) for s in self.symbols})
+        env = {s: draw(rng, s) for s in self.symbols}
+        for s in self.exponent_symbols:
+            if s in env and rng.random() < 0.5:
+                env[s] = Fraction(rng.choice([2, 4, -2, 3, 1, -1] if not s.is_positive else [2, 4, 3, 1]))
+        return _Point(env)
 
     def run(self) -> Outcome:
         seeds = claim_seeds(self.key)
