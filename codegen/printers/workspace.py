@@ -206,11 +206,7 @@ class Workspace:
                     rest = rest[:pos] + rest[pos + 1:]
         for sign, term in rest:
             op = "+=" if sign > 0 else "-="
-            x = self.simple(term)
-            if x is None:
-                x, more = self._computed(term)
-                lines += more
-            lines.append(f"{buf} {op} {x}")
+            lines.append(f"{buf} {op} {self._operand(term, lines)}")
         return lines
 
     def _hadamard(self, buf: str, e: HadamardProduct) -> list[str] | None:
@@ -228,13 +224,7 @@ class Workspace:
             lines = list(self.into(buf, factors[seed]))
             rest = factors[:seed] + factors[seed + 1:]
         for f in rest:
-            x = self.simple(f)
-            if x is None:
-                x = self._mask(f)
-            if x is None:
-                x, more = self._computed(f)
-                lines += more
-            lines.append(f"{buf} *= {x}")
+            lines.append(f"{buf} *= {self._operand(f, lines, mask=True)}")
         return lines
 
     def _lowers(self, buf: str, e) -> bool:
@@ -253,6 +243,17 @@ class Workspace:
             if isinstance(body, Step) and body.args == (v, sp.Integer(0)):
                 return f"({f.mats[0].name} > 0)"
         return None
+
+    def _operand(self, e, lines: list[str], mask: bool = False) -> str:
+        """How e is named as an operand: printed as it is (or as a mask), else computed into a
+        temporary buffer by statements appended to lines."""
+        x = self.simple(e)
+        if x is None and mask:
+            x = self._mask(e)
+        if x is None:
+            x, more = self._computed(e)
+            lines += more
+        return x
 
     def _computed(self, e) -> tuple[str, list[str]]:
         """e in a temporary buffer (statements to fill it), or printed where no rule applies."""
