@@ -88,7 +88,14 @@ def check_claim(claim: str, *, givens=(), at=(), spec=None, notation=None, seed=
         claims = [st for st in stmts if st.claim]
         if len(claims) > 1 or (claims and (claims[0].conditions or claims[0].notes or claims[0].update)) \
                 or (claims and len(stmts) > 1):
+            defined, claims, givens = _line_definitions(claims, givens, spec)
+            if not claims:
+                return Result(claim, "not-checkable", notes=[
+                    "only definitions (" + "; ".join(defined) + "): nothing to check"])
             parts = [_check_statement(st, givens, at, spec, notation, seed) for st in claims]
+            if defined:
+                for p in parts:
+                    p.notes.append("with " + "; ".join(defined) + " as stated on the same line")
             if len(parts) == 1:
                 return parts[0]
             worst = max(parts, key=lambda r: SEVERITY.index(r.verdict) if r.verdict in SEVERITY else 3)
@@ -97,6 +104,57 @@ def check_claim(claim: str, *, givens=(), at=(), spec=None, notation=None, seed=
             out.seconds = sum(p.seconds for p in parts)
             return out
     return _check_one(claim, givens, at, spec, notation, seed, ())
+
+
+def _line_definitions(claims, givens, spec):
+    """The statements of one line that define a name for the ones after it (CS231n's
+    ``q = x + y \\hspace{0.5in} \\implies \\frac{\\partial q}{\\partial x} = 1``): (what each defines,
+    the statements left to check, the givens with the definitions added). A statement is a
+    definition when its left side is a name nothing gives a meaning to, its right side does not
+    mention it, and a later statement of the line uses it (a name nothing uses is a claim about a
+    free symbol, reported as such)."""
+    givens = list(givens)
+    defined, rest = [], []
+    for k, st in enumerate(claims):
+        name = None if st.update or st.conditions else _introduces(st.text, givens, spec)
+        if name and any(_uses(s.text, name) for s in claims[k + 1:]):
+            givens.append(st.text)
+            defined.append(st.text)
+            continue
+        rest.append(st)
+    return defined, rest, tuple(givens)
+
+
+def _introduces(text: str, givens, spec) -> str | None:
+    """The name an equation defines (q of q = x + y, f of f(x, y) = xy), or None: its left side is a
+    name nothing gives a meaning to (no definition above, no builtin, no network symbol) and its right
+    side does not mention it."""
+    from .documents import _defined_name, _known, _mentions
+    from .syntax import parse
+    from .tree import relation_parts
+
+    try:
+        rel = parse(text)
+    except LatexError:
+        return None
+    sides, ops = relation_parts(rel)
+    if len(sides) != 2 or ops[0] != "=":
+        return None
+    name = _defined_name(sides[0])
+    if not name or _known(name, givens, spec, rel) or _mentions(sides[1], name.split("_{")[0]):
+        return None
+    return name
+
+
+def _uses(text: str, name: str) -> bool:
+    """Whether a statement mentions the letter a definition introduces."""
+    from .documents import _mentions
+    from .syntax import parse
+
+    try:
+        return _mentions(parse(text), name.split("_{")[0])
+    except LatexError:
+        return False
 
 
 def _check_statement(st, givens, at, spec, notation, seed) -> Result:
