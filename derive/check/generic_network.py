@@ -190,6 +190,9 @@ class GenericNetworkContext(NetworkContext):
         if got is not None or post.kind != "postfix":
             return got
         key = atom_key(post)
+        if key is not None and ((not key[1] and key[0] in self.loss_letters and not post.scripts)
+                                or (post.text or "").strip() == self.profile.template("loss")):
+            return "loss", None, []       # the notation's other cost letters (Ng's J beside L), C_0
         if self.profile.extra("bare_layer") == "L":
             for ent in self.roles:
                 if ent.key == key and ent.layer_pos is not None and ent.label is None:

@@ -57,6 +57,10 @@ def profile_roles(profile) -> list[RoleEntry]:
                 elif t:
                     label = t
         out.append(RoleEntry(role, key, layer_pos, label))
+    for alias in profile.extra("aliases").split():
+        # a letter the text also uses for a role (Hagan's entries w^m_{i,j} of the matrix W^m)
+        letter, _, role = alias.partition(":")
+        out.append(RoleEntry(role, (letter, False), "sup", None))
     if profile.name.startswith("default"):
         out.append(RoleEntry("act", ("a", False), "sup", None))
         # batch matrices written in capitals (one sample per column): A^{l}, Z^{l}, X, Y, \Delta^{l}
@@ -213,8 +217,8 @@ class NetworkContext(ScalarContext):
 
     def _layer(self, sarg, interp) -> int:
         t = plain_text(sarg)
-        if t == "L":
-            return self.depth_L
+        if t == "L" or (t and len(t) == 1 and t.isupper() and t not in self.indices and t not in ("T", "N")):
+            return self.depth_L    # L, or another capital for the last layer (Hagan's M)
         if t is not None and t.isdigit():
             return int(t)
         sub = ScalarContext()

@@ -7,6 +7,7 @@ import multiprocessing as mp
 from ..errors import NNDeriveError
 from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
 from .generic_network import check_generic_network
+from .network_letters import forward_profile
 from .network import check_network
 from .scalar import check_scalar
 from .slips import explain_network, explain_scalar
@@ -215,6 +216,15 @@ def _matrix_reading(r: Result) -> Result:
 def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
     try:
         if spec is None:
+            stated = forward_profile(list(givens)) if not at and not notation else None
+            if stated == "row":
+                raise NotCheckable("the givens state a forward pass in row layout (one sample per row, O = H W + b);"
+                                   " a network claim in row layout needs --spec with layout = \"row\"")
+            if stated is not None:
+                # the givens state the forward pass in the text's own letters: they are the notation
+                r = check_generic_network(claim, stated[0], stated[1], seed)
+                r.notes.append(f"read in {stated[0].description}")
+                return r
             profile = _network_notation(claim, notation) if not at else None
             if profile is not None:
                 return check_generic_network(claim, profile, list(givens), seed)
