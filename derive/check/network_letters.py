@@ -245,7 +245,7 @@ def _row_product(node: Node) -> bool:
         items = juxt_items(n) if n.kind == "juxt" else None
         if items and len(items) == 2 and all(i.kind == "postfix" for i in items):
             a, w = atom_key(items[0]), atom_key(items[1])
-            if w is not None and w[0] in ("W", "w", "Theta", "theta") and a is not None and a[0] not in ("W", "w"):
+            if w is not None and w[0] in ("W", "w") and a is not None and a[0] not in ("W", "w"):
                 return True
     return False
 
