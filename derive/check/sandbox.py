@@ -8,6 +8,7 @@ from ..errors import NNDeriveError
 from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
 from .generic_network import check_generic_network
 from .network_letters import forward_profile
+from .unit_notation import translate as translate_units
 from .network import check_network
 from .scalar import check_scalar
 from .slips import explain_network, explain_scalar
@@ -224,6 +225,17 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
                 # the givens state the forward pass in the text's own letters: they are the notation
                 r = check_generic_network(claim, stated[0], stated[1], seed)
                 r.notes.append(f"read in {stated[0].description}")
+                return r
+            unit = translate_units(claim) if not at and not givens and not notation else None
+            if unit == "cost":
+                return Result(claim, "not-checkable", notes=["a definition of the cost E_n in Bishop's unit letters:"
+                                                             " nothing to check (later claims can use it with --given)"])
+            if unit is not None:
+                # Bishop's a_j, z_i, w_{ji}, \delta_j: the layers follow from the unit letters
+                r = check_generic_network(unit, _network_notation(unit, "default"), [], seed)
+                r.notes.append(f"read unit by unit, as in Bishop's PRML (a_j pre-activation, z_j = h(a_j),"
+                               f" w_{{ji}} into unit j): {unit}")
+                r.claim = claim
                 return r
             profile = _network_notation(claim, notation) if not at else None
             if profile is not None:
