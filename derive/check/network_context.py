@@ -256,6 +256,9 @@ class NetworkContext(ScalarContext):
                 else:
                     sarg, more = _layer_then_indices(hit[0][1]) if ent.layer_pos == "sub" else (hit[0][1], None)
                     layer = self._layer(sarg, interp)
+                    if ent.role in ("preact", "act", "delta") and not (plain_text(sarg) or "x").isupper():
+                        # UFLDL numbers the input layer 1 (z^{(l+1)} = W^{(l)} a^{(l)} + b^{(l)})
+                        layer -= int(self.profile.extra("node_shift") or 0)
                     literal = (plain_text(sarg) or "").isdigit()
                     at = rest.index(hit[0])
                     rest[at:at + 1] = [("sub", more)] if more is not None else []

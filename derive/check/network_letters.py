@@ -40,6 +40,12 @@ def notation_score(rel: Node, profile) -> tuple[int, int]:
     """(strong, foreign): how many atoms are the profile's layered network symbols written with a
     layer letter or bracket (plus one for each written in the profile's own layer style, and for
     the derivative of its cost), and how many single letters the profile does not explain."""
+    atoms, style, foreign = _score_parts(rel, profile)
+    return atoms + style, foreign
+
+
+def _score_parts(rel: Node, profile) -> tuple[int, int, int]:
+    """(network atoms, of them written in the profile's own layer style, foreign letters)."""
     roles = profile_roles(profile)
     keys: dict = {}
     for e in roles:
@@ -49,7 +55,7 @@ def notation_score(rel: Node, profile) -> tuple[int, int]:
         (w, False) for w in profile.extra("functions").split()}
     loss_keys = {(profile.template("loss").lstrip("\\"), False)} | {
         (w, False) for w in profile.extra("losses").split()}
-    strong = numeric = foreign = 0
+    strong = numeric = foreign = styled = 0
     inner = {k for k, es in keys.items() if any(e.role in ("preact", "act", "delta", "output") for e in es)}
     intrinsic = any(n.kind == "postfix" and (atom_key(n) in inner or atom_key(n) in act_letters)
                     for n in iter_nodes(rel))
@@ -72,13 +78,14 @@ def notation_score(rel: Node, profile) -> tuple[int, int]:
                 if s[0] == layered[0].layer_pos:
                     layer, lettered = _layer_like(s[1])
                     if layer and lettered:
-                        strong += 1 + (_style(s[1]) == own_style)
+                        strong += 1
+                        styled += _style(s[1]) == own_style
                     elif layer:
                         numeric += 1
         elif not ents and key not in act_letters and len(key[0]) == 1 and key[0].isalpha() \
                 and key[0] not in "ijklmnNLTd" and n.args[0].kind == "letter":
             foreign += 1
-    return strong + (numeric if not foreign and numeric >= 2 else 0), foreign
+    return strong + (numeric if not foreign and numeric >= 2 else 0), styled, foreign
 
 
 def parse_template(tmpl: str) -> Node:
@@ -94,11 +101,13 @@ def parse_template(tmpl: str) -> Node:
 
 def detect_notation(rel: Node, candidates) -> object | None:
     """The textbook letter set a claim is written in, or None for a claim that is not about a network."""
-    best, best_score = None, 0
+    # the letters decide (every reader takes ^l, ^{(l)} and ^{[l]} alike); the layer style written
+    # breaks ties: W^{(l+1)}, \delta^{(l)}, z^{(l)} is nnderive's z, not Goodfellow's, whose z is foreign
+    best, best_score = None, None
     for prof in candidates:
-        strong, foreign = notation_score(rel, prof)
-        score = 2 * strong - foreign
-        if strong and score > best_score:
+        atoms, styled, foreign = _score_parts(rel, prof)
+        score = (2 * atoms - 3 * foreign, styled)
+        if atoms and score[0] > 0 and (best_score is None or score > best_score):
             best, best_score = prof, score
     return best
 
@@ -286,8 +295,12 @@ def forward_profile(givens):
         w, a, b = _layer_script(prod[0]), _layer_script(prod[1]), _layer_script(bias)
         if None in (w, a, b) or len({got[2], w[2], a[2], b[2]}) != 1:
             continue
-        if not (w[3] == b[3] == got[3] and a[3] == got[3] - 1) or len({got[1], w[1], a[1], b[1]}) != 1:
-            return None      # a layer indexing the profiles cannot express (UFLDL's W^{(l)} into l+1)
+        if w[3] == b[3] == a[3] == got[3] - 1:
+            found["node_shift"] = "1"     # UFLDL: W^{(l)} into layer l+1, the input is layer 1
+        elif not (w[3] == b[3] == got[3] and a[3] == got[3] - 1):
+            return None      # a layer indexing the profiles cannot express
+        if len({got[1], w[1], a[1], b[1]}) != 1:
+            return None
         found.update(preact=got[0], weight=w[0], act=a[0], bias=b[0], style=got[1], letter=got[2])
         used.add(k)
     if "preact" not in found:
@@ -348,9 +361,10 @@ def forward_profile(givens):
     keys = {role: atom_key(_single(parse(found[role], "notation"))) for role in ("weight", "bias", "preact", "act")}
     keys = {r: k for r, k in keys.items() if k and len(k[0]) == 1
             and all(k2[0] != k[0].lower() for k2 in keys.values() if k2)}
-    prof = Profile("stated", "the notation the definitions state: " + ", ".join(
+    prof = Profile("stated", "the definitions given: " + ", ".join(
         f"{templates[r].replace('@', found['letter'])}" for r in ("weight", "bias", "preact", "act")),
         tuple(sorted(templates.items())),
         (("functions", functions), ("losses", losses), ("bare_layer", "L"), ("samples", "N"),
-         ("aliases", " ".join(f"{k[0].lower()}:{role}" for role, k in keys.items() if k[0].isupper()))))
+         ("aliases", " ".join(f"{k[0].lower()}:{role}" for role, k in keys.items() if k[0].isupper())))
+        + ((("node_shift", found["node_shift"]),) if "node_shift" in found else ()))
     return prof, [g for k, g in enumerate(givens) if k not in used]
