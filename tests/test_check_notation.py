@@ -106,3 +106,29 @@ def test_unit_by_unit_claims(claim, verdict):
     r = check_claim(claim)
     assert r.verdict == verdict
     assert any("read unit by unit" in n for n in r.notes)
+
+
+HAYKIN = ['e_j(n) = d_j(n) - y_j(n)', '\\mathcal{E}(n) = \\frac{1}{2}\\sum_{j \\in C} e_j^2(n)',
+          'v_j(n) = \\sum_{i=0}^{m} w_{ji}(n) y_i(n)', 'y_j(n) = \\varphi_j(v_j(n))',
+          '\\delta_j(n) = -\\frac{\\partial \\mathcal{E}(n)}{\\partial v_j(n)}']
+
+
+@pytest.mark.parametrize("claim, reading", [
+    ("\\frac{\\partial \\mathcal{E}(n)}{\\partial w_{ji}(n)} = -e_j(n)\\varphi_j'(v_j(n))y_i(n)",
+     "\\frac{\\partial \\mathcal{L}}{\\partial W^{L}_{ji}} = -(y_{j} - a^{L}_{j})f'(z^{L}_{j})a^{L-1}_{i}"),
+    ("\\delta_j(n) = \\varphi_j'(v_j(n)) \\sum_k \\delta_k(n) w_{kj}(n)",          # the local gradient is -dE/dv
+     "(-\\delta^{m}_{j}) = f'(z^{m}_{j}) \\sum_k (-\\delta^{m+1}_{k}) W^{m+1}_{kj}"),
+])
+def test_unit_letters_from_the_stated_forward_pass(claim, reading):
+    from derive.check.unit_notation import read_stated
+
+    got, givens = read_stated(claim, HAYKIN)
+    assert got == reading
+    assert givens == ['L = \\frac{1}{2}\\sum_{j} (y_{j} - a^{L}_{j})^2']       # e_j = d_j - y_j written in
+
+
+def test_no_stated_unit_letters():
+    from derive.check.unit_notation import read_stated
+
+    assert read_stated('\\frac{\\partial e_j}{\\partial y_j} = -1', ['e_j = d_j - y_j']) is None
+    assert read_stated('\\frac{dL}{dy} = -300', ['L = (y-500)^2']) is None

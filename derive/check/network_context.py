@@ -224,6 +224,8 @@ class NetworkContext(ScalarContext):
         sub = ScalarContext()
         sub.indices = dict(self.indices)
         sub.indices["L"] = self.depth_L
+        for letter in self.profile.extra("output_letter").split():
+            sub.indices[letter] = self.depth_L      # CS229's r: the layer its cost is defined at
         v = Interpreter(sub, interp.src).script_value(sarg)
         if is_mat(v) or not v.is_Integer:
             raise interp.err("a layer must be a number, L, or an index letter", sarg)

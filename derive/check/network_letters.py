@@ -56,6 +56,9 @@ def _score_parts(rel: Node, profile) -> tuple[int, int, int]:
     loss_keys = {(profile.template("loss").lstrip("\\"), False)} | {
         (w, False) for w in profile.extra("losses").split()}
     strong = numeric = foreign = styled = 0
+    # letters inside scripts are layers and units (the r of z^{[r]}), never foreign symbols
+    in_scripts = {id(m) for n in iter_nodes(rel) if n.kind == "postfix"
+                  for s in n.scripts if len(s) > 1 and isinstance(s[1], Node) for m in iter_nodes(s[1])}
     inner = {k for k, es in keys.items() if any(e.role in ("preact", "act", "delta", "output") for e in es)}
     intrinsic = any(n.kind == "postfix" and (atom_key(n) in inner or atom_key(n) in act_letters)
                     for n in iter_nodes(rel))
@@ -82,8 +85,8 @@ def _score_parts(rel: Node, profile) -> tuple[int, int, int]:
                         styled += _style(s[1]) == own_style
                     elif layer:
                         numeric += 1
-        elif not ents and key not in act_letters and len(key[0]) == 1 and key[0].isalpha() \
-                and key[0] not in "ijklmnNLTd" and n.args[0].kind == "letter":
+        elif not ents and key not in act_letters and key not in loss_keys and len(key[0]) == 1 and key[0].isalpha() \
+                and key[0] not in "ijklmnNLTd" and n.args[0].kind == "letter" and id(n) not in in_scripts:
             foreign += 1
     return strong + (numeric if not foreign and numeric >= 2 else 0), styled, foreign
 
@@ -136,7 +139,7 @@ def layer_letters(rel: Node, profile) -> set[str]:
             if s[0] == ent.layer_pos and _LAYER.match((plain_text(s[1]) or _bracket_text(s[1]) or "").strip("()[]")):
                 out |= {str(x.args[0]) for x in iter_nodes(s[1]) if x.kind in ("letter", "sletter")
                         and str(x.args[0]).islower() and len(str(x.args[0])) == 1}
-    return out - {profile.extra("samples"), profile.extra("sample_letter")}
+    return out - {profile.extra("samples"), profile.extra("sample_letter")} - set(profile.extra("output_letter").split())
 
 
 def _widths(depth: int) -> tuple:

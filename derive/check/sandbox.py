@@ -8,6 +8,7 @@ from ..errors import NNDeriveError
 from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
 from .generic_network import check_generic_network
 from .network_letters import forward_profile
+from .unit_notation import read_stated
 from .unit_notation import translate as translate_units
 from .network import check_network
 from .scalar import check_scalar
@@ -127,6 +128,12 @@ def _line_definitions(claims, givens, spec):
     return defined, rest, tuple(givens)
 
 
+def _defines_function(givens, spelling: str) -> bool:
+    """Whether a given defines the function spelled so (f(z) = ..., the activation's letter)."""
+    base = spelling.split("^")[0].strip()
+    return any(g.replace(" ", "").startswith(base + "(") for g in givens)
+
+
 def _introduces(text: str, givens, spec) -> str | None:
     """The name an equation defines (q of q = x + y, f of f(x, y) = xy), or None: its left side is a
     name nothing gives a meaning to (no definition above, no builtin, no network symbol) and its right
@@ -217,7 +224,17 @@ def _matrix_reading(r: Result) -> Result:
 def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
     try:
         if spec is None:
+            units = read_stated(claim, list(givens)) if givens and not at and not notation else None
+            if units is not None:
+                # Haykin's v_j(n) = \sum_i w_{ji}(n) y_i(n), y_j(n) = \varphi_j(v_j(n)): the givens name the letters
+                r = check_generic_network(units[0], _network_notation(units[0], "default"), units[1], seed)
+                r.notes.append(f"read unit by unit in the letters the definitions give: {units[0]}"
+                               + (f", with {units[1][0]}" if units[1] else ""))
+                r.claim = claim
+                return r
             stated = forward_profile(list(givens)) if not at and not notation else None
+            if isinstance(stated, tuple) and _defines_function(stated[1], stated[0].template("activation")):
+                stated = None    # f(z) = 1/(1+e^{-z}) given too: the generic activation would not be that f
             if stated == "row":
                 raise NotCheckable("the givens state a forward pass in row layout (one sample per row, O = H W + b);"
                                    " a network claim in row layout needs --spec with layout = \"row\"")

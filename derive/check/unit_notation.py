@@ -32,6 +32,7 @@ class UnitLetters:
     input: str
     loss: str
     function: str
+    delta_sign: int = 1     # Haykin's local gradient is -dE/dv_j
 
 
 BISHOP = UnitLetters("Bishop, PRML 5.3", preact="a", act="z", weight="w", delta="delta", output="y", target="t",
@@ -155,8 +156,9 @@ def _layer_text(anchor: str, offset: int, free: str) -> str:
     return base + (f"+{offset}" if offset > 0 else f"-{-offset}" if offset < 0 else "")
 
 
-def translate(text: str, letters: UnitLetters = BISHOP) -> str | None:
-    """The claim in nnderive's layered letters, or None when it is not a unit-by-unit network claim."""
+def translate(text: str, letters: UnitLetters = BISHOP, network: bool = True) -> str | None:
+    """The claim in nnderive's layered letters, or None when it is not a unit-by-unit network claim
+    (network=False: any expression in the letters, such as the cost a text defines)."""
     atoms = _atoms(text, letters)
     if not atoms:
         return None
@@ -166,7 +168,7 @@ def translate(text: str, letters: UnitLetters = BISHOP) -> str | None:
             any(t.is_char("=") for t in toks[:4]) and toks[1].text in ("=", "_"):
         return "cost"       # E_n = \frac{1}{2}\sum_k (y_k - t_k)^2: the definition of the error
     # a network claim: a weight between two units, an error term, or the function of a pre-activation
-    if not (roles & {"weight", "delta"} or ("preact" in roles and f"{letters.function}(" in text.replace(" ", ""))):
+    if network and not (roles & {"weight", "delta"} or ("preact" in roles and f"{letters.function}(" in text.replace(" ", ""))):
         return None
     place = _layers(atoms, text)
     if place is None:
@@ -185,6 +187,10 @@ def translate(text: str, letters: UnitLetters = BISHOP) -> str | None:
             if role != "act" and anchor == "0" and off == 0:
                 return None     # no pre-activation, weight or error in the input layer
             spelled = _TARGET[role] % layer
+            if role == "delta" and letters.delta_sign < 0:
+                out.append(text[at:start] + "(-" + spelled + "_{" + sub + "})")
+                at = end
+                continue
         else:
             spelled = _TARGET[role]
         spelled += "_{" + sub + "}"
@@ -201,9 +207,16 @@ def _rename_functions(text: str, letters: UnitLetters) -> str:
     """h(a_j), h'(a_j) -> f(...), f'(...); the error E_n, E -> L (the cost of one sample)."""
     toks = tokenize(text)
     out, at = [], 0
+    skip = -1
     for k, t in enumerate(toks):
+        if k <= skip:
+            continue
         nxt = toks[k + 1] if k + 1 < len(toks) else None
-        if t.kind == "char" and t.text == letters.function and nxt is not None and (nxt.is_char("(") or nxt.text == "'"):
+        if t.text == letters.function and nxt is not None and nxt.is_char("_") and k + 2 < len(toks) \
+                and toks[k + 2].text.isalpha() and len(toks[k + 2].text) == 1:
+            out.append(text[at:t.start] + "f")      # \varphi_j: neuron j's activation, the layer's
+            at, skip = toks[k + 2].end, k + 2
+        elif t.text == letters.function and nxt is not None and (nxt.is_char("(") or nxt.text == "'"):
             out.append(text[at:t.start] + "f")
             at = t.end
         elif t.kind == "char" and t.text == letters.loss:
@@ -214,3 +227,93 @@ def _rename_functions(text: str, letters: UnitLetters) -> str:
             at = end
     out.append(text[at:])
     return "".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# A unit-by-unit text's letters read from the forward pass it states (Haykin's v_j(n), y_j(n))
+
+def _strip_iteration(text: str, letter: str) -> str:
+    """v_j(n) -> v_j: the iteration (or sample) written as an argument of every symbol."""
+    import re
+
+    return re.sub(r"\(\s*" + letter + r"\s*\)", "", text)
+
+
+def _iteration_letter(texts) -> str | None:
+    """The letter written as (n) after at least three symbols of the givens and the claim, or None."""
+    import re
+    from collections import Counter
+
+    seen = Counter(m.group(1) for t in texts for m in re.finditer(r"[A-Za-z}]\s*\(\s*([a-z])\s*\)", t))
+    got = [k for k, v in seen.items() if v >= 3]
+    return got[0] if len(got) == 1 else None
+
+
+def read_stated(claim: str, givens):
+    """(claim, givens) in nnderive's layered letters when the givens state a unit-by-unit forward pass
+    in the text's own letters -- v_j = \\sum_i w_{ji} y_i, y_j = \\varphi_j(v_j), optionally
+    \\delta_j = -\\frac{\\partial E}{\\partial v_j} (Haykin's sign), other unit quantities such as
+    e_j = d_j - y_j (substituted into the claim), the cost -- or None."""
+    import re
+
+    from .syntax import LatexError, parse
+    from .tree import atom_key, juxt_items, relation_parts
+
+    n = _iteration_letter([claim, *givens])
+    if n:
+        claim, givens = _strip_iteration(claim, n), [_strip_iteration(g, n) for g in givens]
+    letters = {}
+    defs = {}          # e_j -> d_j - y_j (unit quantities the text defines)
+    cost = None
+    for g in givens:
+        m = re.match(r"^\s*(\\?[A-Za-z]+)_(?:\{)?([a-z])(?:\})?\s*=\s*\\sum_\{?([a-z])(?:=\d+)?\}?(?:\^\{?\w+\}?)?\s*"
+                     r"(\\?[A-Za-z]+)_\{([a-z])([a-z])\}\s*(\\?[A-Za-z]+)_\{?([a-z])\}?\s*$", g)
+        if m and m.group(2) == m.group(5) and m.group(3) == m.group(6) == m.group(8):
+            letters.update(preact=m.group(1), weight=m.group(4), act=m.group(7))
+            continue
+        m = re.match(r"^\s*(\\?[A-Za-z]+)_\{?([a-z])\}?\s*=\s*(\\?[A-Za-z]+)(?:_\{?[a-z]\}?)?\s*\(\s*(\\?[A-Za-z]+)_\{?([a-z])\}?\s*\)\s*$", g)
+        if m and m.group(2) == m.group(5):
+            letters.update(act_of=m.group(1), function=m.group(3), preact_of=m.group(4))
+            continue
+        m = re.match(r"^\s*(\\?[A-Za-z]+)_\{?([a-z])\}?\s*=\s*(-?)\s*\\frac\{\\partial\s*(.+?)\}\{\\partial\s*(\\?[A-Za-z]+)_\{?([a-z])\}?\s*\}\s*$", g)
+        if m and m.group(2) == m.group(6):
+            letters.update(delta=m.group(1).lstrip("\\"), sign=-1 if m.group(3) else 1, loss_of=m.group(4).strip(),
+                           delta_of=m.group(5))
+            continue
+        m = re.match(r"^\s*([A-Za-z])_\{?([a-z])\}?\s*=\s*(.+)$", g)
+        if m:
+            defs[m.group(1)] = (m.group(2), m.group(3))
+            continue
+        cost = g
+    if "preact" in letters and "act_of" not in letters:
+        letters.update(act_of=letters["act"], preact_of=letters["preact"], function="f")   # the activation unnamed
+    if "act_of" in letters and "preact" not in letters:
+        letters.update(preact=letters["preact_of"], act=letters["act_of"], weight="w")
+    if not {"preact", "weight", "act", "function"} <= set(letters) or letters.get("act_of") != letters["act"] \
+            or letters.get("preact_of") != letters["preact"] or letters.get("delta_of", letters["preact"]) != letters["preact"]:
+        return None
+    for name, (idx, body) in defs.items():
+        # e_j(n) = d_j(n) - y_j(n): written into the claim and the cost, for every unit letter
+        def put(text, name=name, idx=idx, body=body):
+            return re.sub(name + r"_\{?([a-z])\}?", lambda m: "(" + re.sub(r"_\{?" + idx + r"\}?", "_" + m.group(1), body) + ")", text)
+        claim = put(claim)
+        cost = put(cost) if cost else cost
+    targets = {t for _, body in defs.values() for t in re.findall(r"([a-z])_\{?[a-z]\}?", body)} - {letters["act"]}
+    loss_text = letters.get("loss_of") or (cost.split("=")[0].strip() if cost else "E")
+    loss = re.sub(r"\\math\w+\{(\w)\}", r"\1", loss_text).strip()
+    unit = UnitLetters("the definitions given", preact=letters["preact"].lstrip("\\"), act=letters["act"].lstrip("\\"),
+                       weight=letters["weight"].lstrip("\\"), delta=letters.get("delta", "delta"), output="\\none",
+                       target=(sorted(targets)[0] if len(targets) == 1 else "t"), input="x", loss=loss,
+                       function=letters["function"].lstrip("\\"), delta_sign=letters.get("sign", 1))
+    out = translate(claim, unit)
+    if out in (None, "cost"):
+        return None
+    new_givens = []
+    if cost:
+        lhs, _, rhs = cost.partition("=")
+        rhs = re.sub(r"\\sum_\{([a-z])\s*\\in\s*\w+\}", r"\\sum_{\1}", rhs)
+        t = translate(rhs.strip() + " = 0", unit, network=False) if rhs else None
+        if t is None:
+            return None
+        new_givens.append("L = " + t.rsplit("=", 1)[0].strip())
+    return out, new_givens
