@@ -139,7 +139,15 @@ def layer_letters(rel: Node, profile) -> set[str]:
             if s[0] == ent.layer_pos and _LAYER.match((plain_text(s[1]) or _bracket_text(s[1]) or "").strip("()[]")):
                 out |= {str(x.args[0]) for x in iter_nodes(s[1]) if x.kind in ("letter", "sletter")
                         and str(x.args[0]).islower() and len(str(x.args[0])) == 1}
-    return out - {profile.extra("samples"), profile.extra("sample_letter")} - set(profile.extra("output_letter").split())
+    # a letter the claim also uses as a symbol (the x of d/dx a^x) or that is one of the notation's own
+    # symbols (x, y) is no layer: a^x stays a power
+    in_scripts = {id(m) for n in iter_nodes(rel) if n.kind == "postfix"
+                  for s in n.scripts if len(s) > 1 and isinstance(s[1], Node) for m in iter_nodes(s[1])}
+    symbols = {str(n.args[0].args[0]) for n in iter_nodes(rel) if n.kind == "postfix" and id(n) not in in_scripts
+               and n.args and isinstance(n.args[0], Node) and n.args[0].kind == "letter"}
+    symbols |= {e.key[0] for e in profile_roles(profile)}
+    return out - symbols - {profile.extra("samples"), profile.extra("sample_letter")} \
+        - set(profile.extra("output_letter").split())
 
 
 def _widths(depth: int) -> tuple:
