@@ -86,7 +86,7 @@ def _score_parts(rel: Node, profile) -> tuple[int, int, int]:
                     elif layer:
                         numeric += 1
         elif not ents and key not in act_letters and key not in loss_keys and len(key[0]) == 1 and key[0].isalpha() \
-                and key[0] not in "ijklmnNLTd" and n.args[0].kind == "letter" and id(n) not in in_scripts:
+                and key[0] not in "ijklmnNLTde" and n.args[0].kind == "letter" and id(n) not in in_scripts:
             foreign += 1
     return strong + (numeric if not foreign and numeric >= 2 else 0), styled, foreign
 
