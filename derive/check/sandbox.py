@@ -120,7 +120,7 @@ def _line_definitions(claims, givens, spec):
     defined, rest = [], []
     for k, st in enumerate(claims):
         name = None if st.update or st.conditions else _introduces(st.text, givens, spec)
-        if name and any(_uses(s.text, name) for s in claims[k + 1:]):
+        if name and any(_uses_text(s.text, name) for s in claims[k + 1:]):
             givens.append(st.text)
             defined.append(st.text)
             continue
@@ -135,33 +135,44 @@ def _defines_function(givens, spelling: str) -> bool:
 
 
 def _introduces(text: str, givens, spec) -> str | None:
-    """The name an equation defines (q of q = x + y, f of f(x, y) = xy), or None: its left side is a
-    name nothing gives a meaning to (no definition above, no builtin, no network symbol) and its right
-    side does not mention it."""
-    from .documents import _defined_name, _known, _mentions
+    """The letter an equation defines (q of q = x + y, f of f(x, y) = xy), or None: its left side is a
+    letter (with subscripts, or applied to parameters) that no given defines, that is no builtin and no
+    network symbol, and its right side does not mention it."""
+    from .context import builtin_function
     from .syntax import parse
-    from .tree import relation_parts
+    from .tree import atom_key, juxt_items, relation_parts
 
     try:
         rel = parse(text)
     except LatexError:
         return None
     sides, ops = relation_parts(rel)
-    if len(sides) != 2 or ops[0] != "=":
+    items = juxt_items(sides[0]) if len(sides) == 2 and ops[0] == "=" else None
+    if not items or items[0].kind != "postfix" or atom_key(items[0]) is None or len(items) > 2 \
+            or any(sc[0] != "sub" for sc in items[0].scripts) or items[0].args[0].kind not in ("letter", "command"):
         return None
-    name = _defined_name(sides[0])
-    if not name or _known(name, givens, spec, rel) or _mentions(sides[1], name.split("_{")[0]):
+    if len(items) == 2 and not (items[1].kind == "postfix" and items[1].args[0].kind == "paren" and not items[1].scripts):
+        return None
+    name = atom_key(items[0])[0]
+    if name in ("e", "pi") or builtin_function(name) is not None or name in ("sigma", "Phi", "phi") \
+            or _uses(sides[1], name) or any(_uses_text(g.split("=")[0], name) for g in givens) \
+            or spec is not None or _network_notation(text, None) is not None:
         return None
     return name
 
 
-def _uses(text: str, name: str) -> bool:
+def _uses(node, name: str) -> bool:
+    from .tree import atom_key, iter_nodes
+
+    return any(n.kind == "postfix" and atom_key(n) is not None and atom_key(n)[0] == name for n in iter_nodes(node))
+
+
+def _uses_text(text: str, name: str) -> bool:
     """Whether a statement mentions the letter a definition introduces."""
-    from .documents import _mentions
     from .syntax import parse
 
     try:
-        return _mentions(parse(text), name.split("_{")[0])
+        return _uses(parse(text), name)
     except LatexError:
         return False
 
