@@ -414,7 +414,8 @@ class Calls:
                 head = None     # the cost letter written alone: the cost itself
             if head is not None and not any(s[0] == "prime" for s in items[0].scripts):
                 f, name, _ = head
-                if name in getattr(self.ctx, "function_letters", ()):
+                defs = getattr(getattr(self.ctx, "defs", None), "functions", {})
+                if name in getattr(self.ctx, "function_letters", ()) or len(getattr(defs.get(name), "params", "x")) > 1:
                     return self.ctx.bare_function_value(items[0], head, self)   # f of its arguments
                 if var.kind == "vars":
                     raise self.err(f"write the arguments of {name} in a mixed partial derivative", items[0])

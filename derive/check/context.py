@@ -121,7 +121,11 @@ class ScalarContext:
         base, _ = key
         if base in self.defs.functions:
             fd = self.defs.functions[base]
-            return (lambda *args: interp.call_defined(fd, args)), base
+
+            def defined(*args):
+                return interp.call_defined(fd, args)
+            defined.multi = len(fd.params) > 1     # f(x, y) = xy is called with its two arguments
+            return defined, base
         if base in self.function_letters and not key[1]:
             return self.generic(base, post), base
         f = builtin_function(base, self.h0)
@@ -144,7 +148,10 @@ class ScalarContext:
         return g
 
     def implicit(self, base: str) -> list:
-        """The arguments a function letter written alone stands for: f means f(x)."""
+        """The arguments a function letter written alone stands for: f means f(x), and a defined
+        f(x, y) written alone (\\frac{\\partial f}{\\partial x}) means f(x, y)."""
+        if base in self.defs.functions and base not in self.implicit_args:
+            return [self.sym(p) for p in self.defs.functions[base].params]
         return [self.sym(a) for a in self.implicit_args.get(base, self.implicit_default)]
 
     def scalar_symbol(self, post: Node, interp):

@@ -32,7 +32,7 @@ TEXT_COMMANDS = {
     "text", "operatorname", "operatorname*", "mathrm", "textrm", "mathit", "textit", "textbf", "mathsf",
     "mathtt", "mbox", "textnormal", "textup", "textsf",
 }
-MUL_COMMANDS = {"cdot", "times", "odot", "circ", "ast", "div", "otimes"}
+MUL_COMMANDS = {"cdot", "times", "odot", "circ", "ast", "div", "otimes", "bullet"}   # \bullet: UFLDL's Hadamard
 # relations between the sides of a claim (and \to inside a limit's subscript)
 REL_COMMANDS = {
     "approx", "equiv", "leftarrow", "gets", "le", "leq", "ge", "geq", "leqslant", "geqslant", "ne", "neq",

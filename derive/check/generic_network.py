@@ -190,6 +190,9 @@ class GenericNetworkContext(NetworkContext):
         if got is not None or post.kind != "postfix":
             return got
         key = atom_key(post)
+        if key is not None and ((not key[1] and key[0] in self.loss_letters and not post.scripts)
+                                or (post.text or "").strip() == self.profile.template("loss")):
+            return "loss", None, []       # the notation's other cost letters (Ng's J beside L), C_0
         if self.profile.extra("bare_layer") == "L":
             for ent in self.roles:
                 if ent.key == key and ent.layer_pos is not None and ent.label is None:
@@ -421,8 +424,15 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122):
         make = functools.partial(GenericNetworkContext, cost=(node, src))
         claim = rel.source[rel.source.index(str(ops[0])) + len(str(ops[0])):]
     elif _given_cost(givens, profile) is not None:
-        # the cost is the one a --given defines: the claim is checked with it, no other cost is a condition
-        make = functools.partial(GenericNetworkContext, cost=_given_cost(givens, profile))
+        # the cost is the one a --given defines: the claim is checked with it, no other cost is a condition;
+        # a layer letter it is written at (CS229's J = 1/2 (z^{[r]} - y)^2) is the output layer
+        cost_node = _given_cost(givens, profile)
+        from .network_letters import layer_letters
+
+        ends = sorted(layer_letters(cost_node[0], profile))
+        if ends:
+            profile = replace(profile, extras=profile.extras + (("output_letter", " ".join(ends)),))
+        make = functools.partial(GenericNetworkContext, cost=cost_node)
     r = check_network(claim, spec, givens=givens, seed=seed, profile=profile, witnesses=witnesses,
                       make_ctx=make)
     source = profile.description.split(":")[0]

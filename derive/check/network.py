@@ -240,7 +240,10 @@ def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, poi
                       make_ctx=None) -> Result:
 
     rel_node = Node("relation", tuple(sides))
-    free = sorted((free_index_letters(rel_node) | _free_layer_letters(sides)) - summation_letters(rel_node)
+    from .network_letters import layer_letters
+
+    free = sorted((free_index_letters(rel_node) | _free_layer_letters(sides) | layer_letters(rel_node, profile))
+                  - summation_letters(rel_node)
                   - {"L", "N", "T"} - set(defs.symbols))
     maxw = max(widths)
     combos = [{}]

@@ -57,6 +57,10 @@ def profile_roles(profile) -> list[RoleEntry]:
                 elif t:
                     label = t
         out.append(RoleEntry(role, key, layer_pos, label))
+    for alias in profile.extra("aliases").split():
+        # a letter the text also uses for a role (Hagan's entries w^m_{i,j} of the matrix W^m)
+        letter, _, role = alias.partition(":")
+        out.append(RoleEntry(role, (letter, False), "sup", None))
     if profile.name.startswith("default"):
         out.append(RoleEntry("act", ("a", False), "sup", None))
         # batch matrices written in capitals (one sample per column): A^{l}, Z^{l}, X, Y, \Delta^{l}
@@ -213,13 +217,15 @@ class NetworkContext(ScalarContext):
 
     def _layer(self, sarg, interp) -> int:
         t = plain_text(sarg)
-        if t == "L":
-            return self.depth_L
+        if t == "L" or (t and len(t) == 1 and t.isupper() and t not in self.indices and t not in ("T", "N")):
+            return self.depth_L    # L, or another capital for the last layer (Hagan's M)
         if t is not None and t.isdigit():
             return int(t)
         sub = ScalarContext()
         sub.indices = dict(self.indices)
         sub.indices["L"] = self.depth_L
+        for letter in self.profile.extra("output_letter").split():
+            sub.indices[letter] = self.depth_L      # CS229's r: the layer its cost is defined at
         v = Interpreter(sub, interp.src).script_value(sarg)
         if is_mat(v) or not v.is_Integer:
             raise interp.err("a layer must be a number, L, or an index letter", sarg)
@@ -252,6 +258,9 @@ class NetworkContext(ScalarContext):
                 else:
                     sarg, more = _layer_then_indices(hit[0][1]) if ent.layer_pos == "sub" else (hit[0][1], None)
                     layer = self._layer(sarg, interp)
+                    if ent.role in ("preact", "act", "delta") and not (plain_text(sarg) or "x").isupper():
+                        # UFLDL numbers the input layer 1 (z^{(l+1)} = W^{(l)} a^{(l)} + b^{(l)})
+                        layer -= int(self.profile.extra("node_shift") or 0)
                     literal = (plain_text(sarg) or "").isdigit()
                     at = rest.index(hit[0])
                     rest[at:at + 1] = [("sub", more)] if more is not None else []

@@ -405,7 +405,8 @@ class Reader(Groups):
         start = t
         saved, self.bars = self.bars, []
         items = [self.relation()]
-        while self.peek() is not None and self.peek().is_char(","):
+        # J(W,b;x,y), p(y \mid x; \theta): a semicolon between arguments separates them like a comma
+        while self.peek() is not None and (self.peek().is_char(",") or (close == ")" and self.peek().is_char(";"))):
             self.next()
             items.append(self.relation())
         self.bars = saved

@@ -7,6 +7,9 @@ import multiprocessing as mp
 from ..errors import NNDeriveError
 from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
 from .generic_network import check_generic_network
+from .network_letters import forward_profile
+from .unit_notation import read_stated
+from .unit_notation import translate as translate_units
 from .network import check_network
 from .scalar import check_scalar
 from .slips import explain_network, explain_scalar
@@ -88,7 +91,14 @@ def check_claim(claim: str, *, givens=(), at=(), spec=None, notation=None, seed=
         claims = [st for st in stmts if st.claim]
         if len(claims) > 1 or (claims and (claims[0].conditions or claims[0].notes or claims[0].update)) \
                 or (claims and len(stmts) > 1):
+            defined, claims, givens = _line_definitions(claims, givens, spec)
+            if not claims:
+                return Result(claim, "not-checkable", notes=[
+                    "only definitions (" + "; ".join(defined) + "): nothing to check"])
             parts = [_check_statement(st, givens, at, spec, notation, seed) for st in claims]
+            if defined:
+                for p in parts:
+                    p.notes.append("with " + "; ".join(defined) + " as stated on the same line")
             if len(parts) == 1:
                 return parts[0]
             worst = max(parts, key=lambda r: SEVERITY.index(r.verdict) if r.verdict in SEVERITY else 3)
@@ -97,6 +107,74 @@ def check_claim(claim: str, *, givens=(), at=(), spec=None, notation=None, seed=
             out.seconds = sum(p.seconds for p in parts)
             return out
     return _check_one(claim, givens, at, spec, notation, seed, ())
+
+
+def _line_definitions(claims, givens, spec):
+    """The statements of one line that define a name for the ones after it (CS231n's
+    ``q = x + y \\hspace{0.5in} \\implies \\frac{\\partial q}{\\partial x} = 1``): (what each defines,
+    the statements left to check, the givens with the definitions added). A statement is a
+    definition when its left side is a name nothing gives a meaning to, its right side does not
+    mention it, and a later statement of the line uses it (a name nothing uses is a claim about a
+    free symbol, reported as such)."""
+    givens = list(givens)
+    defined, rest = [], []
+    for k, st in enumerate(claims):
+        name = None if st.update or st.conditions else _introduces(st.text, givens, spec)
+        if name and any(_uses_text(s.text, name) for s in claims[k + 1:]):
+            givens.append(st.text)
+            defined.append(st.text)
+            continue
+        rest.append(st)
+    return defined, rest, tuple(givens)
+
+
+def _defines_function(givens, spelling: str) -> bool:
+    """Whether a given defines the function spelled so (f(z) = ..., the activation's letter)."""
+    base = spelling.split("^")[0].strip()
+    return any(g.replace(" ", "").startswith(base + "(") for g in givens)
+
+
+def _introduces(text: str, givens, spec) -> str | None:
+    """The letter an equation defines (q of q = x + y, f of f(x, y) = xy), or None: its left side is a
+    letter (with subscripts, or applied to parameters) that no given defines, that is no builtin and no
+    network symbol, and its right side does not mention it."""
+    from .context import builtin_function
+    from .syntax import parse
+    from .tree import atom_key, juxt_items, relation_parts
+
+    try:
+        rel = parse(text)
+    except LatexError:
+        return None
+    sides, ops = relation_parts(rel)
+    items = juxt_items(sides[0]) if len(sides) == 2 and ops[0] == "=" else None
+    if not items or items[0].kind != "postfix" or atom_key(items[0]) is None or len(items) > 2 \
+            or any(sc[0] != "sub" for sc in items[0].scripts) or items[0].args[0].kind not in ("letter", "command"):
+        return None
+    if len(items) == 2 and not (items[1].kind == "postfix" and items[1].args[0].kind == "paren" and not items[1].scripts):
+        return None
+    name = atom_key(items[0])[0]
+    if name in ("e", "pi") or builtin_function(name) is not None or name in ("sigma", "Phi", "phi") \
+            or _uses(sides[1], name) or any(_uses_text(g.split("=")[0], name) for g in givens) \
+            or spec is not None or _network_notation(text, None) is not None:
+        return None
+    return name
+
+
+def _uses(node, name: str) -> bool:
+    from .tree import atom_key, iter_nodes
+
+    return any(n.kind == "postfix" and atom_key(n) is not None and atom_key(n)[0] == name for n in iter_nodes(node))
+
+
+def _uses_text(text: str, name: str) -> bool:
+    """Whether a statement mentions the letter a definition introduces."""
+    from .syntax import parse
+
+    try:
+        return _uses(parse(text), name)
+    except LatexError:
+        return False
 
 
 def _check_statement(st, givens, at, spec, notation, seed) -> Result:
@@ -157,6 +235,36 @@ def _matrix_reading(r: Result) -> Result:
 def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
     try:
         if spec is None:
+            units = read_stated(claim, list(givens)) if givens and not at and not notation else None
+            if units is not None:
+                # Haykin's v_j(n) = \sum_i w_{ji}(n) y_i(n), y_j(n) = \varphi_j(v_j(n)): the givens name the letters
+                r = check_generic_network(units[0], _network_notation(units[0], "default"), units[1], seed)
+                r.notes.append(f"read unit by unit in the letters the definitions give: {units[0]}"
+                               + (f", with {units[1][0]}" if units[1] else ""))
+                r.claim = claim
+                return r
+            stated = forward_profile(list(givens)) if not at and not notation else None
+            if isinstance(stated, tuple) and _defines_function(stated[1], stated[0].template("activation")):
+                stated = None    # f(z) = 1/(1+e^{-z}) given too: the generic activation would not be that f
+            if stated == "row":
+                raise NotCheckable("the givens state a forward pass in row layout (one sample per row, O = H W + b);"
+                                   " a network claim in row layout needs --spec with layout = \"row\"")
+            if stated is not None:
+                # the givens state the forward pass in the text's own letters: they are the notation
+                r = check_generic_network(claim, stated[0], stated[1], seed)
+                r.notes.append(f"read in {stated[0].description}")
+                return r
+            unit = translate_units(claim) if not at and not givens and not notation else None
+            if unit == "cost":
+                return Result(claim, "not-checkable", notes=["a definition of the cost E_n in Bishop's unit letters:"
+                                                             " nothing to check (later claims can use it with --given)"])
+            if unit is not None:
+                # Bishop's a_j, z_i, w_{ji}, \delta_j: the layers follow from the unit letters
+                r = check_generic_network(unit, _network_notation(unit, "default"), [], seed)
+                r.notes.append(f"read unit by unit, as in Bishop's PRML (a_j pre-activation, z_j = h(a_j),"
+                               f" w_{{ji}} into unit j): {unit}")
+                r.claim = claim
+                return r
             profile = _network_notation(claim, notation) if not at else None
             if profile is not None:
                 return check_generic_network(claim, profile, list(givens), seed)

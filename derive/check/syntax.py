@@ -49,14 +49,17 @@ def prescan(text: str, what: str = "claim") -> None:
                          text, _line_col(text, MAX_CHARS), what)
     if not text.strip():
         raise LatexError(f"the {what} is empty")
+    parens = 0       # J(W,b;x,y): a semicolon between a function's arguments is accepted
     for i, ch in enumerate(text):
+        if ch in "()" and not (i > 0 and text[i - 1] == "\\"):
+            parens += 1 if ch == "(" else -1
         if ch in "\n\t\r":
             continue
         if ord(ch) < 32 or (ord(ch) > 126 and ch not in ALLOWED_UNICODE):
             raise LatexError(f"character {ch!r} is not part of the accepted LaTeX", text,
                              _line_col(text, i), what)
         escaped = i > 0 and text[i - 1] == "\\"
-        if ch in "$#@\"`?;" and not (ch == ";" and escaped):
+        if ch in "$#@\"`?;" and not (ch == ";" and (escaped or parens > 0)):
             raise LatexError(f"character {ch!r} is not accepted here", text, _line_col(text, i), what)
         if ch == "!" and not escaped and i + 1 < len(text) and text[i + 1] == "=":
             raise LatexError("'!=' is not LaTeX; write \\ne", text, _line_col(text, i), what)

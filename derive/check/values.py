@@ -90,7 +90,7 @@ class Algebra:
             return check_defined(a / b, "a division by zero")
         if not is_mat(a) or not is_mat(b):
             return a * b
-        if op in ("\\odot", "\\circ", "*", "\u2217"):
+        if op in ("\\odot", "\\circ", "\\bullet", "*", "\u2217"):
             if a.shape != b.shape:
                 raise ShapeMismatch(f"element-wise product of a {fmt_shape(a)} and a {fmt_shape(b)}"
                                     " matrix")

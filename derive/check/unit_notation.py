@@ -1,0 +1,319 @@
+"""Network claims written unit by unit, the layer told by the unit's index letter (Bishop's a_j, z_i, w_{ji}).
+
+Bishop's PRML (and the texts that follow it) write no layer at all: a_j is the pre-activation of
+unit j, z_i = h(a_i) the activation of unit i, w_{ji} the weight into unit j from unit i, δ_j =
+∂E_n/∂a_j, y_k and t_k the outputs and targets, x_i the inputs. Which layer a unit is in follows
+from the weights (w_{kj} joins the layer of j to the next one, the layer of k) and from the
+anchors (a unit with an output y_k or a target t_k is in the output layer, one with an input x_i in
+the input layer, an explicit w^{(2)}_{kj} puts k in layer 2). The claim is rewritten in nnderive's
+layered letters (z^{m}_{j}, a^{m-1}_{i}, W^{m}_{ji}, \\delta^{m}_{j}, L) with a free layer m and
+checked as a generic-network claim; a claim whose units cannot be placed consistently is left to the
+other readers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .tokens import tokenize
+
+
+@dataclass(frozen=True)
+class UnitLetters:
+    """One text's unit-by-unit letters: the base of each role (a letter, or a control word)."""
+
+    name: str
+    preact: str
+    act: str
+    weight: str
+    delta: str
+    output: str
+    target: str
+    input: str
+    loss: str
+    function: str
+    delta_sign: int = 1     # Haykin's local gradient is -dE/dv_j
+
+
+BISHOP = UnitLetters("Bishop, PRML 5.3", preact="a", act="z", weight="w", delta="delta", output="y", target="t",
+                     input="x", loss="E", function="h")
+
+# nnderive's layered spelling of each role (the default profile's letters)
+_TARGET = {"preact": "z^{%s}", "act": "a^{%s}", "weight": "W^{%s}", "delta": "\\delta^{%s}", "output": "a^{L}",
+           "target": "y", "input": "x"}
+
+
+def _atoms(text: str, letters: UnitLetters):
+    """(start, end, role, unit letters, explicit layer or None) of every unit-indexed atom (a_j,
+    w^{(2)}_{kj}; a power after it, z_j^2, stays outside), or None when the claim writes a layer
+    superscript the unit reading cannot place."""
+    roles = {letters.preact: "preact", letters.act: "act", letters.weight: "weight", letters.delta: "delta",
+             letters.output: "output", letters.target: "target", letters.input: "input"}
+    toks = tokenize(text)
+    out = []
+    k = 0
+    while k < len(toks):
+        t = toks[k]
+        base = t.text if (t.kind == "char" and t.text.isalpha()) or t.kind == "cs" else None
+        if base not in roles:
+            k += 1
+            continue
+        j, layer, sub, end = k + 1, None, None, t.end
+        while j < len(toks) and toks[j].is_char("^_"):
+            arg, j2 = _script(toks, j + 1)
+            if arg is None:
+                return None
+            if toks[j].text == "^":
+                inner = arg.strip("()")
+                if not (arg.startswith("(") and inner.isdigit()):
+                    break                    # a power (z_j^2) or a transpose: not part of the atom
+                layer = int(inner)
+            elif sub is None:
+                sub = arg
+            else:
+                return None
+            j, end = j2, toks[j2 - 1].end
+        if sub is not None and sub.isalpha() and sub.islower() and sub.isascii():
+            if (roles[base] == "weight") != (len(sub) == 2) or len(sub) > 2:
+                return None
+            out.append((t.start, end, roles[base], sub, layer))
+        elif layer is not None:
+            return None
+        k = j
+    return out
+
+
+def _script(toks, j):
+    """The text of a script argument starting at token j (one token or a braced group), and the index after it."""
+    if j >= len(toks):
+        return None, j
+    if toks[j].is_char("{"):
+        depth, m = 0, j
+        parts = []
+        while m < len(toks):
+            if toks[m].is_char("{"):
+                depth += 1
+            elif toks[m].is_char("}"):
+                depth -= 1
+                if depth == 0:
+                    return "".join(parts), m + 1
+            if m > j:
+                parts.append(toks[m].source())
+            m += 1
+        return None, m
+    return toks[j].source(), j + 1
+
+
+def _layers(atoms, text: str):
+    """{unit letter: (anchor, offset)} with anchor 'L' (the output layer), '0' (absolute) or 'm' (a free
+    layer), or None when the weights and anchors contradict each other."""
+    fixed: dict[str, tuple[str, int]] = {}
+    edges = []
+    for _, _, role, sub, layer in atoms:
+        if role == "weight":
+            edges.append((sub[0], sub[1]))
+            if layer is not None:
+                fixed[sub[0]] = ("0", layer)
+                fixed[sub[1]] = ("0", layer - 1)
+        elif role in ("output", "target"):
+            fixed.setdefault(sub, ("L", 0))
+        elif role == "input":
+            fixed.setdefault(sub, ("0", 0))
+    letters = sorted({a[3] for a in atoms if a[2] != "weight"} | {c for e in edges for c in e})
+    if not letters:
+        return None
+    place = dict(fixed)
+    free_used = False
+    for _ in range(len(letters) + 1):
+        changed = True
+        while changed:
+            changed = False
+            for to, frm in edges:
+                if to in place and frm not in place:
+                    place[frm] = (place[to][0], place[to][1] - 1)
+                    changed = True
+                elif frm in place and to not in place:
+                    place[to] = (place[frm][0], place[frm][1] + 1)
+                    changed = True
+        missing = [c for c in letters if c not in place]
+        if not missing:
+            break
+        if free_used:
+            return None         # two groups of units with no layer between them: no single reading
+        # the units no anchor places are at a free layer m (Bishop's j: any hidden layer)
+        place["j" if "j" in missing else missing[0]] = ("m", 0)
+        free_used = True
+    for to, frm in edges:
+        if place[to][0] != place[frm][0] or place[to][1] != place[frm][1] + 1:
+            return None
+    return place
+
+
+def _layer_text(anchor: str, offset: int, free: str) -> str:
+    base = {"L": "L", "m": free}.get(anchor)
+    if base is None:
+        return str(offset)
+    return base + (f"+{offset}" if offset > 0 else f"-{-offset}" if offset < 0 else "")
+
+
+def translate(text: str, letters: UnitLetters = BISHOP, network: bool = True) -> str | None:
+    """The claim in nnderive's layered letters, or None when it is not a unit-by-unit network claim
+    (network=False: any expression in the letters, such as the cost a text defines)."""
+    atoms = _atoms(text, letters)
+    if not atoms:
+        return None
+    roles = {a[2] for a in atoms}
+    toks = tokenize(text)
+    if len(toks) > 2 and toks[0].text == letters.loss and roles <= {"output", "target"} and \
+            any(t.is_char("=") for t in toks[:4]) and toks[1].text in ("=", "_"):
+        return "cost"       # E_n = \frac{1}{2}\sum_k (y_k - t_k)^2: the definition of the error
+    # a network claim: a weight between two units, an error term, or the function of a pre-activation
+    if network and not (roles & {"weight", "delta"} or ("preact" in roles and f"{letters.function}(" in text.replace(" ", ""))):
+        return None
+    place = _layers(atoms, text)
+    if place is None:
+        return None
+    used = {t.text for t in tokenize(text) if t.kind == "char" and t.text.isalpha()}
+    free = next(c for c in "mrqpsu" if c not in used)
+    out, at = [], 0
+    for start, end, role, sub, _ in atoms:
+        anchor, off = place[sub[0]]
+        if anchor == "0" and off < 0:
+            return None
+        layer = _layer_text(anchor, off, free)
+        if role == "act" and anchor == "0" and off == 0:
+            spelled = "x"
+        elif role in ("preact", "act", "weight", "delta"):
+            if role != "act" and anchor == "0" and off == 0:
+                return None     # no pre-activation, weight or error in the input layer
+            spelled = _TARGET[role] % layer
+            if role == "delta" and letters.delta_sign < 0:
+                out.append(text[at:start] + "(-" + spelled + "_{" + sub + "})")
+                at = end
+                continue
+        else:
+            spelled = _TARGET[role]
+        spelled += "_{" + sub + "}"
+        if text[end:].lstrip().startswith("^"):
+            spelled = "{" + spelled + "}"      # z_j^2: the power of the whole symbol
+        out.append(text[at:start] + spelled)
+        at = end
+    out.append(text[at:])
+    body = "".join(out)
+    return _rename_functions(body, letters)
+
+
+def _rename_functions(text: str, letters: UnitLetters) -> str:
+    """h(a_j), h'(a_j) -> f(...), f'(...); the error E_n, E -> L (the cost of one sample)."""
+    toks = tokenize(text)
+    out, at = [], 0
+    skip = -1
+    for k, t in enumerate(toks):
+        if k <= skip:
+            continue
+        nxt = toks[k + 1] if k + 1 < len(toks) else None
+        if t.text == letters.function and nxt is not None and nxt.is_char("_") and k + 2 < len(toks) \
+                and toks[k + 2].text.isalpha() and len(toks[k + 2].text) == 1:
+            out.append(text[at:t.start] + "f")      # \varphi_j: neuron j's activation, the layer's
+            at, skip = toks[k + 2].end, k + 2
+        elif t.text == letters.function and nxt is not None and (nxt.is_char("(") or nxt.text == "'"):
+            out.append(text[at:t.start] + "f")
+            at = t.end
+        elif t.kind == "char" and t.text == letters.loss:
+            end = t.end
+            if nxt is not None and nxt.is_char("_") and k + 2 < len(toks) and toks[k + 2].text == "n":
+                end = toks[k + 2].end
+            out.append(text[at:t.start] + "L")
+            at = end
+    out.append(text[at:])
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# A unit-by-unit text's letters read from the forward pass it states (Haykin's v_j(n), y_j(n))
+
+def _strip_iteration(text: str, letter: str) -> str:
+    """v_j(n) -> v_j: the iteration (or sample) written as an argument of every symbol."""
+    import re
+
+    return re.sub(r"\(\s*" + letter + r"\s*\)", "", text)
+
+
+def _iteration_letter(texts) -> str | None:
+    """The letter written as (n) after at least three symbols of the givens and the claim, or None."""
+    import re
+    from collections import Counter
+
+    seen = Counter(m.group(1) for t in texts for m in re.finditer(r"[A-Za-z}]\s*\(\s*([a-z])\s*\)", t))
+    got = [k for k, v in seen.items() if v >= 3]
+    return got[0] if len(got) == 1 else None
+
+
+def read_stated(claim: str, givens):
+    """(claim, givens) in nnderive's layered letters when the givens state a unit-by-unit forward pass
+    in the text's own letters -- v_j = \\sum_i w_{ji} y_i, y_j = \\varphi_j(v_j), optionally
+    \\delta_j = -\\frac{\\partial E}{\\partial v_j} (Haykin's sign), other unit quantities such as
+    e_j = d_j - y_j (substituted into the claim), the cost -- or None."""
+    import re
+
+    from .syntax import LatexError, parse
+    from .tree import atom_key, juxt_items, relation_parts
+
+    n = _iteration_letter([claim, *givens])
+    if n:
+        claim, givens = _strip_iteration(claim, n), [_strip_iteration(g, n) for g in givens]
+    letters = {}
+    defs = {}          # e_j -> d_j - y_j (unit quantities the text defines)
+    cost = None
+    for g in givens:
+        m = re.match(r"^\s*(\\?[A-Za-z]+)_(?:\{)?([a-z])(?:\})?\s*=\s*\\sum_\{?([a-z])(?:=\d+)?\}?(?:\^\{?\w+\}?)?\s*"
+                     r"(\\?[A-Za-z]+)_\{([a-z])([a-z])\}\s*(\\?[A-Za-z]+)_\{?([a-z])\}?\s*$", g)
+        if m and m.group(2) == m.group(5) and m.group(3) == m.group(6) == m.group(8):
+            letters.update(preact=m.group(1), weight=m.group(4), act=m.group(7))
+            continue
+        m = re.match(r"^\s*(\\?[A-Za-z]+)_\{?([a-z])\}?\s*=\s*(\\?[A-Za-z]+)(?:_\{?[a-z]\}?)?\s*\(\s*(\\?[A-Za-z]+)_\{?([a-z])\}?\s*\)\s*$", g)
+        if m and m.group(2) == m.group(5):
+            letters.update(act_of=m.group(1), function=m.group(3), preact_of=m.group(4))
+            continue
+        m = re.match(r"^\s*(\\?[A-Za-z]+)_\{?([a-z])\}?\s*=\s*(-?)\s*\\frac\{\\partial\s*(.+?)\}\{\\partial\s*(\\?[A-Za-z]+)_\{?([a-z])\}?\s*\}\s*$", g)
+        if m and m.group(2) == m.group(6):
+            letters.update(delta=m.group(1).lstrip("\\"), sign=-1 if m.group(3) else 1, loss_of=m.group(4).strip(),
+                           delta_of=m.group(5))
+            continue
+        m = re.match(r"^\s*([A-Za-z])_\{?([a-z])\}?\s*=\s*(.+)$", g)
+        if m:
+            defs[m.group(1)] = (m.group(2), m.group(3))
+            continue
+        cost = g
+    if "preact" in letters and "act_of" not in letters:
+        letters.update(act_of=letters["act"], preact_of=letters["preact"], function="f")   # the activation unnamed
+    if "act_of" in letters and "preact" not in letters:
+        letters.update(preact=letters["preact_of"], act=letters["act_of"], weight="w")
+    if not {"preact", "weight", "act", "function"} <= set(letters) or letters.get("act_of") != letters["act"] \
+            or letters.get("preact_of") != letters["preact"] or letters.get("delta_of", letters["preact"]) != letters["preact"]:
+        return None
+    for name, (idx, body) in defs.items():
+        # e_j(n) = d_j(n) - y_j(n): written into the claim and the cost, for every unit letter
+        def put(text, name=name, idx=idx, body=body):
+            return re.sub(name + r"_\{?([a-z])\}?", lambda m: "(" + re.sub(r"_\{?" + idx + r"\}?", "_" + m.group(1), body) + ")", text)
+        claim = put(claim)
+        cost = put(cost) if cost else cost
+    targets = {t for _, body in defs.values() for t in re.findall(r"([a-z])_\{?[a-z]\}?", body)} - {letters["act"]}
+    loss_text = letters.get("loss_of") or (cost.split("=")[0].strip() if cost else "E")
+    loss = re.sub(r"\\math\w+\{(\w)\}", r"\1", loss_text).strip()
+    unit = UnitLetters("the definitions given", preact=letters["preact"].lstrip("\\"), act=letters["act"].lstrip("\\"),
+                       weight=letters["weight"].lstrip("\\"), delta=letters.get("delta", "delta"), output="\\none",
+                       target=(sorted(targets)[0] if len(targets) == 1 else "t"), input="x", loss=loss,
+                       function=letters["function"].lstrip("\\"), delta_sign=letters.get("sign", 1))
+    out = translate(claim, unit)
+    if out in (None, "cost"):
+        return None
+    new_givens = []
+    if cost:
+        lhs, _, rhs = cost.partition("=")
+        rhs = re.sub(r"\\sum_\{([a-z])\s*\\in\s*\w+\}", r"\\sum_{\1}", rhs)
+        t = translate(rhs.strip() + " = 0", unit, network=False) if rhs else None
+        if t is None:
+            return None
+        new_givens.append("L = " + t.rsplit("=", 1)[0].strip())
+    return out, new_givens
