@@ -10,6 +10,7 @@ from ..primitives import SoftmaxEntry
 from .compare import NotCheckable
 from .context import ScalarContext, index_as_number
 from .interpret import Interpreter
+from .pointdiff import derivative_matrix
 from .syntax import LatexError, Node, OutOfRange, ShapeMismatch, parse
 from .tree import _is_label, _letters_of, atom_key, decor_scripts, items_of, juxt_items, plain_text
 from .values import fmt_shape, is_mat, norm
@@ -98,13 +99,20 @@ def activation_spelling(profile):
     return atom_key(post), pos
 
 
+_SHARED: dict = {}     # (context class, spec, widths, batch) -> (spec, forward passes, error terms)
+
+
 class NetworkContext(ScalarContext):
     """Meaning for network claims: the profile's symbols are explicit matrices of one witness."""
 
     network = True
+    # derivatives of network quantities decided at the sample points (``pointdiff``); a worked
+    # example, which substitutes numbers into the values, turns this off
+    point_derivatives = True
 
     def __init__(self, spec, widths, batch, profile, defs=None, seed=0):
         super().__init__(defs, spec.conventions.relu_prime_at_zero)
+        self.spec_source = spec
         self.spec = spec.with_widths(tuple(widths))
         self.widths = tuple(widths)
         self.depth_L = len(widths) - 1
@@ -119,6 +127,27 @@ class NetworkContext(ScalarContext):
         self.cut_syms: dict = {}
         self._build_params()
         self._forward_cache: dict = {}
+        self._delta_cache: dict = {}
+        shared = self._shared()
+        if shared is not None:
+            self._forward_cache, self._delta_cache = shared
+
+    def _share_key(self):
+        """What the forward pass and the error terms depend on: witnesses of one spec with the same
+        widths and batch share them (a claim is read on many contexts: free indices, both readings
+        of a square, the slip search's rewrites), or None when the loss is the claim's own."""
+        return (type(self), id(self.spec_source), self.widths, self.batch)
+
+    def _shared(self):
+        key = self._share_key()
+        if key is None:
+            return None
+        hit = _SHARED.get(key)
+        if hit is None or hit[0] is not self.spec_source:
+            if len(_SHARED) > 64:
+                _SHARED.clear()
+            hit = _SHARED[key] = (self.spec_source, {}, {})
+        return hit[1], hit[2]
 
     # -- the network
 
@@ -185,10 +214,11 @@ class NetworkContext(ScalarContext):
     def delta(self, l: int):
         """The engine's error term: d(sum of the samples' losses)/dz^l (no 1/N), by differentiating
         the loss (never from BP2's formula); cached per layer, since a claim and its sides ask again.
-        (A chain rule through each layer's Jacobian was tried: slower on deep networks, 17 s against
-        12 s at depth 5, as SymPy's products of the error terms grow faster than the loss's tree.)"""
-        cache = self.__dict__.setdefault("_delta_cache", {})
-        key = (l, self.cut)
+        The derivative is decided at the sample points by a reverse sweep over the loss's graph
+        (``pointdiff``): sympy.diff of the nested loss grows exponentially with the depth (22 s for
+        delta^1 at depth 6)."""
+        cache = self._delta_cache
+        key = (l, self.cut, tuple(self.cut_syms[self.cut]) if self.cut else ())
         if key not in cache:
             cache[key] = self._delta_out(l)
         return cache[key]
@@ -204,9 +234,13 @@ class NetworkContext(ScalarContext):
             Lsum = self.loss(reduced=False)
         finally:
             self.cut = saved
-        d = syms.applyfunc(lambda s: sp.diff(Lsum, s))
         back = {s: v for s, v in zip(syms, Z0[l])}
         self._forward_cache.pop(key, None)
+        if self.point_derivatives:
+            d = derivative_matrix(Lsum, syms, tuple(back.items()))
+            if d is not None:
+                return d
+        d = syms.applyfunc(lambda s: sp.diff(Lsum, s))
         return d.applyfunc(lambda e: e.xreplace(back))
 
     # -- symbols
@@ -560,7 +594,7 @@ class NetworkContext(ScalarContext):
             raise OutOfRange(f"layer {layer}")
         actual = Z0[layer] if role == "preact" else A0[layer]
         key = (role, layer)
-        fresh = sp.Matrix(actual.shape[0], actual.shape[1], lambda i, n: sp.Dummy(f"{role}{layer}_{i}_{n}"))
+        fresh = sp.Matrix(actual.shape[0], actual.shape[1], lambda i, n: sp.Dummy(f"{role}{layer}_{i}_{n}", real=True))
         saved_cut, saved_syms = self.cut, self.cut_syms
         self.cut, self.cut_syms = key, {key: fresh}
         self._forward_cache.pop(key, None)
@@ -570,15 +604,19 @@ class NetworkContext(ScalarContext):
                 sel = self.select(sel, s[1], role, interp)
             interp._bare = False
             body = thunk()
-            d = self._d(body, sel, interp, elementwise=getattr(interp, "_bare", False))
+            back = dict(zip(list(fresh), list(actual)))
+            d = self._d(body, sel, interp, elementwise=getattr(interp, "_bare", False), bindings=tuple(back.items()))
         finally:
             self.cut, self.cut_syms = saved_cut, saved_syms
             self._forward_cache.pop(key, None)
-        back = dict(zip(list(fresh), list(actual)))
         return d.applyfunc(lambda e: e.xreplace(back)) if is_mat(d) else d.xreplace(back)
 
-    def _d(self, body, var, interp, elementwise=False):
+    def _d(self, body, var, interp, elementwise=False, bindings=()):
         body, var = norm(body), norm(var)
+        if self.point_derivatives:
+            fast = derivative_matrix(body, var, bindings, elementwise)
+            if fast is not None:
+                return fast
         if not is_mat(var):
             return body.applyfunc(lambda e: sp.diff(e, var)) if is_mat(body) else sp.diff(body, var)
         if not is_mat(body):

@@ -99,6 +99,16 @@ def _transcendental_primitives():
 
 
 _TRANSCENDENTAL_PRIMITIVES = _transcendental_primitives()
+_FORMS: dict = {}
+
+
+def _explicit_form(cls, n: int):
+    """(symbols, closed form) of a primitive applied to n fresh real symbols (cached per class)."""
+    key = (cls, n)
+    if key not in _FORMS:
+        syms = sp.symbols(f"_s0:{n}", real=True)
+        _FORMS[key] = (syms, _explicit(cls(*syms)))
+    return _FORMS[key]
 _K = sp.Dummy("k", integer=True)
 _SWITCHED = (sp.Abs, sp.sign, sp.Heaviside, sp.floor, sp.ceiling, sp.frac, sp.DiracDelta)
 
@@ -146,6 +156,8 @@ class ExactEvaluator(_Walker):
             return Fraction(int(e.p), int(e.q)), False
         if e in self.env:
             return Fraction(self.env[e]), False
+        if hasattr(e, "point_value"):     # a derivative decided at the point (``pointdiff``)
+            return e.point_value(self)
         if e.is_Symbol:
             raise Unsupported(f"the symbol {e} has no value")
         if isinstance(e, sp.Add):
@@ -422,6 +434,8 @@ class RealEvaluator(_Walker):
         if e in self.env:
             v = self.env[e]
             return M.mpf(v.numerator) / v.denominator if isinstance(v, Fraction) else M.mpf(v)
+        if hasattr(e, "point_value"):     # a derivative decided at the point (``pointdiff``)
+            return e.point_value(self)
         if e.is_Symbol:
             raise Unsupported(f"the symbol {e} has no value")
         if isinstance(e, sp.Add):
@@ -442,6 +456,14 @@ class RealEvaluator(_Walker):
             keys = tuple(arg_key(self(a)) for a in e.args)
             v = generic_value(self.seed, e, keys)
             return M.mpf(v.numerator) / v.denominator
+        if isinstance(e, _TRANSCENDENTAL_PRIMITIVES):
+            # the closed form on symbols, evaluated at the argument's value: building tanh(z) of a
+            # deep network's z would make SymPy inspect the whole argument
+            syms, form = _explicit_form(type(e), len(e.args))
+            sub = RealEvaluator(dict(zip(syms, [self(a) for a in e.args])), self.seed, self.switches)
+            v = sub(form)
+            self.mag, self.small = max(self.mag, sub.mag), min(self.small, sub.small)
+            return v
         if isinstance(e, Primitive):
             return self(_explicit(e))
         if isinstance(e, sp.Indexed):
