@@ -33,8 +33,16 @@ def deep_spec(depth: int, folder: Path) -> str:
     return str(p)
 
 
+def wide_spec(folder: Path) -> str:
+    """MNIST's 784-128-10 (ReLU, softmax, cross-entropy): the widths of a real network."""
+    p = folder / "wide_784_128_10.toml"
+    p.write_text('[network]\nname = "wide"\nlayers = [784, 128, 10]\nactivations = ["relu", "softmax"]\n'
+                 'loss = "cce"\n', encoding="utf-8")
+    return str(p)
+
+
 def cases(folder: Path):
-    d4, d6 = deep_spec(4, folder), deep_spec(6, folder)
+    d4, d6, d8, wide = deep_spec(4, folder), deep_spec(6, folder), deep_spec(8, folder), wide_spec(folder)
     return [
         ("scalar", r"\sigma'(z) = \sigma(z)(1-\sigma(z))", []),
         ("scalar, with --given/--at", r"\frac{dL}{dy} = -300", ["--given", "L = (y-500)^2", "--at", "y=350"]),
@@ -47,6 +55,12 @@ def cases(folder: Path):
          ["--spec", DIGITS]),
         ("network, tanh depth 4", r"\delta^{1} = (W^{2})^{T} \delta^{2} \odot (1 - (a^{1})^{2})", ["--spec", d4]),
         ("network, tanh depth 6", r"\delta^{1} = (W^{2})^{T} \delta^{2} \odot (1 - (a^{1})^{2})", ["--spec", d6]),
+        ("network, tanh depth 8", r"\delta^{1} = (W^{2})^{T} \delta^{2} \odot (1 - (a^{1})^{2})", ["--spec", d8]),
+        ("network, depth 8, dL/dW^1", r"\frac{\partial L}{\partial W^{1}} = \delta^{1} (a^{0})^{T}", ["--spec", d8]),
+        ("depth 6, missing transpose", r"\delta^{1} = W^{2} \delta^{2} \odot (1 - (a^{1})^{2})", ["--spec", d6]),
+        ("depth 6, missing tanh'", r"\delta^{1} = (W^{2})^{T} \delta^{2}", ["--spec", d6]),
+        ("network 784-128-10", r"\frac{\partial L}{\partial W^{2}} = \delta^{2}(a^{1})^{T}", ["--spec", wide]),
+        ("784-128-10, delta^1", r"\delta^{1} = (W^{2})^{T} \delta^{2} \odot H(z^{1})", ["--spec", wide]),
         ("generic, Nielsen BP2", r"\delta^l = ((w^{l+1})^T \delta^{l+1}) \odot \sigma'(z^l)", []),
         ("generic, Ng missing 1/m", r"dW^{[l]} = dZ^{[l]} A^{[l-1]T}", []),
         ("generic, conditional", r"\delta^L = a^L - y", []),

@@ -131,6 +131,9 @@ class GenericNetworkContext(NetworkContext):
         self.sample_sup = profile.extra("sample_index") == "sup"
         self.implicit_sample: str | None = None
 
+    def spec_loss(self) -> bool:
+        return self.cost is None
+
     def _share_key(self):
         # a cost the claim defines is read in this context's letters: its error terms are its own
         return None if self.cost is not None else super()._share_key()

@@ -10,7 +10,7 @@ from ..primitives import SoftmaxEntry
 from .compare import NotCheckable
 from .context import ScalarContext, index_as_number
 from .interpret import Interpreter
-from .pointdiff import derivative_matrix
+from .pointdiff import NotSweepable, Sweep, derivative_matrix
 from .syntax import LatexError, Node, OutOfRange, ShapeMismatch, parse
 from .tree import _is_label, _letters_of, atom_key, decor_scripts, items_of, juxt_items, plain_text
 from .values import fmt_shape, is_mat, norm
@@ -204,12 +204,50 @@ class NetworkContext(ScalarContext):
 
     def loss(self, reduced=True):
         Z, A = self.forward()
+        return self._loss_of(A[self.depth_L], reduced)
+
+    def _loss_of(self, out, reduced=True):
         entry = self.spec.loss_entry
-        out = A[self.depth_L]
         total = sp.Add(*[entry.sample_loss(list(out[:, n]), list(self.Y[:, n])) for n in range(self.batch)])
         if reduced and self.spec.conventions.batch == "mean":
             total = total / self.batch
         return total
+
+    def spec_loss(self) -> bool:
+        """Whether the loss is the spec's (``_loss_of`` of the outputs), not one the claim defines."""
+        return True
+
+    def _error_terms(self):
+        """Every layer's error term at once, or None: the network as one graph in which each
+        pre-activation is a symbol defined by its layer's equation in the symbols of the layer below
+        (z^{l} = W^{l} f(z^{l-1}) + b^{l}) and bound to its value at the point; one reverse sweep of the
+        summed loss over that graph gives d L / d z^{l} for every l, with nothing rebuilt per layer."""
+        if "all" in self._delta_cache:
+            return self._delta_cache["all"]
+        out = None
+        if self.point_derivatives and self.spec_loss():
+            Z0, _ = self.forward()
+            lets, bindings, zeta = {}, [], {}
+            prev = self.X
+            for l in range(1, self.depth_L + 1):
+                zl = self.W[l] * prev + self.b[l] * sp.ones(1, self.batch)
+                sym = sp.Matrix(zl.shape[0], zl.shape[1], lambda i, n, l=l: sp.Dummy(f"z{l}_{i}_{n}", real=True))
+                for fresh, definition, actual in zip(sym, zl, Z0[l]):
+                    lets[fresh] = definition
+                    bindings.append((fresh, actual))
+                f = self.act_fn(l)
+                prev = f(sym) if getattr(f, "vector_aware", False) else sym.applyfunc(f)
+                zeta[l] = sym
+            wrt = [x for l in sorted(zeta) for x in zeta[l]]
+            try:
+                entries = iter(Sweep(self._loss_of(prev, reduced=False), wrt, bindings, lets).entries())
+            except NotSweepable:
+                entries = None
+            if entries is not None:
+                out = {l: sp.Matrix(zeta[l].shape[0], zeta[l].shape[1], [next(entries) for _ in zeta[l]])
+                       for l in sorted(zeta)}
+        self._delta_cache["all"] = out
+        return out
 
     def delta(self, l: int):
         """The engine's error term: d(sum of the samples' losses)/dz^l (no 1/N), by differentiating
@@ -224,6 +262,10 @@ class NetworkContext(ScalarContext):
         return cache[key]
 
     def _delta_out(self, l: int):
+        if self.cut is None:
+            terms = self._error_terms()
+            if terms is not None:
+                return terms[l]
         saved = self.cut
         Z0, _ = self.forward()
         key = ("preact", l)

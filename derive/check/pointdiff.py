@@ -75,8 +75,10 @@ class PointDerivative(sp.AtomicExpr):
         return f"d({self._sweep.uid})/d({printer._print(self._sweep.wrt[self._index])})"
 
 
-def _postorder(body) -> list:
-    """The distinct subexpressions of body, children before parents (iterative: graphs are deep)."""
+def _postorder(body, lets=None) -> list:
+    """The distinct subexpressions of body, children before parents (iterative: graphs are deep); a
+    symbol defined in ``lets`` has its definition as its child."""
+    lets = lets or {}
     seen, order = set(), []
     stack = [(body, False)]
     while stack:
@@ -88,7 +90,7 @@ def _postorder(body) -> list:
             continue
         seen.add(e)
         stack.append((e, True))
-        for a in e.args:
+        for a in (e.args if e.args else ((lets[e],) if e in lets else ())):
             if isinstance(a, sp.Basic) and a not in seen:
                 stack.append((a, False))
     return order
@@ -151,28 +153,35 @@ class Sweep:
     graph; at a point each fresh symbol takes the value of its expression.
     """
 
-    def __init__(self, body, wrt, bindings=()):
+    def __init__(self, body, wrt, bindings=(), lets=None):
         self.uid = next(_UIDS)
         self.body = sp.sympify(body)
         self.wrt = tuple(wrt)
         self.bindings = tuple(bindings)
         self._bound = {s: e for s, e in self.bindings}
-        order = _postorder(self.body)
+        self.lets = dict(lets or {})
+        order = _postorder(self.body, self.lets)
         targets = set(self.wrt)
         dep = set()
         for e in order:
-            if e in targets or any(a in dep for a in e.args if isinstance(a, sp.Basic)):
+            kids = e.args if e.args else ((self.lets[e],) if e in self.lets else ())
+            if e in targets or any(a in dep for a in kids if isinstance(a, sp.Basic)):
                 dep.add(e)
         self.depends = [w in dep for w in self.wrt]
         # parents before children, each dependent node with the rules for its dependent children
         self.plan = []
         for e in reversed(order):
-            if e in dep and e not in targets and e.args:
+            if e not in dep:
+                continue
+            if e in self.lets:
+                if self.lets[e] in dep:
+                    self.plan.append((e, [(self.lets[e], ("one",))]))
+            elif e.args:
+                if e in targets:
+                    raise NotSweepable("a variable that is not a symbol")
                 if isinstance(e, PointDerivative):
                     raise NotSweepable("a derivative inside the body")
                 self.plan.append((e, _local_rules(e, dep)))
-            elif e in dep and e in targets and e.args:
-                raise NotSweepable("a variable that is not a symbol")
         self.size = len(order)
         self._free = None
         self._translated: dict = {}
@@ -183,7 +192,7 @@ class Sweep:
 
     def free_symbols(self):
         if self._free is None:
-            leaves = {e for e in _postorder(self.body) if isinstance(e, sp.Symbol)}
+            leaves = {e for e in _postorder(self.body, self.lets) if isinstance(e, sp.Symbol)}
             out = {s for s in leaves if s not in self._bound}
             for s, e in self.bindings:
                 if s in leaves:
@@ -192,7 +201,14 @@ class Sweep:
         return set(self._free)
 
     def materialize(self, index: int):
-        d = sp.diff(self.body, self.wrt[index])
+        target = self.wrt[index]
+        body = self.body
+        rule = {s: e for s, e in self.lets.items() if s != target}
+        for _ in range(len(rule)):          # every definition but the variable's own, innermost last
+            if not (body.free_symbols & set(rule)):
+                break
+            body = body.xreplace(rule)
+        d = sp.diff(body, target)
         return d.xreplace(self._bound) if self._bound else d
 
     def entries(self) -> list:
