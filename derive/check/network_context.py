@@ -99,6 +99,13 @@ def activation_spelling(profile):
     return atom_key(post), pos
 
 
+def _affine(W, A, b):
+    """W A + b (b added to every column), entry by entry: SymPy's matrix product converts every
+    entry to its domain and back, several times slower on symbolic entries."""
+    rows, inner, cols = W.shape[0], W.shape[1], A.shape[1]
+    return sp.Matrix(rows, cols, lambda j, n: sp.Add(*[W[j, k] * A[k, n] for k in range(inner)], b[j, 0]))
+
+
 _SHARED: dict = {}     # (context class, spec, widths, batch) -> (spec, forward passes, error terms)
 
 
@@ -190,7 +197,7 @@ class NetworkContext(ScalarContext):
         if key == ("act", 0):
             A[0] = self.cut_syms[key]
         for l in range(1, self.depth_L + 1):
-            z = self.W[l] * A[l - 1] + self.b[l] * sp.ones(1, self.batch)
+            z = _affine(self.W[l], A[l - 1], self.b[l])
             if key == ("preact", l):
                 z = self.cut_syms[key]
             Z[l] = z
@@ -230,7 +237,7 @@ class NetworkContext(ScalarContext):
             lets, bindings, zeta = {}, [], {}
             prev = self.X
             for l in range(1, self.depth_L + 1):
-                zl = self.W[l] * prev + self.b[l] * sp.ones(1, self.batch)
+                zl = _affine(self.W[l], prev, self.b[l])
                 sym = sp.Matrix(zl.shape[0], zl.shape[1], lambda i, n, l=l: sp.Dummy(f"z{l}_{i}_{n}", real=True))
                 for fresh, definition, actual in zip(sym, zl, Z0[l]):
                     lets[fresh] = definition

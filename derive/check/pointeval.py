@@ -103,11 +103,13 @@ _FORMS: dict = {}
 
 
 def _explicit_form(cls, n: int):
-    """(symbols, closed form) of a primitive applied to n fresh real symbols (cached per class)."""
+    """(symbols, closed form, whether it has a switch) of a primitive applied to n fresh real
+    symbols (cached per class)."""
     key = (cls, n)
     if key not in _FORMS:
         syms = sp.symbols(f"_s0:{n}", real=True)
-        _FORMS[key] = (syms, _explicit(cls(*syms)))
+        form = _explicit(cls(*syms))
+        _FORMS[key] = (syms, form, form.has(sp.Piecewise, sp.Max, sp.Min, *_SWITCHED))
     return _FORMS[key]
 _K = sp.Dummy("k", integer=True)
 _SWITCHED = (sp.Abs, sp.sign, sp.Heaviside, sp.floor, sp.ceiling, sp.frac, sp.DiracDelta)
@@ -206,6 +208,8 @@ class ExactEvaluator(_Walker):
                 # sigma(3/7) is one shared atom on both sides; its derivative is fdiff, symbolically
                 vals = [self(a) for a in e.args]
                 return self.atom(type(e).__name__, *[v for v, _ in vals]), True
+            if not isinstance(e, SoftmaxEntry):
+                return _by_form(self, e)
             return self(_explicit(e))
         if isinstance(e, sp.Indexed):
             return Fraction(_family(self, e)), False
@@ -275,6 +279,32 @@ class ExactEvaluator(_Walker):
         if isinstance(cond, sp.Not):
             return not self.truth(cond.args[0])
         raise Unsupported(f"cannot decide the condition {cond}")
+
+
+def _by_form(ev, e):
+    """A primitive's closed form on symbols, evaluated at its arguments' values: building
+    Piecewise((z, z > 0), ...) or tanh(z) of a deep network's z makes SymPy inspect the whole
+    argument at every point. Switches seen inside are recorded in the actual arguments."""
+    syms, form, switched = _explicit_form(type(e), len(e.args))
+    sub = type(ev)({}, ev.seed)
+    for s, a in zip(syms, e.args):
+        sub.memo[s] = ev(a)
+    inner = getattr(ev, "exact", None)
+    if inner is not None and switched:
+        for s, a in zip(syms, e.args):
+            try:
+                sub.exact.memo[s] = inner(a)
+            except Exception:  # noqa: BLE001 - no exact value: the sign is decided in reals
+                pass
+    v = sub(form)
+    rule = dict(zip(syms, e.args))
+    for g, signs in sub.switches.items():
+        ev.switches.setdefault(g.xreplace(rule), set()).update(signs)
+    if hasattr(ev, "mag"):
+        ev.mag, ev.small = max(ev.mag, sub.mag), min(ev.small, sub.small)
+    elif sub.domain_unknown:
+        ev.domain_unknown = True
+    return v
 
 
 def _record(switches, g, value):
@@ -456,14 +486,8 @@ class RealEvaluator(_Walker):
             keys = tuple(arg_key(self(a)) for a in e.args)
             v = generic_value(self.seed, e, keys)
             return M.mpf(v.numerator) / v.denominator
-        if isinstance(e, _TRANSCENDENTAL_PRIMITIVES):
-            # the closed form on symbols, evaluated at the argument's value: building tanh(z) of a
-            # deep network's z would make SymPy inspect the whole argument
-            syms, form = _explicit_form(type(e), len(e.args))
-            sub = RealEvaluator(dict(zip(syms, [self(a) for a in e.args])), self.seed, self.switches)
-            v = sub(form)
-            self.mag, self.small = max(self.mag, sub.mag), min(self.small, sub.small)
-            return v
+        if isinstance(e, Primitive) and not isinstance(e, SoftmaxEntry):
+            return _by_form(self, e)
         if isinstance(e, Primitive):
             return self(_explicit(e))
         if isinstance(e, sp.Indexed):
