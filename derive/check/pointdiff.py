@@ -22,8 +22,9 @@ import itertools
 from fractions import Fraction
 
 import mpmath
-
 import sympy as sp
+
+from .pointeval import Undefined
 
 _UIDS = itertools.count(1)
 SYMBOLIC_NODES = 0      # a body this small (distinct subexpressions) is differentiated by SymPy
@@ -59,7 +60,10 @@ class PointDerivative(sp.AtomicExpr):
 
     def point_value(self, ev):
         """The derivative's value at the evaluator's point (pointeval's evaluators call this)."""
-        return self._sweep.at(ev)[self._index]
+        v = self._sweep.at(ev)[self._index]
+        if isinstance(v, Undefined):
+            raise v
+        return v
 
     def materialize(self):
         """The symbolic derivative (slow on deep networks; for a derivative of a derivative)."""
@@ -211,6 +215,14 @@ class Sweep:
         d = sp.diff(body, target)
         return d.xreplace(self._bound) if self._bound else d
 
+    def index(self) -> dict:
+        if "_index" not in self.__dict__:
+            self._index = {w: k for k, w in enumerate(self.wrt)}
+        return self._index
+
+    def entry(self, k: int):
+        return PointDerivative(self, k) if self.depends[k] else sp.Integer(0)
+
     def entries(self) -> list:
         """The derivative by each variable: 0 where the body does not depend on it, else an atom."""
         return [PointDerivative(self, k) if dep else sp.Integer(0) for k, dep in enumerate(self.depends)]
@@ -294,38 +306,31 @@ class Sweep:
                     inner.memo[s] = inner(e)
                 except Exception:  # noqa: BLE001 - no exact value: signs are decided in reals
                     pass
-        # only what a local derivative needs is evaluated: d ln(u) = du / u is defined where ln(u) is not
+        # only what a local derivative needs is evaluated: d ln(u) = du / u is defined where ln(u) is
+        # not; a partial that is undefined here poisons only the derivatives that go through it
         adj = {self.body: one}
         for node, rules in self.plan:
             a = adj.get(node)
             if a is None:
                 continue
             for child, rule in rules:
-                kind = rule[0]
-                if kind == "one":
-                    part = a
-                elif kind == "others":
-                    part = a
-                    for j, other in enumerate(node.args):
-                        if j != rule[1]:
-                            part = mul(part, ev(other))
-                elif kind == "ipow":
-                    n = rule[1]
-                    part = scale(mul(a, ipow(ev(child), n - 1)), n) if n != 1 else a
-                elif kind == "branch":
-                    k, branches = rule[1], rule[2]
-                    taken = next(j for j, (_, cond) in enumerate(branches) if ev.truth(cond))
-                    if taken != k:
-                        continue
-                    part = a
-                else:
-                    part = mul(a, ev(rule[1]))
+                prev = adj.get(child)
+                if isinstance(prev, Undefined):
+                    continue
+                if isinstance(a, Undefined):
+                    adj[child] = a
+                    continue
+                try:
+                    part = _part(ev, node, child, rule, a, mul, ipow, scale)
+                except Undefined as u:
+                    adj[child] = u
+                    continue
+                if part is None:
+                    continue
                 if not exact:
                     ev._term(part)
-                prev = adj.get(child)
                 adj[child] = part if prev is None else add(prev, part)
-        out = [adj.get(w, zero) for w in self.wrt]
-        return out
+        return [adj.get(w, zero) for w in self.wrt]
 
     def _translate(self, local: dict) -> dict:
         """Switches seen under a cut, in the network's own symbols (a sampler covers both sides of each)."""
@@ -363,11 +368,47 @@ def derivative_matrix(body, var, bindings=(), elementwise: bool = False):
     return None
 
 
+def _part(ev, node, child, rule, a, mul, ipow, scale):
+    """The adjoint a of node times d node / d child at the point (None: a case not taken)."""
+    kind = rule[0]
+    if kind == "one":
+        return a
+    if kind == "others":
+        part = a
+        for j, other in enumerate(node.args):
+            if j != rule[1]:
+                part = mul(part, ev(other))
+        return part
+    if kind == "ipow":
+        n = rule[1]
+        return scale(mul(a, ipow(ev(child), n - 1)), n) if n != 1 else a
+    if kind == "branch":
+        k, branches = rule[1], rule[2]
+        taken = next((j for j, (_, cond) in enumerate(branches) if ev.truth(cond)), None)
+        if taken is None:
+            raise Undefined("no case of the piecewise definition applies")
+        return a if taken == k else None
+    return mul(a, ev(rule[1]))
+
+
+_SWEEPS: dict = {}
+
+
 def _one(body, wrt, bindings) -> list:
+    """d body / d w for each w of wrt, from one sweep by every symbol of the body (shared by every
+    derivative of the same body: a claim with free indices asks for one entry per index value)."""
     body = sp.sympify(body)
     if not all(isinstance(w, sp.Symbol) for w in wrt):
         raise NotSweepable("a variable that is not a symbol")
-    sw = Sweep(body, wrt, bindings)
-    if sw.size <= SYMBOLIC_NODES:
-        raise NotSweepable("small")
-    return sw.entries()
+    key = (body, tuple(bindings))
+    sw = _SWEEPS.get(key)
+    if sw is None:
+        leaves = sorted({e for e in _postorder(body) if isinstance(e, sp.Symbol)}, key=str)
+        sw = Sweep(body, leaves, bindings)
+        if sw.size <= SYMBOLIC_NODES:
+            raise NotSweepable("small")
+        if len(_SWEEPS) > 512:
+            _SWEEPS.clear()
+        _SWEEPS[key] = sw
+    index = sw.index()
+    return [sw.entry(index[w]) if w in index else sp.Integer(0) for w in wrt]

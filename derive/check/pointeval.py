@@ -21,7 +21,7 @@ import mpmath
 import sympy as sp
 from sympy.core.relational import Relational
 
-from ..primitives import Primitive, SoftmaxEntry
+from ..primitives import LeakyReLU, Primitive, ReLU, SoftmaxEntry, Step
 from .generic import GenericFunction, arg_key, family_value, generic_value
 
 
@@ -208,6 +208,12 @@ class ExactEvaluator(_Walker):
                 # sigma(3/7) is one shared atom on both sides; its derivative is fdiff, symbolically
                 vals = [self(a) for a in e.args]
                 return self.atom(type(e).__name__, *[v for v, _ in vals]), True
+            if isinstance(e, _KINKED):
+                z, t = self(e.args[0])
+                if t:
+                    raise Inexact()
+                _record(self.switches, e.args[0], z)
+                return _kinked(self, e, z, lambda a: self(a)), False
             if not isinstance(e, SoftmaxEntry):
                 return _by_form(self, e)
             return self(_explicit(e))
@@ -279,6 +285,26 @@ class ExactEvaluator(_Walker):
         if isinstance(cond, sp.Not):
             return not self.truth(cond.args[0])
         raise Unsupported(f"cannot decide the condition {cond}")
+
+
+_KINKED = (ReLU, LeakyReLU, Step)
+
+
+def _kinked(ev, e, z, value, v=None):
+    """ReLU, leaky ReLU and the step at a point where the argument's sign is z's (their closed
+    forms' cases, without building them); ``v`` is the argument's value (z itself when exact)."""
+    v = z if v is None else v
+    if isinstance(e, Step):
+        return (v * 0 + 1) if z > 0 else (v * 0 if z < 0 else _plain(value(e.args[1])))
+    if z > 0:
+        return v
+    if isinstance(e, ReLU):
+        return v * 0
+    return _plain(value(e.args[1])) * v
+
+
+def _plain(x):
+    return x[0] if isinstance(x, tuple) else x
 
 
 def _by_form(ev, e):
@@ -486,6 +512,9 @@ class RealEvaluator(_Walker):
             keys = tuple(arg_key(self(a)) for a in e.args)
             v = generic_value(self.seed, e, keys)
             return M.mpf(v.numerator) / v.denominator
+        if isinstance(e, _KINKED):
+            z = self._sign_of(e.args[0])
+            return _kinked(self, e, z, lambda a: self(a), self(e.args[0]))
         if isinstance(e, Primitive) and not isinstance(e, SoftmaxEntry):
             return _by_form(self, e)
         if isinstance(e, Primitive):
