@@ -34,16 +34,20 @@ class NotSweepable(Exception):
     """The body has a node the sweep cannot differentiate (it is differentiated symbolically)."""
 
 
-class PointDerivative(sp.AtomicExpr):
-    """d body / d wrt[index] of a ``Sweep``: a real number at every sample point, an atom otherwise."""
+class PointDerivative(sp.Expr):
+    """d body / d wrt[index] of a ``Sweep``: a real number at every sample point.
+
+    Its arguments are the symbols the body depends on, so that SymPy's ``has``, ``free_symbols``
+    and ``diff`` see them; anything that would rebuild it with other arguments (a substitution, a
+    second derivative) gets the symbolic derivative instead (``materialize``).
+    """
 
     is_commutative = True
     is_real = True
-    is_number = False
     is_comparable = False
 
     def __new__(cls, sweep: Sweep, index: int):
-        obj = sp.AtomicExpr.__new__(cls)
+        obj = sp.Expr.__new__(cls, *sweep.free_args())
         obj._sweep = sweep
         obj._index = index
         return obj
@@ -51,12 +55,14 @@ class PointDerivative(sp.AtomicExpr):
     def _hashable_content(self):
         return (self._sweep.uid, self._index)
 
-    def __getnewargs__(self):  # pragma: no cover - values never cross processes
-        return (self._sweep, self._index)
-
     @property
-    def free_symbols(self):
-        return self._sweep.free_symbols()
+    def func(self):
+        return lambda *args: self._rebuilt(args)
+
+    def _rebuilt(self, args):
+        if tuple(args) == self.args:
+            return self
+        return self.materialize().xreplace(dict(zip(self.args, args)))
 
     def point_value(self, ev):
         """The derivative's value at the evaluator's point (pointeval's evaluators call this)."""
@@ -74,6 +80,13 @@ class PointDerivative(sp.AtomicExpr):
 
     def _eval_subs(self, old, new):
         return self.materialize().subs(old, new)
+
+    def _xreplace(self, rule):
+        if self in rule:
+            return rule[self], True
+        if any(a in rule for a in self.args):
+            return self.materialize().xreplace(rule), True
+        return self, False
 
     def _sympystr(self, printer):
         return f"d({self._sweep.uid})/d({printer._print(self._sweep.wrt[self._index])})"
@@ -214,6 +227,11 @@ class Sweep:
             body = body.xreplace(rule)
         d = sp.diff(body, target)
         return d.xreplace(self._bound) if self._bound else d
+
+    def free_args(self) -> tuple:
+        if "_args" not in self.__dict__:
+            self._args = tuple(sorted(self.free_symbols(), key=str))
+        return self._args
 
     def index(self) -> dict:
         if "_index" not in self.__dict__:
