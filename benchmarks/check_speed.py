@@ -100,13 +100,35 @@ DOC_LINES = [  # the kinds a draft mixes: identities that hold, slips that fail,
     r"(x + K)^2 = x^2 + 2Kx + K^2",
     r"\sigma'(z) = \sigma(z)(1-\sigma(z))",
 ]
+NETWORK_LINES = [  # claims about the document's depth-6 tanh network, at layer l (holds, and the classic slips)
+    r"\delta^{l} = (W^{l+1})^{T} \delta^{l+1} \odot (1 - (a^{l})^{2})",
+    r"\frac{\partial L}{\partial W^{l}} = \delta^{l} (a^{l-1})^{T}",
+    r"\frac{\partial L}{\partial b^{l}} = \delta^{l}",
+    r"\delta^{l} = (W^{l+1})^{T} \delta^{l+1}",
+    r"\frac{\partial L}{\partial W^{l}} = (a^{l-1})^{T} \delta^{l}",
+    r"z^{l} = W^{l} a^{l-1} + b^{l}",
+]
 
 
 def document(n: int, folder: Path) -> Path:
+    """n equations: scalar identities and slips, and (two lines in five) claims about a depth-6 tanh
+    network named in the front matter, at every layer; ``distinct`` of them differ."""
     p = folder / f"doc{n}.md"
-    rows = [DOC_LINES[i % len(DOC_LINES)].replace("K", str(2 + i % 7)) for i in range(n)]
-    p.write_text("\n\n".join(f"$${r}$$" for r in rows) + "\n", encoding="utf-8")
-    return p
+    rows = []
+    k = -1
+    for i in range(n):
+        if i % 5 in (1, 3):
+            k += 1
+            line = NETWORK_LINES[k % len(NETWORK_LINES)]
+            layer = 1 + (k // len(NETWORK_LINES)) % 5
+            rows.append(line.replace("{l+1}", f"{{{layer + 1}}}").replace("{l-1}", f"{{{layer - 1}}}")
+                        .replace("{l}", f"{{{layer}}}"))
+        else:
+            rows.append(DOC_LINES[i % len(DOC_LINES)].replace("K", str(2 + i % 7)))
+    spec = deep_spec(6, folder)
+    p.write_text(f"---\nnnderive:\n  spec: {spec}\n---\n\n" + "\n\n".join(f"$${r}$$" for r in rows) + "\n",
+                 encoding="utf-8")
+    return p, len(set(rows))
 
 
 def main() -> None:
@@ -123,14 +145,15 @@ def main() -> None:
             t_cli, code = (float("nan"), -1) if args.no_cli else via_cli(claim, extra)
             print(f"{name:28} {verdict:12} {t_in:12.3f} {t_cli:8.3f} {code:5d}", flush=True)
         if args.doc_size:
-            doc = document(args.doc_size, folder)
+            doc, distinct = document(args.doc_size, folder)
             cmd = [sys.executable, "-m", "nnderive", "check", "--doc", str(doc)]
             if args.jobs:
                 cmd += ["--jobs", str(args.jobs)]
             t0 = time.perf_counter()
             p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
             summary = [line for line in p.stdout.splitlines() if " equations: " in line]
-            print(f"\ncheck --doc, {args.doc_size} equations: {time.perf_counter() - t0:.1f} s, exit {p.returncode}"
+            print(f"\ncheck --doc, {args.doc_size} equations ({distinct} distinct; scalar and depth-6 network claims):"
+                  f" {time.perf_counter() - t0:.1f} s, exit {p.returncode}"
                   f" ({summary[-1].split(': ', 1)[1] if summary else p.stderr.strip()[:200]})")
 
 

@@ -132,12 +132,19 @@ class NetworkContext(ScalarContext):
         self.sample_letters: set[str] = set()
         self.cut: tuple | None = None
         self.cut_syms: dict = {}
-        self._build_params()
         self._forward_cache: dict = {}
         self._delta_cache: dict = {}
+        self._common: dict = {}
         shared = self._shared()
         if shared is not None:
-            self._forward_cache, self._delta_cache = shared
+            self._forward_cache, self._delta_cache, self._common = shared
+        if "params" in self._common:
+            self.X, self.Y, self.W, self.b = self._common["params"]
+            for s in self.param_symbols():
+                self.symbols_made[s.name] = s
+        else:
+            self._build_params()
+            self._common["params"] = (self.X, self.Y, self.W, self.b)
 
     def _share_key(self):
         """What the forward pass and the error terms depend on: witnesses of one spec with the same
@@ -153,8 +160,8 @@ class NetworkContext(ScalarContext):
         if hit is None or hit[0] is not self.spec_source:
             if len(_SHARED) > 64:
                 _SHARED.clear()
-            hit = _SHARED[key] = (self.spec_source, {}, {})
-        return hit[1], hit[2]
+            hit = _SHARED[key] = (self.spec_source, {}, {}, {})
+        return hit[1], hit[2], hit[3]
 
     # -- the network
 
@@ -475,7 +482,11 @@ class NetworkContext(ScalarContext):
         if "_prims" not in self.__dict__:
             from .context import spec_primitive_letters
 
-            self._prims = spec_primitive_letters(self.spec, {e.key[0] for e in self.roles})
+            taken = frozenset(e.key[0] for e in self.roles)
+            known = self._common.setdefault("prims", {})
+            if taken not in known:
+                known[taken] = spec_primitive_letters(self.spec, set(taken))
+            self._prims = known[taken]
         return self._prims
 
     def function(self, key, post, interp):
