@@ -89,9 +89,25 @@ class Outcome:
 def _constant_digits(exprs) -> int:
     d = 1
     for e in exprs:
-        for r in getattr(e, "atoms", lambda *a: ())(sp.Rational):
-            d = max(d, len(str(abs(r.p))), len(str(r.q)))
+        for r in nodes(e):
+            if isinstance(r, sp.Rational):
+                d = max(d, len(str(abs(r.p))), len(str(r.q)))
     return d
+
+
+def nodes(e) -> set:
+    """The distinct subexpressions of e (a walk over its graph: a deep network's values share
+    subexpressions, and their trees, which preorder_traversal and atoms walk, are exponentially larger)."""
+    if not isinstance(e, sp.Basic):
+        return set()
+    seen, stack = set(), [e]
+    while stack:
+        x = stack.pop()
+        if x in seen:
+            continue
+        seen.add(x)
+        stack.extend(a for a in x.args if isinstance(a, sp.Basic) and a not in seen)
+    return seen
 
 
 @dataclass
@@ -116,7 +132,7 @@ class Sampler:
         # Symbols in an exponent or a root index: at a fractional value a negative base is undefined,
         # so fractions alone would decide x^n, \sqrt[n]{x^n} only for positive bases. Whole values
         # (even ones most often) reach the negative bases too.
-        self.exponent_symbols = sorted({f for _, a, b in pairs for e in (a, b) for q in sp.preorder_traversal(e)
+        self.exponent_symbols = sorted({f for _, a, b in pairs for e in (a, b) for q in nodes(e)
                                         if isinstance(q, sp.Pow) for f in q.exp.free_symbols
                                         if isinstance(f, sp.Symbol) and not f.is_integer}, key=str)
         self.switches: dict = {}        # switch -> signs seen at compared (defined) points
@@ -424,18 +440,8 @@ def _plain_summand(g, v) -> bool:
 
 
 def _symbols(e) -> set:
-    """The symbols of e, by a walk over its distinct subexpressions (a network's values are graphs
-    whose trees are exponentially larger)."""
-    seen, out, stack = set(), set(), [e]
-    while stack:
-        x = stack.pop()
-        if x in seen:
-            continue
-        seen.add(x)
-        if isinstance(x, sp.Symbol):
-            out.add(x)
-        stack.extend(a for a in x.args if isinstance(a, sp.Basic))
-    return out
+    """The symbols of e (``nodes``)."""
+    return {x for x in nodes(e) if isinstance(x, sp.Symbol)}
 
 
 def _linear_root(g, v, others, seed):
