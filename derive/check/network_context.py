@@ -6,14 +6,14 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..primitives import SoftmaxEntry
 from .compare import NotCheckable
 from .context import ScalarContext, index_as_number
 from .interpret import Interpreter
-from .pointdiff import NotSweepable, Sweep, derivative_matrix
+from .pointdiff import derivative_matrix
 from .syntax import LatexError, Node, OutOfRange, ShapeMismatch, parse
 from .tree import _is_label, _letters_of, atom_key, decor_scripts, items_of, juxt_items, plain_text
-from .values import fmt_shape, is_mat, norm
+from .values import is_mat, norm
+from .witness import activation_fn, differentiate, error_terms, forward, shared_parts
 
 # ---------------------------------------------------------------------------------------------
 # Network claims
@@ -99,16 +99,6 @@ def activation_spelling(profile):
     return atom_key(post), pos
 
 
-def _affine(W, A, b):
-    """W A + b (b added to every column), entry by entry: SymPy's matrix product converts every
-    entry to its domain and back, several times slower on symbolic entries."""
-    rows, inner, cols = W.shape[0], W.shape[1], A.shape[1]
-    return sp.Matrix(rows, cols, lambda j, n: sp.Add(*[W[j, k] * A[k, n] for k in range(inner)], b[j, 0]))
-
-
-_SHARED: dict = {}     # (context class, spec, widths, batch) -> (spec, forward passes, error terms)
-
-
 class NetworkContext(ScalarContext):
     """Meaning for network claims: the profile's symbols are explicit matrices of one witness."""
 
@@ -135,7 +125,7 @@ class NetworkContext(ScalarContext):
         self._forward_cache: dict = {}
         self._delta_cache: dict = {}
         self._common: dict = {}
-        shared = self._shared()
+        shared = shared_parts(self)
         if shared is not None:
             self._forward_cache, self._delta_cache, self._common = shared
         if "params" in self._common:
@@ -147,21 +137,8 @@ class NetworkContext(ScalarContext):
             self._common["params"] = (self.X, self.Y, self.W, self.b)
 
     def _share_key(self):
-        """What the forward pass and the error terms depend on: witnesses of one spec with the same
-        widths and batch share them (a claim is read on many contexts: free indices, both readings
-        of a square, the slip search's rewrites), or None when the loss is the claim's own."""
+        """What the forward pass and the error terms depend on (``witness.shared_parts``), or None."""
         return (type(self), id(self.spec_source), self.widths, self.batch)
-
-    def _shared(self):
-        key = self._share_key()
-        if key is None:
-            return None
-        hit = _SHARED.get(key)
-        if hit is None or hit[0] is not self.spec_source:
-            if len(_SHARED) > 64:
-                _SHARED.clear()
-            hit = _SHARED[key] = (self.spec_source, {}, {}, {})
-        return hit[1], hit[2], hit[3]
 
     # -- the network
 
@@ -182,39 +159,11 @@ class NetworkContext(ScalarContext):
         return out
 
     def act_fn(self, l: int):
-        entry = self.spec.activation(l).entry
-        if entry.vector_valued:
-            def soft(v):
-                if not is_mat(v):
-                    raise ShapeMismatch("softmax needs a vector")
-                cols = [sp.Matrix([SoftmaxEntry(k, *list(v[:, n])) for k in range(v.shape[0])])
-                        for n in range(v.shape[1])]
-                return sp.Matrix.hstack(*cols)
-            soft.vector_aware = True
-            return soft
-        act = self.spec.activation(l)
-        return lambda z: act.apply(z)
+        return activation_fn(self, l)
 
     def forward(self):
-        """Z, A (dicts by layer) under the current cut (a quantity replaced by fresh symbols)."""
-        key = self.cut
-        if key in self._forward_cache:
-            return self._forward_cache[key]
-        Z, A = {}, {0: self.X}
-        if key == ("act", 0):
-            A[0] = self.cut_syms[key]
-        for l in range(1, self.depth_L + 1):
-            z = _affine(self.W[l], A[l - 1], self.b[l])
-            if key == ("preact", l):
-                z = self.cut_syms[key]
-            Z[l] = z
-            f = self.act_fn(l)
-            a = f(z) if getattr(f, "vector_aware", False) else z.applyfunc(f)
-            if key == ("act", l):
-                a = self.cut_syms[key]
-            A[l] = a
-        self._forward_cache[key] = (Z, A)
-        return Z, A
+        """Z, A (dicts by layer) under the current cut (``witness.forward``)."""
+        return forward(self)
 
     def loss(self, reduced=True):
         Z, A = self.forward()
@@ -232,36 +181,10 @@ class NetworkContext(ScalarContext):
         return True
 
     def _error_terms(self):
-        """Every layer's error term at once, or None: the network as one graph in which each
-        pre-activation is a symbol defined by its layer's equation in the symbols of the layer below
-        (z^{l} = W^{l} f(z^{l-1}) + b^{l}) and bound to its value at the point; one reverse sweep of the
-        summed loss over that graph gives d L / d z^{l} for every l, with nothing rebuilt per layer."""
-        if "all" in self._delta_cache:
-            return self._delta_cache["all"]
-        out = None
-        if self.point_derivatives and self.spec_loss():
-            Z0, _ = self.forward()
-            lets, bindings, zeta = {}, [], {}
-            prev = self.X
-            for l in range(1, self.depth_L + 1):
-                zl = _affine(self.W[l], prev, self.b[l])
-                sym = sp.Matrix(zl.shape[0], zl.shape[1], lambda i, n, l=l: sp.Dummy(f"z{l}_{i}_{n}", real=True))
-                for fresh, definition, actual in zip(sym, zl, Z0[l]):
-                    lets[fresh] = definition
-                    bindings.append((fresh, actual))
-                f = self.act_fn(l)
-                prev = f(sym) if getattr(f, "vector_aware", False) else sym.applyfunc(f)
-                zeta[l] = sym
-            wrt = [x for l in sorted(zeta) for x in zeta[l]]
-            try:
-                entries = iter(Sweep(self._loss_of(prev, reduced=False), wrt, bindings, lets).entries())
-            except NotSweepable:
-                entries = None
-            if entries is not None:
-                out = {l: sp.Matrix(zeta[l].shape[0], zeta[l].shape[1], [next(entries) for _ in zeta[l]])
-                       for l in sorted(zeta)}
-        self._delta_cache["all"] = out
-        return out
+        """Every layer's error term from one sweep (``witness.error_terms``), or None."""
+        if "all" not in self._delta_cache:
+            self._delta_cache["all"] = error_terms(self) if self.point_derivatives and self.spec_loss() else None
+        return self._delta_cache["all"]
 
     def delta(self, l: int):
         """The engine's error term: d(sum of the samples' losses)/dz^l (no 1/N), by differentiating
@@ -672,18 +595,4 @@ class NetworkContext(ScalarContext):
         return d.applyfunc(lambda e: e.xreplace(back)) if is_mat(d) else d.xreplace(back)
 
     def _d(self, body, var, interp, elementwise=False, bindings=()):
-        body, var = norm(body), norm(var)
-        if self.point_derivatives:
-            fast = derivative_matrix(body, var, bindings, elementwise)
-            if fast is not None:
-                return fast
-        if not is_mat(var):
-            return body.applyfunc(lambda e: sp.diff(e, var)) if is_mat(body) else sp.diff(body, var)
-        if not is_mat(body):
-            return var.applyfunc(lambda s: sp.diff(body, s))
-        if elementwise and body.shape == var.shape:
-            return sp.Matrix(body.shape[0], body.shape[1], lambda i, j: sp.diff(body[i, j], var[i, j]))
-        if body.shape[1] == 1 and var.shape[1] == 1:
-            return sp.Matrix(body.shape[0], var.shape[0], lambda i, j: sp.diff(body[i], var[j]))
-        raise NotCheckable(f"the derivative of a {fmt_shape(body)} matrix by a {fmt_shape(var)} matrix is"
-                           " a higher-order tensor; write the chain rule with the error terms instead")
+        return differentiate(self, body, var, elementwise, bindings)

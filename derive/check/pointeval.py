@@ -21,8 +21,9 @@ import mpmath
 import sympy as sp
 from sympy.core.relational import Relational
 
-from ..primitives import LeakyReLU, Primitive, ReLU, SoftmaxEntry, Step
+from ..primitives import Primitive, SoftmaxEntry
 from .generic import GenericFunction, arg_key, family_value, generic_value
+from .primforms import KINKED, by_form, kinked
 
 
 class Undefined(Exception):
@@ -99,18 +100,6 @@ def _transcendental_primitives():
 
 
 _TRANSCENDENTAL_PRIMITIVES = _transcendental_primitives()
-_FORMS: dict = {}
-
-
-def _explicit_form(cls, n: int):
-    """(symbols, closed form, whether it has a switch) of a primitive applied to n fresh real
-    symbols (cached per class)."""
-    key = (cls, n)
-    if key not in _FORMS:
-        syms = sp.symbols(f"_s0:{n}", real=True)
-        form = _explicit(cls(*syms))
-        _FORMS[key] = (syms, form, form.has(sp.Piecewise, sp.Max, sp.Min, *_SWITCHED))
-    return _FORMS[key]
 _K = sp.Dummy("k", integer=True)
 _SWITCHED = (sp.Abs, sp.sign, sp.Heaviside, sp.floor, sp.ceiling, sp.frac, sp.DiracDelta)
 
@@ -208,14 +197,14 @@ class ExactEvaluator(_Walker):
                 # sigma(3/7) is one shared atom on both sides; its derivative is fdiff, symbolically
                 vals = [self(a) for a in e.args]
                 return self.atom(type(e).__name__, *[v for v, _ in vals]), True
-            if isinstance(e, _KINKED):
+            if isinstance(e, KINKED):
                 z, t = self(e.args[0])
                 if t:
                     raise Inexact()
                 _record(self.switches, e.args[0], z)
-                return _kinked(self, e, z, lambda a: self(a)), False
+                return kinked(self, e, z, lambda a: self(a)), False
             if not isinstance(e, SoftmaxEntry):
-                return _by_form(self, e)
+                return by_form(self, e)
             return self(_explicit(e))
         if isinstance(e, sp.Indexed):
             return Fraction(_family(self, e)), False
@@ -285,52 +274,6 @@ class ExactEvaluator(_Walker):
         if isinstance(cond, sp.Not):
             return not self.truth(cond.args[0])
         raise Unsupported(f"cannot decide the condition {cond}")
-
-
-_KINKED = (ReLU, LeakyReLU, Step)
-
-
-def _kinked(ev, e, z, value, v=None):
-    """ReLU, leaky ReLU and the step at a point where the argument's sign is z's (their closed
-    forms' cases, without building them); ``v`` is the argument's value (z itself when exact)."""
-    v = z if v is None else v
-    if isinstance(e, Step):
-        return (v * 0 + 1) if z > 0 else (v * 0 if z < 0 else _plain(value(e.args[1])))
-    if z > 0:
-        return v
-    if isinstance(e, ReLU):
-        return v * 0
-    return _plain(value(e.args[1])) * v
-
-
-def _plain(x):
-    return x[0] if isinstance(x, tuple) else x
-
-
-def _by_form(ev, e):
-    """A primitive's closed form on symbols, evaluated at its arguments' values: building
-    Piecewise((z, z > 0), ...) or tanh(z) of a deep network's z makes SymPy inspect the whole
-    argument at every point. Switches seen inside are recorded in the actual arguments."""
-    syms, form, switched = _explicit_form(type(e), len(e.args))
-    sub = type(ev)({}, ev.seed)
-    for s, a in zip(syms, e.args):
-        sub.memo[s] = ev(a)
-    inner = getattr(ev, "exact", None)
-    if inner is not None and switched:
-        for s, a in zip(syms, e.args):
-            try:
-                sub.exact.memo[s] = inner(a)
-            except Exception:  # noqa: BLE001 - no exact value: the sign is decided in reals
-                pass
-    v = sub(form)
-    rule = dict(zip(syms, e.args))
-    for g, signs in sub.switches.items():
-        ev.switches.setdefault(g.xreplace(rule), set()).update(signs)
-    if hasattr(ev, "mag"):
-        ev.mag, ev.small = max(ev.mag, sub.mag), min(ev.small, sub.small)
-    elif sub.domain_unknown:
-        ev.domain_unknown = True
-    return v
 
 
 def _record(switches, g, value):
@@ -512,11 +455,11 @@ class RealEvaluator(_Walker):
             keys = tuple(arg_key(self(a)) for a in e.args)
             v = generic_value(self.seed, e, keys)
             return M.mpf(v.numerator) / v.denominator
-        if isinstance(e, _KINKED):
+        if isinstance(e, KINKED):
             z = self._sign_of(e.args[0])
-            return _kinked(self, e, z, lambda a: self(a), self(e.args[0]))
+            return kinked(self, e, z, lambda a: self(a), self(e.args[0]))
         if isinstance(e, Primitive) and not isinstance(e, SoftmaxEntry):
-            return _by_form(self, e)
+            return by_form(self, e)
         if isinstance(e, Primitive):
             return self(_explicit(e))
         if isinstance(e, sp.Indexed):
