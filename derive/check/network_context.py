@@ -9,7 +9,7 @@ import sympy as sp
 from .compare import NotCheckable
 from .context import ScalarContext, index_as_number
 from .interpret import Interpreter
-from .pointdiff import derivative_matrix
+from .pointdiff import BoundSymbol, derivative_matrix
 from .syntax import LatexError, Node, OutOfRange, ShapeMismatch, parse
 from .tree import _is_label, _letters_of, atom_key, decor_scripts, items_of, juxt_items, plain_text
 from .values import is_mat, norm
@@ -206,7 +206,7 @@ class NetworkContext(ScalarContext):
         saved = self.cut
         Z0, _ = self.forward()
         key = ("preact", l)
-        syms = sp.Matrix(Z0[l].shape[0], Z0[l].shape[1], lambda i, n: sp.Dummy(f"z{l}_{i}_{n}"))
+        syms = sp.Matrix(Z0[l].shape[0], Z0[l].shape[1], lambda i, n: BoundSymbol(f"z{l}_{i}_{n}", Z0[l][i, n]))
         self.cut, self.cut_syms = key, {key: syms}
         self._forward_cache.pop(key, None)
         try:
@@ -577,7 +577,8 @@ class NetworkContext(ScalarContext):
             raise OutOfRange(f"layer {layer}")
         actual = Z0[layer] if role == "preact" else A0[layer]
         key = (role, layer)
-        fresh = sp.Matrix(actual.shape[0], actual.shape[1], lambda i, n: sp.Dummy(f"{role}{layer}_{i}_{n}", real=True))
+        fresh = sp.Matrix(actual.shape[0], actual.shape[1],
+                          lambda i, n: BoundSymbol(f"{role}{layer}_{i}_{n}", actual[i, n], real=True))
         saved_cut, saved_syms = self.cut, self.cut_syms
         self.cut, self.cut_syms = key, {key: fresh}
         self._forward_cache.pop(key, None)

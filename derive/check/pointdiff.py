@@ -13,7 +13,7 @@ of the symbolic derivative; only the expansion into a tree is gone. A quantity c
 (d L / d z^{l}: z^{l} replaced by fresh symbols) is bound to its actual value at the point, and the
 switches recorded under the cut are translated back to the network's own symbols, so that samplers
 cover both sides of them. Anything the sweep does not know (a sum, an indexed family, a derivative
-inside the body) is differentiated symbolically as before (``derivative``).
+inside the body) is differentiated symbolically as before (``witness.differentiate``).
 """
 
 from __future__ import annotations
@@ -27,7 +27,20 @@ import sympy as sp
 from .pointeval import Undefined
 
 _UIDS = itertools.count(1)
-SYMBOLIC_NODES = 0      # a body this small (distinct subexpressions) is differentiated by SymPy
+
+
+class BoundSymbol(sp.Dummy):
+    """A network quantity cut out of the graph (z^{l} as fresh symbols): at a point it takes the value
+    of the expression it stands for, computed only where a derivative needs it (so the switches
+    inside are recorded only then, as in the symbolic derivative with the expression put back)."""
+
+    def __new__(cls, name, value, **assumptions):
+        obj = sp.Dummy.__new__(cls, name, **assumptions)
+        obj._value = value
+        return obj
+
+    def point_value(self, ev):
+        return ev(self._value)
 
 
 class NotSweepable(Exception):
@@ -316,14 +329,8 @@ class Sweep:
             def scale(a, n):
                 return a * n
         for s, e in self.bindings:
-            ev.memo[s] = ev(e)
-        inner = getattr(ev, "exact", None)     # a real evaluator's exact one decides the signs of switches
-        if inner is not None:
-            for s, e in self.bindings:
-                try:
-                    inner.memo[s] = inner(e)
-                except Exception:  # noqa: BLE001 - no exact value: signs are decided in reals
-                    pass
+            if not isinstance(s, BoundSymbol):
+                ev.memo[s] = ev(e)
         # only what a local derivative needs is evaluated: d ln(u) = du / u is defined where ln(u) is
         # not; a partial that is undefined here poisons only the derivatives that go through it
         adj = {self.body: one}
@@ -418,13 +425,15 @@ def _one(body, wrt, bindings) -> list:
     body = sp.sympify(body)
     if not all(isinstance(w, sp.Symbol) for w in wrt):
         raise NotSweepable("a variable that is not a symbol")
-    key = (body, tuple(bindings))
+    # by every cut-out symbol, or by every other symbol: a partial towards the other kind would
+    # evaluate values (and switches) that the derivative asked for does not contain
+    cut = {isinstance(w, BoundSymbol) for w in wrt}
+    key = (body, tuple(bindings), tuple(cut) if len(cut) == 1 else tuple(wrt))
     sw = _SWEEPS.get(key)
     if sw is None:
         leaves = sorted({e for e in _postorder(body) if isinstance(e, sp.Symbol)}, key=str)
-        sw = Sweep(body, leaves, bindings)
-        if sw.size <= SYMBOLIC_NODES:
-            raise NotSweepable("small")
+        targets = [x for x in leaves if isinstance(x, BoundSymbol) in cut] if len(cut) == 1 else list(wrt)
+        sw = Sweep(body, targets, bindings)
         if len(_SWEEPS) > 512:
             _SWEEPS.clear()
         _SWEEPS[key] = sw

@@ -12,7 +12,7 @@ import sympy as sp
 
 from ..primitives import SoftmaxEntry
 from .compare import NotCheckable
-from .pointdiff import NotSweepable, Sweep, derivative_matrix
+from .pointdiff import BoundSymbol, NotSweepable, Sweep, derivative_matrix
 from .syntax import ShapeMismatch
 from .values import fmt_shape, is_mat, norm
 
@@ -50,7 +50,8 @@ def error_terms(ctx):
     prev = ctx.X
     for l in range(1, ctx.depth_L + 1):
         zl = affine(ctx.W[l], prev, ctx.b[l])
-        sym = sp.Matrix(zl.shape[0], zl.shape[1], lambda i, n, l=l: sp.Dummy(f"z{l}_{i}_{n}", real=True))
+        sym = sp.Matrix(zl.shape[0], zl.shape[1],
+                        lambda i, n, l=l: BoundSymbol(f"z{l}_{i}_{n}", Z0[l][i, n], real=True))
         for fresh, definition, actual in zip(sym, zl, Z0[l]):
             lets[fresh] = definition
             bindings.append((fresh, actual))
