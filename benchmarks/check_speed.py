@@ -33,8 +33,16 @@ def deep_spec(depth: int, folder: Path) -> str:
     return str(p)
 
 
+def wide_spec(folder: Path) -> str:
+    """MNIST's 784-128-10 (ReLU, softmax, cross-entropy): the widths of a real network."""
+    p = folder / "wide_784_128_10.toml"
+    p.write_text('[network]\nname = "wide"\nlayers = [784, 128, 10]\nactivations = ["relu", "softmax"]\n'
+                 'loss = "cce"\n', encoding="utf-8")
+    return str(p)
+
+
 def cases(folder: Path):
-    d4, d6 = deep_spec(4, folder), deep_spec(6, folder)
+    d4, d6, d8, wide = deep_spec(4, folder), deep_spec(6, folder), deep_spec(8, folder), wide_spec(folder)
     return [
         ("scalar", r"\sigma'(z) = \sigma(z)(1-\sigma(z))", []),
         ("scalar, with --given/--at", r"\frac{dL}{dy} = -300", ["--given", "L = (y-500)^2", "--at", "y=350"]),
@@ -47,6 +55,12 @@ def cases(folder: Path):
          ["--spec", DIGITS]),
         ("network, tanh depth 4", r"\delta^{1} = (W^{2})^{T} \delta^{2} \odot (1 - (a^{1})^{2})", ["--spec", d4]),
         ("network, tanh depth 6", r"\delta^{1} = (W^{2})^{T} \delta^{2} \odot (1 - (a^{1})^{2})", ["--spec", d6]),
+        ("network, tanh depth 8", r"\delta^{1} = (W^{2})^{T} \delta^{2} \odot (1 - (a^{1})^{2})", ["--spec", d8]),
+        ("network, depth 8, dL/dW^1", r"\frac{\partial L}{\partial W^{1}} = \delta^{1} (a^{0})^{T}", ["--spec", d8]),
+        ("depth 6, missing transpose", r"\delta^{1} = W^{2} \delta^{2} \odot (1 - (a^{1})^{2})", ["--spec", d6]),
+        ("depth 6, missing tanh'", r"\delta^{1} = (W^{2})^{T} \delta^{2}", ["--spec", d6]),
+        ("network 784-128-10", r"\frac{\partial L}{\partial W^{2}} = \delta^{2}(a^{1})^{T}", ["--spec", wide]),
+        ("784-128-10, delta^1", r"\delta^{1} = (W^{2})^{T} \delta^{2} \odot H(z^{1})", ["--spec", wide]),
         ("generic, Nielsen BP2", r"\delta^l = ((w^{l+1})^T \delta^{l+1}) \odot \sigma'(z^l)", []),
         ("generic, Ng missing 1/m", r"dW^{[l]} = dZ^{[l]} A^{[l-1]T}", []),
         ("generic, conditional", r"\delta^L = a^L - y", []),
@@ -86,13 +100,35 @@ DOC_LINES = [  # the kinds a draft mixes: identities that hold, slips that fail,
     r"(x + K)^2 = x^2 + 2Kx + K^2",
     r"\sigma'(z) = \sigma(z)(1-\sigma(z))",
 ]
+NETWORK_LINES = [  # claims about the document's depth-6 tanh network, at layer l (holds, and the classic slips)
+    r"\delta^{l} = (W^{l+1})^{T} \delta^{l+1} \odot (1 - (a^{l})^{2})",
+    r"\frac{\partial L}{\partial W^{l}} = \delta^{l} (a^{l-1})^{T}",
+    r"\frac{\partial L}{\partial b^{l}} = \delta^{l}",
+    r"\delta^{l} = (W^{l+1})^{T} \delta^{l+1}",
+    r"\frac{\partial L}{\partial W^{l}} = (a^{l-1})^{T} \delta^{l}",
+    r"z^{l} = W^{l} a^{l-1} + b^{l}",
+]
 
 
 def document(n: int, folder: Path) -> Path:
+    """n equations: scalar identities and slips, and (two lines in five) claims about a depth-6 tanh
+    network named in the front matter, at every layer; ``distinct`` of them differ."""
     p = folder / f"doc{n}.md"
-    rows = [DOC_LINES[i % len(DOC_LINES)].replace("K", str(2 + i % 7)) for i in range(n)]
-    p.write_text("\n\n".join(f"$${r}$$" for r in rows) + "\n", encoding="utf-8")
-    return p
+    rows = []
+    k = -1
+    for i in range(n):
+        if i % 5 in (1, 3):
+            k += 1
+            line = NETWORK_LINES[k % len(NETWORK_LINES)]
+            layer = 1 + (k // len(NETWORK_LINES)) % 5
+            rows.append(line.replace("{l+1}", f"{{{layer + 1}}}").replace("{l-1}", f"{{{layer - 1}}}")
+                        .replace("{l}", f"{{{layer}}}"))
+        else:
+            rows.append(DOC_LINES[i % len(DOC_LINES)].replace("K", str(2 + i % 7)))
+    spec = deep_spec(6, folder)
+    p.write_text(f"---\nnnderive:\n  spec: {spec}\n---\n\n" + "\n\n".join(f"$${r}$$" for r in rows) + "\n",
+                 encoding="utf-8")
+    return p, len(set(rows))
 
 
 def main() -> None:
@@ -109,14 +145,15 @@ def main() -> None:
             t_cli, code = (float("nan"), -1) if args.no_cli else via_cli(claim, extra)
             print(f"{name:28} {verdict:12} {t_in:12.3f} {t_cli:8.3f} {code:5d}", flush=True)
         if args.doc_size:
-            doc = document(args.doc_size, folder)
+            doc, distinct = document(args.doc_size, folder)
             cmd = [sys.executable, "-m", "nnderive", "check", "--doc", str(doc)]
             if args.jobs:
                 cmd += ["--jobs", str(args.jobs)]
             t0 = time.perf_counter()
             p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
             summary = [line for line in p.stdout.splitlines() if " equations: " in line]
-            print(f"\ncheck --doc, {args.doc_size} equations: {time.perf_counter() - t0:.1f} s, exit {p.returncode}"
+            print(f"\ncheck --doc, {args.doc_size} equations ({distinct} distinct; scalar and depth-6 network claims):"
+                  f" {time.perf_counter() - t0:.1f} s, exit {p.returncode}"
                   f" ({summary[-1].split(': ', 1)[1] if summary else p.stderr.strip()[:200]})")
 
 

@@ -173,11 +173,16 @@ def compare_values(lhs, rhs, symbols: list, key: str, values_for=None, min_point
     pairs = [(idx, a, b) for (idx, a), (_, b) in zip(_entries(lhs), _entries(rhs))]
     pairs = [(idx, _plain(a), _plain(b)) for idx, a, b in pairs]
     # entries of indexed families (x[k]) get their values from the point's seed, not as symbols
-    labels = {i.base.label for _, a, b in pairs for i in a.atoms(sp.Indexed) | b.atoms(sp.Indexed)}
+    from .sampling import nodes
+
+    parts = [nodes(a) | nodes(b) for _, a, b in pairs]      # graph walks: network values are deep
+    labels = {i.base.label for ns in parts for i in ns if isinstance(i, sp.Indexed)}
     symbols = [s for s in symbols if isinstance(s, sp.Symbol) and s not in labels]
     known = set(symbols) | labels
-    foreign = sorted({str(x) for _, a, b in pairs for x in a.free_symbols | b.free_symbols
-                      if x not in known and isinstance(x, sp.Symbol)})
+    binding = any(getattr(x, "bound_symbols", None) for ns in parts for x in ns)
+    free = ({x for _, a, b in pairs for x in a.free_symbols | b.free_symbols} if binding else
+            {x for ns in parts for x in ns if isinstance(x, sp.Symbol)})
+    foreign = sorted({str(x) for x in free if x not in known and isinstance(x, sp.Symbol)})
     if foreign:
         raise NotCheckable("the sides do not evaluate to numbers: " + ", ".join(foreign)
                            + (" is" if len(foreign) == 1 else " are") + " not defined (a letter followed by"

@@ -123,13 +123,20 @@ class GenericNetworkContext(NetworkContext):
     """
 
     def __init__(self, spec, widths, batch, profile, defs=None, seed=0, cost=None):
-        super().__init__(spec, widths, batch, profile, defs, seed)
         self.cost = cost      # (AST, source) of the claim's own definition of the cost, or None
+        super().__init__(spec, widths, batch, profile, defs, seed)
         funcs = set(profile.extra("functions").split()) - {e.key[0] for e in self.roles}
         self.extra_funcs = {**{f: None for f in funcs}, **self.extra_funcs}
         self.loss_letters = {profile.template("loss").lstrip("\\")} | set(profile.extra("losses").split())
         self.sample_sup = profile.extra("sample_index") == "sup"
         self.implicit_sample: str | None = None
+
+    def spec_loss(self) -> bool:
+        return self.cost is None
+
+    def _share_key(self):
+        # a cost the claim defines is read in this context's letters: its error terms are its own
+        return None if self.cost is not None else super()._share_key()
 
     # -- scripts: ^{[l](i)}, ^{[l]T}, ^{(i)}
 
@@ -182,7 +189,7 @@ class GenericNetworkContext(NetworkContext):
         if is_mat(body):
             raise interp.err("\\nabla without a subscript is the gradient of a scalar", None)
         params = [v for l in sorted(self.W) for v in list(self.W[l]) + list(self.b[l])]
-        return sp.Matrix([sp.diff(body, p) for p in params])
+        return self._d(body, sp.Matrix(params), interp)
 
     def resolve(self, post, interp):
         post = self._split(post)

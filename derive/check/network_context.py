@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..primitives import SoftmaxEntry
 from .compare import NotCheckable
 from .context import ScalarContext, index_as_number
 from .interpret import Interpreter
+from .pointdiff import BoundSymbol, derivative_matrix
 from .syntax import LatexError, Node, OutOfRange, ShapeMismatch, parse
 from .tree import _is_label, _letters_of, atom_key, decor_scripts, items_of, juxt_items, plain_text
-from .values import fmt_shape, is_mat, norm
+from .values import is_mat, norm
+from .witness import activation_fn, differentiate, error_terms, forward, shared_parts
 
 # ---------------------------------------------------------------------------------------------
 # Network claims
@@ -106,9 +107,13 @@ class NetworkContext(ScalarContext):
     """Meaning for network claims: the profile's symbols are explicit matrices of one witness."""
 
     network = True
+    # derivatives of network quantities decided at the sample points (``pointdiff``); a worked
+    # example, which substitutes numbers into the values, turns this off
+    point_derivatives = True
 
     def __init__(self, spec, widths, batch, profile, defs=None, seed=0):
         super().__init__(defs, spec.conventions.relu_prime_at_zero)
+        self.spec_source = spec
         self.spec = spec.with_widths(tuple(widths))
         self.widths = tuple(widths)
         self.depth_L = len(widths) - 1
@@ -121,8 +126,23 @@ class NetworkContext(ScalarContext):
         self.sample_letters: set[str] = set()
         self.cut: tuple | None = None
         self.cut_syms: dict = {}
-        self._build_params()
         self._forward_cache: dict = {}
+        self._delta_cache: dict = {}
+        self._common: dict = {}
+        shared = shared_parts(self)
+        if shared is not None:
+            self._forward_cache, self._delta_cache, self._common = shared
+        if "params" in self._common:
+            self.X, self.Y, self.W, self.b = self._common["params"]
+            for s in self.param_symbols():
+                self.symbols_made[s.name] = s
+        else:
+            self._build_params()
+            self._common["params"] = (self.X, self.Y, self.W, self.b)
+
+    def _share_key(self):
+        """What the forward pass and the error terms depend on (``witness.shared_parts``), or None."""
+        return (type(self), id(self.spec_source), self.widths, self.batch)
 
     # -- the network
 
@@ -143,74 +163,67 @@ class NetworkContext(ScalarContext):
         return out
 
     def act_fn(self, l: int):
-        entry = self.spec.activation(l).entry
-        if entry.vector_valued:
-            def soft(v):
-                if not is_mat(v):
-                    raise ShapeMismatch("softmax needs a vector")
-                cols = [sp.Matrix([SoftmaxEntry(k, *list(v[:, n])) for k in range(v.shape[0])])
-                        for n in range(v.shape[1])]
-                return sp.Matrix.hstack(*cols)
-            soft.vector_aware = True
-            return soft
-        act = self.spec.activation(l)
-        return lambda z: act.apply(z)
+        return activation_fn(self, l)
 
     def forward(self):
-        """Z, A (dicts by layer) under the current cut (a quantity replaced by fresh symbols)."""
-        key = self.cut
-        if key in self._forward_cache:
-            return self._forward_cache[key]
-        Z, A = {}, {0: self.X}
-        if key == ("act", 0):
-            A[0] = self.cut_syms[key]
-        for l in range(1, self.depth_L + 1):
-            z = self.W[l] * A[l - 1] + self.b[l] * sp.ones(1, self.batch)
-            if key == ("preact", l):
-                z = self.cut_syms[key]
-            Z[l] = z
-            f = self.act_fn(l)
-            a = f(z) if getattr(f, "vector_aware", False) else z.applyfunc(f)
-            if key == ("act", l):
-                a = self.cut_syms[key]
-            A[l] = a
-        self._forward_cache[key] = (Z, A)
-        return Z, A
+        """Z, A (dicts by layer) under the current cut (``witness.forward``)."""
+        return forward(self)
 
     def loss(self, reduced=True):
         Z, A = self.forward()
+        return self._loss_of(A[self.depth_L], reduced)
+
+    def _loss_of(self, out, reduced=True):
         entry = self.spec.loss_entry
-        out = A[self.depth_L]
         total = sp.Add(*[entry.sample_loss(list(out[:, n]), list(self.Y[:, n])) for n in range(self.batch)])
         if reduced and self.spec.conventions.batch == "mean":
             total = total / self.batch
         return total
 
+    def spec_loss(self) -> bool:
+        """Whether the loss is the spec's (``_loss_of`` of the outputs), not one the claim defines."""
+        return True
+
+    def _error_terms(self):
+        """Every layer's error term from one sweep (``witness.error_terms``), or None."""
+        if "all" not in self._delta_cache:
+            self._delta_cache["all"] = error_terms(self) if self.point_derivatives and self.spec_loss() else None
+        return self._delta_cache["all"]
+
     def delta(self, l: int):
         """The engine's error term: d(sum of the samples' losses)/dz^l (no 1/N), by differentiating
         the loss (never from BP2's formula); cached per layer, since a claim and its sides ask again.
-        (A chain rule through each layer's Jacobian was tried: slower on deep networks, 17 s against
-        12 s at depth 5, as SymPy's products of the error terms grow faster than the loss's tree.)"""
-        cache = self.__dict__.setdefault("_delta_cache", {})
-        key = (l, self.cut)
+        The derivative is decided at the sample points by a reverse sweep over the loss's graph
+        (``pointdiff``): sympy.diff of the nested loss grows exponentially with the depth (22 s for
+        delta^1 at depth 6)."""
+        cache = self._delta_cache
+        key = (l, self.cut, tuple(self.cut_syms[self.cut]) if self.cut else ())
         if key not in cache:
             cache[key] = self._delta_out(l)
         return cache[key]
 
     def _delta_out(self, l: int):
+        if self.cut is None:
+            terms = self._error_terms()
+            if terms is not None:
+                return terms[l]
         saved = self.cut
         Z0, _ = self.forward()
         key = ("preact", l)
-        syms = sp.Matrix(Z0[l].shape[0], Z0[l].shape[1], lambda i, n: sp.Dummy(f"z{l}_{i}_{n}"))
+        syms = sp.Matrix(Z0[l].shape[0], Z0[l].shape[1], lambda i, n: BoundSymbol(f"z{l}_{i}_{n}", Z0[l][i, n]))
         self.cut, self.cut_syms = key, {key: syms}
         self._forward_cache.pop(key, None)
         try:
             Lsum = self.loss(reduced=False)
         finally:
             self.cut = saved
-        d = syms.applyfunc(lambda s: sp.diff(Lsum, s))
         back = {s: v for s, v in zip(syms, Z0[l])}
         self._forward_cache.pop(key, None)
+        if self.point_derivatives:
+            d = derivative_matrix(Lsum, syms, tuple(back.items()))
+            if d is not None:
+                return d
+        d = syms.applyfunc(lambda s: sp.diff(Lsum, s))
         return d.applyfunc(lambda e: e.xreplace(back))
 
     # -- symbols
@@ -401,7 +414,11 @@ class NetworkContext(ScalarContext):
         if "_prims" not in self.__dict__:
             from .context import spec_primitive_letters
 
-            self._prims = spec_primitive_letters(self.spec, {e.key[0] for e in self.roles})
+            taken = frozenset(e.key[0] for e in self.roles)
+            known = self._common.setdefault("prims", {})
+            if taken not in known:
+                known[taken] = spec_primitive_letters(self.spec, set(taken))
+            self._prims = known[taken]
         return self._prims
 
     def function(self, key, post, interp):
@@ -569,7 +586,8 @@ class NetworkContext(ScalarContext):
             raise OutOfRange(f"layer {layer}")
         actual = Z0[layer] if role == "preact" else A0[layer]
         key = (role, layer)
-        fresh = sp.Matrix(actual.shape[0], actual.shape[1], lambda i, n: sp.Dummy(f"{role}{layer}_{i}_{n}"))
+        fresh = sp.Matrix(actual.shape[0], actual.shape[1],
+                          lambda i, n: BoundSymbol(f"{role}{layer}_{i}_{n}", actual[i, n], real=True))
         saved_cut, saved_syms = self.cut, self.cut_syms
         self.cut, self.cut_syms = key, {key: fresh}
         self._forward_cache.pop(key, None)
@@ -579,22 +597,12 @@ class NetworkContext(ScalarContext):
                 sel = self.select(sel, s[1], role, interp)
             interp._bare = False
             body = thunk()
-            d = self._d(body, sel, interp, elementwise=getattr(interp, "_bare", False))
+            back = dict(zip(list(fresh), list(actual)))
+            d = self._d(body, sel, interp, elementwise=getattr(interp, "_bare", False), bindings=tuple(back.items()))
         finally:
             self.cut, self.cut_syms = saved_cut, saved_syms
             self._forward_cache.pop(key, None)
-        back = dict(zip(list(fresh), list(actual)))
         return d.applyfunc(lambda e: e.xreplace(back)) if is_mat(d) else d.xreplace(back)
 
-    def _d(self, body, var, interp, elementwise=False):
-        body, var = norm(body), norm(var)
-        if not is_mat(var):
-            return body.applyfunc(lambda e: sp.diff(e, var)) if is_mat(body) else sp.diff(body, var)
-        if not is_mat(body):
-            return var.applyfunc(lambda s: sp.diff(body, s))
-        if elementwise and body.shape == var.shape:
-            return sp.Matrix(body.shape[0], body.shape[1], lambda i, j: sp.diff(body[i, j], var[i, j]))
-        if body.shape[1] == 1 and var.shape[1] == 1:
-            return sp.Matrix(body.shape[0], var.shape[0], lambda i, j: sp.diff(body[i], var[j]))
-        raise NotCheckable(f"the derivative of a {fmt_shape(body)} matrix by a {fmt_shape(var)} matrix is"
-                           " a higher-order tensor; write the chain rule with the error terms instead")
+    def _d(self, body, var, interp, elementwise=False, bindings=()):
+        return differentiate(self, body, var, elementwise, bindings)

@@ -23,6 +23,7 @@ from sympy.core.relational import Relational
 
 from ..primitives import Primitive, SoftmaxEntry
 from .generic import GenericFunction, arg_key, family_value, generic_value
+from .primforms import KINKED, by_form, kinked
 
 
 class Undefined(Exception):
@@ -146,6 +147,8 @@ class ExactEvaluator(_Walker):
             return Fraction(int(e.p), int(e.q)), False
         if e in self.env:
             return Fraction(self.env[e]), False
+        if hasattr(e, "point_value"):     # a derivative decided at the point (``pointdiff``)
+            return e.point_value(self)
         if e.is_Symbol:
             raise Unsupported(f"the symbol {e} has no value")
         if isinstance(e, sp.Add):
@@ -194,6 +197,14 @@ class ExactEvaluator(_Walker):
                 # sigma(3/7) is one shared atom on both sides; its derivative is fdiff, symbolically
                 vals = [self(a) for a in e.args]
                 return self.atom(type(e).__name__, *[v for v, _ in vals]), True
+            if isinstance(e, KINKED):
+                z, t = self(e.args[0])
+                if t:
+                    raise Inexact()
+                _record(self.switches, e.args[0], z)
+                return kinked(self, e, z, lambda a: self(a)), False
+            if not isinstance(e, SoftmaxEntry):
+                return by_form(self, e)
             return self(_explicit(e))
         if isinstance(e, sp.Indexed):
             return Fraction(_family(self, e)), False
@@ -422,6 +433,8 @@ class RealEvaluator(_Walker):
         if e in self.env:
             v = self.env[e]
             return M.mpf(v.numerator) / v.denominator if isinstance(v, Fraction) else M.mpf(v)
+        if hasattr(e, "point_value"):     # a derivative decided at the point (``pointdiff``)
+            return e.point_value(self)
         if e.is_Symbol:
             raise Unsupported(f"the symbol {e} has no value")
         if isinstance(e, sp.Add):
@@ -442,6 +455,11 @@ class RealEvaluator(_Walker):
             keys = tuple(arg_key(self(a)) for a in e.args)
             v = generic_value(self.seed, e, keys)
             return M.mpf(v.numerator) / v.denominator
+        if isinstance(e, KINKED):
+            z = self._sign_of(e.args[0])
+            return kinked(self, e, z, lambda a: self(a), self(e.args[0]))
+        if isinstance(e, Primitive) and not isinstance(e, SoftmaxEntry):
+            return by_form(self, e)
         if isinstance(e, Primitive):
             return self(_explicit(e))
         if isinstance(e, sp.Indexed):

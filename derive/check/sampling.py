@@ -89,9 +89,25 @@ class Outcome:
 def _constant_digits(exprs) -> int:
     d = 1
     for e in exprs:
-        for r in getattr(e, "atoms", lambda *a: ())(sp.Rational):
-            d = max(d, len(str(abs(r.p))), len(str(r.q)))
+        for r in nodes(e):
+            if isinstance(r, sp.Rational):
+                d = max(d, len(str(abs(r.p))), len(str(r.q)))
     return d
+
+
+def nodes(e) -> set:
+    """The distinct subexpressions of e (a walk over its graph: a deep network's values share
+    subexpressions, and their trees, which preorder_traversal and atoms walk, are exponentially larger)."""
+    if not isinstance(e, sp.Basic):
+        return set()
+    seen, stack = set(), [e]
+    while stack:
+        x = stack.pop()
+        if x in seen:
+            continue
+        seen.add(x)
+        stack.extend(a for a in x.args if isinstance(a, sp.Basic) and a not in seen)
+    return seen
 
 
 @dataclass
@@ -116,7 +132,7 @@ class Sampler:
         # Symbols in an exponent or a root index: at a fractional value a negative base is undefined,
         # so fractions alone would decide x^n, \sqrt[n]{x^n} only for positive bases. Whole values
         # (even ones most often) reach the negative bases too.
-        self.exponent_symbols = sorted({f for _, a, b in pairs for e in (a, b) for q in sp.preorder_traversal(e)
+        self.exponent_symbols = sorted({f for _, a, b in pairs for e in (a, b) for q in nodes(e)
                                         if isinstance(q, sp.Pow) for f in q.exp.free_symbols
                                         if isinstance(f, sp.Symbol) and not f.is_integer}, key=str)
         self.switches: dict = {}        # switch -> signs seen at compared (defined) points
@@ -316,8 +332,10 @@ class Sampler:
     def _cover(self, base: _Point, seed: int):
         """Points on both sides of (and on) every switch boundary, searching along each variable."""
         searched = 0
-        for g in sorted(self.switches, key=str):
-            variables = [s for s in sorted(g.free_symbols, key=str) if s in base.env]
+        for g in sorted(self.switches, key=_text):
+            # a plain summand first (a unit's bias in its pre-activation): the boundary along it is exact
+            variables = [s for s in sorted(g.free_symbols, key=lambda x: (not _plain_summand(g, x), str(x)))
+                         if s in base.env]
             if self.search_vars is not None:
                 variables = variables[:self.search_vars]
             for v in variables:
@@ -338,7 +356,8 @@ class Sampler:
                     ratios.append(a / b if b else None)
             return Outcome("differ", self.equal_points, self.tried, where=env, entry=idx, lhs_value=va,
                            rhs_value=vb, ratios=ratios, one_sided=self.one_sided)
-        uncovered = [f"{g} {'>' if s > 0 else '<'} 0" for g, signs in sorted(self.switches.items(), key=str)
+        uncovered = [f"{_text(g)} {'>' if s > 0 else '<'} 0" for g, signs in sorted(self.switches.items(),
+                                                                                       key=lambda x: _text(x[0]))
                      for s in (1, -1) if s not in signs]
         enough = self.equal_points >= self.min_points and len(self.seed_counts) >= min(SEEDS, 2)
         if self.kink and enough:
@@ -353,6 +372,20 @@ class Sampler:
         return Outcome("equal", self.equal_points, self.tried, exact=self.exact_all, digits=self.max_digits_used,
                        switches=len(self.switches), uncovered=uncovered, one_sided=self.one_sided,
                        integers={k: sorted(v) for k, v in self.integers.items()})
+
+
+_TEXTS: dict = {}
+
+
+def _text(g) -> str:
+    """str(g), remembered: switches are sorted by their text at every sampled claim, and a deep
+    network's switch prints as a tree exponentially larger than its graph."""
+    t = _TEXTS.get(g)
+    if t is None:
+        if len(_TEXTS) > 4096:
+            _TEXTS.clear()
+        t = _TEXTS[g] = str(g)
+    return t
 
 
 def _fmt_env(env, *exprs) -> str:
@@ -373,17 +406,23 @@ def _boundary_points(g, v, base: _Point, seed: int) -> list[_Point]:
     others = {s: val for s, val in base.env.items() if s != v}
     out: list[_Point] = []
     exact_roots = []
-    try:
-        h = g.xreplace({s: sp.Rational(val.numerator, val.denominator) for s, val in others.items()})
-        if h.is_polynomial(v):
-            poly = sp.Poly(h, v)
-            if 1 <= poly.degree() <= 4:
-                exact_roots = [r for r in sp.roots(poly, filter="R") if r.is_Rational]
-    except (sp.PolynomialError, TypeError, ValueError, NotImplementedError):
-        pass
-    roots = [Fraction(int(r.p), int(r.q)) for r in exact_roots]
-    if not roots:
-        roots = _numeric_roots(g, v, others, seed)
+    linear = _linear_root(g, v, others, seed)
+    if linear is not None:
+        roots, exact = linear
+        if exact:
+            exact_roots = [sp.Rational(roots[0].numerator, roots[0].denominator)]
+    else:
+        try:
+            h = g.xreplace({s: sp.Rational(val.numerator, val.denominator) for s, val in others.items()})
+            if h.is_polynomial(v):
+                poly = sp.Poly(h, v)
+                if 1 <= poly.degree() <= 4:
+                    exact_roots = [r for r in sp.roots(poly, filter="R") if r.is_Rational]
+        except (sp.PolynomialError, TypeError, ValueError, NotImplementedError):
+            pass
+        roots = [Fraction(int(r.p), int(r.q)) for r in exact_roots]
+        if not roots:
+            roots = _numeric_roots(g, v, others, seed)
     for r in roots[:4]:
         eps = max(Fraction(1, 1000), abs(r) / 1000)
         for val in (r - eps, r + eps, r - 1, r + 1):
@@ -391,6 +430,37 @@ def _boundary_points(g, v, base: _Point, seed: int) -> list[_Point]:
         if r in [Fraction(int(x.p), int(x.q)) for x in exact_roots]:
             out.append(_Point({**others, v: r}, boundary=True))
     return out
+
+
+def _plain_summand(g, v) -> bool:
+    """Whether v is a term of the sum g and appears in no other term (g = v + rest)."""
+    if not isinstance(g, sp.Add) or v not in g.args:
+        return False
+    return not any(v in _symbols(a) for a in g.args if a != v)
+
+
+def _symbols(e) -> set:
+    """The symbols of e (``nodes``)."""
+    return {x for x in nodes(e) if isinstance(x, sp.Symbol)}
+
+
+def _linear_root(g, v, others, seed):
+    """([root], exact) of g = v + rest along v, from one evaluation of g at v = 0; None otherwise."""
+    if not _plain_summand(g, v):
+        return None
+    env = {**others, v: Fraction(0)}
+    try:
+        val, tainted = ExactEvaluator(dict(env), seed)(g)
+        if not tainted:
+            return [-val], True
+    except (Inexact, Unsupported, Undefined, ZeroDivisionError, OverflowError, ValueError):
+        pass
+    try:
+        with mpmath.workdps(30):
+            val = RealEvaluator(dict(env), seed)(g)
+    except (Undefined, Unsupported, ZeroDivisionError, ValueError, TypeError):
+        return None
+    return [Fraction(str(mpmath.nstr(-val, 25))).limit_denominator(10**6)], False
 
 
 def _numeric_roots(g, v, others, seed) -> list[Fraction]:

@@ -505,11 +505,13 @@ def explain_network(r, spec, notation=None, givens=(), seed: int = 20261122, mak
     wits = list(witnesses) if witnesses else [w for w, _ in witness_widths(spec)]
 
     def recheck(text: str) -> bool:
-        quick = check_network(text, spec, givens=list(givens), seed=seed, points=1, witnesses=wits[:1], **kw)
+        quick = check_network(text, spec, givens=list(givens), seed=seed, points=1, witnesses=wits[:1], hint=False,
+                              **kw)
         if quick.verdict != "holds":
             return False
         # the verdict is already decided: a rewrite is confirmed on two witnesses, not the full set
-        return check_network(text, spec, givens=list(givens), seed=seed, witnesses=wits[:2], **kw).verdict == "holds"
+        return check_network(text, spec, givens=list(givens), seed=seed, witnesses=wits[:2], hint=False,
+                             **kw).verdict == "holds"
 
     return explain(r, recheck, notation_info(r.claim, profile, spec))
 

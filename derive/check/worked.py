@@ -70,7 +70,9 @@ class Worked:
         from .network_context import NetworkContext
 
         batch = int(self.scalars.get("N", 1)) if self.scalars.get("N", 1) == int(self.scalars.get("N", 1)) else 1
-        return NetworkContext(self.spec, tuple(self.spec.layers), max(1, batch), self.profile)
+        ctx = NetworkContext(self.spec, tuple(self.spec.layers), max(1, batch), self.profile)
+        ctx.point_derivatives = False     # numbers are substituted into the values: symbolic derivatives
+        return ctx
 
     def defines(self, lhs: Node, rhs: Node, text: str) -> bool:
         """Record x = [...], W^{1} = [...] (network inputs and parameters) or alpha = 0.02."""
