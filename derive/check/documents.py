@@ -219,7 +219,7 @@ def _known(name: str, givens, spec, rel) -> bool:
         return True
     if spec is not None:
         from ..present.notation import profile_for
-        from .network_context import profile_roles
+        from .roles import profile_roles
 
         if any(e.key[0] == name for e in profile_roles(profile_for(spec.notation))):
             return True
@@ -232,7 +232,7 @@ def _parameter(node, spec) -> bool:
     if spec is None:
         return False
     from ..present.notation import profile_for
-    from .network_context import profile_roles
+    from .roles import profile_roles
 
     items = juxt_items(node)
     key = atom_key(items[0]) if items and len(items) == 1 and items[0].kind == "postfix" else None

@@ -44,7 +44,7 @@ def _mentions_batch(rel: Node, profile) -> bool:
 
 def _batch_capitals(rel: Node, profile) -> bool:
     """Whether the claim writes a batch matrix (A^{l}, Z^{[l]}, X, \\Delta^{l}) of the profile."""
-    from .network_context import profile_roles
+    from .roles import profile_roles
     from .tree import atom_key, iter_nodes
 
     batch = {e.key[0] for e in profile_roles(profile)

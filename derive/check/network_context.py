@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import sympy as sp
 
@@ -10,7 +9,8 @@ from .compare import NotCheckable
 from .context import ScalarContext, index_as_number
 from .interpret import Interpreter
 from .pointdiff import BoundSymbol, derivative_matrix
-from .syntax import LatexError, Node, OutOfRange, ShapeMismatch, parse
+from .roles import activation_spelling, profile_roles
+from .syntax import LatexError, Node, OutOfRange, ShapeMismatch
 from .tree import _is_label, _letters_of, atom_key, decor_scripts, items_of, juxt_items, plain_text
 from .values import is_mat, norm
 from .witness import activation_fn, differentiate, error_terms, forward, shared_parts
@@ -26,51 +26,6 @@ PROFILE_FUNCTIONS = {  # letters a profile's articles use for activations, beyon
 SAMPLE_LETTERS = {"default": "n", "article000": "k", "article003": "n", "article004": "k"}
 
 
-@dataclass
-class RoleEntry:
-    role: str
-    key: tuple
-    layer_pos: str | None   # 'sup', 'sub' or None
-    label: str | None       # fixed superscript label ('pred', 'true')
-
-
-def profile_roles(profile) -> list[RoleEntry]:
-    """The atoms of a notation profile: base letter, where the layer goes, fixed labels."""
-    out = []
-    for role, tmpl in profile.templates:
-        if role == "activation":
-            continue
-        if "\\frac" in tmpl:
-            continue  # a derivative spelling (article 000's delta): read as a derivative
-        text = tmpl.replace("@", "l")
-        rel = parse(text, "notation template")
-        items = juxt_items(rel)
-        if not items or len(items) != 1:
-            continue
-        post = items[0]
-        key = atom_key(post)
-        layer_pos, label = None, None
-        for s in decor_scripts(post):
-            if s[0] in ("sup", "sub"):
-                t = plain_text(s[1])
-                if t == "l" or _bracketed_l(s[1]):
-                    layer_pos = s[0]
-                elif t:
-                    label = t
-        out.append(RoleEntry(role, key, layer_pos, label))
-    for alias in profile.extra("aliases").split():
-        # a letter the text also uses for a role (Hagan's entries w^m_{i,j} of the matrix W^m)
-        letter, _, role = alias.partition(":")
-        out.append(RoleEntry(role, (letter, False), "sup", None))
-    if profile.name.startswith("default"):
-        out.append(RoleEntry("act", ("a", False), "sup", None))
-        # batch matrices written in capitals (one sample per column): A^{l}, Z^{l}, X, Y, \Delta^{l}
-        out += [RoleEntry("act", ("A", False), "sup", None), RoleEntry("preact", ("Z", False), "sup", None),
-                RoleEntry("input", ("X", False), None, None), RoleEntry("target", ("Y", False), None, None),
-                RoleEntry("delta", ("Delta", False), "sup", None)]
-    return out
-
-
 def _layer_then_indices(sarg: Node):
     """W_{1,jk} (article 004's layer subscript, then the entry): (the layer's script, the indices'
     script) or (sarg, None) when the subscript is the layer alone."""
@@ -79,28 +34,6 @@ def _layer_then_indices(sarg: Node):
         return sarg, None
     return (Node("sbrace", (Node("list", (inner[0],)),), sarg.pos),
             Node("sbrace", (Node("list", tuple(inner[1:])),), sarg.pos))
-
-
-def _bracketed_l(sarg: Node) -> bool:
-    """^{(l)} or ^{[l]}: a layer script in Goodfellow's or Ng's style."""
-    inner = items_of(sarg) if sarg.kind == "sbrace" else []
-    items = juxt_items(inner[0]) if len(inner) == 1 else None
-    if not items or len(items) != 1 or items[0].kind != "postfix" or items[0].scripts:
-        return False
-    b = items[0].args[0]
-    return b.kind in ("paren", "bracket") and plain_text(Node("brace", b.args, b.pos)) == "l"
-
-
-def activation_spelling(profile):
-    tmpl = profile.template("activation").replace("@", "l")
-    rel = parse(tmpl, "notation template")
-    items = juxt_items(rel)
-    post = items[0]
-    pos = None
-    for s in decor_scripts(post):
-        if s[0] in ("sup", "sub") and (plain_text(s[1]) == "l" or _bracketed_l(s[1])):
-            pos = s[0]
-    return atom_key(post), pos
 
 
 class NetworkContext(ScalarContext):

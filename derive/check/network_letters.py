@@ -8,7 +8,7 @@ wins (a power stays a power where the base is not a network symbol: a^2 + b^2 = 
 
 from __future__ import annotations
 
-from .network_context import profile_roles
+from .roles import profile_roles
 from .syntax import Node
 from .tree import atom_key, decor_scripts, items_of, iter_nodes, juxt_items, plain_text, relation_parts
 

@@ -192,7 +192,7 @@ def _check_statement(st, givens, at, spec, notation, seed) -> Result:
 def _names_a_layer(claim: str, spec, notation) -> bool:
     """Whether a claim writes one of the network's layered symbols (W^{2}, \\delta^{l}, z_1) or its loss."""
     from ..present.notation import any_profile, profile_for
-    from .network_context import profile_roles
+    from .roles import profile_roles
     from .syntax import parse
     from .tree import atom_key, iter_nodes
 

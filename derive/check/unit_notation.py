@@ -256,9 +256,6 @@ def read_stated(claim: str, givens):
     e_j = d_j - y_j (substituted into the claim), the cost -- or None."""
     import re
 
-    from .syntax import LatexError, parse
-    from .tree import atom_key, juxt_items, relation_parts
-
     n = _iteration_letter([claim, *givens])
     if n:
         claim, givens = _strip_iteration(claim, n), [_strip_iteration(g, n) for g in givens]
