@@ -278,21 +278,45 @@ class Builder(WorkedSection):
             form = self.pr(rule.derivative) if rule.derivative is not None else "1"
             self.p._subst = {}
             note = ""
+            if ent.name in ("relu", "leaky_relu") and "H" not in seen:
+                # the unit step, defined before its first use, with the document's value at 0 (a reader
+                # of the document, the checker included, takes the definition for every later line)
+                sec.lines += w.para(f"{head}, ${aj} = {f}({zj})$. Its derivative is written with the unit step:")
+                sec.lines += w.eq(self.unit_step(s.conventions.relu_prime_at_zero) + ".")
+                seen.add("H")
+                head = (f"At $z = 0$ the derivative does not exist; by convention it is taken as $H(0) = "
+                        f"{self.pr(sp.nsimplify(s.conventions.relu_prime_at_zero))}$ ({self.cite('004')} uses 0).")
             if ent.derivative_note and key not in seen:
-                note = f" In general ${ent.derivative_note}$, so"
-            sec.lines += w.para(f"{head}, ${aj} = {f}({zj})$.{note or ' Its derivative is'}")
+                note = f" {self.named_note(l)}"
+            if head.startswith("At "):
+                sec.lines += w.para(head + (note or " Its derivative is"))
+            else:
+                sec.lines += w.para(f"{head}, ${aj} = {f}({zj})$.{note or ' Its derivative is'}")
             sec.lines += w.eq(f"{self.fprime(l, zj)} = {self.dfrac(aj, zj)} = {form}.")
-            if ent.name in ("relu", "leaky_relu"):
-                h0 = sp.nsimplify(s.conventions.relu_prime_at_zero)
-                sec.lines += w.para(
-                    f"$H$ is the unit step: $H(z) = 1$ for $z > 0$ and $0$ for $z < 0$. At $z = 0$ the "
-                    f"derivative does not exist; by convention it is taken as $H(0) = {self.pr(h0)}$ "
-                    f"({self.cite('004')} uses 0).")
             if ent.name == "gelu" and s.conventions.gelu == "exact":
                 sec.lines += w.para(r"$\Phi$ and $\phi$ are the standard normal distribution and density "
                                     r"functions, $\phi(z) = e^{-z^{2}/2}/\sqrt{2\pi}$.")
             seen.add(key)
         return sec
+
+    def unit_step(self, at_zero) -> str:
+        """H(z) by cases, its value at 0 the spec's convention for ReLU'(0)."""
+        h0 = sp.nsimplify(at_zero)
+        if h0 == 0:
+            rows = ["1 & z > 0", r"0 & z \leq 0"]
+        elif h0 == 1:
+            rows = [r"1 & z \geq 0", "0 & z < 0"]
+        else:
+            rows = ["1 & z > 0", f"{self.pr(h0)} & z = 0", "0 & z < 0"]
+        return r"H(z) = \begin{cases} " + r" \\ ".join(rows) + r" \end{cases}"
+
+    def named_note(self, l: int) -> str:
+        """'In general f'(z) = ..., so': the activation's derivative as the articles write it, with what f
+        is first when the note names a generic f (the identity's f'(z) = 1), so that a reader can check it."""
+        note = self.spec.activation(l).entry.derivative_note
+        if not note.startswith("f'"):
+            return f"In general ${note}$, so"
+        return f"With $f(z) = {self.pr(self.spec.activation(l).apply(sp.Symbol('z')))}$, ${note}$ in general, so"
 
     def _one_path(self, l: int, i: str) -> tuple[str, str]:
         """(partials, values) of the path from W^l_{jk} through unit i of layer l + 1."""

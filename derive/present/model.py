@@ -30,6 +30,7 @@ class Document:
     sections: list[Section]
     format: str = "tex"
     files: dict[str, str] = field(default_factory=dict)  # name -> text of files it refers to (figures)
+    front: tuple[tuple[str, str], ...] = ()  # (key, value) of the nnderive front matter: the spec, the notation
 
 
 # ---------------------------------------------------------------------------------------------
