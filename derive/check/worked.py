@@ -128,16 +128,17 @@ class Worked:
         digits = _decimals(rhs)
         ctx = self._context()
         interp = Interpreter(ctx, rel.source)
+        names = {atom_key(n)[0] for n in iter_nodes(lhs) if n.kind == "postfix" and atom_key(n) is not None}
         try:
-            value = self._updated(lhs, ctx, interp)
-            if value is None:
-                value = interp.value(lhs)
-            subs = self._subs(ctx)
-        except Exception as e:  # noqa: BLE001 - a value the example cannot give is not checked
-            value = self._scalar(lhs, text)
-            if value is None:
-                return Result(text, "not-checkable", notes=[f"not a value of the worked example ({e})"])
+            value = self._scalar(lhs, text) if names <= set(self.scalar_texts) else None
             subs = {}
+            if value is None:
+                value = self._updated(lhs, ctx, interp)
+                if value is None:
+                    value = interp.value(lhs)
+                subs = self._subs(ctx)
+        except Exception as e:  # noqa: BLE001 - a value the example cannot give is not checked
+            return Result(text, "not-checkable", notes=[f"not a value of the worked example ({e})"])
         vals = list(value) if is_mat(value) else [value]
         want = list(shown) if is_mat(shown) else [shown]
         if len(vals) != len(want):
@@ -160,7 +161,7 @@ class Worked:
                 where = f" (entry {k + 1})" if len(vals) > 1 else ""
                 return Result(text, "fails", counterexample=f"at the worked example's values{where} the left side is"
                                                             f" {sp.N(got, digits + 3)}, shown as {w}")
-        how = " from activation outputs rounded to that many decimals" if rounded else ""
+        how = " from activation outputs rounded to that many decimals" if rounded and subs else ""
         return Result(text, "holds", f"computed at the worked example's values{how} and rounded to {digits}"
                                      " decimals")
 
