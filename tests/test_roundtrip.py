@@ -130,6 +130,10 @@ def test_random_specs_worked_examples_hold(tmp_path, seed):
      "\\frac{\\partial z_{2,i}}{\\partial a_{1,j}} = W_{2,ji}", "using $", "\n\n"),
     # a worked number: the step the update takes, alpha/N, with N = 1
     ("half_sse", "\\alpha/N = 0.1", "\\alpha/N = 0.2", "Concrete numbers for one learning step", "\n\n"),
+    # the chain rule, path by path, with the path through unit 2 of layer 2 left out
+    ("half_mse", "&\\quad + \\frac{\\partial L_{n}}{\\partial z_{2,2}} \\frac{\\partial z_{2,2}}{\\partial a_{1,j}} \\frac{"
+     "\\partial a_{1,j}}{\\partial z_{1,j}} \\frac{\\partial z_{1,j}}{\\partial W_{1,jk}} \\\\\n", "", "Layer 1: the weight",
+     "using $"),
 ])
 def test_a_wrong_line_in_a_generated_document_fails(tmp_path, capsys, loss, old, new, start, end):
     """A generated document with one line changed: that line fails (and the others of its part hold)."""
@@ -145,4 +149,5 @@ def test_a_wrong_line_in_a_generated_document_fails(tmp_path, capsys, loss, old,
     assert main(["check", "--doc", str(part), "--jobs", "2"]) == 1
     out = capsys.readouterr().out
     failing = out.split("failing:")[-1]
-    assert f"fails: {new}" in out and failing.count("part.md:") == 1, out[-3000:]
+    shown = new or "\\frac{\\partial L_{n}}{\\partial W_{1,jk}} = \\frac{\\partial L_{n}}{\\partial z_{2,1}}"
+    assert f"fails: {shown}" in out and failing.count("part.md:") == 1, out[-3000:]

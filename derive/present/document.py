@@ -132,7 +132,7 @@ def front_matter(d: Derivation, profile: str | None = None, document: Path | str
     by `nnderive check --doc` (derive.check.docread.front_matter)."""
     ref = spec_reference(d.spec.source, document)
     name = _resolve_profile(d.spec, profile).name.removesuffix("+custom")
-    return (("spec", _quoted(ref)),) * (ref is not None) + (("notation", name),)
+    return ((("spec", _quoted(ref)),) if ref is not None else ()) + (("notation", name),)
 
 
 def _quoted(value: str) -> str:
