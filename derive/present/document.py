@@ -91,6 +91,8 @@ class RenderedDocument:
         if self.format != "md":
             return "```latex\n" + self.text + "```\n"
         text = self.text
+        if text.startswith("---\n"):        # the front matter is for files and the checker, not for a cell
+            text = text[text.index("\n---\n", 3) + 5:]
         for name, svg in self.files:
             uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
             text = text.replace(f"]({quote(name)})", f"]({uri})")
