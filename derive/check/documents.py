@@ -111,7 +111,7 @@ def _plan_equation(p, eq, givens, worked, spec, notation, rows, tasks):
         return
     for st in claims:
         kind, note = _classify(st.text, givens, worked, spec)
-        if eq.inline and eq.before in CONDITION_WORDS and not (
+        if eq.inline and eq.before in CONDITION_WORDS and _a_value(st.text) and not (
                 eq.before in ("where", "with") and kind in ("definition", "value")):
             rows.append(Row(where, st.text, "skipped", f"a condition of the prose ({eq.before} ${st.text}$), not a"
                                                        " claim"))
@@ -142,6 +142,19 @@ def _plan_equation(p, eq, givens, worked, spec, notation, rows, tasks):
                 f"{st.text} \\text{{ for }} {eq.condition}" if eq.condition and len(claims) == 1 else eq.text)
             rows.append(Row(where, claim, "pending"))
             tasks.append((len(rows) - 1, (claim, _used_givens(claim, givens), spec, notation), {}))
+
+
+def _a_value(text: str) -> bool:
+    """Whether an equation only gives a symbol a value (z = 0, n = N): what a condition of the prose
+    says ("at $z = 0$"); anything more ("we arrive at $E = mc^{3}$") stays a claim."""
+    try:
+        sides, ops = relation_parts(parse(text))
+    except LatexError:
+        return False
+    if ops != ["="] or _defined_name(sides[0]) is None:
+        return False
+    items = juxt_items(sides[1])
+    return numeric_matrix(sides[1]) is not None or bool(items and len(items) == 1 and _defined_name(sides[1]))
 
 
 def _classify(text: str, givens, worked, spec) -> tuple[str, str]:
