@@ -302,7 +302,10 @@ def test_cli_writes_tex_md_and_pdf(tmp_path, capsys):
     assert r"\tag{10a}" in out.read_text()
     assert main(["latex", str(ROOT / "examples" / "article003_3_2_2.toml"), "-o", str(tmp_path / "a.md"),
                  "--random-example", "3", "--notation", "article004"]) == 0
-    assert (tmp_path / "a.md").read_text().startswith("<!--")
+    # the front matter names the spec and the notation (nnderive check --doc reads them), then the comment
+    spec = (ROOT / "examples" / "article003_3_2_2.toml").resolve().as_posix()
+    assert (tmp_path / "a.md").read_text().startswith(f"---\nnnderive:\n  spec: {spec}\n  notation: article004\n"
+                                                      "---\n<!--")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     if shutil.which("pdflatex"):
         assert main(args + ["--pdf"]) == 0

@@ -67,6 +67,19 @@ class Calls:
         has_prime = any(s[0] == "prime" for s in it.scripts)
         return (got[0], got[1], has_prime)
 
+    def primed_function(self, it: Node, nxt: Node | None) -> Node:
+        """(f^{1})'(z), {f^{1}}'(z): a function name with a superscript, bracketed for its prime (as
+        documents print it) and applied to an argument, is that function's derivative, as f'(z) is."""
+        if it.kind != "postfix" or it.args[0].kind not in ("paren", "brace") or not it.scripts or nxt is None \
+                or any(s[0] != "prime" for s in it.scripts) or self.call_group(nxt) is None:
+            return it
+        inner = juxt_items(Node("brace", it.args[0].args, it.pos))
+        if not inner or len(inner) != 1 or any(s[0] == "prime" for s in inner[0].scripts):
+            return it
+        merged = Node("postfix", inner[0].args, inner[0].pos, tuple(inner[0].scripts) + tuple(it.scripts),
+                      inner[0].text)
+        return merged if self.function_head(merged) is not None else it
+
     @staticmethod
     def call_group(nxt: Node) -> Node | None:
         """The parentheses of a call: (x) or [x], also as SymPy prints them, {\\left(x\\right)}."""

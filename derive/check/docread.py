@@ -34,6 +34,8 @@ class Equation:
     text: str
     cell: int | None = None
     inline: bool = False
+    before: str = ""          # inline math: the word of prose just before it ("at" in "at $z = 0$")
+    condition: str = ""       # inline math: a condition the prose states right after it ("for $z > 0$")
 
 
 def read_document(path) -> tuple[str, str, list[tuple[int | None, int, str]]]:
@@ -261,15 +263,34 @@ def equations(fmt: str, text: str, cell: int | None = None, line0: int = 1) -> l
 
         return line0 + bisect.bisect_right(newlines, offset - 1)
 
-    for offset, body, inline in find_math(fmt, text):
+    t = prepared(fmt, text)
+    found = find_math(fmt, text)
+    for k, (offset, body, inline) in enumerate(found):
         body = _DROP.sub(" ", body)
         if inline:
             if re.search(r"(?<![<>\\!:])=|\\approx|\\equiv", body) and len(body) < 400:
-                out.append(Equation(line_of(offset), body.strip(), cell, True))
+                start = t.rfind("$", 0, offset) if t[offset - 1] == "$" else offset - 2
+                words = re.findall(r"[A-Za-z]+", t[max(0, start - 40):start])
+                out.append(Equation(line_of(offset), body.strip(), cell, True, words[-1].lower() if words else "",
+                                    _condition_after(t, offset + len(body), found[k + 1] if k + 1 < len(found)
+                                                     else None)))
             continue
         for row_offset, row in _rows(body):
             out.append(Equation(line_of(offset + row_offset), row, cell))
     return out
+
+
+# prose words that make the inline math after them a condition, not a claim ("at $z = 0$")
+CONDITION_WORDS = ("at", "for", "when", "whenever", "where", "if", "unless", "with")
+
+
+def _condition_after(t: str, end: int, nxt) -> str:
+    """The inline math that states a condition right after an inline equation ("$H(z) = 1$ for $z > 0$"):
+    the next inline math, when only a condition word stands between them."""
+    if nxt is None or not nxt[2]:
+        return ""
+    between = t[end + 1:nxt[0] - 1].strip(" \t\n$()")
+    return nxt[1].strip() if between.lower() in ("for", "if", "when", "whenever") else ""
 
 
 _UNWRAP = re.compile(r"^\s*\\[a-zA-Z]+\{\s*(\\begin\{(aligned|gathered|split)\}.*\\end\{\2\})\s*\}\s*$", re.S)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..fileio import atomic_write_text
 from .compare import DEFAULT_TIMEOUT, EXIT_CODES, ClaimError, Result
-from .docread import Equation, equations, front_matter, read_document
+from .docread import CONDITION_WORDS, Equation, equations, front_matter, read_document
 from .pool import run_all
 from .statements import split_statements
 from .syntax import LatexError, parse, strip_math
@@ -58,18 +58,29 @@ def plan(path, spec_path=None, notation=None):
     p = Path(path)
     fmt, text, chunks = read_document(p)
     fm, _ = front_matter(chunks[0][2] if chunks else text)
-    spec_ref = spec_path or fm.get("spec")
     notation = notation or fm.get("notation")
     spec = None
-    if spec_ref:
+    if spec_path or fm.get("spec"):
         from ..spec import load_spec
 
-        cand = Path(spec_ref)
-        if not cand.is_absolute() and not cand.exists():
-            cand = p.resolve().parent / spec_ref
-        spec = load_spec(cand)
+        # --spec is relative to the working folder, the front matter's spec to the document
+        spec = load_spec(Path(spec_path) if spec_path else p.resolve().parent / fm["spec"])
+        spec, notation = _with_notation(spec, notation)
     rows, tasks = _plan_chunks(p, fmt, text, chunks, list(fm.get("given", ())), spec, notation)
     return rows, tasks, spec, notation
+
+
+def _with_notation(spec, notation):
+    """The spec written in a named document profile keeps its own symbol overrides, as `nnderive latex
+    --notation` writes it: (the spec in that profile, None); a textbook letter set stays a name."""
+    from dataclasses import replace
+
+    from ..present.notation import PROFILES
+    from ..spec import Notation
+
+    if notation is None or notation not in PROFILES:
+        return spec, notation
+    return replace(spec, notation=Notation(notation, spec.notation.overrides)), None
 
 
 def _plan_chunks(p, fmt, text, chunks, givens, spec, notation):
@@ -100,6 +111,17 @@ def _plan_equation(p, eq, givens, worked, spec, notation, rows, tasks):
         return
     for st in claims:
         kind, note = _classify(st.text, givens, worked, spec)
+        if eq.inline and eq.before in CONDITION_WORDS and _a_value(st.text) and not (
+                eq.before in ("where", "with") and kind in ("definition", "value")):
+            rows.append(Row(where, st.text, "skipped", f"a condition of the prose ({eq.before} ${st.text}$), not a"
+                                                       " claim"))
+            continue
+        if eq.inline and eq.condition and kind in ("definition", "value"):
+            rows.append(Row(where, st.text, "skipped", f"one case of a definition stated in words (for"
+                                                       f" ${eq.condition}$); not used by later lines"))
+            continue
+        if eq.inline and eq.condition and kind == "claim" and not st.conditions:
+            st.conditions.append(eq.condition)
         if kind == "step":
             rows.append(Row(where, st.text, "skipped", note))
             continue
@@ -116,9 +138,23 @@ def _plan_equation(p, eq, givens, worked, spec, notation, rows, tasks):
             r = worked.check(st.text)
             rows.append(Row(where, st.text, r.verdict, r.summary(), asdict(r)))
         else:
-            claim = st.text if not st.conditions else eq.text
+            claim = st.text if not st.conditions else (
+                f"{st.text} \\text{{ for }} {eq.condition}" if eq.condition and len(claims) == 1 else eq.text)
             rows.append(Row(where, claim, "pending"))
-            tasks.append((len(rows) - 1, (claim, tuple(givens), spec, notation), {}))
+            tasks.append((len(rows) - 1, (claim, _used_givens(claim, givens), spec, notation), {}))
+
+
+def _a_value(text: str) -> bool:
+    """Whether an equation only gives a symbol a value (z = 0, n = N): what a condition of the prose
+    says ("at $z = 0$"); anything more ("we arrive at $E = mc^{3}$") stays a claim."""
+    try:
+        sides, ops = relation_parts(parse(text))
+    except LatexError:
+        return False
+    if ops != ["="] or _defined_name(sides[0]) is None:
+        return False
+    items = juxt_items(sides[1])
+    return numeric_matrix(sides[1]) is not None or bool(items and len(items) == 1 and _defined_name(sides[1]))
 
 
 def _classify(text: str, givens, worked, spec) -> tuple[str, str]:
@@ -166,6 +202,48 @@ def _classify(text: str, givens, worked, spec) -> tuple[str, str]:
 
 
 RANGE = re.compile(r",\s*\\(l|c)?dots\b")
+
+
+def _used_givens(claim: str, givens) -> tuple:
+    """The definitions a claim can need: every formula, and the numbers (n_{0} = 4) and functions
+    (f(z) = z) whose letter the claim or a definition it needs uses. An unused number or function
+    changes no claim's meaning, and every definition passed makes the check slower."""
+    from .tree import iter_nodes
+
+    def letters(text: str) -> set:
+        try:
+            node = parse(text, "definition")
+        except LatexError:
+            return {None}                # unreadable: keep everything it might use
+        return {atom_key(n)[0] for n in iter_nodes(node) if n.kind == "postfix" and atom_key(n) is not None}
+
+    need, kept = letters(claim), []
+    pending = []
+    for g in givens:
+        try:
+            sides, _ = relation_parts(parse(g, "definition"))
+        except LatexError:
+            kept.append(g)
+            continue
+        name = _defined_name(sides[0])
+        body = sides[-1]
+        optional = name is not None and (numeric_matrix(body) is not None or "_{" not in name and len(
+            juxt_items(sides[0])) == 2)
+        if optional:
+            pending.append((name.split("_{")[0], g))
+        else:
+            kept.append(g)
+            need |= letters(g)
+    changed = True
+    while changed:                       # a kept definition may use another one
+        changed = False
+        for base, g in list(pending):
+            if None in need or base in need:
+                kept.append(g)
+                need |= letters(g)
+                pending.remove((base, g))
+                changed = True
+    return tuple(g for g in givens if g in kept)
 
 
 def _defined_name(node, powers: bool = False) -> str | None:
@@ -277,16 +355,23 @@ def doc_exit_code(rows) -> int:
 
 
 def _run_tasks(rows: list[Row], tasks, timeout: float, jobs: int | None) -> None:
-    bar = _progress(len(tasks))
+    # the same claim under the same definitions (a document restates its key equations) is checked once
+    first: dict = {}
+    for _, args, _kw in tasks:
+        first.setdefault(_task_key(args), args)
+    keys = list(first)
+    bar = _progress(len(keys))
 
     def done(k, kind, payload):
         if bar is not None:
             bar.update(1)
 
-    outcomes = run_all(_check_task, [(a, kw) for _, a, kw in tasks], timeout, jobs, done) if tasks else []
+    outcomes = run_all(_check_task, [(first[k], {}) for k in keys], timeout, jobs, done) if tasks else []
     if bar is not None:
         bar.close()
-    for (row_index, _, _), (kind, payload) in zip(tasks, outcomes):
+    by_key = dict(zip(keys, outcomes))
+    for row_index, args, _kw in tasks:
+        kind, payload = by_key[_task_key(args)]
         row = rows[row_index]
         if kind == "ok":
             r: Result = payload
@@ -294,6 +379,13 @@ def _run_tasks(rows: list[Row], tasks, timeout: float, jobs: int | None) -> None
         else:
             row.verdict = "error"
             row.note = str(payload).splitlines()[0]
+
+
+def _task_key(args: tuple) -> tuple:
+    """Equal for equal tasks: the claim, its definitions, the spec (by identity: a document is checked
+    against one spec object) and the notation."""
+    claim, givens, spec, notation = args
+    return (claim, tuple(givens), id(spec), notation)
 
 
 def _result_dict(r: Result) -> dict:

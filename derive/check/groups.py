@@ -19,6 +19,51 @@ _KIND = {"(": "paren", "[": "bracket", "{": "paren", "|": "abs", "||": "norm", "
 class Groups:
     """Delimited groups, environments and text commands of the Reader."""
 
+    def substack(self, t: Tok) -> Node:
+        """\\substack{1 \\le i \\le n \\\\ j = 1}: the rows of a sum's index, each a relation."""
+        brace = self.next()
+        if brace is None or not brace.is_char("{"):
+            raise self.err("\\substack needs its rows in braces", t)
+        self.deeper(brace)
+        rows = [self.relation()]
+        while self.peek() is not None and self.peek().is_cs("\\"):
+            self.next()
+            rows.append(self.relation())
+        end = self.next()
+        if end is None or not end.is_char("}"):
+            raise self.err("'}' expected after the rows of \\substack", end or t)
+        self.depth -= 1
+        p = (t.line, t.column)
+        return Node("substack", (Node("list", tuple(rows), p),), p)
+
+    def index_ranges(self, post: Node) -> list[Node]:
+        """A sum or product over several index ranges (\\substack rows, \\sum_{i,j}) or over a range
+        written with bounds (\\sum_{1 \\le i < n}), as the nested sums \\sum_{i=1}^{n} \\sum_{j} ... it
+        is, each in the form \\sum_{i=lo}^{hi}; any other item unchanged."""
+        if post.kind != "postfix" or post.args[0].kind not in ("sum", "prod"):
+            return [post]
+        subs = [s for s in post.scripts if s[0] == "sub"]
+        sup = next((s[1] for s in post.scripts if s[0] == "sup"), None)
+        if len(subs) != 1 or subs[0][1].kind != "sbrace" or not subs[0][1].args:
+            return [post]
+        rows: list[Node] = []
+        for item in subs[0][1].args[0].args:
+            inner = _single(item)
+            stack = inner is not None and inner.args[0].kind == "substack" and not inner.scripts
+            rows += list(inner.args[0].args[0].args) if stack else [item]
+        ranges = [_index_range(r) for r in rows]
+        if len(rows) == 1 and ranges[0] is None:
+            return [post]                   # i = 1 (or unreadable: the interpreter says so)
+        out = []
+        for row, rng in zip(rows, ranges):
+            low, high = rng if rng is not None else (row, None)     # i = 1 as one of several
+            scripts: list = [("sub", Node("sbrace", (Node("list", (low,), row.pos),), row.pos))]
+            if high is not None or sup is not None:
+                scripts.append(("sup", Node("sbrace", (Node("list", (high,), row.pos),), row.pos)
+                                if high is not None else sup))
+            out.append(Node("postfix", post.args, row.pos, tuple(scripts), post.text))
+        return out
+
     def text_command(self, t: Tok) -> Node:
         if self.peek() is None or not self.peek().is_char("{"):
             raise self.err(f"\\{t.text} needs its text in braces", t)
@@ -198,3 +243,51 @@ def as_expr(rel: Node) -> Node:
     if rel.kind == "relation" and len(rel.args) == 1:
         return rel.args[0]
     return rel
+
+
+_FLIP = {"<": ">", ">": "<", "\\le": "\\ge", "\\leq": "\\geq", "\\ge": "\\le", "\\geq": "\\leq",
+         "\\lt": "\\gt", "\\gt": "\\lt", "\\leqslant": "\\geqslant", "\\geqslant": "\\leqslant"}
+_STRICT = {"<": True, "\\lt": True, "\\le": False, "\\leq": False, "\\leqslant": False}   # lower < upper
+
+
+def _index_range(row: Node):
+    """(i = lo as a relation, or the bare index; the upper bound or None) of one index range written with
+    bounds (1 \\le i \\le n, i < n, n \\ge i \\ge 1; a strict bound moves by one) or bare (i of \\sum_{i,j});
+    None for i = 1 and anything else (read as before)."""
+    if row.kind != "relation" or len(row.args) == 1:
+        return (row, None) if _letter(row) else None
+    sides = [c for c in row.args if isinstance(c, Node)]
+    ops = [str(c) for c in row.args if isinstance(c, Token)]
+    if ops and all(o in _FLIP and o not in _STRICT for o in ops):
+        sides, ops = sides[::-1], [_FLIP[o] for o in reversed(ops)]
+    if not ops or any(o not in _STRICT for o in ops) or len(sides) > 3:
+        return None
+    var = sides[1] if len(sides) == 3 else sides[0]
+    if not _letter(var):
+        return None
+    high = _shifted(sides[-1], -1 if _STRICT[ops[-1]] else 0)
+    if len(sides) == 2:
+        return (var, high)
+    low = _shifted(sides[0], +1 if _STRICT[ops[0]] else 0)
+    return (Node("relation", (var, Token("REL", "=", *row.pos), low), row.pos), high)
+
+
+def _shifted(bound: Node, by: int) -> Node:
+    """bound + by as an expression (a strict bound: i < n runs to n - 1)."""
+    if not by:
+        return bound
+    one = Node("number", (Token("NUMBER", "1", *bound.pos),), bound.pos)
+    return Node("expr", (bound, Token("ADDOP", "+" if by > 0 else "-", *bound.pos), one), bound.pos)
+
+
+def _single(node: Node) -> Node | None:
+    """The one postfix item a relation, expression, term or juxtaposition of one part holds, or None."""
+    while node.kind in ("relation", "expr", "term", "juxt") and len(node.args) == 1:
+        node = node.args[0]
+    return node if node.kind == "postfix" else None
+
+
+def _letter(node: Node) -> bool:
+    """Whether a node is one plain letter (an index: i, not i_1 or 2i)."""
+    post = _single(node)
+    return post is not None and not post.scripts and post.args[0].kind == "letter"

@@ -150,6 +150,7 @@ class Interpreter(Calls):
         i = 0
         grad = getattr(self.ctx, "gradient_prefix", None)
         items = [merge_brace(x) for x in items]
+        items = [self.primed_function(x, items[k + 1] if k + 1 < len(items) else None) for k, x in enumerate(items)]
         while i < len(items):
             it = items[i]
             g = grad(items, i, self) if grad is not None else None

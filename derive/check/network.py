@@ -136,15 +136,30 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
                 f" ({'-'.join(map(str, own))}), which are too large to expand; write the sum without the"
                 " limit (\\sum_{j}) to sum over every unit"] + rel.notes, seconds=time.perf_counter() - t0)
         witnesses = [own]
+    elif make_ctx is NetworkContext and max(spec.layers) <= 8 and _explicit_units(rel, profile):
+        # a sum of paths through units 1 and 2 of layer 2 is the chain rule of the spec's network, whose
+        # layer 2 has 2 units, not of a wider one: a claim naming units by number is about the spec's widths
+        witnesses = [tuple(spec.layers)]
     capitals = _batch_capitals(rel, profile)
     batch_claim = capitals or _mentions_batch(rel, profile)
     primary = 2 if batch_claim else 1
 
+    skipped: set = set()
+
     def run(batch, only=None):
         results = []
         for widths in witnesses[:only]:
-            results.append(_network_pair_modes(src, sides, spec, widths, batch, profile, defs, rng, points,
-                                               make_ctx))
+            try:
+                results.append(_network_pair_modes(src, sides, spec, widths, batch, profile, defs, rng, points,
+                                                   make_ctx))
+            except NoEntries:
+                # a claim about unit 3 (z_{2,3}) is about the networks that have one: a smaller witness is
+                # skipped (and not named as checked), never the spec's own widths
+                if tuple(widths) == tuple(spec.layers):
+                    raise
+                skipped.add(tuple(widths))
+        if not results:
+            raise NoEntries("no value of the free indices names existing entries of the network")
         return results
 
     try:
@@ -167,7 +182,7 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
     notes = list(rel.notes)
     for r in res:
         notes.extend(n for n in r.notes if n not in notes)
-    wtxt = ", ".join("-".join(map(str, w)) for w in witnesses)
+    wtxt = ", ".join("-".join(map(str, w)) for w in witnesses if tuple(w) not in skipped)
     if not bad:
         method = (f"{res[0].method} on witness widths {wtxt} (batch of {primary}"
                   f"{' sample' if primary == 1 else ' samples'})")
@@ -218,6 +233,29 @@ def _network_pair_modes(claim, sides, spec, widths, batch, profile, defs, rng, p
                 " norm the claim does not hold"]
             return r2
     return r
+
+
+def _explicit_units(rel: Node, profile) -> bool:
+    """Whether the claim names a unit of a layer by number (z^{2}_{1}, z_{2,1}, W^{2}_{1j})."""
+    from .network_context import profile_roles
+
+    layer_at = {e.key: e.layer_pos for e in profile_roles(profile) if e.layer_pos}
+    for n in iter_nodes(rel):
+        if n.kind != "postfix" or atom_key(n) not in layer_at:
+            continue
+        for kind, arg in n.scripts[:2]:
+            t = plain_text(arg) if kind in ("sub", "sup") else None
+            if t is None:
+                continue
+            units = t.split(",", 1)[1] if kind == layer_at[atom_key(n)] and "," in t else (
+                "" if kind == layer_at[atom_key(n)] else t)
+            if any(ch.isdigit() for ch in units):
+                return True
+    return False
+
+
+class NoEntries(LatexError):
+    """No value of a claim's free indices names entries of this network (z_{2,3} on a 2-2-2 witness)."""
 
 
 def _numeric_limits(rel: Node) -> bool:
@@ -310,7 +348,7 @@ def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, poi
                               f" right side = {cmp.rhs_value}")
             method = cmp.how
     if not checked:
-        raise LatexError("no value of the free indices names existing entries of the network")
+        raise NoEntries("no value of the free indices names existing entries of the network")
     if free:
         method += f" for every value of {', '.join(free)}"
     return Result(claim, "holds", method, notes)

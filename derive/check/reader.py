@@ -216,7 +216,7 @@ class Reader(Groups):
         start = self.peek()
         items = []
         while self.starts_primary(self.peek()) and not self.closing_bar():
-            items.append(self.postfix())
+            items.extend(self.index_ranges(self.postfix()))    # \\sum_{i,j}: one sum per index
         if not items:
             t = self.peek()
             if t is None:
@@ -495,6 +495,8 @@ class Reader(Groups):
             return Node("underbrace", (self.arg(t),), p)
         if name == "sum":
             return Node("sum", (self.token("SUM", t),), p)
+        if name == "substack":
+            return self.substack(t)
         if name == "prod":
             return Node("prod", (self.token("PROD", t),), p)
         if name == "int":

@@ -56,6 +56,7 @@ class Worked:
         self.rounding = rounding        # 'none', 'activations' or 'every' (stated_rounding)
         self.values: dict = {}          # (role, layer) -> exact value
         self.scalars: dict = {}         # alpha, N, ... -> exact value
+        self.scalar_texts: dict = {}    # alpha, N, ... -> the equation that gave it (alpha = 0.02)
         self.profile = None
         if spec is not None:
             from ..present.notation import any_profile, profile_for
@@ -84,6 +85,7 @@ class Worked:
         if key is not None and not items[0].scripts and not is_mat(value) and key[0] in ("alpha", "eta", "N", "lambda"):
             again = self.scalars.get(key[0]) == value
             self.scalars[key[0]] = value
+            self.scalar_texts[key[0]] = text
             return again       # the first time also a definition for the claims (they may use alpha)
         if self.spec is None:
             return False
@@ -128,11 +130,15 @@ class Worked:
         digits = _decimals(rhs)
         ctx = self._context()
         interp = Interpreter(ctx, rel.source)
+        names = {atom_key(n)[0] for n in iter_nodes(lhs) if n.kind == "postfix" and atom_key(n) is not None}
         try:
-            value = self._updated(lhs, ctx, interp)
+            value = self._scalar(lhs, text) if names <= set(self.scalar_texts) else None
+            subs = {}
             if value is None:
-                value = interp.value(lhs)
-            subs = self._subs(ctx)
+                value = self._updated(lhs, ctx, interp)
+                if value is None:
+                    value = interp.value(lhs)
+                subs = self._subs(ctx)
         except Exception as e:  # noqa: BLE001 - a value the example cannot give is not checked
             return Result(text, "not-checkable", notes=[f"not a value of the worked example ({e})"])
         vals = list(value) if is_mat(value) else [value]
@@ -157,9 +163,26 @@ class Worked:
                 where = f" (entry {k + 1})" if len(vals) > 1 else ""
                 return Result(text, "fails", counterexample=f"at the worked example's values{where} the left side is"
                                                             f" {sp.N(got, digits + 3)}, shown as {w}")
-        how = " from activation outputs rounded to that many decimals" if rounded else ""
+        how = " from activation outputs rounded to that many decimals" if rounded and subs else ""
         return Result(text, "holds", f"computed at the worked example's values{how} and rounded to {digits}"
                                      " decimals")
+
+    def _scalar(self, lhs, text: str):
+        """A number computed from the example's scalars alone (alpha/N, the step the update takes), or None."""
+        from .context import Definitions, ScalarContext
+        from .definitions import read_definition
+        from .interpret import Interpreter
+
+        if not self.scalar_texts:
+            return None
+        defs = Definitions()
+        try:
+            for given in self.scalar_texts.values():
+                read_definition(given, defs)
+            v = Interpreter(ScalarContext(defs), text).value(lhs)
+        except Exception:  # noqa: BLE001 - not a value of the example's scalars
+            return None
+        return None if is_mat(v) or v.free_symbols else v
 
     def _rounded_classes(self) -> tuple:
         """The activation classes whose outputs the 'activations' reading rounds (not the identity's)."""

@@ -2,60 +2,22 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from pathlib import Path
-
 import sympy as sp
 
 from ..engine import A_, Z_, Derivation, equation_tags
-from ..errors import NNDeriveError
 from ..procedure import learning_procedure
 from ..spec import NetworkSpec
 from .latex_printer import NNLatexPrinter, element, equals, number, wrap
+from .model import TALL_ROWS, Document, DocumentError, Section, _and
 from .notation import PROFILES, Profile
 from .sources import SOURCES, network_source
 from .svg import FigureLayer, network_svg
-from .worked_example import ROUNDINGS, other_readings
+from .worked_section import WorkedSection
 from .writers import TexWriter
 
 EXPAND_LIMIT = 4  # expand the chain-rule sum over the next layer's units up to this width
 FIGURE_LIMIT = 6  # draw at most this many neurons of a layer in the figure
 DELTA_ASIDE = "called $\\delta$ in {}"  # article 004 names the error term
-TALL_ROWS = 1.6  # \arraystretch of tables whose cells hold fractions (gradients), so rows do not overlap
-
-
-class DocumentError(NNDeriveError):
-    """The document cannot be written or compiled."""
-
-
-@dataclass
-class Section:
-    title: str
-    lines: list[str] = field(default_factory=list)
-    numbered: bool = True  # False: the references, after the numbered sections
-
-
-@dataclass
-class Document:
-    """Everything the templates substitute: strings and lists of already-printed lines."""
-
-    title: str
-    subtitle: str
-    intro: list[str]
-    sections: list[Section]
-    format: str = "tex"
-    files: dict[str, str] = field(default_factory=dict)  # name -> text of files it refers to (figures)
-
-
-# ---------------------------------------------------------------------------------------------
-# Building the document
-
-
-def _and(items) -> str:
-    """"1", "1 and 3", "1, 2 and 3"."""
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _resolve_profile(spec: NetworkSpec, profile: str | None) -> Profile:
@@ -65,7 +27,7 @@ def _resolve_profile(spec: NetworkSpec, profile: str | None) -> Profile:
     return PROFILES[name].with_overrides(spec.notation.overrides)
 
 
-class Builder:
+class Builder(WorkedSection):
     """Turns a Derivation (and optionally a worked example) into a Document for one writer."""
 
     def __init__(self, d: Derivation, writer: TexWriter, profile: Profile, example=None):
@@ -316,21 +278,45 @@ class Builder:
             form = self.pr(rule.derivative) if rule.derivative is not None else "1"
             self.p._subst = {}
             note = ""
+            if ent.name in ("relu", "leaky_relu") and "H" not in seen:
+                # the unit step, defined before its first use, with the document's value at 0 (a reader
+                # of the document, the checker included, takes the definition for every later line)
+                sec.lines += w.para(f"{head}, ${aj} = {f}({zj})$. Its derivative is written with the unit step:")
+                sec.lines += w.eq(self.unit_step(s.conventions.relu_prime_at_zero) + ".")
+                seen.add("H")
+                head = (f"At $z = 0$ the derivative does not exist; by convention it is taken as $H(0) = "
+                        f"{self.pr(sp.nsimplify(s.conventions.relu_prime_at_zero))}$ ({self.cite('004')} uses 0).")
             if ent.derivative_note and key not in seen:
-                note = f" In general ${ent.derivative_note}$, so"
-            sec.lines += w.para(f"{head}, ${aj} = {f}({zj})$.{note or ' Its derivative is'}")
+                note = f" {self.named_note(l)}"
+            if head.startswith("At "):
+                sec.lines += w.para(head + (note or " Its derivative is"))
+            else:
+                sec.lines += w.para(f"{head}, ${aj} = {f}({zj})$.{note or ' Its derivative is'}")
             sec.lines += w.eq(f"{self.fprime(l, zj)} = {self.dfrac(aj, zj)} = {form}.")
-            if ent.name in ("relu", "leaky_relu"):
-                h0 = sp.nsimplify(s.conventions.relu_prime_at_zero)
-                sec.lines += w.para(
-                    f"$H$ is the unit step: $H(z) = 1$ for $z > 0$ and $0$ for $z < 0$. At $z = 0$ the "
-                    f"derivative does not exist; by convention it is taken as $H(0) = {self.pr(h0)}$ "
-                    f"({self.cite('004')} uses 0).")
             if ent.name == "gelu" and s.conventions.gelu == "exact":
                 sec.lines += w.para(r"$\Phi$ and $\phi$ are the standard normal distribution and density "
                                     r"functions, $\phi(z) = e^{-z^{2}/2}/\sqrt{2\pi}$.")
             seen.add(key)
         return sec
+
+    def unit_step(self, at_zero) -> str:
+        """H(z) by cases, its value at 0 the spec's convention for ReLU'(0)."""
+        h0 = sp.nsimplify(at_zero)
+        if h0 == 0:
+            rows = ["1 & z > 0", r"0 & z \leq 0"]
+        elif h0 == 1:
+            rows = [r"1 & z \geq 0", "0 & z < 0"]
+        else:
+            rows = ["1 & z > 0", f"{self.pr(h0)} & z = 0", "0 & z < 0"]
+        return r"H(z) = \begin{cases} " + r" \\ ".join(rows) + r" \end{cases}"
+
+    def named_note(self, l: int) -> str:
+        """'In general f'(z) = ..., so': the activation's derivative as the articles write it, with what f
+        is first when the note names a generic f (the identity's f'(z) = 1), so that a reader can check it."""
+        note = self.spec.activation(l).entry.derivative_note
+        if not note.startswith("f'"):
+            return f"In general ${note}$, so"
+        return f"With $f(z) = {self.pr(self.spec.activation(l).apply(sp.Symbol('z')))}$, ${note}$ in general, so"
 
     def _one_path(self, l: int, i: str) -> tuple[str, str]:
         """(partials, values) of the path from W^l_{jk} through unit i of layer l + 1."""
@@ -592,121 +578,6 @@ class Builder:
         sec.lines += w.para("An epoch is one pass through the training data and an iteration one update, "
                             f"so an epoch has as many iterations as batches{self.aside('000')}.")
         return sec
-
-    def worked(self) -> Section:
-        w, ex = self.w, self.example
-        v = ex.values
-        sec = Section("A worked example")
-        dec = ex.decimals
-        sec.lines += w.para(
-            f"Concrete numbers for one learning step ({w.text(Path(v.source).name if v.source.endswith('.toml') else v.source)}), batch of $N = {v.batch}$ "
-            f"sample{'s' if v.batch > 1 else ''}, learning rate $\\alpha = {self._num(v.alpha, dec + 2)}$. "
-            + self.rounding_rule())
-        x, y = (v.x, v.y) if self.col() else (v.x.T, v.y.T)
-        givens = [f"{self.sym('input')} = {self._mat(x, dec)}",
-                  f"{self.sym('target')} = {self._mat(y, dec)}"]
-        sec.lines += w.aligned([g.replace(" = ", " &= ", 1) for g in givens])
-        prow = []
-        for l in range(1, self.L + 1):
-            prow.append(f"{self.sym('weight', l)} &= {self._mat(v.params[f'W{l}'], dec)}, \\quad "
-                        f"{self.sym('bias', l)} = {self._mat(v.params[f'b{l}'], dec)}")
-        sec.lines += w.aligned(prow)
-        sec.lines += w.para(f"Forward pass {self.refs('forward_z1', f'forward_a{self.L}')}:")
-        sec.lines += w.aligned([f"{self._qname(q.name)} &= {w.matrix(self._oriented(q))}" for q in ex.forward])
-        sec.lines += w.para(f"Loss {self.ref('loss')}:")
-        sec.lines += w.eq(f"{self.sym('loss')} = {ex.loss.shown[0][0]}")
-        sec.lines += w.para(f"Error term{'s' if self.L > 1 else ''} {self.refs(f'delta{self.L}', 'delta1')}:")
-        sec.lines += w.aligned([f"{self._qname(q.name)} &= {w.matrix(self._oriented(q))}" for q in ex.backward])
-        sec.lines += w.para(f"Gradients {self.refs(f'grad_W{self.L}', 'grad_b1')}:")
-        sec.lines += w.aligned([f"{self._qname(q.name)} &= {w.matrix(q.shown)}" for q in ex.gradients])
-        rule = learning_procedure(self.spec).update
-        scaled = ""
-        if rule.divides_by_batch:  # the step the update rule takes on this batch, alpha/N
-            scaled = f", so $\\alpha/N = {self._num(rule.exact_step(v.alpha, v.batch), dec + 2)}$"
-        sec.lines += w.para(f"Updated parameters after one step {self.ref('update')} with "
-                            f"$\\alpha = {self._num(v.alpha, dec + 2)}${scaled}:")
-        sec.lines += w.aligned([f"{self._qname(q.name)} &= {w.matrix(q.shown)}" for q in ex.updated])
-        sec.lines += self.rounding_note()
-        return sec
-
-    def _oriented(self, q):
-        """A forward or backward value as the document's layout holds it (one sample per row in the
-        row layout; the worked example computes one sample per column)."""
-        return q.shown if self.col() else tuple(zip(*q.shown))
-
-    def rounding_rule(self) -> str:
-        """Which reading of "rounded to d decimals" the example follows, said in full."""
-        ex = self.example
-        dec = ex.decimals
-        exact = ("computed exactly (rational arithmetic, irrational values carried to 60 significant digits) "
-                 f"and shown rounded to {dec} decimals")
-        if ex.mode == "every":
-            return (f"Every value is rounded to {dec} decimals as soon as it is computed, and the rounded value "
-                    f"is what is used again: a stricter reading than that of {self.cite('003')}, which rounds "
-                    "only the sigmoid outputs.")
-        if ex.mode == "none" or not ex.rounded_layers:
-            none = "" if ex.mode == "none" else (" (no layer has an activation other than the identity, so the "
-                                                   f"rounding of {self.cite('003')}, which rounds the activation "
-                                                   "outputs, rounds nothing here)")
-            return f"Every value is {exact}; nothing is rounded before it is used again{none}."
-        outs = _and(f"${self.sym('act', l)}$" for l in ex.rounded_layers)
-        return (f"The rounding follows {self.cite('003')}, which rounds the sigmoid outputs to 4 decimals: the "
-                f"outputs of the activation function{'s' if len(ex.rounded_layers) > 1 else ''} ({outs}) are "
-                f"rounded to {dec} decimals as soon as they are computed, and every later value is computed from "
-                "those rounded outputs exactly (rational arithmetic, irrational values carried to 60 significant "
-                f"digits) and shown rounded to {dec} decimals.")
-
-    def rounding_note(self) -> list[str]:
-        w, ex = self.w, self.example
-        dec = ex.decimals
-        others = other_readings(ex.mode)
-        names = _and(ROUNDINGS[m] for m in others)
-        if not ex.rounding:
-            return w.para(f"The other readings of rounding to {dec} decimals ({names}) give the same digits "
-                          "everywhere.")
-        n = len(ex.rounding)
-        out = w.para(
-            f"{w.bold('Rounding note.')} The other readings of rounding to {dec} decimals ({names}) give other "
-            f"digits for {n} shown value{'s' if n > 1 else ''}, listed in the table below; the values above are "
-            + ("the exact ones." if ex.mode == "none" else f"those with {ROUNDINGS[ex.mode]}."))
-        rows = [[f"${self._entry_name(c)}$"] + [f"${r}$" for _, r in c.readings] for c in ex.rounding]
-        head = ["value", "shown above"] + [ROUNDINGS[m] for m in others]
-        out += w.table(head, rows, f"Shown digits under each reading of rounding to {dec} decimals (shown above: "
-                       f"{ROUNDINGS[ex.mode]})", TALL_ROWS)
-        return out
-
-    def _qname(self, name: str) -> str:
-        if name.endswith("_new"):
-            base = name[:-4]
-            return wrap(self.pr(self.d.symbols[base])) + "'"
-        if name == "loss":
-            return self.sym("loss")
-        return self.pr(self.d.symbols[name])
-
-    def _entry_name(self, c) -> str:
-        if c.name == "loss":
-            return self.sym("loss")
-        q = next(q for q in self.example.forward + self.example.backward + self.example.gradients
-                 + self.example.updated if q.name == c.name)
-        cols = q.exact.shape[1]
-        idx = f"{c.row + 1}" if cols == 1 else f"{c.row + 1}{c.col + 1}"
-        if c.name.startswith("dL_d"):
-            role = "weight" if c.name[4] == "W" else "bias"
-            return self.dfrac(self.sym("loss"), self.el(role, int(c.name[5:]), idx))
-        base = c.name[:-4] if c.name.endswith("_new") else c.name
-        m = re.match(r"([A-Za-z]+)(\d+)$", base)
-        role = {"W": "weight", "b": "bias", "Z": "preact", "A": "act", "delta": "delta"}[m.group(1)]
-        s = self.el(role, int(m.group(2)), idx)
-        return wrap(s) + "'" if c.name.endswith("_new") else s
-
-    def _num(self, q, dec) -> str:
-        """A given value (an input, a weight, the learning rate) as it was given: exactly, written
-        for reading (0.02, 10^{-6}); a value with no finite decimal to dec + 2 significant digits."""
-        return number(q, digits=dec + 2)
-
-    def _mat(self, m, dec) -> str:
-        return self.w.matrix([[self._num(m[i, j], dec) for j in range(m.shape[1])]
-                              for i in range(m.shape[0])])
 
     def verification(self) -> Section:
         w = self.w

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 import re
 import shutil
 import subprocess
@@ -90,6 +91,8 @@ class RenderedDocument:
         if self.format != "md":
             return "```latex\n" + self.text + "```\n"
         text = self.text
+        if text.startswith("---\n"):        # the front matter is for files and the checker, not for a cell
+            text = text[text.index("\n---\n", 3) + 5:]
         for name, svg in self.files:
             uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
             text = text.replace(f"]({quote(name)})", f"]({uri})")
@@ -103,8 +106,40 @@ def document(d: Derivation, fmt: str = "md", profile: str | None = None, example
     if fmt not in WRITERS:
         raise DocumentError(f"unknown format '{fmt}' (choose tex or md)")
     doc = build_document(d, fmt, profile, example, figure_file(d, path))
+    doc.front = front_matter(d, profile, path)
     text = environment().get_template(WRITERS[fmt].template).render(doc=doc)
     return RenderedDocument(text, fmt, tuple(doc.files.items()))
+
+
+def spec_reference(source: str, document: Path | str | None = None) -> str | None:
+    """How a document refers to the spec file it was made from, so that `nnderive check --doc` finds it:
+    relative to the document's folder (to the working folder when the document has no path yet) when the
+    two share a folder below the root, else absolute; None for a spec that is no file."""
+    spec = Path(source)
+    if source.startswith("<") or not spec.is_file():
+        return None
+    spec = spec.resolve()
+    base = Path(document).resolve().parent if document is not None else Path.cwd().resolve()
+    try:
+        shared = Path(os.path.commonpath([spec, base]))
+    except ValueError:                   # another drive (Windows)
+        return spec.as_posix()
+    if shared == Path(shared.anchor):    # nothing in common but the root: the absolute path says more
+        return spec.as_posix()
+    return Path(os.path.relpath(spec, base)).as_posix()
+
+
+def front_matter(d: Derivation, profile: str | None = None, document: Path | str | None = None):
+    """The nnderive keys a document states (the spec it derives, the notation it is written in), read back
+    by `nnderive check --doc` (derive.check.docread.front_matter)."""
+    ref = spec_reference(d.spec.source, document)
+    name = _resolve_profile(d.spec, profile).name.removesuffix("+custom")
+    return ((("spec", _quoted(ref)),) if ref is not None else ()) + (("notation", name),)
+
+
+def _quoted(value: str) -> str:
+    # a plain YAML scalar unless the path has characters YAML would read otherwise
+    return value if re.fullmatch(r"[\w./+-]+", value) else '"' + value.replace('"', '\\"') + '"'
 
 
 def render(d: Derivation, fmt: str = "tex", profile: str | None = None, example=None) -> str:
