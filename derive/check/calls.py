@@ -188,6 +188,9 @@ class Calls:
             if is_mat(body):
                 raise self.err("cannot differentiate a matrix-valued function", node)
             d = sp.diff(body, t, primes)
+            domains = getattr(self.ctx, "domains", None)
+            if domains is not None and not is_mat(args[0]):    # f'(z) exists only where f(z) does
+                domains.append(body.xreplace({t: args[0]}))
             return self.alg.apply(lambda z: d.xreplace({t: z}), args[0])
         if len(args) == 1:
             return self.alg.apply(f, args[0]) if not getattr(f, "vector_aware", False) else f(args[0])

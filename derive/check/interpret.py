@@ -327,6 +327,9 @@ class Interpreter(Calls):
             if s[0] == "prime" and self._implicit_prime(node):
                 # (fg)', y' with y defined: the derivative by the claim's variable (f' for f(x))
                 x = self.ctx.sym(self.ctx.implicit_default[0])
+                domains = getattr(self.ctx, "domains", None)
+                if domains is not None:
+                    domains.extend(e for e in (list(val) if is_mat(val) else [val]) if isinstance(e, sp.Basic))
                 val = self.alg.apply(lambda e, x=x: sp.diff(e, x), val)
                 continue
             if s[0] == "prime":

@@ -302,9 +302,11 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
         if _undefined(v):
             return Result(claim, "not-checkable", notes=[f"the {side} side is undefined (a division by zero, or"
                                                          f" the logarithm of 0?): it evaluates to {v}"] + notes)
+    domains = list(dict.fromkeys(ctx.domains))
     if fixed:
         sub = {ctx.sym(k): v for k, v in fixed.items()}
         lhs, rhs = _subs(lhs, sub), _subs(rhs, sub)
+        domains = [d.xreplace(sub) for d in domains]
     if is_mat(lhs) or is_mat(rhs):
         if fmt_shape(lhs) != fmt_shape(rhs):
             return Result(claim, "fails", notes=notes,
@@ -314,8 +316,10 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
     symbols = sorted(set().union(*[getattr(e, "free_symbols", set()) for e in
                                    (list(lhs) if is_mat(lhs) else [lhs]) + (list(rhs) if is_mat(rhs) else [rhs])]),
                      key=str)
-    symbols = sorted(set(symbols) | {q for c in conds for q in c.free_symbols}, key=str)
-    cmp = compare_values(lhs, rhs, symbols, key, min_points=3 if proved else 8, conditions=conds)
+    symbols = sorted(set(symbols) | {q for c in conds for q in c.free_symbols}
+                     | {q for d in domains for q in d.free_symbols if isinstance(q, sp.Symbol)}, key=str)
+    cmp = compare_values(lhs, rhs, symbols, key, min_points=3 if proved else 8, conditions=conds,
+                         domains=domains)
     if conds and cmp.equal:
         notes.append("checked where " + ", ".join(getattr(r, "source", "") for r in env.conditions))
     notes += [n for n in cmp.notes if n not in notes]
