@@ -27,6 +27,18 @@ from .tree import (
 from .values import is_mat
 
 
+class Antiderivative(sp.Function):
+    """\\int f\\,dt without limits: some antiderivative of f (body, t); its derivative by t is f."""
+
+    nargs = 2
+
+    def _eval_derivative(self, s):
+        body, t = self.args
+        if s == t:
+            return body
+        return Antiderivative(sp.diff(body, s), t)   # d/dy \\int f(x, y) dx = \\int f_y dx
+
+
 def _closed(e):
     """Primitives as their closed forms (SymPy's limit and integral know only those)."""
     from ..primitives import Primitive
@@ -296,9 +308,8 @@ class Calls:
         var = rest[k + 1]
         lo = next((x[1] for x in it.scripts if x[0] == "sub"), None)
         hi = next((x[1] for x in it.scripts if x[0] == "sup"), None)
-        if lo is None or hi is None:
-            raise NotCheckableError("an indefinite integral is checked by differentiating its right side:"
-                                    " write d/dx of it instead")
+        if (lo is None) != (hi is None):
+            raise self.err("an integral needs both limits (\\int_a^b) or none (an antiderivative)", it)
         explicit = _closed
         t = self.ctx.derivative_variable_value(var, self)
         name = self.ctx.variable_name(var, self)
@@ -308,6 +319,11 @@ class Calls:
             body = self.juxt(rest[:k]) if k else sp.Integer(1)
         finally:
             self.ctx.hidden = hidden
+        if lo is None:
+            # \int f dx = F + C: an antiderivative; the claim is decided by differentiating (``scalar``)
+            if is_mat(body) or not isinstance(t, sp.Symbol):
+                raise NotCheckableError("only antiderivatives of scalar functions of one symbol are checked")
+            return Antiderivative(body, t)
         a, b = self.script_value(lo), self.script_value(hi)
         if any(is_mat(v) for v in (body, a, b)):
             raise self.err("integrals of matrices are not checked", it)

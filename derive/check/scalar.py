@@ -295,6 +295,7 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
     except UndefinedValue as e:
         return Result(claim, "not-checkable", notes=[f"undefined: {e}"])
     notes = list(dict.fromkeys(n1 + n2 + ctx.sum_notes))
+    lhs, rhs = _antiderivatives(lhs, rhs, ctx, notes)
     conds = _conditions(ctx, env, notes)
     if not is_mat(lhs) and not is_mat(rhs) and lhs in (sp.oo, -sp.oo) and lhs == rhs:
         return Result(claim, "holds", f"both sides are {'+' if lhs == sp.oo else '-'}\u221e", notes)
@@ -367,6 +368,36 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
         if isinstance(lhs, GenericFunction) or isinstance(rhs, GenericFunction):
             correct = ""
     return Result(claim, "fails", "", notes, counterexample=cx, correct=correct, convention=convention)
+
+
+_JUMPS = (sp.sign, sp.Heaviside, sp.floor, sp.ceiling, sp.frac, sp.Mod, sp.Piecewise, sp.DiracDelta)
+
+
+def _antiderivatives(lhs, rhs, ctx, notes):
+    """\\int f\\,dx = F + C holds when F' = f (wherever F is defined): with an indefinite integral on
+    either side, both sides are differentiated by its variable (the constant C drops out)."""
+    from .calls import Antiderivative
+
+    found = [a for v in (lhs, rhs) if not is_mat(v) and isinstance(v, sp.Basic) for a in v.atoms(Antiderivative)]
+    if not found:
+        return lhs, rhs
+    if is_mat(lhs) or is_mat(rhs):
+        raise NotCheckable("antiderivatives of matrices are not checked")
+    ts = {a.args[1] for a in found}
+    if len(ts) != 1:
+        raise NotCheckable("indefinite integrals by different variables in one claim")
+    t = ts.pop()
+    for v in (lhs, rhs):     # the claimed antiderivative must itself be defined where it is differentiated
+        rest = v.replace(lambda e: isinstance(e, Antiderivative), lambda e: sp.Integer(0))
+        if rest.has(*_JUMPS):
+            # F' = f away from a jump does not make F an antiderivative (sign(x) is not one of 0)
+            raise NotCheckable("an antiderivative with steps, jumps or cases (sign, H, floor, cases) is not"
+                               " checked: its derivative away from the jumps does not decide it")
+        if rest.free_symbols and not rest.has(sp.zoo, sp.nan):
+            ctx.domains.append(rest)
+    notes.append(f"an indefinite integral: checked by differentiating both sides by {t} (an antiderivative is"
+                 " determined up to a constant)")
+    return sp.diff(lhs, t), sp.diff(rhs, t)
 
 
 def _conditions(ctx, env, notes) -> list:
