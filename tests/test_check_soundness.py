@@ -148,3 +148,26 @@ def test_undefined_function_differentiated_is_said():
 def test_whole_number_symbols_are_swept():
     r = check_claim(r"\sum_{k=1}^{n} \lfloor k/2 \rfloor = \lfloor n^2/4 \rfloor")
     assert r.verdict == "checked" and "12, 15, 20, 30" in r.summary()
+
+
+@pytest.mark.parametrize("claim, verdict", [
+    # indefinite integrals: checked by differentiating (the constant C drops out); F counts where defined
+    (r"\int x e^x \, dx = (x-1)e^x + C", "holds"),
+    (r"\int \frac{1}{x} dx = \ln|x| + C", "holds"),
+    (r"\int (x + y) dx = \int x dx + \int y dx", "holds"),
+    (r"\int \cos x \, dx = -\sin x + C", "fails"),
+    (r"\int |x| dx = \frac{x^2}{2} + C", "fails"),                # wrong for x < 0 only
+    (r"\int 0 \, dx = \operatorname{sign}(x)", "not-checkable"),    # F' = 0 away from a jump is not enough
+    (r"\int \sqrt{-1-x^2} dx = x + C", "not-checkable"),
+    # two-sided limits exist only when both one-sided limits agree
+    (r"\lim_{x \to 0} \frac{|x|}{x} = 1", "fails"),
+    (r"\lim_{x \to 0^+} \frac{|x|}{x} = 1", "holds"),
+    (r"\lim_{x \to 0} \frac{1}{x} = \infty", "fails"),
+    (r"\lim_{x \to 0} \frac{1}{x^2} = \infty", "holds"),
+    (r"\lim_{x \to 3} \lfloor x \rfloor = 3", "fails"),
+    # cases without 'otherwise' are undefined only where no case applies
+    (r"\frac{d}{dz}\max(0.01z, z) = \begin{cases} 1 & z > 0 \\ 0.01 & z < 0 \end{cases}", "holds"),
+    (r"\frac{d}{dx}\max(0.01x, x) = \begin{cases} 1 & x > 0 \\ 0.1 & x < 0 \end{cases}", "fails"),
+])
+def test_antiderivatives_limits_and_partial_cases(claim, verdict):
+    assert check_claim(claim).verdict == verdict

@@ -27,6 +27,26 @@ from .tree import (
 from .values import is_mat
 
 
+def _differ(a, b) -> bool | None:
+    """Two one-sided limits are different values (True), one value (False), or undecided (None)."""
+    from .budget import OverBudget, time_budget
+
+    if a == b:
+        return False
+    if a.is_infinite or b.is_infinite:
+        return True
+    try:
+        with time_budget(1.0):
+            d = sp.simplify(a - b)
+    except (OverBudget, NotImplementedError, ValueError, TypeError):
+        return None      # undecided: neither a value nor a nonexistent limit
+    return None if d.free_symbols else d != 0
+
+
+class LimitDoesNotExist(Exception):
+    """A two-sided limit whose one-sided limits differ: a claim that it equals a value is false."""
+
+
 class Antiderivative(sp.Function):
     """\\int f\\,dt without limits: some antiderivative of f (body, t); its derivative by t is f."""
 
@@ -366,13 +386,26 @@ class Calls:
             body = self.juxt(rest)
         finally:
             self.ctx.hidden = hidden
-        try:
-            with time_budget(2.0):
-                # primitives (\sigma, \tanh) as closed forms: SymPy knows their limits only so
-                out = sp.limit(_closed(body), h, point, direction if direction != "+-" or point is sp.oo else "+-")
-        except (OverBudget, NotImplementedError, ValueError, TypeError):
-            out = None
-        if out is None or out.has(sp.Limit) or out.has(sp.AccumBounds):
+        def one(d):
+            try:
+                with time_budget(2.0):
+                    # primitives (\sigma, \tanh) as closed forms: SymPy knows their limits only so
+                    got = sp.limit(_closed(body), h, point, d)
+            except (OverBudget, NotImplementedError, ValueError, TypeError):
+                return None
+            return None if got.has(sp.Limit) or got.has(sp.AccumBounds) or got.has(sp.zoo, sp.nan) else got
+
+        if direction == "+-" and point not in (sp.oo, -sp.oo):
+            # a two-sided limit exists only when both one-sided limits agree
+            left, right = one("-"), one("+")
+            apart = _differ(left, right) if left is not None and right is not None else None
+            if apart:
+                raise LimitDoesNotExist(f"the limit does not exist: from the left it is {left}, from the right"
+                                        f" {right}")
+            out = left if apart is False else None
+        else:
+            out = one(direction if point not in (sp.oo, -sp.oo) else "+")
+        if out is None:
             raise NotCheckableError("SymPy does not decide this limit (within 2 s)")
         return out
 

@@ -272,8 +272,19 @@ def _run_links(env: _PairEnv, sides, insts) -> list[tuple[Result, dict]]:
 
 
 def _undefined(v) -> bool:
+    """Undefined as a whole (1/0, log 0); a case that covers no point (cases without 'otherwise') is
+    undefined only at the points it would take, which sampling skips."""
     vals = list(v) if is_mat(v) else [v]
-    return any(isinstance(e, sp.Basic) and e.has(sp.zoo, sp.nan, sp.oo, -sp.oo) for e in vals)
+    return any(isinstance(e, sp.Basic) and _uncased(e).has(sp.zoo, sp.nan, sp.oo, -sp.oo) for e in vals)
+
+
+def _uncased(e):
+    if not e.has(sp.Piecewise):
+        return e
+    def strip(q):
+        kept = [(a, c) for a, c in q.args if a is not sp.nan]
+        return sp.Piecewise(*kept) if kept else sp.nan
+    return e.replace(lambda q: isinstance(q, sp.Piecewise), strip)
 
 
 def _subs(v, sub):
@@ -289,11 +300,24 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
     ctx.implicit_args, ctx.implicit_default = env.implicit_args, env.implicit_default
     ctx.family_mode = bool(env.integer_names)
     ctx.indices.update(inst)
+    from .calls import LimitDoesNotExist
+
+    missing = []
     try:
-        lhs, n1 = _interp_side(ctx, ln, src, env.reading, env.spots)
-        rhs, n2 = _interp_side(ctx, rn, src, env.reading, env.spots)
+        try:
+            lhs, n1 = _interp_side(ctx, ln, src, env.reading, env.spots)
+        except LimitDoesNotExist as e:
+            missing.append(str(e))
+        try:
+            rhs, n2 = _interp_side(ctx, rn, src, env.reading, env.spots)
+        except LimitDoesNotExist as e:
+            missing.append(str(e))
     except UndefinedValue as e:
         return Result(claim, "not-checkable", notes=[f"undefined: {e}"])
+    if len(missing) == 2:
+        return Result(claim, "not-checkable", notes=missing)
+    if missing:      # the claim says a limit that does not exist equals something
+        return Result(claim, "fails", counterexample=missing[0])
     notes = list(dict.fromkeys(n1 + n2 + ctx.sum_notes))
     lhs, rhs = _antiderivatives(lhs, rhs, ctx, notes)
     conds = _conditions(ctx, env, notes)
