@@ -161,7 +161,8 @@ class Calls:
                 and self.script_value(powers[0][1]) == -1:
             # \\sin^{-1} x is the inverse function, \\arcsin x (not 1/\\sin x)
             inv = INVERSES[name]
-            inv_f = builtin_function(inv) if isinstance(inv, str) else inv
+            # the table's own names (asinh, ...) are SymPy's where the claim dialect has no entry
+            inv_f = (builtin_function(inv) or getattr(sp, inv)) if isinstance(inv, str) else inv
             self.alg.note(f"{name}^{{-1}} is read as the inverse function of {name}")
             head = (inv_f, inv if isinstance(inv, str) else name, True)
             f, name, _ = head
@@ -190,8 +191,15 @@ class Calls:
 
     def apply_function(self, f, name, args, primes, head_sub, node):
         if f == "max" or f == "min":
-            if len(args) != 2:
-                raise self.err(f"\\{name} takes two arguments", node)
+            if len(args) < 2:
+                raise self.err(f"\\{name} takes two or more arguments", node)
+            if len(args) > 2:      # \max(a, b, c) = \max(\max(a, b), c)
+                if primes or any(is_mat(a) for a in args):
+                    raise self.err(f"\\{name} of more than two arguments is accepted for numbers only", node)
+                acc = args[0]
+                for a in args[1:]:
+                    acc = self.apply_function(f, name, [acc, a], 0, head_sub, node)
+                return acc
             a, b = args
             if primes:
                 raise self.err(f"\\{name}' is not supported", node)

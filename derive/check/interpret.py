@@ -369,6 +369,8 @@ class Interpreter(Calls):
                 raise self.err("a superscript must be one expression", n)
             return self.value(items[0])
         if n.kind == "sletter":
+            if str(n.args[0]) in "+-":    # 0^+ marks a one-sided limit's point; it is no value
+                raise self.err(f"a script {n.args[0]} alone is only understood in a limit (x \\to 0^{n.args[0]})", n)
             fake = Node("postfix", (Node("letter", n.args, n.pos),), n.pos, (), str(n.args[0]))
             return self.value(fake)
         if n.kind == "snumber":
@@ -386,6 +388,8 @@ class Interpreter(Calls):
         """A subscript as a name part: digits, letters (instantiated if indices), comma lists."""
         n = sarg
         if n.kind == "sletter":
+            if str(n.args[0]) in "+-":
+                raise self.err(f"a subscript {n.args[0]} alone is not an index", n)
             return self.index_text(str(n.args[0]))
         if n.kind == "snumber":
             return str(n.args[0])

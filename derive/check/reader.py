@@ -124,6 +124,9 @@ class Reader(Groups):
             self.next()
             self.next()
             return Token("REL", ":=", t.line, t.column)
+        if t.kind == "cs" and self.depth > 0 and t.text in _ARROWS:
+            self.next()   # \lim_{x \rightarrow 3}: inside a group an arrow is the limit's \to
+            return self.token("REL", t, "\\to")
         if t.kind == "cs" and t.text in REL_COMMANDS:
             self.next()
             kind = "CMP" if t.text in COMPARISONS else ("SETREL" if t.text == "in" else "REL")
@@ -203,7 +206,7 @@ class Reader(Groups):
         name = t.text
         if name in ("right", "end", "}", "rbrace", "rbrack", "rvert", "rVert", "rfloor", "rceil", "rangle"):
             return False
-        if name in REL_COMMANDS or name in MUL_COMMANDS or name == "\\":
+        if name in REL_COMMANDS or name in MUL_COMMANDS or name == "\\" or (self.depth > 0 and name in _ARROWS):
             return False
         if name in SIZERS:
             nxt = self.peek(1)
@@ -291,6 +294,12 @@ class Reader(Groups):
                     self.depth -= 1
                     return Node("sprime", (n,), self.pos(t))
                 raise self.err("\\prime must stand alone in a superscript", t)
+            sgn, close = self.peek(), self.peek(1)
+            if sgn is not None and sgn.is_char("+-") and close is not None and close.is_char("}"):
+                self.next()   # 3^{+}: a one-sided limit, as 3^+
+                self.next()
+                self.depth -= 1
+                return Node("sletter", (Token("LETTER", sgn.text, sgn.line, sgn.column),), self.pos(sgn))
             items = self.list_until("}")
             self.depth -= 1
             node = Node("sbrace", (items,) if items is not None else (), self.pos(t))
@@ -538,6 +547,9 @@ class Reader(Groups):
         if digits.startswith("."):
             digits = "0" + digits
         return Node("number", (Token("NUMBER", digits, t.line, t.column),), self.pos(t))
+
+_ARROWS = ("rightarrow", "longrightarrow", "Rightarrow", "Longrightarrow")   # \to inside a group
+
 
 def _big_operator(it: Node) -> bool:
     """\\sum, \\prod, \\lim or a derivative operator \\frac{d}{dx} (numerator d or \\partial alone)."""
