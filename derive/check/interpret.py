@@ -332,6 +332,14 @@ class Interpreter(Calls):
                     domains.extend(e for e in (list(val) if is_mat(val) else [val]) if isinstance(e, sp.Basic))
                 val = self.alg.apply(lambda e, x=x: sp.diff(e, x), val)
                 continue
+            if s[0] == "prime" and isinstance(val, sp.Symbol) and not val.is_integer \
+                    and getattr(self.ctx, "network", False) is False:
+                # \alpha', x'_1: a symbol of its own (nothing defines the unprimed one as a function)
+                primed = self.ctx.sym(val.name + "'")
+                self.alg.note(f"{val.name}' is read as a symbol of its own ({val.name} is not defined as a"
+                              f" function; give --given '{val.name} = ...' to differentiate it)")
+                val = primed
+                continue
             if s[0] == "prime":
                 key = atom_key(node) if node.kind == "postfix" else None
                 if key is not None and len(key[0]) == 1 and not key[1]:
