@@ -105,7 +105,29 @@ class Interpreter(Calls):
                 total = self.alg.add(total, v if op == "+" else -v)
         return total
 
+    def _composed(self, node):
+        """f \\circ g of function names (scalar claims): f(g(x)), right to left; None otherwise."""
+        args = list(node.args)
+        if getattr(self.ctx, "network", False) or len(args) < 3 \
+                or any(isinstance(a, Token) and str(a) != "\\circ" for a in args):
+            return None
+        parts = [a for a in args if not isinstance(a, Token)]
+        heads = []
+        for p in parts[:-1]:
+            items = p.args if p.kind == "juxt" else ()
+            head = self.function_head(items[0]) if len(items) == 1 else None
+            if head is None:
+                return None
+            heads.append((items[0], head))
+        val = self.value(parts[-1])
+        for item, head in reversed(heads):
+            val = self.call_value(item, head, val)
+        return val
+
     def v_term(self, node):
+        composed = self._composed(node)
+        if composed is not None:
+            return composed
         acc = None
         op = None
         neg = False

@@ -78,11 +78,26 @@ def _function_letters(env, rel: Node, defs: Definitions) -> None:
         a2, p2 = function_usage(body)
         applied.update({k: v for k, v in a2.items() if k not in applied})
         primed |= p2
-    letters = ({k for k in applied if k in GENERIC_LETTERS} | primed) - set(defs.symbols) - set(defs.functions)
+    composed = _composed_letters(rel)
+    letters = ({k for k in applied if k in GENERIC_LETTERS} | primed | composed) - set(defs.symbols) \
+        - set(defs.functions)
     env.function_letters = letters - {"e"}
     variables = differentiation_variables(rel)
     env.implicit_default = variables or next(([a[0]] for a in applied.values() if a and len(a) == 1), ["x"])
     env.implicit_args = {k: v for k, v in applied.items() if v and k in env.function_letters}
+
+
+def _composed_letters(rel: Node) -> set[str]:
+    """Generic letters composed with \\circ (f \\circ g): functions, not numbers."""
+    out: set[str] = set()
+    for n in iter_nodes(rel):
+        if n.kind != "term" or not any(not isinstance(a, Node) and str(a) == "\\circ" for a in n.args):
+            continue
+        for a in n.args:
+            if isinstance(a, Node) and a.kind == "juxt" and len(a.args) == 1 and a.args[0].kind == "postfix" \
+                    and a.args[0].args[0].kind == "letter" and str(a.args[0].args[0].args[0]) in GENERIC_LETTERS:
+                out.add(str(a.args[0].args[0].args[0]))
+    return out
 
 
 def _free_indices(rel: Node, defs: Definitions, bound: set[str]) -> list[str]:
