@@ -69,10 +69,11 @@ SCALAR = [
     (r"\frac{\partial}{\partial b}\frac{1}{2}(wx+b-y)^2 = -(wx+b-y)", [], HWC),
     # ReLU and its convention at 0
     (r"\frac{d}{dz}\max(0,z) = \begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}", [], HOLDS),
-    (r"\frac{d}{dz}\max(0,z) = \begin{cases} 1 & z \ge 0 \\ 0 & z < 0 \end{cases}", [], HWC),
+    # a derivative is claimed where it exists: not at the corner z = 0 (tests/corpus/README.md)
+    (r"\frac{d}{dz}\max(0,z) = \begin{cases} 1 & z \ge 0 \\ 0 & z < 0 \end{cases}", [], HOLDS),
     (r"\frac{d}{dx}\operatorname{ReLU}(x) = \mathbb{1}[x>0]", [], HOLDS),
     (r"\frac{d}{dx}\operatorname{ReLU}(x) = \mathbb{1}_{x>0}", [], HOLDS),
-    (r"\frac{d}{dx}\operatorname{ReLU}(x) = \mathbb{1}[x \ge 0]", [], HWC),
+    (r"\frac{d}{dx}\operatorname{ReLU}(x) = \mathbb{1}[x \ge 0]", [], HOLDS),   # no derivative at the corner x = 0
     (r"\frac{d}{dx}\operatorname{ReLU}(x) = \operatorname{H}(x)", [], HOLDS),
     (r"\frac{d}{dx}|x| = \operatorname{sign}(x)", [], HOLDS),
     # other activations
@@ -296,7 +297,7 @@ def test_named_conventions():
     assert check_claim(r"\sigma'(x) = -\sigma(x)(1-\sigma(x))").convention.startswith("a sign")
     assert check_claim(r"\frac{\partial}{\partial w}(wx+b-y)^2 = x(wx+b-y)").convention.startswith(
         "a constant factor 2")
-    r = check_claim(r"\frac{d}{dz}\max(0,z) = \begin{cases} 1 & z \ge 0 \\ 0 & z < 0 \end{cases}")
+    r = check_claim(r"\operatorname{ReLU}'(z) = \begin{cases} 1 & z \ge 0 \\ 0 & z < 0 \end{cases}")
     assert "kink z = 0" in r.convention and "z = 0" in r.counterexample
 
 

@@ -168,6 +168,11 @@ def test_whole_number_symbols_are_swept():
     # cases without 'otherwise' are undefined only where no case applies
     (r"\frac{d}{dz}\max(0.01z, z) = \begin{cases} 1 & z > 0 \\ 0.01 & z < 0 \end{cases}", "holds"),
     (r"\frac{d}{dx}\max(0.01x, x) = \begin{cases} 1 & x > 0 \\ 0.1 & x < 0 \end{cases}", "fails"),
+    # a derivative is not claimed at a corner of its function; elsewhere on a boundary values count
+    (r"\frac{d}{dx}\max(0, x - 3) = \frac{1 + \operatorname{sign}(x - 3)}{2}", "holds"),
+    (r"\frac{d}{dx}\max(0, x)^2 = 2\max(0, x)", "holds"),
+    (r"\frac{d}{dx}|x| = 1", "fails"),
+    (r"\begin{cases} 1 & x \ge 4 \\ 0 & x < 4 \end{cases} = \frac{1 + \operatorname{sign}(x - 4)}{2}", "fails"),
 ])
 def test_antiderivatives_limits_and_partial_cases(claim, verdict):
     assert check_claim(claim).verdict == verdict

@@ -95,6 +95,7 @@ class ScalarContext:
         # the functions differentiated: a derivative exists only where its function is defined
         # (d/dx ln(-x^2-1) is 2x/(x^2+1) as algebra, but ln(-x^2-1) is defined at no real x)
         self.domains: list = []
+        self.differentiated: list = []   # (function, variable): at its kinks a derivative does not exist
 
     def sym(self, name: str) -> sp.Symbol:
         s = self.symbols_made.get(name)
@@ -300,6 +301,8 @@ class ScalarContext:
             d = d.xreplace({x: val}) if not is_mat(d) else d.applyfunc(lambda e: e.xreplace({x: val}))
             dom = [e.xreplace({x: val}) if isinstance(e, sp.Basic) else e for e in dom]
         self.domains.extend(e for e in dom if isinstance(e, sp.Basic) and e.free_symbols)
+        if order == 1 and not isinstance(x, sp.Indexed):
+            self.differentiated.extend((e, x) for e in dom if isinstance(e, sp.Basic) and x in e.free_symbols)
         return d
 
     def variable_name(self, var: Node, interp) -> str:

@@ -105,7 +105,7 @@ class Sampler:
 
     def __init__(self, pairs, symbols, key: str, values_for=None, min_points: int = 8,
                  max_tries: int = 80, search_vars: int | None = None, conditions: list = (),
-                 domains: list = ()):
+                 domains: list = (), differentiated: list = ()):
         self.pairs = pairs
         self.symbols = sorted(symbols, key=str)
         self.key = key
@@ -115,6 +115,7 @@ class Sampler:
         self.search_vars = search_vars
         self.conditions = list(conditions)   # the claim is stated only where these hold
         self.domains = list(domains)         # ... and where these are defined (functions differentiated)
+        self.differentiated = list(differentiated)   # (f, x): no derivative claimed where f has a corner
         # Symbols in an exponent or a root index: at a fractional value a negative base is undefined,
         # so fractions alone would decide x^n, \sqrt[n]{x^n} only for positive bases. Whole values
         # (even ones most often) reach the negative bases too.
@@ -182,6 +183,8 @@ class Sampler:
             eq, exact = verdict
             point_exact = point_exact and exact
             if not eq:
+                if pt.boundary and self._corner(pt, seed):
+                    return "undefined"
                 (self.kink if pt.boundary else self.differ).append((pt.env, idx, va, vb))
                 return "differ"
         return self._equal(pt, [(v[0][0],) for _, _, _, v in sides], switches, point_exact, seed)
@@ -193,6 +196,27 @@ class Sampler:
                 return all(ev.truth(c) for c in self.conditions)
         except (Undefined, Unsupported):
             return False
+
+    def _corner(self, pt: _Point, seed: int) -> bool:
+        """A function differentiated has no derivative here (its one-sided difference quotients
+        disagree, or it is undefined beside the point): the derivative is not claimed at this point."""
+        why = "a corner of the function differentiated (no derivative there)"
+        for f, v in self.differentiated:
+            if v not in pt.env:
+                continue
+            h = Fraction(1, 10 ** 12)
+            x0 = pt.env[v]
+            try:
+                with mpmath.workdps(60):
+                    vals = [RealEvaluator({**pt.env, v: x0 + d}, seed)(f) for d in (-h, 0, h)]
+            except (Undefined, Unsupported, ZeroDivisionError, ValueError, TypeError):
+                self.undefined[why] = self.undefined.get(why, 0) + 1
+                return True
+            left, right = (vals[1] - vals[0]) * 10 ** 12, (vals[2] - vals[1]) * 10 ** 12
+            if abs(left - right) > mpmath.mpf(10) ** -6 * (1 + abs(left) + abs(right)):
+                self.undefined[why] = self.undefined.get(why, 0) + 1
+                return True
+        return False
 
     def _in_domain(self, pt: _Point, seed: int) -> bool:
         try:
@@ -233,6 +257,8 @@ class Sampler:
             if xa != xb:
                 if ta or tb:
                     return None
+                if pt.boundary and self._corner(pt, seed):
+                    return "undefined"
                 (self.kink if pt.boundary else self.differ).append((pt.env, idx, xa, xb))
                 return "differ"
         return self._equal(pt, [(xa,) for _, _, _, ((xa, _), _) in rows], switches, True, seed)

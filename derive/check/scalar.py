@@ -358,8 +358,10 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
                      key=str)
     symbols = sorted(set(symbols) | {q for c in conds for q in c.free_symbols}
                      | {q for d in domains for q in d.free_symbols if isinstance(q, sp.Symbol)}, key=str)
+    kinks = [(f.xreplace(sub), v) for f, v in ctx.differentiated] if fixed else list(ctx.differentiated)
+    kinks = [(f, v) for f, v in kinks if v in f.free_symbols]
     cmp = compare_values(lhs, rhs, symbols, key, min_points=3 if proved else 8, conditions=conds,
-                         domains=domains)
+                         domains=domains, differentiated=kinks)
     if conds and cmp.equal:
         notes.append("checked where " + ", ".join(getattr(r, "source", "") for r in env.conditions))
     notes += [n for n in cmp.notes if n not in notes]
