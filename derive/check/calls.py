@@ -14,6 +14,7 @@ from ..primitives import (
 )
 from .context import INVERSES, FuncDef, builtin_function
 from .syntax import FUNCTION_COMMANDS, LatexError, Node, NotCheckableError, OutOfRange
+from .tokens import Token
 from .tree import (
     _is_differential,
     _script_atom,
@@ -71,6 +72,40 @@ class Calls:
     """Function heads and operators of the Interpreter (a mixin: it uses the interpreter's value())."""
 
     # -- functions
+
+    def _composed(self, node):
+        """f \\circ g of function names (scalar claims): f(g(x)), right to left; None otherwise."""
+        args = list(node.args)
+        if getattr(self.ctx, "network", False) or len(args) < 3 \
+                or any(isinstance(a, Token) and str(a) != "\\circ" for a in args):
+            return None
+        parts = [a for a in args if not isinstance(a, Token)]
+        heads = []
+        for p in parts[:-1]:
+            items = p.args if p.kind == "juxt" else ()
+            head = self.function_head(items[0]) if len(items) == 1 else None
+            if head is None:
+                return None
+            heads.append((items[0], head))
+        val = self.value(parts[-1])
+        for item, head in reversed(heads):
+            val = self.call_value(item, head, val)
+        return val
+
+    def v_cases(self, node):
+        pieces = []
+        for crow in node.args[1].args:
+            if isinstance(crow, Token):
+                continue
+            parts = [c for c in crow.args if isinstance(c, Node)]
+            val = self.value(parts[0])
+            cond = self.condition(parts[1]) if len(parts) > 1 else sp.true
+            pieces.append((val, cond))
+        if any(is_mat(v) for v, _ in pieces):
+            raise self.err("cases must be scalars", node)
+        if pieces[-1][1] is not sp.true:
+            pieces.append((sp.nan, True))
+        return sp.Piecewise(*pieces)
 
     def function_head(self, it: Node):
         """(callable, name, needs_argument) if the postfix names a function, else None."""

@@ -105,25 +105,6 @@ class Interpreter(Calls):
                 total = self.alg.add(total, v if op == "+" else -v)
         return total
 
-    def _composed(self, node):
-        """f \\circ g of function names (scalar claims): f(g(x)), right to left; None otherwise."""
-        args = list(node.args)
-        if getattr(self.ctx, "network", False) or len(args) < 3 \
-                or any(isinstance(a, Token) and str(a) != "\\circ" for a in args):
-            return None
-        parts = [a for a in args if not isinstance(a, Token)]
-        heads = []
-        for p in parts[:-1]:
-            items = p.args if p.kind == "juxt" else ()
-            head = self.function_head(items[0]) if len(items) == 1 else None
-            if head is None:
-                return None
-            heads.append((items[0], head))
-        val = self.value(parts[-1])
-        for item, head in reversed(heads):
-            val = self.call_value(item, head, val)
-        return val
-
     def v_term(self, node):
         composed = self._composed(node)
         if composed is not None:
@@ -587,21 +568,6 @@ class Interpreter(Calls):
         if len(rows) * len(rows[0]) > MAX_MATRIX:
             raise self.err("matrix too large", node)
         return sp.Matrix(rows)
-
-    def v_cases(self, node):
-        pieces = []
-        for crow in node.args[1].args:
-            if isinstance(crow, Token):
-                continue
-            parts = [c for c in crow.args if isinstance(c, Node)]
-            val = self.value(parts[0])
-            cond = self.condition(parts[1]) if len(parts) > 1 else sp.true
-            pieces.append((val, cond))
-        if any(is_mat(v) for v, _ in pieces):
-            raise self.err("cases must be scalars", node)
-        if pieces[-1][1] is not sp.true:
-            pieces.append((sp.nan, True))
-        return sp.Piecewise(*pieces)
 
     def condition(self, node):
         if node.kind == "cond_text":
