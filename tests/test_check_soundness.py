@@ -93,3 +93,86 @@ def test_exit_codes(argv, code, capsys):
 def test_sign_slip_is_reported_as_what_it_is(capsys):
     assert main(["check", r"\frac{d}{dx} x^2 = -2x"]) == 1
     assert "fails (right up to a sign)" in capsys.readouterr().out
+
+
+# Held-out traps (tests/corpus/heldout_scalar.toml) and the mechanism each one needs: never "holds" and
+# never the weaker "checked" (a false claim must not be reported as checked either).
+NEVER_HOLD_OR_CHECKED = [
+    (r"\frac{d}{dx}\ln(-x^2 - 1) = \frac{2x}{x^2 + 1}", "a derivative exists only where its function does"),
+    (r"\lfloor x + \frac{1}{2} \rfloor = \lceil x - \frac{1}{2} \rceil", "floor arguments at whole values"),
+    (r"\lfloor -x \rfloor = -\lfloor x \rfloor - 1", "wrong at every integer, nowhere else"),
+    (r"\sum_{k=1}^{n} k^3 = \frac{n^2(n+1)^2}{4} + \left\lfloor \frac{n}{8} \right\rfloor", "n >= 8 only"),
+    (r"\sum_{k=1}^{n} k^4 = \frac{21n^4 - 100n^3 + 270n^2 - 329n + 144}{6}", "a quartic fit to n = 1..5"),
+    (r"\sum_{k=1}^{n} k^2 = \frac{n(n+1)(2n+1)}{6} + \binom{n-1}{6}", "agrees for n = 1..6"),
+    (r"\prod_{k=2}^{n} \left(1 - \frac{1}{k^2}\right) = \frac{n+1}{2n} + \frac{(n-1)(n-2)(n-3)}{n^4}",
+     "a product in rising factorials"),
+    (r"\max(-10, \min(10, x)) = x", "nested max/min (if-then-else conditions)"),
+    (r"(x + 10^{6})^2 = x^2 + 2 \cdot 10^{6} x + 10^{12} + 1", "a difference of 1 in 10^12"),
+    (r"e^{x + 10^{-13}} = e^{x}(1 + 10^{-13})", "a difference of 5e-27 relative"),
+    (r"\sqrt[3]{x} = \sqrt[3]{|x|}", "an odd root of a negative number is real"),
+    (r"\ln(1 + e^{x}) = \max(0, x) + \ln(1 + e^{-x})", "the stable softplus with one sign wrong"),
+    (r"\frac{d}{dx}|x + 2| = \operatorname{sign}(x)", "a kink at -2, not 0"),
+    (r"\ln(-x) = -\ln x", "never both defined"),
+]
+
+
+@pytest.mark.parametrize("claim, why", NEVER_HOLD_OR_CHECKED)
+def test_held_out_traps_never_hold(claim, why):
+    r = check_claim(claim)
+    assert r.verdict not in ("holds", "checked"), (why, r.summary())
+
+
+HOLD_TOO = [  # true claims of the same shapes: the mechanisms above must not turn them into failures
+    r"\Gamma(x + 40) = (x + 39)\Gamma(x + 39)",                  # 3.8e46 on both sides: a relative tolerance
+    r"\lfloor 2x \rfloor = \lfloor x \rfloor + \left\lfloor x + \frac{1}{2} \right\rfloor",
+    r"\lfloor -x \rfloor = -\lceil x \rceil",
+    r"\prod_{k=1}^{n} \left(1 + \frac{1}{k}\right) = n + 1",
+    r"\sum_{k=1}^{n} k \cdot k! = (n+1)! - 1",                              # the sum takes the whole product
+    r"\frac{d}{dx} x \cdot e^{x} = (x+1)e^{x}",
+    r"\frac{d}{dx}\ln(-x) = \frac{1}{x}",                                     # defined for x < 0
+    r"\max(x, y) \min(x, y) = xy",
+]
+
+
+@pytest.mark.parametrize("claim", HOLD_TOO)
+def test_true_claims_of_the_same_shapes_hold(claim):
+    r = check_claim(claim)
+    assert r.verdict == "holds", r.summary()
+
+
+def test_undefined_function_differentiated_is_said():
+    r = check_claim(r"\frac{d}{dx}\sqrt{-1 - x^2} = 0")
+    assert r.verdict == "not-checkable" and "outside the domain of the function differentiated" in r.summary()
+
+
+def test_whole_number_symbols_are_swept():
+    r = check_claim(r"\sum_{k=1}^{n} \lfloor k/2 \rfloor = \lfloor n^2/4 \rfloor")
+    assert r.verdict == "checked" and "12, 15, 20, 30" in r.summary()
+
+
+@pytest.mark.parametrize("claim, verdict", [
+    # indefinite integrals: checked by differentiating (the constant C drops out); F counts where defined
+    (r"\int x e^x \, dx = (x-1)e^x + C", "holds"),
+    (r"\int \frac{1}{x} dx = \ln|x| + C", "holds"),
+    (r"\int (x + y) dx = \int x dx + \int y dx", "holds"),
+    (r"\int \cos x \, dx = -\sin x + C", "fails"),
+    (r"\int |x| dx = \frac{x^2}{2} + C", "fails"),                # wrong for x < 0 only
+    (r"\int 0 \, dx = \operatorname{sign}(x)", "not-checkable"),    # F' = 0 away from a jump is not enough
+    (r"\int \sqrt{-1-x^2} dx = x + C", "not-checkable"),
+    # two-sided limits exist only when both one-sided limits agree
+    (r"\lim_{x \to 0} \frac{|x|}{x} = 1", "fails"),
+    (r"\lim_{x \to 0^+} \frac{|x|}{x} = 1", "holds"),
+    (r"\lim_{x \to 0} \frac{1}{x} = \infty", "fails"),
+    (r"\lim_{x \to 0} \frac{1}{x^2} = \infty", "holds"),
+    (r"\lim_{x \to 3} \lfloor x \rfloor = 3", "fails"),
+    # cases without 'otherwise' are undefined only where no case applies
+    (r"\frac{d}{dz}\max(0.01z, z) = \begin{cases} 1 & z > 0 \\ 0.01 & z < 0 \end{cases}", "holds"),
+    (r"\frac{d}{dx}\max(0.01x, x) = \begin{cases} 1 & x > 0 \\ 0.1 & x < 0 \end{cases}", "fails"),
+    # a derivative is not claimed at a corner of its function; elsewhere on a boundary values count
+    (r"\frac{d}{dx}\max(0, x - 3) = \frac{1 + \operatorname{sign}(x - 3)}{2}", "holds"),
+    (r"\frac{d}{dx}\max(0, x)^2 = 2\max(0, x)", "holds"),
+    (r"\frac{d}{dx}|x| = 1", "fails"),
+    (r"\begin{cases} 1 & x \ge 4 \\ 0 & x < 4 \end{cases} = \frac{1 + \operatorname{sign}(x - 4)}{2}", "fails"),
+])
+def test_antiderivatives_limits_and_partial_cases(claim, verdict):
+    assert check_claim(claim).verdict == verdict

@@ -14,6 +14,7 @@ from ..primitives import (
 )
 from .context import INVERSES, FuncDef, builtin_function
 from .syntax import FUNCTION_COMMANDS, LatexError, Node, NotCheckableError, OutOfRange
+from .tokens import Token
 from .tree import (
     _is_differential,
     _script_atom,
@@ -25,6 +26,38 @@ from .tree import (
     relation_parts,
 )
 from .values import is_mat
+
+
+def _differ(a, b) -> bool | None:
+    """Two one-sided limits are different values (True), one value (False), or undecided (None)."""
+    from .budget import OverBudget, time_budget
+
+    if a == b:
+        return False
+    if a.is_infinite or b.is_infinite:
+        return True
+    try:
+        with time_budget(1.0):
+            d = sp.simplify(a - b)
+    except (OverBudget, NotImplementedError, ValueError, TypeError):
+        return None      # undecided: neither a value nor a nonexistent limit
+    return None if d.free_symbols else d != 0
+
+
+class LimitDoesNotExist(Exception):
+    """A two-sided limit whose one-sided limits differ: a claim that it equals a value is false."""
+
+
+class Antiderivative(sp.Function):
+    """\\int f\\,dt without limits: some antiderivative of f (body, t); its derivative by t is f."""
+
+    nargs = 2
+
+    def _eval_derivative(self, s):
+        body, t = self.args
+        if s == t:
+            return body
+        return Antiderivative(sp.diff(body, s), t)   # d/dy \\int f(x, y) dx = \\int f_y dx
 
 
 def _closed(e):
@@ -39,6 +72,40 @@ class Calls:
     """Function heads and operators of the Interpreter (a mixin: it uses the interpreter's value())."""
 
     # -- functions
+
+    def _composed(self, node):
+        """f \\circ g of function names (scalar claims): f(g(x)), right to left; None otherwise."""
+        args = list(node.args)
+        if getattr(self.ctx, "network", False) or len(args) < 3 \
+                or any(isinstance(a, Token) and str(a) != "\\circ" for a in args):
+            return None
+        parts = [a for a in args if not isinstance(a, Token)]
+        heads = []
+        for p in parts[:-1]:
+            items = p.args if p.kind == "juxt" else ()
+            head = self.function_head(items[0]) if len(items) == 1 else None
+            if head is None:
+                return None
+            heads.append((items[0], head))
+        val = self.value(parts[-1])
+        for item, head in reversed(heads):
+            val = self.call_value(item, head, val)
+        return val
+
+    def v_cases(self, node):
+        pieces = []
+        for crow in node.args[1].args:
+            if isinstance(crow, Token):
+                continue
+            parts = [c for c in crow.args if isinstance(c, Node)]
+            val = self.value(parts[0])
+            cond = self.condition(parts[1]) if len(parts) > 1 else sp.true
+            pieces.append((val, cond))
+        if any(is_mat(v) for v, _ in pieces):
+            raise self.err("cases must be scalars", node)
+        if pieces[-1][1] is not sp.true:
+            pieces.append((sp.nan, True))
+        return sp.Piecewise(*pieces)
 
     def function_head(self, it: Node):
         """(callable, name, needs_argument) if the postfix names a function, else None."""
@@ -142,7 +209,8 @@ class Calls:
                 and self.script_value(powers[0][1]) == -1:
             # \\sin^{-1} x is the inverse function, \\arcsin x (not 1/\\sin x)
             inv = INVERSES[name]
-            inv_f = builtin_function(inv) if isinstance(inv, str) else inv
+            # the table's own names (asinh, ...) are SymPy's where the claim dialect has no entry
+            inv_f = (builtin_function(inv) or getattr(sp, inv)) if isinstance(inv, str) else inv
             self.alg.note(f"{name}^{{-1}} is read as the inverse function of {name}")
             head = (inv_f, inv if isinstance(inv, str) else name, True)
             f, name, _ = head
@@ -171,8 +239,15 @@ class Calls:
 
     def apply_function(self, f, name, args, primes, head_sub, node):
         if f == "max" or f == "min":
-            if len(args) != 2:
-                raise self.err(f"\\{name} takes two arguments", node)
+            if len(args) < 2:
+                raise self.err(f"\\{name} takes two or more arguments", node)
+            if len(args) > 2:      # \max(a, b, c) = \max(\max(a, b), c)
+                if primes or any(is_mat(a) for a in args):
+                    raise self.err(f"\\{name} of more than two arguments is accepted for numbers only", node)
+                acc = args[0]
+                for a in args[1:]:
+                    acc = self.apply_function(f, name, [acc, a], 0, head_sub, node)
+                return acc
             a, b = args
             if primes:
                 raise self.err(f"\\{name}' is not supported", node)
@@ -201,6 +276,9 @@ class Calls:
             if is_mat(body):
                 raise self.err("cannot differentiate a matrix-valued function", node)
             d = sp.diff(body, t, primes)
+            domains = getattr(self.ctx, "domains", None)
+            if domains is not None and not is_mat(args[0]):    # f'(z) exists only where f(z) does
+                domains.append(body.xreplace({t: args[0]}))
             return self.alg.apply(lambda z: d.xreplace({t: z}), args[0])
         if len(args) == 1:
             return self.alg.apply(f, args[0]) if not getattr(f, "vector_aware", False) else f(args[0])
@@ -306,9 +384,8 @@ class Calls:
         var = rest[k + 1]
         lo = next((x[1] for x in it.scripts if x[0] == "sub"), None)
         hi = next((x[1] for x in it.scripts if x[0] == "sup"), None)
-        if lo is None or hi is None:
-            raise NotCheckableError("an indefinite integral is checked by differentiating its right side:"
-                                    " write d/dx of it instead")
+        if (lo is None) != (hi is None):
+            raise self.err("an integral needs both limits (\\int_a^b) or none (an antiderivative)", it)
         explicit = _closed
         t = self.ctx.derivative_variable_value(var, self)
         name = self.ctx.variable_name(var, self)
@@ -318,6 +395,11 @@ class Calls:
             body = self.juxt(rest[:k]) if k else sp.Integer(1)
         finally:
             self.ctx.hidden = hidden
+        if lo is None:
+            # \int f dx = F + C: an antiderivative; the claim is decided by differentiating (``scalar``)
+            if is_mat(body) or not isinstance(t, sp.Symbol):
+                raise NotCheckableError("only antiderivatives of scalar functions of one symbol are checked")
+            return Antiderivative(body, t)
         a, b = self.script_value(lo), self.script_value(hi)
         if any(is_mat(v) for v in (body, a, b)):
             raise self.err("integrals of matrices are not checked", it)
@@ -360,13 +442,26 @@ class Calls:
             body = self.juxt(rest)
         finally:
             self.ctx.hidden = hidden
-        try:
-            with time_budget(2.0):
-                # primitives (\sigma, \tanh) as closed forms: SymPy knows their limits only so
-                out = sp.limit(_closed(body), h, point, direction if direction != "+-" or point is sp.oo else "+-")
-        except (OverBudget, NotImplementedError, ValueError, TypeError):
-            out = None
-        if out is None or out.has(sp.Limit) or out.has(sp.AccumBounds):
+        def one(d):
+            try:
+                with time_budget(2.0):
+                    # primitives (\sigma, \tanh) as closed forms: SymPy knows their limits only so
+                    got = sp.limit(_closed(body), h, point, d)
+            except (OverBudget, NotImplementedError, ValueError, TypeError):
+                return None
+            return None if got.has(sp.Limit) or got.has(sp.AccumBounds) or got.has(sp.zoo, sp.nan) else got
+
+        if direction == "+-" and point not in (sp.oo, -sp.oo):
+            # a two-sided limit exists only when both one-sided limits agree
+            left, right = one("-"), one("+")
+            apart = _differ(left, right) if left is not None and right is not None else None
+            if apart:
+                raise LimitDoesNotExist(f"the limit does not exist: from the left it is {left}, from the right"
+                                        f" {right}")
+            out = left if apart is False else None
+        else:
+            out = one(direction if point not in (sp.oo, -sp.oo) else "+")
+        if out is None:
             raise NotCheckableError("SymPy does not decide this limit (within 2 s)")
         return out
 

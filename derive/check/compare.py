@@ -161,11 +161,15 @@ class Comparison:
 
 
 def compare_values(lhs, rhs, symbols: list, key: str, values_for=None, min_points: int = 8,
-                   search_vars: int | None = None, conditions: list = ()) -> Comparison:
+                   search_vars: int | None = None, conditions: list = (), domains: list = (),
+                   differentiated: list = ()) -> Comparison:
     """Compare two values (shapes already equal) by seeded sampling (``sampling.Sampler``).
 
     Comparison.equal is True only when the sides agree at enough defined points from every seed
     and on both sides of every switch; ``undecided`` says why when too few points were defined.
+    ``domains``: expressions that must be defined at a point for it to count (the functions a
+    derivative differentiates); ``differentiated``: (function, variable) pairs of first derivatives,
+    whose kinks are not points of the derivative.
     """
     from .sampling import Sampler
 
@@ -183,6 +187,7 @@ def compare_values(lhs, rhs, symbols: list, key: str, values_for=None, min_point
     free = ({x for _, a, b in pairs for x in a.free_symbols | b.free_symbols} if binding else
             {x for ns in parts for x in ns if isinstance(x, sp.Symbol)})
     foreign = sorted({str(x) for x in free if x not in known and isinstance(x, sp.Symbol)})
+    domains = [d for d in (_plain(d) for d in domains) if d.free_symbols <= known]
     if foreign:
         raise NotCheckable("the sides do not evaluate to numbers: " + ", ".join(foreign)
                            + (" is" if len(foreign) == 1 else " are") + " not defined (a letter followed by"
@@ -190,7 +195,9 @@ def compare_values(lhs, rhs, symbols: list, key: str, values_for=None, min_point
                            " function write \\operatorname{H}(z) or \\mathbb{1}[z > 0])")
     try:
         out = Sampler(pairs, symbols, key, values_for, min_points=min_points, search_vars=search_vars,
-                      conditions=list(conditions)).run()
+                      conditions=list(conditions), domains=domains,
+                      differentiated=[(_plain(f), v) for f, v in differentiated if _plain(f).free_symbols <= known]
+                      ).run()
     except Exception as e:  # noqa: BLE001 - an evaluator gap is "not decided", never a verdict
         from .pointeval import Unsupported
 

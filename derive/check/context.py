@@ -92,6 +92,10 @@ class ScalarContext:
         # with a sum to a symbolic limit, x_k, x_1 are entries x[k], x[1] of one indexed family
         self.family_mode = False
         self.families: dict[str, sp.IndexedBase] = {}
+        # the functions differentiated: a derivative exists only where its function is defined
+        # (d/dx ln(-x^2-1) is 2x/(x^2+1) as algebra, but ln(-x^2-1) is defined at no real x)
+        self.domains: list = []
+        self.differentiated: list = []   # (function, variable): at its kinks a derivative does not exist
 
     def sym(self, name: str) -> sp.Symbol:
         s = self.symbols_made.get(name)
@@ -297,10 +301,15 @@ class ScalarContext:
             d = body.applyfunc(lambda e: in_range(sp.diff(e, x, order)))
         else:
             d = in_range(sp.diff(body, x, order))
+        dom = list(body) if is_mat(body) else [body]
         if (name in self.defs.symbols or name in self.defs.functions) and name not in self.hidden:
             # chain rule: the variable is itself defined; put its definition back
             val = self.lookup(name, interp)
             d = d.xreplace({x: val}) if not is_mat(d) else d.applyfunc(lambda e: e.xreplace({x: val}))
+            dom = [e.xreplace({x: val}) if isinstance(e, sp.Basic) else e for e in dom]
+        self.domains.extend(e for e in dom if isinstance(e, sp.Basic) and e.free_symbols)
+        if order == 1 and not isinstance(x, sp.Indexed):
+            self.differentiated.extend((e, x) for e in dom if isinstance(e, sp.Basic) and x in e.free_symbols)
         return d
 
     def variable_name(self, var: Node, interp) -> str:

@@ -106,6 +106,9 @@ class Interpreter(Calls):
         return total
 
     def v_term(self, node):
+        composed = self._composed(node)
+        if composed is not None:
+            return composed
         acc = None
         op = None
         neg = False
@@ -328,7 +331,18 @@ class Interpreter(Calls):
             if s[0] == "prime" and self._implicit_prime(node):
                 # (fg)', y' with y defined: the derivative by the claim's variable (f' for f(x))
                 x = self.ctx.sym(self.ctx.implicit_default[0])
+                domains = getattr(self.ctx, "domains", None)
+                if domains is not None:
+                    domains.extend(e for e in (list(val) if is_mat(val) else [val]) if isinstance(e, sp.Basic))
                 val = self.alg.apply(lambda e, x=x: sp.diff(e, x), val)
+                continue
+            if s[0] == "prime" and isinstance(val, sp.Symbol) and not val.is_integer \
+                    and getattr(self.ctx, "network", False) is False:
+                # \alpha', x'_1: a symbol of its own (nothing defines the unprimed one as a function)
+                primed = self.ctx.sym(val.name + "'")
+                self.alg.note(f"{val.name}' is read as a symbol of its own ({val.name} is not defined as a"
+                              f" function; give --given '{val.name} = ...' to differentiate it)")
+                val = primed
                 continue
             if s[0] == "prime":
                 key = atom_key(node) if node.kind == "postfix" else None
@@ -367,6 +381,8 @@ class Interpreter(Calls):
                 raise self.err("a superscript must be one expression", n)
             return self.value(items[0])
         if n.kind == "sletter":
+            if str(n.args[0]) in "+-":    # 0^+ marks a one-sided limit's point; it is no value
+                raise self.err(f"a script {n.args[0]} alone is only understood in a limit (x \\to 0^{n.args[0]})", n)
             fake = Node("postfix", (Node("letter", n.args, n.pos),), n.pos, (), str(n.args[0]))
             return self.value(fake)
         if n.kind == "snumber":
@@ -384,6 +400,8 @@ class Interpreter(Calls):
         """A subscript as a name part: digits, letters (instantiated if indices), comma lists."""
         n = sarg
         if n.kind == "sletter":
+            if str(n.args[0]) in "+-":
+                raise self.err(f"a subscript {n.args[0]} alone is not an index", n)
             return self.index_text(str(n.args[0]))
         if n.kind == "snumber":
             return str(n.args[0])
@@ -551,21 +569,6 @@ class Interpreter(Calls):
         if len(rows) * len(rows[0]) > MAX_MATRIX:
             raise self.err("matrix too large", node)
         return sp.Matrix(rows)
-
-    def v_cases(self, node):
-        pieces = []
-        for crow in node.args[1].args:
-            if isinstance(crow, Token):
-                continue
-            parts = [c for c in crow.args if isinstance(c, Node)]
-            val = self.value(parts[0])
-            cond = self.condition(parts[1]) if len(parts) > 1 else sp.true
-            pieces.append((val, cond))
-        if any(is_mat(v) for v, _ in pieces):
-            raise self.err("cases must be scalars", node)
-        if pieces[-1][1] is not sp.true:
-            pieces.append((sp.nan, True))
-        return sp.Piecewise(*pieces)
 
     def condition(self, node):
         if node.kind == "cond_text":

@@ -229,6 +229,8 @@ class ExactEvaluator(_Walker):
             elif not isinstance(e, (sp.floor, sp.ceiling)):
                 _record(self.switches, e.args[0], vals[0][0])
             return Fraction(_switch_value(e, [v for v, _ in vals], Fraction)), False
+        if isinstance(e, (sp.RisingFactorial, sp.FallingFactorial)):
+            return self(_as_product(e))
         if isinstance(e, (sp.factorial, sp.binomial)):
             vals = [self(a) for a in e.args]
             if any(t for _, t in vals) or any(v.denominator != 1 for v, _ in vals):
@@ -273,7 +275,18 @@ class ExactEvaluator(_Walker):
             return any(self.truth(c) for c in cond.args)
         if isinstance(cond, sp.Not):
             return not self.truth(cond.args[0])
+        if isinstance(cond, sp.ITE):   # nested max/min: (a if c else b) as a condition
+            return self.truth(cond.args[1]) if self.truth(cond.args[0]) else self.truth(cond.args[2])
         raise Unsupported(f"cannot decide the condition {cond}")
+
+
+def _as_product(e):
+    """x^(k) rising = x (x+1) ... (x+k-1), falling = x (x-1) ... (x-k+1), as a product over k terms
+    (whole k only; SymPy writes closed forms of products this way)."""
+    x, k = e.args
+    j = sp.Dummy("j", integer=True)
+    step = j if isinstance(e, sp.RisingFactorial) else -j
+    return sp.Product(x + step, (j, 0, k - 1))
 
 
 def _record(switches, g, value):
@@ -487,6 +500,8 @@ class RealEvaluator(_Walker):
                 return x - M.floor(x)
             vals = [x] + [self(a) for a in e.args[1:]]
             return M.mpf(_switch_value(e, vals, M.mpf))
+        if isinstance(e, (sp.RisingFactorial, sp.FallingFactorial)):
+            return self(_as_product(e))
         if isinstance(e, sp.factorial):
             x = self(e.args[0])
             _undefined_if(x < 0 or x != M.floor(x), "a factorial of a number that is not a whole number >= 0")
@@ -556,4 +571,6 @@ class RealEvaluator(_Walker):
             return any(self.truth(c) for c in cond.args)
         if isinstance(cond, sp.Not):
             return not self.truth(cond.args[0])
+        if isinstance(cond, sp.ITE):   # nested max/min: (a if c else b) as a condition
+            return self.truth(cond.args[1]) if self.truth(cond.args[0]) else self.truth(cond.args[2])
         raise Unsupported(f"cannot decide the condition {cond}")

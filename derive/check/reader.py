@@ -124,6 +124,9 @@ class Reader(Groups):
             self.next()
             self.next()
             return Token("REL", ":=", t.line, t.column)
+        if t.kind == "cs" and self.depth > 0 and t.text in _ARROWS:
+            self.next()   # \lim_{x \rightarrow 3}: inside a group an arrow is the limit's \to
+            return self.token("REL", t, "\\to")
         if t.kind == "cs" and t.text in REL_COMMANDS:
             self.next()
             kind = "CMP" if t.text in COMPARISONS else ("SETREL" if t.text == "in" else "REL")
@@ -190,7 +193,7 @@ class Reader(Groups):
             if sign is not None:
                 args.append(Node("sign", (sign,), self.pos(t)))
             args.append(self.juxt())
-        return Node("term", tuple(args), self.pos(start))
+        return Node("term", tuple(_operand_extends(args)), self.pos(start))
 
     def mul_op_at(self, t: Tok) -> bool:
         return t.is_char("*/\u22c5\u2217") or (t.kind == "cs" and t.text in MUL_COMMANDS)
@@ -203,7 +206,7 @@ class Reader(Groups):
         name = t.text
         if name in ("right", "end", "}", "rbrace", "rbrack", "rvert", "rVert", "rfloor", "rceil", "rangle"):
             return False
-        if name in REL_COMMANDS or name in MUL_COMMANDS or name == "\\":
+        if name in REL_COMMANDS or name in MUL_COMMANDS or name == "\\" or (self.depth > 0 and name in _ARROWS):
             return False
         if name in SIZERS:
             nxt = self.peek(1)
@@ -291,6 +294,12 @@ class Reader(Groups):
                     self.depth -= 1
                     return Node("sprime", (n,), self.pos(t))
                 raise self.err("\\prime must stand alone in a superscript", t)
+            sgn, close = self.peek(), self.peek(1)
+            if sgn is not None and sgn.is_char("+-") and close is not None and close.is_char("}"):
+                self.next()   # 3^{+}: a one-sided limit, as 3^+
+                self.next()
+                self.depth -= 1
+                return Node("sletter", (Token("LETTER", sgn.text, sgn.line, sgn.column),), self.pos(sgn))
             items = self.list_until("}")
             self.depth -= 1
             node = Node("sbrace", (items,) if items is not None else (), self.pos(t))
@@ -541,6 +550,47 @@ class Reader(Groups):
         if digits.startswith("."):
             digits = "0" + digits
         return Node("number", (Token("NUMBER", digits, t.line, t.column),), self.pos(t))
+
+_ARROWS = ("rightarrow", "longrightarrow", "Rightarrow", "Longrightarrow")   # \to inside a group
+
+
+def _big_operator(it: Node) -> bool:
+    """\\sum, \\prod, \\lim or a derivative operator \\frac{d}{dx} (numerator d or \\partial alone)."""
+    if it.kind != "postfix":
+        return False
+    b = it.args[0]
+    if b.kind in ("sum", "prod", "lim"):
+        return True
+    if b.kind != "frac" or it.scripts:
+        return False
+    num = b.args[1] if len(b.args) > 2 else b.args[0]
+    while isinstance(num, Node) and num.kind in ("group", "list", "relation", "expr", "term", "juxt", "brace") \
+            and len(num.args) == 1:
+        num = num.args[0]
+    if not isinstance(num, Node) or num.kind != "postfix":
+        return False
+    items = (num,)
+    head = items[0].args[0]
+    return (head.kind == "letter" and str(head.args[0]) == "d") or (
+        head.kind == "command" and str(head.args[0]) == "\\partial")
+
+
+def _operand_extends(args: list) -> list:
+    """A sum, product, limit or d/dx takes the whole product after it, as in print:
+    \\sum_k k \\cdot k! is the sum of k k!, \\frac{d}{dx} x \\cdot e^x the derivative of x e^x.
+    The term's factors after the operator become one operand (a nested term)."""
+    for i in range(0, len(args) - 1):
+        c = args[i]
+        if not isinstance(c, Node) or c.kind != "juxt":
+            continue
+        at = next((p for p, it in enumerate(c.args) if isinstance(it, Node) and _big_operator(it)), None)
+        if at is None or at == len(c.args) - 1:
+            continue
+        tail = Node("juxt", tuple(c.args[at + 1:]), c.args[at + 1].pos)
+        inner = Node("term", tuple(_operand_extends([tail] + list(args[i + 1:]))), tail.pos)
+        return list(args[:i]) + [Node("juxt", tuple(c.args[:at + 1]) + (inner,), c.pos)]
+    return list(args)
+
 
 def read(text: str, what: str = "claim") -> Node:
     """The relation node of one formula (LatexError with the position when it cannot be read)."""

@@ -120,7 +120,8 @@ class Sampler:
     """Compares entry pairs (index, lhs, rhs) at seeded points; see the module docstring."""
 
     def __init__(self, pairs, symbols, key: str, values_for=None, min_points: int = 8,
-                 max_tries: int = 80, search_vars: int | None = None, conditions: list = ()):
+                 max_tries: int = 80, search_vars: int | None = None, conditions: list = (),
+                 domains: list = (), differentiated: list = ()):
         self.pairs = pairs
         self.symbols = sorted(symbols, key=str)
         self.key = key
@@ -129,12 +130,18 @@ class Sampler:
         self.max_tries = max_tries
         self.search_vars = search_vars
         self.conditions = list(conditions)   # the claim is stated only where these hold
+        self.domains = list(domains)         # ... and where these are defined (functions differentiated)
+        self.differentiated = list(differentiated)   # (f, x): no derivative claimed where f has a corner
         # Symbols in an exponent or a root index: at a fractional value a negative base is undefined,
         # so fractions alone would decide x^n, \sqrt[n]{x^n} only for positive bases. Whole values
         # (even ones most often) reach the negative bases too.
         self.exponent_symbols = sorted({f for _, a, b in pairs for e in (a, b) for q in nodes(e)
                                         if isinstance(q, sp.Pow) for f in q.exp.free_symbols
                                         if isinstance(f, sp.Symbol) and not f.is_integer}, key=str)
+        # Arguments of floor, ceiling, frac and mod: these jump wherever the argument is a whole
+        # number, so a claim wrong only at integers (or half-integers, \lfloor x + 1/2 \rfloor) is
+        # tried exactly there (and just beside), not left to a lucky draw.
+        self.lattice = sorted({a for _, l, r in pairs for e in (l, r) for a in _lattice_args(e)}, key=str)
         self.switches: dict = {}        # switch -> signs seen at compared (defined) points
         self.digits = max(40, 30 + 2 * _constant_digits([e for _, a, b in pairs for e in (a, b)]))
         self.exact_all = True
@@ -171,6 +178,10 @@ class Sampler:
         if self.conditions and not self._inside(pt, seed):
             self.undefined["outside the stated condition"] = self.undefined.get("outside the stated condition", 0) + 1
             return "undefined"
+        if self.domains and not self._in_domain(pt, seed):
+            why = "outside the domain of the function differentiated"
+            self.undefined[why] = self.undefined.get(why, 0) + 1
+            return "undefined"
         got = self._exact_point(pt, seed)
         if got is not None:
             return got
@@ -188,6 +199,8 @@ class Sampler:
             eq, exact = verdict
             point_exact = point_exact and exact
             if not eq:
+                if pt.boundary and self._corner(pt, seed):
+                    return "undefined"
                 (self.kink if pt.boundary else self.differ).append((pt.env, idx, va, vb))
                 return "differ"
         return self._equal(pt, [(v[0][0],) for _, _, _, v in sides], switches, point_exact, seed)
@@ -199,6 +212,39 @@ class Sampler:
                 return all(ev.truth(c) for c in self.conditions)
         except (Undefined, Unsupported):
             return False
+
+    def _corner(self, pt: _Point, seed: int) -> bool:
+        """A function differentiated has no derivative here (its one-sided difference quotients
+        disagree, or it is undefined beside the point): the derivative is not claimed at this point."""
+        why = "a corner of the function differentiated (no derivative there)"
+        for f, v in self.differentiated:
+            if v not in pt.env:
+                continue
+            h = Fraction(1, 10 ** 12)
+            x0 = pt.env[v]
+            try:
+                with mpmath.workdps(60):
+                    vals = [RealEvaluator({**pt.env, v: x0 + d}, seed)(f) for d in (-h, 0, h)]
+            except (Undefined, Unsupported, ZeroDivisionError, ValueError, TypeError):
+                self.undefined[why] = self.undefined.get(why, 0) + 1
+                return True
+            left, right = (vals[1] - vals[0]) * 10 ** 12, (vals[2] - vals[1]) * 10 ** 12
+            if abs(left - right) > mpmath.mpf(10) ** -6 * (1 + abs(left) + abs(right)):
+                self.undefined[why] = self.undefined.get(why, 0) + 1
+                return True
+        return False
+
+    def _in_domain(self, pt: _Point, seed: int) -> bool:
+        try:
+            with mpmath.workdps(self.digits):
+                ev = RealEvaluator(dict(pt.env), seed)
+                for d in self.domains:
+                    ev(d)
+        except Undefined:
+            return False
+        except Unsupported:
+            return True      # an expression no evaluator knows restricts nothing it can see
+        return True
 
     def _exact_point(self, pt: _Point, seed: int):
         """The point decided in rationals alone, or None when real evaluation is needed (an atom
@@ -227,6 +273,8 @@ class Sampler:
             if xa != xb:
                 if ta or tb:
                     return None
+                if pt.boundary and self._corner(pt, seed):
+                    return "undefined"
                 (self.kink if pt.boundary else self.differ).append((pt.env, idx, xa, xb))
                 return "differ"
         return self._equal(pt, [(xa,) for _, _, _, ((xa, _), _) in rows], switches, True, seed)
@@ -258,13 +306,15 @@ class Sampler:
             ex = ExactEvaluator(dict(env), seed)
             (xa, ta), (xb, tb) = ex(a), ex(b)
             if xa == xb:
-                if abs(va - vb) <= self._tol(self.digits, mag):
+                if abs(va - vb) <= self._tol(self.digits, max(mag, abs(va), abs(vb))):
                     return True, True
             elif not ta and not tb:
                 return False, True
         except (Inexact, Unsupported, Undefined, ZeroDivisionError, OverflowError):
             pass
-        if abs(va - vb) > self._tol(self.digits, mag):
+        # relative to the largest term and to the values themselves (a product or quotient of large
+        # factors, gamma(61)/gamma(31)^2, carries the relative error of its factors)
+        if abs(va - vb) > self._tol(self.digits, max(mag, abs(va), abs(vb))):
             return False, False
         # agreement to the first precision: confirm where every term of every sum is resolved
         spread = 0 if not small or small == mpmath.inf or not mag else float(mpmath.log10(mag / small))
@@ -318,9 +368,44 @@ class Sampler:
                     base = base or pt
         if self.equal_points and self.switches:
             self._cover(base, seeds[0])
-            if self.differ:
-                self._more_ratios(random.Random(seeds[0] + 1), seeds[0])
+        if self.equal_points and not self.differ and self.lattice:
+            self._cover_lattice(base, seeds[0])
+        if self.equal_points and not self.differ:
+            self._sweep_integers(base, seeds[0])
+        if self.differ:
+            self._more_ratios(random.Random(seeds[0] + 1), seeds[0])
         return self._outcome()
+
+    def _cover_lattice(self, base: _Point, seed: int):
+        """Points where a floor/ceiling/frac/mod argument is a whole number (and just beside it)."""
+        tried = 0
+        for u in self.lattice:
+            try:
+                with mpmath.workdps(30):
+                    u0 = RealEvaluator(dict(base.env), seed)(u)
+            except (Undefined, Unsupported):
+                continue
+            k0 = int(mpmath.floor(u0))
+            for v in [s for s in sorted(u.free_symbols, key=str) if s in base.env][:3]:
+                for k in dict.fromkeys((k0, k0 + 1, k0 - 1, 0, 1)):
+                    for pt in _boundary_points(u - k, v, base, seed):
+                        if tried > 120:
+                            return
+                        if not _admissible(v, pt.env[v]):
+                            continue
+                        tried += 1
+                        # a jump of a floor is a value, not a convention: a difference there counts
+                        if self.compare_point(_Point(pt.env), seed) == "differ":
+                            return
+
+    def _sweep_integers(self, base: _Point, seed: int):
+        """Whole-number symbols (sum limits, n!) at 0..12 and a few larger values, the others at the
+        base point: a closed form that agrees for n = 1..5 (a polynomial fit) fails at 6 or later."""
+        for s in [q for q in self.symbols if getattr(q, "is_integer", False) and q in base.env][:3]:
+            lo = 1 if s.is_positive else (0 if s.is_nonnegative else -6)
+            for val in list(range(lo, 13)) + [15, 20, 30]:
+                if self.compare_point(_Point({**base.env, s: Fraction(val)}), seed) == "differ":
+                    return
 
     def _more_ratios(self, rng, seed):
         """Two more differing points, so that a constant ratio (a sign, a factor) can be named."""
@@ -343,6 +428,8 @@ class Sampler:
                     return
                 searched += 1
                 for pt in _boundary_points(g, v, base, seed):
+                    if not _admissible(v, pt.env[v]):
+                        continue
                     status = self.compare_point(pt, seed)
                     if status == "differ" and not pt.boundary:
                         return
@@ -386,6 +473,26 @@ def _text(g) -> str:
             _TEXTS.clear()
         t = _TEXTS[g] = str(g)
     return t
+
+
+def _admissible(sym, val: Fraction) -> bool:
+    """val respects what the symbol is (a whole number, >= 0, > 0)."""
+    if getattr(sym, "is_integer", False) and val.denominator != 1:
+        return False
+    if getattr(sym, "is_positive", False) and val <= 0:
+        return False
+    return not (getattr(sym, "is_nonnegative", False) and val < 0)
+
+
+def _lattice_args(e) -> list:
+    """Arguments whose whole values are jumps: floor(u), ceiling(u), frac(u), Mod(a, b) as a/b."""
+    out = []
+    for q in nodes(e) if isinstance(e, sp.Basic) else ():
+        if isinstance(q, (sp.floor, sp.ceiling, sp.frac)) and q.args[0].free_symbols:
+            out.append(q.args[0])
+        elif isinstance(q, sp.Mod) and q.free_symbols:
+            out.append(q.args[0] / q.args[1])
+    return out
 
 
 def _fmt_env(env, *exprs) -> str:

@@ -78,11 +78,26 @@ def _function_letters(env, rel: Node, defs: Definitions) -> None:
         a2, p2 = function_usage(body)
         applied.update({k: v for k, v in a2.items() if k not in applied})
         primed |= p2
-    letters = ({k for k in applied if k in GENERIC_LETTERS} | primed) - set(defs.symbols) - set(defs.functions)
+    composed = _composed_letters(rel)
+    letters = ({k for k in applied if k in GENERIC_LETTERS} | primed | composed) - set(defs.symbols) \
+        - set(defs.functions)
     env.function_letters = letters - {"e"}
     variables = differentiation_variables(rel)
     env.implicit_default = variables or next(([a[0]] for a in applied.values() if a and len(a) == 1), ["x"])
     env.implicit_args = {k: v for k, v in applied.items() if v and k in env.function_letters}
+
+
+def _composed_letters(rel: Node) -> set[str]:
+    """Generic letters composed with \\circ (f \\circ g): functions, not numbers."""
+    out: set[str] = set()
+    for n in iter_nodes(rel):
+        if n.kind != "term" or not any(not isinstance(a, Node) and str(a) == "\\circ" for a in n.args):
+            continue
+        for a in n.args:
+            if isinstance(a, Node) and a.kind == "juxt" and len(a.args) == 1 and a.args[0].kind == "postfix" \
+                    and a.args[0].args[0].kind == "letter" and str(a.args[0].args[0].args[0]) in GENERIC_LETTERS:
+                out.add(str(a.args[0].args[0].args[0]))
+    return out
 
 
 def _free_indices(rel: Node, defs: Definitions, bound: set[str]) -> list[str]:
@@ -272,8 +287,19 @@ def _run_links(env: _PairEnv, sides, insts) -> list[tuple[Result, dict]]:
 
 
 def _undefined(v) -> bool:
+    """Undefined as a whole (1/0, log 0); a case that covers no point (cases without 'otherwise') is
+    undefined only at the points it would take, which sampling skips."""
     vals = list(v) if is_mat(v) else [v]
-    return any(isinstance(e, sp.Basic) and e.has(sp.zoo, sp.nan, sp.oo, -sp.oo) for e in vals)
+    return any(isinstance(e, sp.Basic) and _uncased(e).has(sp.zoo, sp.nan, sp.oo, -sp.oo) for e in vals)
+
+
+def _uncased(e):
+    if not e.has(sp.Piecewise):
+        return e
+    def strip(q):
+        kept = [(a, c) for a, c in q.args if a is not sp.nan]
+        return sp.Piecewise(*kept) if kept else sp.nan
+    return e.replace(lambda q: isinstance(q, sp.Piecewise), strip)
 
 
 def _subs(v, sub):
@@ -289,12 +315,26 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
     ctx.implicit_args, ctx.implicit_default = env.implicit_args, env.implicit_default
     ctx.family_mode = bool(env.integer_names)
     ctx.indices.update(inst)
+    from .calls import LimitDoesNotExist
+
+    missing = []
     try:
-        lhs, n1 = _interp_side(ctx, ln, src, env.reading, env.spots)
-        rhs, n2 = _interp_side(ctx, rn, src, env.reading, env.spots)
+        try:
+            lhs, n1 = _interp_side(ctx, ln, src, env.reading, env.spots)
+        except LimitDoesNotExist as e:
+            missing.append(str(e))
+        try:
+            rhs, n2 = _interp_side(ctx, rn, src, env.reading, env.spots)
+        except LimitDoesNotExist as e:
+            missing.append(str(e))
     except UndefinedValue as e:
         return Result(claim, "not-checkable", notes=[f"undefined: {e}"])
+    if len(missing) == 2:
+        return Result(claim, "not-checkable", notes=missing)
+    if missing:      # the claim says a limit that does not exist equals something
+        return Result(claim, "fails", counterexample=missing[0])
     notes = list(dict.fromkeys(n1 + n2 + ctx.sum_notes))
+    lhs, rhs = _antiderivatives(lhs, rhs, ctx, notes)
     conds = _conditions(ctx, env, notes)
     if not is_mat(lhs) and not is_mat(rhs) and lhs in (sp.oo, -sp.oo) and lhs == rhs:
         return Result(claim, "holds", f"both sides are {'+' if lhs == sp.oo else '-'}\u221e", notes)
@@ -302,9 +342,11 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
         if _undefined(v):
             return Result(claim, "not-checkable", notes=[f"the {side} side is undefined (a division by zero, or"
                                                          f" the logarithm of 0?): it evaluates to {v}"] + notes)
+    domains = list(dict.fromkeys(ctx.domains))
     if fixed:
         sub = {ctx.sym(k): v for k, v in fixed.items()}
         lhs, rhs = _subs(lhs, sub), _subs(rhs, sub)
+        domains = [d.xreplace(sub) for d in domains]
     if is_mat(lhs) or is_mat(rhs):
         if fmt_shape(lhs) != fmt_shape(rhs):
             return Result(claim, "fails", notes=notes,
@@ -314,8 +356,12 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
     symbols = sorted(set().union(*[getattr(e, "free_symbols", set()) for e in
                                    (list(lhs) if is_mat(lhs) else [lhs]) + (list(rhs) if is_mat(rhs) else [rhs])]),
                      key=str)
-    symbols = sorted(set(symbols) | {q for c in conds for q in c.free_symbols}, key=str)
-    cmp = compare_values(lhs, rhs, symbols, key, min_points=3 if proved else 8, conditions=conds)
+    symbols = sorted(set(symbols) | {q for c in conds for q in c.free_symbols}
+                     | {q for d in domains for q in d.free_symbols if isinstance(q, sp.Symbol)}, key=str)
+    kinks = [(f.xreplace(sub), v) for f, v in ctx.differentiated] if fixed else list(ctx.differentiated)
+    kinks = [(f, v) for f, v in kinks if v in f.free_symbols]
+    cmp = compare_values(lhs, rhs, symbols, key, min_points=3 if proved else 8, conditions=conds,
+                         domains=domains, differentiated=kinks)
     if conds and cmp.equal:
         notes.append("checked where " + ", ".join(getattr(r, "source", "") for r in env.conditions))
     notes += [n for n in cmp.notes if n not in notes]
@@ -363,6 +409,36 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
         if isinstance(lhs, GenericFunction) or isinstance(rhs, GenericFunction):
             correct = ""
     return Result(claim, "fails", "", notes, counterexample=cx, correct=correct, convention=convention)
+
+
+_JUMPS = (sp.sign, sp.Heaviside, sp.floor, sp.ceiling, sp.frac, sp.Mod, sp.Piecewise, sp.DiracDelta)
+
+
+def _antiderivatives(lhs, rhs, ctx, notes):
+    """\\int f\\,dx = F + C holds when F' = f (wherever F is defined): with an indefinite integral on
+    either side, both sides are differentiated by its variable (the constant C drops out)."""
+    from .calls import Antiderivative
+
+    found = [a for v in (lhs, rhs) if not is_mat(v) and isinstance(v, sp.Basic) for a in v.atoms(Antiderivative)]
+    if not found:
+        return lhs, rhs
+    if is_mat(lhs) or is_mat(rhs):
+        raise NotCheckable("antiderivatives of matrices are not checked")
+    ts = {a.args[1] for a in found}
+    if len(ts) != 1:
+        raise NotCheckable("indefinite integrals by different variables in one claim")
+    t = ts.pop()
+    for v in (lhs, rhs):     # the claimed antiderivative must itself be defined where it is differentiated
+        rest = v.replace(lambda e: isinstance(e, Antiderivative), lambda e: sp.Integer(0))
+        if rest.has(*_JUMPS):
+            # F' = f away from a jump does not make F an antiderivative (sign(x) is not one of 0)
+            raise NotCheckable("an antiderivative with steps, jumps or cases (sign, H, floor, cases) is not"
+                               " checked: its derivative away from the jumps does not decide it")
+        if rest.free_symbols and not rest.has(sp.zoo, sp.nan):
+            ctx.domains.append(rest)
+    notes.append(f"an indefinite integral: checked by differentiating both sides by {t} (an antiderivative is"
+                 " determined up to a constant)")
+    return sp.diff(lhs, t), sp.diff(rhs, t)
 
 
 def _conditions(ctx, env, notes) -> list:
