@@ -39,6 +39,7 @@ class Interpreter(Calls):
         self.alg = Algebra(getattr(ctx, "vector_square", "norm"))
         profile = getattr(ctx, "profile", None)
         self.alg.broadcast = bool(profile is not None and hasattr(profile, "extra") and profile.extra("broadcast"))
+        self.alg.row_layout = bool(getattr(ctx, "row_layout", False))
         self.src = source
         self.what = what
         # where a spelling has two readings (\\ln xy, a/bc): which one to take, and where they were
@@ -264,12 +265,12 @@ class Interpreter(Calls):
             return False
 
     def indicator_at(self, items, i):
-        """\\mathbb{1}[z > 0] (an indicator written with a bracket), or None."""
+        """\\mathbb{1}[z > 0] or \\mathbb{1}(z > 0) (an indicator with its condition beside it), or None."""
         it = items[i]
         if not _is_one(it) or it.scripts or i + 1 >= len(items):
             return None
         nxt = items[i + 1]
-        if nxt.kind != "postfix" or nxt.args[0].kind != "bracket" or nxt.scripts:
+        if nxt.kind != "postfix" or nxt.args[0].kind not in ("bracket", "paren") or nxt.scripts:
             return None
         inner = items_of(nxt.args[0])
         if len(inner) != 1 or inner[0].kind != "relation" or len(relation_parts(inner[0])[1]) != 1:

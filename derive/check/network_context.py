@@ -36,6 +36,9 @@ def _layer_then_indices(sarg: Node):
             Node("sbrace", (Node("list", tuple(inner[1:])),), sarg.pos))
 
 
+_SAMPLE_ROLES = ("preact", "act", "input", "target", "output", "delta")   # one column per sample
+
+
 class NetworkContext(ScalarContext):
     """Meaning for network claims: the profile's symbols are explicit matrices of one witness."""
 
@@ -51,6 +54,9 @@ class NetworkContext(ScalarContext):
         self.widths = tuple(widths)
         self.depth_L = len(widths) - 1
         self.batch = batch
+        # row layout (CS231n, numpy): one sample per row, so x, z, a, y and delta are N x n; W keeps its
+        # stored n_l x n_{l-1} shape and b its column, added to every row
+        self.row_layout = spec.conventions.layout == "row"
         self.profile = profile
         self.roles = profile_roles(profile)
         self.act_key, self.act_pos = activation_spelling(profile)
@@ -233,6 +239,11 @@ class NetworkContext(ScalarContext):
             raise interp.err(f"{name} does not exist: the network has layers 1..{L}{extra}", post)
 
     def role_value(self, role, layer):
+        val = self._column_value(role, layer)
+        return val.T if self.row_layout and role in _SAMPLE_ROLES and is_mat(val) else val
+
+    def _column_value(self, role, layer):
+        """A role's value with one sample per column (the engine's layout)."""
         L = self.depth_L
         Z, A = self.forward()
         if role in ("weight", "bias", "preact", "delta") and not (layer is not None and 1 <= layer <= L):
@@ -301,7 +312,7 @@ class NetworkContext(ScalarContext):
                 f" give it with --given '{name} = ...' or choose the notation with --notation")
 
     def _ones_shape(self):
-        return (self.widths[-1], self.batch)
+        return (self.batch, self.widths[-1]) if self.row_layout else (self.widths[-1], self.batch)
 
     def select(self, val, sarg, role, interp):
         """A subscript on a network symbol: a sample (column), a unit (row) or an entry."""
@@ -313,12 +324,18 @@ class NetworkContext(ScalarContext):
         nums = [int(x) for x in idx]
         if not is_mat(val):
             raise interp.err("a scalar has no entries to select", sarg)
+        if self.row_layout and role in _SAMPLE_ROLES:
+            val = val.T     # units are columns and samples rows: select as in the engine's layout
         if letters and letters[0] in self.sample_letters:
             if not 1 <= nums[0] <= val.shape[1]:
                 raise OutOfRange("sample")
-            return val[:, nums[0] - 1]
+            return self._rowed(role, val[:, nums[0] - 1])
         if len(nums) == 2:
-            i, j = nums
+            # row layout's X_{nk} is sample n, unit k (the stored value has units in rows), unless the
+            # second index is the sample letter (z_{jn}, the derivation's unit-then-sample order)
+            written = list(t) if t and len(t) == 2 and t.isalpha() else []
+            by_sample = bool(written) and written[1] in (self.sample_letters | {self.sample_letter})
+            i, j = (nums[1], nums[0]) if self.row_layout and role in _SAMPLE_ROLES and not by_sample else nums
             if not (1 <= i <= val.shape[0] and 1 <= j <= val.shape[1]):
                 raise OutOfRange("entry")
             return val[i - 1, j - 1]
@@ -331,7 +348,11 @@ class NetworkContext(ScalarContext):
         if not 1 <= i <= val.shape[0]:
             raise OutOfRange("row")
         row = val[i - 1, :]
-        return norm(row)
+        return self._rowed(role, norm(row))
+
+    def _rowed(self, role, val):
+        """A selection from a sample role back in the claim's layout (a sample is a row in row layout)."""
+        return val.T if self.row_layout and role in _SAMPLE_ROLES and is_mat(val) else val
 
     # -- functions
 
@@ -525,7 +546,7 @@ class NetworkContext(ScalarContext):
         self.cut, self.cut_syms = key, {key: fresh}
         self._forward_cache.pop(key, None)
         try:
-            sel = fresh
+            sel = fresh.T if self.row_layout else fresh
             for s in rest:
                 sel = self.select(sel, s[1], role, interp)
             interp._bare = False

@@ -18,6 +18,7 @@ import math
 import random
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 
 import mpmath
 import sympy as sp
@@ -461,18 +462,11 @@ class Sampler:
                        integers={k: sorted(v) for k, v in self.integers.items()})
 
 
-_TEXTS: dict = {}
-
-
+@lru_cache(maxsize=4096)
 def _text(g) -> str:
     """str(g), remembered: switches are sorted by their text at every sampled claim, and a deep
     network's switch prints as a tree exponentially larger than its graph."""
-    t = _TEXTS.get(g)
-    if t is None:
-        if len(_TEXTS) > 4096:
-            _TEXTS.clear()
-        t = _TEXTS[g] = str(g)
-    return t
+    return str(g)
 
 
 def _admissible(sym, val: Fraction) -> bool:

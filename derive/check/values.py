@@ -46,6 +46,7 @@ class Algebra:
         self.notes: list[str] = []
         self.vector_square = vector_square  # (v)^2 of a vector: "norm" (v^T v) or "elementwise"
         self.broadcast = False              # a notation that adds b to a batch matrix (Ng's)
+        self.row_layout = False             # one sample per row: b is added to every row (CS231n's X W^T + b)
 
     def note(self, text: str):
         if text not in self.notes:
@@ -58,6 +59,8 @@ class Algebra:
                 # Ng's Z = WA + b: the column b is added to every column (NumPy's broadcasting)
                 self.note("a column vector added to a matrix is added to each of its columns (broadcasting)")
                 a, b = (a * sp.ones(1, b.cols), b) if a.cols == 1 else (a, b * sp.ones(1, a.cols))
+            if self.row_layout and a.shape != b.shape:
+                a, b = self._add_to_rows(a, b)
             if a.shape != b.shape:
                 raise ShapeMismatch(f"cannot add a {fmt_shape(a)} and a {fmt_shape(b)} matrix")
             return a + b
@@ -69,6 +72,16 @@ class Algebra:
             self.note("a scalar added to a vector is read as that value in every entry")
             return m.applyfunc(lambda x: x + s) if m is a else m.applyfunc(lambda x: s + x)
         return a + b
+
+    def _add_to_rows(self, a, b):
+        """Row layout's X W^T + b: a vector as long as a matrix's rows (a column b or a row b^T) is added
+        to each of the matrix's rows (numpy's broadcasting); anything else is left to fail."""
+        for m, v, swap in ((a, b, False), (b, a, True)):
+            if m.rows > 1 and 1 in v.shape and max(v.shape) == m.cols and min(m.shape) > 0 and v.shape != (1, 1):
+                self.note("a bias vector added to a matrix of samples is added to each of its rows (broadcasting)")
+                tiled = sp.ones(m.rows, 1) * (v.T if v.cols == 1 else v)
+                return (tiled, m) if swap else (m, tiled)
+        return a, b
 
     def neg(self, a):
         return -a
