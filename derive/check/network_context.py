@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-
 import sympy as sp
 
+from ..engine import NI
 from .compare import NotCheckable
 from .context import ScalarContext, index_as_number
 from .interpret import Interpreter
@@ -332,9 +332,10 @@ class NetworkContext(ScalarContext):
             return self._rowed(role, val[:, nums[0] - 1])
         if len(nums) == 2:
             # row layout's X_{nk} is sample n, unit k (the stored value has units in rows), unless the
-            # second index is the sample letter (z_{jn}, the derivation's unit-then-sample order)
+            # second index is a sample letter: the profile's, or the engine's sample index, which the
+            # derivation's element-wise forms write second in either layout (z_{jn})
             written = list(t) if t and len(t) == 2 and t.isalpha() else []
-            by_sample = bool(written) and written[1] in (self.sample_letters | {self.sample_letter})
+            by_sample = bool(written) and written[1] in (self.sample_letters | {self.sample_letter, str(NI)})
             i, j = (nums[1], nums[0]) if self.row_layout and role in _SAMPLE_ROLES and not by_sample else nums
             if not (1 <= i <= val.shape[0] and 1 <= j <= val.shape[1]):
                 raise OutOfRange("entry")
