@@ -65,3 +65,17 @@ def test_conditions_are_named_from_the_registries():
 ])
 def test_generic_network_exit_codes(argv, code, capsys):
     assert main(["check", *argv]) == code
+
+
+@pytest.mark.parametrize("h0,verdict", [(0.5, "holds"), (0.0, "fails")])
+def test_scalar_beside_a_network_uses_the_specs_relu_convention(tmp_path, h0, verdict):
+    """ReLU'(z) = H(z) with H(0) = 1/2 beside a spec: the spec's ReLU'(0) decides, as for its own lines."""
+    from derive.spec import load_spec
+
+    p = tmp_path / "s.toml"
+    p.write_text('[network]\nname = "s"\nlayers = [2, 2, 1]\nactivations = ["relu", "sigmoid"]\n'
+                 f'loss = "bce"\n[conventions]\nrelu_prime_at_zero = {h0}\n', encoding="utf-8")
+    claim = (r"\operatorname{ReLU}'(z) = \begin{cases} 1 & z > 0 \\ \frac{1}{2} & z = 0 \\ 0 & z < 0"
+             r" \end{cases}")
+    r = check_claim(claim, spec=load_spec(str(p)))
+    assert r.verdict == verdict, (r.verdict, r.counterexample, r.notes)

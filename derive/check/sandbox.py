@@ -279,7 +279,9 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
         if (r is None or r.verdict == "not-checkable") and not _names_a_layer(claim, spec, notation):
             # \sigma'(z) = \sigma(z)(1 - \sigma(z)) beside a network: a scalar identity, checked as one
             try:
-                s = _matrix_reading(check_scalar(claim, list(givens), [], seed, conditions=list(conditions)))
+                # under the spec's conventions (its ReLU'(0)), as the network's own lines are
+                s = _matrix_reading(check_scalar(claim, list(givens), [], seed, h0=spec.conventions.relu_prime_at_zero,
+                                                 conditions=list(conditions)))
             except LatexError:
                 s = None
             if s is not None and s.verdict not in ("not-checkable", "error"):
