@@ -239,8 +239,7 @@ class NetworkContext(ScalarContext):
             raise interp.err(f"{name} does not exist: the network has layers 1..{L}{extra}", post)
 
     def role_value(self, role, layer):
-        val = self._column_value(role, layer)
-        return val.T if self.row_layout and role in _SAMPLE_ROLES and is_mat(val) else val
+        return self._rowed(role, self._column_value(role, layer))
 
     def _column_value(self, role, layer):
         """A role's value with one sample per column (the engine's layout)."""
@@ -547,7 +546,7 @@ class NetworkContext(ScalarContext):
         self.cut, self.cut_syms = key, {key: fresh}
         self._forward_cache.pop(key, None)
         try:
-            sel = fresh.T if self.row_layout else fresh
+            sel = self._rowed(role, fresh)
             for s in rest:
                 sel = self.select(sel, s[1], role, interp)
             interp._bare = False
