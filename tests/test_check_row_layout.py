@@ -51,3 +51,11 @@ def test_layout_decides(claim, column, row):
     col = dataclasses.replace(spec, conventions=dataclasses.replace(spec.conventions, layout="column"))
     assert check_claim(claim, spec=col).verdict == column
     assert check_claim(claim, spec=spec).verdict == row
+
+
+def test_row_layout_correction_is_in_row_layout():
+    """The corrected form a failing claim is shown is the engine's, in the spec's own layout."""
+    r = check_claim(r"Z^{1} = W^{1} X + b^{1}", spec=load_spec(str(ROW)))
+    assert r.verdict == "fails"
+    hint = " ".join(r.notes) + " " + str(getattr(r, "correct", "") or "")
+    assert "(W^{1})^{\\top}" in hint, hint

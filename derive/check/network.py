@@ -92,7 +92,7 @@ def _engine_hint(ln: Node, spec, ctx: NetworkContext, interp) -> str:
         if hit is None or hit[0] is not spec:
             if len(_DERIVED) > 16:
                 _DERIVED.clear()
-            hit = _DERIVED[id(spec)] = (spec, build(spec, "column"))
+            hit = _DERIVED[id(spec)] = (spec, build(spec, spec.conventions.layout))
         eq = hit[1].equation(name)
         return latex(eq.rhs, ctx.profile)
     except Exception:  # pragma: no cover - a hint must never hide a verdict
