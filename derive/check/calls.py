@@ -99,13 +99,24 @@ class Calls:
                 continue
             parts = [c for c in crow.args if isinstance(c, Node)]
             val = self.value(parts[0])
-            cond = self.condition(parts[1]) if len(parts) > 1 else sp.true
-            pieces.append((val, cond))
-        if any(is_mat(v) for v, _ in pieces):
-            raise self.err("cases must be scalars", node)
-        if pieces[-1][1] is not sp.true:
-            pieces.append((sp.nan, True))
-        return sp.Piecewise(*pieces)
+            pieces.append((val, self.condition(parts[1]) if len(parts) > 1 else True))
+        # cases on matrices act entry by entry (a derivation's ELU' on Z^1): every matrix has one shape
+        mats = [m for v, c in pieces for m in ((v,) + (c[::2] if c is not True else ())) if is_mat(m)]
+        shapes = {m.shape for m in mats}
+        if len(shapes) > 1:
+            raise self.err("the cases compare or give matrices of different shapes", node)
+        if not mats:
+            return self._piecewise(pieces, lambda x: x)
+        rows, cols = shapes.pop()
+        return sp.Matrix(rows, cols, lambda i, j: self._piecewise(
+            pieces, lambda x: x[i, j] if is_mat(x) else x))
+
+    def _piecewise(self, pieces, entry):
+        out = [(entry(v), True if c is True else self.relate(entry(c[0]), c[1], entry(c[2])))
+               for v, c in pieces]
+        if out[-1][1] is not True:
+            out.append((sp.nan, True))
+        return sp.Piecewise(*out)
 
     def function_head(self, it: Node):
         """(callable, name, needs_argument) if the postfix names a function, else None."""
@@ -290,7 +301,12 @@ class Calls:
         if primes:
             raise self.err("softmax' is not a scalar derivative; differentiate an entry instead", node)
         if len(args) == 1 and is_mat(args[0]):
-            zs = list(args[0])
+            m = args[0]
+            # a batch is normalised per sample: per column, or per row in row layout; a vector keeps its shape
+            by_rows = m.rows == 1 or (m.cols > 1 and getattr(self.ctx, "row_layout", False))
+            if not head_sub and (m.rows > 1 and m.cols > 1 or by_rows):
+                return self.softmax_batch(m, by_rows)
+            zs = list(m)
         elif len(args) > 1:
             zs = list(args)
         else:
@@ -302,6 +318,13 @@ class Calls:
                 raise OutOfRange(f"softmax entry {k}")
             return vec[int(k) - 1]
         return vec
+
+    @staticmethod
+    def softmax_batch(m, by_rows: bool):
+        """softmax of each sample of a batch matrix: its rows (row layout) or its columns."""
+        if by_rows:
+            return sp.Matrix([[SoftmaxEntry(k, *m.row(r)) for k in range(m.cols)] for r in range(m.rows)])
+        return sp.Matrix([[SoftmaxEntry(r, *m.col(c)) for c in range(m.cols)] for r in range(m.rows)])
 
     def call_defined(self, fd: FuncDef, args):
         if len(args) != len(fd.params):

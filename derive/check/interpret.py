@@ -572,19 +572,21 @@ class Interpreter(Calls):
         return sp.Matrix(rows)
 
     def condition(self, node):
+        """A case's condition as (left value, operator, right value), or True for `otherwise`."""
         if node.kind == "cond_text":
             body = "".join(str(t) for t in node.args[1:] if isinstance(t, Token) and t.type == "TEXTBODY")
             rest = [c for c in node.args if isinstance(c, Node)]
             if rest:
                 return self.condition(rest[0])
             if body.strip().lower() in ("otherwise", "else", "sonst"):
-                return sp.true
+                return True
             raise self.err(f"cannot read the condition {body!r}", node)
         lhs, op, rhs = node.args
-        a, b = self.value(lhs), self.value(rhs)
-        if is_mat(a) or is_mat(b):
-            raise self.err("conditions compare scalars", node)
-        o = str(op)
+        return self.value(lhs), str(op), self.value(rhs)
+
+    @staticmethod
+    def relate(a, o: str, b):
+        """The SymPy relation a o b of two scalars."""
         if o == ">":
             return sp.StrictGreaterThan(a, b)
         if o == "<":

@@ -1,0 +1,54 @@
+"""Functions of whole matrices in network claims: softmax normalises each sample (a column, or a row in row
+layout), and `cases` on matrices act entry by entry (how a derivation prints ELU' of Z^1)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from derive.check import check_claim
+from derive.check.nodes import LatexError
+from derive.spec import build_spec, load_spec
+
+ROW = Path(__file__).parent / "corpus" / "specs" / "row_3_4_2.toml"
+
+
+def _layouts():
+    row = load_spec(str(ROW))
+    col = dataclasses.replace(row, conventions=dataclasses.replace(row.conventions, layout="column"))
+    return {"row": row, "column": col}
+
+
+@pytest.mark.parametrize("layout", ["row", "column"])
+@pytest.mark.parametrize("claim,verdict", [
+    (r"a^{2} = \operatorname{softmax}(z^{2})", "holds"),
+    (r"A^{2} = \operatorname{softmax}(Z^{2})", "holds"),
+    (r"A^{2} = \operatorname{softmax}(2 Z^{2})", "fails"),
+    (r"A^{2} = \operatorname{softmax}(Z^{2} + 1)", "holds"),      # shift invariance, per sample
+])
+def test_softmax_per_sample(layout, claim, verdict):
+    r = check_claim(claim, spec=_layouts()[layout])
+    assert r.verdict == verdict, (layout, claim, r.verdict, r.counterexample)
+
+
+ELU = build_spec([2, 3, 2], ["elu", "sigmoid"], "half_mse", name="elu_cases")
+
+
+@pytest.mark.parametrize("claim,verdict", [
+    (r"\Delta^{1} = (W^{2})^{T} \Delta^{2} \odot \begin{cases} 1 & \text{for } Z^{1} > 0 \\ A^{1} + 1 & "
+     r"\text{otherwise} \end{cases}", "holds"),
+    (r"\Delta^{1} = (W^{2})^{T} \Delta^{2} \odot \begin{cases} 1 & \text{for } Z^{1} > 0 \\ A^{1} & "
+     r"\text{otherwise} \end{cases}", "fails"),
+    (r"\Delta^{1} = (W^{2})^{T} \Delta^{2} \odot \begin{cases} 1 & Z^{1} > 0 \\ A^{1} + 1 & Z^{1} \le 0 "
+     r"\end{cases}", "holds"),
+])
+def test_cases_on_matrices_act_entrywise(claim, verdict):
+    r = check_claim(claim, spec=ELU)
+    assert r.verdict == verdict, (claim, r.verdict, r.counterexample)
+
+
+def test_cases_of_different_shapes_refused():
+    with pytest.raises(LatexError, match="matrices of different shapes"):
+        check_claim(r"\Delta^{1} = \begin{cases} Z^{1} & Z^{2} > 0 \\ 0 & \text{otherwise} \end{cases}", spec=ELU)
