@@ -52,3 +52,33 @@ def test_cases_on_matrices_act_entrywise(claim, verdict):
 def test_cases_of_different_shapes_refused():
     with pytest.raises(LatexError, match="matrices of different shapes"):
         check_claim(r"\Delta^{1} = \begin{cases} Z^{1} & Z^{2} > 0 \\ 0 & \text{otherwise} \end{cases}", spec=ELU)
+
+
+GELU_TANH = build_spec([2, 3, 2], ["gelu_tanh", "sigmoid"], "half_sse", name="gelu_tanh_powers")
+
+
+@pytest.mark.parametrize("claim,verdict", [
+    # the document writer's spellings: GELU_{tanh} by its subscript, (z^{1})^{3} entry by entry
+    (r"a^{1} = \operatorname{GELU}_{\tanh}\left(z^{1}\right)", "holds"),
+    (r"a^{1} = \operatorname{GELU}\left(z^{1}\right)", "fails"),
+    (r"a^{1} = \frac{1}{2} z^{1} \odot \left(\mathbf{1} + \tanh\left(\sqrt{\frac{2}{\pi}} \left(z^{1} + 0.044715 "
+     r"(z^{1})^{3}\right)\right)\right)", "holds"),
+    (r"a^{1} = \frac{1}{2} z^{1} \odot \left(\mathbf{1} + \tanh\left(\sqrt{\frac{2}{\pi}} \left(z^{1} + 0.044715 "
+     r"(z^{1})^{2}\right)\right)\right)", "fails"),
+])
+def test_subscripted_function_and_entrywise_powers(claim, verdict):
+    r = check_claim(claim, spec=GELU_TANH)
+    assert r.verdict == verdict, (claim, r.verdict, r.counterexample)
+
+
+def test_unknown_function_subscript_still_refused():
+    with pytest.raises(LatexError, match="subscript on GELU"):
+        check_claim(r"\operatorname{GELU}_{\sigma}(z) = z")
+
+
+@pytest.mark.parametrize("wrapper", [r"\nnfit{%s}", r"\boxed{%s}", r"\nnfit{%s.}"])
+def test_display_wrappers_are_unwrapped(wrapper):
+    from derive.check.docread import equations
+
+    tex = "\\begin{equation}\n" + wrapper % r"a^{1}_{j} = \sigma(z^{1}_{j})" + "\n\\end{equation}\n"
+    assert [e.text for e in equations("latex", tex)] == [r"a^{1}_{j} = \sigma(z^{1}_{j})"]

@@ -12,7 +12,7 @@ from ..primitives import (
     ReLU,
     SoftmaxEntry,
 )
-from .context import INVERSES, FuncDef, builtin_function
+from .context import INVERSES, SUBSCRIPTED_FUNCTIONS, FuncDef, builtin_function
 from .syntax import FUNCTION_COMMANDS, LatexError, Node, NotCheckableError, OutOfRange
 from .tokens import Token
 from .tree import (
@@ -21,6 +21,7 @@ from .tree import (
     atom_key,
     is_transpose_script,
     items_of,
+    iter_nodes,
     juxt_items,
     plain_text,
     relation_parts,
@@ -273,6 +274,9 @@ class Calls:
             return sp.Piecewise((a, a <= b), (b, True))
         if f == "softmax":
             return self.softmax(args, head_sub, primes, node)
+        variant = SUBSCRIPTED_FUNCTIONS.get((name.lower(), _sub_word(head_sub[0][1]))) if head_sub else None
+        if variant and len(head_sub) == 1:
+            f, head_sub = builtin_function(variant, self.ctx.h0), []
         if head_sub and not getattr(f, "takes_sub", False):
             raise self.err(f"a subscript on {name} is not understood", node)
         if primes:
@@ -601,3 +605,10 @@ class Calls:
     def bound_value(self, node: Node):
         v = self.script_value(node) if node.kind.startswith("s") else self.value(node)
         return v
+
+
+def _sub_word(node) -> str:
+    """A subscript as one word: GELU_{\\tanh} gives 'tanh' (control words without their backslash)."""
+    words = [str(n.args[0]).lstrip("\\") for n in iter_nodes(node) if n.kind in ("command", "scmd", "letter",
+                                                                                    "sletter") and n.args]
+    return "".join(words)

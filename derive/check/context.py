@@ -14,6 +14,7 @@ import sympy as sp
 from ..primitives import (
     ELU,
     GELU,
+    GELUTanh,
     LeakyReLU,
     NormalCDF,
     NormalPDF,
@@ -459,6 +460,10 @@ INVERSES = {"sin": "asin", "cos": "acos", "tan": "atan", "sinh": "asinh", "cosh"
             "softplus": lambda x: sp.log(sp.exp(x) - 1)}
 
 
+# a function told apart by a subscript, as the primitives print it: GELU_{\tanh} is the tanh approximation
+SUBSCRIPTED_FUNCTIONS = {("gelu", "tanh"): "gelu_tanh"}
+
+
 def builtin_function(base: str, h0=0) -> Callable | None:
     if base == "Gamma":
         return sp.gamma   # \\Gamma(x), the gamma function (a bare \\Gamma is a symbol)
@@ -466,6 +471,7 @@ def builtin_function(base: str, h0=0) -> Callable | None:
     table = {
         "sigma": lambda z: Sigmoid(z), "sigmoid": lambda z: Sigmoid(z), "tanh": lambda z: Tanh(z),
         "relu": lambda z: ReLU(z, h0), "gelu": lambda z: GELU(z), "softplus": lambda z: Softplus(z),
+        "gelu_tanh": lambda z: GELUTanh(z),
         "silu": lambda z: SiLU(z), "exp": sp.exp, "ln": sp.log, "log": sp.log,
         "Phi": lambda z: NormalCDF(z), "phi": lambda z: NormalPDF(z), "step": lambda z: Step(z, h0),
         "elu": lambda z: ELU(z, sp.Integer(1)),

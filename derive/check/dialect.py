@@ -67,7 +67,7 @@ ROW_ENVS = {"aligned", "align", "align*", "gathered", "gather", "gather*", "spli
 
 # \operatorname{...} names that denote functions (lower-cased)
 NAMED_FUNCTIONS = {
-    "relu": "relu", "sigmoid": "sigmoid", "sigma": "sigmoid", "tanh": "tanh", "gelu": "gelu",
+    "relu": "relu", "sigmoid": "sigmoid", "sigma": "sigmoid", "tanh": "tanh", "gelu": "gelu", "gelu_tanh": "gelu_tanh",
     "softplus": "softplus", "silu": "silu", "swish": "silu", "softmax": "softmax", "exp": "exp",
     "ln": "ln", "log": "log", "elu": "elu", "lrelu": "leaky_relu", "leakyrelu": "leaky_relu",
     "max": "max", "min": "min", "step": "step", "heaviside": "step", "h": "step", "sech": "sech",

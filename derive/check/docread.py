@@ -294,6 +294,21 @@ def _condition_after(t: str, end: int, nxt) -> str:
 
 
 _UNWRAP = re.compile(r"^\s*\\[a-zA-Z]+\{\s*(\\begin\{(aligned|gathered|split)\}.*\\end\{\2\})\s*\}\s*$", re.S)
+# one-argument macros that only box or scale a whole display (nnderive's own \nnfit shrinks a long one)
+_WRAPPERS = re.compile(r"^\s*\\(nnfit|boxed|fbox|displaystyle)\s*\{")
+
+
+def _unwrap(body: str) -> str:
+    r"""The display inside \nnfit{...} or \boxed{...} when the wrapper spans the whole display."""
+    m = _WRAPPERS.match(body)
+    if not m:
+        return body
+    depth, i = 0, m.end() - 1
+    for i in range(m.end() - 1, len(body)):
+        depth += {"{": 1, "}": -1}.get(body[i], 0) if body[i - 1] != "\\" else 0
+        if depth == 0:
+            break
+    return body[m.end():i] if depth == 0 and not body[i + 1:].strip(" \t\n.,") else body
 
 
 def _rows(body: str) -> list[tuple[int, str]]:
@@ -301,6 +316,8 @@ def _rows(body: str) -> list[tuple[int, str]]:
     m = _UNWRAP.match(body)
     if m:                                   # \nnfit{\begin{aligned} ... \end{aligned}}: a display wrapper
         body = m.group(1)
+    else:
+        body = _unwrap(body)
     stripped = body.strip()
     env = re.match(r"\\begin\{(aligned|gathered|split|array)\}(\{[^{}]*\})?", stripped)
     if not env or not stripped.endswith(f"\\end{{{env.group(1)}}}"):

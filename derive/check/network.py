@@ -26,7 +26,7 @@ from .tree import (
     relation_parts,
     summation_letters,
 )
-from .values import fmt_shape, is_mat, norm
+from .values import MATRIX_POWER_NOTE, SQUARE_NOTE, fmt_shape, is_mat, norm
 
 # Letters that, where a profile gives them to a per-sample role, name the whole batch's matrix (one
 # sample per column): A^{l}, Z^{l}, X, Y, \Delta^{l}. A claim in them is about a batch, so it is
@@ -217,20 +217,20 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
     return b
 
 
-SQUARE_NOTE = "the square of a vector is read as its squared norm (sum over its entries)"
 
 
 def _network_pair_modes(claim, sides, spec, widths, batch, profile, defs, rng, points, make_ctx=None) -> Result:
     """(v)^2 of a vector is a squared norm in a loss but element-wise in 1-(a^{l})^2: try both."""
     make_ctx = make_ctx or NetworkContext
     r = _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points, "norm", make_ctx)
-    if r.verdict != "holds" and SQUARE_NOTE in r.notes:
+    if r.verdict != "holds" and (SQUARE_NOTE in r.notes or MATRIX_POWER_NOTE in r.notes
+                                 or "cannot raise a" in (r.counterexample or "")):
         r2 = _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points, "elementwise",
                                make_ctx)
         if r2.verdict == "holds":
-            r2.notes = [n for n in r2.notes if n != SQUARE_NOTE] + [
-                "the square of a vector is read entry by entry (as in 1-(a^{l})^{2}); read as a squared"
-                " norm the claim does not hold"]
+            r2.notes = [n for n in r2.notes if n not in (SQUARE_NOTE, MATRIX_POWER_NOTE)] + [
+                "powers of vectors and matrices are read entry by entry (as in 1-(a^{l})^{2}); read as a squared"
+                " norm or a matrix power the claim does not hold"]
             return r2
     return r
 

@@ -39,6 +39,10 @@ def norm(v):
     return v
 
 
+SQUARE_NOTE = "the square of a vector is read as its squared norm (sum over its entries)"
+MATRIX_POWER_NOTE = "a power of a square matrix is read as a matrix power"
+
+
 class Algebra:
     """Products, sums and powers of scalars and matrices, with notes on lenient readings."""
 
@@ -132,12 +136,14 @@ class Algebra:
                 if abs(base) > 10**6 and abs(exp) > 8:
                     raise LatexError(f"power {base}^{exp} is too large")
         if is_mat(base):
-            if base.shape[1] == 1 and exp == 2 and self.vector_square == "elementwise":
-                return base.applyfunc(lambda e: e ** 2)
+            if self.vector_square == "elementwise":
+                # (z^{1})^{3} in a derivation: powers of network quantities act on each entry
+                return base.applyfunc(lambda e: check_defined(sp.Pow(e, exp), "a power of 0 with a negative exponent"))
             if base.shape[1] == 1 and exp == 2:
-                self.note("the square of a vector is read as its squared norm (sum over its entries)")
+                self.note(SQUARE_NOTE)
                 return norm(base.T * base)
             if base.shape[0] == base.shape[1] and exp.is_Integer and 0 < exp <= 4:
+                self.note(MATRIX_POWER_NOTE)
                 return base ** int(exp)
             raise ShapeMismatch(f"cannot raise a {fmt_shape(base)} matrix to the power {exp}")
         return check_defined(sp.Pow(base, exp), "a power of 0 with a negative exponent")
