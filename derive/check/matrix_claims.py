@@ -24,6 +24,7 @@ import sympy as sp
 from .compare import NotCheckable, Result
 from .matrix_read import BOLD, MatrixReader, Unsupported, core
 from .matrix_shapes import Namer, ShapeError, is_scalar
+from .matrix_eval import Evaluator
 from .matrix_types import Typer, _children, has_grad, render, resolve_kinds, set_display
 from .nodes import LatexError, Node
 from .tree import all_letters, iter_nodes, matrix_marks, relation_parts
@@ -42,12 +43,46 @@ def _marked(rel) -> bool:
             return True
         if n.kind == "text" and len(n.args) > 1 and str(n.args[1]) in ("det", "Tr", "tr", "trace"):
             return True
+        if n.kind == "postfix" and _capital(n.args[0]) and any(
+                sc[0] == "sub" and len(_entry_letters(sc[1])) == 2 for sc in n.scripts):
+            return True       # W_{k,l}: an entry of a matrix (the sum over it runs to its dimensions)
+    if _by_capital(rel):
+        return True           # \frac{\partial}{\partial W}, \nabla_W: a derivative by a matrix
     letters = all_letters(rel)
     if letters and all(x.isupper() for x in letters) and \
             not any(n.kind == "command" and str(n.args[0]).lstrip("\\")[:1].isalpha() for n in iter_nodes(rel)):
         for n in iter_nodes(rel):
             if n.kind == "juxt" and sum(1 for c in n.args if isinstance(c, Node) and c.kind == "postfix"
                                         and c.args[0].kind in ("letter", "paren")) >= 2:
+                return True
+    return False
+
+
+def _capital(base) -> bool:
+    return base.kind == "letter" and str(base.args[0]).isupper()
+
+
+def _entry_letters(script) -> list[str]:
+    n = core(script)
+    if isinstance(n, Node) and n.kind in ("juxt", "list"):
+        return [str(core(c).args[0].args[0]) for c in n.args if isinstance(core(c), Node)
+                and core(c).kind == "postfix" and core(c).args[0].kind == "letter"]
+    return []
+
+
+def _by_capital(rel) -> bool:
+    """A derivative by a plain capital letter: \frac{\partial \cdot}{\partial W} or \nabla_W."""
+    for n in iter_nodes(rel):
+        if n.kind == "postfix" and n.args[0].kind == "command" and str(n.args[0].args[0]) == "\\nabla":
+            if any(sc[0] == "sub" and core(sc[1]).kind == "sletter" and str(core(sc[1]).args[0]).isupper()
+                   for sc in n.scripts):
+                return True
+        if n.kind == "frac" and len(n.args) > 2:
+            den = core(n.args[2])
+            items = list(den.args) if isinstance(den, Node) and den.kind == "juxt" else []
+            if len(items) == 2 and items[0].kind == "postfix" and items[0].args[0].kind == "command" \
+                    and str(items[0].args[0].args[0]) == "\\partial" and items[1].kind == "postfix" \
+                    and not items[1].scripts and _capital(items[1].args[0]):
                 return True
     return False
 
@@ -162,9 +197,8 @@ def _decide(claim, irs, reader, promoted, seed) -> Result:
             alt_problem = "x"
         if alt_problem is None:
             typer, problem = alt, None
-            notes.append("the derivatives by vectors read in numerator layout, the only one in which the sides"
-                         " have the same shape (as in MML and Magnus & Neudecker: the derivative of a scalar by"
-                         " a column vector is a row); in the gradient (denominator) layout they are transposed")
+            notes.append("the sides have the same shape only in the other layout convention for derivatives by"
+                         " vectors, so the claim is read in that one")
     if problem is not None:
         bad = _first_failure(claim, irs, typer, seed, squares_only=True)
         if bad is not None:
@@ -192,10 +226,31 @@ def _decide(claim, irs, reader, promoted, seed) -> Result:
 
 
 def _layout_note(irs, typer) -> str:
-    if typer.numerator:
-        return "the derivative is read in numerator layout"
-    return ("gradients have the shape of the variable (denominator layout); \\nabla_x of a vector y is the"
-            " transpose of its Jacobian (d2l: \\nabla_x Ax = A^T), \\frac{\\partial y}{\\partial x} the m×n Jacobian")
+    """Which convention each derivative of the claim was read in, in words."""
+    kinds = set()
+
+    def walk(e):
+        if e[0] == "grad":
+            scalar = is_scalar(typer.shapes.get(id(e[2])))
+            kinds.add((e[3], scalar, typer.numerator and typer.sym_shape[e[1]][1] == 1))
+        for c in _children(e):
+            walk(c)
+    for e in irs:
+        walk(e)
+    words = []
+    for how, scalar, numerator in sorted(kinds):
+        if scalar and numerator:
+            words.append("the derivative of a scalar by a column vector is a row (numerator layout, as in MML)")
+        elif scalar:
+            words.append("the gradient of a scalar has the shape of the variable (denominator layout, as in the"
+                         " Matrix Cookbook, CS229, Goodfellow and d2l)")
+        elif (how == "nabla") != numerator:
+            words.append("the gradient of a vector y by x is n×m, the transpose of the Jacobian (d2l's denominator"
+                         " layout: \\nabla_x Ax = A^T)")
+        else:
+            words.append("the derivative of a vector y by x is its m×n Jacobian (numerator layout, as in Goodfellow"
+                         " 6.5.2 and MML)")
+    return "; ".join(dict.fromkeys(words))
 
 
 def _sizes(roots, choice) -> dict:
@@ -271,157 +326,3 @@ def _equal(a, b) -> bool:
     if isinstance(a, sp.MatrixBase):
         return a.shape == b.shape and all(_zero(x - y) for x, y in zip(a, b))
     return _zero(a - b)
-
-
-class Evaluator:
-    """The value of each part at one draw (sympy matrices; 1×1 results become numbers)."""
-
-    def __init__(self, typer, sizes, values):
-        self.typer, self.sizes, self.values = typer, sizes, values
-        self.index: dict[str, int] = {}
-
-    def size(self, d) -> int:
-        r = self.typer.dims.find(d)
-        return 1 if r == 1 else self.sizes[r]
-
-    def value(self, e):
-        v = getattr(self, "v_" + e[0])(e)
-        if isinstance(v, sp.MatrixBase) and v.shape == (1, 1):
-            return v[0, 0]
-        return v
-
-    def v_sym(self, e):
-        return self.values[e[1]]
-
-    def v_num(self, e):
-        return e[1]
-
-    def v_const(self, e):
-        shape = self.typer.const_shape[e[2]]
-        r, c = self.size(shape[0]), self.size(shape[1])
-        return {"identity": sp.eye(r), "ones": sp.ones(r, 1), "zeros": sp.zeros(r, c)}[e[1]]
-
-    def v_add(self, e):
-        total = None
-        for sign, t in e[1]:
-            v = self.value(t)
-            if t[0] == "num" and t[1] == 0:
-                continue
-            v = v if sign > 0 else -v
-            total = v if total is None else total + v
-        return total if total is not None else sp.Integer(0)
-
-    def _mul(self, a, b):
-        return a * b
-
-    def v_mul(self, e):
-        acc = self.value(e[1][0])
-        for f in e[1][1:]:
-            acc = self._mul(acc, self.value(f))
-            if isinstance(acc, sp.MatrixBase) and acc.shape == (1, 1):
-                acc = acc[0, 0]
-        return acc
-
-    def v_dot(self, e):
-        a, b = self.value(e[1]), self.value(e[2])
-        if isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase) and a.cols == 1 and b.cols == 1:
-            return (a.T * b)[0, 0]
-        return a * b
-
-    def v_had(self, e):
-        return self.value(e[1]).multiply_elementwise(self.value(e[2]))
-
-    def v_div(self, e):
-        d = self.value(e[2])
-        if d == 0:
-            raise ZeroDivisionError
-        return self.value(e[1]) / d
-
-    def v_T(self, e):
-        v = self.value(e[1])
-        return v.T if isinstance(v, sp.MatrixBase) else v
-
-    def v_inv(self, e):
-        v = self.value(e[1])
-        if isinstance(v, sp.MatrixBase):
-            if v.det() == 0:
-                raise ZeroDivisionError
-            return v.inv()
-        if v == 0:
-            raise ZeroDivisionError
-        return 1 / v
-
-    def v_pow(self, e):
-        v = self.value(e[1])
-        return v ** e[2]
-
-    def v_sqrt(self, e):
-        return sp.sqrt(self.value(e[1]))
-
-    def v_abs(self, e):
-        return sp.Abs(self.value(e[1]))
-
-    def v_tr(self, e):
-        v = self.value(e[1])
-        return v.trace() if isinstance(v, sp.MatrixBase) else v
-
-    def v_det(self, e):
-        v = self.value(e[1])
-        return v.det() if isinstance(v, sp.MatrixBase) else v
-
-    def v_norm(self, e):
-        v, p, explicit = self.value(e[1]), e[2], e[3]
-        if not isinstance(v, sp.MatrixBase):
-            return sp.Abs(v)
-        vector = v.rows == 1 or v.cols == 1
-        if not vector and p != "F":
-            raise NotCheckable(f"‖{render(e[1])}‖{'_' + p if explicit else ''} of a matrix: the operator norm is not"
-                               " checked (the Frobenius norm ‖·‖_F is)")
-        if p in ("2", "F"):
-            return sp.sqrt(sum(x ** 2 for x in v))
-        if p == "1":
-            return sum(sp.Abs(x) for x in v)
-        return sp.Max(*[sp.Abs(x) for x in v])
-
-    def v_entry(self, e):
-        m = self.values[e[1]]
-        pos = [self.index[i] - 1 for i in e[2]]
-        return m[pos[0], 0] if len(pos) == 1 else m[pos[0], pos[1]]
-
-    def v_sum(self, e):
-        n = self.size(self.typer.sum_dim[id(e)])
-        total = sp.Integer(0)
-        saved = self.index.get(e[1])
-        for i in range(1, n + 1):
-            self.index[e[1]] = i
-            total += self.value(e[3])
-        if saved is not None:
-            self.index[e[1]] = saved
-        return total
-
-    def v_grad(self, e):
-        """Entry by entry: the derivative at t = 0 of the claim's expression at X + t E_ij (one symbol,
-        so SymPy differentiates a function of t whose other entries are numbers)."""
-        var, body, how = e[1], e[2], e[3]
-        point = self.values[var]
-        t = sp.Symbol("t", real=True)
-        parts = []
-        saved = self.values
-        try:
-            for i in range(point.rows):
-                for j in range(point.cols):
-                    moved = point.copy()
-                    moved[i, j] = point[i, j] + t
-                    self.values = dict(saved)
-                    self.values[var] = moved
-                    f = self.value(body)
-                    d = (lambda q: sp.diff(q, t).subs(t, 0))
-                    parts.append(f.applyfunc(d) if isinstance(f, sp.MatrixBase) else d(f))
-        finally:
-            self.values = saved
-        if not isinstance(parts[0], sp.MatrixBase):
-            g = sp.Matrix(point.rows, point.cols, parts)
-            return g.T if (how == "partial" and self.typer.numerator and g.cols == 1) else g
-        jac = sp.Matrix.hstack(*parts)            # column j: the derivative by the j-th entry of x
-        denominator = (how == "nabla") != (how == "partial" and self.typer.numerator)
-        return jac.T if denominator else jac

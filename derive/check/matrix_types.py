@@ -312,7 +312,8 @@ def render(e) -> str:
     if op == "norm":
         return f"‖{render(e[1])}‖" + (f"_{e[2]}" if e[3] else "")
     if op == "grad":
-        return f"∇_{_DISPLAY.get(e[1], e[1])} {_wrap(e[2])}"
+        var = _DISPLAY.get(e[1], e[1])
+        return (f"∇_{var} " if e[3] == "nabla" else f"∂/∂{var} ") + _wrap(e[2])
     if op == "entry":
         return f"{_DISPLAY.get(e[1], e[1])}_{{{''.join(e[2])}}}"
     if op == "sum":
