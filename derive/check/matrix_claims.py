@@ -29,6 +29,7 @@ from .matrix_types import Typer, _children, has_grad, render, resolve_kinds, set
 from .nodes import LatexError, Node
 from .tree import all_letters, iter_nodes, matrix_marks, relation_parts
 
+DIM_LETTERS = frozenset("nmdkpNMDK")
 SIZE_CHOICES = ((2, 3, 4), (3, 4, 2), (4, 2, 3))
 DRAWS = 2
 
@@ -71,7 +72,7 @@ def _entry_letters(script) -> list[str]:
 
 
 def _by_capital(rel) -> bool:
-    """A derivative by a plain capital letter: \frac{\partial \cdot}{\partial W} or \nabla_W."""
+    r"""A derivative by a plain capital letter: \frac{\partial \cdot}{\partial W} or \nabla_W."""
     for n in iter_nodes(rel):
         if n.kind == "postfix" and n.args[0].kind == "command" and str(n.args[0].args[0]) == "\\nabla":
             if any(sc[0] == "sub" and core(sc[1]).kind == "sletter" and str(core(sc[1]).args[0]).isupper()
@@ -214,6 +215,11 @@ def _decide(claim, irs, reader, promoted, seed) -> Result:
         notes.append(_layout_note(irs, typer))
     bad = _first_failure(claim, irs, typer, seed)
     if bad is not None:
+        sizes = [s.display for k, s in reader.syms.items() if typer.sym_shape[k] is None and s.display in DIM_LETTERS]
+        if sizes:
+            return Result(claim, "not-checkable", notes=[
+                f"it fails when {', '.join(sizes)} {'is a number' if len(sizes) == 1 else 'are numbers'} unrelated to"
+                " the sizes, but the letter may name a size of the matrices (1^T 1 = n), which is not checked"] + notes)
         bad.notes.extend(notes)
         return bad
     roots = typer.dims.roots()

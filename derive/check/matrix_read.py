@@ -14,12 +14,15 @@ import unicodedata
 
 import sympy as sp
 
+from .dialect import GREEK
 from .nodes import Node, Token
 from .tree import is_transpose_script
 
 BOLD = frozenset({"\\mathbf", "\\boldsymbol", "\\bm", "\\pmb", "\\bold", "\\vec"})
 MARKS = frozenset({"\\hat", "\\tilde", "\\bar", "\\widehat", "\\widetilde", "\\overline"})
 TRACE = {"Tr": "tr", "tr": "tr", "trace": "tr", "det": "det"}
+# letters that name functions when a parenthesis follows (f(x), \sigma(z)); others multiply (c(A + B))
+FUNCTION_LETTERS = frozenset({"f", "g", "h", "F", "G", "H", "sigma", "phi", "varphi", "psi", "Phi", "ell", "Gamma"})
 WRAPPERS = ("relation", "expr", "term", "juxt", "list", "group", "brace", "sbrace")
 
 
@@ -65,6 +68,7 @@ class MatrixReader:
         self.syms: dict[str, Sym] = {}
         self.functions = functions or {}      # given f(x) = body: name -> (parameter key, body node)
         self.bound: list[str] = []            # summation indices in scope
+        self.bounds: set[str] = set()         # letters used as upper limits of sums (sizes)
         self.bindings: dict[str, tuple] = {}  # a given function's parameter -> its argument
         self.denominator = 0
         self.scalar_letters: set[str] = set()
@@ -77,8 +81,7 @@ class MatrixReader:
         if base.kind == "letter":
             t = str(base.args[0])
             return t, t, False
-        if base.kind == "command" and str(base.args[0]).lstrip("\\")[:1].isalpha() \
-                and str(base.args[0]) not in ("\\nabla", "\\partial", "\\infty"):
+        if base.kind == "command" and str(base.args[0]).lstrip("\\") in GREEK:
             t = str(base.args[0])
             return t, greek(t), False
         if base.kind == "decor" and len(base.args) > 1:
@@ -106,6 +109,8 @@ class MatrixReader:
     def _symbol(self, key: str, disp: str, bold: bool) -> tuple:
         if key in self.bindings:
             return self.bindings[key]
+        if key in self.bound or key in self.bounds:
+            raise Unsupported(f"the summation index or bound {disp} used as a number")
         if key.startswith("#"):
             if not bold:
                 raise Unsupported("a decorated number")
@@ -241,8 +246,8 @@ class MatrixReader:
                     factors.append(self._scripts(self._call(key, items[i + 1].args[0]), items[i + 1].scripts))
                     i += 2
                     continue
-                if key.islower() and len(key) == 1 and key in "fghFGH":
-                    raise Unsupported(f"the generic function {key}")
+                if key.lstrip("\\") in FUNCTION_LETTERS:
+                    raise Unsupported(f"the function {key} applied to a matrix or vector")
             factors.append(self.postfix(it))
             i += 1
         if not factors:
@@ -323,6 +328,9 @@ class MatrixReader:
             if not (isinstance(h, Node) and h.kind in ("letter", "sletter")) or lo is None:
                 raise Unsupported("a sum bound that is not a dimension letter")
             hi = str(h.args[0])
+            if hi in self.syms:
+                raise Unsupported(f"the bound {hi} is also a symbol of the claim")
+            self.bounds.add(hi)
         self.bound.append(idx)
         try:
             body = self.juxt(rest)
