@@ -271,7 +271,7 @@ def _first_failure(claim, irs, typer, seed, squares_only: bool = False) -> Resul
     for ci, sizes in enumerate(choices):
         for draw in range(DRAWS):
             rng = random.Random(base + 7919 * ci + draw)
-            for _attempt in range(6):
+            for _attempt in range(30):    # a draw outside the domain (a singular matrix, log of det < 0)
                 values = _draw(typer, sizes, rng)
                 ev = Evaluator(typer, sizes, values)
                 try:

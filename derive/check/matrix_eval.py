@@ -17,6 +17,14 @@ def _one(v):
     return v[0, 0] if isinstance(v, sp.MatrixBase) and v.shape == (1, 1) else v
 
 
+def _function(name, a):
+    if name == "log":
+        if not (a > 0):
+            raise ZeroDivisionError      # the logarithm of a non-positive number: draw again
+        return sp.log(a)
+    return sp.exp(a)
+
+
 def _nested(e) -> bool:
     return any(c[0] == "grad" or _nested(c) for c in _children(e))
 
@@ -102,6 +110,9 @@ class Evaluator:
     def v_pow(self, e):
         v = self.value(e[1])
         return v ** e[2]
+
+    def v_fn(self, e):
+        return _function(e[1], self.value(e[2]))
 
     def v_sqrt(self, e):
         return sp.sqrt(self.value(e[1]))
@@ -307,6 +318,11 @@ class Tangent:
         for _ in range(k - 1):
             v, d = self._mul(v, d, a, da)
         return v, d
+
+    def t_fn(self, e):
+        a, da = self.pair(e[2])
+        v = _function(e[1], a)
+        return v, (None if da is None else (da / a if e[1] == "log" else v * da))
 
     def t_sqrt(self, e):
         a, da = self.pair(e[1])

@@ -23,6 +23,7 @@ MARKS = frozenset({"\\hat", "\\tilde", "\\bar", "\\widehat", "\\widetilde", "\\o
 TRACE = {"Tr": "tr", "tr": "tr", "trace": "tr", "det": "det"}
 # letters that name functions when a parenthesis follows (f(x), \sigma(z)); others multiply (c(A + B))
 FUNCTION_LETTERS = frozenset({"f", "g", "h", "F", "G", "H", "sigma", "phi", "varphi", "psi", "Phi", "ell", "Gamma"})
+SCALAR_FUNCTIONS = {"\\log": "log", "\\ln": "log", "\\exp": "exp"}
 WRAPPERS = ("relation", "expr", "term", "juxt", "list", "group", "brace", "sbrace")
 
 
@@ -236,6 +237,23 @@ class MatrixReader:
                 factors.append((name, self.juxt(items[i + 1:j])))
                 i = j
                 continue
+            if base is not None and base.kind == "command" and str(base.args[0]) in SCALAR_FUNCTIONS \
+                    and not it.scripts:
+                name = SCALAR_FUNCTIONS[str(base.args[0])]
+                nxt = items[i + 1] if i + 1 < len(items) else None
+                if nxt is None:
+                    raise Unsupported(f"{name} without an argument")
+                if nxt.kind == "postfix" and nxt.args[0].kind == "paren":
+                    arg = self.read(nxt.args[0].args[0] if len(nxt.args[0].args) == 1 else nxt.args[0])
+                    factors.append(self._scripts(("fn", name, arg), nxt.scripts))
+                    i += 2
+                    continue
+                j = i + 1        # \log \det A, \ln x: the product up to the next operator
+                while j < len(items) and (j == i + 1 or not self._head(items[j])):
+                    j += 1
+                factors.append(("fn", name, self.juxt(items[i + 1:j])))
+                i = j
+                continue
             if base is not None and base.kind == "sum":
                 factors.append(self._sum(it, items[i + 1:]))
                 break
@@ -258,7 +276,7 @@ class MatrixReader:
         if it.kind != "postfix":
             return False
         b = it.args[0]
-        return (b.kind == "text") or (b.kind == "command" and str(b.args[0]) == "\\nabla") or b.kind == "sum"
+        return (b.kind == "text") or (b.kind == "command" and str(b.args[0]) in SCALAR_FUNCTIONS) or (b.kind == "command" and str(b.args[0]) == "\\nabla") or b.kind == "sum"
 
     def _call(self, name: str, paren) -> tuple:
         param, body = self.functions[name]
@@ -445,6 +463,9 @@ class MatrixReader:
             if isinstance(n, Node) and n.kind == "expr" and len(n.args) == 2 and n.args[0].kind == "sign" \
                     and str(n.args[0].args[0]) == "-":
                 m = core(n.args[1])
+                if isinstance(m, Node) and m.kind == "postfix" and not m.scripts and is_transpose_script(m):
+                    v = ("inv", ("T", v))          # A^{-T}, A^{-\top}: the inverse of the transpose
+                    continue
                 if isinstance(m, Node) and m.kind == "postfix" and not m.scripts and m.args[0].kind == "number":
                     k = int(str(m.args[0].args[0]))
                     v = ("inv", v) if k == 1 else ("pow", ("inv", v), k)

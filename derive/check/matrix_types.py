@@ -94,7 +94,7 @@ def _children(e) -> list:
         return [e[1], e[2]]
     if op in ("T", "inv", "pow", "sqrt", "abs", "tr", "det", "norm"):
         return [e[1]]
-    if op == "grad":
+    if op in ("grad", "fn"):
         return [e[2]]
     if op == "sum":
         return [e[3]]
@@ -204,6 +204,10 @@ class Typer:
             if not is_scalar(a) and not self.dims.unify(a[0], a[1]):
                 self.fail(f"{render(e[1])} is {self.name(a)}, not square: its {_WHAT[op]} is not defined")
             return None if op in ("tr", "det") else a
+        if op == "fn":
+            if not is_scalar(self.shape(e[2])):
+                raise Unsupported(f"{e[1]} of a matrix or vector")
+            return None
         if op in ("sqrt", "abs"):
             a = self.shape(e[1])
             if not is_scalar(a):
@@ -307,6 +311,8 @@ def render(e) -> str:
         return _wrap(e[1], True) + "^{-1}"
     if op == "pow":
         return _wrap(e[1], True) + f"^{e[2]}"
+    if op == "fn":
+        return f"{e[1]}({render(e[2])})"
     if op in ("sqrt", "abs", "tr", "det"):
         return {"sqrt": "√", "abs": "abs", "tr": "Tr", "det": "det"}[op] + f"({render(e[1])})"
     if op == "norm":
