@@ -101,6 +101,12 @@ def _functions(givens, parse) -> dict | None:
         if len(sides) != 2 or ops != ["="]:
             return None
         left = core(sides[0])
+        if isinstance(left, Node) and left.kind == "postfix" and not left.scripts:
+            atom = reader._atom(left.args[0])          # J = \frac{1}{2}\|X\theta - y\|^2: a name for a value
+            if atom is None or atom[0].startswith("#"):
+                return None
+            out[atom[0]] = (None, sides[1])
+            continue
         items = list(left.args) if isinstance(left, Node) and left.kind == "juxt" else []
         if len(items) != 2 or items[0].kind != "postfix" or items[0].scripts or items[1].kind != "postfix" \
                 or items[1].args[0].kind != "paren" or items[0].args[0].kind not in ("letter", "command"):

@@ -110,6 +110,13 @@ class MatrixReader:
     def _symbol(self, key: str, disp: str, bold: bool) -> tuple:
         if key in self.bindings:
             return self.bindings[key]
+        if key in self.functions:                 # a given's name alone: f for f(x), J for J = ...
+            param, body = self.functions[key]
+            saved, self.functions = self.functions, {k: v for k, v in self.functions.items() if k != key}
+            try:
+                return self.read(body)
+            finally:
+                self.functions = saved
         if key in self.bound or key in self.bounds:
             raise Unsupported(f"the summation index or bound {disp} used as a number")
         if key.startswith("#"):
