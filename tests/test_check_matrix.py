@@ -30,6 +30,8 @@ HOLDS = [
     r"\boldsymbol{A}\boldsymbol{A}^{-1} = \boldsymbol{I}",
     r"x^T A x = \sum_{i=1}^n \sum_{j=1}^n A_{ij} x_i x_j",
     r"(\mathbf{A} \odot \mathbf{B})^T = \mathbf{B}^T \odot \mathbf{A}^T",
+    r"\nabla_{\mathbf{A}} \log\det(\mathbf{A}) = \mathbf{A}^{-T}",             # drawn where det A > 0
+    r"\operatorname{diag}(\mathbf{a})\mathbf{b} = \mathbf{a} \odot \mathbf{b}",
 ]
 
 FAILS = [  # (claim, a phrase the reason must contain)
@@ -49,6 +51,7 @@ FAILS = [  # (claim, a phrase the reason must contain)
     (r"\det(2\mathbf{A}) = 4\det(\mathbf{A})", "counterexample"),          # true for 2×2 only
     (r"\det(\mathbf{A}\mathbf{B}) = \det(\mathbf{B}\mathbf{A})", "counterexample"),  # A 2×3, B 3×2: det(BA) = 0
     (r"\mathbf{x}^T\mathbf{x} = \mathbf{x}\mathbf{x}^T", "but"),
+    (r"\nabla_{\mathbf{A}} \log\det(\mathbf{A}) = \mathbf{A}^{-1}", "counterexample"),
 ]
 
 NOT_MATRIX = [  # left to the other readings (a function applied to a vector, scalar claims)
@@ -98,3 +101,24 @@ def test_layout_is_named():
 def test_a_size_letter_is_not_taken_for_a_number():
     r = check_claim(r"\mathbf{1}^T\mathbf{1} = n")
     assert r.verdict == "not-checkable", r.summary()
+
+
+CHAIN = [r"\boldsymbol{y} = g(\boldsymbol{x})", "z = f(\\boldsymbol{y})"]
+
+
+@pytest.mark.parametrize("claim,verdict", [
+    (r"\nabla_{\boldsymbol{x}} z = \left( \frac{\partial \boldsymbol{y}}{\partial \boldsymbol{x}} \right)^\top"
+     r" \nabla_{\boldsymbol{y}} z", "holds"),                                   # Goodfellow (6.46)
+    (r"\nabla_{\boldsymbol{x}} z = \frac{\partial \boldsymbol{y}}{\partial \boldsymbol{x}} \nabla_{\boldsymbol{y}} z",
+     "fails"),                                                                # the Jacobian not transposed
+])
+def test_chain_rule_with_generic_functions(claim, verdict):
+    r = check_claim(claim, givens=CHAIN)
+    assert r.verdict == verdict, r.summary()
+    assert "arbitrary smooth" in r.summary()
+
+
+def test_a_named_value_in_the_givens():
+    given = [r"J = \frac{1}{2}\|X\theta - \vec{y}\|^2"]
+    assert check_claim(r"\nabla_\theta J = X^T(X\theta - \vec{y})", givens=given).verdict == "holds"
+    assert check_claim(r"\nabla_\theta J = X^T X\theta - \vec{y}", givens=given).verdict == "fails"

@@ -214,6 +214,10 @@ def _decide(claim, irs, reader, promoted, seed) -> Result:
             extra = ["at the only sizes where the sides are alike, they agree: the claim holds for those shapes only"]
         return Result(claim, "fails", method="shapes", notes=[problem] + extra + notes,
                       counterexample=bad.counterexample if bad is not None else "")
+    if typer.gen_shape:
+        names = sorted(typer.gen_shape)
+        notes.append(f"{', '.join(names)} {'is an arbitrary smooth function' if len(names) == 1 else 'are arbitrary smooth functions'}"
+                     " (each draw tries a different random cubic map)")
     shapes_note = typer.words()
     if shapes_note:
         notes.append(f"read as matrices and vectors (vectors are columns): {shapes_note}")
@@ -290,7 +294,7 @@ def _first_failure(claim, irs, typer, seed, squares_only: bool = False) -> Resul
             for a, b, ea, eb in zip(vals, vals[1:], irs, irs[1:]):
                 if not _equal(a, b):
                     shown = ", ".join(f"{typer.syms[k].display} = {_show(v)}" for k, v in values.items()
-                                      if _uses(irs, k))
+                                      if k in typer.syms and (_uses(irs, k) or _uses(list(typer.defs.values()), k)))
                     return Result(claim, "fails", method="exact evaluation on random matrices",
                                   counterexample=f"{shown}: {render(ea)} = {_show(a)}, {render(eb)} = {_show(b)}")
     return None
@@ -304,7 +308,22 @@ def _uses(irs, key) -> bool:
 
 def _draw(typer, sizes, rng) -> dict:
     values = {}
+
+    def size(d):
+        return 1 if d == 1 else sizes[typer.dims.find(d)]
+
+    def mat(r, c):
+        return sp.Matrix(r, c, [rng.choice((-3, -2, -1, 1, 2, 3)) for _ in range(r * c)])
+    for name, (arg, out) in sorted(typer.gen_shape.items()):
+        n = 1 if arg is None else size(arg[0])
+        if out is None:
+            values["gen:" + name] = (mat(n, 1), mat(n, 1), mat(n, 1))
+        else:
+            m = size(out[0])
+            values["gen:" + name] = (mat(m, n), mat(m, n), mat(m, n), mat(m, 1))
     for key, shape in sorted(typer.sym_shape.items()):
+        if key in typer.defs:
+            continue
         if shape is None:
             values[key] = sp.Rational(rng.choice((-3, -2, 2, 3, 5)), rng.choice((1, 1, 2)))
         else:

@@ -47,7 +47,30 @@ class Evaluator:
         return v
 
     def v_sym(self, e):
-        return self.values[e[1]]
+        if e[1] in self.values:
+            return self.values[e[1]]
+        return self.value(self.typer.defs[e[1]])     # y = g(x): its value at this draw
+
+    def v_gen(self, e):
+        return self.generic(e, self.value(e[2]), None)[0]
+
+    def generic(self, e, a, da):
+        """A generic smooth function (g of y = g(x)) as a random cubic map: value and derivative."""
+        p = self.values["gen:" + e[1]]
+        col = a if isinstance(a, sp.MatrixBase) else sp.Matrix([[a]])
+        dcol = None if da is None else (da if isinstance(da, sp.MatrixBase) else sp.Matrix([[da]]))
+        if e[3] == "vector":
+            M, P, Q, c = p
+            v = M * col + (P * col).multiply_elementwise(Q * col) + c
+            d = None if dcol is None else (M * dcol + (P * dcol).multiply_elementwise(Q * col)
+                                           + (P * col).multiply_elementwise(Q * dcol))
+            return v, d
+        q, r, s3 = p
+        lin, quad, cub = (q.T * col)[0, 0], (r.T * col)[0, 0], (s3.T * col)[0, 0]
+        v = lin + quad ** 2 + cub ** 3
+        d = None if dcol is None else ((q.T * dcol)[0, 0] + 2 * quad * (r.T * dcol)[0, 0]
+                                       + 3 * cub ** 2 * (s3.T * dcol)[0, 0])
+        return v, d
 
     def v_num(self, e):
         return e[1]
@@ -110,6 +133,9 @@ class Evaluator:
     def v_pow(self, e):
         v = self.value(e[1])
         return v ** e[2]
+
+    def v_diag(self, e):
+        return sp.diag(*self.value(e[1]))
 
     def v_fn(self, e):
         return _function(e[1], self.value(e[2]))
@@ -202,7 +228,7 @@ class Evaluator:
         var, body, how = e[1], e[2], e[3]
         if _nested(body):
             return self.symbolic_grad(e)
-        point = self.values[var]
+        point = self.value(("sym", var))
         parts = []
         for i in range(point.rows):
             for j in range(point.cols):
@@ -236,7 +262,15 @@ class Tangent:
         return self.ev.value(e), None
 
     def t_sym(self, e):
-        return self.ev.values[e[1]], (self.direction if e[1] == self.var else None)
+        if e[1] == self.var:
+            return self.ev.value(e), self.direction
+        if e[1] in self.ev.typer.defs and e[1] not in self.ev.values:
+            return self.pair(self.ev.typer.defs[e[1]])     # z = f(y): through its definition
+        return self.ev.value(e), None
+
+    def t_gen(self, e):
+        a, da = self.pair(e[2])
+        return self.ev.generic(e, a, da)
 
     def t_entry(self, e):
         v = self.ev.value(e)
@@ -318,6 +352,10 @@ class Tangent:
         for _ in range(k - 1):
             v, d = self._mul(v, d, a, da)
         return v, d
+
+    def t_diag(self, e):
+        a, da = self.pair(e[1])
+        return sp.diag(*a), (None if da is None else sp.diag(*da))
 
     def t_fn(self, e):
         a, da = self.pair(e[2])

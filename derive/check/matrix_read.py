@@ -20,7 +20,7 @@ from .tree import is_transpose_script
 
 BOLD = frozenset({"\\mathbf", "\\boldsymbol", "\\bm", "\\pmb", "\\bold", "\\vec"})
 MARKS = frozenset({"\\hat", "\\tilde", "\\bar", "\\widehat", "\\widetilde", "\\overline"})
-TRACE = {"Tr": "tr", "tr": "tr", "trace": "tr", "det": "det"}
+TRACE = {"Tr": "tr", "tr": "tr", "trace": "tr", "det": "det", "diag": "diag"}
 # letters that name functions when a parenthesis follows (f(x), \sigma(z)); others multiply (c(A + B))
 FUNCTION_LETTERS = frozenset({"f", "g", "h", "F", "G", "H", "sigma", "phi", "varphi", "psi", "Phi", "ell", "Gamma"})
 SCALAR_FUNCTIONS = {"\\log": "log", "\\ln": "log", "\\exp": "exp"}
@@ -70,6 +70,10 @@ class MatrixReader:
         self.functions = functions or {}      # given f(x) = body: name -> (parameter key, body node)
         self.bound: list[str] = []            # summation indices in scope
         self.bounds: set[str] = set()         # letters used as upper limits of sums (sizes)
+        self.defs: dict[str, tuple] = {}      # symbols the givens define (y = g(x)): their expressions
+        self.defining: list[str] = []
+        self.out_kind = None                  # what a generic function being defined returns (y = g(x))
+        self.generic: dict[str, str] = {}     # generic functions (g of y = g(x)) -> what they return
         self.bindings: dict[str, tuple] = {}  # a given function's parameter -> its argument
         self.denominator = 0
         self.scalar_letters: set[str] = set()
@@ -110,13 +114,26 @@ class MatrixReader:
     def _symbol(self, key: str, disp: str, bold: bool) -> tuple:
         if key in self.bindings:
             return self.bindings[key]
-        if key in self.functions:                 # a given's name alone: f for f(x), J for J = ...
+        if key in self.functions and self.functions[key][0] is not None:   # f alone for a given f(x) = ...
             param, body = self.functions[key]
             saved, self.functions = self.functions, {k: v for k, v in self.functions.items() if k != key}
             try:
                 return self.read(body)
             finally:
                 self.functions = saved
+        if key in self.functions:                 # J = ..., y = g(x): a symbol the givens define
+            if key not in self.defs:
+                if key in self.defining:
+                    raise Unsupported(f"{disp} is defined by itself")
+                self.defining.append(key)
+                self.out_kind = "vector" if bold and not key[:1].isupper() else ("scalar" if not bold else None)
+                try:
+                    self.defs[key] = self.read(self.functions[key][1])
+                finally:
+                    self.defining.pop()
+                    self.out_kind = None
+                self.syms[key] = Sym(disp, "defined", key[:1].isupper())
+            return ("sym", key)
         if key in self.bound or key in self.bounds:
             raise Unsupported(f"the summation index or bound {disp} used as a number")
         if key.startswith("#"):
@@ -269,6 +286,14 @@ class MatrixReader:
                 key = str(base.args[0])
                 if key in self.functions:
                     factors.append(self._scripts(self._call(key, items[i + 1].args[0]), items[i + 1].scripts))
+                    i += 2
+                    continue
+                if key in "fgh" and self.out_kind is not None and self.generic.get(key, self.out_kind) == self.out_kind:
+                    # y = g(x) in the givens: g is any smooth function (tried as a random cubic map)
+                    self.generic[key] = self.out_kind
+                    arg = self.read(items[i + 1].args[0].args[0] if len(items[i + 1].args[0].args) == 1
+                                    else items[i + 1].args[0])
+                    factors.append(self._scripts(("gen", key, arg, self.out_kind), items[i + 1].scripts))
                     i += 2
                     continue
                 if key.lstrip("\\") in FUNCTION_LETTERS:

@@ -19,7 +19,10 @@ from .matrix_shapes import Dims, Namer, ShapeError, is_scalar
 def _nonscalar(e, syms) -> bool:
     op = e[0]
     if op == "sym":
-        return syms[e[1]].kind in ("matrix", "vector")
+        return syms[e[1]].kind in ("matrix", "vector") or (syms[e[1]].kind == "defined" and _nonscalar(
+            _DEFS[e[1]], syms))
+    if op == "gen":
+        return e[3] == "vector"
     if op == "const" or op == "grad":
         return True
     if op in ("T", "inv", "pow"):
@@ -76,6 +79,9 @@ def resolve_kinds(sides, reader) -> list[str]:
             changed |= walk(sub)
         return changed
 
+    _DEFS.clear()
+    _DEFS.update(reader.defs)
+    sides = list(sides) + list(reader.defs.values())
     while any([walk(s) for s in sides]):
         pass
     for s in syms.values():
@@ -92,9 +98,9 @@ def _children(e) -> list:
         return list(e[1])
     if op in ("dot", "had", "div"):
         return [e[1], e[2]]
-    if op in ("T", "inv", "pow", "sqrt", "abs", "tr", "det", "norm"):
+    if op in ("T", "inv", "pow", "sqrt", "abs", "tr", "det", "norm", "diag"):
         return [e[1]]
-    if op in ("grad", "fn"):
+    if op in ("grad", "fn", "gen"):
         return [e[2]]
     if op == "sum":
         return [e[3]]
@@ -128,12 +134,17 @@ class Typer:
         self.bound_dim: dict[str, int] = {}
         self.sum_dim: dict[int, int] = {}
         self.shapes: dict[int, object] = {}
+        self.defs = reader.defs
+        self.gen_shape: dict[str, tuple] = {}     # a generic function: (argument shape, value shape)
+        self.def_shape: dict[str, object] = {}
+        for key in self.defs:
+            self.shape(("sym", key))
 
     def words(self, sizes=None) -> str:
         """'A is m×n, x is n×1' for the letters that are matrices or vectors."""
         namer = Namer(self.dims, sizes)
         parts = [f"{s.display} is {namer.shape(self.sym_shape[k])}" for k, s in self.syms.items()
-                 if self.sym_shape[k] is not None]
+                 if self.sym_shape.get(k) is not None]
         return ", ".join(parts)
 
     def fail(self, msg: str):
@@ -147,6 +158,11 @@ class Typer:
     def _shape(self, e):
         op = e[0]
         if op == "sym":
+            if e[1] in self.defs:
+                if e[1] not in self.def_shape:
+                    self.def_shape[e[1]] = self.shape(self.defs[e[1]])
+                    self.sym_shape[e[1]] = self.def_shape[e[1]]
+                return self.def_shape[e[1]]
             return self.sym_shape[e[1]]
         if op == "num":
             return None
@@ -195,6 +211,11 @@ class Typer:
         if op == "T":
             a = self.shape(e[1])
             return None if a is None else (a[1], a[0])
+        if op == "diag":
+            a = self.shape(e[1])
+            if a is None or a[1] != 1:
+                raise Unsupported("diag of something other than a column vector")
+            return (a[0], a[0])
         if op in ("inv", "pow", "tr", "det"):
             a = self.shape(e[1])
             if a is None:
@@ -204,6 +225,18 @@ class Typer:
             if not is_scalar(a) and not self.dims.unify(a[0], a[1]):
                 self.fail(f"{render(e[1])} is {self.name(a)}, not square: its {_WHAT[op]} is not defined")
             return None if op in ("tr", "det") else a
+        if op == "gen":
+            a = self.shape(e[2])
+            if a is not None and a[1] != 1:
+                raise Unsupported("a generic function of a matrix")
+            if e[1] in self.gen_shape:
+                ga, gv = self.gen_shape[e[1]]
+                if (ga is None) != (a is None) or (a is not None and not self.dims.unify(ga[0], a[0])):
+                    self.fail(f"{e[1]} is applied to arguments of different sizes")
+                return gv
+            out = (self.dims.new(), 1) if e[3] == "vector" else None
+            self.gen_shape[e[1]] = (a, out)
+            return out
         if op == "fn":
             if not is_scalar(self.shape(e[2])):
                 raise Unsupported(f"{e[1]} of a matrix or vector")
@@ -311,10 +344,10 @@ def render(e) -> str:
         return _wrap(e[1], True) + "^{-1}"
     if op == "pow":
         return _wrap(e[1], True) + f"^{e[2]}"
-    if op == "fn":
+    if op in ("fn", "gen"):
         return f"{e[1]}({render(e[2])})"
-    if op in ("sqrt", "abs", "tr", "det"):
-        return {"sqrt": "√", "abs": "abs", "tr": "Tr", "det": "det"}[op] + f"({render(e[1])})"
+    if op in ("sqrt", "abs", "tr", "det", "diag"):
+        return {"sqrt": "√", "abs": "abs", "tr": "Tr", "det": "det", "diag": "diag"}[op] + f"({render(e[1])})"
     if op == "norm":
         return f"‖{render(e[1])}‖" + (f"_{e[2]}" if e[3] else "")
     if op == "grad":
@@ -335,6 +368,7 @@ def _wrap(e, tight: bool = False) -> str:
 
 
 _DISPLAY: dict[str, str] = {}
+_DEFS: dict[str, tuple] = {}
 
 
 def set_display(syms) -> None:
