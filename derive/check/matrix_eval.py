@@ -121,14 +121,7 @@ class Evaluator:
         return v.T if isinstance(v, sp.MatrixBase) else v
 
     def v_inv(self, e):
-        v = self.value(e[1])
-        if isinstance(v, sp.MatrixBase):
-            if v.det() == 0:
-                raise ZeroDivisionError
-            return v.inv()
-        if v == 0:
-            raise ZeroDivisionError
-        return 1 / v
+        return self.invert(self.value(e[1]))
 
     def v_pow(self, e):
         v = self.value(e[1])
@@ -207,6 +200,10 @@ class Evaluator:
                     parts.append(f.applyfunc(d) if isinstance(f, sp.MatrixBase) else d(f))
         finally:
             self.values = saved
+        return self.arrange(parts, point, how)
+
+    def arrange(self, parts, point, how):
+        """The derivatives by each entry of the variable, laid out as the claim's notation reads them."""
         if not isinstance(parts[0], sp.MatrixBase):
             g = sp.Matrix(point.rows, point.cols, parts)
             return g.T if (how == "partial" and self.typer.numerator and g.cols == 1) else g
@@ -238,12 +235,7 @@ class Evaluator:
                 if d is None:
                     d = sp.Integer(0) if not isinstance(_, sp.MatrixBase) else sp.zeros(*_.shape)
                 parts.append(d)
-        if not isinstance(parts[0], sp.MatrixBase):
-            g = sp.Matrix(point.rows, point.cols, parts)
-            return g.T if (how == "partial" and self.typer.numerator and g.cols == 1) else g
-        jac = sp.Matrix.hstack(*parts)            # column j: the derivative by the j-th entry of x
-        denominator = (how == "nabla") != (how == "partial" and self.typer.numerator)
-        return jac.T if denominator else jac
+        return self.arrange(parts, point, how)
 
 
 class Tangent:
