@@ -225,11 +225,15 @@ def _decide(claim, irs, reader, promoted, seed) -> Result:
         notes.append(_layout_note(irs, typer))
     bad = _first_failure(claim, irs, typer, seed)
     if bad is not None:
-        sizes = [s.display for k, s in reader.syms.items() if typer.sym_shape[k] is None and s.display in DIM_LETTERS]
-        if sizes:
-            return Result(claim, "not-checkable", notes=[
-                f"it fails when {', '.join(sizes)} {'is a number' if len(sizes) == 1 else 'are numbers'} unrelated to"
-                " the sizes, but the letter may name a size of the matrices (1^T 1 = n), which is not checked"] + notes)
+        letters = [k for k, s in reader.syms.items() if typer.sym_shape[k] is None and s.display in DIM_LETTERS
+                   and k not in typer.defs]
+        for key in letters:      # 1^T 1 = n: the letter may be a size; the claim fails only if it fails as each
+            for root in typer.dims.roots():
+                if _first_failure(claim, irs, typer, seed, fixed={key: root}) is None:
+                    return Result(claim, "not-checkable", notes=[
+                        f"it fails when {reader.syms[key].display} is a number unrelated to the sizes, and holds when"
+                        f" {reader.syms[key].display} is a size of the matrices ({Namer(typer.dims).dim(root)}); which"
+                        " one the claim means it does not say"] + notes)
         bad.notes.extend(notes)
         return bad
     roots = typer.dims.roots()
@@ -273,7 +277,7 @@ def _sizes(roots, choice) -> dict:
     return {r: choice[i % len(choice)] for i, r in enumerate(roots)}
 
 
-def _first_failure(claim, irs, typer, seed, squares_only: bool = False) -> Result | None:
+def _first_failure(claim, irs, typer, seed, squares_only: bool = False, fixed=None) -> Result | None:
     """A counterexample, or None when every size choice and draw agrees."""
     roots = typer.dims.roots()
     choices = [{r: 2 for r in roots}] + ([] if squares_only or not roots else [_sizes(roots, c) for c in SIZE_CHOICES])
@@ -283,6 +287,8 @@ def _first_failure(claim, irs, typer, seed, squares_only: bool = False) -> Resul
             rng = random.Random(base + 7919 * ci + draw)
             for _attempt in range(30):    # a draw outside the domain (a singular matrix, log of det < 0)
                 values = _draw(typer, sizes, rng)
+                for key, root in (fixed or {}).items():
+                    values[key] = sp.Integer(sizes[typer.dims.find(root)])
                 ev = Evaluator(typer, sizes, values)
                 try:
                     vals = [ev.value(e) for e in irs]
