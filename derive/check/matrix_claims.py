@@ -47,8 +47,6 @@ def _marked(rel) -> bool:
         if n.kind == "postfix" and _capital(n.args[0]) and any(
                 sc[0] == "sub" and len(_entry_letters(sc[1])) == 2 for sc in n.scripts):
             return True       # W_{k,l}: an entry of a matrix (the sum over it runs to its dimensions)
-    if _by_capital(rel):
-        return True           # \frac{\partial}{\partial W}, \nabla_W: a derivative by a matrix
     letters = all_letters(rel)
     if letters and all(x.isupper() for x in letters) and \
             not any(n.kind == "command" and str(n.args[0]).lstrip("\\")[:1].isalpha() for n in iter_nodes(rel)):
@@ -69,23 +67,6 @@ def _entry_letters(script) -> list[str]:
         return [str(core(c).args[0].args[0]) for c in n.args if isinstance(core(c), Node)
                 and core(c).kind == "postfix" and core(c).args[0].kind == "letter"]
     return []
-
-
-def _by_capital(rel) -> bool:
-    r"""A derivative by a plain capital letter: \frac{\partial \cdot}{\partial W} or \nabla_W."""
-    for n in iter_nodes(rel):
-        if n.kind == "postfix" and n.args[0].kind == "command" and str(n.args[0].args[0]) == "\\nabla":
-            if any(sc[0] == "sub" and core(sc[1]).kind == "sletter" and str(core(sc[1]).args[0]).isupper()
-                   for sc in n.scripts):
-                return True
-        if n.kind == "frac" and len(n.args) > 2:
-            den = core(n.args[2])
-            items = list(den.args) if isinstance(den, Node) and den.kind == "juxt" else []
-            if len(items) == 2 and items[0].kind == "postfix" and items[0].args[0].kind == "command" \
-                    and str(items[0].args[0].args[0]) == "\\partial" and items[1].kind == "postfix" \
-                    and not items[1].scripts and _capital(items[1].args[0]):
-                return True
-    return False
 
 
 def _functions(givens, parse) -> dict | None:
