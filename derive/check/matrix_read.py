@@ -43,6 +43,18 @@ def _parts(node) -> list:
     return list(node.args) if isinstance(node, Node) and node.kind == "juxt" else [node]
 
 
+def _paren_label(script) -> str | None:
+    """'1' of ^{(1)}, 'i' of ^{(i)}; None for any other superscript."""
+    n = core(script)
+    if not (isinstance(n, Node) and n.kind == "postfix" and not n.scripts and n.args[0].kind == "paren"):
+        return None
+    inner = [a for a in n.args[0].args if isinstance(a, Node)]
+    m = core(inner[0]) if len(inner) == 1 else None
+    if isinstance(m, Node) and m.kind == "postfix" and not m.scripts and m.args[0].kind in ("number", "letter"):
+        return str(m.args[0].args[0])
+    return None
+
+
 def greek(name: str) -> str:
     """\\theta -> θ (messages use the letters the author sees)."""
     base = name.lstrip("\\").replace("var", "")
@@ -324,7 +336,12 @@ class MatrixReader:
         n = core(script)
         if isinstance(n, Node) and n.kind in ("sletter", "scmd"):
             n = Node("letter" if n.kind == "sletter" else "command", n.args)
-        elif isinstance(n, Node) and n.kind == "postfix" and not n.scripts:
+        elif isinstance(n, Node) and n.kind == "postfix" and n.scripts:
+            v = self.postfix(n)                  # \nabla_{\mathbf{W}^{(1)}}: a labelled letter
+            if v[0] != "sym":
+                raise Unsupported("a derivative with respect to something other than one letter")
+            return v[1]
+        elif isinstance(n, Node) and n.kind == "postfix":
             n = n.args[0]
         atom = self._atom(n) if isinstance(n, Node) else None
         if atom is None:
@@ -413,6 +430,10 @@ class MatrixReader:
         base, scripts = it.args[0], list(it.scripts)
         atom = self._atom(base)
         if atom is not None:
+            while scripts and scripts[0][0] == "sup" and _paren_label(scripts[0][1]) is not None:
+                lab = _paren_label(scripts[0][1])       # W^{(1)}, x^{(i)}: a label (d2l's, Goodfellow's layers)
+                atom = (f"{atom[0]}^({lab})", f"{atom[1]}^{{({lab})}}", atom[2])
+                scripts = scripts[1:]
             subs = [s for s in scripts if s[0] == "sub"]
             scripts = [s for s in scripts if s[0] != "sub"]
             if subs:
