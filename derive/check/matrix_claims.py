@@ -202,6 +202,10 @@ def _decide(claim, irs, reader, promoted, seed) -> Result:
     shapes_note = typer.words()
     if shapes_note:
         notes.append(f"read as matrices and vectors (vectors are columns): {shapes_note}")
+    square = [reader.syms[k].display for k, sh in typer.sym_shape.items() if sh is not None and k not in typer.defs
+              and sh[1] != 1 and typer.dims.find(sh[0]) == typer.dims.find(sh[1])]
+    if square:
+        notes.append(f"the claim is defined only for square {', '.join(square)}")
     if any(e[0] == "grad" or has_grad(e) for e in irs):
         notes.append(_layout_note(irs, typer))
     bad = _first_failure(claim, irs, typer, seed)
