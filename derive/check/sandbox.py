@@ -10,6 +10,7 @@ from .generic_network import check_generic_network
 from .network_letters import forward_profile
 from .unit_notation import read_stated
 from .unit_notation import translate as translate_units
+from .matrix_claims import check_matrix
 from .network import check_network
 from .scalar import check_scalar
 from .slips import explain_network, explain_scalar
@@ -268,6 +269,9 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
             profile = _network_notation(claim, notation) if not at else None
             if profile is not None:
                 return check_generic_network(claim, profile, list(givens), seed)
+            m = check_matrix(claim, list(givens), seed) if not at and not conditions else None
+            if m is not None:      # written about matrices or vectors: typed and decided on matrices
+                return m
             r = _matrix_reading(check_scalar(claim, list(givens), list(at), seed, conditions=list(conditions)))
             return explain_scalar(r, givens, at, seed, conditions)
         if at:
