@@ -16,6 +16,7 @@ from .context import INVERSES, FuncDef, builtin_function
 from .syntax import FUNCTION_COMMANDS, LatexError, Node, NotCheckableError, OutOfRange
 from .tokens import Token
 from .tree import (
+    primed_index,
     _is_differential,
     _script_atom,
     atom_key,
@@ -186,7 +187,10 @@ class Calls:
         else:
             args_nodes = [arg_node]
             arg_scripts = []
-        args = [self.value(a) for a in args_nodes]
+        entries = None
+        if f == "softmax" and len(args_nodes) == 1 and hasattr(self.ctx, "entries_of"):
+            entries = self.ctx.entries_of(args_nodes[0], self)   # softmax(z + c) of a vector z of length K
+        args = [sp.Matrix(entries)] if entries else [self.value(a) for a in args_nodes]
         result = self.call_values(head_node, head, args)
         return self.apply_scripts(result, arg_scripts, arg_node)
 
@@ -548,7 +552,7 @@ class Calls:
         return self.ctx.derivative(thunk, var, order, self, node)
 
     def sum_op(self, it: Node, rest: list[Node], product: bool = False):
-        lo = hi = None
+        lo = hi = exclude = None
         var = None
         for s in it.scripts:
             if s[0] == "sub":
@@ -560,19 +564,43 @@ class Calls:
                     if len(items) != 1:
                         raise self.err("cannot read the summation index", it)
                     sides, ops = relation_parts(items[0]) if items[0].kind == "relation" else ([items[0]], [])
-                    t = plain_text(sides[0])
-                    if t is None or not (len(t) == 1 and t.isalpha()):
+                    t = plain_text(sides[0]) or primed_index(sides[0])
+                    if t is None or not ((len(t) == 1 and t.isalpha()) or primed_index(sides[0])):
                         raise self.err("the summation index must be one letter", it)
                     var = t
-                    if ops:
+                    if ops and ops[0] in ("\\neq", "\\ne"):
+                        exclude = sides[1]      # \\sum_{j \\neq y_i}: every j but one
+                    elif ops and ops[0] == "=":
                         lo = sides[1]
+                    elif ops:
+                        raise self.err("cannot read the summation range", it)
             elif s[0] == "sup":
                 hi = s[1]
             else:
                 raise self.err("a prime on \\sum is not understood", it)
         if product:
+            if exclude is not None:
+                raise self.err("a product over every index but one is not supported", it)
             return self.ctx.product(var, lo, hi, rest, self, it)
-        return self.ctx.sum(var, lo, hi, rest, self, it)
+        total = self.ctx.sum(var, lo, hi, rest, self, it)
+        if exclude is not None:
+            total = self.alg.add(total, -self._term_at(var, exclude, rest, it))
+        return total
+
+    def _term_at(self, var: str, at: Node, rest: list[Node], it: Node):
+        """The summand at var = the value of at (an index in range: the one \\sum_{j \\neq y} leaves out)."""
+        v = self.value(at)
+        if is_mat(v) or not v.is_Integer:
+            raise self.err("a sum over every index but one needs that index to be a whole number", it)
+        saved = self.ctx.indices.get(var)
+        self.ctx.indices[var] = int(v)
+        try:
+            return self.juxt(rest)
+        finally:
+            if saved is None:
+                self.ctx.indices.pop(var, None)
+            else:
+                self.ctx.indices[var] = saved
 
     # convenience for contexts
     def bound_value(self, node: Node):

@@ -55,6 +55,8 @@ class Definitions:
 
     symbols: dict[str, Node] = field(default_factory=dict)
     functions: dict[str, FuncDef] = field(default_factory=dict)
+    # s_i = ...: an indexed definition, used for every s_1, s_2, ... (name -> (index letters, body))
+    indexed: dict[str, tuple] = field(default_factory=dict)
 
 
 def symbol_name(key: tuple[str, bool], sub: str | None = None, sup: str | None = None) -> str:
@@ -96,6 +98,12 @@ class ScalarContext:
         # (d/dx ln(-x^2-1) is 2x/(x^2+1) as algebra, but ln(-x^2-1) is defined at no real x)
         self.domains: list = []
         self.differentiated: list = []   # (function, variable): at its kinks a derivative does not exist
+        # index notation (``index_sums``): the length each open sum runs to, softmax's vector letters,
+        # labels (the y of f_{y_i}) and their lengths, and the entry a vector letter stands for now
+        self.open_lengths: dict[str, str] = {}
+        self.vector_lengths: dict[str, str] = {}
+        self.label_lengths: dict[str, str] = {}
+        self.vector_entry: int | None = None
 
     def sym(self, name: str) -> sp.Symbol:
         s = self.symbols_made.get(name)
@@ -163,7 +171,62 @@ class ScalarContext:
         got = index_as_number(self, post)
         if got is not None:
             return got
+        if self.label_lengths or self.vector_entry is not None:
+            got = self._indexed_atom(post, interp)
+            if got is not None:
+                return got
         return self._scalar_symbol_base(post, interp)
+
+    def _indexed_atom(self, post: Node, interp):
+        """A label y_i (a whole number in range) or, inside softmax(...), a vector letter's entry."""
+        from .index_sums import label_value
+
+        key = atom_key(post)
+        if key is None or key[1]:
+            return None
+        scripts = list(decor_scripts(post))
+        subs = [s for s in scripts if s[0] == "sub"]
+        if key[0] in self.label_lengths and len(subs) == 1:
+            t = interp.index_label(subs[0][1])
+            if t.isdigit():
+                v = label_value(self, key[0], int(t))
+                if v is not None:
+                    return sp.Integer(v), [s for s in scripts if s is not subs[0]]
+        if self.vector_entry is not None and not subs and key[0] in self.vector_lengths:
+            return self.lookup(symbol_name(key, str(self.vector_entry)), interp), scripts
+        return None
+
+    def entries_of(self, node: Node, interp):
+        """softmax(z), softmax(z + c): the argument read once per entry of its vector letter, or None."""
+        names = {atom_key(n)[0] for n in iter_nodes(node) if n.kind == "postfix" and not n.scripts
+                 and atom_key(n) is not None and atom_key(n)[0] in self.vector_lengths}
+        if not names or self.vector_entry is not None:
+            return None
+        size = self.indices.get(self.vector_lengths[sorted(names)[0]])
+        if not isinstance(size, int):
+            return None
+        out = []
+        try:
+            for k in range(1, size + 1):
+                self.vector_entry = k
+                out.append(interp.value(node))
+        finally:
+            self.vector_entry = None
+        return out
+
+    def select(self, val, sarg, role, interp):
+        """(\\cdots)_i, softmax(z)_i: entry i of a vector (a 1x1 value is its own entry 1)."""
+        t = interp.index_label(sarg)
+        if not t.isdigit():
+            raise interp.err(f"the index {t} is not bound (sum over it or use a number)", sarg)
+        k = int(t)
+        if val.shape[1] != 1 and val.shape[0] == 1:
+            val = val.T
+        if val.shape[1] != 1:
+            raise interp.err("a matrix needs two indices", sarg)
+        if not 1 <= k <= val.shape[0]:
+            raise OutOfRange("entry")
+        return val[k - 1, 0]
 
     def _scalar_symbol_base(self, post: Node, interp):
         """scalar_symbol without the index-as-number reading (network contexts build on it)."""
@@ -192,11 +255,45 @@ class ScalarContext:
             return sp.pi, rest
         if base == "infty" and sub_text is None and label is None:
             return sp.oo, rest
-        if base == "delta" and sub_text and "," in sub_text and len(sub_text.split(",")) == 2:
+        if base in ("delta", "I") and sub_text and "," in sub_text and len(sub_text.split(",")) == 2 \
+                and all(x.isdigit() for x in sub_text.split(",")) \
+                and (base == "delta" or (not self.network and "I" not in self.defs.symbols)):
+            # \delta_{ij}, and I_{kj} the identity matrix's entries (Bishop), of two indices
             i, j = sub_text.split(",")
             return sp.KroneckerDelta(sp.Integer(int(i)), sp.Integer(int(j))), rest
         name = symbol_name(key, sub_text, label)
+        if sub_text and not self.network and name not in self.defs.symbols:
+            got = self._indexed_definition(symbol_name(key, None, label), sub_text, interp)
+            if got is not None:
+                return got, rest
         return self.lookup(name, interp), rest
+
+    def _indexed_definition(self, name: str, sub_text: str, interp):
+        """s_2 from the definition s_i = ...: its body read with i = 2 (None if no definition fits)."""
+        got = self.defs.indexed.get(name)
+        if got is None or name in self.hidden:
+            return None
+        letters, body = got
+        parts = sub_text.split(",")
+        if len(parts) == 1 and len(letters) > 1 and parts[0].isdigit() and len(parts[0]) == len(letters):
+            parts = list(parts[0])
+        if len(parts) != len(letters) or not all(p.isdigit() for p in parts):
+            return None
+        saved = {x: self.indices.get(x) for x in letters}
+        self.depth += 1
+        if self.depth > 30:
+            raise LatexError(f"the definition of {name} refers to itself")
+        try:
+            for x, p in zip(letters, parts):
+                self.indices[x] = int(p)
+            return interp.value(body)
+        finally:
+            self.depth -= 1
+            for x, v in saved.items():
+                if v is None:
+                    self.indices.pop(x, None)
+                else:
+                    self.indices[x] = v
 
     def _family_entry(self, key, scripts, interp):
         """x_k (k a summation index of a symbolic sum) or x_1 as an entry of the family x, or None."""
@@ -207,6 +304,8 @@ class ScalarContext:
         if t is None or not (t.isdigit() or (len(t) == 1 and t.isalpha())):
             return None
         name = symbol_name(key)
+        if name in self.defs.indexed:
+            return None     # s_1 of a definition s_i = ...: its body, not an entry of a family
         if t.isalpha():
             idx = self.indices.get(t)
             if idx is None:
@@ -336,7 +435,11 @@ class ScalarContext:
             raise interp.err(f"a {what} needs an index, as in \\{what}_{{i=1}}^{{n}}", node)
         lo_v = interp.value(lo) if lo is not None else sp.Integer(1)
         if hi is None:
-            if "n" in self.indices:
+            length = self.open_lengths.get(var)
+            if length is not None and isinstance(self.indices.get(length), int):
+                # \sum_j over every entry: the length this instance tries (``index_sums``)
+                hi_v = sp.Integer(self.indices[length])
+            elif "n" in self.indices:
                 hi_v = sp.Integer(self.indices["n"])
             else:
                 raise interp.err(f"a {what} without an upper limit needs one, as in \\{what}_{{i=1}}^{{n}}", node)

@@ -23,6 +23,7 @@ from .tree import (
     number,
     ones_vector,
     plain_text,
+    primed_index,
     relation_parts,
 )
 from .values import Algebra, fmt_shape, is_mat
@@ -280,12 +281,17 @@ class Interpreter(Calls):
     def indicator(self, rel: Node):
         sides, ops = relation_parts(rel)
         o = ops[0]
-        if o not in (">", "<", "\\le", "\\leq", "\\leqslant", "\\ge", "\\geq", "\\geqslant", "\\ne",
+        if o not in ("=", ">", "<", "\\le", "\\leq", "\\leqslant", "\\ge", "\\geq", "\\geqslant", "\\ne",
                      "\\neq", "\\lt", "\\gt"):
             raise self.err("an indicator needs a comparison, as in \\mathbb{1}[z > 0]", rel)
         a, b = self.value(sides[0]), self.value(sides[1])
         if is_mat(b):
             raise self.err("an indicator compares with a number, as in \\mathbb{1}[z > 0]", rel)
+        if o == "=":
+            # \\mathbb{1}(y_i = k) of two whole-number indices (a real x = 0 has measure zero: refused)
+            if not (not is_mat(a) and a.is_Integer and b.is_Integer):
+                raise self.err("an indicator of an equation compares two indices, as in \\mathbb{1}(y_i = k)", rel)
+            return sp.Integer(1 if a == b else 0)
 
         def one(v):
             c = {">": sp.StrictGreaterThan, "\\gt": sp.StrictGreaterThan, "<": sp.StrictLessThan,
@@ -414,6 +420,9 @@ class Interpreter(Calls):
         parts = []
         for it in items:
             t = plain_text(it)
+            if t is None and primed_index(it) is not None:
+                parts.append(self.index_text(primed_index(it)))      # a_{c'}
+                continue
             if t is not None and (t.isdigit() or (len(t) == 1 and t.isalpha())):
                 parts.append(self.index_text(t) if t.isalpha() else t)
             elif t is not None and t.isalnum():
