@@ -12,6 +12,7 @@ from derive.check.scalar import check_scalar
 from derive.check.syntax import parse
 
 S = ['s_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}']
+L2 = ['C = C_0 + \\frac{\\lambda}{2n} \\sum_w w^2']
 P = ['p_k = \\frac{e^{f_k}}{ \\sum_j e^{f_j} }', 'L_i =-\\log\\left(p_{y_i}\\right)']
 
 # (claim, givens, verdict): true claims are 'checked' (decided at several lengths, not proved for all),
@@ -42,6 +43,15 @@ CASES = [
      "checked"),
     ('\\frac{\\partial h_i}{\\partial z_j} = f\'(z_i) \\delta_{ij}', ['h_i = f(z_i)'], "holds"),
     ('\\frac{\\partial h_i}{\\partial z_j} = f\'(z_i)', ['h_i = f(z_i)'], "fails"),
+    ('\\max_j z_j = \\log \\sum_j e^{z_j}', [], "fails"),                                  # equal at K = 1 only
+    # Nielsen's L2 term over the weights: w in \\sum_w w^2 is each weight, outside it any one of them
+    ('\\frac{\\partial C}{\\partial w} = \\frac{\\partial C_0}{\\partial w} + \\frac{\\lambda}{n} w', L2, "checked"),
+    ('\\frac{\\partial C}{\\partial w} = \\frac{\\partial C_0}{\\partial w} - \\frac{\\lambda}{n} w', L2, "fails"),
+    ('\\frac{\\partial C}{\\partial w} = \\frac{\\partial C_0}{\\partial w} + \\frac{\\lambda}{2n} w', L2, "fails"),
+    ('\\frac{\\partial C}{\\partial b} = \\frac{\\partial C_0}{\\partial b}', L2, "checked"),
+    # definitions by a sum say nothing; a matrix written whole beside its entries is not read entry-wise
+    ('S_j = \\frac{e^{a_j}}{\\sum_{k=1}^{N} e^{a_k}}', [], "not-checkable"),
+    ('L = \\frac{1}{N} \\sum_i L_i + \\frac{1}{2} \\lambda \\sum_k\\sum_l W_{k,l}^2', [], "not-checkable"),
     ('\\frac{\\partial}{\\partial a_j} \\left( a_c - \\log \\sum_{c\'} \\exp(a_{c\'}) \\right) = '
      '\\delta_{cj} - \\frac{\\exp(a_j)}{\\sum_{c\'} \\exp(a_{c\'})}', [], "checked"),
 ]
@@ -62,6 +72,12 @@ def test_checked_says_for_which_lengths():
 def test_a_slip_true_at_length_one_is_caught_above_it():
     r = check_scalar('\\frac{\\partial}{\\partial z_i} \\log\\sum_j e^{z_j} = 1')
     assert r.verdict == "fails" and "K = 2" in r.counterexample
+
+
+def test_matrix_written_whole_and_by_entries_is_not_checked_entrywise():
+    from derive.check.syntax import NotCheckableError
+    with pytest.raises(NotCheckableError, match="both as a whole and by its entries"):
+        check_scalar('\\frac{\\partial}{\\partial W} \\frac{1}{2} \\lambda \\sum_k\\sum_l W_{k,l}^2 = \\lambda W')
 
 
 def test_indicator_of_real_numbers_is_refused():

@@ -13,10 +13,10 @@ from ..primitives import (
     SoftmaxEntry,
 )
 from .context import INVERSES, FuncDef, builtin_function
+from .index_sums import term_at
 from .syntax import FUNCTION_COMMANDS, LatexError, Node, NotCheckableError, OutOfRange
 from .tokens import Token
 from .tree import (
-    primed_index,
     _is_differential,
     _script_atom,
     atom_key,
@@ -24,6 +24,7 @@ from .tree import (
     items_of,
     juxt_items,
     plain_text,
+    primed_index,
     relation_parts,
 )
 from .values import is_mat
@@ -584,23 +585,8 @@ class Calls:
             return self.ctx.product(var, lo, hi, rest, self, it)
         total = self.ctx.sum(var, lo, hi, rest, self, it)
         if exclude is not None:
-            total = self.alg.add(total, -self._term_at(var, exclude, rest, it))
+            total = self.alg.add(total, -term_at(self, var, exclude, rest, it))
         return total
-
-    def _term_at(self, var: str, at: Node, rest: list[Node], it: Node):
-        """The summand at var = the value of at (an index in range: the one \\sum_{j \\neq y} leaves out)."""
-        v = self.value(at)
-        if is_mat(v) or not v.is_Integer:
-            raise self.err("a sum over every index but one needs that index to be a whole number", it)
-        saved = self.ctx.indices.get(var)
-        self.ctx.indices[var] = int(v)
-        try:
-            return self.juxt(rest)
-        finally:
-            if saved is None:
-                self.ctx.indices.pop(var, None)
-            else:
-                self.ctx.indices[var] = saved
 
     # convenience for contexts
     def bound_value(self, node: Node):

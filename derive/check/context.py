@@ -24,6 +24,7 @@ from ..primitives import (
     Step,
     Tanh,
 )
+from .index_sums import IndexNotation
 from .syntax import (
     MAX_TERMS,
     NAMED_FUNCTIONS,
@@ -69,7 +70,7 @@ def symbol_name(key: tuple[str, bool], sub: str | None = None, sup: str | None =
     return name
 
 
-class ScalarContext:
+class ScalarContext(IndexNotation):
     """Meaning for scalar claims: every letter is a real symbol; functions are the primitives.
 
     Methods that take ``interp`` are called back by the Interpreter (``derive.check.interpret``)
@@ -104,6 +105,8 @@ class ScalarContext:
         self.vector_lengths: dict[str, str] = {}
         self.label_lengths: dict[str, str] = {}
         self.vector_entry: int | None = None
+        self.set_sums: dict[str, str] = {}    # \sum_w w^2: w stands for w_k inside, for one w_j outside
+        self.generic_costs = False            # C_0, E_n, L_i that nothing defines: arbitrary functions
 
     def sym(self, name: str) -> sp.Symbol:
         s = self.symbols_made.get(name)
@@ -168,6 +171,10 @@ class ScalarContext:
 
     def scalar_symbol(self, post: Node, interp):
         """An atom with its scripts: (value, remaining scripts); an instantiated index is its number."""
+        if self.set_sums:
+            got = self._set_member(post)
+            if got is not None:
+                return got
         got = index_as_number(self, post)
         if got is not None:
             return got
@@ -176,57 +183,6 @@ class ScalarContext:
             if got is not None:
                 return got
         return self._scalar_symbol_base(post, interp)
-
-    def _indexed_atom(self, post: Node, interp):
-        """A label y_i (a whole number in range) or, inside softmax(...), a vector letter's entry."""
-        from .index_sums import label_value
-
-        key = atom_key(post)
-        if key is None or key[1]:
-            return None
-        scripts = list(decor_scripts(post))
-        subs = [s for s in scripts if s[0] == "sub"]
-        if key[0] in self.label_lengths and len(subs) == 1:
-            t = interp.index_label(subs[0][1])
-            if t.isdigit():
-                v = label_value(self, key[0], int(t))
-                if v is not None:
-                    return sp.Integer(v), [s for s in scripts if s is not subs[0]]
-        if self.vector_entry is not None and not subs and key[0] in self.vector_lengths:
-            return self.lookup(symbol_name(key, str(self.vector_entry)), interp), scripts
-        return None
-
-    def entries_of(self, node: Node, interp):
-        """softmax(z), softmax(z + c): the argument read once per entry of its vector letter, or None."""
-        names = {atom_key(n)[0] for n in iter_nodes(node) if n.kind == "postfix" and not n.scripts
-                 and atom_key(n) is not None and atom_key(n)[0] in self.vector_lengths}
-        if not names or self.vector_entry is not None:
-            return None
-        size = self.indices.get(self.vector_lengths[sorted(names)[0]])
-        if not isinstance(size, int):
-            return None
-        out = []
-        try:
-            for k in range(1, size + 1):
-                self.vector_entry = k
-                out.append(interp.value(node))
-        finally:
-            self.vector_entry = None
-        return out
-
-    def select(self, val, sarg, role, interp):
-        """(\\cdots)_i, softmax(z)_i: entry i of a vector (a 1x1 value is its own entry 1)."""
-        t = interp.index_label(sarg)
-        if not t.isdigit():
-            raise interp.err(f"the index {t} is not bound (sum over it or use a number)", sarg)
-        k = int(t)
-        if val.shape[1] != 1 and val.shape[0] == 1:
-            val = val.T
-        if val.shape[1] != 1:
-            raise interp.err("a matrix needs two indices", sarg)
-        if not 1 <= k <= val.shape[0]:
-            raise OutOfRange("entry")
-        return val[k - 1, 0]
 
     def _scalar_symbol_base(self, post: Node, interp):
         """scalar_symbol without the index-as-number reading (network contexts build on it)."""
@@ -268,33 +224,6 @@ class ScalarContext:
                 return got, rest
         return self.lookup(name, interp), rest
 
-    def _indexed_definition(self, name: str, sub_text: str, interp):
-        """s_2 from the definition s_i = ...: its body read with i = 2 (None if no definition fits)."""
-        got = self.defs.indexed.get(name)
-        if got is None or name in self.hidden:
-            return None
-        letters, body = got
-        parts = sub_text.split(",")
-        if len(parts) == 1 and len(letters) > 1 and parts[0].isdigit() and len(parts[0]) == len(letters):
-            parts = list(parts[0])
-        if len(parts) != len(letters) or not all(p.isdigit() for p in parts):
-            return None
-        saved = {x: self.indices.get(x) for x in letters}
-        self.depth += 1
-        if self.depth > 30:
-            raise LatexError(f"the definition of {name} refers to itself")
-        try:
-            for x, p in zip(letters, parts):
-                self.indices[x] = int(p)
-            return interp.value(body)
-        finally:
-            self.depth -= 1
-            for x, v in saved.items():
-                if v is None:
-                    self.indices.pop(x, None)
-                else:
-                    self.indices[x] = v
-
     def _family_entry(self, key, scripts, interp):
         """x_k (k a summation index of a symbolic sum) or x_1 as an entry of the family x, or None."""
         subs = [s for s in scripts if s[0] == "sub"]
@@ -332,7 +261,8 @@ class ScalarContext:
         if name in self.defs.functions and name not in self.hidden:
             fd = self.defs.functions[name]
             return interp.call_defined(fd, [self.sym(p) for p in fd.params])
-        return self.sym(name)
+        got = self.generic_cost(name) if self.generic_costs else None
+        return got if got is not None else self.sym(name)
 
     def batch_size(self):
         return None
@@ -424,6 +354,8 @@ class ScalarContext:
                 label = plain_text(s[1])
             else:
                 raise interp.err("differentiate with respect to a plain symbol", var)
+        if self.set_sums and key[0] in self.set_sums and not key[1] and sub is None and label is None:
+            return self._set_entry(key[0]) or key[0]    # \partial w: the one weight w_j this instance tries
         return symbol_name(key, sub, label)
 
     def derivative_variable_value(self, var: Node, interp):

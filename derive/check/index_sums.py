@@ -16,7 +16,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .tree import atom_key, items_of, iter_nodes, juxt_items, plain_text, primed_index, relation_parts
+import sympy as sp
+
+from .syntax import LatexError, Node, OutOfRange
+from .tree import (
+    atom_key,
+    decor_scripts,
+    items_of,
+    iter_nodes,
+    juxt_items,
+    plain_text,
+    primed_index,
+    relation_parts,
+)
+from .values import is_mat
 
 # letters that stand for a scalar beside a vector in softmax(z + c), softmax(cz), e^{z_j / T}
 SCALAR_LETTERS = {"c", "C", "D", "T", "m", "lambda", "alpha", "beta", "tau", "gamma", "eta", "epsilon"}
@@ -37,6 +50,8 @@ class IndexPlan:
     labels: dict[str, str] = field(default_factory=dict)      # y of f_{y_i} -> its length
     free: dict[str, str | None] = field(default_factory=dict)  # free index -> its length (None: 1..3)
     described: dict[str, str] = field(default_factory=dict)   # length -> what it is the length of
+    whole_and_entries: str = ""       # a letter written bare and with indices (W beside W_{k,l})
+    set_sums: dict[str, str] = field(default_factory=dict)    # \sum_w w^2 over the weights: w -> length
 
     def size_choices(self) -> list[dict]:
         """The lengths tried: each at 1, 2, 3, 4, 6 alone; several at equal and at unequal sizes."""
@@ -57,7 +72,7 @@ class IndexPlan:
             combos = [dict(base or {}, **sizes)]
             for letter, length in sorted(self.free.items()):
                 combos = [dict(c, **{letter: v}) for c in combos for v in _values(sizes.get(length, 3))]
-            for label, length in sorted(self.labels.items()):
+            for label, length in sorted(list(self.labels.items()) + list(self.set_sums.items())):
                 combos = [dict(c, **{"@" + label: v}) for c in combos for v in _values(sizes.get(length, 3))]
             out.extend(combos[:MAX_INSTANCES // len(self.size_choices()) + 1])
         return out
@@ -132,6 +147,8 @@ def _slot_items(sarg):
 
 
 KRONECKER = ("delta", "I")
+# a cost written bare beside its per-sample terms (L and L_i, E and E_n, C and C_x) is two symbols
+LOSS_LETTERS = {"L", "C", "E", "J", "ell", "l"}
 
 
 def plan_indices(rel, defs, bound: set[str]) -> IndexPlan:
@@ -157,6 +174,15 @@ def plan_indices(rel, defs, bound: set[str]) -> IndexPlan:
             b = n.args[0]
             if b.kind in ("sum", "prod"):
                 _sum(n, ns)
+                continue
+            if b.kind == "command" and str(b.args[0]) in ("\\max", "\\min"):
+                # \\max_k z_k: over every k, like a sum without an upper limit
+                t = plain_text(n.scripts[0][1]) if len(n.scripts) == 1 and n.scripts[0][0] == "sub" else None
+                if t and len(t) == 1 and t.isalpha():
+                    open_vars.append((ns, t))
+                    needs[("L", ns, t)] = "sum"
+                    if ns == 0:
+                        claim_sum_vars.add(t)
                 continue
             if b.kind == "command" and str(b.args[0]) in ("\\nabla", "\\log", "\\partial"):
                 continue
@@ -252,6 +278,9 @@ def plan_indices(rel, defs, bound: set[str]) -> IndexPlan:
 
     eq_letters: set[str] = set()
     walk(rel, 0)
+    from .tree import free_index_letters as _subscripted
+
+    claim_subscripts = _subscripted(rel)
     patterned = {id(b) for _, b in defs.indexed.values()}
     for k, body in enumerate([b for b in defs.symbols.values() if id(b) not in patterned]
                              + [f.body for f in defs.functions.values()], start=1):
@@ -280,6 +309,12 @@ def plan_indices(rel, defs, bound: set[str]) -> IndexPlan:
                         uf.union(("L", 0, b), ("Y", lab))
                         eq_letters.add(b)
     plan = IndexPlan()
+    entries = {x[1] for x in uf.parent if x[0] == "S"}
+    soft_args = set(vectors)
+    plan.whole_and_entries = next((m.text or _base_name(m) for m in iter_nodes(rel) if m.kind == "postfix"
+                                   and not [s for s in m.scripts if s[0] == "sub"] and m.args[0].kind in ("letter", "decor")
+                                   and _base_name(m) in entries - soft_args - LOSS_LETTERS
+                                   and _base_name(m) not in KRONECKER), "")
     plan.active = bool(open_vars or vectors or labels or excluded[0] or eq_letters)
     if not plan.active:
         return plan
@@ -311,12 +346,20 @@ def plan_indices(rel, defs, bound: set[str]) -> IndexPlan:
 
     for ns, var in open_vars:
         plan.open_sums.setdefault(var, length(("L", ns, var)))
+        members = [x for x in uf.parent if uf.find(x) == uf.find(("L", ns, var))]
+        if not any(x[0] in ("S", "Y") for x in members) and var in used_letters and var not in claim_subscripts:
+            # Nielsen's \sum_w w^2: the letter is the summand, one of the weights w_1..w_K; written
+            # outside the sum (\frac{\partial C}{\partial w}) it is any one of them
+            plan.set_sums[var] = plan.open_sums[var]
+            if plan.open_sums[var] in plan.implicit:
+                plan.described.setdefault(plan.open_sums[var], f"the {var}'s summed over")
     plan.vectors = {c: length(node) for c, node in vectors.items()}
     plan.labels = {c: length(node) for c, node in labels.items()}
     from .tree import free_index_letters, summation_letters
 
-    free = (free_index_letters(rel) | eq_letters) - summation_letters(rel) - set(defs.symbols) - set(bound) \
-        - set(plan.lengths) - set(plan.labels)
+    free = (free_index_letters(rel) | eq_letters) - summation_letters(rel) - claim_sum_vars - set(defs.symbols) \
+        - set(bound) \
+        - set(plan.lengths) - set(plan.labels) - set(plan.set_sums)
     plan.free = {x: length(("L", 0, x)) for x in sorted(free)}
     return plan
 
@@ -330,3 +373,193 @@ def label_value(ctx, base: str, sub_value: int) -> int | None:
     k = int(ctx.indices[length])
     return (int(v0) - 1 + max(int(sub_value) - 1, 0)) % k + 1
 
+
+
+def defines_by_sum(rel, defs, indexed: bool = False) -> str | None:
+    """The spelling of the symbol a claim defines by a sum (S_j = \\frac{e^{a_j}}{\\sum_k e^{a_k}},
+    L_{CE} = -\\sum_k y_k \\log \\hat{y}_k), or None: its left side is one subscripted symbol that no
+    definition gives and the right side does not mention, its right side sums. As a claim it would say
+    that a free symbol equals the sum for every value, which no author means."""
+    sides, ops = relation_parts(rel)
+    if len(sides) != 2 or ops != ["="]:
+        return None
+    items = juxt_items(sides[0])
+    if not items or len(items) != 1 or items[0].kind != "postfix" or items[0].args[0].kind not in ("letter", "decor"):
+        return None
+    post = items[0]
+    if any(s[0] != "sub" for s in post.scripts):
+        return None
+    subs = [plain_text(s[1]) or "" for s in post.scripts]
+    lettered = any(any(ch.isalpha() for ch in t) for t in subs) or any(
+        s[1].kind == "sbrace" and plain_text(s[1]) is None for s in post.scripts)   # L_{y_i}
+    name = _base_name(post)
+    if name is None or name in defs.indexed or name in defs.functions \
+            or any(k == name or k.startswith(name + "_") for k in defs.symbols):
+        return None
+    if any(n.kind == "postfix" and _base_name(n) == name and (post.scripts or not n.scripts)
+           for n in iter_nodes(sides[1])):
+        return None     # L = \frac{1}{N}\sum_i L_i defines L by the per-sample L_i; s_j by s_k would not
+    sums = any(n.kind == "sum" for n in iter_nodes(sides[1]))
+    if not (sums or (indexed and lettered)) or (subs and not lettered and not sums) or (not subs and not sums):
+        return None
+    return (post.text or name).strip()
+
+
+def index_extremum(interp, items, i, head):
+    """\\max_k z_k, \\min_j x_j: over every value of an index whose range the claim leaves open
+    (``index_sums`` gives it a length): (value, the next item's index), or None."""
+    it = items[i]
+    if head[1] not in ("max", "min") or i + 1 >= len(items) or len(it.scripts) != 1 or it.scripts[0][0] != "sub":
+        return None
+    var = plain_text(it.scripts[0][1])
+    length = getattr(interp.ctx, "open_lengths", {}).get(var or "")
+    size = interp.ctx.indices.get(length) if length else None
+    if not isinstance(size, int) or size < 1:
+        return None
+    saved = interp.ctx.indices.get(var)
+    vals = []
+    try:
+        for v in range(1, size + 1):
+            interp.ctx.indices[var] = v
+            vals.append(interp.value(items[i + 1]))
+    finally:
+        if saved is None:
+            interp.ctx.indices.pop(var, None)
+        else:
+            interp.ctx.indices[var] = saved
+    if any(is_mat(v) for v in vals):
+        raise interp.err(f"\\{head[1]} over an index of matrices is not supported", it)
+    return (sp.Max if head[1] == "max" else sp.Min)(*vals), i + 2
+
+
+def term_at(interp, var: str, at: Node, rest: list[Node], it: Node):
+    """The summand at var = the value of at (an index in range: the one \\sum_{j \\neq y} leaves out)."""
+    v = interp.value(at)
+    if is_mat(v) or not v.is_Integer:
+        raise interp.err("a sum over every index but one needs that index to be a whole number", it)
+    saved = interp.ctx.indices.get(var)
+    interp.ctx.indices[var] = int(v)
+    try:
+        return interp.juxt(rest)
+    finally:
+        if saved is None:
+            interp.ctx.indices.pop(var, None)
+        else:
+            interp.ctx.indices[var] = saved
+
+
+def index_equality(interp, a, b, rel):
+    """\\mathbb{1}(y_i = k) of two whole-number indices; of real numbers it is refused (x = 0 has
+    measure zero: sampling would call x = x + \\mathbb{1}(x = 0) true)."""
+    if not (not is_mat(a) and not is_mat(b) and a.is_Integer and b.is_Integer):
+        raise interp.err("an indicator of an equation compares two indices, as in \\mathbb{1}(y_i = k)", rel)
+    return sp.Integer(1 if a == b else 0)
+
+
+class IndexNotation:
+    """The index-notation part of a scalar context (``context.ScalarContext``): labels, the entries of
+    softmax's vector letter, entries of function values, \\sum_w over the weights, costs nothing
+    defines, and indexed definitions s_i = ...; the context's indices, symbols and definitions are its own."""
+
+    def _indexed_atom(self, post: Node, interp):
+        """A label y_i (a whole number in range) or, inside softmax(...), a vector letter's entry."""
+        key = atom_key(post)
+        if key is None or key[1]:
+            return None
+        scripts = list(decor_scripts(post))
+        subs = [s for s in scripts if s[0] == "sub"]
+        if key[0] in self.label_lengths and len(subs) == 1:
+            t = interp.index_label(subs[0][1])
+            if t.isdigit():
+                v = label_value(self, key[0], int(t))
+                if v is not None:
+                    return sp.Integer(v), [s for s in scripts if s is not subs[0]]
+        if self.vector_entry is not None and not subs and key[0] in self.vector_lengths:
+            from .context import symbol_name
+
+            return self.lookup(symbol_name(key, str(self.vector_entry)), interp), scripts
+        return None
+
+    def _set_entry(self, letter: str) -> str | None:
+        k = self.indices.get(letter)
+        if not isinstance(k, int):
+            k = self.indices.get("@" + letter)
+        return f"{letter}_{k}" if isinstance(k, int) else None
+
+    def _set_member(self, post: Node):
+        """w in \\sum_w w^2 (the weight w_k of this term) or outside the sum (the chosen w_j), or None."""
+        key = atom_key(post)
+        if key is None or key[1] or key[0] not in self.set_sums or post.args[0].kind != "letter" \
+                or any(s[0] == "sub" for s in post.scripts):
+            return None
+        name = self._set_entry(key[0])
+        return (self.sym(name), list(post.scripts)) if name else None
+
+    def generic_cost(self, name: str):
+        """C_0, E_n, C_x, L_i that nothing defines, in a claim that differentiates them: an arbitrary
+        function of the variables differentiated by (a per-sample or unregularised cost)."""
+        from .generic import generic_function
+        base, _, sub = name.partition("_")
+        if not (self.generic_costs and base in LOSS_LETTERS and sub and "^" not in sub):
+            return None
+        args = [self.sym(self._set_entry(v) or v) for v in self.implicit_default]
+        return generic_function(name, (0,) * len(args))(*args)
+
+    def entries_of(self, node: Node, interp):
+        """softmax(z), softmax(z + c): the argument read once per entry of its vector letter, or None."""
+        names = {atom_key(n)[0] for n in iter_nodes(node) if n.kind == "postfix" and not n.scripts
+                 and atom_key(n) is not None and atom_key(n)[0] in self.vector_lengths}
+        if not names or self.vector_entry is not None:
+            return None
+        size = self.indices.get(self.vector_lengths[sorted(names)[0]])
+        if not isinstance(size, int):
+            return None
+        out = []
+        try:
+            for k in range(1, size + 1):
+                self.vector_entry = k
+                out.append(interp.value(node))
+        finally:
+            self.vector_entry = None
+        return out
+
+    def select(self, val, sarg, role, interp):
+        """(\\cdots)_i, softmax(z)_i: entry i of a vector (a 1x1 value is its own entry 1)."""
+        t = interp.index_label(sarg)
+        if not t.isdigit():
+            raise interp.err(f"the index {t} is not bound (sum over it or use a number)", sarg)
+        k = int(t)
+        if val.shape[1] != 1 and val.shape[0] == 1:
+            val = val.T
+        if val.shape[1] != 1:
+            raise interp.err("a matrix needs two indices", sarg)
+        if not 1 <= k <= val.shape[0]:
+            raise OutOfRange("entry")
+        return val[k - 1, 0]
+
+    def _indexed_definition(self, name: str, sub_text: str, interp):
+        """s_2 from the definition s_i = ...: its body read with i = 2 (None if no definition fits)."""
+        got = self.defs.indexed.get(name)
+        if got is None or name in self.hidden:
+            return None
+        letters, body = got
+        parts = sub_text.split(",")
+        if len(parts) == 1 and len(letters) > 1 and parts[0].isdigit() and len(parts[0]) == len(letters):
+            parts = list(parts[0])
+        if len(parts) != len(letters) or not all(p.isdigit() for p in parts):
+            return None
+        saved = {x: self.indices.get(x) for x in letters}
+        self.depth += 1
+        if self.depth > 30:
+            raise LatexError(f"the definition of {name} refers to itself")
+        try:
+            for x, p in zip(letters, parts):
+                self.indices[x] = int(p)
+            return interp.value(body)
+        finally:
+            self.depth -= 1
+            for x, v in saved.items():
+                if v is None:
+                    self.indices.pop(x, None)
+                else:
+                    self.indices[x] = v

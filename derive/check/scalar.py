@@ -18,7 +18,7 @@ from .compare import (
 from .context import Definitions, ScalarContext
 from .definitions import read_assignment, read_definition
 from .generic import GenericFunction
-from .index_sums import plan_indices
+from .index_sums import defines_by_sum, plan_indices
 from .interpret import Interpreter
 from .syntax import LatexError, NeedsSize, Node, OutOfRange, UndefinedValue, parse
 from .tree import (
@@ -212,6 +212,14 @@ def _check_scalar_reading(claim, givens, at, h0, reading, conditions=()) -> Resu
     env.conditions = [parse(c, "condition") for c in conditions]
     plan = plan_indices(rel, defs, bound)
     env.plan = plan if plan.active else None
+    defined = defines_by_sum(rel, defs, plan.active)
+    if defined:
+        return Result(claim, "not-checkable", notes=[
+            f"a definition of {defined} (nothing else defines it): there is nothing to check; give it with"
+            f" --given to use it in a claim"] + rel.notes)
+    if plan.active and plan.whole_and_entries:
+        raise NotCheckable(f"{plan.whole_and_entries} is written both as a whole and by its entries; a claim"
+                           " about the whole vector or matrix is not checked entry by entry here")
     try:
         if env.plan is not None:
             # sums without an upper limit, softmax(z)_i, labels: decided at several lengths (index_sums)
@@ -238,7 +246,10 @@ def _check_scalar_reading(claim, givens, at, h0, reading, conditions=()) -> Resu
         bad.notes = list(dict.fromkeys(notes + bad.notes))
         shown = {k: v for k, v in inst.items() if k not in set_bounds}
         if shown and bad.counterexample:
-            bad.counterexample = ", ".join(f"{k} = {v}" for k, v in shown.items()) + "; " + bad.counterexample
+            plan = env.plan
+            bad.counterexample = ", ".join(
+                (f"{k[1:]} is {k[1:]}_{v}" if plan and k[1:] in plan.set_sums else f"label {k[1:]} = {v}")
+                if k.startswith("@") else f"{k} = {v}" for k, v in shown.items()) + "; " + bad.counterexample
         if problems:
             bad.notes = problems + bad.notes
             if bad.verdict == "fails":
@@ -337,6 +348,8 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
     plan = getattr(env, "plan", None)
     if plan is not None:
         ctx.open_lengths, ctx.vector_lengths, ctx.label_lengths = plan.open_sums, plan.vectors, plan.labels
+        ctx.set_sums = plan.set_sums
+        ctx.generic_costs = bool(plan.set_sums)
     from .calls import LimitDoesNotExist
 
     missing = []
