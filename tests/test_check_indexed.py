@@ -4,6 +4,8 @@ indexed definitions in --given, Kronecker deltas, indicators of index equalities
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from derive.check.context import Definitions
 from derive.check.definitions import read_definition
@@ -12,6 +14,7 @@ from derive.check.scalar import check_scalar
 from derive.check.syntax import parse
 
 S = ['s_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}']
+EN = ['E(w) = \\sum_{n=1}^{N} E_n(w)']
 L2 = ['C = C_0 + \\frac{\\lambda}{2n} \\sum_w w^2']
 P = ['p_k = \\frac{e^{f_k}}{ \\sum_j e^{f_j} }', 'L_i =-\\log\\left(p_{y_i}\\right)']
 
@@ -49,6 +52,10 @@ CASES = [
     ('\\frac{\\partial C}{\\partial w} = \\frac{\\partial C_0}{\\partial w} - \\frac{\\lambda}{n} w', L2, "fails"),
     ('\\frac{\\partial C}{\\partial w} = \\frac{\\partial C_0}{\\partial w} + \\frac{\\lambda}{2n} w', L2, "fails"),
     ('\\frac{\\partial C}{\\partial b} = \\frac{\\partial C_0}{\\partial b}', L2, "checked"),
+    # a per-sample error E_n(w) beside E(w) = \\sum_n E_n(w) is an arbitrary function per sample
+    ('\\frac{\\partial E}{\\partial w} = \\sum_{n=1}^{N} \\frac{\\partial E_n}{\\partial w}', EN, "checked"),
+    ('\\frac{\\partial E}{\\partial w} = \\frac{1}{N}\\sum_{n=1}^{N} \\frac{\\partial E_n}{\\partial w}', EN, "fails"),
+    ('\\frac{\\partial E}{\\partial w} = \\sum_n \\frac{\\partial E_n}{\\partial w}', ['E = \\sum_n E_n'], "checked"),
     # definitions by a sum say nothing; a matrix written whole beside its entries is not read entry-wise
     ('S_j = \\frac{e^{a_j}}{\\sum_{k=1}^{N} e^{a_k}}', [], "not-checkable"),
     ('L = \\frac{1}{N} \\sum_i L_i + \\frac{1}{2} \\lambda \\sum_k\\sum_l W_{k,l}^2', [], "not-checkable"),
@@ -103,3 +110,11 @@ def test_indexed_definition_is_a_pattern():
     assert defs.indexed["y"][0] == ("n", "k")
     r = check_scalar('y_{12} = \\sum_i w_{2i} x_{1i}', ['y_{nk} = \\sum_i w_{ki} x_{ni}'])
     assert r.verdict == "checked", r.summary()
+
+
+@settings(max_examples=4, deadline=None)
+@given(c=st.integers(min_value=2, max_value=9))
+def test_random_constants_length_one_does_not_hide_a_slip(c):
+    # adding c once instead of once per term is right at length 1 only; scaling every term is right always
+    assert check_scalar(f'\\sum_j (x_j + {c}) = \\sum_j x_j + {c}').verdict == "fails"
+    assert check_scalar(f'\\sum_j {c} x_j = {c} \\sum_j x_j').verdict == "checked"

@@ -13,7 +13,7 @@ from ..primitives import (
     SoftmaxEntry,
 )
 from .context import INVERSES, FuncDef, builtin_function
-from .index_sums import term_at
+from .index_sums import sum_parts, term_at
 from .syntax import FUNCTION_COMMANDS, LatexError, Node, NotCheckableError, OutOfRange
 from .tokens import Token
 from .tree import (
@@ -24,7 +24,6 @@ from .tree import (
     items_of,
     juxt_items,
     plain_text,
-    primed_index,
     relation_parts,
 )
 from .values import is_mat
@@ -553,32 +552,11 @@ class Calls:
         return self.ctx.derivative(thunk, var, order, self, node)
 
     def sum_op(self, it: Node, rest: list[Node], product: bool = False):
-        lo = hi = exclude = None
-        var = None
-        for s in it.scripts:
-            if s[0] == "sub":
-                sub = s[1]
-                if sub.kind == "sletter":
-                    var = str(sub.args[0])
-                else:
-                    items = items_of(sub) if sub.kind == "sbrace" else []
-                    if len(items) != 1:
-                        raise self.err("cannot read the summation index", it)
-                    sides, ops = relation_parts(items[0]) if items[0].kind == "relation" else ([items[0]], [])
-                    t = plain_text(sides[0]) or primed_index(sides[0])
-                    if t is None or not ((len(t) == 1 and t.isalpha()) or primed_index(sides[0])):
-                        raise self.err("the summation index must be one letter", it)
-                    var = t
-                    if ops and ops[0] in ("\\neq", "\\ne"):
-                        exclude = sides[1]      # \\sum_{j \\neq y_i}: every j but one
-                    elif ops and ops[0] == "=":
-                        lo = sides[1]
-                    elif ops:
-                        raise self.err("cannot read the summation range", it)
-            elif s[0] == "sup":
-                hi = s[1]
-            else:
-                raise self.err("a prime on \\sum is not understood", it)
+        var, op, other, hi, problem = sum_parts(it)
+        if problem:
+            raise self.err(problem, it)
+        lo = other if op == "=" else None
+        exclude = other if op in ("\\neq", "\\ne") else None      # \\sum_{j \\neq y_i}: every j but one
         if product:
             if exclude is not None:
                 raise self.err("a product over every index but one is not supported", it)

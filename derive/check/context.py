@@ -134,6 +134,9 @@ class ScalarContext(IndexNotation):
     def function(self, key, post: Node, interp):
         """(callable on values, name) for a function head, or None."""
         base, _ = key
+        subs = [s for s in post.scripts if s[0] == "sub"] if post.kind == "postfix" else []
+        if base in self.defs.functions and subs and not self.network:
+            return self.per_sample(base, subs[0][1], interp), base    # E_n(w) beside E(w) = \sum_n E_n(w)
         if base in self.defs.functions:
             fd = self.defs.functions[base]
 

@@ -205,38 +205,25 @@ def plan_indices(rel, defs, bound: set[str]) -> IndexPlan:
                     needs[("Y", val)] = "label"
 
     def _sum(n, ns):
-        var = None
-        has_hi = False
-        for s in n.scripts:
-            if s[0] == "sub":
-                sub = s[1]
-                if sub.kind == "sletter":
-                    var = str(sub.args[0])
-                else:
-                    items = items_of(sub) if sub.kind == "sbrace" else []
-                    if len(items) == 1:
-                        sides, ops = relation_parts(items[0]) if items[0].kind == "relation" else ([items[0]], [])
-                        t = plain_text(sides[0])
-                        var = t if t and len(t) == 1 and t.isalpha() else primed_index(sides[0])
-                        if ops and ops[0] in ("\\neq", "\\ne") and var:
-                            excluded[0] = True
-                            other = juxt_items(sides[1])
-                            if other and len(other) == 1:
-                                if plain_text(sides[1]) and len(plain_text(sides[1])) == 1:
-                                    uf.union(("L", ns, var), ("L", ns, plain_text(sides[1])))
-                                    if ns == 0:
-                                        eq_letters.add(plain_text(sides[1]))
-                                elif other[0].kind == "postfix" and other[0].args[0].kind == "letter":
-                                    lab = str(other[0].args[0].args[0])
-                                    labels[lab] = ("Y", lab)
-                                    needs[("Y", lab)] = "label"
-                                    uf.union(("L", ns, var), ("Y", lab))
-            elif s[0] == "sup":
-                has_hi = True
-                t = plain_text(s[1])
-                if var and t and len(t) == 1 and t.isalpha() and t in bound:
-                    named[("L", ns, var)] = t
-                    uf.union(("L", ns, var), ("N", t))
+        var, op, other, hi, _ = sum_parts(n)
+        if op in ("\\neq", "\\ne") and var:
+            excluded[0] = True
+            items = juxt_items(other)
+            t = plain_text(other)
+            if t and len(t) == 1:
+                uf.union(("L", ns, var), ("L", ns, t))
+                if ns == 0:
+                    eq_letters.add(t)
+            elif items and len(items) == 1 and items[0].kind == "postfix" and items[0].args[0].kind == "letter":
+                lab = str(items[0].args[0].args[0])
+                labels[lab] = ("Y", lab)
+                needs[("Y", lab)] = "label"
+                uf.union(("L", ns, var), ("Y", lab))
+        t = plain_text(hi) if hi is not None else None
+        if var and t and len(t) == 1 and t.isalpha() and t in bound:
+            named[("L", ns, var)] = t
+            uf.union(("L", ns, var), ("N", t))
+        has_hi = hi is not None
         if var is None:
             return
         if ns == 0:
@@ -448,6 +435,35 @@ def term_at(interp, var: str, at: Node, rest: list[Node], it: Node):
             interp.ctx.indices[var] = saved
 
 
+def sum_parts(post):
+    """(index, relation, its other side, upper limit, problem) of \\sum_{i=1}^{n}, \\sum_j, \\sum_{j \\neq y_i},
+    \\sum_{c'}: the relation is '=', '\\neq' or None; problem is why the scripts cannot be read, or None."""
+    var = op = other = hi = None
+    for s in post.scripts:
+        if s[0] == "sup":
+            hi = s[1]
+            continue
+        if s[0] != "sub":
+            return var, op, other, hi, "a prime on \\sum is not understood"
+        sub = s[1]
+        if sub.kind == "sletter":
+            var = str(sub.args[0])
+            continue
+        items = items_of(sub) if sub.kind == "sbrace" else []
+        if len(items) != 1:
+            return var, op, other, hi, "cannot read the summation index"
+        sides, ops = relation_parts(items[0]) if items[0].kind == "relation" else ([items[0]], [])
+        t = plain_text(sides[0])
+        var = t if t and len(t) == 1 and t.isalpha() else primed_index(sides[0])
+        if var is None:
+            return var, op, other, hi, "the summation index must be one letter"
+        if ops and ops[0] not in ("=", "\\neq", "\\ne"):
+            return var, op, other, hi, "cannot read the summation range"
+        if ops:
+            op, other = ops[0], sides[1]
+    return var, op, other, hi, None
+
+
 def index_equality(interp, a, b, rel):
     """\\mathbb{1}(y_i = k) of two whole-number indices; of real numbers it is refused (x = 0 has
     measure zero: sampling would call x = x + \\mathbb{1}(x = 0) true)."""
@@ -504,6 +520,19 @@ class IndexNotation:
             return None
         args = [self.sym(self._set_entry(v) or v) for v in self.implicit_default]
         return generic_function(name, (0,) * len(args))(*args)
+
+    def per_sample(self, base: str, sarg, interp):
+        """E_n(w) where E(w) is defined (Bishop's E = \\sum_n E_n): an arbitrary function per value of n."""
+        from .generic import generic_function
+
+        name = f"{base}_{{{interp.index_label(sarg)}}}"
+
+        def g(*args):
+            return generic_function(name, (0,) * len(args))(*args)
+
+        g.takes_sub = True
+        g.multi = True
+        return g
 
     def entries_of(self, node: Node, interp):
         """softmax(z), softmax(z + c): the argument read once per entry of its vector letter, or None."""

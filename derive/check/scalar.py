@@ -349,7 +349,7 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
     if plan is not None:
         ctx.open_lengths, ctx.vector_lengths, ctx.label_lengths = plan.open_sums, plan.vectors, plan.labels
         ctx.set_sums = plan.set_sums
-        ctx.generic_costs = bool(plan.set_sums)
+        ctx.generic_costs = True     # C_0, E_n, L_i nothing defines: arbitrary functions of the variables
     from .calls import LimitDoesNotExist
 
     missing = []
