@@ -34,6 +34,9 @@ CASES = [
     ('\\frac{\\partial s_i}{\\partial z_j} = -s_i s_j', S, "fails"),                     # only off the diagonal
     ('\\frac{\\partial s_i}{\\partial z_j} = s_i(s_j - \\delta_{ij})', S, "fails"),      # sign
     ('\\frac{\\partial s_i}{\\partial z_i} = s_i(1 - s_i)', S, "checked"),
+    # s named as the softmax of z: s_i is its entry i
+    ('\\frac{\\partial s_i}{\\partial z_j} = s_i(\\delta_{ij} - s_j)', ['s = \\operatorname{softmax}(z)'], "checked"),
+    ('\\frac{\\partial s_i}{\\partial z_j} = s_i(1 - s_j)', ['s = \\operatorname{softmax}(z)'], "fails"),
     ('\\frac{\\partial L_i }{ \\partial f_k } = p_k - \\mathbb{1}(y_i = k)', P, "checked"),
     ('\\frac{\\partial L_i }{ \\partial f_k } = p_k - 1', P, "fails"),
     ('\\frac{\\partial L_i }{ \\partial f_k } = p_{y_i} - \\mathbb{1}(y_i = k)', P, "fails"),   # label confused

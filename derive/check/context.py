@@ -24,7 +24,7 @@ from ..primitives import (
     Step,
     Tanh,
 )
-from .index_sums import IndexNotation
+from .index_context import IndexNotation
 from .syntax import (
     MAX_TERMS,
     NAMED_FUNCTIONS,
@@ -34,7 +34,7 @@ from .syntax import (
     OutOfRange,
     ShapeMismatch,
 )
-from .tree import _is_label, atom_key, decor_scripts, iter_nodes, plain_text
+from .tree import _is_label, atom_key, decor_scripts, iter_nodes, plain_text, symbol_name
 from .values import check_defined, is_mat
 
 # ---------------------------------------------------------------------------------------------
@@ -58,16 +58,6 @@ class Definitions:
     functions: dict[str, FuncDef] = field(default_factory=dict)
     # s_i = ...: an indexed definition, used for every s_1, s_2, ... (name -> (index letters, body))
     indexed: dict[str, tuple] = field(default_factory=dict)
-
-
-def symbol_name(key: tuple[str, bool], sub: str | None = None, sup: str | None = None) -> str:
-    base, hat = key
-    name = ("hat_" if hat else "") + base
-    if sub:
-        name += "_" + sub
-    if sup:
-        name += "^" + sup
-    return name
 
 
 class ScalarContext(IndexNotation):

@@ -18,16 +18,17 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from .syntax import LatexError, Node, OutOfRange
+from .syntax import Node
 from .tree import (
     atom_key,
-    decor_scripts,
+    free_index_letters,
     items_of,
     iter_nodes,
     juxt_items,
     plain_text,
     primed_index,
     relation_parts,
+    summation_letters,
 )
 from .values import is_mat
 
@@ -74,7 +75,8 @@ class IndexPlan:
                 combos = [dict(c, **{letter: v}) for c in combos for v in _values(sizes.get(length, 3))]
             for label, length in sorted(list(self.labels.items()) + list(self.set_sums.items())):
                 combos = [dict(c, **{"@" + label: v}) for c in combos for v in _values(sizes.get(length, 3))]
-            out.extend(combos[:MAX_INSTANCES // len(self.size_choices()) + 1])
+            limit = MAX_INSTANCES // len(self.size_choices()) + 1
+            out.extend(combos[::-(-len(combos) // limit)])     # spread over the choices, not a prefix
         return out
 
     def sizes_text(self) -> str:
@@ -233,26 +235,7 @@ def plan_indices(rel, defs, bound: set[str]) -> IndexPlan:
             needs[("L", ns, var)] = "sum"
 
     def _juxt(items, ns):
-        for k, it in enumerate(items):
-            if it.kind != "postfix" or k + 1 >= len(items):
-                continue
-            b = it.args[0]
-            name = "".join(str(t) for t in b.args[1:]).strip() if b.kind == "text" else (
-                str(b.args[0])[1:] if b.kind == "command" else _base_name(it))
-            if name is None or name.lower() != "softmax":
-                continue
-            nxt = items[k + 1]
-            if nxt.kind != "postfix" or nxt.args[0].kind not in ("paren", "bracket"):
-                continue
-            cands = []
-            for m in iter_nodes(nxt.args[0]):
-                if m.kind == "postfix" and not m.scripts and m.args[0].kind in ("letter", "decor", "command"):
-                    nm = _base_name(m)
-                    if nm and nm.lower() != "softmax":
-                        cands.append((nm, m.args[0].kind == "decor"))
-            names = {c for c, _ in cands}
-            chosen = {c for c, bold in cands if bold} or {c for c in names if ("S", c, 0) in uf.parent} \
-                or (names - SCALAR_LETTERS) or names
+        for nxt, chosen in _softmax_calls(items, lambda c: ("S", c, 0) in uf.parent):
             for c in chosen:
                 vectors[c] = ("S", c, 0)
                 needs[("S", c, 0)] = "vector"
@@ -265,13 +248,17 @@ def plan_indices(rel, defs, bound: set[str]) -> IndexPlan:
 
     eq_letters: set[str] = set()
     walk(rel, 0)
-    from .tree import free_index_letters as _subscripted
-
-    claim_subscripts = _subscripted(rel)
+    claim_subscripts = free_index_letters(rel)
     patterned = {id(b) for _, b in defs.indexed.values()}
     for k, body in enumerate([b for b in defs.symbols.values() if id(b) not in patterned]
                              + [f.body for f in defs.functions.values()], start=1):
         walk(body, k)
+    # s = \\operatorname{softmax}(z) names a vector: s_i runs over z's range
+    for name, body in defs.symbols.items():
+        for n in iter_nodes(body):
+            if n.kind == "juxt":
+                for c in _softmax_vectors(list(n.args)):
+                    uf.union(("S", name, 0), ("S", c, 0))
     # an indexed definition's letters are its parameters: s_i = ... links slot 0 of s to i's range
     for k, (name, (letters, body)) in enumerate(sorted(defs.indexed.items()), start=1000):
         for pos, letter in enumerate(letters):
@@ -342,13 +329,39 @@ def plan_indices(rel, defs, bound: set[str]) -> IndexPlan:
                 plan.described.setdefault(plan.open_sums[var], f"the {var}'s summed over")
     plan.vectors = {c: length(node) for c, node in vectors.items()}
     plan.labels = {c: length(node) for c, node in labels.items()}
-    from .tree import free_index_letters, summation_letters
-
     free = (free_index_letters(rel) | eq_letters) - summation_letters(rel) - claim_sum_vars - set(defs.symbols) \
         - set(bound) \
         - set(plan.lengths) - set(plan.labels) - set(plan.set_sums)
     plan.free = {x: length(("L", 0, x)) for x in sorted(free)}
     return plan
+
+
+def _softmax_calls(items, indexed=lambda c: False):
+    """(the argument's postfix, its vector letters) of each softmax(...) among juxtaposed items: the
+    bold letters, else those indexed elsewhere, else those that are no usual scalar (c of z + c)."""
+    for k, it in enumerate(items):
+        if it.kind != "postfix" or k + 1 >= len(items):
+            continue
+        b = it.args[0]
+        name = "".join(str(t) for t in b.args[1:]).strip() if b.kind == "text" else (
+            str(b.args[0])[1:] if b.kind == "command" else _base_name(it))
+        nxt = items[k + 1]
+        if name is None or name.lower() != "softmax" or nxt.kind != "postfix" \
+                or nxt.args[0].kind not in ("paren", "bracket"):
+            continue
+        cands = []
+        for m in iter_nodes(nxt.args[0]):
+            if m.kind == "postfix" and not m.scripts and m.args[0].kind in ("letter", "decor", "command"):
+                nm = _base_name(m)
+                if nm and nm.lower() != "softmax":
+                    cands.append((nm, m.args[0].kind == "decor"))
+        names = {c for c, _ in cands}
+        yield nxt, ({c for c, bold in cands if bold} or {c for c in names if indexed(c)}
+                    or (names - SCALAR_LETTERS) or names)
+
+
+def _softmax_vectors(items) -> set[str]:
+    return {c for _, chosen in _softmax_calls(items) for c in chosen}
 
 
 def label_value(ctx, base: str, sub_value: int) -> int | None:
@@ -471,124 +484,3 @@ def index_equality(interp, a, b, rel):
         raise interp.err("an indicator of an equation compares two indices, as in \\mathbb{1}(y_i = k)", rel)
     return sp.Integer(1 if a == b else 0)
 
-
-class IndexNotation:
-    """The index-notation part of a scalar context (``context.ScalarContext``): labels, the entries of
-    softmax's vector letter, entries of function values, \\sum_w over the weights, costs nothing
-    defines, and indexed definitions s_i = ...; the context's indices, symbols and definitions are its own."""
-
-    def _indexed_atom(self, post: Node, interp):
-        """A label y_i (a whole number in range) or, inside softmax(...), a vector letter's entry."""
-        key = atom_key(post)
-        if key is None or key[1]:
-            return None
-        scripts = list(decor_scripts(post))
-        subs = [s for s in scripts if s[0] == "sub"]
-        if key[0] in self.label_lengths and len(subs) == 1:
-            t = interp.index_label(subs[0][1])
-            if t.isdigit():
-                v = label_value(self, key[0], int(t))
-                if v is not None:
-                    return sp.Integer(v), [s for s in scripts if s is not subs[0]]
-        if self.vector_entry is not None and not subs and key[0] in self.vector_lengths:
-            from .context import symbol_name
-
-            return self.lookup(symbol_name(key, str(self.vector_entry)), interp), scripts
-        return None
-
-    def _set_entry(self, letter: str) -> str | None:
-        k = self.indices.get(letter)
-        if not isinstance(k, int):
-            k = self.indices.get("@" + letter)
-        return f"{letter}_{k}" if isinstance(k, int) else None
-
-    def _set_member(self, post: Node):
-        """w in \\sum_w w^2 (the weight w_k of this term) or outside the sum (the chosen w_j), or None."""
-        key = atom_key(post)
-        if key is None or key[1] or key[0] not in self.set_sums or post.args[0].kind != "letter" \
-                or any(s[0] == "sub" for s in post.scripts):
-            return None
-        name = self._set_entry(key[0])
-        return (self.sym(name), list(post.scripts)) if name else None
-
-    def generic_cost(self, name: str):
-        """C_0, E_n, C_x, L_i that nothing defines, in a claim that differentiates them: an arbitrary
-        function of the variables differentiated by (a per-sample or unregularised cost)."""
-        from .generic import generic_function
-        base, _, sub = name.partition("_")
-        if not (self.generic_costs and base in LOSS_LETTERS and sub and "^" not in sub):
-            return None
-        args = [self.sym(self._set_entry(v) or v) for v in self.implicit_default]
-        return generic_function(name, (0,) * len(args))(*args)
-
-    def per_sample(self, base: str, sarg, interp):
-        """E_n(w) where E(w) is defined (Bishop's E = \\sum_n E_n): an arbitrary function per value of n."""
-        from .generic import generic_function
-
-        name = f"{base}_{{{interp.index_label(sarg)}}}"
-
-        def g(*args):
-            return generic_function(name, (0,) * len(args))(*args)
-
-        g.takes_sub = True
-        g.multi = True
-        return g
-
-    def entries_of(self, node: Node, interp):
-        """softmax(z), softmax(z + c): the argument read once per entry of its vector letter, or None."""
-        names = {atom_key(n)[0] for n in iter_nodes(node) if n.kind == "postfix" and not n.scripts
-                 and atom_key(n) is not None and atom_key(n)[0] in self.vector_lengths}
-        if not names or self.vector_entry is not None:
-            return None
-        size = self.indices.get(self.vector_lengths[sorted(names)[0]])
-        if not isinstance(size, int):
-            return None
-        out = []
-        try:
-            for k in range(1, size + 1):
-                self.vector_entry = k
-                out.append(interp.value(node))
-        finally:
-            self.vector_entry = None
-        return out
-
-    def select(self, val, sarg, role, interp):
-        """(\\cdots)_i, softmax(z)_i: entry i of a vector (a 1x1 value is its own entry 1)."""
-        t = interp.index_label(sarg)
-        if not t.isdigit():
-            raise interp.err(f"the index {t} is not bound (sum over it or use a number)", sarg)
-        k = int(t)
-        if val.shape[1] != 1 and val.shape[0] == 1:
-            val = val.T
-        if val.shape[1] != 1:
-            raise interp.err("a matrix needs two indices", sarg)
-        if not 1 <= k <= val.shape[0]:
-            raise OutOfRange("entry")
-        return val[k - 1, 0]
-
-    def _indexed_definition(self, name: str, sub_text: str, interp):
-        """s_2 from the definition s_i = ...: its body read with i = 2 (None if no definition fits)."""
-        got = self.defs.indexed.get(name)
-        if got is None or name in self.hidden:
-            return None
-        letters, body = got
-        parts = sub_text.split(",")
-        if len(parts) == 1 and len(letters) > 1 and parts[0].isdigit() and len(parts[0]) == len(letters):
-            parts = list(parts[0])
-        if len(parts) != len(letters) or not all(p.isdigit() for p in parts):
-            return None
-        saved = {x: self.indices.get(x) for x in letters}
-        self.depth += 1
-        if self.depth > 30:
-            raise LatexError(f"the definition of {name} refers to itself")
-        try:
-            for x, p in zip(letters, parts):
-                self.indices[x] = int(p)
-            return interp.value(body)
-        finally:
-            self.depth -= 1
-            for x, v in saved.items():
-                if v is None:
-                    self.indices.pop(x, None)
-                else:
-                    self.indices[x] = v

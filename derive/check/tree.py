@@ -472,3 +472,13 @@ def primed_index(node) -> str | None:
         return None
     return str(post.args[0].args[0]) + "'" * len(post.scripts)
 
+
+def symbol_name(key: tuple[str, bool], sub: str | None = None, sup: str | None = None) -> str:
+    """The internal name of a symbol: hat_y_1^pred for \\hat{y}_1^{(pred)} (key from ``atom_key``)."""
+    base, hat = key
+    name = ("hat_" if hat else "") + base
+    if sub:
+        name += "_" + sub
+    if sup:
+        name += "^" + sup
+    return name
