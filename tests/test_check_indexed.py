@@ -59,6 +59,9 @@ CASES = [
     ('\\frac{\\partial E}{\\partial w} = \\sum_{n=1}^{N} \\frac{\\partial E_n}{\\partial w}', EN, "checked"),
     ('\\frac{\\partial E}{\\partial w} = \\frac{1}{N}\\sum_{n=1}^{N} \\frac{\\partial E_n}{\\partial w}', EN, "fails"),
     ('\\frac{\\partial E}{\\partial w} = \\sum_n \\frac{\\partial E_n}{\\partial w}', ['E = \\sum_n E_n'], "checked"),
+    # a cost nothing defines is an arbitrary function of what it is differentiated by: never 0 by accident
+    ('\\frac{\\partial L_i}{\\partial f_k} = \\sum_j 0 f_j', [], "fails"),
+    ('\\frac{\\partial C}{\\partial b} = 0', L2, "fails"),
     # definitions by a sum say nothing; a matrix written whole beside its entries is not read entry-wise
     ('S_j = \\frac{e^{a_j}}{\\sum_{k=1}^{N} e^{a_k}}', [], "not-checkable"),
     ('L = \\frac{1}{N} \\sum_i L_i + \\frac{1}{2} \\lambda \\sum_k\\sum_l W_{k,l}^2', [], "not-checkable"),

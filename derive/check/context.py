@@ -97,6 +97,7 @@ class ScalarContext(IndexNotation):
         self.vector_entry: int | None = None
         self.set_sums: dict[str, str] = {}    # \sum_w w^2: w stands for w_k inside, for one w_j outside
         self.generic_costs = False            # C_0, E_n, L_i that nothing defines: arbitrary functions
+        self.diff_stack: list[str] = []       # the variables being differentiated by, innermost last
 
     def sym(self, name: str) -> sp.Symbol:
         s = self.symbols_made.get(name)
@@ -308,9 +309,11 @@ class ScalarContext(IndexNotation):
         name = self.variable_name(var, interp)
         was_hidden = name in self.hidden
         self.hidden = self.hidden | {name}
+        self.diff_stack.append(name)    # what a cost nothing defines (C_0, E_n) is a function of here
         try:
             body = thunk()
         finally:
+            self.diff_stack.pop()
             if not was_hidden:
                 self.hidden = self.hidden - {name}
         check_defined(body, "the expression differentiated is undefined (a division by zero?)")

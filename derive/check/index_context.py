@@ -48,13 +48,14 @@ class IndexNotation:
         return (self.sym(name), list(post.scripts)) if name else None
 
     def generic_cost(self, name: str):
-        """C_0, E_n, C_x, L_i that nothing defines, in a claim that differentiates them: an arbitrary
-        function of the variables differentiated by (a per-sample or unregularised cost)."""
+        """C_0, E_n, C_x, L_i that nothing defines, inside a derivative: an arbitrary function of the
+        variables being differentiated by (a per-sample or unregularised cost), so that its derivative
+        is never 0 by accident."""
         from .generic import generic_function
         base, _, sub = name.partition("_")
-        if not (self.generic_costs and base in LOSS_LETTERS and sub and "^" not in sub):
-            return None
-        args = [self.sym(self._set_entry(v) or v) for v in self.implicit_default]
+        if not (self.generic_costs and base in LOSS_LETTERS and sub and "^" not in sub and self.diff_stack):
+            return None     # outside a derivative it is an unknown number
+        args = [self.sym(v) for v in dict.fromkeys(self.diff_stack)]
         return generic_function(name, (0,) * len(args))(*args)
 
     def per_sample(self, base: str, sarg, interp):
