@@ -13,6 +13,7 @@ from ..primitives import (
     SoftmaxEntry,
 )
 from .context import INVERSES, SUBSCRIPTED_FUNCTIONS, FuncDef, builtin_function
+from .index_sums import sum_parts, term_at
 from .syntax import FUNCTION_COMMANDS, LatexError, Node, NotCheckableError, OutOfRange
 from .tokens import Token
 from .tree import (
@@ -198,7 +199,10 @@ class Calls:
         else:
             args_nodes = [arg_node]
             arg_scripts = []
-        args = [self.value(a) for a in args_nodes]
+        entries = None
+        if f == "softmax" and len(args_nodes) == 1 and hasattr(self.ctx, "entries_of"):
+            entries = self.ctx.entries_of(args_nodes[0], self)   # softmax(z + c) of a vector z of length K
+        args = [sp.Matrix(entries)] if entries else [self.value(a) for a in args_nodes]
         result = self.call_values(head_node, head, args)
         return self.apply_scripts(result, arg_scripts, arg_node)
 
@@ -575,31 +579,19 @@ class Calls:
         return self.ctx.derivative(thunk, var, order, self, node)
 
     def sum_op(self, it: Node, rest: list[Node], product: bool = False):
-        lo = hi = None
-        var = None
-        for s in it.scripts:
-            if s[0] == "sub":
-                sub = s[1]
-                if sub.kind == "sletter":
-                    var = str(sub.args[0])
-                else:
-                    items = items_of(sub) if sub.kind == "sbrace" else []
-                    if len(items) != 1:
-                        raise self.err("cannot read the summation index", it)
-                    sides, ops = relation_parts(items[0]) if items[0].kind == "relation" else ([items[0]], [])
-                    t = plain_text(sides[0])
-                    if t is None or not (len(t) == 1 and t.isalpha()):
-                        raise self.err("the summation index must be one letter", it)
-                    var = t
-                    if ops:
-                        lo = sides[1]
-            elif s[0] == "sup":
-                hi = s[1]
-            else:
-                raise self.err("a prime on \\sum is not understood", it)
+        var, op, other, hi, problem = sum_parts(it)
+        if problem:
+            raise self.err(problem, it)
+        lo = other if op == "=" else None
+        exclude = other if op in ("\\neq", "\\ne") else None      # \\sum_{j \\neq y_i}: every j but one
         if product:
+            if exclude is not None:
+                raise self.err("a product over every index but one is not supported", it)
             return self.ctx.product(var, lo, hi, rest, self, it)
-        return self.ctx.sum(var, lo, hi, rest, self, it)
+        total = self.ctx.sum(var, lo, hi, rest, self, it)
+        if exclude is not None:
+            total = self.alg.add(total, -term_at(self, var, exclude, rest, it))
+        return total
 
     # convenience for contexts
     def bound_value(self, node: Node):

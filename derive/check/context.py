@@ -25,6 +25,7 @@ from ..primitives import (
     Step,
     Tanh,
 )
+from .index_context import IndexNotation
 from .syntax import (
     MAX_TERMS,
     NAMED_FUNCTIONS,
@@ -34,7 +35,7 @@ from .syntax import (
     OutOfRange,
     ShapeMismatch,
 )
-from .tree import _is_label, atom_key, decor_scripts, iter_nodes, plain_text
+from .tree import _is_label, atom_key, decor_scripts, iter_nodes, plain_text, symbol_name
 from .values import check_defined, is_mat
 
 # ---------------------------------------------------------------------------------------------
@@ -56,19 +57,11 @@ class Definitions:
 
     symbols: dict[str, Node] = field(default_factory=dict)
     functions: dict[str, FuncDef] = field(default_factory=dict)
+    # s_i = ...: an indexed definition, used for every s_1, s_2, ... (name -> (index letters, body))
+    indexed: dict[str, tuple] = field(default_factory=dict)
 
 
-def symbol_name(key: tuple[str, bool], sub: str | None = None, sup: str | None = None) -> str:
-    base, hat = key
-    name = ("hat_" if hat else "") + base
-    if sub:
-        name += "_" + sub
-    if sup:
-        name += "^" + sup
-    return name
-
-
-class ScalarContext:
+class ScalarContext(IndexNotation):
     """Meaning for scalar claims: every letter is a real symbol; functions are the primitives.
 
     Methods that take ``interp`` are called back by the Interpreter (``derive.check.interpret``)
@@ -97,6 +90,15 @@ class ScalarContext:
         # (d/dx ln(-x^2-1) is 2x/(x^2+1) as algebra, but ln(-x^2-1) is defined at no real x)
         self.domains: list = []
         self.differentiated: list = []   # (function, variable): at its kinks a derivative does not exist
+        # index notation (``index_sums``): the length each open sum runs to, softmax's vector letters,
+        # labels (the y of f_{y_i}) and their lengths, and the entry a vector letter stands for now
+        self.open_lengths: dict[str, str] = {}
+        self.vector_lengths: dict[str, str] = {}
+        self.label_lengths: dict[str, str] = {}
+        self.vector_entry: int | None = None
+        self.set_sums: dict[str, str] = {}    # \sum_w w^2: w stands for w_k inside, for one w_j outside
+        self.generic_costs = False            # C_0, E_n, L_i that nothing defines: arbitrary functions
+        self.diff_stack: list[str] = []       # the variables being differentiated by, innermost last
 
     def sym(self, name: str) -> sp.Symbol:
         s = self.symbols_made.get(name)
@@ -124,6 +126,9 @@ class ScalarContext:
     def function(self, key, post: Node, interp):
         """(callable on values, name) for a function head, or None."""
         base, _ = key
+        subs = [s for s in post.scripts if s[0] == "sub"] if post.kind == "postfix" else []
+        if base in self.defs.functions and subs and not self.network:
+            return self.per_sample(base, subs[0][1], interp), base    # E_n(w) beside E(w) = \sum_n E_n(w)
         if base in self.defs.functions:
             fd = self.defs.functions[base]
 
@@ -161,9 +166,17 @@ class ScalarContext:
 
     def scalar_symbol(self, post: Node, interp):
         """An atom with its scripts: (value, remaining scripts); an instantiated index is its number."""
+        if self.set_sums:
+            got = self._set_member(post)
+            if got is not None:
+                return got
         got = index_as_number(self, post)
         if got is not None:
             return got
+        if self.label_lengths or self.vector_entry is not None:
+            got = self._indexed_atom(post, interp)
+            if got is not None:
+                return got
         return self._scalar_symbol_base(post, interp)
 
     def _scalar_symbol_base(self, post: Node, interp):
@@ -193,10 +206,17 @@ class ScalarContext:
             return sp.pi, rest
         if base == "infty" and sub_text is None and label is None:
             return sp.oo, rest
-        if base == "delta" and sub_text and "," in sub_text and len(sub_text.split(",")) == 2:
+        if base in ("delta", "I") and sub_text and "," in sub_text and len(sub_text.split(",")) == 2 \
+                and all(x.isdigit() for x in sub_text.split(",")) \
+                and (base == "delta" or (not self.network and "I" not in self.defs.symbols)):
+            # \delta_{ij}, and I_{kj} the identity matrix's entries (Bishop), of two indices
             i, j = sub_text.split(",")
             return sp.KroneckerDelta(sp.Integer(int(i)), sp.Integer(int(j))), rest
         name = symbol_name(key, sub_text, label)
+        if sub_text and not self.network and name not in self.defs.symbols:
+            got = self._indexed_definition(symbol_name(key, None, label), sub_text, interp)
+            if got is not None:
+                return got, rest
         return self.lookup(name, interp), rest
 
     def _family_entry(self, key, scripts, interp):
@@ -208,6 +228,8 @@ class ScalarContext:
         if t is None or not (t.isdigit() or (len(t) == 1 and t.isalpha())):
             return None
         name = symbol_name(key)
+        if name in self.defs.indexed:
+            return None     # s_1 of a definition s_i = ...: its body, not an entry of a family
         if t.isalpha():
             idx = self.indices.get(t)
             if idx is None:
@@ -234,7 +256,8 @@ class ScalarContext:
         if name in self.defs.functions and name not in self.hidden:
             fd = self.defs.functions[name]
             return interp.call_defined(fd, [self.sym(p) for p in fd.params])
-        return self.sym(name)
+        got = self.generic_cost(name) if self.generic_costs else None
+        return got if got is not None else self.sym(name)
 
     def batch_size(self):
         return None
@@ -287,9 +310,11 @@ class ScalarContext:
         name = self.variable_name(var, interp)
         was_hidden = name in self.hidden
         self.hidden = self.hidden | {name}
+        self.diff_stack.append(name)    # what a cost nothing defines (C_0, E_n) is a function of here
         try:
             body = thunk()
         finally:
+            self.diff_stack.pop()
             if not was_hidden:
                 self.hidden = self.hidden - {name}
         check_defined(body, "the expression differentiated is undefined (a division by zero?)")
@@ -326,6 +351,8 @@ class ScalarContext:
                 label = plain_text(s[1])
             else:
                 raise interp.err("differentiate with respect to a plain symbol", var)
+        if self.set_sums and key[0] in self.set_sums and not key[1] and sub is None and label is None:
+            return self._set_entry(key[0]) or key[0]    # \partial w: the one weight w_j this instance tries
         return symbol_name(key, sub, label)
 
     def derivative_variable_value(self, var: Node, interp):
@@ -337,7 +364,11 @@ class ScalarContext:
             raise interp.err(f"a {what} needs an index, as in \\{what}_{{i=1}}^{{n}}", node)
         lo_v = interp.value(lo) if lo is not None else sp.Integer(1)
         if hi is None:
-            if "n" in self.indices:
+            length = self.open_lengths.get(var)
+            if length is not None and isinstance(self.indices.get(length), int):
+                # \sum_j over every entry: the length this instance tries (``index_sums``)
+                hi_v = sp.Integer(self.indices[length])
+            elif "n" in self.indices:
                 hi_v = sp.Integer(self.indices["n"])
             else:
                 raise interp.err(f"a {what} without an upper limit needs one, as in \\{what}_{{i=1}}^{{n}}", node)

@@ -66,6 +66,26 @@ def _define_symbol(node, body, defs, text, what):
         else:
             raise LatexError("the left side of a definition must be a plain symbol", text, node.pos, what)
     defs.symbols[symbol_name(key, sub, label)] = body
+    letters = _index_letters(post)
+    if letters:
+        # s_i = \frac{e^{z_i}}{\sum_k e^{z_k}}: a definition of every entry, s_1, s_2, ... alike
+        defs.indexed[symbol_name(key, None, label)] = (letters, body)
+
+
+def _index_letters(post) -> tuple[str, ...]:
+    """The index letters of a defined symbol's subscript (i of s_i, n and k of y_{nk}), or ()."""
+    subs = [s for s in decor_scripts(post) if s[0] == "sub"]
+    if len(subs) != 1:
+        return ()
+    t = plain_text(subs[0][1])
+    if t is not None and t.isalpha() and t.islower() and len(t) <= 3 and len(set(t)) == len(t):
+        return tuple(t)
+    items = items_of(subs[0][1]) if subs[0][1].kind == "sbrace" else []
+    parts = [plain_text(it) for it in items]
+    if len(parts) > 1 and all(p and len(p) == 1 and p.isalpha() and p.islower() for p in parts) \
+            and len(set(parts)) == len(parts):
+        return tuple(parts)
+    return ()
 
 
 def read_assignment(text: str) -> tuple[str, sp.Expr]:

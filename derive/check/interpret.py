@@ -10,6 +10,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .calls import Calls
+from .index_sums import index_equality, index_extremum, primed_index
 from .syntax import FUNCTION_COMMANDS, MAX_MATRIX, LatexError, NeedsSize, Node, ShapeMismatch
 from .tokens import Token
 from .tree import (
@@ -209,6 +210,8 @@ class Interpreter(Calls):
         nxt = items[i + 1] if i + 1 < len(items) else None
         if nxt is None:
             return None
+        if (got := index_extremum(self, items, i, head)) is not None:
+            return got      # \max_k z_k: the largest entry
         bound = getattr(self.ctx, "bare_functions", {})
         if head[1] in bound and nxt.kind == "postfix" and nxt.args[0].kind == "paren" \
                 and _mentions_bare(nxt.args[0], set(bound)):
@@ -280,12 +283,14 @@ class Interpreter(Calls):
     def indicator(self, rel: Node):
         sides, ops = relation_parts(rel)
         o = ops[0]
-        if o not in (">", "<", "\\le", "\\leq", "\\leqslant", "\\ge", "\\geq", "\\geqslant", "\\ne",
+        if o not in ("=", ">", "<", "\\le", "\\leq", "\\leqslant", "\\ge", "\\geq", "\\geqslant", "\\ne",
                      "\\neq", "\\lt", "\\gt"):
             raise self.err("an indicator needs a comparison, as in \\mathbb{1}[z > 0]", rel)
         a, b = self.value(sides[0]), self.value(sides[1])
         if is_mat(b):
             raise self.err("an indicator compares with a number, as in \\mathbb{1}[z > 0]", rel)
+        if o == "=":
+            return index_equality(self, a, b, rel)
 
         def one(v):
             c = {">": sp.StrictGreaterThan, "\\gt": sp.StrictGreaterThan, "<": sp.StrictLessThan,
@@ -413,9 +418,9 @@ class Interpreter(Calls):
         items = items_of(n)
         parts = []
         for it in items:
-            t = plain_text(it)
-            if t is not None and (t.isdigit() or (len(t) == 1 and t.isalpha())):
-                parts.append(self.index_text(t) if t.isalpha() else t)
+            t = plain_text(it) or primed_index(it)      # a_{c'}: a primed index letter
+            if t is not None and (t.isdigit() or (len(t.rstrip("'")) == 1 and t.rstrip("'").isalpha())):
+                parts.append(t if t.isdigit() else self.index_text(t))
             elif t is not None and t.isalnum():
                 # w_{jk}: two single-letter indices written together
                 if len(t) <= 3 and all(ch.isdigit() or ch in self.ctx.indices for ch in t) \

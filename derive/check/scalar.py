@@ -18,6 +18,7 @@ from .compare import (
 from .context import Definitions, ScalarContext
 from .definitions import read_assignment, read_definition
 from .generic import GenericFunction
+from .index_sums import defines_by_sum, plan_indices
 from .interpret import Interpreter
 from .syntax import LatexError, NeedsSize, Node, OutOfRange, UndefinedValue, parse
 from .tree import (
@@ -80,7 +81,7 @@ def _function_letters(env, rel: Node, defs: Definitions) -> None:
         primed |= p2
     composed = _composed_letters(rel)
     letters = ({k for k in applied if k in GENERIC_LETTERS} | primed | composed) - set(defs.symbols) \
-        - set(defs.functions)
+        - set(defs.functions) - set(defs.indexed)
     env.function_letters = letters - {"e"}
     variables = differentiation_variables(rel)
     env.implicit_default = variables or next(([a[0]] for a in applied.values() if a and len(a) == 1), ["x"])
@@ -209,8 +210,24 @@ def _check_scalar_reading(claim, givens, at, h0, reading, conditions=()) -> Resu
     _function_letters(env, rel, defs)
     env.reading = reading
     env.conditions = [parse(c, "condition") for c in conditions]
+    plan = plan_indices(rel, defs, bound)
+    env.plan = plan if plan.active else None
+    defined = defines_by_sum(rel, defs, plan.active)
+    if defined:
+        return Result(claim, "not-checkable", notes=[
+            f"a definition of {defined} (nothing else defines it): there is nothing to check; give it with"
+            f" --given to use it in a claim"] + rel.notes)
+    if plan.active and plan.whole_and_entries:
+        raise NotCheckable(f"{plan.whole_and_entries} is written both as a whole and by its entries; a claim"
+                           " about the whole vector or matrix is not checked entry by entry here")
     try:
-        insts = _index_choices(free, 3, set_bounds)
+        if env.plan is not None:
+            # sums without an upper limit, softmax(z)_i, labels: decided at several lengths (index_sums)
+            plan.lengths = [x for x in plan.lengths if x not in set_bounds]
+            insts = plan.instances(set_bounds)
+            env.integer_names = set()
+        else:
+            insts = _index_choices(free, 3, set_bounds)
         results = _run_links(env, sides, insts)
         sizes_tried = None
     except NeedsSize:
@@ -229,7 +246,10 @@ def _check_scalar_reading(claim, givens, at, h0, reading, conditions=()) -> Resu
         bad.notes = list(dict.fromkeys(notes + bad.notes))
         shown = {k: v for k, v in inst.items() if k not in set_bounds}
         if shown and bad.counterexample:
-            bad.counterexample = ", ".join(f"{k} = {v}" for k, v in shown.items()) + "; " + bad.counterexample
+            plan = env.plan
+            bad.counterexample = ", ".join(
+                (f"{k[1:]} is {k[1:]}_{v}" if plan and k[1:] in plan.set_sums else f"label {k[1:]} = {v}")
+                if k.startswith("@") else f"{k} = {v}" for k, v in shown.items()) + "; " + bad.counterexample
         if problems:
             bad.notes = problems + bad.notes
             if bad.verdict == "fails":
@@ -240,6 +260,16 @@ def _check_scalar_reading(claim, givens, at, h0, reading, conditions=()) -> Resu
     methods = list(dict.fromkeys(r.method for r, _ in results))
     method = "; ".join(methods)
     letters = sorted({k for _, i in results for k in i if k not in set_bounds})
+    if env.plan is not None:
+        letters = sorted(x for x in letters if x in env.plan.free)
+        if env.plan.lengths:
+            method = methods[0] + (" (and likewise at the other lengths)" if len(methods) > 1 else "")
+            r = Result(claim, "checked", method + (f" (for every choice of {', '.join(letters)})" if letters else ""),
+                       [env.plan.note()] + notes, seconds=time.perf_counter() - t0)
+            if problems:
+                r.verdict, r.notes = "ambiguous", problems + r.notes
+            r.spots = env.spots  # type: ignore[attr-defined]
+            return r
     if letters:
         method += f" (for every choice of {', '.join(letters)}" + (
             ")" if sizes_tried is None else f" with {', '.join(sorted(bound))} = "
@@ -315,6 +345,11 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
     ctx.implicit_args, ctx.implicit_default = env.implicit_args, env.implicit_default
     ctx.family_mode = bool(env.integer_names)
     ctx.indices.update(inst)
+    plan = getattr(env, "plan", None)
+    if plan is not None:
+        ctx.open_lengths, ctx.vector_lengths, ctx.label_lengths = plan.open_sums, plan.vectors, plan.labels
+        ctx.set_sums = plan.set_sums
+        ctx.generic_costs = True     # C_0, E_n, L_i nothing defines: arbitrary functions of the variables
     from .calls import LimitDoesNotExist
 
     missing = []

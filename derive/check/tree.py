@@ -460,3 +460,25 @@ def merge_brace(it: Node) -> Node:
     if any(s[0] != "sub" for s in inner[0].scripts) or any(s[0] == "sub" for s in it.scripts):
         return it
     return Node("postfix", inner[0].args, inner[0].pos, tuple(inner[0].scripts) + tuple(it.scripts), inner[0].text)
+
+
+def primed_index(node) -> str | None:
+    """A primed index letter (the c' of \\sum_{c'=1}^{C} a_{c'}, Murphy's spelling) as its name, or None."""
+    items = juxt_items(node) if node.kind != "postfix" else [node]
+    if not items or len(items) != 1 or items[0].kind != "postfix" or items[0].args[0].kind != "letter":
+        return None
+    post = items[0]
+    if not post.scripts or any(s[0] != "prime" for s in post.scripts):
+        return None
+    return str(post.args[0].args[0]) + "'" * len(post.scripts)
+
+
+def symbol_name(key: tuple[str, bool], sub: str | None = None, sup: str | None = None) -> str:
+    """The internal name of a symbol: hat_y_1^pred for \\hat{y}_1^{(pred)} (key from ``atom_key``)."""
+    base, hat = key
+    name = ("hat_" if hat else "") + base
+    if sub:
+        name += "_" + sub
+    if sup:
+        name += "^" + sup
+    return name
