@@ -221,6 +221,12 @@ class Calls:
                 raise self.err("the base of a logarithm must be a number", head_node)
             result = self.apply_function(f, name, args, primes, [], head_node)
             result = self.alg.apply(lambda v: v / sp.log(base), result)
+        elif name == "lg" and len(args) == 1:
+            # \lg: log base 2 in computer science (Knuth, CLRS), base 10 in ISO 80000-2: two readings
+            base = 2 if self.reading == "primary" else 10
+            self.ambiguities.append(f"\\lg is read as the logarithm to base {base}")
+            result = self.apply_function(f, "log", args, primes, head_sub, head_node)
+            result = self.alg.apply(lambda v: v / sp.log(base), result)
         else:
             result = self.apply_function(f, name, args, primes, head_sub, head_node)
         for s in powers:

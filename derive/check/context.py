@@ -466,7 +466,7 @@ def builtin_function(base: str, h0=0) -> Callable | None:
     table = {
         "sigma": lambda z: Sigmoid(z), "sigmoid": lambda z: Sigmoid(z), "tanh": lambda z: Tanh(z),
         "relu": lambda z: ReLU(z, h0), "gelu": lambda z: GELU(z), "softplus": lambda z: Softplus(z),
-        "silu": lambda z: SiLU(z), "exp": sp.exp, "ln": sp.log, "log": sp.log,
+        "silu": lambda z: SiLU(z), "exp": sp.exp, "ln": sp.log, "log": sp.log, "lg": sp.log,
         "Phi": lambda z: NormalCDF(z), "phi": lambda z: NormalPDF(z), "step": lambda z: Step(z, h0),
         "elu": lambda z: ELU(z, sp.Integer(1)),
         "leaky_relu": lambda z: LeakyReLU(z, sp.Rational(1, 100), h0),
@@ -475,7 +475,7 @@ def builtin_function(base: str, h0=0) -> Callable | None:
         "sec": sp.sec, "csc": sp.csc, "cot": sp.cot, "asin": sp.asin, "acos": sp.acos, "atan": sp.atan,
         "asinh": sp.asinh, "acosh": sp.acosh, "atanh": sp.atanh, "erfc": sp.erfc,
     }
-    if base in ("Phi", "phi", "sigma", "tanh", "exp", "ln", "log"):
+    if base in ("Phi", "phi", "sigma", "tanh", "exp", "ln", "log", "lg"):
         return table[base]
     if name in table:
         return table[name]

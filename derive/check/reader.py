@@ -36,7 +36,7 @@ from .dialect import (
 )
 from .groups import Groups
 from .nodes import MAX_DEPTH, LatexError, Node, Token
-from .scripts import Scripts
+from .scripts import Scripts, infix_fractions
 from .tokens import Tok, tokenize
 
 OLD_FONTS = {"rm": "mathrm", "bf": "mathbf", "it": "mathit", "sf": "mathsf", "tt": "mathtt", "cal": "mathcal"}
@@ -49,9 +49,11 @@ class Reader(Groups, Scripts):
         self.text = text
         self.what = what
         self.toks = [t for t in tokenize(text) if not (t.kind == "cs" and t.text in SPACING)]
+        self.toks = infix_fractions(self.toks, self.err)
         self.i = 0
         self.depth = 0
         self.bars: list = []
+        self.notes: list[str] = []      # how TeX's own rules read a spelling (x^23 is x^2 3)
 
     # -- tokens
 
@@ -472,6 +474,8 @@ def _operand_extends(args: list) -> list:
 
 def read(text: str, what: str = "claim") -> Node:
     """The relation node of one formula (LatexError with the position when it cannot be read)."""
-    node = Reader(text, what).read()
+    reader = Reader(text, what)
+    node = reader.read()
     node.source = text  # type: ignore[attr-defined]
+    node.tex_notes = reader.notes  # type: ignore[attr-defined]
     return node

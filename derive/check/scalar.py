@@ -176,9 +176,11 @@ def check_scalar(claim: str, givens: list[str] = (), at: list[str] = (), seed: i
         first.notes.append("; ".join(spots) + f" (the other reading, where {'; '.join(alt_spots)}, gives the same"
                            " verdict)")
         return first
+    fix = ("write \\log_2 or \\log_{10}" if any(s.startswith("\\lg") for s in spots)
+           else "add parentheses to say which is meant")
     r = Result(claim, "ambiguous", notes=[
         f"the claim has two readings: where {'; '.join(spots)}, it {first.verdict}; where {'; '.join(alt_spots)},"
-        f" it {other.verdict}; add parentheses to say which is meant"] + first.notes,
+        f" it {other.verdict}; {fix}"] + first.notes,
         counterexample=first.counterexample or other.counterexample)
     r.seconds = time.perf_counter() - t0
     return r
@@ -234,6 +236,11 @@ def _check_scalar_reading(claim, givens, at, h0, reading, conditions=()) -> Resu
             bad.notes = problems + bad.notes
             if bad.verdict == "fails":
                 bad.verdict = "ambiguous"
+        if bad.verdict == "fails" and "\\approx" in ops:
+            # an approximation is not an identity: sides that differ may still be 'approximately equal'
+            bad = Result(claim, "not-checkable", notes=[
+                f"approximately equal (\\approx) is not decided: the sides are not equal ({bad.counterexample}),"
+                " and the claim does not say how close they must be"] + bad.notes)
         bad.seconds = time.perf_counter() - t0
         bad.spots = env.spots  # type: ignore[attr-defined]
         return bad

@@ -60,8 +60,10 @@ class Scripts:
                     while j < len(self.toks) and self.toks[j].is_char("0123456789"):
                         digits += self.toks[j].text
                         j += 1
-                    raise self.err(f"ambiguous script {op.text}{digits}: TeX reads it as {op.text}{digits[0]}"
-                                   f" followed by {digits[1:]}; write {op.text}{{{digits}}}", t)
+                    # TeX's rule: the script is one token, the digits after it a number of their own
+                    self.notes.append(f"{op.text}{digits} is read as TeX typesets it: {op.text}{digits[0]}"
+                                      f" followed by {digits[1:]} (write {op.text}{{{digits}}} for the"
+                                      f" {'power' if op.text == '^' else 'subscript'} {digits})")
                 return Node("snumber", (self.token("NUMBER", t),), self.pos(t))
             if t.text == "*" and op.text == "^":
                 self.next()
@@ -139,3 +141,63 @@ class Scripts:
             raise self.err(f"\\{owner.text} needs its argument in braces here", t)
         post = Node("postfix", (prim,), self.pos(t), (), self.src(t, self.toks[self.i - 1]))
         return Node("group", wrap_sbrace(post, self.pos(t)).args, self.pos(t))
+
+
+# plain TeX's generalized fractions: {a \over b} is \frac{a}{b}, {n \choose k} is \binom{n}{k}
+INFIX_FRACTIONS = {"over": "frac", "choose": "binom"}
+
+
+def infix_fractions(toks: list, err) -> list:
+    """The tokens with every {a \\over b} and {n \\choose k} rewritten as \\frac{a}{b}, \\binom{n}{k}.
+
+    TeX's rule: the infix command takes everything before it in its group as the numerator and
+    everything after it as the denominator. At the top level that would be the whole formula
+    (both sides of '=' in one fraction), so there it is refused; two in one group TeX refuses too.
+    ``err(message, tok)`` makes the LatexError."""
+    names = set(INFIX_FRACTIONS) | {"atop", "above"}
+    if not any(t.kind == "cs" and t.text in names for t in toks):
+        return toks
+
+    def frame(i: int, inner: bool):
+        body, op = [], None
+        while i < len(toks):
+            t = toks[i]
+            if t.is_char("{"):
+                sub, stacked, i = frame(i + 1, True)
+                close = toks[i] if i < len(toks) else None
+                i += close is not None
+                prev = body[-1] if body else None
+                # {d \over dx} standing alone is the fraction itself (an operator on what follows, as
+                # \frac{d}{dx} is); a script's or a command's group keeps its braces (x^{1 \over 2})
+                if stacked and close is not None and (prev is None or not (prev.kind == "cs" or prev.is_char("^_}]"))):
+                    body.extend(sub)
+                else:
+                    body.extend([t, *sub] + ([close] if close is not None else []))
+                continue
+            if t.is_char("}") and inner:
+                break
+            if t.kind == "cs" and t.text in ("atop", "above"):
+                raise err(f"\\{t.text} stacks two lines without a fraction's value; write \\frac or \\binom", t)
+            if t.kind == "cs" and t.text in INFIX_FRACTIONS:
+                if op is not None:
+                    raise err(f"two infix fractions (\\{op[1].text}, \\{t.text}) in one group: TeX refuses"
+                              " this (ambiguous fractions)", t)
+                if not inner:
+                    raise err(f"\\{t.text} outside braces takes the whole formula as its numerator; write"
+                              f" {{a \\{t.text} b}}", t)
+                op = (len(body), t)
+            body.append(t)
+            i += 1
+        if op is None:
+            return body, False, i
+        k, t = op
+        if k == 0 or k == len(body) - 1:
+            raise err(f"\\{t.text} needs something on both sides", t)
+
+        def ch(c):
+            return Tok("char", c, t.start, t.end, t.line, t.column)
+        return [Tok("cs", INFIX_FRACTIONS[t.text], t.start, t.end, t.line, t.column), ch("{"), *body[:k],
+                ch("}"), ch("{"), *body[k + 1:], ch("}")], True, i
+
+    out, _, _ = frame(0, False)
+    return out

@@ -161,7 +161,7 @@ def normalize(text: str) -> tuple[str, list[str]]:
                 env += 1
             elif t.startswith("\\end", i):
                 env -= 1
-            elif depth == 0 and env == 0 and "=" in t[:i] and (
+            elif depth == 0 and env == 0 and "=" in t[:i] and not _after_relation(t[:i]) and (
                     _QUALIFIER.match(t, i) or re.match(r"\\q?quad(?![a-zA-Z])", t[i:])):
                 cut = i
                 break
@@ -179,6 +179,11 @@ def normalize(text: str) -> tuple[str, list[str]]:
 
 
 _OPERATOR_BEFORE = set("+-*/=(,[{&^_<>") | {"\u2212", "\u2013"}
+
+
+def _after_relation(head: str) -> bool:
+    """A \\quad right after '=' (x + 1 \\quad = \\quad 1 + x) is spacing around it, not a qualifier."""
+    return bool(re.search(r"(?:[=<>]|\\(?:le|leq|ge|geq|ne|neq|approx|equiv|lt|gt))\s*$", head.rstrip()))
 
 
 def _bars(t: str) -> str:
@@ -226,7 +231,7 @@ def parse(text: str, what: str = "claim") -> Node:
     """
     text, notes = normalize(text)
     node = _parse(text, what)
-    node.notes = notes  # type: ignore[attr-defined]
+    node.notes = notes + getattr(node, "tex_notes", [])  # type: ignore[attr-defined]
     return node
 
 
