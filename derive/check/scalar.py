@@ -18,6 +18,7 @@ from .compare import (
 from .context import Definitions, ScalarContext
 from .definitions import read_assignment, read_definition
 from .generic import GenericFunction
+from .inequality import COMPARISON_OPS, check_inequality
 from .interpret import Interpreter
 from .syntax import LatexError, NeedsSize, Node, OutOfRange, UndefinedValue, parse
 from .tree import (
@@ -131,9 +132,10 @@ def _relation_kind(rel: Node, network: bool) -> str:
             raise ClaimError("a shape claim (\\in \\mathbb{R}^{m \\times n}) is about a network quantity:"
                              " give --spec")
         return "shape"
-    bad = [o for o in ops if o not in EQUALITIES]
+    bad = [o for o in ops if o not in EQUALITIES and (network or o not in COMPARISON_OPS)]
     if bad:
-        raise NotCheckable(f"'{bad[0]}' states an inequality; only equations (=, \\approx, \\equiv) are checked")
+        raise NotCheckable(f"'{bad[0]}' states an inequality; only equations (=, \\approx, \\equiv) are checked"
+                           + (" for network quantities" if network and bad[0] in COMPARISON_OPS else ""))
     return "equation"
 
 
@@ -210,6 +212,7 @@ def _check_scalar_reading(claim, givens, at, h0, reading, conditions=()) -> Resu
     env.whole = _whole_number_letters(rel) - set(defs.symbols)
     _function_letters(env, rel, defs)
     env.reading = reading
+    env.ops = ops
     env.conditions = [parse(c, "condition") for c in conditions]
     try:
         insts = _index_choices(free, 3, set_bounds)
@@ -282,7 +285,8 @@ def _run_links(env: _PairEnv, sides, insts) -> list[tuple[Result, dict]]:
     for inst in insts:
         for k in range(len(sides) - 1):
             try:
-                res = _check_scalar_pair(env, sides[k], sides[k + 1], inst, f"{env.src}|{k}|{sorted(inst.items())}")
+                res = _check_scalar_pair(env, sides[k], sides[k + 1], inst, f"{env.src}|{k}|{sorted(inst.items())}",
+                                         env.ops[k] if k < len(env.ops) else "=")
             except OutOfRange:
                 continue
             out.append((res, inst))
@@ -313,7 +317,7 @@ def _subs(v, sub):
     return v.xreplace(sub) if not is_mat(v) else v.applyfunc(lambda e: e.xreplace(sub))
 
 
-def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
+def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key, op="=") -> Result:
     claim, src, fixed = env.claim, env.src, env.fixed
     ctx = ScalarContext(env.defs, env.h0)
     ctx.bare_functions = env.bare or {}
@@ -343,7 +347,7 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
     notes = list(dict.fromkeys(n1 + n2 + ctx.sum_notes))
     lhs, rhs = _antiderivatives(lhs, rhs, ctx, notes)
     conds = _conditions(ctx, env, notes)
-    if not is_mat(lhs) and not is_mat(rhs) and lhs in (sp.oo, -sp.oo) and lhs == rhs:
+    if not is_mat(lhs) and not is_mat(rhs) and lhs in (sp.oo, -sp.oo) and lhs == rhs and op == "=":
         return Result(claim, "holds", f"both sides are {'+' if lhs == sp.oo else '-'}\u221e", notes)
     for side, v in (("left", lhs), ("right", rhs)):
         if _undefined(v):
@@ -359,6 +363,8 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
             return Result(claim, "fails", notes=notes,
                           counterexample=f"the left side is {fmt_shape(lhs)}, the right side {fmt_shape(rhs)}")
     at_txt = (" at " + ", ".join(f"{k} = {v}" for k, v in fixed.items())) if fixed else ""
+    if op in COMPARISON_OPS:
+        return check_inequality(claim, op, lhs, rhs, key, conds, domains, notes, at_txt)
     proved = _expands_to_zero(lhs, rhs)
     symbols = sorted(set().union(*[getattr(e, "free_symbols", set()) for e in
                                    (list(lhs) if is_mat(lhs) else [lhs]) + (list(rhs) if is_mat(rhs) else [rhs])]),
