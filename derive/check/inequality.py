@@ -73,7 +73,7 @@ class InequalitySampler(Sampler):
             bad = [v for v in vals if isinstance(v, Undefined)]
             if bad:
                 return self._undefined(pt, a, b, [isinstance(v, Undefined) for v in vals], bad[0])
-        for a, b, ((xa, ta), (xb, tb)) in rows:
+        for _a, _b, ((xa, ta), (xb, tb)) in rows:
             if ta or tb:
                 return None
             if not satisfied(self.op, _sign(xa - xb)):
@@ -153,9 +153,8 @@ class InequalitySampler(Sampler):
 
 def _exactly_zero(g, env) -> bool:
     """g at the point is 0 by SymPy's own exact simplification (within a short time budget)."""
-    from .budget import OverBudget, time_budget
-
     from ..primitives import Primitive
+    from .budget import OverBudget, time_budget
     from .pointeval import _explicit
 
     try:

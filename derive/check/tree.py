@@ -173,7 +173,8 @@ def _is_label(script: Node) -> bool:
             it = juxt_items(items[0])
             if it and len(it) == 1 and it[0].args[0].kind == "text":
                 return True
-    return len(t) >= 2 and t.isalpha()
+    # italic letters typeset a product: e^{xy}, x^{ab} are powers; a word (x^{pred}, y^{true}) names
+    return len(t) >= 3 and t.isalpha()
 
 
 
