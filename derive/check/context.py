@@ -342,6 +342,10 @@ class ScalarContext:
                 raise interp.err(f"a {what} without an upper limit needs one, as in \\{what}_{{i=1}}^{{n}}", node)
         else:
             hi_v = interp.script_value(hi)
+        if hi_v == sp.oo and not product and not is_mat(lo_v) and lo_v.is_integer:
+            from .series import infinite_sum
+
+            return infinite_sum(self, var, lo_v, rest, interp, node)
         if is_mat(lo_v) or is_mat(hi_v) or not lo_v.is_integer or not hi_v.is_integer:
             raise interp.err(f"{what} limits must be whole numbers or letters that stand for them", node)
         if lo_v.is_Integer and hi_v.is_Integer and int(hi_v) - int(lo_v) + 1 <= MAX_TERMS:
