@@ -68,6 +68,25 @@ def _closed(e):
         if isinstance(e, sp.Basic) else e
 
 
+def _differential_over(item: Node):
+    """\\frac{dx}{g} or \\frac{f\\,dx}{g} -> (the fraction f/g as an item, [d, x]), else None."""
+    if item.kind != "postfix" or item.scripts or item.args[0].kind != "frac":
+        return None
+    frac = item.args[0]
+    num = juxt_items(frac.args[1])
+    if not num or len(num) < 2 or not _is_differential(num[-2]) or num[-2].scripts:
+        return None
+    from .syntax import Node as _N
+
+    p = frac.pos
+    one = _N("postfix", (_N("number", (Token("NUMBER", "1", p[0], p[1]),), p),), p, (), "1")
+    top = _N("juxt", tuple(num[:-2]) if len(num) > 2 else (one,), p)
+    for kind in ("term", "expr", "relation", "list"):
+        top = _N(kind, (top,), p)
+    quotient = _N("frac", (frac.args[0], _N("group", (top,), p), frac.args[2]), p)
+    return _N("postfix", (quotient,), item.pos, (), item.text), num[-2:]
+
+
 class Calls:
     """Function heads and operators of the Interpreter (a mixin: it uses the interpreter's value())."""
 
@@ -385,6 +404,12 @@ class Calls:
         from .budget import OverBudget, time_budget
 
         k = len(rest) - 2
+        over = None
+        if rest and (k < 0 or not _is_differential(rest[k])):
+            over = _differential_over(rest[-1])       # \int \frac{dx}{x^2 + a^2}: dx in the numerator
+            if over is not None:
+                rest = list(rest[:-1]) + [over[0]] + list(over[1])
+                k = len(rest) - 2
         if k < 0 or not _is_differential(rest[k]) or rest[k].scripts or rest[k + 1].kind != "postfix":
             raise self.err("write an integral as \\int_a^b f(t)\\,dt (with its differential at the end)", it)
         var = rest[k + 1]

@@ -349,7 +349,13 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key, op="=") -> Result:
     conds = _conditions(ctx, env, notes)
     if not is_mat(lhs) and not is_mat(rhs) and lhs in (sp.oo, -sp.oo) and lhs == rhs and op == "=":
         return Result(claim, "holds", f"both sides are {'+' if lhs == sp.oo else '-'}\u221e", notes)
-    for side, v in (("left", lhs), ("right", rhs)):
+    for side, v, other in (("left", lhs, rhs), ("right", rhs, lhs)):
+        if op == "=" and not is_mat(v) and v in (sp.oo, -sp.oo) and not is_mat(other) \
+                and isinstance(other, sp.Basic) and not _undefined(other):
+            # a limit, integral or series that diverges to infinity has no finite value (1/0 is zoo, not this)
+            return Result(claim, "fails", notes=notes, counterexample=(
+                f"the {side} side is {'+' if v == sp.oo else '-'}\u221e (it diverges), the {'right' if side == 'left' else 'left'}"
+                f" side is finite"))
         if _undefined(v):
             return Result(claim, "not-checkable", notes=[f"the {side} side is undefined (a division by zero, or"
                                                          f" the logarithm of 0?): it evaluates to {v}"] + notes)
