@@ -406,6 +406,8 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key, op="=") -> Result:
                           + notes)
         return Result(claim, "not-checkable", notes=[cmp.undecided] + notes)
     cx = f"{cmp.where or 'every point'}{at_txt}: left side = {cmp.lhs_value}, right side = {cmp.rhs_value}"
+    if str(cmp.lhs_value) == str(cmp.rhs_value):
+        cx += " (they differ beyond the digits shown)"
     if cmp.kink:
         return Result(claim, "fails", "", notes, counterexample=cx,
                       convention=f"the value at the kink {cmp.where} (a convention: the checker takes ReLU'(0) ="
