@@ -580,16 +580,24 @@ class Interpreter(Calls):
             if body.strip().lower() in ("otherwise", "else", "sonst"):
                 return sp.true
             raise self.err(f"cannot read the condition {body!r}", node)
+        if node.kind == "cond_and":
+            return sp.And(*[self.condition(c) for c in node.args])
         lhs, op, rhs = node.args
         a, b = self.value(lhs), self.value(rhs)
         if is_mat(a) or is_mat(b):
             raise self.err("conditions compare scalars", node)
         o = str(op)
-        if o == ">":
+        if o in (">", "\\gt"):
             return sp.StrictGreaterThan(a, b)
-        if o == "<":
+        if o in ("<", "\\lt"):
             return sp.StrictLessThan(a, b)
         if o in ("\\le", "\\leq", "\\leqslant"):
             return sp.LessThan(a, b)
-        return sp.GreaterThan(a, b)
+        if o in ("\\ge", "\\geq", "\\geqslant"):
+            return sp.GreaterThan(a, b)
+        if o in ("\\ne", "\\neq"):
+            return sp.Ne(a, b)
+        if o == "=":
+            return sp.Eq(a, b)
+        raise self.err(f"cannot use {o} in a case's condition", node)
 
