@@ -27,6 +27,12 @@ NOT_HOLDS = [  # false (or meaningless) claims a careless sampler calls "holds"
     r"\frac{d}{dx}\sin(128x) = \cos(128x)",
     r"\operatorname{sign}(x) = 1",
     r"\frac{d}{dx}|x| = 1",
+    r"\ln(e^{200} + 1) = 200",                                # e^{-200} hidden under a large term in a log
+    r"\begin{cases} 0 & x = 0 \\ 1 & \text{otherwise} \end{cases}"
+    r" = \begin{cases} 0 & x \ge 0 \\ 1 & x < 0 \end{cases}",  # '=' in a condition is not '>='
+    r"x^2 + 1 > 2x",                                           # a strict inequality equal at x = 1
+    r"\sigma'(z) < \frac{1}{4}",                                # ... equal at z = 0
+    r"\sum_{k=1}^{\infty} \frac{1}{k} = 2",                     # a divergent series has no value
 ]
 
 
