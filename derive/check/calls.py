@@ -399,6 +399,21 @@ class Calls:
                 return lambda rest: self.derivative(lambda: self.juxt(rest), rest, var, order, it)
         return None
 
+    def v_evalbar(self, node: Node):
+        """\\left. f \\right|_{x=3}: f with each variable of the subscript's equations at its value."""
+        body, sarg = node.args
+        subs = {}
+        for rel in items_of(sarg) if sarg.kind == "sbrace" else []:
+            sides, ops = relation_parts(rel) if rel.kind == "relation" else ([], [])
+            var = juxt_items(sides[0]) if ops == ["="] else None
+            if not var or len(var) != 1:
+                raise self.err("write the point of an evaluation bar as \\right|_{x=3}", node)
+            subs[self.ctx.derivative_variable_value(var[0], self)] = self.value(sides[1])
+        if not subs:
+            raise self.err("write the point of an evaluation bar as \\right|_{x=3}", node)
+        v = self.value(body)
+        return v.applyfunc(lambda e: e.subs(subs)) if is_mat(v) else v.subs(subs)
+
     def integral(self, it: Node, rest: list[Node]):
         """\\int_a^b f(t)\\,dt: SymPy's definite integral within a time budget (the variable from dt)."""
         from .budget import OverBudget, time_budget

@@ -145,6 +145,11 @@ class Groups:
             closer = self.delim_token(c)
         self.depth -= 1
         node_kind = _KIND[kind]
+        nxt = self.peek()
+        if sized and kind == "." and closer in ("|", "\\vert") and nxt is not None and nxt.is_char("_"):
+            # \left. \frac{d}{dx} f \right|_{x=3}: the value at a point
+            self.next()
+            return Node("evalbar", (items, self.script_arg(nxt)), self.pos(t))
         if node_kind in ("abs", "norm"):
             open_t = Token("LVERT" if node_kind == "abs" else "LNORM", opener, t.line, t.column)
             return Node(node_kind, (open_t, items, Token("R", closer, c.line, c.column)), self.pos(t))

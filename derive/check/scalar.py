@@ -413,7 +413,8 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key, op="=") -> Result:
                       convention=f"the value at the kink {cmp.where} (a convention: the checker takes ReLU'(0) ="
                                  f" step(0) = {env.h0}; elsewhere the sides agree)")
     # without free symbols every point is the same point: a constant ratio says nothing
-    convention = _ratio_convention(cmp.ratios) if symbols else ""
+    sided = [q for v in (lhs, rhs) for e in (list(v) if is_mat(v) else [v]) for q in getattr(e, "free_symbols", ())]
+    convention = _ratio_convention(cmp.ratios) if sided else ""
     correct = ""
     if _has_derivative(ln) and not _has_derivative(rn):
         correct = _latex(_tidy(lhs))

@@ -147,7 +147,8 @@ def normalize(text: str) -> tuple[str, list[str]]:
                lambda m: "'" * max(1, (m.group(1) or "").count("prime")), t)
     t = _bars(t)
     # \left. and \right. (invisible delimiters)
-    t = re.sub(r"\\(left|right)\.", " ", t)
+    if not re.search(r"\\right\s*(\||\\vert)\s*_", t):     # \left. ... \right|_{x=3} is a value at a point
+        t = re.sub(r"\\(left|right)\.", " ", t)
     # a qualifier after the formula: \text{for all } x, \text{if } ..., ", \quad ..."
     depth, env = 0, 0
     cut = None
