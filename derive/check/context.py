@@ -298,9 +298,9 @@ class ScalarContext:
             if got is not None and not got[1]:
                 x = got[0]
         if is_mat(body):
-            d = body.applyfunc(lambda e: in_range(sp.diff(e, x, order)))
+            d = body.applyfunc(lambda e: _flat_steps(in_range(sp.diff(e, x, order))))
         else:
-            d = in_range(sp.diff(body, x, order))
+            d = _flat_steps(in_range(sp.diff(body, x, order)))
         dom = list(body) if is_mat(body) else [body]
         if (name in self.defs.symbols or name in self.defs.functions) and name not in self.hidden:
             # chain rule: the variable is itself defined; put its definition back
@@ -413,6 +413,15 @@ class ScalarContext:
 
     def product(self, var, lo, hi, rest, interp, node):
         return self.sum(var, lo, hi, rest, interp, node, product=True)
+
+
+def _flat_steps(d):
+    """d/dx of floor and ceiling is 0 wherever it exists (away from the jumps, which the sampler
+    excludes as corners of the function differentiated); SymPy leaves it unevaluated."""
+    if not isinstance(d, sp.Basic) or not d.has(sp.Derivative):
+        return d
+    return d.replace(lambda q: isinstance(q, sp.Derivative) and isinstance(q.expr, (sp.floor, sp.ceiling)),
+                     lambda q: sp.Integer(0))
 
 
 def source_of_script(sarg: Node) -> str:
