@@ -57,6 +57,13 @@ VERDICTS = [
     (r"\begin{cases} 1 & 0 < x < 1 \\ 0 & \text{otherwise} \end{cases} = 1", "fails"),
     (r"\begin{cases} 1 & x \ne 0 \\ 0 & x = 0 \end{cases} = |\operatorname{sign}(x)|", "holds"),
     (r"\sum_{i=1}^n c = cn", "holds"),
+    # evaluation bars, steps differentiated, antiderivatives that jump
+    (r"\left. \frac{d}{dx} x^3 \right|_{x=2} = 12", "holds"),
+    (r"\left. \frac{d}{dx} x^3 \right|_{x=2} = 8", "fails"),
+    (r"\frac{d}{dx}\lfloor x \rfloor = 0", "holds"),
+    (r"\int 0 \, dx = \operatorname{sign}(x)", "fails"),
+    (r"\int \operatorname{sign}(x) \, dx = |x| + C", "holds"),
+    (r"\int \frac{dx}{x^2 + a^2} = \frac{1}{a}\tan^{-1}\left(\frac{x}{a}\right) + C", "holds"),
 ]
 
 

@@ -17,6 +17,7 @@ from .compare import (
 )
 from .context import Definitions, ScalarContext
 from .definitions import read_assignment, read_definition
+from .antideriv import JUMPS, jump_of
 from .generic import GenericFunction
 from .inequality import COMPARISON_OPS, check_inequality
 from .interpret import Interpreter
@@ -345,7 +346,10 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key, op="=") -> Result:
     if missing:      # the claim says a limit that does not exist equals something
         return Result(claim, "fails", counterexample=missing[0])
     notes = list(dict.fromkeys(n1 + n2 + ctx.sum_notes))
-    lhs, rhs = _antiderivatives(lhs, rhs, ctx, notes)
+    try:
+        lhs, rhs = _antiderivatives(lhs, rhs, ctx, notes)
+    except _NotAnAntiderivative as e:
+        return Result(claim, "fails", notes=notes, counterexample=str(e))
     conds = _conditions(ctx, env, notes)
     if not is_mat(lhs) and not is_mat(rhs) and lhs in (sp.oo, -sp.oo) and lhs == rhs and op == "=":
         return Result(claim, "holds", f"both sides are {'+' if lhs == sp.oo else '-'}\u221e", notes)
@@ -433,7 +437,11 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key, op="=") -> Result:
     return Result(claim, "fails", "", notes, counterexample=cx, correct=correct, convention=convention)
 
 
-_JUMPS = (sp.sign, sp.Heaviside, sp.floor, sp.ceiling, sp.frac, sp.Mod, sp.Piecewise, sp.DiracDelta)
+_JUMPS = JUMPS
+
+
+class _NotAnAntiderivative(Exception):
+    """The claimed antiderivative jumps where the integrand is defined (the claim fails)."""
 
 
 def _antiderivatives(lhs, rhs, ctx, notes):
@@ -453,6 +461,10 @@ def _antiderivatives(lhs, rhs, ctx, notes):
     for v in (lhs, rhs):     # the claimed antiderivative must itself be defined where it is differentiated
         rest = v.replace(lambda e: isinstance(e, Antiderivative), lambda e: sp.Integer(0))
         if rest.has(*_JUMPS):
+            jump = jump_of(rest, found[0].args[0], t)
+            if jump is not None:
+                raise _NotAnAntiderivative(f"{jump}, where the integrand is defined: an antiderivative is"
+                                           " continuous there")
             # F' = f away from a jump does not make F an antiderivative (sign(x) is not one of 0)
             raise NotCheckable("an antiderivative with steps, jumps or cases (sign, H, floor, cases) is not"
                                " checked: its derivative away from the jumps does not decide it")
