@@ -6,6 +6,7 @@ import time
 
 import sympy as sp
 
+from .antideriv import JUMPS, jump_of
 from .compare import (
     ClaimError,
     NotCheckable,
@@ -17,7 +18,6 @@ from .compare import (
 )
 from .context import Definitions, ScalarContext
 from .definitions import read_assignment, read_definition
-from .antideriv import JUMPS, jump_of
 from .generic import GenericFunction
 from .inequality import COMPARISON_OPS, check_inequality
 from .interpret import Interpreter
