@@ -53,33 +53,17 @@ class InequalitySampler(Sampler):
         self.unresolved: list = []      # points where the sides agree to every digit, not exactly
 
     def _exact_point(self, pt: _Point, seed: int):
-        switches: dict = {}
-        ev = ExactEvaluator(dict(pt.env), seed, switches)
-        rows = []
-        try:
-            for _idx, a, b in self.pairs:
-                vals = []
-                for e in (a, b):
-                    try:
-                        vals.append(ev(e))
-                    except Undefined as u:
-                        vals.append(u)
-                rows.append((a, b, vals))
-        except (Inexact, Unsupported, ZeroDivisionError, OverflowError, ValueError):
-            return None
-        if ev.domain_unknown:
-            return None
-        for a, b, vals in rows:
-            bad = [v for v in vals if isinstance(v, Undefined)]
-            if bad:
-                return self._undefined(pt, a, b, [isinstance(v, Undefined) for v in vals], bad[0])
-        for _a, _b, ((xa, ta), (xb, tb)) in rows:
+        got = self._exact_rows(pt, seed)
+        if got is None or isinstance(got, str):
+            return got
+        rows, switches = got
+        for _idx, _a, _b, ((xa, ta), (xb, tb)) in rows:
             if ta or tb:
                 return None
             if not satisfied(self.op, _sign(xa - xb)):
                 self.differ.append((pt.env, (), xa, xb))
                 return "differ"
-        return self._equal(pt, [(xa - xb,) for _, _, ((xa, _), (xb, _)) in rows], switches, True, seed)
+        return self._equal(pt, [(xa - xb,) for _, _, _, ((xa, _), (xb, _)) in rows], switches, True, seed)
 
     def _agree(self, a, b, va, vb, mag, small, env, seed):
         """(relation holds, decided exactly), or None when the sides agree to every digit tried

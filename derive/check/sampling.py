@@ -250,6 +250,23 @@ class Sampler:
     def _exact_point(self, pt: _Point, seed: int):
         """The point decided in rationals alone, or None when real evaluation is needed (an atom
         inside a logarithm or a branch, or sides that differ only as atoms)."""
+        got = self._exact_rows(pt, seed)
+        if got is None or isinstance(got, str):
+            return got
+        rows, switches = got
+        for idx, _a, _b, ((xa, ta), (xb, tb)) in rows:
+            if xa != xb:
+                if ta or tb:
+                    return None
+                if pt.boundary and self._corner(pt, seed):
+                    return "undefined"
+                (self.kink if pt.boundary else self.differ).append((pt.env, idx, xa, xb))
+                return "differ"
+        return self._equal(pt, [(xa,) for _, _, _, ((xa, _), _) in rows], switches, True, seed)
+
+    def _exact_rows(self, pt: _Point, seed: int):
+        """([(idx, a, b, [(exact, tainted), (exact, tainted)])], switches) at the point; None when
+        rationals cannot decide it; 'undefined' where a side is undefined there."""
         switches: dict = {}
         ev = ExactEvaluator(dict(pt.env), seed, switches)
         rows = []
@@ -270,15 +287,7 @@ class Sampler:
             bad = [v for v in vals if isinstance(v, Undefined)]
             if bad:
                 return self._undefined(pt, a, b, [isinstance(v, Undefined) for v in vals], bad[0])
-        for idx, _a, _b, ((xa, ta), (xb, tb)) in rows:
-            if xa != xb:
-                if ta or tb:
-                    return None
-                if pt.boundary and self._corner(pt, seed):
-                    return "undefined"
-                (self.kink if pt.boundary else self.differ).append((pt.env, idx, xa, xb))
-                return "differ"
-        return self._equal(pt, [(xa,) for _, _, _, ((xa, _), _) in rows], switches, True, seed)
+        return rows, switches
 
     def _undefined(self, pt, a, b, which, reason) -> str:
         if which.count(True) == 1 and not self.one_sided:
