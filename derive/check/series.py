@@ -3,15 +3,15 @@
 A series claimed equal to a value is claimed where it converges: SymPy's closed form with its
 convergence condition (the geometric series for |x| < 1), undefined outside it, so points where the
 series diverges do not count. A series that diverges everywhere has no value, so a claim that it
-equals one fails. A series SymPy cannot sum stays a Sum, which the point evaluator does not decide
-(not-checkable): a partial sum agreeing to many digits is not a proof.
+equals one fails. A series SymPy cannot sum (within its time budget) is not decided: a partial sum
+agreeing to many digits is not a proof.
 """
 
 from __future__ import annotations
 
 import sympy as sp
 
-from .syntax import NeedsSize
+from .syntax import NeedsSize, NotCheckableError
 from .values import is_mat
 
 
@@ -46,8 +46,10 @@ def infinite_sum(ctx, var: str, lo_v, rest, interp, node):
         closed = sp.Piecewise(*[(sp.nan if b.has(sp.Sum) else b, c) for b, c in closed.args])
     if closed in (sp.oo, -sp.oo, sp.zoo) or (closed.has(sp.Sum) and _diverges(s)):
         raise LimitDoesNotExist(f"the series {shown} diverges: it has no value")
-    note = (f"the series over {var} summed by SymPy: {closed}" if not closed.has(sp.Sum)
-            else f"the series over {var} has no closed form that SymPy finds")
+    if closed.has(sp.Sum):
+        # partial sums that agree to many digits are not a proof: not decided
+        raise NotCheckableError(f"SymPy does not find the value of the series {shown} (within 4 s)")
+    note = f"the series over {var} summed by SymPy: {closed}"
     if note not in ctx.sum_notes:
         ctx.sum_notes.append(note)
     return closed
