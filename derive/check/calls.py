@@ -68,6 +68,18 @@ def _closed(e):
         if isinstance(e, sp.Basic) else e
 
 
+def _script_letters(sarg: Node):
+    """The plain letters of a script {xy} (two or more, no scripts of their own), else None."""
+    if sarg.kind != "sbrace":
+        return None
+    inner = items_of(sarg)
+    items = juxt_items(inner[0]) if len(inner) == 1 else None
+    if not items or len(items) < 2 or any(x.kind != "postfix" or x.scripts or x.args[0].kind != "letter"
+                                          for x in items):
+        return None
+    return items
+
+
 def _differential_over(item: Node):
     """\\frac{dx}{g} or \\frac{f\\,dx}{g} -> (the fraction f/g as an item, [d, x]), else None."""
     if item.kind != "postfix" or item.scripts or item.args[0].kind != "frac":
@@ -383,7 +395,10 @@ class Calls:
             if len(subs) == 1 and len(it.scripts) == 1:
                 var = _script_atom(subs[0][1])
                 if var is None:
-                    raise self.err("the variable of \\partial_{...} must be one symbol", it)
+                    several = _script_letters(subs[0][1])
+                    if several is None:
+                        raise self.err("the variable of \\partial_{...} must be one symbol", it)
+                    return lambda rest: self._mixed(rest, several, it)
                 return lambda rest: self.derivative(lambda: self.juxt(rest), rest, var, 1, it)
             return None
         if b.kind == "int":
@@ -398,6 +413,14 @@ class Calls:
                     raise self.err("scripts on a derivative operator are not supported", it)
                 return lambda rest: self.derivative(lambda: self.juxt(rest), rest, var, order, it)
         return None
+
+    def _mixed(self, rest, variables, it):
+        """\\partial_{xy} f: by x, then by y (the subscript's letters in order)."""
+        def by(k):
+            if k == 0:
+                return self.juxt(rest)
+            return self.derivative(lambda: by(k - 1), rest, variables[k - 1], 1, it)
+        return by(len(variables))
 
     def v_evalbar(self, node: Node):
         """\\left. f \\right|_{x=3}: f with each variable of the subscript's equations at its value."""
