@@ -63,6 +63,11 @@ VERDICTS = [
     (r"\frac{d}{dx}\lfloor x \rfloor = 0", "holds"),
     (r"\int 0 \, dx = \operatorname{sign}(x)", "fails"),
     (r"\int \operatorname{sign}(x) \, dx = |x| + C", "holds"),
+    # composition applied, mixed partials in one subscript
+    (r"(f \circ g)(x) = f(g(x))", "holds"),
+    (r"(f \circ g)(x) = g(f(x))", "fails"),
+    (r"\partial_{xy} (x^2 y^2) = 4xy", "holds"),
+    (r"\partial_{xx} (x^3 y) = 3x^2", "fails"),
     (r"\int \frac{dx}{x^2 + a^2} = \frac{1}{a}\tan^{-1}\left(\frac{x}{a}\right) + C", "holds"),
 ]
 

@@ -123,6 +123,34 @@ class Calls:
             val = self.call_value(item, head, val)
         return val
 
+    def composed_call(self, items, i):
+        """(f \\circ g)(x): the composition of function names applied, f(g(x)); (value, next index) or None."""
+        it = items[i]
+        nxt = items[i + 1] if i + 1 < len(items) else None
+        if nxt is None or it.kind != "postfix" or it.scripts or it.args[0].kind != "paren" \
+                or nxt.kind != "postfix" or nxt.scripts or nxt.args[0].kind != "paren":
+            return None
+        inner = items_of(it.args[0])
+        node = inner[0] if len(inner) == 1 else None
+        while node is not None and node.kind in ("relation", "expr") and len(node.args) == 1:
+            node = node.args[0]
+        if node is None or node.kind != "term":
+            return None
+        parts = [a for a in node.args if not isinstance(a, Token)]
+        if len(parts) < 2 or any(isinstance(a, Token) and str(a) != "\\circ" for a in node.args):
+            return None
+        heads = []
+        for p in parts:
+            one = p.args if p.kind == "juxt" else ()
+            head = self.function_head(one[0]) if len(one) == 1 else None
+            if head is None:
+                return None
+            heads.append((one[0], head))
+        val = self.value(nxt)
+        for item, head in reversed(heads):
+            val = self.call_value(item, head, val)
+        return val, i + 2
+
     def v_cases(self, node):
         pieces = []
         for crow in node.args[1].args:

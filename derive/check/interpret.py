@@ -174,6 +174,11 @@ class Interpreter(Calls):
                 factors.append(ind)
                 i += 2
                 continue
+            got = self.composed_call(items, i) if not getattr(self.ctx, "network", False) else None
+            if got is not None:         # (f \circ g)(x)
+                factors.append(got[0])
+                i = got[1]
+                continue
             head = self.function_head(it)
             if head is not None:
                 got = self.head_call(items, i, head)
