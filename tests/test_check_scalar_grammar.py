@@ -38,7 +38,8 @@ VERDICTS = [
     (r"x \ne x + 0", "fails"),
     # series to infinity and divergent values
     (r"\sum_{k=1}^{\infty} \frac{1}{k^2} = \frac{\pi^2}{6}", "holds"),
-    (r"\sum_{n=0}^{\infty} x^n = \frac{1}{1-x}", "holds"),    # where it converges
+    # where it converges; SymPy's sum has a time budget (on a loaded machine: not decided, never fails)
+    (r"\sum_{n=0}^{\infty} x^n = \frac{1}{1-x}", ("holds", "not-checkable")),
     (r"\sum_{k=1}^{\infty} \frac{1}{k} = 2", "fails"),        # diverges
     (r"\sum_{n=0}^\infty \frac{1}{2^n} = 1", "fails"),
     (r"\int_{-1}^{1} \frac{1}{x^2} \, dx = -2", "fails"),     # diverges
