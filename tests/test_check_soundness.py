@@ -33,6 +33,7 @@ NOT_HOLDS = [  # false (or meaningless) claims a careless sampler calls "holds"
     r"x^2 + 1 > 2x",                                           # a strict inequality equal at x = 1
     r"\sigma'(z) < \frac{1}{4}",                                # ... equal at z = 0
     r"\sum_{k=1}^{\infty} \frac{1}{k} = 2",                     # a divergent series has no value
+    r"(x^{a})^{b} = x^{ab}",                                    # false at x < 0, a = 2, b = 1/2 only
 ]
 
 

@@ -396,6 +396,8 @@ class Sampler:
             self._cover_lattice(base, seeds[0])
         if self.equal_points and not self.differ:
             self._sweep_integers(base, seeds[0])
+        if self.equal_points and not self.differ and self.exponent_symbols:
+            self._sweep_exponents(base, seeds[0])
         if self.differ:
             self._more_ratios(random.Random(seeds[0] + 1), seeds[0])
         return self._outcome()
@@ -429,6 +431,25 @@ class Sampler:
             lo = 1 if s.is_positive else (0 if s.is_nonnegative else -6)
             for val in list(range(lo, 13)) + [15, 20, 30]:
                 if self.compare_point(_Point({**base.env, s: Fraction(val)}), seed) == "differ":
+                    return
+
+    def _sweep_exponents(self, base: _Point, seed: int):
+        """Exponent symbols at whole values and halves together, the bases negated as well:
+        (x^a)^b = x^{ab} fails only at a negative x with a even and b a half (a = 2, b = 1/2),
+        which independent random draws almost never meet."""
+        import itertools
+
+        values = [Fraction(2), Fraction(1, 2), Fraction(3, 2), Fraction(3), Fraction(-1), Fraction(1, 3)]
+        exps = self.exponent_symbols[:2]
+        others = [s for s in self.symbols if s not in exps and s in base.env]
+        flips = [base.env] + ([{**base.env, **{s: -base.env[s] for s in others if not s.is_positive}}]
+                              if others else [])
+        for env in flips:
+            for combo in itertools.product(values, repeat=len(exps)):
+                pt = _Point({**env, **dict(zip(exps, combo))})
+                if any(not _admissible(s, pt.env[s]) for s in exps):
+                    continue
+                if self.compare_point(pt, seed) == "differ":
                     return
 
     def _more_ratios(self, rng, seed):
