@@ -16,7 +16,8 @@ import mpmath
 import sympy as sp
 
 from .pointeval import ExactEvaluator, Inexact, RealEvaluator, Undefined, Unsupported
-from .sampling import Outcome, Sampler, _numeric_roots, _Point
+from .roots import _numeric_roots, _Point
+from .sampling import Outcome, Sampler
 
 STRICT_LESS = ("<", "\\lt")
 STRICT_GREATER = (">", "\\gt")

@@ -575,34 +575,3 @@ class Interpreter(Calls):
         if len(rows) * len(rows[0]) > MAX_MATRIX:
             raise self.err("matrix too large", node)
         return sp.Matrix(rows)
-
-    def condition(self, node):
-        if node.kind == "cond_text":
-            body = "".join(str(t) for t in node.args[1:] if isinstance(t, Token) and t.type == "TEXTBODY")
-            rest = [c for c in node.args if isinstance(c, Node)]
-            if rest:
-                return self.condition(rest[0])
-            if body.strip().lower() in ("otherwise", "else", "sonst"):
-                return sp.true
-            raise self.err(f"cannot read the condition {body!r}", node)
-        if node.kind == "cond_and":
-            return sp.And(*[self.condition(c) for c in node.args])
-        lhs, op, rhs = node.args
-        a, b = self.value(lhs), self.value(rhs)
-        if is_mat(a) or is_mat(b):
-            raise self.err("conditions compare scalars", node)
-        o = str(op)
-        if o in (">", "\\gt"):
-            return sp.StrictGreaterThan(a, b)
-        if o in ("<", "\\lt"):
-            return sp.StrictLessThan(a, b)
-        if o in ("\\le", "\\leq", "\\leqslant"):
-            return sp.LessThan(a, b)
-        if o in ("\\ge", "\\geq", "\\geqslant"):
-            return sp.GreaterThan(a, b)
-        if o in ("\\ne", "\\neq"):
-            return sp.Ne(a, b)
-        if o == "=":
-            return sp.Eq(a, b)
-        raise self.err(f"cannot use {o} in a case's condition", node)
-

@@ -17,8 +17,8 @@ from .values import is_mat
 
 def infinite_sum(ctx, var: str, lo_v, rest, interp, node):
     """The value of \\sum_{var=lo}^{\\infty} rest (see the module docstring)."""
+    from .analysis import LimitDoesNotExist
     from .budget import OverBudget, time_budget
-    from .calls import LimitDoesNotExist
 
     k = sp.Symbol(var, integer=True)
     saved = ctx.indices.get(var)
