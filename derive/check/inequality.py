@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import mpmath
 import sympy as sp
 
-from .pointeval import ExactEvaluator, Inexact, RealEvaluator, Undefined, Unsupported
+from .pointeval import ExactEvaluator, Inexact, Undefined, Unsupported
 from .roots import _numeric_roots, _Point
 from .sampling import Outcome, Sampler
 
@@ -80,14 +79,11 @@ class InequalitySampler(Sampler):
         if abs(d) > self._tol(self.digits, max(mag, abs(va), abs(vb))):
             return satisfied(self.op, _sign(d)), False
         for digits in (2 * self.digits + 20, 400, 1500):     # a gap of e^{-581} needs 260 digits
-            with mpmath.workdps(digits):
-                try:
-                    ea, eb = RealEvaluator(env, seed), RealEvaluator(env, seed)
-                    wa, wb = ea(a), eb(b)
-                except Undefined:
-                    return None
-                if abs(wa - wb) > self._tol(digits, max(ea.mag, eb.mag, abs(wa), abs(wb))):
-                    return satisfied(self.op, _sign(wa - wb)), False
+            got = self._difference(a, b, env, seed, digits)
+            if got is None:
+                return None
+            if abs(got[0]) > got[1]:
+                return satisfied(self.op, _sign(got[0])), False
         if _exactly_zero(a - b, env):      # cosh 0 = 1: an equality SymPy sees exactly
             return satisfied(self.op, 0), True
         if self.op in LESS + GREATER:

@@ -312,15 +312,12 @@ class Sampler:
         if digits > MAX_DIGITS:
             return None
         self.max_digits_used = max(self.max_digits_used, digits)
-        with mpmath.workdps(digits):
-            try:
-                ea, eb = RealEvaluator(env, seed), RealEvaluator(env, seed)
-                wa, wb = ea(a), eb(b)
-            except Undefined:
-                return None
-            if abs(wa - wb) > self._tol(digits, max(ea.mag, eb.mag, abs(wa), abs(wb))):
-                return False, False
-            d2 = wa - wb
+        got = self._difference(a, b, env, seed, digits)
+        if got is None:
+            return None
+        d2, tol = got
+        if abs(d2) > tol:
+            return False, False
         if spread > 20 and d2 != 0:
             # a large term inside a logarithm (\ln(e^{1000} + 1) - 1000 = e^{-1000}): the tolerance by
             # the largest term is too loose there. A real difference stays the same at more digits;
@@ -333,6 +330,16 @@ class Sampler:
             if abs(d3 - d2) <= abs(d2) * mpmath.mpf(10) ** -20:
                 return False, False
         return True, False
+
+    def _difference(self, a, b, env, seed, digits):
+        """(lhs - rhs, the tolerance for it) at the given digits, or None where a side is undefined."""
+        with mpmath.workdps(digits):
+            try:
+                ea, eb = RealEvaluator(env, seed), RealEvaluator(env, seed)
+                wa, wb = ea(a), eb(b)
+            except Undefined:
+                return None
+            return wa - wb, self._tol(digits, max(ea.mag, eb.mag, abs(wa), abs(wb)))
 
     @staticmethod
     def _tol(digits, mag):
