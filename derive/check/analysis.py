@@ -102,7 +102,17 @@ class Analysis:
         if nxt is None or it.kind != "postfix" or it.scripts or it.args[0].kind != "paren" \
                 or nxt.kind != "postfix" or nxt.scripts or nxt.args[0].kind != "paren":
             return None
-        inner = items_of(it.args[0])
+        heads = self._function_chain(it)
+        if heads is None or self._function_chain(nxt) is not None or self._function_name(nxt):
+            return None     # (f' \circ g)(g' \circ h): a product of functions, not a call
+        val = self.value(nxt)
+        for item, head in reversed(heads):
+            val = self.call_value(item, head, val)
+        return val, i + 2
+
+    def _function_chain(self, paren_item):
+        """[(item, head)] of (f \\circ g \\circ h), a composition of function names in parentheses, else None."""
+        inner = items_of(paren_item.args[0])
         node = inner[0] if len(inner) == 1 else None
         while node is not None and node.kind in ("relation", "expr") and len(node.args) == 1:
             node = node.args[0]
@@ -118,10 +128,14 @@ class Analysis:
             if head is None:
                 return None
             heads.append((one[0], head))
-        val = self.value(nxt)
-        for item, head in reversed(heads):
-            val = self.call_value(item, head, val)
-        return val, i + 2
+        return heads
+
+    def _function_name(self, paren_item) -> bool:
+        """(g') or (\\sin): parentheses around one function name written without an argument."""
+        inner = items_of(paren_item.args[0])
+        items = juxt_items(inner[0]) if len(inner) == 1 else None
+        return bool(items) and len(items) == 1 and self.function_head(items[0]) is not None \
+            and items[0].args[0].kind != "number"
 
     def _mixed(self, rest, variables, it):
         """\\partial_{xy} f: by x, then by y (the subscript's letters in order)."""
