@@ -34,6 +34,8 @@ NOT_HOLDS = [  # false (or meaningless) claims a careless sampler calls "holds"
     r"\sigma'(z) < \frac{1}{4}",                                # ... equal at z = 0
     r"\sum_{k=1}^{\infty} \frac{1}{k} = 2",                     # a divergent series has no value
     r"(x^{a})^{b} = x^{ab}",                                    # false at x < 0, a = 2, b = 1/2 only
+    r"\sin x + \cos x < \sqrt{2}",                               # equal at pi/4 only (irrational)
+    r"\sin x + \cos x \le \sqrt{2} - 10^{-15}",                  # false near pi/4 only
 ]
 
 

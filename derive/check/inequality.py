@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import mpmath
 import sympy as sp
 
-from .pointeval import ExactEvaluator, Inexact, Undefined, Unsupported
+from .pointeval import ExactEvaluator, Inexact, RealEvaluator, Undefined, Unsupported
 from .roots import _numeric_roots, _Point
 from .sampling import Outcome, Sampler
 
@@ -113,11 +114,15 @@ class InequalitySampler(Sampler):
                 others = {s: val for s, val in base.env.items() if s != v}
                 cands: list[Fraction] = []
                 for h in (g, sp.diff(g, v)):
-                    cands.extend(_roots(h, v, others, seed))
+                    cands.extend(_refined(h, v, others, seed, r) for r in _roots(h, v, others, seed))
                 for r in dict.fromkeys(cands):
                     for val in dict.fromkeys((r, r.limit_denominator(1000), r.limit_denominator(10))):
                         if self.compare_point(_Point({**others, v: val}), seed) == "differ":
                             return
+                    if self.op not in LESS + GREATER and _touches(g, {**others, v: r}, seed, v):
+                        # the sides meet at an irrational point (\sin x + \cos x = \sqrt{2} at pi/4):
+                        # every rational point beside it satisfies a strict relation, which proves nothing
+                        self.unresolved.append({**others, v: r})
 
     def _outcome(self):
         # a violation on a switch's boundary is a violation (no derivative convention applies)
@@ -125,11 +130,45 @@ class InequalitySampler(Sampler):
             self.differ = list(self.kink)
         if self.unresolved and not self.differ:
             # equal to every digit at a point, yet not exactly: the relation there is not known
-            where = ", ".join(f"{k} = {v}" for k, v in sorted(self.unresolved[0].items(), key=lambda kv: str(kv[0])))
+            where = ", ".join(f"{k} = {v}" if v.denominator < 10 ** 6 else f"{k} \u2248 {float(v):.12g}"
+                              for k, v in sorted(self.unresolved[0].items(), key=lambda kv: str(kv[0])))
             return Outcome("undecided", self.equal_points, self.tried, reason=(
                 f"at {where or 'the point'} the sides agree to every digit computed but are not known to be equal:"
                 " whether the inequality holds there is not decided"))
         return super()._outcome()
+
+
+def _refined(h, v, others, seed, r: Fraction) -> Fraction:
+    """The root r of h along v refined to about 50 digits (Newton's method at 70 digits), else r."""
+    def f(x):
+        return RealEvaluator({**others, v: Fraction(str(x))}, seed)(h)
+    try:
+        with mpmath.workdps(70):
+            x = mpmath.findroot(f, mpmath.mpf(r.numerator) / r.denominator, tol=mpmath.mpf(10) ** -55)
+            if abs(x - mpmath.mpf(r.numerator) / r.denominator) > mpmath.mpf(10) ** -3:
+                return r
+            return Fraction(mpmath.nstr(x, 60, min_fixed=-mpmath.inf, max_fixed=mpmath.inf))
+    except (Undefined, Unsupported, ValueError, ZeroDivisionError, TypeError, OverflowError):
+        return r
+
+
+def _touches(g, env, seed, v=None) -> bool:
+    """lhs - rhs is 0 to 30 digits at the point (a refined critical point) but not flat there: 1/1000
+    away it is clearly not 0 (a saturating side, \\tanh(-192) + 1 ~ e^{-384}, is tiny everywhere there)."""
+    try:
+        with mpmath.workdps(70):
+            ev = RealEvaluator(dict(env), seed)
+            d = ev(g)
+            scale = 1 + ev.mag
+            if abs(d) >= mpmath.mpf(10) ** -30 * scale:
+                return False
+            for var in ([v] if v is not None else list(env)):
+                for h in (Fraction(1, 1000), Fraction(-1, 1000)):
+                    if abs(RealEvaluator({**env, var: env[var] + h}, seed)(g)) > mpmath.mpf(10) ** -12 * scale:
+                        return True
+            return False
+    except (Undefined, Unsupported, ValueError, ZeroDivisionError, TypeError, OverflowError):
+        return False
 
 
 def _exactly_zero(g, env) -> bool:
