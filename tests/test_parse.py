@@ -48,7 +48,7 @@ def test_meanings(text, expected):
     (r"(x + ", 1, 4, "ends too early"),
     (r"x + \foo{y}", 1, 5, r"unknown or unsupported command \foo"),
     ("x +\n  ) y", 2, 3, "unmatched"),
-    ("x^23", 1, 3, "ambiguous script"),
+    (r"{a \over b \over c}", 1, 12, "two infix fractions"),   # x^23 is read now (TeX's rule: x^2 3)
     (r"\begin{align} x \end{align}", 1, 1, "environment"),
     ("x = = y", 1, 5, "unexpected"),
 ])

@@ -12,9 +12,10 @@ from ..primitives import (
     ReLU,
     SoftmaxEntry,
 )
+from .analysis import Analysis, Antiderivative, LimitDoesNotExist, _closed, _differ, _script_letters  # noqa: F401
 from .context import INVERSES, SUBSCRIPTED_FUNCTIONS, FuncDef, builtin_function
 from .index_sums import sum_parts, term_at
-from .syntax import FUNCTION_COMMANDS, LatexError, Node, NotCheckableError, OutOfRange
+from .syntax import FUNCTION_COMMANDS, LatexError, Node, OutOfRange
 from .tokens import Token
 from .tree import (
     _is_differential,
@@ -25,52 +26,11 @@ from .tree import (
     iter_nodes,
     juxt_items,
     plain_text,
-    relation_parts,
 )
 from .values import is_mat
 
 
-def _differ(a, b) -> bool | None:
-    """Two one-sided limits are different values (True), one value (False), or undecided (None)."""
-    from .budget import OverBudget, time_budget
-
-    if a == b:
-        return False
-    if a.is_infinite or b.is_infinite:
-        return True
-    try:
-        with time_budget(1.0):
-            d = sp.simplify(a - b)
-    except (OverBudget, NotImplementedError, ValueError, TypeError):
-        return None      # undecided: neither a value nor a nonexistent limit
-    return None if d.free_symbols else d != 0
-
-
-class LimitDoesNotExist(Exception):
-    """A two-sided limit whose one-sided limits differ: a claim that it equals a value is false."""
-
-
-class Antiderivative(sp.Function):
-    """\\int f\\,dt without limits: some antiderivative of f (body, t); its derivative by t is f."""
-
-    nargs = 2
-
-    def _eval_derivative(self, s):
-        body, t = self.args
-        if s == t:
-            return body
-        return Antiderivative(sp.diff(body, s), t)   # d/dy \\int f(x, y) dx = \\int f_y dx
-
-
-def _closed(e):
-    """Primitives as their closed forms (SymPy's limit and integral know only those)."""
-    from ..primitives import Primitive
-
-    return e.replace(lambda x: isinstance(x, Primitive), lambda x: x.as_explicit()) \
-        if isinstance(e, sp.Basic) else e
-
-
-class Calls:
+class Calls(Analysis):
     """Function heads and operators of the Interpreter (a mixin: it uses the interpreter's value())."""
 
     # -- functions
@@ -103,22 +63,51 @@ class Calls:
             val = self.value(parts[0])
             pieces.append((val, self.condition(parts[1]) if len(parts) > 1 else True))
         # cases on matrices act entry by entry (a derivation's ELU' on Z^1): every matrix has one shape
-        mats = [m for v, c in pieces for m in ((v,) + (c[::2] if c is not True else ())) if is_mat(m)]
+        mats = [m for v, c in pieces for m in (v, *_cond_values(c)) if is_mat(m)]
         shapes = {m.shape for m in mats}
         if len(shapes) > 1:
             raise self.err("the cases compare or give matrices of different shapes", node)
         if not mats:
-            return self._piecewise(pieces, lambda x: x)
+            return self._piecewise(pieces, lambda x: x, node)
         rows, cols = shapes.pop()
         return sp.Matrix(rows, cols, lambda i, j: self._piecewise(
-            pieces, lambda x: x[i, j] if is_mat(x) else x))
+            pieces, lambda x: x[i, j] if is_mat(x) else x, node))
 
-    def _piecewise(self, pieces, entry):
-        out = [(entry(v), True if c is True else self.relate(entry(c[0]), c[1], entry(c[2])))
-               for v, c in pieces]
+    def _piecewise(self, pieces, entry, node):
+        out = [(entry(v), self._relation(c, entry, node)) for v, c in pieces]
         if out[-1][1] is not True:
             out.append((sp.nan, True))
         return sp.Piecewise(*out)
+
+    def condition(self, node):
+        """A case's condition, read: True (otherwise), ("and", parts) or (left value, operator, right value)."""
+        if node.kind == "cond_text":
+            body = "".join(str(t) for t in node.args[1:] if isinstance(t, Token) and t.type == "TEXTBODY")
+            rest = [c for c in node.args if isinstance(c, Node)]
+            if rest:
+                return self.condition(rest[0])
+            if body.strip().lower() in ("otherwise", "else", "sonst"):
+                return True
+            raise self.err(f"cannot read the condition {body!r}", node)
+        if node.kind == "cond_and":
+            return ("and", [self.condition(c) for c in node.args])
+        lhs, op, rhs = node.args
+        return self.value(lhs), str(op), self.value(rhs)
+
+    def _relation(self, cond, entry, node):
+        """The SymPy relation of a read condition, at one entry of its matrices."""
+        if cond is True:
+            return True
+        if cond[0] == "and":
+            return sp.And(*[self._relation(c, entry, node) for c in cond[1]])
+        a, o, b = entry(cond[0]), cond[1], entry(cond[2])
+        rel = {">": sp.StrictGreaterThan, "\\gt": sp.StrictGreaterThan, "<": sp.StrictLessThan,
+               "\\lt": sp.StrictLessThan, "\\le": sp.LessThan, "\\leq": sp.LessThan, "\\leqslant": sp.LessThan,
+               "\\ge": sp.GreaterThan, "\\geq": sp.GreaterThan, "\\geqslant": sp.GreaterThan, "\\ne": sp.Ne,
+               "\\neq": sp.Ne, "=": sp.Eq}.get(o)
+        if rel is None:
+            raise self.err(f"cannot use {o} in a case's condition", node)
+        return rel(a, b)
 
     def function_head(self, it: Node):
         """(callable, name, needs_argument) if the postfix names a function, else None."""
@@ -236,6 +225,12 @@ class Calls:
             if is_mat(base):
                 raise self.err("the base of a logarithm must be a number", head_node)
             result = self.apply_function(f, name, args, primes, [], head_node)
+            result = self.alg.apply(lambda v: v / sp.log(base), result)
+        elif name == "lg" and len(args) == 1:
+            # \lg: log base 2 in computer science (Knuth, CLRS), base 10 in ISO 80000-2: two readings
+            base = 2 if self.reading == "primary" else 10
+            self.ambiguities.append(f"\\lg is read as the logarithm to base {base}")
+            result = self.apply_function(f, "log", args, primes, head_sub, head_node)
             result = self.alg.apply(lambda v: v / sp.log(base), result)
         else:
             result = self.apply_function(f, name, args, primes, head_sub, head_node)
@@ -389,7 +384,10 @@ class Calls:
             if len(subs) == 1 and len(it.scripts) == 1:
                 var = _script_atom(subs[0][1])
                 if var is None:
-                    raise self.err("the variable of \\partial_{...} must be one symbol", it)
+                    several = _script_letters(subs[0][1])
+                    if several is None:
+                        raise self.err("the variable of \\partial_{...} must be one symbol", it)
+                    return lambda rest: self._mixed(rest, several, it)
                 return lambda rest: self.derivative(lambda: self.juxt(rest), rest, var, 1, it)
             return None
         if b.kind == "int":
@@ -404,97 +402,6 @@ class Calls:
                     raise self.err("scripts on a derivative operator are not supported", it)
                 return lambda rest: self.derivative(lambda: self.juxt(rest), rest, var, order, it)
         return None
-
-    def integral(self, it: Node, rest: list[Node]):
-        """\\int_a^b f(t)\\,dt: SymPy's definite integral within a time budget (the variable from dt)."""
-        from .budget import OverBudget, time_budget
-
-        k = len(rest) - 2
-        if k < 0 or not _is_differential(rest[k]) or rest[k].scripts or rest[k + 1].kind != "postfix":
-            raise self.err("write an integral as \\int_a^b f(t)\\,dt (with its differential at the end)", it)
-        var = rest[k + 1]
-        lo = next((x[1] for x in it.scripts if x[0] == "sub"), None)
-        hi = next((x[1] for x in it.scripts if x[0] == "sup"), None)
-        if (lo is None) != (hi is None):
-            raise self.err("an integral needs both limits (\\int_a^b) or none (an antiderivative)", it)
-        explicit = _closed
-        t = self.ctx.derivative_variable_value(var, self)
-        name = self.ctx.variable_name(var, self)
-        hidden = self.ctx.hidden
-        self.ctx.hidden = hidden | {name}
-        try:
-            body = self.juxt(rest[:k]) if k else sp.Integer(1)
-        finally:
-            self.ctx.hidden = hidden
-        if lo is None:
-            # \int f dx = F + C: an antiderivative; the claim is decided by differentiating (``scalar``)
-            if is_mat(body) or not isinstance(t, sp.Symbol):
-                raise NotCheckableError("only antiderivatives of scalar functions of one symbol are checked")
-            return Antiderivative(body, t)
-        a, b = self.script_value(lo), self.script_value(hi)
-        if any(is_mat(v) for v in (body, a, b)):
-            raise self.err("integrals of matrices are not checked", it)
-        try:
-            with time_budget(2.0):
-                out = sp.integrate(explicit(body), (t, a, b))
-        except (OverBudget, NotImplementedError, ValueError, TypeError):
-            out = None
-        if out is None or out.has(sp.Integral):
-            raise NotCheckableError("SymPy does not find this integral in closed form (within 2 s)")
-        return out
-
-    def limit(self, it: Node, rest: list[Node]):
-        """\\lim_{h \\to a} f(h): SymPy's limit within a time budget (a^+ and a^- for one side)."""
-        from .budget import OverBudget, time_budget
-
-        sub = next((x[1] for x in it.scripts if x[0] == "sub"), None)
-        items = items_of(sub) if sub is not None and sub.kind == "sbrace" else []
-        sides, ops = relation_parts(items[0]) if len(items) == 1 and items[0].kind == "relation" else ([], [])
-        if ops != ["\\to"] or not rest:
-            raise self.err("write a limit as \\lim_{h \\to 0} f(h)", it)
-        var_items = juxt_items(sides[0])
-        if not var_items or len(var_items) != 1:
-            raise self.err("the variable of a limit must be one symbol", it)
-        h = self.ctx.derivative_variable_value(var_items[0], self)
-        name = self.ctx.variable_name(var_items[0], self)
-        direction = "+-"
-        target = sides[1]
-        post = juxt_items(target)
-        if post and len(post) == 1 and post[0].scripts and post[0].scripts[-1][0] == "sup" \
-                and plain_text(post[0].scripts[-1][1]) in ("+", "-"):
-            direction = plain_text(post[0].scripts[-1][1])
-            target = Node("postfix", post[0].args, post[0].pos, post[0].scripts[:-1], post[0].text)
-        point = sp.oo if (plain_text(target) or "") == "infty" else self.value(target)
-        if isinstance(point, sp.Symbol) and point.name == "infty":
-            point = sp.oo
-        hidden = self.ctx.hidden
-        self.ctx.hidden = hidden | {name}
-        try:
-            body = self.juxt(rest)
-        finally:
-            self.ctx.hidden = hidden
-        def one(d):
-            try:
-                with time_budget(2.0):
-                    # primitives (\sigma, \tanh) as closed forms: SymPy knows their limits only so
-                    got = sp.limit(_closed(body), h, point, d)
-            except (OverBudget, NotImplementedError, ValueError, TypeError):
-                return None
-            return None if got.has(sp.Limit) or got.has(sp.AccumBounds) or got.has(sp.zoo, sp.nan) else got
-
-        if direction == "+-" and point not in (sp.oo, -sp.oo):
-            # a two-sided limit exists only when both one-sided limits agree
-            left, right = one("-"), one("+")
-            apart = _differ(left, right) if left is not None and right is not None else None
-            if apart:
-                raise LimitDoesNotExist(f"the limit does not exist: from the left it is {left}, from the right"
-                                        f" {right}")
-            out = left if apart is False else None
-        else:
-            out = one(direction if point not in (sp.oo, -sp.oo) else "+")
-        if out is None:
-            raise NotCheckableError("SymPy does not decide this limit (within 2 s)")
-        return out
 
     def derivative_parts(self, frac: Node):
         """(numerator items or None for an operator, variable node, order) for d/dx-style fracs.
@@ -604,3 +511,12 @@ def _sub_word(node) -> str:
     words = [str(n.args[0]).lstrip("\\") for n in iter_nodes(node) if n.kind in ("command", "scmd", "letter",
                                                                                     "sletter") and n.args]
     return "".join(words)
+
+
+def _cond_values(cond) -> tuple:
+    """The values a read condition compares (for the shapes of cases on matrices)."""
+    if cond is True:
+        return ()
+    if cond[0] == "and":
+        return tuple(v for c in cond[1] for v in _cond_values(c))
+    return cond[0], cond[2]

@@ -324,9 +324,9 @@ class ScalarContext(IndexNotation):
             if got is not None and not got[1]:
                 x = got[0]
         if is_mat(body):
-            d = body.applyfunc(lambda e: in_range(sp.diff(e, x, order)))
+            d = body.applyfunc(lambda e: _flat_steps(in_range(sp.diff(e, x, order))))
         else:
-            d = in_range(sp.diff(body, x, order))
+            d = _flat_steps(in_range(sp.diff(body, x, order)))
         dom = list(body) if is_mat(body) else [body]
         if (name in self.defs.symbols or name in self.defs.functions) and name not in self.hidden:
             # chain rule: the variable is itself defined; put its definition back
@@ -374,6 +374,10 @@ class ScalarContext(IndexNotation):
                 raise interp.err(f"a {what} without an upper limit needs one, as in \\{what}_{{i=1}}^{{n}}", node)
         else:
             hi_v = interp.script_value(hi)
+        if hi_v == sp.oo and not product and not is_mat(lo_v) and lo_v.is_integer:
+            from .series import infinite_sum
+
+            return infinite_sum(self, var, lo_v, rest, interp, node)
         if is_mat(lo_v) or is_mat(hi_v) or not lo_v.is_integer or not hi_v.is_integer:
             raise interp.err(f"{what} limits must be whole numbers or letters that stand for them", node)
         if lo_v.is_Integer and hi_v.is_Integer and int(hi_v) - int(lo_v) + 1 <= MAX_TERMS:
@@ -443,6 +447,15 @@ class ScalarContext(IndexNotation):
         return self.sum(var, lo, hi, rest, interp, node, product=True)
 
 
+def _flat_steps(d):
+    """d/dx of floor and ceiling is 0 wherever it exists (away from the jumps, which the sampler
+    excludes as corners of the function differentiated); SymPy leaves it unevaluated."""
+    if not isinstance(d, sp.Basic) or not d.has(sp.Derivative):
+        return d
+    return d.replace(lambda q: isinstance(q, sp.Derivative) and isinstance(q.expr, (sp.floor, sp.ceiling)),
+                     lambda q: sp.Integer(0))
+
+
 def source_of_script(sarg: Node) -> str:
     """A subscript's LaTeX as written (\\theta, ij, 1)."""
     if sarg.kind in ("sletter", "snumber"):
@@ -503,7 +516,7 @@ def builtin_function(base: str, h0=0) -> Callable | None:
         "sigma": lambda z: Sigmoid(z), "sigmoid": lambda z: Sigmoid(z), "tanh": lambda z: Tanh(z),
         "relu": lambda z: ReLU(z, h0), "gelu": lambda z: GELU(z), "softplus": lambda z: Softplus(z),
         "gelu_tanh": lambda z: GELUTanh(z),
-        "silu": lambda z: SiLU(z), "exp": sp.exp, "ln": sp.log, "log": sp.log,
+        "silu": lambda z: SiLU(z), "exp": sp.exp, "ln": sp.log, "log": sp.log, "lg": sp.log,
         "Phi": lambda z: NormalCDF(z), "phi": lambda z: NormalPDF(z), "step": lambda z: Step(z, h0),
         "elu": lambda z: ELU(z, sp.Integer(1)),
         "leaky_relu": lambda z: LeakyReLU(z, sp.Rational(1, 100), h0),
@@ -512,7 +525,7 @@ def builtin_function(base: str, h0=0) -> Callable | None:
         "sec": sp.sec, "csc": sp.csc, "cot": sp.cot, "asin": sp.asin, "acos": sp.acos, "atan": sp.atan,
         "asinh": sp.asinh, "acosh": sp.acosh, "atanh": sp.atanh, "erfc": sp.erfc,
     }
-    if base in ("Phi", "phi", "sigma", "tanh", "exp", "ln", "log"):
+    if base in ("Phi", "phi", "sigma", "tanh", "exp", "ln", "log", "lg"):
         return table[base]
     if name in table:
         return table[name]

@@ -18,7 +18,7 @@ SYMBOL_COMMANDS = GREEK | {"ell", "partial", "nabla", "infty", "hbar", "imath", 
 # named functions typeset upright: \sin x, \log_2 x, \max(a, b)
 FUNCTION_COMMANDS = {
     "tanh", "exp", "ln", "log", "max", "min", "sinh", "cosh", "coth", "sech", "csch", "sin", "cos", "tan",
-    "sec", "csc", "cot", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "erf",
+    "sec", "csc", "cot", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "erf", "lg",
 }
 FRACS = {"frac", "dfrac", "tfrac", "cfrac"}
 BINOMS = {"binom", "dbinom", "tbinom"}
@@ -94,7 +94,7 @@ UNSUPPORTED_HINTS = {
     " cannot be checked; write the sum with \\sum", "vdots": "an ellipsis cannot be checked",
     "ddots": "an ellipsis cannot be checked", "sup": "suprema are not checked", "inf": "infima are not checked",
     "arg": "arguments of complex numbers are not checked",
-    "lg": "\\lg is log base 10 in some texts and base 2 in others; write \\log_{10} or \\log_2", "iint": "multiple integrals are not checked",
+    "iint": "multiple integrals are not checked",
     "oint": "contour integrals are not checked", "underbrace": "\\underbrace is read only in documents'"
     " display equations, where its label is dropped",
 }

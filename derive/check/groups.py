@@ -145,6 +145,11 @@ class Groups:
             closer = self.delim_token(c)
         self.depth -= 1
         node_kind = _KIND[kind]
+        nxt = self.peek()
+        if sized and kind == "." and closer in ("|", "\\vert") and nxt is not None and nxt.is_char("_"):
+            # \left. \frac{d}{dx} f \right|_{x=3}: the value at a point
+            self.next()
+            return Node("evalbar", (items, self.script_arg(nxt)), self.pos(t))
         if node_kind in ("abs", "norm"):
             open_t = Token("LVERT" if node_kind == "abs" else "LNORM", opener, t.line, t.column)
             return Node(node_kind, (open_t, items, Token("R", closer, c.line, c.column)), self.pos(t))
@@ -226,6 +231,10 @@ class Groups:
         parts = [a for a in rel.args]
         if len(parts) == 3 and isinstance(parts[1], Token) and parts[1].type in ("CMP", "REL", "SETREL"):
             return Node("cond_cmp", (parts[0], parts[1], parts[2]), rel.pos)
+        if len(parts) == 5 and all(isinstance(parts[k], Token) and parts[k].type == "CMP" for k in (1, 3)):
+            # 0 < x < 5: both comparisons hold
+            return Node("cond_and", (Node("cond_cmp", tuple(parts[0:3]), rel.pos),
+                                     Node("cond_cmp", tuple(parts[2:5]), rel.pos)), rel.pos)
         if len(parts) == 1:
             raise self.err("a case's condition must be a comparison such as x > 0, or \\text{otherwise}", t)
         raise self.err("a case's condition must be one comparison", t)

@@ -175,6 +175,11 @@ class Interpreter(Calls):
                 factors.append(ind)
                 i += 2
                 continue
+            got = self.composed_call(items, i) if not getattr(self.ctx, "network", False) else None
+            if got is not None:         # (f \circ g)(x)
+                factors.append(got[0])
+                i = got[1]
+                continue
             head = self.function_head(it)
             if head is not None:
                 got = self.head_call(items, i, head)
@@ -575,28 +580,3 @@ class Interpreter(Calls):
         if len(rows) * len(rows[0]) > MAX_MATRIX:
             raise self.err("matrix too large", node)
         return sp.Matrix(rows)
-
-    def condition(self, node):
-        """A case's condition as (left value, operator, right value), or True for `otherwise`."""
-        if node.kind == "cond_text":
-            body = "".join(str(t) for t in node.args[1:] if isinstance(t, Token) and t.type == "TEXTBODY")
-            rest = [c for c in node.args if isinstance(c, Node)]
-            if rest:
-                return self.condition(rest[0])
-            if body.strip().lower() in ("otherwise", "else", "sonst"):
-                return True
-            raise self.err(f"cannot read the condition {body!r}", node)
-        lhs, op, rhs = node.args
-        return self.value(lhs), str(op), self.value(rhs)
-
-    @staticmethod
-    def relate(a, o: str, b):
-        """The SymPy relation a o b of two scalars."""
-        if o == ">":
-            return sp.StrictGreaterThan(a, b)
-        if o == "<":
-            return sp.StrictLessThan(a, b)
-        if o in ("\\le", "\\leq", "\\leqslant"):
-            return sp.LessThan(a, b)
-        return sp.GreaterThan(a, b)
-

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from .roles import profile_roles
 from .syntax import Node
-from .tree import atom_key, decor_scripts, items_of, iter_nodes, juxt_items, plain_text, relation_parts
+from .tree import (
+    atom_key,
+    decor_scripts,
+    items_of,
+    iter_nodes,
+    juxt_items,
+    plain_text,
+    relation_parts,
+)
 
 
 def _layer_like(sarg: Node) -> tuple[bool, bool]:
@@ -59,6 +67,7 @@ def _score_parts(rel: Node, profile) -> tuple[int, int, int]:
     # letters inside scripts are layers and units (the r of z^{[r]}), never foreign symbols
     in_scripts = {id(m) for n in iter_nodes(rel) if n.kind == "postfix"
                   for s in n.scripts if len(s) > 1 and isinstance(s[1], Node) for m in iter_nodes(s[1])}
+    quantities = _quantity_letters(rel, in_scripts)
     inner = {k for k, es in keys.items() if any(e.role in ("preact", "act", "delta", "output") for e in es)}
     intrinsic = any(n.kind == "postfix" and (atom_key(n) in inner or atom_key(n) in act_letters)
                     for n in iter_nodes(rel))
@@ -80,6 +89,9 @@ def _score_parts(rel: Node, profile) -> tuple[int, int, int]:
             for s in scripts:
                 if s[0] == layered[0].layer_pos:
                     layer, lettered = _layer_like(s[1])
+                    # a power stays a power: a^x with x a quantity of the claim (d/dx), a^2 beside a bare a
+                    if layer and (_script_letters(s[1]) & quantities or (not lettered and key[0] in quantities)):
+                        continue
                     if layer and lettered:
                         strong += 1
                         styled += _style(s[1]) == own_style
@@ -89,6 +101,22 @@ def _score_parts(rel: Node, profile) -> tuple[int, int, int]:
                 and key[0] not in "ijklmnNLTde" and n.args[0].kind == "letter" and id(n) not in in_scripts:
             foreign += 1
     return strong + (numeric if not foreign and numeric >= 2 else 0), styled, foreign
+
+
+def _quantity_letters(rel: Node, in_scripts: set) -> set[str]:
+    """Letters the claim uses as plain quantities: written bare outside every script (the a and b of
+    2ab) or differentiated by (d/dx). Such a letter is no layer, and its powers are powers."""
+    from .tree import differentiation_variables
+
+    out = set(differentiation_variables(rel))
+    for n in iter_nodes(rel):
+        if n.kind == "postfix" and not n.scripts and n.args[0].kind == "letter" and id(n) not in in_scripts:
+            out.add(str(n.args[0].args[0]))
+    return out
+
+
+def _script_letters(sarg: Node) -> set[str]:
+    return {str(n.args[0]) for n in iter_nodes(sarg) if n.kind in ("letter", "sletter")}
 
 
 def parse_template(tmpl: str) -> Node:

@@ -34,24 +34,26 @@ from .dialect import (
     TEXT_COMMANDS,
     UNSUPPORTED_HINTS,
 )
-from .groups import Groups, wrap_sbrace
+from .groups import Groups
 from .nodes import MAX_DEPTH, LatexError, Node, Token
+from .scripts import Scripts, infix_fractions
 from .tokens import Tok, tokenize
 
 OLD_FONTS = {"rm": "mathrm", "bf": "mathbf", "it": "mathit", "sf": "mathsf", "tt": "mathtt", "cal": "mathcal"}
-_ARG_COMMANDS = FRACS | BINOMS | DECORATIONS | TEXT_COMMANDS | {"sqrt", "underbrace", "overbrace"}
 
 
-class Reader(Groups):
+class Reader(Groups, Scripts):
     """Parses one formula's tokens; ``read()`` returns the relation node (kind 'relation')."""
 
     def __init__(self, text: str, what: str = "claim"):
         self.text = text
         self.what = what
         self.toks = [t for t in tokenize(text) if not (t.kind == "cs" and t.text in SPACING)]
+        self.toks = infix_fractions(self.toks, self.err)
         self.i = 0
         self.depth = 0
         self.bars: list = []
+        self.notes: list[str] = []      # how TeX's own rules read a spelling (x^23 is x^2 3)
 
     # -- tokens
 
@@ -276,134 +278,12 @@ class Reader(Groups):
     def src(self, a: Tok, b: Tok) -> str:
         return self.text[a.start:b.end]
 
-    def script_arg(self, op: Tok) -> Node:
-        t = self.peek()
-        if t is None:
-            raise self.eof(f"{op.text} needs an argument")
-        if t.is_char("{"):
-            self.next()
-            self.deeper(t)
-            trailing = self._trailing_primes()
-            if self.peek() is not None and self.peek().is_cs("prime"):
-                n = 0
-                while self.peek() is not None and self.peek().is_cs("prime"):
-                    self.next()
-                    n += 1
-                if self.peek() is not None and self.peek().is_char("}"):
-                    self.next()
-                    self.depth -= 1
-                    return Node("sprime", (n,), self.pos(t))
-                raise self.err("\\prime must stand alone in a superscript", t)
-            sgn, close = self.peek(), self.peek(1)
-            if sgn is not None and sgn.is_char("+-") and close is not None and close.is_char("}"):
-                self.next()   # 3^{+}: a one-sided limit, as 3^+
-                self.next()
-                self.depth -= 1
-                return Node("sletter", (Token("LETTER", sgn.text, sgn.line, sgn.column),), self.pos(sgn))
-            items = self.list_until("}")
-            self.depth -= 1
-            node = Node("sbrace", (items,) if items is not None else (), self.pos(t))
-            node.primes = trailing  # type: ignore[attr-defined]
-            return node
-        if t.kind == "char":
-            if t.text.isalpha():
-                self.next()
-                return Node("sletter", (self.token("LETTER", t),), self.pos(t))
-            if t.text.isdigit():
-                self.next()
-                nxt = self.peek()
-                if nxt is not None and nxt.is_char("0123456789") and nxt.start == t.end:
-                    digits = t.text
-                    j = self.i
-                    while j < len(self.toks) and self.toks[j].is_char("0123456789"):
-                        digits += self.toks[j].text
-                        j += 1
-                    raise self.err(f"ambiguous script {op.text}{digits}: TeX reads it as {op.text}{digits[0]}"
-                                   f" followed by {digits[1:]}; write {op.text}{{{digits}}}", t)
-                return Node("snumber", (self.token("NUMBER", t),), self.pos(t))
-            if t.text == "*" and op.text == "^":
-                self.next()
-                return Node("sletter", (Token("LETTER", "*", t.line, t.column),), self.pos(t))
-            if t.text in "+-" and (self.peek(1) is None or self.peek(1).is_char("}")):
-                self.next()   # a one-sided limit, 0^+ (the script is the last thing in its group)
-                return Node("sletter", (Token("LETTER", t.text, t.line, t.column),), self.pos(t))
-            if t.text in "+-":
-                raise self.err(f"{op.text}{t.text} is ambiguous: TeX puts only {t.text!r} in the script;"
-                               f" write {op.text}{{{t.text}...}}", t)
-            raise self.err(f"{op.text} needs an argument (a letter, a digit or a group in braces)", t)
-        name = t.text
-        if name in ("top", "intercal", "T"):
-            self.next()
-            return Node("stop", (self.token("TOP", t),), self.pos(t))
-        if name == "prime":
-            n = 0
-            while self.peek() is not None and self.peek().is_cs("prime"):
-                self.next()
-                n += 1
-            return Node("sprime", (n,), self.pos(t))
-        if name in SYMBOL_COMMANDS:
-            self.next()
-            return Node("scmd", (self.token("CMD", t),), self.pos(t))
-        if name in _ARG_COMMANDS:
-            # TeX expands the command with its own arguments: x^\frac{1}{2}, 2^\sqrt{4}
-            prim = self.primary()
-            post = Node("postfix", (prim,), self.pos(t), (), self.src(t, self.toks[self.i - 1]))
-            return wrap_sbrace(post, self.pos(t))
-        if name in FUNCTION_COMMANDS:
-            raise self.err(f"{op.text}\\{name} without braces puts only the name \\{name} in the script;"
-                           f" write {op.text}{{\\{name} ...}}", t)
-        raise self.unknown(t)
-
-    def _trailing_primes(self) -> int:
-        """Ng's g^{[l]\\prime}: primes at the end of a script group are primes of the symbol; they are
-        taken out of the group (and counted) so that the group holds the layer alone."""
-        depth, j = 1, self.i
-        while j < len(self.toks) and depth:
-            x = self.toks[j]
-            if x.is_char("{"):
-                depth += 1
-            elif x.is_char("}"):
-                depth -= 1
-            j += 1
-        close = j - 1
-        k = close
-        while k - 1 >= self.i and self.toks[k - 1].is_cs("prime"):
-            k -= 1
-        if k == close or k == self.i:
-            return 0
-        n = close - k
-        del self.toks[k:close]
-        return n
-
     def unknown(self, t: Tok) -> LatexError:
         if t.kind == "cs" and t.text in ("begin", "end"):
             return self.err(f"environment {self.env_name(self.i + 1) or '?'!r} is not supported in a formula"
                             " (matrix, bmatrix, pmatrix, cases are)", t)
         hint = UNSUPPORTED_HINTS.get(t.text)
         return self.err(f"unknown or unsupported command \\{t.text}" + (f" ({hint})" if hint else ""), t)
-
-    # -- arguments of \frac, \sqrt, decorations: a group or a single token
-
-    def arg(self, owner: Tok) -> Node:
-        t = self.peek()
-        if t is None:
-            raise self.eof(f"\\{owner.text} needs an argument")
-        if t.is_char("{"):
-            self.next()
-            self.deeper(t)
-            items = self.list_until("}")
-            self.depth -= 1
-            return Node("group", (items,) if items is not None else (), self.pos(t))
-        if t.kind == "char" and (t.text.isalnum()):
-            self.next()
-            kind = "letter" if t.text.isalpha() else "number"
-            prim = Node(kind, (self.token("LETTER" if kind == "letter" else "NUMBER", t),), self.pos(t))
-        elif t.kind == "cs" and (t.text in SYMBOL_COMMANDS or t.text in _ARG_COMMANDS):
-            prim = self.primary()
-        else:
-            raise self.err(f"\\{owner.text} needs its argument in braces here", t)
-        post = Node("postfix", (prim,), self.pos(t), (), self.src(t, self.toks[self.i - 1]))
-        return Node("group", wrap_sbrace(post, self.pos(t)).args, self.pos(t))
 
     def list_until(self, close: str) -> Node | None:
         """relation (',' relation)* up to the closing char; the closing char is consumed."""
@@ -594,6 +474,8 @@ def _operand_extends(args: list) -> list:
 
 def read(text: str, what: str = "claim") -> Node:
     """The relation node of one formula (LatexError with the position when it cannot be read)."""
-    node = Reader(text, what).read()
+    reader = Reader(text, what)
+    node = reader.read()
     node.source = text  # type: ignore[attr-defined]
+    node.tex_notes = reader.notes  # type: ignore[attr-defined]
     return node

@@ -24,6 +24,7 @@ import mpmath
 import sympy as sp
 
 from .pointeval import ExactEvaluator, Inexact, RealEvaluator, Undefined, Unsupported
+from .roots import _boundary_points, _numeric_roots, _plain_summand, _Point, nodes  # noqa: F401
 
 SEEDS = 3
 MAX_DIGITS = 3000
@@ -94,27 +95,6 @@ def _constant_digits(exprs) -> int:
             if isinstance(r, sp.Rational):
                 d = max(d, len(str(abs(r.p))), len(str(r.q)))
     return d
-
-
-def nodes(e) -> set:
-    """The distinct subexpressions of e (a walk over its graph: a deep network's values share
-    subexpressions, and their trees, which preorder_traversal and atoms walk, are exponentially larger)."""
-    if not isinstance(e, sp.Basic):
-        return set()
-    seen, stack = set(), [e]
-    while stack:
-        x = stack.pop()
-        if x in seen:
-            continue
-        seen.add(x)
-        stack.extend(a for a in x.args if isinstance(a, sp.Basic) and a not in seen)
-    return seen
-
-
-@dataclass
-class _Point:
-    env: dict
-    boundary: bool = False
 
 
 class Sampler:
@@ -250,6 +230,23 @@ class Sampler:
     def _exact_point(self, pt: _Point, seed: int):
         """The point decided in rationals alone, or None when real evaluation is needed (an atom
         inside a logarithm or a branch, or sides that differ only as atoms)."""
+        got = self._exact_rows(pt, seed)
+        if got is None or isinstance(got, str):
+            return got
+        rows, switches = got
+        for idx, _a, _b, ((xa, ta), (xb, tb)) in rows:
+            if xa != xb:
+                if ta or tb:
+                    return None
+                if pt.boundary and self._corner(pt, seed):
+                    return "undefined"
+                (self.kink if pt.boundary else self.differ).append((pt.env, idx, xa, xb))
+                return "differ"
+        return self._equal(pt, [(xa,) for _, _, _, ((xa, _), _) in rows], switches, True, seed)
+
+    def _exact_rows(self, pt: _Point, seed: int):
+        """([(idx, a, b, [(exact, tainted), (exact, tainted)])], switches) at the point; None when
+        rationals cannot decide it; 'undefined' where a side is undefined there."""
         switches: dict = {}
         ev = ExactEvaluator(dict(pt.env), seed, switches)
         rows = []
@@ -270,15 +267,7 @@ class Sampler:
             bad = [v for v in vals if isinstance(v, Undefined)]
             if bad:
                 return self._undefined(pt, a, b, [isinstance(v, Undefined) for v in vals], bad[0])
-        for idx, _a, _b, ((xa, ta), (xb, tb)) in rows:
-            if xa != xb:
-                if ta or tb:
-                    return None
-                if pt.boundary and self._corner(pt, seed):
-                    return "undefined"
-                (self.kink if pt.boundary else self.differ).append((pt.env, idx, xa, xb))
-                return "differ"
-        return self._equal(pt, [(xa,) for _, _, _, ((xa, _), _) in rows], switches, True, seed)
+        return rows, switches
 
     def _undefined(self, pt, a, b, which, reason) -> str:
         if which.count(True) == 1 and not self.one_sided:
@@ -323,13 +312,34 @@ class Sampler:
         if digits > MAX_DIGITS:
             return None
         self.max_digits_used = max(self.max_digits_used, digits)
+        got = self._difference(a, b, env, seed, digits)
+        if got is None:
+            return None
+        d2, tol = got
+        if abs(d2) > tol:
+            return False, False
+        if spread > 20 and d2 != 0:
+            # a large term inside a logarithm (\ln(e^{1000} + 1) - 1000 = e^{-1000}): the tolerance by
+            # the largest term is too loose there. A real difference stays the same at more digits;
+            # rounding noise shrinks with them.
+            with mpmath.workdps(digits + 60):
+                try:
+                    d3 = RealEvaluator(env, seed)(a) - RealEvaluator(env, seed)(b)
+                except Undefined:
+                    return None
+            if abs(d3 - d2) <= abs(d2) * mpmath.mpf(10) ** -20:
+                return False, False
+        return True, False
+
+    def _difference(self, a, b, env, seed, digits):
+        """(lhs - rhs, the tolerance for it) at the given digits, or None where a side is undefined."""
         with mpmath.workdps(digits):
             try:
                 ea, eb = RealEvaluator(env, seed), RealEvaluator(env, seed)
                 wa, wb = ea(a), eb(b)
             except Undefined:
                 return None
-            return abs(wa - wb) <= self._tol(digits, max(ea.mag, eb.mag, abs(wa), abs(wb))), False
+            return wa - wb, self._tol(digits, max(ea.mag, eb.mag, abs(wa), abs(wb)))
 
     @staticmethod
     def _tol(digits, mag):
@@ -373,6 +383,8 @@ class Sampler:
             self._cover_lattice(base, seeds[0])
         if self.equal_points and not self.differ:
             self._sweep_integers(base, seeds[0])
+        if self.equal_points and not self.differ and self.exponent_symbols:
+            self._sweep_exponents(base, seeds[0])
         if self.differ:
             self._more_ratios(random.Random(seeds[0] + 1), seeds[0])
         return self._outcome()
@@ -406,6 +418,25 @@ class Sampler:
             lo = 1 if s.is_positive else (0 if s.is_nonnegative else -6)
             for val in list(range(lo, 13)) + [15, 20, 30]:
                 if self.compare_point(_Point({**base.env, s: Fraction(val)}), seed) == "differ":
+                    return
+
+    def _sweep_exponents(self, base: _Point, seed: int):
+        """Exponent symbols at whole values and halves together, the bases negated as well:
+        (x^a)^b = x^{ab} fails only at a negative x with a even and b a half (a = 2, b = 1/2),
+        which independent random draws almost never meet."""
+        import itertools
+
+        values = [Fraction(2), Fraction(1, 2), Fraction(3, 2), Fraction(3), Fraction(-1), Fraction(1, 3)]
+        exps = self.exponent_symbols[:2]
+        others = [s for s in self.symbols if s not in exps and s in base.env]
+        flips = [base.env] + ([{**base.env, **{s: -base.env[s] for s in others if not s.is_positive}}]
+                              if others else [])
+        for env in flips:
+            for combo in itertools.product(values, repeat=len(exps)):
+                pt = _Point({**env, **dict(zip(exps, combo))})
+                if any(not _admissible(s, pt.env[s]) for s in exps):
+                    continue
+                if self.compare_point(pt, seed) == "differ":
                     return
 
     def _more_ratios(self, rng, seed):
@@ -495,101 +526,3 @@ def _fmt_env(env, *exprs) -> str:
         used |= getattr(e, "free_symbols", set())
     shown = [s for s in sorted(env, key=str) if s in used] or sorted(env, key=str)
     return ", ".join(f"{s} = {env[s]}" for s in shown[:6])
-
-
-_GRID = sorted({0.0} | {sg * 2.0 ** k for k in range(-6, 13) for sg in (1, -1)}
-               | {sg * 3.0 * 2.0 ** k for k in range(-4, 8) for sg in (1, -1)})
-
-
-def _boundary_points(g, v, base: _Point, seed: int) -> list[_Point]:
-    """Points where the switch g changes sign along v (others at the base point): just beyond
-    each sign change on both sides, and on the boundary itself when it is a rational number."""
-    others = {s: val for s, val in base.env.items() if s != v}
-    out: list[_Point] = []
-    exact_roots = []
-    linear = _linear_root(g, v, others, seed)
-    if linear is not None:
-        roots, exact = linear
-        if exact:
-            exact_roots = [sp.Rational(roots[0].numerator, roots[0].denominator)]
-    else:
-        try:
-            h = g.xreplace({s: sp.Rational(val.numerator, val.denominator) for s, val in others.items()})
-            if h.is_polynomial(v):
-                poly = sp.Poly(h, v)
-                if 1 <= poly.degree() <= 4:
-                    exact_roots = [r for r in sp.roots(poly, filter="R") if r.is_Rational]
-        except (sp.PolynomialError, TypeError, ValueError, NotImplementedError):
-            pass
-        roots = [Fraction(int(r.p), int(r.q)) for r in exact_roots]
-        if not roots:
-            roots = _numeric_roots(g, v, others, seed)
-    for r in roots[:4]:
-        eps = max(Fraction(1, 1000), abs(r) / 1000)
-        for val in (r - eps, r + eps, r - 1, r + 1):
-            out.append(_Point({**others, v: val}))
-        if r in [Fraction(int(x.p), int(x.q)) for x in exact_roots]:
-            out.append(_Point({**others, v: r}, boundary=True))
-    return out
-
-
-def _plain_summand(g, v) -> bool:
-    """Whether v is a term of the sum g and appears in no other term (g = v + rest)."""
-    if not isinstance(g, sp.Add) or v not in g.args:
-        return False
-    return not any(v in _symbols(a) for a in g.args if a != v)
-
-
-def _symbols(e) -> set:
-    """The symbols of e (``nodes``)."""
-    return {x for x in nodes(e) if isinstance(x, sp.Symbol)}
-
-
-def _linear_root(g, v, others, seed):
-    """([root], exact) of g = v + rest along v, from one evaluation of g at v = 0; None otherwise."""
-    if not _plain_summand(g, v):
-        return None
-    env = {**others, v: Fraction(0)}
-    try:
-        val, tainted = ExactEvaluator(dict(env), seed)(g)
-        if not tainted:
-            return [-val], True
-    except (Inexact, Unsupported, Undefined, ZeroDivisionError, OverflowError, ValueError):
-        pass
-    try:
-        with mpmath.workdps(30):
-            val = RealEvaluator(dict(env), seed)(g)
-    except (Undefined, Unsupported, ZeroDivisionError, ValueError, TypeError):
-        return None
-    return [Fraction(str(mpmath.nstr(-val, 25))).limit_denominator(10**6)], False
-
-
-def _numeric_roots(g, v, others, seed) -> list[Fraction]:
-    vals = []
-    with mpmath.workdps(30):
-        for x in _GRID:
-            env = {**others, v: Fraction(x)}
-            try:
-                vals.append((x, RealEvaluator(env, seed)(g)))
-            except (Undefined, Unsupported, ZeroDivisionError, ValueError, TypeError):
-                continue
-        roots = []
-        for (x0, y0), (x1, y1) in zip(vals, vals[1:]):
-            if y0 == 0:
-                roots.append(Fraction(x0))
-                continue
-            if (y0 > 0) == (y1 > 0) or y1 == 0:
-                continue
-            lo, hi, ylo = Fraction(x0), Fraction(x1), y0
-            for _ in range(40):
-                mid = (lo + hi) / 2
-                try:
-                    ym = RealEvaluator({**others, v: mid}, seed)(g)
-                except (Undefined, Unsupported):
-                    break
-                if (ym > 0) == (ylo > 0):
-                    lo, ylo = mid, ym
-                else:
-                    hi = mid
-            roots.append(((lo + hi) / 2).limit_denominator(10**6))
-    return roots

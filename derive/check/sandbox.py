@@ -7,15 +7,15 @@ import multiprocessing as mp
 from ..errors import NNDeriveError
 from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
 from .generic_network import check_generic_network
-from .network_letters import forward_profile
-from .unit_notation import read_stated
-from .unit_notation import translate as translate_units
 from .matrix_claims import check_matrix
 from .network import check_network
+from .network_letters import forward_profile
 from .scalar import check_scalar
 from .slips import explain_network, explain_scalar
 from .statements import split_statements
 from .syntax import LatexError, OutOfRange, ShapeMismatch, prescan, strip_math
+from .unit_notation import read_stated
+from .unit_notation import translate as translate_units
 from .wording import shape_in_words
 
 # ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import time
 
 import sympy as sp
 
+from .antideriv import JUMPS, jump_of
 from .compare import (
     ClaimError,
     NotCheckable,
@@ -19,6 +20,7 @@ from .context import Definitions, ScalarContext
 from .definitions import read_assignment, read_definition
 from .generic import GenericFunction
 from .index_sums import defines_by_sum, plan_indices
+from .inequality import COMPARISON_OPS, check_inequality
 from .interpret import Interpreter
 from .syntax import LatexError, NeedsSize, Node, OutOfRange, UndefinedValue, parse
 from .tree import (
@@ -132,9 +134,10 @@ def _relation_kind(rel: Node, network: bool) -> str:
             raise ClaimError("a shape claim (\\in \\mathbb{R}^{m \\times n}) is about a network quantity:"
                              " give --spec")
         return "shape"
-    bad = [o for o in ops if o not in EQUALITIES]
+    bad = [o for o in ops if o not in EQUALITIES and (network or o not in COMPARISON_OPS)]
     if bad:
-        raise NotCheckable(f"'{bad[0]}' states an inequality; only equations (=, \\approx, \\equiv) are checked")
+        raise NotCheckable(f"'{bad[0]}' states an inequality; only equations (=, \\approx, \\equiv) are checked"
+                           + (" for network quantities" if network and bad[0] in COMPARISON_OPS else ""))
     return "equation"
 
 
@@ -177,9 +180,11 @@ def check_scalar(claim: str, givens: list[str] = (), at: list[str] = (), seed: i
         first.notes.append("; ".join(spots) + f" (the other reading, where {'; '.join(alt_spots)}, gives the same"
                            " verdict)")
         return first
+    fix = ("write \\log_2 or \\log_{10}" if any(s.startswith("\\lg") for s in spots)
+           else "add parentheses to say which is meant")
     r = Result(claim, "ambiguous", notes=[
         f"the claim has two readings: where {'; '.join(spots)}, it {first.verdict}; where {'; '.join(alt_spots)},"
-        f" it {other.verdict}; add parentheses to say which is meant"] + first.notes,
+        f" it {other.verdict}; {fix}"] + first.notes,
         counterexample=first.counterexample or other.counterexample)
     r.seconds = time.perf_counter() - t0
     return r
@@ -209,6 +214,7 @@ def _check_scalar_reading(claim, givens, at, h0, reading, conditions=()) -> Resu
     env.whole = _whole_number_letters(rel) - set(defs.symbols)
     _function_letters(env, rel, defs)
     env.reading = reading
+    env.ops = ops
     env.conditions = [parse(c, "condition") for c in conditions]
     plan = plan_indices(rel, defs, bound)
     env.plan = plan if plan.active else None
@@ -254,6 +260,11 @@ def _check_scalar_reading(claim, givens, at, h0, reading, conditions=()) -> Resu
             bad.notes = problems + bad.notes
             if bad.verdict == "fails":
                 bad.verdict = "ambiguous"
+        if bad.verdict == "fails" and "\\approx" in ops:
+            # an approximation is not an identity: sides that differ may still be 'approximately equal'
+            bad = Result(claim, "not-checkable", notes=[
+                f"approximately equal (\\approx) is not decided: the sides are not equal ({bad.counterexample}),"
+                " and the claim does not say how close they must be"] + bad.notes)
         bad.seconds = time.perf_counter() - t0
         bad.spots = env.spots  # type: ignore[attr-defined]
         return bad
@@ -305,7 +316,8 @@ def _run_links(env: _PairEnv, sides, insts) -> list[tuple[Result, dict]]:
     for inst in insts:
         for k in range(len(sides) - 1):
             try:
-                res = _check_scalar_pair(env, sides[k], sides[k + 1], inst, f"{env.src}|{k}|{sorted(inst.items())}")
+                res = _check_scalar_pair(env, sides[k], sides[k + 1], inst, f"{env.src}|{k}|{sorted(inst.items())}",
+                                         env.ops[k] if k < len(env.ops) else "=")
             except OutOfRange:
                 continue
             out.append((res, inst))
@@ -336,7 +348,7 @@ def _subs(v, sub):
     return v.xreplace(sub) if not is_mat(v) else v.applyfunc(lambda e: e.xreplace(sub))
 
 
-def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
+def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key, op="=") -> Result:
     claim, src, fixed = env.claim, env.src, env.fixed
     ctx = ScalarContext(env.defs, env.h0)
     ctx.bare_functions = env.bare or {}
@@ -369,11 +381,20 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
     if missing:      # the claim says a limit that does not exist equals something
         return Result(claim, "fails", counterexample=missing[0])
     notes = list(dict.fromkeys(n1 + n2 + ctx.sum_notes))
-    lhs, rhs = _antiderivatives(lhs, rhs, ctx, notes)
+    try:
+        lhs, rhs = _antiderivatives(lhs, rhs, ctx, notes)
+    except _NotAnAntiderivative as e:
+        return Result(claim, "fails", notes=notes, counterexample=str(e))
     conds = _conditions(ctx, env, notes)
-    if not is_mat(lhs) and not is_mat(rhs) and lhs in (sp.oo, -sp.oo) and lhs == rhs:
+    if not is_mat(lhs) and not is_mat(rhs) and lhs in (sp.oo, -sp.oo) and lhs == rhs and op == "=":
         return Result(claim, "holds", f"both sides are {'+' if lhs == sp.oo else '-'}\u221e", notes)
-    for side, v in (("left", lhs), ("right", rhs)):
+    for side, v, other in (("left", lhs, rhs), ("right", rhs, lhs)):
+        if op == "=" and not is_mat(v) and v in (sp.oo, -sp.oo) and not is_mat(other) \
+                and isinstance(other, sp.Basic) and not _undefined(other):
+            # a limit, integral or series that diverges to infinity has no finite value (1/0 is zoo, not this)
+            return Result(claim, "fails", notes=notes, counterexample=(
+                f"the {side} side is {'+' if v == sp.oo else '-'}\u221e (it diverges), the {'right' if side == 'left' else 'left'}"
+                f" side is finite"))
         if _undefined(v):
             return Result(claim, "not-checkable", notes=[f"the {side} side is undefined (a division by zero, or"
                                                          f" the logarithm of 0?): it evaluates to {v}"] + notes)
@@ -387,6 +408,8 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
             return Result(claim, "fails", notes=notes,
                           counterexample=f"the left side is {fmt_shape(lhs)}, the right side {fmt_shape(rhs)}")
     at_txt = (" at " + ", ".join(f"{k} = {v}" for k, v in fixed.items())) if fixed else ""
+    if op in COMPARISON_OPS:
+        return check_inequality(claim, op, lhs, rhs, key, conds, domains, notes, at_txt)
     proved = _expands_to_zero(lhs, rhs)
     symbols = sorted(set().union(*[getattr(e, "free_symbols", set()) for e in
                                    (list(lhs) if is_mat(lhs) else [lhs]) + (list(rhs) if is_mat(rhs) else [rhs])]),
@@ -422,12 +445,15 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
                           + notes)
         return Result(claim, "not-checkable", notes=[cmp.undecided] + notes)
     cx = f"{cmp.where or 'every point'}{at_txt}: left side = {cmp.lhs_value}, right side = {cmp.rhs_value}"
+    if str(cmp.lhs_value) == str(cmp.rhs_value):
+        cx += " (they differ beyond the digits shown)"
     if cmp.kink:
         return Result(claim, "fails", "", notes, counterexample=cx,
                       convention=f"the value at the kink {cmp.where} (a convention: the checker takes ReLU'(0) ="
                                  f" step(0) = {env.h0}; elsewhere the sides agree)")
     # without free symbols every point is the same point: a constant ratio says nothing
-    convention = _ratio_convention(cmp.ratios) if symbols else ""
+    sided = [q for v in (lhs, rhs) for e in (list(v) if is_mat(v) else [v]) for q in getattr(e, "free_symbols", ())]
+    convention = _ratio_convention(cmp.ratios) if sided else ""
     correct = ""
     if _has_derivative(ln) and not _has_derivative(rn):
         correct = _latex(_tidy(lhs))
@@ -446,7 +472,11 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key) -> Result:
     return Result(claim, "fails", "", notes, counterexample=cx, correct=correct, convention=convention)
 
 
-_JUMPS = (sp.sign, sp.Heaviside, sp.floor, sp.ceiling, sp.frac, sp.Mod, sp.Piecewise, sp.DiracDelta)
+_JUMPS = JUMPS
+
+
+class _NotAnAntiderivative(Exception):
+    """The claimed antiderivative jumps where the integrand is defined (the claim fails)."""
 
 
 def _antiderivatives(lhs, rhs, ctx, notes):
@@ -466,6 +496,10 @@ def _antiderivatives(lhs, rhs, ctx, notes):
     for v in (lhs, rhs):     # the claimed antiderivative must itself be defined where it is differentiated
         rest = v.replace(lambda e: isinstance(e, Antiderivative), lambda e: sp.Integer(0))
         if rest.has(*_JUMPS):
+            jump = jump_of(rest, found[0].args[0], t)
+            if jump is not None:
+                raise _NotAnAntiderivative(f"{jump}, where the integrand is defined: an antiderivative is"
+                                           " continuous there")
             # F' = f away from a jump does not make F an antiderivative (sign(x) is not one of 0)
             raise NotCheckable("an antiderivative with steps, jumps or cases (sign, H, floor, cases) is not"
                                " checked: its derivative away from the jumps does not decide it")

@@ -58,6 +58,22 @@ def _top_relations(text: str) -> list[str]:
     return out
 
 
+_SPACES = ("quad", "qquad", "hspace", "hspace*")
+_RELATION_CS = set(COMPARISONS) | {"approx", "equiv", "coloneqq", "propto"}
+
+
+def _beside_relation(toks, k: int) -> bool:
+    """Whether the token before or after toks[k] (past a \\hspace's braces) is a relation symbol."""
+    def rel(t):
+        return (t.kind == "char" and t.text in "=<>") or (t.kind == "cs" and t.text in _RELATION_CS)
+    j = k + 1
+    if toks[k].text.startswith("hspace") and j < len(toks) and toks[j].is_char("{"):
+        while j < len(toks) and not toks[j].is_char("}"):
+            j += 1
+        j += 1
+    return (k > 0 and rel(toks[k - 1])) or (j < len(toks) and rel(toks[j]))
+
+
 def _text_body(text: str, start: int) -> tuple[str, int]:
     """The body of a {...} group starting at start (the index of '{'), and the index after it."""
     depth, j = 0, start
@@ -97,6 +113,8 @@ def split_statements(text: str) -> list[Statement]:
             env += 1
         elif t.kind == "cs" and t.text == "end":
             env -= 1
+        elif depth == 0 and env == 0 and t.kind == "cs" and t.text in _SPACES and _beside_relation(toks, k):
+            pass        # x + 1 \\quad = \\quad 1 + x: spacing around the relation, not a separator
         elif depth == 0 and env == 0:
             if t.kind == "char" and t.text in ",;":
                 cut = (t.start, t.end, ",")

@@ -147,7 +147,8 @@ def normalize(text: str) -> tuple[str, list[str]]:
                lambda m: "'" * max(1, (m.group(1) or "").count("prime")), t)
     t = _bars(t)
     # \left. and \right. (invisible delimiters)
-    t = re.sub(r"\\(left|right)\.", " ", t)
+    if not re.search(r"\\right\s*(\||\\vert)\s*_", t):     # \left. ... \right|_{x=3} is a value at a point
+        t = re.sub(r"\\(left|right)\.", " ", t)
     # a qualifier after the formula: \text{for all } x, \text{if } ..., ", \quad ..."
     depth, env = 0, 0
     cut = None
@@ -161,7 +162,7 @@ def normalize(text: str) -> tuple[str, list[str]]:
                 env += 1
             elif t.startswith("\\end", i):
                 env -= 1
-            elif depth == 0 and env == 0 and "=" in t[:i] and (
+            elif depth == 0 and env == 0 and "=" in t[:i] and not _after_relation(t[:i]) and (
                     _QUALIFIER.match(t, i) or re.match(r"\\q?quad(?![a-zA-Z])", t[i:])):
                 cut = i
                 break
@@ -179,6 +180,11 @@ def normalize(text: str) -> tuple[str, list[str]]:
 
 
 _OPERATOR_BEFORE = set("+-*/=(,[{&^_<>") | {"\u2212", "\u2013"}
+
+
+def _after_relation(head: str) -> bool:
+    """A \\quad right after '=' (x + 1 \\quad = \\quad 1 + x) is spacing around it, not a qualifier."""
+    return bool(re.search(r"(?:[=<>]|\\(?:le|leq|ge|geq|ne|neq|approx|equiv|lt|gt))\s*$", head.rstrip()))
 
 
 def _bars(t: str) -> str:
@@ -226,7 +232,7 @@ def parse(text: str, what: str = "claim") -> Node:
     """
     text, notes = normalize(text)
     node = _parse(text, what)
-    node.notes = notes  # type: ignore[attr-defined]
+    node.notes = notes + getattr(node, "tex_notes", [])  # type: ignore[attr-defined]
     return node
 
 

@@ -173,7 +173,8 @@ def _is_label(script: Node) -> bool:
             it = juxt_items(items[0])
             if it and len(it) == 1 and it[0].args[0].kind == "text":
                 return True
-    return len(t) >= 2 and t.isalpha()
+    # italic letters typeset a product: e^{xy}, x^{ab} are powers; a word (x^{pred}, y^{true}) names
+    return len(t) >= 3 and t.isalpha()
 
 
 
@@ -336,11 +337,15 @@ def sum_index_problems(node: Node) -> list[str]:
                         _collect_letters(s[1], idx)
                 rest = items[i + 1:]
                 used: set[str] = set()
+                scripted: set[str] = set()
                 for r in rest:
-                    _walk_subscripts(r, used)
+                    _walk_subscripts(r, scripted)
                     used |= all_letters(r)
+                used |= scripted
+                # a constant summand (\sum_{i=1}^n c = cn) is a sum; one indexed by another letter
+                # (\sum_k y_i) is the slip this is about
                 for v in idx:
-                    if v not in used:
+                    if v not in used and scripted:
                         problems.append(f"the summation index {v} does not occur in the summand")
 
     for n in iter_nodes(node):

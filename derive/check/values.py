@@ -128,7 +128,8 @@ class Algebra:
         if is_mat(exp):
             raise ShapeMismatch("an exponent cannot be a matrix")
         if exp.is_Number:
-            if exp.is_Integer and abs(int(exp)) > MAX_EXPONENT:
+            # e^{1000} stays exp(1000) (nothing expands); only other bases blow up under large powers
+            if exp.is_Integer and abs(int(exp)) > (10 ** 6 if base == sp.E else MAX_EXPONENT):
                 raise LatexError(f"exponent {exp} is too large (at most {MAX_EXPONENT})")
             if exp.is_Rational and not exp.is_Integer and (abs(exp.p) > MAX_EXPONENT or exp.q > MAX_EXPONENT):
                 raise LatexError(f"exponent {exp} is too large")
