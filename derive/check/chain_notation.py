@@ -123,6 +123,7 @@ class Chain:
     used: set = field(default_factory=set)       # indices of the givens the chain consumed
     functions: set = field(default_factory=set)  # the activation letters (\phi, g): the generic activation
     depth: int = 0
+    variables: set = field(default_factory=set)  # letters the givens use as layer variables (l in l-1)
 
 
 def _split_top(text: str, sep: str = "="):
@@ -228,11 +229,14 @@ def _read_chain(givens):
     steps += [(k, None, *inner) for k, _, _, _, inner in acts if inner is not None]
     if not steps:
         return None
+    # a letter written with an offset somewhere (a^{(l-1)}) is a layer variable; a lone (h) is a name
+    labels = [s[1].strip("()[]{}") for g in givens for a in atoms(g) for s in a.scripts]
+    variables = {x[0] for x in labels if _VARIABLE.match(x) and len(x) > 1}
     firsts = {s[5] for s in steps}
     stored = {s[2].transposed() for s in steps}
     if len(firsts) != 1 or len(stored) != 1:
         return None
-    chain = Chain(layout="column" if firsts.pop() else "row")
+    chain = Chain(layout="column" if firsts.pop() else "row", variables=variables)
     chain.stored = "in_out" if (stored.pop() == (chain.layout == "column")) else "out_in"
     outs = {s[1].key() for s in steps if s[1] is not None} | {a[1].key() for a in acts}
     inputs = [s for s in steps if s[3].key() not in outs]
@@ -279,7 +283,7 @@ def _read_chain(givens):
 def _name(chain, atom, role, layer):
     ls = atom.layer_script()
     label = ls[1].strip("()[]{}") if ls is not None else ""
-    if _VARIABLE.match(label):
+    if _VARIABLE.match(label) and (len(label) > 1 or label in chain.variables):
         raise _Unplaced     # z^{(l)} = W^{(l)} a^{(l-1)}: a layer variable, read by network_letters instead
     if ls is not None and label.isdigit() and int(label) != layer:
         # o = W^{(2)} h alone: h is then the chain's input, and the text's layer 2 is not its layer 1
@@ -291,7 +295,7 @@ class _Unplaced(Exception):
     """A numbered layer of the text that is not the chain's layer of that number."""
 
 
-_TARGET = {"weight": "W^{%d}", "bias": "b^{%d}", "preact": "z^{%d}", "act": "a^{%d}", "input": "x",
+_TARGET = {"loss": "L", "weight": "W^{%d}", "bias": "b^{%d}", "preact": "z^{%d}", "act": "a^{%d}", "input": "x",
            "delta": "\\delta^{%d}"}
 _CAPITAL = {"preact": "Z^{%d}", "act": "A^{%d}", "input": "X", "delta": "\\Delta^{%d}"}
 
@@ -331,6 +335,7 @@ def read_chain_claim(claim: str, givens):
     if chain is None:
         return None
     rest = []
+    bases = {key[0] for key, (role, _, _) in chain.names.items() if role != "input"}
     for k, g in enumerate(givens):
         if k in chain.used:
             continue
@@ -344,8 +349,16 @@ def read_chain_claim(claim: str, givens):
                     and not num[0].scripts and r.endswith("}") and _after(den[0]) == len(sides[1].rstrip()) - 1:
                 _, layer, capital = chain.names[den[0].key()]
                 chain.names[la[0].key()] = ("delta", layer, capital)
+                chain.names[num[0].key()] = ("loss", 0, False)     # Raschka's J is the default notation's L
                 continue
         if sides and la and la[0].key() in chain.functions:
             return None     # \phi(z) = 1/(1 + e^{-z}) given too: the activation is not a generic one
+        if sides and la and la[0].base in bases:
+            return None     # h_{p+1} = \Phi(W_{p+1}^T h_p) beside h_1 = \Phi(W_1^T x): more than the chain says
         rest.append(g)
+    bases |= {key[0] for key, (role, _, _) in chain.names.items() if role == "delta"}
+    for text in [claim] + rest:
+        for a in atoms(text):
+            if a.base in bases and a.key() not in chain.names:
+                return None  # a letter of the chain at a layer the chain does not have (h_p, W_{k+1})
     return rewrite(claim, chain), [rewrite(g, chain) for g in rest], chain

@@ -410,7 +410,7 @@ def _given_cost(givens, profile):
 
 
 def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, layout: str = "column",
-                          stored: str = "out_in"):
+                          stored: str = "out_in", depth: int | None = None):
     """A network claim without a spec, on generic witness networks in the profile's letters (in the
     layout given, with the weights stored as given: see chain_notation)."""
     from ..primitives import LOSSES
@@ -435,6 +435,8 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
         # the target or the cost in it, its last numbered layer is the output
         ends = "target" in _roles_used(rel, profile) or "loss" in _roles_used(rel, profile)
         witnesses = tuple(_widths(d) for d in ((top,) if ends else (top, top + 1)))
+    if depth:
+        witnesses = (_widths(depth),)    # the forward pass given says how deep the network is
     letter = profile.template("activation").split("^")[0]
     cost = profile.template("loss")
     batch = profile.extra("batch") or "sum"

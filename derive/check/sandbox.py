@@ -252,7 +252,8 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
                                             and chained[2].stored == "out_in"):
                 # z = W^{(1)} x, h = \phi(z), o = W^{(2)} h: the givens name each layer's letters
                 r = check_generic_network(chained[0], _network_notation(chained[0], "default"), chained[1], seed,
-                                          layout=chained[2].layout, stored=chained[2].stored)
+                                          layout=chained[2].layout, stored=chained[2].stored,
+                                          depth=chained[2].depth)
                 r.notes.append(f"read in the letters of the forward pass given ({chained[2].layout} layout): "
                                f"{chained[0]}")
                 r.claim = claim

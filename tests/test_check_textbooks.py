@@ -1,0 +1,70 @@
+"""Network claims in other textbooks' letters without a spec: a forward pass stated letter by letter,
+a script after a layer script, and a cost whose definition names the per-sample loss."""
+
+import pytest
+
+from derive.check import check_claim
+from derive.check.chain_notation import read_chain, read_chain_claim
+
+# a row-layout MLP (d2l 5.1, CS231n): H = \phi(X W^{(1)} + b^{(1)}), O = H W^{(2)} + b^{(2)}
+ROW = [r"\mathbf{H} = \phi(\mathbf{X} \mathbf{W}^{(1)} + \mathbf{b}^{(1)})",
+       r"\mathbf{O} = \mathbf{H}\mathbf{W}^{(2)} + \mathbf{b}^{(2)}"]
+# Goldberg's row vectors, layers as plain superscripts
+GOLDBERG = [r"h = g(x W^1 + b^1)", r"y = h W^2 + b^2"]
+# Raschka's named layers, no biases
+NAMED = [r"Z^{(h)} = A^{(in)} W^{(h)}", r"A^{(h)} = \phi(Z^{(h)})", r"Z^{(out)} = A^{(h)} W^{(out)}",
+         r"A^{(out)} = \phi(Z^{(out)})", r"\delta^{(out)} = \frac{\partial J}{\partial Z^{(out)}}"]
+
+
+@pytest.mark.parametrize("givens, layout, stored, depth", [
+    (ROW, "row", "in_out", 2),
+    (GOLDBERG, "row", "in_out", 2),
+    (NAMED, "row", "in_out", 2),
+    ([r"z = W^{(1)} x", r"h = \phi(z)", r"o = W^{(2)} h"], "column", "out_in", 2),
+    ([r"h_1 = \Phi(W_1^T x)", r"o = \Phi(W_2^T h_1)"], "column", "in_out", 2),
+])
+def test_chain_read(givens, layout, stored, depth):
+    chain = read_chain(givens)
+    assert (chain.layout, chain.stored, chain.depth) == (layout, stored, depth)
+
+
+@pytest.mark.parametrize("givens", [
+    [r"z^{(l)} = W^{(l)} a^{(l-1)} + b^{(l)}", r"a^{(l)} = f(z^{(l)})"],   # a layer variable: not a chain
+    [r"o = W^{(2)} h"],                                                    # h is not layer 1 of anything
+    [r"H = \operatorname{ReLU}(X W^{(1)})"],                               # a concrete activation
+    [r"q = x + y"],
+])
+def test_not_a_chain(givens):
+    assert read_chain(givens) is None
+
+
+def test_defined_activation_is_not_generic():
+    assert read_chain_claim(r"\frac{\partial J}{\partial W^{(h)}} = (A^{(in)})^T \delta^{(h)}",
+                            NAMED + [r"\phi(z) = \frac{1}{1 + e^{-z}}"]) is None
+
+
+@pytest.mark.parametrize("claim, givens, verdict", [
+    (r"\frac{\partial L}{\partial \mathbf{W}^{(2)}} = \mathbf{H}^\top \frac{\partial L}{\partial \mathbf{O}}", ROW, "holds"),
+    (r"\frac{\partial L}{\partial \mathbf{W}^{(2)}} = \frac{\partial L}{\partial \mathbf{O}} \mathbf{H}^\top", ROW, "fails"),
+    (r"\frac{\partial L}{\partial \mathbf{H}} = \frac{\partial L}{\partial \mathbf{O}} {\mathbf{W}^{(2)}}^\top", ROW, "holds"),
+    (r"\frac{\partial L}{\partial \mathbf{H}} = \frac{\partial L}{\partial \mathbf{O}} \mathbf{W}^{(2)}", ROW, "fails"),
+    (r"\frac{\partial L}{\partial h} = \frac{\partial L}{\partial y} (W^2)^\top", GOLDBERG, "holds"),
+    (r"\frac{\partial L}{\partial W^1} = x^\top \left( \frac{\partial L}{\partial h} \odot g'(x W^1 + b^1) \right)",
+     GOLDBERG, "holds"),
+    (r"\frac{\partial L}{\partial W^1} = x^\top \frac{\partial L}{\partial h}", GOLDBERG, "fails"),
+    (r"\frac{\partial J}{\partial W^{(out)}} = (A^{(h)})^T \delta^{(out)}", NAMED, "holds"),
+    (r"\frac{\partial J}{\partial W^{(out)}} = \delta^{(out)} (A^{(h)})^T", NAMED, "fails"),
+    # Goodfellow's transpose after the layer script
+    (r"\nabla_{h^{(k-1)}} J = W^{(k)\top} \nabla_{a^{(k)}} J", (), "holds"),
+    (r"\nabla_{h^{(k-1)}} J = W^{(k)} \nabla_{a^{(k)}} J", (), "fails"),
+])
+def test_textbook_claims(claim, givens, verdict):
+    assert check_claim(claim, givens=list(givens)).verdict == verdict
+
+
+def test_cost_naming_the_per_sample_loss_does_not_recurse():
+    # J = L(\hat{y}, y) + \lambda\Omega(\theta): the L inside is the per-sample loss, not J again
+    r = check_claim(r"\nabla_{b^{(k)}} J = g + \lambda \nabla_{b^{(k)}} \Omega(\theta)",
+                    givens=[r"g = \nabla_{a^{(k)}} J", r"J = L(\hat{y}, y) + \lambda \Omega(\theta)"])
+    assert r.verdict != "error" and not any("nested" in n for n in r.notes)
+    assert r.verdict != "holds" or r.method
