@@ -124,6 +124,12 @@ class Chain:
     functions: set = field(default_factory=set)  # the activation letters (\phi, g): the generic activation
     depth: int = 0
     variables: set = field(default_factory=set)  # letters the givens use as layer variables (l in l-1)
+    labeled: bool = False                        # some layer is numbered or named (W^{(1)}, Z^{(h)})
+
+    def needed(self) -> bool:
+        """Whether the chain says more than the unlayered single-neuron reading (z = w x + b, a = \sigma(z))
+        that the other readers already give: a row layout, a transposed W, or numbered or named layers."""
+        return self.layout == "row" or self.stored == "in_out" or self.labeled
 
 
 def _split_top(text: str, sep: str = "="):
@@ -289,6 +295,7 @@ def _name(chain, atom, role, layer):
         # o = W^{(2)} h alone: h is then the chain's input, and the text's layer 2 is not its layer 1
         raise _Unplaced
     chain.names[atom.key()] = (role, layer, atom.base[:1].isupper())
+    chain.labeled = chain.labeled or ls is not None
 
 
 class _Unplaced(Exception):

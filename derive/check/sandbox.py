@@ -248,8 +248,8 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
             if isinstance(stated, tuple) and _defines_function(stated[1], stated[0].template("activation")):
                 stated = None    # f(z) = 1/(1+e^{-z}) given too: the generic activation would not be that f
             chained = read_chain_claim(claim, list(givens)) if not at and not notation else None
-            if chained is not None and not (stated not in (None, "row") and chained[2].layout == "column"
-                                            and chained[2].stored == "out_in"):
+            if chained is not None and chained[2].needed() and not (
+                    stated not in (None, "row") and chained[2].layout == "column" and chained[2].stored == "out_in"):
                 # z = W^{(1)} x, h = \phi(z), o = W^{(2)} h: the givens name each layer's letters
                 r = check_generic_network(chained[0], _network_notation(chained[0], "default"), chained[1], seed,
                                           layout=chained[2].layout, stored=chained[2].stored,
