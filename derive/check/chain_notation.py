@@ -127,7 +127,7 @@ class Chain:
     labeled: bool = False                        # some layer is numbered or named (W^{(1)}, Z^{(h)})
 
     def needed(self) -> bool:
-        """Whether the chain says more than the unlayered single-neuron reading (z = w x + b, a = \sigma(z))
+        """Whether the chain says more than the unlayered single-neuron reading (z = w x + b, a = sigma(z))
         that the other readers already give: a row layout, a transposed W, or numbered or named layers."""
         return self.layout == "row" or self.stored == "in_out" or self.labeled
 
