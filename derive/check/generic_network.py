@@ -404,9 +404,31 @@ def _given_cost(givens, profile):
         except LatexError:
             continue
         sides, _ = relation_parts(rel)
-        if len(sides) == 2 and _is_cost_letter(sides[0], profile):
+        if len(sides) == 2 and (_is_cost_letter(sides[0], profile) or _cost_call(sides[0], profile)):
             return sides[1], rel.source
     return None
+
+
+def _cost_call(node: Node, profile) -> bool:
+    """UFLDL's J(W,b;x,y), CS229's J(\theta): the cost letter applied to what it depends on."""
+    items = juxt_items(node)
+    return bool(items) and len(items) == 2 and items[1].kind == "postfix" and items[1].args[0].kind == "paren" \
+        and not items[1].scripts and _is_cost_letter(Node("list", (items[0],)), profile)
+
+
+def _cost_calls(givens, profile) -> list:
+    """The givens that define the cost as a call (J(W,b;x,y) = ...): read as the cost, no function."""
+    from .syntax import LatexError, parse
+
+    out = []
+    for g in givens:
+        try:
+            sides, _ = relation_parts(parse(g, "definition"))
+        except LatexError:
+            continue
+        if len(sides) == 2 and _cost_call(sides[0], profile):
+            out.append(g)
+    return out
 
 
 def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, layout: str = "column",
@@ -461,20 +483,33 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
         if ends:
             profile = replace(profile, extras=profile.extras + (("output_letter", " ".join(ends)),))
         make = functools.partial(GenericNetworkContext, cost=cost_node)
+        calls = _cost_calls(givens, profile)
+        givens = [g for g in givens if g not in calls]
+    from .network_givens import absorb_network_givens
+
+    # a^{[k]} = \operatorname{ReLU}(z^{[k]}): a given defining a network quantity says what the network is
+    generic_acts = spec.activations
+    spec, givens, given_notes = absorb_network_givens(givens, spec, profile, seed, witnesses, make)
+    concrete = spec.activations != generic_acts
+    if concrete:
+        letter = spec.activations[0].entry.title
     r = check_network(claim, spec, givens=givens, seed=seed, profile=profile, witnesses=witnesses,
                       make_ctx=make)
+    r.notes.extend(given_notes)
     source = profile.description.split(":")[0]
     where = "nnderive's default notation" if profile.name == "default" else f"the notation of {source}"
     costs = f"the cost {cost} as defined" if isinstance(make, functools.partial) else f"any cost {cost} of the outputs"
-    what = f"a generic network in {where}: any differentiable activation {letter}, {costs}"
+    what = f"a generic network in {where}: " + (f"the activation the {letter}, {costs}" if concrete else
+                                                   f"any differentiable activation {letter}, {costs}")
     if r.verdict == "holds":
         r.method = f"{r.method}; {what}"
         return r
     if r.verdict != "fails":
         r.notes.append(f"read as a claim about {what}")
         return r
-    if isinstance(make, functools.partial) or r.convention:
-        return r       # the cost is given, or the slip is named (a missing 1/N): no condition to look for
+    if isinstance(make, functools.partial) or r.convention or concrete:
+        # the cost or the activation is given, or the slip is named (a missing 1/N): no condition to look for
+        return r
     holds_for = []
     general = []       # losses for which the claim holds whatever the output activation
     for loss in _distinct_losses(batch):
