@@ -40,10 +40,12 @@ def _network_lhs(text: str, profile):
     return rel if atom_key(items[0]) in roles else None
 
 
-def _calls_function(rel) -> bool:
-    """Whether the right side is one function applied to an argument (ReLU(z), f(z), \\sigma(z))."""
-    items = juxt_items(relation_parts(rel)[0][1])
-    return bool(items) and len(items) == 2 and items[1].kind == "postfix" and items[1].args[0].kind == "paren"
+def _defines_activation(rel, profile) -> bool:
+    """Whether the left side is a layer's activation (a^{[k]} = ReLU(z^{[k]}), a^{l}_j = 1/(1 + e^{-z^{l}_j}))."""
+    from .roles import profile_roles
+
+    items = juxt_items(relation_parts(rel)[0][0])
+    return atom_key(items[0]) in {e.key for e in profile_roles(profile) if e.role in ("act", "output")}
 
 
 def absorb_network_givens(givens, spec, profile, seed, witnesses, make_ctx):
@@ -75,7 +77,7 @@ def absorb_network_givens(givens, spec, profile, seed, witnesses, make_ctx):
             notes.append(f"the given {g} is the notation's own definition")
             continue
         found = None
-        if _calls_function(rel):
+        if _defines_activation(rel, profile):
             for name in _CONCRETE:
                 act = Activation(name).resolved(Conventions())
                 trial = replace(spec, activations=(act,) * len(spec.activations))

@@ -183,7 +183,8 @@ def translate(text: str, letters: UnitLetters = BISHOP, network: bool = True) ->
         return "cost"       # E_n = \frac{1}{2}\sum_k (y_k - t_k)^2: the definition of the error
     # a network claim: a weight between two units, an error term, or the function of a pre-activation
     if network and not (roles & {"weight", "delta"} or ("preact" in roles and (
-            f"{letters.function}(" in text.replace(" ", "") or ("act" in roles and "\\partial" in text)))):
+            f"{letters.function}(" in text.replace(" ", "") or f"{letters.function}'" in text.replace(" ", "")
+            or ("act" in roles and "\\partial" in text)))):
         return None
     place = _layers(atoms, text)
     if place is None:
@@ -279,6 +280,7 @@ def read_stated(claim: str, givens):
     letters = {}
     defs = {}          # e_j -> d_j - y_j (unit quantities the text defines)
     cost = None
+    funcs = {}
     for g in givens:
         m = re.match(r"^\s*(\\?[A-Za-z]+)_(?:\{)?([a-z])(?:\})?\s*=\s*\\sum_\{?([a-z])(?:=\d+)?\}?(?:\^\{?\w+\}?)?\s*"
                      r"(\\?[A-Za-z]+)_\{([a-z]),?([a-z])\}\s*(\\?[A-Za-z]+)_\{?([a-z]),?([a-z])?\}?\s*$", g)
@@ -305,6 +307,10 @@ def read_stated(claim: str, givens):
             defs[m.group(1)] = (m.group(2), m.group(3), g)
             continue
         lhs = g.partition("=")[0].strip()
+        m = re.match(r"^(\\?[A-Za-z]+)\s*\(\s*([a-z])\s*\)$", lhs)
+        if m:
+            funcs[m.group(1)] = (m.group(2), g.partition("=")[2].strip())     # g(x) = \frac{1}{1 + e^{-x}}
+            continue
         if re.match(r"^\\Delta\s*\\?[A-Za-z]", lhs):     # an increment written as a name: \Delta w_{ji}
             if _spaced(lhs) in _spaced(claim):
                 # Mitchell's \Delta w_{ji} = -\eta \frac{\partial E_d}{\partial w_{ji}}: a compound name the claim writes
@@ -330,8 +336,11 @@ def read_stated(claim: str, givens):
         claim = put(claim)
         cost = put(cost) if cost else cost
     targets = {t for _, body, _ in defs.values() for t in re.findall(r"([a-z])_\{?[a-z]\}?", body)} - {letters["act"]}
+    if not targets and cost:
+        # the cost's other unit letter is the target (Russell & Norvig's y_k beside a_k)
+        targets = set(re.findall(r"(?<![A-Za-z\\])([a-z])_\{?[a-z]\}?", cost.partition("=")[2])) - {letters["act"]}
     loss_text = letters.get("loss_of") or (cost.split("=")[0].strip() if cost else "E")
-    loss = re.sub(r"\\math\w+\{(\w)\}", r"\1", loss_text).strip()
+    loss = re.sub(r"\\math\w+\{(\w)\}", r"\1", loss_text).strip().lstrip("\\")    # \Loss: a name of letters
     unit = UnitLetters("the definitions given", preact=letters["preact"].lstrip("\\"), act=letters["act"].lstrip("\\"),
                        weight=letters["weight"].lstrip("\\"), delta=letters.get("delta", "delta"), output="\\none",
                        target=(sorted(targets)[0] if len(targets) == 1 else "t"), input="x", loss=loss,
@@ -352,7 +361,11 @@ def read_stated(claim: str, givens):
         if t is None:
             return None
         new_givens.append("L = " + t.rsplit("=", 1)[0].strip())
-    if letters["function"] == "\\sigma":
+    if letters["function"] in funcs:
+        # the activation the text defines (g(x) = 1/(1 + e^{-x})), entry by entry: the network's activation is that one
+        param, body = funcs[letters["function"]]
+        new_givens.append("a^{l}_{j} = " + re.sub(r"(?<![A-Za-z\\])" + param + r"(?![A-Za-z])", "z^{l}_{j}", body))
+    elif letters["function"] == "\\sigma":
         # \sigma is the logistic sigmoid (Mitchell's sigmoid units): the network's activation, not a generic one
         new_givens.append(r"a^{l} = \operatorname{sigmoid}(z^{l})")
     return out, new_givens
@@ -368,7 +381,8 @@ def _name_words(claim: str, givens):
         return claim, givens
     pat = re.compile(r"(?<![A-Za-z\\])(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True))
                      + r")(?![A-Za-z])")
-    return pat.sub(r"\\\1", claim), [pat.sub(r"\\\1", g) for g in givens]
+    # a control word of its own (\in_j would be the set membership \in)
+    return pat.sub(r"\\nnw\1", claim), [pat.sub(r"\\nnw\1", g) for g in givens]
 
 
 def _spaced(text: str) -> str:
