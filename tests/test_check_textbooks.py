@@ -90,3 +90,29 @@ CS229 = [r"a^{[k]} = \operatorname{ReLU}(z^{[k]})"]
 ])
 def test_counts_and_network_givens(claim, givens, verdict):
     assert check_claim(claim, givens=list(givens)).verdict == verdict
+
+
+MITCHELL = [r"net_j = \sum_i w_{ji} x_{ji}", r"o_j = \sigma(net_j)",
+            r"E_d = \frac{1}{2}\sum_{k \in outputs} (t_k - o_k)^2", r"\delta_j = -\frac{\partial E_d}{\partial net_j}"]
+RUSSELL_NORVIG = [r"in_j = \sum_i w_{i,j} a_i", r"a_j = g(in_j)", r"g(x) = \tanh(x)"]
+
+
+@pytest.mark.parametrize("claim, givens, verdict", [
+    # Mitchell's names of several letters, x_{ji} (the input from i into j), delta = -dE_d/dnet, sigmoid units
+    (r"\delta_k = o_k(1 - o_k)(t_k - o_k)", MITCHELL, "holds"),
+    (r"\delta_k = o_k(1 - o_k)(o_k - t_k)", MITCHELL, "fails"),
+    (r"\frac{\partial E_d}{\partial w_{ji}} = -\delta_j x_{ji}", MITCHELL, "holds"),
+    # Russell & Norvig's w_{i,j} from i to j and an activation the text defines
+    (r"g'(in_j) = 1 - a_j^2", RUSSELL_NORVIG, "holds"),
+    (r"g'(in_j) = a_j(1 - a_j)", RUSSELL_NORVIG, "fails"),
+])
+def test_unit_letters_of_several_texts(claim, givens, verdict):
+    assert check_claim(claim, givens=givens).verdict == verdict
+
+
+def test_names_of_several_letters_get_one_control_word():
+    from derive.check.unit_notation import _name_words
+
+    claim, givens = _name_words(r"g'(in_j) = a_j", [r"in_j = \sum_i w_{i,j} a_i", r"\frac{\partial E}{\partial net_j}"])
+    assert claim == r"g'(\nnwin_j) = a_j"
+    assert givens == [r"\nnwin_j = \sum_i w_{i,j} a_i", r"\frac{\partial E}{\partial \nnwnet_j}"]
