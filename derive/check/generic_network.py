@@ -525,6 +525,16 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
                             stored=stored)
         if _holds(claim, sp_c, givens, seed, profile, witnesses):
             holds_for.append(f"{out.entry.title} outputs with {LOSSES[loss].title}")
+    if not holds_for:
+        # a claim true for one activation in every layer (Bishop's (5.66), 1 - z_j^2 for tanh hidden units)
+        for name in ("sigmoid", "tanh", "softplus", "silu", "gelu"):
+            # smooth ones only: a missing activation-derivative factor "holds" for linear layers, and for a
+            # ReLU whose sampled pre-activations all fell on one side of the kink
+            act = Activation(name).resolved(Conventions())
+            trial = replace(spec, activations=(act,) * len(spec.activations))
+            if _holds(claim, trial, givens, seed, profile, witnesses):
+                holds_for.append(f"every layer's activation the {act.entry.title} (any cost {cost})")
+                break
     if holds_for:
         cond = "; ".join(holds_for)
         return Result(claim, "conditional", f"it fails for {what}, and holds on the same witnesses for: {cond}",
