@@ -116,3 +116,14 @@ def test_names_of_several_letters_get_one_control_word():
     claim, givens = _name_words(r"g'(in_j) = a_j", [r"in_j = \sum_i w_{i,j} a_i", r"\frac{\partial E}{\partial net_j}"])
     assert claim == r"g'(\nnwin_j) = a_j"
     assert givens == [r"\nnwin_j = \sum_i w_{i,j} a_i", r"\frac{\partial E}{\partial \nnwnet_j}"]
+
+
+@pytest.mark.parametrize("claim, verdict, names", [
+    # Bishop's (5.66): true for tanh hidden units only, so true on that condition
+    (r"\delta_j = (1-z_j^2) \sum_{k} w_{kj} \delta_k", "conditional", "tangent"),
+    # a missing activation-derivative factor is true for linear layers only: no condition is searched there
+    (r"\delta^l = (w^{l+1})^T \delta^{l+1}", "fails", ""),
+])
+def test_condition_on_every_layers_activation(claim, verdict, names):
+    r = check_claim(claim)
+    assert r.verdict == verdict and names in (r.condition or "")
