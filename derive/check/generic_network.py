@@ -86,6 +86,7 @@ class GenericSpec:
     loss_entry: object
     conventions: Conventions = Conventions()
     name: str = "a generic network"
+    stored: str = "out_in"     # the text's W: n_l x n_{l-1}, or "in_out" (a W, W^T a: Raschka, Aggarwal)
 
     @property
     def depth(self) -> int:
@@ -99,13 +100,14 @@ class GenericSpec:
         return replace(self, layers=tuple(layers), activations=acts)
 
 
-def generic_spec(widths, letter: str, cost: str, batch: str = "sum", output=None, loss=None) -> GenericSpec:
+def generic_spec(widths, letter: str, cost: str, batch: str = "sum", output=None, loss=None,
+                 layout: str = "column", stored: str = "out_in") -> GenericSpec:
     """Every layer's activation generic (the output layer's may be concrete), the cost generic or a loss."""
     acts = [GenericActivation(letter)] * (len(widths) - 1)
     if output is not None:
         acts[-1] = output
     return GenericSpec(tuple(widths), tuple(acts), loss or GenericCost(cost),
-                       Conventions(batch=getattr(loss, "batch", batch)))
+                       Conventions(layout=layout, batch=getattr(loss, "batch", batch)), stored=stored)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -124,6 +126,7 @@ class GenericNetworkContext(NetworkContext):
 
     def __init__(self, spec, widths, batch, profile, defs=None, seed=0, cost=None):
         self.cost = cost      # (AST, source) of the claim's own definition of the cost, or None
+        self._in_cost = False  # True while the cost's definition is being read (see loss)
         super().__init__(spec, widths, batch, profile, defs, seed)
         funcs = set(profile.extra("functions").split()) - {e.key[0] for e in self.roles}
         self.extra_funcs = {**{f: None for f in funcs}, **self.extra_funcs}
@@ -175,12 +178,19 @@ class GenericNetworkContext(NetworkContext):
         return None
 
     def loss(self, reduced=True):
-        if self.cost is None:
+        if self.cost is None or self._in_cost:
+            # a loss letter inside the cost's own definition (Goodfellow's J = L(\hat{y}, y) + \lambda
+            # \Omega, d2l's J = L + s) is the per-sample loss: an arbitrary function of the outputs, not
+            # the cost again (reading it as the cost recursed without end: "nested too deeply")
             return super().loss(reduced)
         from .interpret import Interpreter
 
         node, src = self.cost
-        v = Interpreter(self, src).value(node)
+        self._in_cost = True
+        try:
+            v = Interpreter(self, src).value(node)
+        finally:
+            self._in_cost = False
         return v * self.batch if (not reduced and self.batch > 1) else v
 
     def full_gradient(self, thunk, interp):
@@ -227,6 +237,10 @@ class GenericNetworkContext(NetworkContext):
 
     def role_value(self, role, layer):
         v = super().role_value(role, layer)
+        if role == "weight" and getattr(self.spec, "stored", "out_in") == "in_out" and is_mat(v):
+            v = v.T     # the text stores W^l as n_{l-1} x n_l (Z = A W, h = \Phi(W^T x)): its W is our W^T
+        if role == "bias" and self.row_layout and self.batch == 1 and is_mat(v) and v.shape[1] == 1:
+            v = v.T     # one sample as a row (Goldberg's x W^1 + b^1): its bias is a row too
         if self.implicit_sample and is_mat(v) and role in ("act", "preact", "delta", "input", "target", "output") \
                 and v.shape[1] == self.batch:
             return v[:, self.indices[self.implicit_sample] - 1]
@@ -286,19 +300,22 @@ class GenericNetworkContext(NetworkContext):
 
 
 def _script_parts(s):
-    """Ng's ^{[l](i)} and ^{[l] T}: a layer, a sample and a transpose in one superscript."""
+    """Ng's ^{[l](i)} and ^{[l] T}, Goodfellow's ^{(k)\top}: a layer, a sample and a transpose in one
+    superscript (a sample only after a bracketed layer: ^{(k)(i)} has no reading)."""
     sarg = s[1]
     if sarg.kind != "sbrace":
         return None
     inner = items_of(sarg)
     items = juxt_items(inner[0]) if len(inner) == 1 else None
-    if not items or len(items) < 2 or items[0].kind != "postfix" or items[0].args[0].kind != "bracket":
+    if not items or len(items) < 2 or items[0].kind != "postfix" or items[0].args[0].kind not in ("bracket", "paren") \
+            or items[0].scripts:
         return None
+    bracket = items[0].args[0].kind == "bracket"
     parts = [("sup", _as_script(items[0]))]
     for it in items[1:]:
-        if it.kind == "postfix" and it.args[0].kind == "paren" and not it.scripts:
+        if bracket and it.kind == "postfix" and it.args[0].kind == "paren" and not it.scripts:
             parts.append(("sample", _paren_script(it)))
-        elif plain_text(it) == "T" or (it.kind == "postfix" and it.args[0].kind == "top"):
+        elif plain_text(it) == "T" or (it.kind == "postfix" and it.args[0].kind == "top" and not it.scripts):
             parts.append(("sup", Node("stop", (it.text,), it.pos)))
         else:
             return None
@@ -387,13 +404,37 @@ def _given_cost(givens, profile):
         except LatexError:
             continue
         sides, _ = relation_parts(rel)
-        if len(sides) == 2 and _is_cost_letter(sides[0], profile):
+        if len(sides) == 2 and (_is_cost_letter(sides[0], profile) or _cost_call(sides[0], profile)):
             return sides[1], rel.source
     return None
 
 
-def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122):
-    """A network claim without a spec, on generic witness networks in the profile's letters."""
+def _cost_call(node: Node, profile) -> bool:
+    """UFLDL's J(W,b;x,y), CS229's J(\theta): the cost letter applied to what it depends on."""
+    items = juxt_items(node)
+    return bool(items) and len(items) == 2 and items[1].kind == "postfix" and items[1].args[0].kind == "paren" \
+        and not items[1].scripts and _is_cost_letter(Node("list", (items[0],)), profile)
+
+
+def _cost_calls(givens, profile) -> list:
+    """The givens that define the cost as a call (J(W,b;x,y) = ...): read as the cost, no function."""
+    from .syntax import LatexError, parse
+
+    out = []
+    for g in givens:
+        try:
+            sides, _ = relation_parts(parse(g, "definition"))
+        except LatexError:
+            continue
+        if len(sides) == 2 and _cost_call(sides[0], profile):
+            out.append(g)
+    return out
+
+
+def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, layout: str = "column",
+                          stored: str = "out_in", depth: int | None = None):
+    """A network claim without a spec, on generic witness networks in the profile's letters (in the
+    layout given, with the weights stored as given: see chain_notation)."""
     from ..primitives import LOSSES
     from ..spec import Activation
     from .compare import Result
@@ -416,10 +457,12 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122):
         # the target or the cost in it, its last numbered layer is the output
         ends = "target" in _roles_used(rel, profile) or "loss" in _roles_used(rel, profile)
         witnesses = tuple(_widths(d) for d in ((top,) if ends else (top, top + 1)))
+    if depth:
+        witnesses = (_widths(depth),)    # the forward pass given says how deep the network is
     letter = profile.template("activation").split("^")[0]
     cost = profile.template("loss")
     batch = profile.extra("batch") or "sum"
-    spec = generic_spec(witnesses[0], letter, cost, batch)
+    spec = generic_spec(witnesses[0], letter, cost, batch, layout=layout, stored=stored)
     sides, ops = relation_parts(rel)
     make = GenericNetworkContext
     if _is_cost_letter(sides[0], profile) and ops and ops[0] in ("=", "\\equiv", ":="):
@@ -440,24 +483,37 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122):
         if ends:
             profile = replace(profile, extras=profile.extras + (("output_letter", " ".join(ends)),))
         make = functools.partial(GenericNetworkContext, cost=cost_node)
+        calls = _cost_calls(givens, profile)
+        givens = [g for g in givens if g not in calls]
+    from .network_givens import absorb_network_givens
+
+    # a^{[k]} = \operatorname{ReLU}(z^{[k]}): a given defining a network quantity says what the network is
+    generic_acts = spec.activations
+    spec, givens, given_notes = absorb_network_givens(givens, spec, profile, seed, witnesses, make)
+    concrete = spec.activations != generic_acts
+    if concrete:
+        letter = spec.activations[0].entry.title
     r = check_network(claim, spec, givens=givens, seed=seed, profile=profile, witnesses=witnesses,
                       make_ctx=make)
+    r.notes.extend(given_notes)
     source = profile.description.split(":")[0]
     where = "nnderive's default notation" if profile.name == "default" else f"the notation of {source}"
     costs = f"the cost {cost} as defined" if isinstance(make, functools.partial) else f"any cost {cost} of the outputs"
-    what = f"a generic network in {where}: any differentiable activation {letter}, {costs}"
+    what = f"a generic network in {where}: " + (f"the activation the {letter}, {costs}" if concrete else
+                                                   f"any differentiable activation {letter}, {costs}")
     if r.verdict == "holds":
         r.method = f"{r.method}; {what}"
         return r
     if r.verdict != "fails":
         r.notes.append(f"read as a claim about {what}")
         return r
-    if isinstance(make, functools.partial) or r.convention:
-        return r       # the cost is given, or the slip is named (a missing 1/N): no condition to look for
+    if isinstance(make, functools.partial) or r.convention or concrete:
+        # the cost or the activation is given, or the slip is named (a missing 1/N): no condition to look for
+        return r
     holds_for = []
     general = []       # losses for which the claim holds whatever the output activation
     for loss in _distinct_losses(batch):
-        sp_l = generic_spec(witnesses[0], letter, cost, output=None, loss=LOSSES[loss])
+        sp_l = generic_spec(witnesses[0], letter, cost, output=None, loss=LOSSES[loss], layout=layout, stored=stored)
         if _holds(claim, sp_l, givens, seed, profile, witnesses):
             general.append(loss)
             holds_for.append(f"the {LOSSES[loss].title} cost (any output activation)")
@@ -465,9 +521,20 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122):
         if loss in general:
             continue
         out = Activation(act).resolved(Conventions())
-        sp_c = generic_spec(witnesses[0], letter, cost, output=out, loss=LOSSES[loss])
+        sp_c = generic_spec(witnesses[0], letter, cost, output=out, loss=LOSSES[loss], layout=layout,
+                            stored=stored)
         if _holds(claim, sp_c, givens, seed, profile, witnesses):
             holds_for.append(f"{out.entry.title} outputs with {LOSSES[loss].title}")
+    if not holds_for:
+        # a claim true for one activation in every layer (Bishop's (5.66), 1 - z_j^2 for tanh hidden units)
+        for name in ("sigmoid", "tanh", "softplus", "silu", "gelu"):
+            # smooth ones only: a missing activation-derivative factor "holds" for linear layers, and for a
+            # ReLU whose sampled pre-activations all fell on one side of the kink
+            act = Activation(name).resolved(Conventions())
+            trial = replace(spec, activations=(act,) * len(spec.activations))
+            if _holds(claim, trial, givens, seed, profile, witnesses):
+                holds_for.append(f"every layer's activation the {act.entry.title} (any cost {cost})")
+                break
     if holds_for:
         cond = "; ".join(holds_for)
         return Result(claim, "conditional", f"it fails for {what}, and holds on the same witnesses for: {cond}",

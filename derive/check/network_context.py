@@ -446,6 +446,7 @@ class NetworkContext(ScalarContext):
             raise interp.err("a sum needs an index, or an upper limit N for a sum over the batch", node)
         saved = self.indices.get(var)
         total = sp.Integer(0)
+        counted = None       # the spelling of a symbolic count of units (s_{l+1}) as the upper limit
         if batch_sum:
             self.sample_letters.add(var)
             lo_v = int(interp.value(lo)) if lo is not None else 1
@@ -460,18 +461,25 @@ class NetworkContext(ScalarContext):
                 if hv is None:
                     hv = Interpreter(sub, interp.src).script_value(hi)
                 if is_mat(hv) or not hv.is_Integer:
-                    raise interp.err("a sum over units needs a numeric upper limit or none", node)
-                values = range(lo_v, int(hv) + 1)
+                    if not _unit_count(hv):
+                        raise interp.err("a sum over units needs a numeric upper limit or none", node)
+                    # UFLDL's s_{l+1}, Mitchell's m, a K of classes: a count of units the text leaves
+                    # symbolic is the width of the layer the index runs over in the witness network
+                    counted = hi_text or "the upper limit"
+                    hv = None
+                values = range(lo_v, int(hv) + 1) if hv is not None else range(lo_v, lo_v + 64)
             else:
                 values = range(lo_v, lo_v + 64)
             shift = 0
+        ran_out = False
         try:
             for v in values:
                 self.indices[var] = v + shift
                 try:
                     term = interp.juxt(rest)
                 except OutOfRange:
-                    if hi is None and not batch_sum and v > lo_v:
+                    if (hi is None or counted) and not batch_sum and v > lo_v:
+                        ran_out = True
                         break
                     if hi is not None and not batch_sum and v > lo_v:
                         raise ShapeMismatch(f"the sum over {var} runs to {values[-1]}, but its summand has no"
@@ -483,6 +491,10 @@ class NetworkContext(ScalarContext):
                 self.indices.pop(var, None)
             else:
                 self.indices[var] = saved
+        if counted and not ran_out:
+            # the summand names no unit of a layer by the index: the count is no width of the network
+            raise NotCheckable(f"the sum's upper limit {counted} is no layer's width here: its index {var}"
+                               " numbers no unit of a layer in the summand")
         return total
 
     def _width_limit(self, hi, interp):
@@ -560,3 +572,8 @@ class NetworkContext(ScalarContext):
 
     def _d(self, body, var, interp, elementwise=False, bindings=()):
         return differentiate(self, body, var, elementwise, bindings)
+
+
+def _unit_count(v) -> bool:
+    """Whether a sum's upper limit is a count the text leaves symbolic (one symbol: s_{l+1}, m, K, n_l)."""
+    return isinstance(v, sp.Symbol)

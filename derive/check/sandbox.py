@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing as mp
 
 from ..errors import NNDeriveError
+from .chain_notation import read_chain_claim
 from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
 from .generic_network import check_generic_network
 from .matrix_claims import check_matrix
@@ -247,6 +248,17 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
             stated = forward_profile(list(givens)) if not at and not notation else None
             if isinstance(stated, tuple) and _defines_function(stated[1], stated[0].template("activation")):
                 stated = None    # f(z) = 1/(1+e^{-z}) given too: the generic activation would not be that f
+            chained = read_chain_claim(claim, list(givens)) if not at and not notation else None
+            if chained is not None and chained[2].needed() and not (
+                    stated not in (None, "row") and chained[2].layout == "column" and chained[2].stored == "out_in"):
+                # z = W^{(1)} x, h = \phi(z), o = W^{(2)} h: the givens name each layer's letters
+                r = check_generic_network(chained[0], _network_notation(chained[0], "default"), chained[1], seed,
+                                          layout=chained[2].layout, stored=chained[2].stored,
+                                          depth=chained[2].depth)
+                r.notes.append(f"read in the letters of the forward pass given ({chained[2].layout} layout): "
+                               f"{chained[0]}")
+                r.claim = claim
+                return r
             if stated == "row":
                 raise NotCheckable("the givens state a forward pass in row layout (one sample per row, O = H W + b);"
                                    " a network claim in row layout needs --spec with layout = \"row\"")

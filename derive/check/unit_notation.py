@@ -13,7 +13,7 @@ other readers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .tokens import tokenize
 
@@ -33,6 +33,9 @@ class UnitLetters:
     loss: str
     function: str
     delta_sign: int = 1     # Haykin's local gradient is -dE/dv_j
+    weight_order: str = "to_from"   # w_{ji} into j from i; "from_to": Russell & Norvig's w_{i,j} from i to j
+    pair_act: str = ""      # Mitchell's x_{ji}: the input from unit i into unit j, the activation of unit i
+    pair_pos: int = 1       # which letter of the pair is the unit whose activation it is
 
 
 BISHOP = UnitLetters("Bishop, PRML 5.3", preact="a", act="z", weight="w", delta="delta", output="y", target="t",
@@ -49,6 +52,8 @@ def _atoms(text: str, letters: UnitLetters):
     superscript the unit reading cannot place."""
     roles = {letters.preact: "preact", letters.act: "act", letters.weight: "weight", letters.delta: "delta",
              letters.output: "output", letters.target: "target", letters.input: "input"}
+    if letters.pair_act:
+        roles[letters.pair_act] = "pairact"
     toks = tokenize(text)
     out = []
     k = 0
@@ -73,10 +78,19 @@ def _atoms(text: str, letters: UnitLetters):
             else:
                 return None
             j, end = j2, toks[j2 - 1].end
+        role = roles[base]
+        if sub is not None and role in ("weight", "pairact"):
+            sub = sub.replace(",", "").replace(" ", "")       # w_{i,j}
+            if len(sub) == 2 and role == "weight" and letters.weight_order == "from_to":
+                sub = sub[::-1]
+            if role == "pairact":
+                if len(sub) != 2:
+                    return None
+                sub, role = sub[letters.pair_pos], "act"
         if sub is not None and sub.isalpha() and sub.islower() and sub.isascii():
-            if (roles[base] == "weight") != (len(sub) == 2) or len(sub) > 2:
+            if (role == "weight") != (len(sub) == 2) or len(sub) > 2:
                 return None
-            out.append((t.start, end, roles[base], sub, layer))
+            out.append((t.start, end, role, sub, layer))
         elif layer is not None:
             return None
         k = j
@@ -168,7 +182,9 @@ def translate(text: str, letters: UnitLetters = BISHOP, network: bool = True) ->
             any(t.is_char("=") for t in toks[:4]) and toks[1].text in ("=", "_"):
         return "cost"       # E_n = \frac{1}{2}\sum_k (y_k - t_k)^2: the definition of the error
     # a network claim: a weight between two units, an error term, or the function of a pre-activation
-    if network and not (roles & {"weight", "delta"} or ("preact" in roles and f"{letters.function}(" in text.replace(" ", ""))):
+    if network and not (roles & {"weight", "delta"} or ("preact" in roles and (
+            f"{letters.function}(" in text.replace(" ", "") or f"{letters.function}'" in text.replace(" ", "")
+            or ("act" in roles and "\\partial" in text)))):
         return None
     place = _layers(atoms, text)
     if place is None:
@@ -219,9 +235,10 @@ def _rename_functions(text: str, letters: UnitLetters) -> str:
         elif t.text == letters.function and nxt is not None and (nxt.is_char("(") or nxt.text == "'"):
             out.append(text[at:t.start] + "f")
             at = t.end
-        elif t.kind == "char" and t.text == letters.loss:
+        elif t.text == letters.loss.partition("_")[0] and (t.kind == "char" or "_" in letters.loss):
             end = t.end
-            if nxt is not None and nxt.is_char("_") and k + 2 < len(toks) and toks[k + 2].text == "n":
+            own = letters.loss.partition("_")[2].strip("{}") or "n"    # Bishop's E_n, Mitchell's E_d
+            if nxt is not None and nxt.is_char("_") and k + 2 < len(toks) and toks[k + 2].text in ("n", own):
                 end = toks[k + 2].end
             out.append(text[at:t.start] + "L")
             at = end
@@ -259,14 +276,22 @@ def read_stated(claim: str, givens):
     n = _iteration_letter([claim, *givens])
     if n:
         claim, givens = _strip_iteration(claim, n), [_strip_iteration(g, n) for g in givens]
+    claim, givens = _name_words(claim, givens)
     letters = {}
     defs = {}          # e_j -> d_j - y_j (unit quantities the text defines)
     cost = None
+    funcs = {}
     for g in givens:
         m = re.match(r"^\s*(\\?[A-Za-z]+)_(?:\{)?([a-z])(?:\})?\s*=\s*\\sum_\{?([a-z])(?:=\d+)?\}?(?:\^\{?\w+\}?)?\s*"
-                     r"(\\?[A-Za-z]+)_\{([a-z])([a-z])\}\s*(\\?[A-Za-z]+)_\{?([a-z])\}?\s*$", g)
-        if m and m.group(2) == m.group(5) and m.group(3) == m.group(6) == m.group(8):
-            letters.update(preact=m.group(1), weight=m.group(4), act=m.group(7))
+                     r"(\\?[A-Za-z]+)_\{([a-z]),?([a-z])\}\s*(\\?[A-Za-z]+)_\{?([a-z]),?([a-z])?\}?\s*$", g)
+        unit, summed = (m.group(2), m.group(3)) if m else ("", "")
+        if m and unit != summed and {m.group(5), m.group(6)} == {unit, summed} \
+                and (m.group(8) == summed if m.group(9) is None else {m.group(8), m.group(9)} == {unit, summed}):
+            # v_j = \sum_i w_{ji} y_i; Russell & Norvig's in_j = \sum_i w_{i,j} a_i; Mitchell's net_j = \sum_i w_{ji} x_{ji}
+            letters.update(preact=m.group(1), weight=m.group(4), act=m.group(7),
+                           order="to_from" if m.group(5) == unit else "from_to")
+            if m.group(9) is not None:
+                letters.update(pair=m.group(7), pair_pos=0 if m.group(8) == summed else 1)
             continue
         m = re.match(r"^\s*(\\?[A-Za-z]+)_\{?([a-z])\}?\s*=\s*(\\?[A-Za-z]+)(?:_\{?[a-z]\}?)?\s*\(\s*(\\?[A-Za-z]+)_\{?([a-z])\}?\s*\)\s*$", g)
         if m and m.group(2) == m.group(5):
@@ -278,10 +303,25 @@ def read_stated(claim: str, givens):
                            delta_of=m.group(5))
             continue
         m = re.match(r"^\s*([A-Za-z])_\{?([a-z])\}?\s*=\s*(.+)$", g)
+        if m and re.search(r"_\{?" + m.group(2) + r"\}?", m.group(3)):
+            defs[m.group(1)] = (m.group(2), m.group(3), g)
+            continue
+        lhs = g.partition("=")[0].strip()
+        m = re.match(r"^(\\?[A-Za-z]+)\s*\(\s*([a-z])\s*\)$", lhs)
         if m:
-            defs[m.group(1)] = (m.group(2), m.group(3))
+            funcs[m.group(1)] = (m.group(2), g.partition("=")[2].strip())     # g(x) = \frac{1}{1 + e^{-x}}
+            continue
+        if re.match(r"^\\Delta\s*\\?[A-Za-z]", lhs):     # an increment written as a name: \Delta w_{ji}
+            if _spaced(lhs) in _spaced(claim):
+                # Mitchell's \Delta w_{ji} = -\eta \frac{\partial E_d}{\partial w_{ji}}: a compound name the claim writes
+                claim = _spaced(claim).replace(_spaced(lhs), "(" + g.partition("=")[2].strip() + ")")
             continue
         cost = g
+    lost = defs.pop(letters.get("loss_of", "").partition("_")[0], None)
+    if lost is not None:
+        cost = lost[2]       # Mitchell's E_d = \frac{1}{2}\sum_k (t_k - o_k)^2: the cost, not a unit quantity
+    if letters.get("pair") and "act_of" in letters:
+        letters["act"] = letters["act_of"]     # x_{ji} is o_i: the activation the text writes o_j = \sigma(net_j)
     if "preact" in letters and "act_of" not in letters:
         letters.update(act_of=letters["act"], preact_of=letters["preact"], function="f")   # the activation unnamed
     if "act_of" in letters and "preact" not in letters:
@@ -289,19 +329,27 @@ def read_stated(claim: str, givens):
     if not {"preact", "weight", "act", "function"} <= set(letters) or letters.get("act_of") != letters["act"] \
             or letters.get("preact_of") != letters["preact"] or letters.get("delta_of", letters["preact"]) != letters["preact"]:
         return None
-    for name, (idx, body) in defs.items():
+    for name, (idx, body, _) in defs.items():
         # e_j(n) = d_j(n) - y_j(n): written into the claim and the cost, for every unit letter
         def put(text, name=name, idx=idx, body=body):
             return re.sub(name + r"_\{?([a-z])\}?", lambda m: "(" + re.sub(r"_\{?" + idx + r"\}?", "_" + m.group(1), body) + ")", text)
         claim = put(claim)
         cost = put(cost) if cost else cost
-    targets = {t for _, body in defs.values() for t in re.findall(r"([a-z])_\{?[a-z]\}?", body)} - {letters["act"]}
+    targets = {t for _, body, _ in defs.values() for t in re.findall(r"([a-z])_\{?[a-z]\}?", body)} - {letters["act"]}
+    if not targets and cost:
+        # the cost's other unit letter is the target (Russell & Norvig's y_k beside a_k)
+        targets = set(re.findall(r"(?<![A-Za-z\\])([a-z])_\{?[a-z]\}?", cost.partition("=")[2])) - {letters["act"]}
     loss_text = letters.get("loss_of") or (cost.split("=")[0].strip() if cost else "E")
-    loss = re.sub(r"\\math\w+\{(\w)\}", r"\1", loss_text).strip()
+    loss = re.sub(r"\\math\w+\{(\w)\}", r"\1", loss_text).strip().lstrip("\\")    # \Loss: a name of letters
     unit = UnitLetters("the definitions given", preact=letters["preact"].lstrip("\\"), act=letters["act"].lstrip("\\"),
                        weight=letters["weight"].lstrip("\\"), delta=letters.get("delta", "delta"), output="\\none",
                        target=(sorted(targets)[0] if len(targets) == 1 else "t"), input="x", loss=loss,
-                       function=letters["function"].lstrip("\\"), delta_sign=letters.get("sign", 1))
+                       function=letters["function"].lstrip("\\"), delta_sign=letters.get("sign", 1),
+                       weight_order=letters.get("order", "to_from"), pair_act=letters.get("pair", "").lstrip("\\"),
+                       pair_pos=letters.get("pair_pos", 1))
+    if unit.pair_act == unit.input:
+        unit = replace(unit, input="\\none")
+    claim = re.sub(r"\\sum_\{([a-z])\s*\\in\s*\w+\}", r"\\sum_{\1}", claim)    # \sum_{k \in outputs}
     out = translate(claim, unit)
     if out in (None, "cost"):
         return None
@@ -313,4 +361,30 @@ def read_stated(claim: str, givens):
         if t is None:
             return None
         new_givens.append("L = " + t.rsplit("=", 1)[0].strip())
+    if letters["function"] in funcs:
+        # the activation the text defines (g(x) = 1/(1 + e^{-x})), entry by entry: the network's activation is that one
+        param, body = funcs[letters["function"]]
+        new_givens.append("a^{l}_{j} = " + re.sub(r"(?<![A-Za-z\\])" + param + r"(?![A-Za-z])", "z^{l}_{j}", body))
+    elif letters["function"] == "\\sigma":
+        # \sigma is the logistic sigmoid (Mitchell's sigmoid units): the network's activation, not a generic one
+        new_givens.append(r"a^{l} = \operatorname{sigmoid}(z^{l})")
     return out, new_givens
+
+
+def _name_words(claim: str, givens):
+    """Names of several letters written with a unit index (Mitchell's net_j, Russell & Norvig's in_j):
+    one symbol each, spelled as a control word so that the token reader sees one name, or as given."""
+    import re
+
+    words = {m.group(1) for g in givens for m in re.finditer(r"(?<![A-Za-z\\])([A-Za-z]{2,})(?=\s*_)", g)}
+    if not words:
+        return claim, givens
+    pat = re.compile(r"(?<![A-Za-z\\])(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+                     + r")(?![A-Za-z])")
+    # a control word of its own (\in_j would be the set membership \in)
+    return pat.sub(r"\\nnw\1", claim), [pat.sub(r"\\nnw\1", g) for g in givens]
+
+
+def _spaced(text: str) -> str:
+    """The text with its runs of blanks made one (to find a given's left side written in a claim)."""
+    return " ".join(text.split())
