@@ -8,7 +8,7 @@ import time
 import numpy as np
 import sympy as sp
 
-from .compare import ClaimError, NotCheckable, Result, _ratio_convention, compare_values
+from .compare import ClaimError, NotCheckable, Result, _ratio_convention, compare_values, loss_is_mean
 from .context import Definitions, ScalarContext
 from .definitions import read_definition
 from .interpret import Interpreter
@@ -244,7 +244,7 @@ def _explicit_units(rel: Node, profile) -> bool:
         if n.kind != "postfix" or atom_key(n) not in layer_at:
             continue
         for kind, arg in n.scripts[:2]:
-            t = plain_text(arg) if kind in ("sub", "sup") else None
+            t = _script_text(arg) if kind in ("sub", "sup") else None
             if t is None:
                 continue
             units = t.split(",", 1)[1] if kind == layer_at[atom_key(n)] and "," in t else (
@@ -252,6 +252,15 @@ def _explicit_units(rel: Node, profile) -> bool:
             if any(ch.isdigit() for ch in units):
                 return True
     return False
+
+
+def _script_text(arg) -> str | None:
+    """A script's plain text, a comma list included (article 004's z_{2,1} is the list 2, 1)."""
+    t = plain_text(arg)
+    if t is None and arg.kind == "sbrace" and len(arg.args) == 1 and getattr(arg.args[0], "kind", "") == "list":
+        parts = [plain_text(x) for x in arg.args[0].args]
+        t = None if None in parts else ",".join(parts)
+    return t
 
 
 class NoEntries(LatexError):
@@ -339,7 +348,7 @@ def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, poi
             if cmp.undecided:
                 raise NotCheckable(cmp.undecided)
             if not cmp.equal:
-                conv = _ratio_convention(cmp.ratios, batch)
+                conv = _ratio_convention(cmp.ratios, batch, loss_is_mean(spec))
                 inst_txt = ", ".join(f"{k2} = {v}" for k2, v in inst.items())
                 where = f"witness widths {'-'.join(map(str, widths))}, batch {batch}" + (
                     f", {inst_txt}" if inst_txt else "")
