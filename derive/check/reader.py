@@ -294,6 +294,12 @@ class Reader(Groups):
                     self.depth -= 1
                     return Node("sprime", (n,), self.pos(t))
                 raise self.err("\\prime must stand alone in a superscript", t)
+            if self.peek() is not None and self.peek().is_cs("circ") and trailing == 0:
+                # A^{\circ 2}: the Hadamard (entry-wise) power, as nnderive's documents write (a^{l})^{\circ 2}
+                self.next()
+                items = self.list_until("}")
+                self.depth -= 1
+                return Node("shadamard", (items,) if items is not None else (), self.pos(t))
             sgn, close = self.peek(), self.peek(1)
             if sgn is not None and sgn.is_char("+-") and close is not None and close.is_char("}"):
                 self.next()   # 3^{+}: a one-sided limit, as 3^+
