@@ -512,14 +512,21 @@ def explain_network(r, spec, notation=None, givens=(), seed: int = 20261122, mak
 
     wits = list(witnesses) if witnesses else [w for w, _ in witness_widths(spec)]
 
+    # every rewrite is tried at the claim's own sample points: the left side (the same in every rewrite)
+    # is then evaluated there once, its sweeps cached by the witness's shared error terms and losses
+    try:
+        key = parse(r.claim).source
+    except LatexError:
+        key = r.claim
+
     def recheck(text: str) -> bool:
         quick = check_network(text, spec, givens=list(givens), seed=seed, points=1, witnesses=wits[:1], hint=False,
-                              **kw)
+                              point_key=key, **kw)
         if quick.verdict != "holds":
             return False
         # the verdict is already decided: a rewrite is confirmed on two witnesses, not the full set
         return check_network(text, spec, givens=list(givens), seed=seed, witnesses=wits[:2], hint=False,
-                             **kw).verdict == "holds"
+                             point_key=key, **kw).verdict == "holds"
 
     return explain(r, recheck, notation_info(r.claim, profile, spec))
 
