@@ -162,14 +162,15 @@ class Comparison:
 
 def compare_values(lhs, rhs, symbols: list, key: str, values_for=None, min_points: int = 8,
                    search_vars: int | None = None, conditions: list = (), domains: list = (),
-                   differentiated: list = ()) -> Comparison:
+                   differentiated: list = (), name_ratios: bool = True) -> Comparison:
     """Compare two values (shapes already equal) by seeded sampling (``sampling.Sampler``).
 
     Comparison.equal is True only when the sides agree at enough defined points from every seed
     and on both sides of every switch; ``undecided`` says why when too few points were defined.
     ``domains``: expressions that must be defined at a point for it to count (the functions a
     derivative differentiates); ``differentiated``: (function, variable) pairs of first derivatives,
-    whose kinks are not points of the derivative.
+    whose kinks are not points of the derivative; ``name_ratios``: look for a constant ratio of the sides
+    where they differ (False: the verdict alone is wanted, as in a search over conditions).
     """
     from .sampling import Sampler
 
@@ -194,10 +195,12 @@ def compare_values(lhs, rhs, symbols: list, key: str, values_for=None, min_point
                            " parentheses is a product unless the letter is defined with --given; for the step"
                            " function write \\operatorname{H}(z) or \\mathbb{1}[z > 0])")
     try:
-        out = Sampler(pairs, symbols, key, values_for, min_points=min_points, search_vars=search_vars,
-                      conditions=list(conditions), domains=domains,
-                      differentiated=[(_plain(f), v) for f, v in differentiated if _plain(f).free_symbols <= known]
-                      ).run()
+        sampler = Sampler(pairs, symbols, key, values_for, min_points=min_points, search_vars=search_vars,
+                          conditions=list(conditions), domains=domains,
+                          differentiated=[(_plain(f), v) for f, v in differentiated
+                                          if _plain(f).free_symbols <= known])
+        sampler.name_ratios = name_ratios
+        out = sampler.run()
     except Exception as e:  # noqa: BLE001 - an evaluator gap is "not decided", never a verdict
         from .pointeval import Unsupported
 

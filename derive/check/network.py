@@ -101,11 +101,12 @@ def _engine_hint(ln: Node, spec, ctx: NetworkContext, interp) -> str:
 
 def check_network(claim: str, spec, notation: str | None = None, givens=(), seed: int = 20261122,
                   points: int = 2, profile=None, witnesses=None, make_ctx=None, hint: bool = True,
-                  point_key: str | None = None) -> Result:
+                  point_key: str | None = None, name_ratios: bool = True) -> Result:
     """A claim about the spec's network, on its witness instances (or the ones given); ``make_ctx``
     builds the context of one instance (a generic network's, for claims without a spec). ``point_key``:
     the text the sample points are drawn from instead of the claim's (the slip search checks every
-    rewrite of a claim at the claim's own points, where the left side's values are already computed)."""
+    rewrite of a claim at the claim's own points, where the left side's values are already computed);
+    ``name_ratios``: False when only the verdict matters (no search for a constant factor where it fails)."""
     from ..present.notation import any_profile, profile_for
     from ..spec import NetworkSpec
     from ..verify import witness_widths
@@ -156,7 +157,7 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
                 break       # one witness that fails decides; the rest would only repeat the verdict
             try:
                 results.append(_network_pair_modes(src, sides, spec, widths, batch, profile, defs, rng, points,
-                                                   make_ctx, point_key))
+                                                   make_ctx, point_key, name_ratios))
             except NoEntries:
                 # a claim about unit 3 (z_{2,3}) is about the networks that have one: a smaller witness is
                 # skipped (and not named as checked), never the spec's own widths
@@ -228,13 +229,14 @@ SQUARE_NOTE = "the square of a vector is read as its squared norm (sum over its 
 
 
 def _network_pair_modes(claim, sides, spec, widths, batch, profile, defs, rng, points, make_ctx=None,
-                        point_key=None) -> Result:
+                        point_key=None, name_ratios=True) -> Result:
     """(v)^2 of a vector is a squared norm in a loss but element-wise in 1-(a^{l})^2: try both."""
     make_ctx = make_ctx or NetworkContext
-    r = _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points, "norm", make_ctx, point_key)
+    r = _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points, "norm", make_ctx, point_key,
+                          name_ratios)
     if r.verdict != "holds" and SQUARE_NOTE in r.notes:
         r2 = _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points, "elementwise",
-                               make_ctx, point_key)
+                               make_ctx, point_key, name_ratios)
         if r2.verdict == "holds":
             r2.notes = [n for n in r2.notes if n != SQUARE_NOTE] + [
                 "the square of a vector is read entry by entry (as in 1-(a^{l})^{2}); read as a squared"
@@ -299,7 +301,7 @@ def _foreign_symbols(ctx, vals) -> list[str]:
 
 
 def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points, square="norm",
-                      make_ctx=None, point_key=None) -> Result:
+                      make_ctx=None, point_key=None, name_ratios=True) -> Result:
     key_text = point_key or claim
 
     rel_node = Node("relation", tuple(sides))
@@ -352,7 +354,8 @@ def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, poi
                               counterexample=f"shapes differ: the left side is {fmt_shape(lhs)}, the right"
                               f" side {fmt_shape(rhs)}{where}")
             cmp = compare_values(lhs, rhs, ctx.param_symbols(), f"{key_text}|{k}|{widths}|{batch}|{inst}",
-                                 _value_maker(ctx, spec, widths, batch), min_points=points, search_vars=1)
+                                 _value_maker(ctx, spec, widths, batch), min_points=points, search_vars=1,
+                                 name_ratios=name_ratios)
             notes.extend(n for n in cmp.notes if n not in notes)
             if cmp.undecided:
                 raise NotCheckable(cmp.undecided)

@@ -521,12 +521,12 @@ def explain_network(r, spec, notation=None, givens=(), seed: int = 20261122, mak
 
     def recheck(text: str) -> bool:
         quick = check_network(text, spec, givens=list(givens), seed=seed, points=1, witnesses=wits[:1], hint=False,
-                              point_key=key, **kw)
+                              point_key=key, name_ratios=False, **kw)
         if quick.verdict != "holds":
             return False
         # the verdict is already decided: a rewrite is confirmed on two witnesses, not the full set
         return check_network(text, spec, givens=list(givens), seed=seed, witnesses=wits[:2], hint=False,
-                             point_key=key, **kw).verdict == "holds"
+                             point_key=key, name_ratios=False, **kw).verdict == "holds"
 
     return explain(r, recheck, notation_info(r.claim, profile, spec))
 
