@@ -362,10 +362,7 @@ class Interpreter(Calls):
                 val = self.alg.transpose(val)
                 continue
             if s[1].kind == "shadamard":       # A^{\circ n}: every entry to the power n
-                parts = items_of(s[1])
-                if len(parts) != 1:
-                    raise self.err("a Hadamard power needs one exponent", s[1])
-                e = self.value(parts[0])
+                e = self.value(items_of(s[1])[0])
                 val = val.applyfunc(lambda x: self.alg.power(x, e)) if is_mat(val) else self.alg.power(val, e)
                 continue
             e = self.script_value(s[1])

@@ -295,11 +295,7 @@ class Reader(Groups):
                     return Node("sprime", (n,), self.pos(t))
                 raise self.err("\\prime must stand alone in a superscript", t)
             if self.peek() is not None and self.peek().is_cs("circ") and trailing == 0:
-                # A^{\circ 2}: the Hadamard (entry-wise) power, as nnderive's documents write (a^{l})^{\circ 2}
-                self.next()
-                items = self.list_until("}")
-                self.depth -= 1
-                return Node("shadamard", (items,) if items is not None else (), self.pos(t))
+                return self.hadamard_script(t)      # A^{\circ 2}, the entry-wise power (groups.py)
             sgn, close = self.peek(), self.peek(1)
             if sgn is not None and sgn.is_char("+-") and close is not None and close.is_char("}"):
                 self.next()   # 3^{+}: a one-sided limit, as 3^+
@@ -350,8 +346,7 @@ class Reader(Groups):
         if name in SYMBOL_COMMANDS:
             self.next()
             return Node("scmd", (self.token("CMD", t),), self.pos(t))
-        if name in _ARG_COMMANDS:
-            # TeX expands the command with its own arguments: x^\frac{1}{2}, 2^\sqrt{4}
+        if name in _ARG_COMMANDS:       # TeX expands it with its own arguments: x^\frac{1}{2}
             prim = self.primary()
             post = Node("postfix", (prim,), self.pos(t), (), self.src(t, self.toks[self.i - 1]))
             return wrap_sbrace(post, self.pos(t))
