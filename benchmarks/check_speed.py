@@ -1,16 +1,23 @@
 """How long `nnderive check` takes: single claims (in-process and via the CLI) and a long document.
 
-    python benchmarks/check_speed.py [--doc-size N] [--jobs J] [--no-cli]
+    python benchmarks/check_speed.py [--doc-size N] [--jobs J] [--no-cli] [--repeat R] [--only TEXT]
 
 Prints one row per claim (verdict, seconds in process, seconds through the CLI, exit code), then the
 time of `check --doc` on a generated document of N equations (default 500) of mixed kinds. The
 targets of issue 9.7: every single claim under 1 s in process and 3 s through the CLI, whatever the
 depth of the network or the coefficients; 500 equations under 60 s.
+
+With --repeat R every claim is timed R times, each time in a fresh process (imports done and one
+unrelated claim checked first, so that no cache of an earlier run of the same claim helps), and the
+row shows the minimum and the median; the load average is printed before and after, since other
+work on the machine slows every row. --only keeps the rows whose name contains TEXT.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -86,6 +93,35 @@ def in_process(claim, extra):
     return time.perf_counter() - t0, r.verdict
 
 
+def fresh_in_process(index: int) -> tuple[float, str, float]:
+    """(seconds, verdict, CPU seconds) of case ``index`` checked in a new process after a warm-up claim
+    (``--one``); the CPU seconds of the process are what a loaded machine changes least."""
+    p = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--one", str(index)], capture_output=True,
+                       text=True, cwd=ROOT)
+    if p.returncode != 0:
+        raise SystemExit(p.stderr.strip()[-400:])
+    seconds, verdict, cpu = p.stdout.split()[-3:]
+    return float(seconds), verdict, float(cpu)
+
+
+def one(index: int) -> None:
+    """Run by fresh_in_process: warm up, then time one case and print its seconds and verdict."""
+    from derive.check import check_claim
+
+    check_claim(r"\frac{d}{dx} x^{3} = 3x^{2}")       # imports and first-use set-up, not the claim's cost
+    with tempfile.TemporaryDirectory() as tmp:
+        _, claim, extra = cases(Path(tmp))[index]
+        c0 = time.process_time()
+        seconds, verdict = in_process(claim, extra)
+        cpu = time.process_time() - c0
+    print(f"{seconds:.4f} {verdict} {cpu:.4f}")
+
+
+def _min_median(xs: list[float]) -> str:
+    xs = sorted(xs)
+    return f"{xs[0]:.2f}/{statistics.median(xs):.2f}"
+
+
 def via_cli(claim, extra):
     t0 = time.perf_counter()
     p = subprocess.run([sys.executable, "-m", "nnderive", "check", claim, *extra], capture_output=True,
@@ -136,14 +172,38 @@ def main() -> None:
     ap.add_argument("--doc-size", type=int, default=500)
     ap.add_argument("--jobs", type=int, default=None)
     ap.add_argument("--no-cli", action="store_true", help="skip the CLI timings")
+    ap.add_argument("--repeat", type=int, default=0, help="time every claim R times in fresh processes")
+    ap.add_argument("--only", default="", help="only the claims whose name contains this text")
+    ap.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.one is not None:
+        return one(args.one)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        print(f"{'claim':28} {'verdict':12} {'in-process s':>12} {'CLI s':>8} {'exit':>5}")
-        for name, claim, extra in cases(folder):
+        if args.repeat:
+            print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {args.repeat} runs per row,"
+                  " seconds as min/median")
+            print(f"{'claim':28} {'verdict':12} {'in-process s':>12} {'CPU s':>10} {'CLI s':>12} {'exit':>5}")
+        else:
+            print(f"{'claim':28} {'verdict':12} {'in-process s':>12} {'CLI s':>8} {'exit':>5}")
+        for index, (name, claim, extra) in enumerate(cases(folder)):
+            if args.only not in name:
+                continue
+            if args.repeat:
+                ins = [fresh_in_process(index) for _ in range(args.repeat)]
+                cpu = _min_median([c for _, _, c in ins])
+                clis = [] if args.no_cli else [via_cli(claim, extra) for _ in range(args.repeat)]
+                cli = _min_median([t for t, _ in clis]) if clis else "-"
+                code = clis[0][1] if clis else -1
+                print(f"{name:28} {ins[0][1]:12} {_min_median([t for t, _, _ in ins]):>12} {cpu:>10} {cli:>12}"
+                      f" {code:5d}",
+                      flush=True)
+                continue
             t_in, verdict = in_process(claim, extra)
             t_cli, code = (float("nan"), -1) if args.no_cli else via_cli(claim, extra)
             print(f"{name:28} {verdict:12} {t_in:12.3f} {t_cli:8.3f} {code:5d}", flush=True)
+        if args.repeat:
+            print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         if args.doc_size:
             doc, distinct = document(args.doc_size, folder)
             cmd = [sys.executable, "-m", "nnderive", "check", "--doc", str(doc)]

@@ -8,6 +8,7 @@ a KeyError naming it.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -336,18 +337,24 @@ class ActivationEntry:
 
     def apply(self, z, params: dict[str, float] | None = None, relu_prime_at_zero=0):
         """f(z) for a scalar SymPy expression z (not for vector-valued activations)."""
-        p = dict(self.params)
-        p.update(params or {})
-        h0 = sp.nsimplify(relu_prime_at_zero)
         if self.func is None:
             return z
+        if self.func not in (ReLU, LeakyReLU, ELU):
+            return self.func(z)
+        p = dict(self.params)
+        p.update(params or {})
         if self.func is ReLU:
-            return ReLU(z, h0)
+            return ReLU(z, _exact(relu_prime_at_zero))
         if self.func is LeakyReLU:
-            return LeakyReLU(z, sp.nsimplify(p["slope"]), h0)
-        if self.func is ELU:
-            return ELU(z, sp.nsimplify(p["alpha"]))
-        return self.func(z)
+            return LeakyReLU(z, _exact(p["slope"]), _exact(relu_prime_at_zero))
+        return ELU(z, _exact(p["alpha"]))
+
+
+@functools.lru_cache(maxsize=256)
+def _exact(v):
+    """A parameter (0.5, 0.01) as the exact number it stands for; cached: nsimplify is slow, and every
+    unit of a network applies its activation (a fifth of a deep network claim's time)."""
+    return sp.nsimplify(v)
 
 
 # The minima of z Phi(z), its tanh approximation and z sigma(z) (at z = -0.7518, -0.7525, -1.2785),

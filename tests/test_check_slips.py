@@ -118,6 +118,26 @@ def test_network_slips_at_the_users_widths(claim, words, corrected, said):
     assert "witness" not in r.counterexample and "2×3" not in r.counterexample
 
 
+A000 = load_spec(ROOT / "examples/article000_3_5_2.toml")     # half_sse: the loss sums over the batch
+A003 = load_spec(ROOT / "examples/article003_3_2_2.toml")     # mse: the loss is a mean over the batch
+
+
+@pytest.mark.parametrize("spec, notation, claim, slip, convention", [
+    # article 000 spells the error term as dl/dz: of a mean loss it carries the 1/N already
+    (A003, "article000", r"\frac{\partial \ell}{\partial \mathbf{w}^{2}} = \frac{1}{N} \frac{\partial\ell}{\partial"
+     r" \vec{z}^{2}} (\vec{y}^{1})^{\top}", "a doubled 1/N (the loss is already a mean", "counts the 1/N twice"),
+    # the per-sample delta under a summed loss: nothing divides by N
+    (A000, "default", r"\frac{\partial L}{\partial W^{2}} = \frac{1}{N} \delta^{2} (a^{1})^{\top}",
+     "an extra 1/N (the loss sums over the samples)", "the loss sums over the batch"),
+])
+def test_an_extra_one_over_n_is_named_by_its_cause(spec, notation, claim, slip, convention):
+    """A right side 1/N too small: under a summed loss the 1/N does not belong; under a mean loss whose
+    derivative the claim uses, the 1/N is there twice (the loss does not sum)."""
+    r = check_claim(claim, spec=spec, notation=notation)
+    assert r.verdict == "fails" and slip in r.slip and convention in r.convention, (r.slip, r.convention)
+    assert "\\frac{1}{N}" not in r.corrected and r.corrected
+
+
 def test_generic_network_slip_in_nielsens_notation():
     r = check_claim(r"\delta^{l} = (w^{l+1})^T \delta^{l+1}")
     assert r.verdict == "fails"

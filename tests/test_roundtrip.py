@@ -151,3 +151,27 @@ def test_a_wrong_line_in_a_generated_document_fails(tmp_path, capsys, loss, old,
     failing = out.split("failing:")[-1]
     shown = new or "\\frac{\\partial L_{n}}{\\partial W_{1,jk}} = \\frac{\\partial L_{n}}{\\partial z_{2,1}}"
     assert f"fails: {shown}" in out and failing.count("part.md:") == 1, out[-3000:]
+
+
+def test_a_mean_loss_in_a_profile_whose_error_term_is_dloss_dz(tmp_path, capsys):
+    """Article 000 spells the error term as the derivative of the batch loss, d l / d z. For a mean loss
+    that derivative carries the loss's 1/N: the document puts it in the error terms and not again in the
+    gradients (it printed (1/N) dl/dz y^T, 1/N twice), and its worked example (a batch of two) shows the
+    error terms with it. Every equation of the document holds when read back."""
+    spec = load_spec(_spec(tmp_path, "mean", (1, 1, 1), ("tanh", "linear"), "mse"))
+    d = derive(spec)
+    one = random_example(spec, 5)
+    ex = compute(d, type(one)(one.x.row_join(-one.x / 2), one.y.row_join(one.y / 3), one.params, one.alpha,
+                              "two samples"), 4)
+    doc = tmp_path / "mean.md"
+    document(d, "md", "article000", ex, doc).write(doc)
+    text = doc.read_text(encoding="utf-8")
+    assert "\\frac{1}{N} \\frac{\\partial\\ell}" not in text and "\\frac{1}{N} \\sum_{n=1}^{N} \\left(\\frac" not in text
+    assert "\\frac{\\partial\\ell}{\\partial \\vec{z}^{2}} = \\frac{1}{N} \\left(" in text
+    capsys.readouterr()
+    code = main(["check", "--doc", str(doc), "--jobs", "2"])
+    out = capsys.readouterr().out
+    rows = [ln for ln in out.splitlines() if ln.startswith(str(doc) + ":") and ln.split(":")[1].isdigit()]
+    bad = [r for r in rows if r.split(": ")[1].split(" ")[0] not in OK]
+    worked = [r for r in rows if "\\frac{\\partial\\ell}{\\partial \\vec{z}^{2}} = \\begin{bmatrix}" in r]
+    assert code == 0 and not bad and worked and worked[0].split(": ")[1] == "holds", "\n".join(bad) or out[-2000:]

@@ -162,14 +162,16 @@ class Comparison:
 
 def compare_values(lhs, rhs, symbols: list, key: str, values_for=None, min_points: int = 8,
                    search_vars: int | None = None, conditions: list = (), domains: list = (),
-                   differentiated: list = (), sampler=None) -> Comparison:
+                   differentiated: list = (), sampler=None, name_ratios: bool = True) -> Comparison:
     """Compare two values (shapes already equal) by seeded sampling (``sampling.Sampler``).
 
     Comparison.equal is True only when the sides agree at enough defined points from every seed
     and on both sides of every switch; ``undecided`` says why when too few points were defined.
     ``domains``: expressions that must be defined at a point for it to count (the functions a
     derivative differentiates); ``differentiated``: (function, variable) pairs of first derivatives,
-    whose kinks are not points of the derivative. ``sampler``: another Sampler class (inequalities).
+    whose kinks are not points of the derivative. ``sampler``: another Sampler class (inequalities);
+    ``name_ratios``: look for a constant ratio of the sides where they differ (False: the verdict alone is
+    wanted, as in a search over conditions).
     """
     from .sampling import Sampler
 
@@ -194,11 +196,12 @@ def compare_values(lhs, rhs, symbols: list, key: str, values_for=None, min_point
                            " parentheses is a product unless the letter is defined with --given; for the step"
                            " function write \\operatorname{H}(z) or \\mathbb{1}[z > 0])")
     try:
-        out = (sampler or Sampler)(pairs, symbols, key, values_for=values_for, min_points=min_points,
-                                   search_vars=search_vars,
-                      conditions=list(conditions), domains=domains,
-                      differentiated=[(_plain(f), v) for f, v in differentiated if _plain(f).free_symbols <= known]
-                      ).run()
+        smp = (sampler or Sampler)(pairs, symbols, key, values_for=values_for, min_points=min_points,
+                                   search_vars=search_vars, conditions=list(conditions), domains=domains,
+                                   differentiated=[(_plain(f), v) for f, v in differentiated
+                                                   if _plain(f).free_symbols <= known])
+        smp.name_ratios = name_ratios
+        out = smp.run()
     except Exception as e:  # noqa: BLE001 - an evaluator gap is "not decided", never a verdict
         from .pointeval import Unsupported
 
@@ -242,8 +245,9 @@ def _appears(s, a, b) -> bool:
     return any(s in getattr(x, "free_symbols", set()) for x in (a, b))
 
 
-def _ratio_convention(ratios: list, batch: int | None = None) -> str:
-    """Name the convention when lhs/rhs is one constant at every point."""
+def _ratio_convention(ratios: list, batch: int | None = None, mean: bool | None = None) -> str:
+    """Name the convention when lhs/rhs is one constant at every point; ``mean``: whether the loss
+    averages over the batch (True), sums (False) or is not known (None), which says why a 1/N is off."""
     rs = [r for r in ratios if r is not None]
     if len(rs) < 2:
         return ""
@@ -253,10 +257,8 @@ def _ratio_convention(ratios: list, batch: int | None = None) -> str:
     if any(abs(r - r0) > sp.Float(10) ** -20 * (1 + abs(r0)) for r in rs):
         return ""
     c = r0 if r0.is_Rational else sp.nsimplify(r0, rational=True, tolerance=1e-20)
-    if batch and batch > 1 and c == sp.Rational(1, batch):
-        return "a 1/N factor (the loss averages over the batch; the right side omits 1/N)"
-    if batch and batch > 1 and c == batch:
-        return "a 1/N factor (the right side divides by N, but the loss sums over the batch)"
+    if batch and batch > 1 and c in (batch, sp.Rational(1, batch)):
+        return "a 1/N factor (" + _batch_factor_cause(c == batch, mean) + ")"
     if c == 1:
         return ""
     if c == -1:
@@ -266,6 +268,30 @@ def _ratio_convention(ratios: list, batch: int | None = None) -> str:
     if c.is_Rational and c != 0 and abs(c.p) < 100 and c.q < 100:
         return f"a constant factor {c} (the left side is {c} times the right side)"
     return ""
+
+
+def loss_is_mean(spec) -> bool | None:
+    """Whether a spec's loss averages over the batch (None: a generic network, whose cost is not known)."""
+    batch = getattr(getattr(spec, "conventions", None), "batch", None)
+    return None if batch is None else batch == "mean"
+
+
+def _batch_factor_cause(extra: bool, mean: bool | None) -> str:
+    """Why the right side is 1/N (``extra``) or N times the left side, from how the loss reduces the batch:
+    an extra 1/N under a mean loss is the mean's 1/N counted twice (a derivative of the loss, such as
+    dL/dz, already carries it), not a loss that sums."""
+    if extra:
+        if mean:
+            return ("the right side counts the 1/N twice: the loss is already a mean over the batch, so a"
+                    " derivative of it carries its 1/N")
+        if mean is False:
+            return "the right side divides by N, but the loss sums over the batch"
+        return "the right side is 1/N times the left side"
+    if mean:
+        return "the loss averages over the batch; the right side omits 1/N"
+    if mean is False:
+        return "the right side is N times the left side, though the loss sums over the batch and has no 1/N"
+    return "the right side is N times the left side"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -534,7 +534,25 @@ def builtin_function(base: str, h0=0) -> Callable | None:
     return None
 
 
+_PRIMITIVE_LETTERS: dict = {}   # (activations, conventions, taken) -> letters: the same for every witness
+
+
 def spec_primitive_letters(spec, taken: set) -> dict:
+    """Cached ``_spec_primitive_letters`` (it differentiates every layer's activation symbolically; the
+    witnesses of one spec, which differ only in their widths, share the answer)."""
+    try:
+        key = (tuple(spec.activations), spec.conventions, frozenset(taken))
+        hash(key)
+    except (AttributeError, TypeError):
+        return _spec_primitive_letters(spec, taken)
+    if key not in _PRIMITIVE_LETTERS:
+        if len(_PRIMITIVE_LETTERS) > 64:
+            _PRIMITIVE_LETTERS.clear()
+        _PRIMITIVE_LETTERS[key] = _spec_primitive_letters(spec, taken)
+    return dict(_PRIMITIVE_LETTERS[key])
+
+
+def _spec_primitive_letters(spec, taken: set) -> dict:
     """{letter: (primitive class, its parameters)} for the functions the spec's activations'
     derivatives are written with, by the letter the documents print them with (the primitives'
     latex_name: H, the unit step of ReLU'), with the spec's conventions (H(0)); letters in taken

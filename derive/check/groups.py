@@ -239,6 +239,16 @@ class Groups:
             raise self.err("a case's condition must be a comparison such as x > 0, or \\text{otherwise}", t)
         raise self.err("a case's condition must be one comparison", t)
 
+    def hadamard_script(self, brace) -> Node:
+        """^{\\circ n}, the group entered: the exponent of a Hadamard (entry-wise) power as a script node
+        of its own (nnderive's documents print tanh' of a matrix as 1 - (a^{l})^{\\circ 2})."""
+        circ = self.next()
+        items = self.list_until("}")
+        self.depth -= 1
+        if items is None or len([x for x in items.args if isinstance(x, Node)]) != 1:
+            raise self.err("a Hadamard power ^{\\circ n} needs one exponent n", circ)
+        return Node("shadamard", (items,), self.pos(brace))
+
 
 
 

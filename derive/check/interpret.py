@@ -371,6 +371,10 @@ class Interpreter(Calls):
             if is_transpose_script(s[1]):
                 val = self.alg.transpose(val)
                 continue
+            if s[1].kind == "shadamard":       # A^{\circ n}: every entry to the power n
+                e = self.value(items_of(s[1])[0])
+                val = val.applyfunc(lambda x: self.alg.power(x, e)) if is_mat(val) else self.alg.power(val, e)
+                continue
             e = self.script_value(s[1])
             val = self.alg.power(val, e)
         return val

@@ -8,7 +8,7 @@ import time
 import numpy as np
 import sympy as sp
 
-from .compare import ClaimError, NotCheckable, Result, _ratio_convention, compare_values
+from .compare import ClaimError, NotCheckable, Result, _ratio_convention, compare_values, loss_is_mean
 from .context import Definitions, ScalarContext
 from .definitions import read_definition
 from .interpret import Interpreter
@@ -100,9 +100,13 @@ def _engine_hint(ln: Node, spec, ctx: NetworkContext, interp) -> str:
 
 
 def check_network(claim: str, spec, notation: str | None = None, givens=(), seed: int = 20261122,
-                  points: int = 2, profile=None, witnesses=None, make_ctx=None, hint: bool = True) -> Result:
+                  points: int = 2, profile=None, witnesses=None, make_ctx=None, hint: bool = True,
+                  point_key: str | None = None, name_ratios: bool = True) -> Result:
     """A claim about the spec's network, on its witness instances (or the ones given); ``make_ctx``
-    builds the context of one instance (a generic network's, for claims without a spec)."""
+    builds the context of one instance (a generic network's, for claims without a spec). ``point_key``:
+    the text the sample points are drawn from instead of the claim's (the slip search checks every
+    rewrite of a claim at the claim's own points, where the left side's values are already computed);
+    ``name_ratios``: False when only the verdict matters (no search for a constant factor where it fails)."""
     from ..present.notation import any_profile, profile_for
     from ..spec import NetworkSpec
     from ..verify import witness_widths
@@ -146,12 +150,14 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
 
     skipped: set = set()
 
-    def run(batch, only=None):
+    def run(batch, only=None, order=None):
         results = []
-        for widths in witnesses[:only]:
+        for widths in (order or witnesses)[:only]:
+            if results and results[-1].verdict != "holds":
+                break       # one witness that fails decides; the rest would only repeat the verdict
             try:
                 results.append(_network_pair_modes(src, sides, spec, widths, batch, profile, defs, rng, points,
-                                                   make_ctx))
+                                                   make_ctx, point_key, name_ratios))
             except NoEntries:
                 # a claim about unit 3 (z_{2,3}) is about the networks that have one: a smaller witness is
                 # skipped (and not named as checked), never the spec's own widths
@@ -189,7 +195,9 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
         out = Result(claim, "holds", method, notes)
         if primary == 1 and spec.conventions.batch == "mean":
             try:
-                more = run(2, only=1)   # a note, not a verdict: the first witness shows a 1/N factor
+                # a note, not a verdict: the smallest witness that has the claim's entries shows a 1/N factor
+                small = sorted((w for w in witnesses if tuple(w) not in skipped), key=lambda w: (int(np.prod(w)), w))
+                more = run(2, only=1, order=small)
             except (NotCheckable, ShapeMismatch, LatexError, OutOfRange):
                 more = []
             if any(r.convention.startswith("a 1/N") for r in more):
@@ -219,14 +227,16 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
 
 
 
-def _network_pair_modes(claim, sides, spec, widths, batch, profile, defs, rng, points, make_ctx=None) -> Result:
+def _network_pair_modes(claim, sides, spec, widths, batch, profile, defs, rng, points, make_ctx=None,
+                        point_key=None, name_ratios=True) -> Result:
     """(v)^2 of a vector is a squared norm in a loss but element-wise in 1-(a^{l})^2: try both."""
     make_ctx = make_ctx or NetworkContext
-    r = _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points, "norm", make_ctx)
+    r = _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points, "norm", make_ctx, point_key,
+                          name_ratios)
     if r.verdict != "holds" and (SQUARE_NOTE in r.notes or MATRIX_POWER_NOTE in r.notes
                                  or "cannot raise a" in (r.counterexample or "")):
         r2 = _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points, "elementwise",
-                               make_ctx)
+                               make_ctx, point_key, name_ratios)
         if r2.verdict == "holds":
             r2.notes = [n for n in r2.notes if n not in (SQUARE_NOTE, MATRIX_POWER_NOTE)] + [
                 "powers of vectors and matrices are read entry by entry (as in 1-(a^{l})^{2}); read as a squared"
@@ -244,7 +254,7 @@ def _explicit_units(rel: Node, profile) -> bool:
         if n.kind != "postfix" or atom_key(n) not in layer_at:
             continue
         for kind, arg in n.scripts[:2]:
-            t = plain_text(arg) if kind in ("sub", "sup") else None
+            t = _script_text(arg) if kind in ("sub", "sup") else None
             if t is None:
                 continue
             units = t.split(",", 1)[1] if kind == layer_at[atom_key(n)] and "," in t else (
@@ -252,6 +262,15 @@ def _explicit_units(rel: Node, profile) -> bool:
             if any(ch.isdigit() for ch in units):
                 return True
     return False
+
+
+def _script_text(arg) -> str | None:
+    """A script's plain text, a comma list included (article 004's z_{2,1} is the list 2, 1)."""
+    t = plain_text(arg)
+    if t is None and arg.kind == "sbrace" and len(arg.args) == 1 and getattr(arg.args[0], "kind", "") == "list":
+        parts = [plain_text(x) for x in arg.args[0].args]
+        t = None if None in parts else ",".join(parts)
+    return t
 
 
 class NoEntries(LatexError):
@@ -282,7 +301,8 @@ def _foreign_symbols(ctx, vals) -> list[str]:
 
 
 def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points, square="norm",
-                      make_ctx=None) -> Result:
+                      make_ctx=None, point_key=None, name_ratios=True) -> Result:
+    key_text = point_key or claim
 
     rel_node = Node("relation", tuple(sides))
     from .network_letters import layer_letters
@@ -325,7 +345,7 @@ def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, poi
             if fmt_shape(lhs) != fmt_shape(rhs):
                 conv = ""
                 if is_mat(lhs) and is_mat(rhs) and lhs.shape == rhs.T.shape:
-                    c = compare_values(lhs, rhs.T, ctx.param_symbols(), f"{claim}|T|{widths}|{inst}",
+                    c = compare_values(lhs, rhs.T, ctx.param_symbols(), f"{key_text}|T|{widths}|{inst}",
                                        _value_maker(ctx, spec, widths, batch), min_points=points, search_vars=1)
                     if c.equal:
                         conv = "a transpose (the sides are each other's transpose: a layout convention)"
@@ -333,13 +353,14 @@ def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, poi
                 return Result(claim, "fails", notes=notes, convention=conv,
                               counterexample=f"shapes differ: the left side is {fmt_shape(lhs)}, the right"
                               f" side {fmt_shape(rhs)}{where}")
-            cmp = compare_values(lhs, rhs, ctx.param_symbols(), f"{claim}|{k}|{widths}|{batch}|{inst}",
-                                 _value_maker(ctx, spec, widths, batch), min_points=points, search_vars=1)
+            cmp = compare_values(lhs, rhs, ctx.param_symbols(), f"{key_text}|{k}|{widths}|{batch}|{inst}",
+                                 _value_maker(ctx, spec, widths, batch), min_points=points, search_vars=1,
+                                 name_ratios=name_ratios)
             notes.extend(n for n in cmp.notes if n not in notes)
             if cmp.undecided:
                 raise NotCheckable(cmp.undecided)
             if not cmp.equal:
-                conv = _ratio_convention(cmp.ratios, batch)
+                conv = _ratio_convention(cmp.ratios, batch, loss_is_mean(spec))
                 inst_txt = ", ".join(f"{k2} = {v}" for k2, v in inst.items())
                 where = f"witness widths {'-'.join(map(str, widths))}, batch {batch}" + (
                     f", {inst_txt}" if inst_txt else "")

@@ -213,6 +213,7 @@ class Sweep:
                     raise NotSweepable("a derivative inside the body")
                 self.plan.append((e, _local_rules(e, dep)))
         self.size = len(order)
+        self._leaves = frozenset(e for e in order if isinstance(e, sp.Symbol))   # free_symbols reuses the walk
         self._free = None
         self._translated: dict = {}
         self._memo: dict = {}
@@ -222,7 +223,7 @@ class Sweep:
 
     def free_symbols(self):
         if self._free is None:
-            leaves = {e for e in _postorder(self.body, self.lets) if isinstance(e, sp.Symbol)}
+            leaves = self._leaves
             out = {s for s in leaves if s not in self._bound}
             for s, e in self.bindings:
                 if s in leaves:

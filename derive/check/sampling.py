@@ -100,6 +100,10 @@ def _constant_digits(exprs) -> int:
 class Sampler:
     """Compares entry pairs (index, lhs, rhs) at seeded points; see the module docstring."""
 
+    # two more differing points after the first, so that a constant ratio (a sign, 1/N) can be named;
+    # a caller that needs only the verdict (a condition search) turns it off
+    name_ratios = True
+
     def __init__(self, pairs, symbols, key: str, values_for=None, min_points: int = 8,
                  max_tries: int = 80, search_vars: int | None = None, conditions: list = (),
                  domains: list = (), differentiated: list = ()):
@@ -372,7 +376,8 @@ class Sampler:
                 pt = self._random_point(rng)
                 status = self.compare_point(pt, seed)
                 if status == "differ":
-                    self._more_ratios(rng, seed)
+                    if self.name_ratios:
+                        self._more_ratios(rng, seed)
                     return self._outcome()
                 if status == "equal":
                     got += 1
@@ -385,7 +390,7 @@ class Sampler:
             self._sweep_integers(base, seeds[0])
         if self.equal_points and not self.differ and self.exponent_symbols:
             self._sweep_exponents(base, seeds[0])
-        if self.differ:
+        if self.differ and self.name_ratios:
             self._more_ratios(random.Random(seeds[0] + 1), seeds[0])
         return self._outcome()
 

@@ -36,6 +36,8 @@ class Scripts:
                     self.depth -= 1
                     return Node("sprime", (n,), self.pos(t))
                 raise self.err("\\prime must stand alone in a superscript", t)
+            if self.peek() is not None and self.peek().is_cs("circ") and trailing == 0:
+                return self.hadamard_script(t)      # A^{\circ 2}, the entry-wise power (groups.py)
             sgn, close = self.peek(), self.peek(1)
             if sgn is not None and sgn.is_char("+-") and close is not None and close.is_char("}"):
                 self.next()   # 3^{+}: a one-sided limit, as 3^+

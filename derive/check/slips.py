@@ -14,6 +14,7 @@ import re
 import time
 from dataclasses import dataclass
 
+from .compare import loss_is_mean
 from .slip_messages import display_names, shapes_at_widths
 from .syntax import LatexError, Node, parse
 from .tree import (
@@ -250,8 +251,7 @@ def _last_end(c: Claim, n: Node) -> int:
 
 
 FACTORS = (  # (spelling added in front, what is missing, what is extra)
-    ("\\frac{1}{N}", "a missing 1/N (the loss averages over the N samples)", "an extra 1/N (the loss sums over"
-     " the samples)"),
+    ("\\frac{1}{N}", "a missing 1/N{lack_n}", "{extra_n}"),
     ("\\frac{1}{2}", "a missing factor 1/2", "an extra factor 1/2 (the 1/2 of the loss cancels against the"
      " 2 of the square's derivative)"),
     ("2", "a missing factor 2{why}", "an extra factor 2{half}"),
@@ -269,8 +269,15 @@ def _factors(c: Claim, info):
     half = " (the 1/2 in front of the square cancels it)" if square and "frac{1}{2}" in c.head.replace(" ", "") else ""
     why = " (from differentiating the square)" if square else (
         " (an inner derivative of the chain rule)" if "\\frac{d" in c.head or "'" in c.head else "")
+    # why a 1/N is off depends on how the spec's loss reduces the batch (unknown without a spec)
+    mean = info.get("mean")
+    lack_n = {True: " (the loss averages over the N samples)", False: " (the right side is N times the left"
+              " side)"}.get(mean, "")
+    extra_n = {True: "a doubled 1/N (the loss is already a mean over the N samples, so a derivative of it"
+               " carries its 1/N)", False: "an extra 1/N (the loss sums over the samples)"}.get(mean, "an extra 1/N")
     missing = []
     for spell, lack, extra in FACTORS:
+        lack, extra = lack.replace("{lack_n}", lack_n), extra.replace("{extra_n}", extra_n)
         spell = spell.replace("N", n_letter)
         found = False
         for its in _items(c)[:1]:
@@ -465,7 +472,8 @@ def notation_info(claim: str, profile=None, spec=None) -> dict:
                 continue
             z = profile.symbol("preact", t)
             spells += [f"{n}'({z})" for n in names[:2]]
-        return {"samples": samples, "derivatives": list(dict.fromkeys(spells))[:4], "functions": names}
+        return {"samples": samples, "derivatives": list(dict.fromkeys(spells))[:4], "functions": names,
+                "mean": loss_is_mean(spec)}
     return {"samples": "N", "derivatives": [], "functions": names}
 
 
@@ -504,14 +512,21 @@ def explain_network(r, spec, notation=None, givens=(), seed: int = 20261122, mak
 
     wits = list(witnesses) if witnesses else [w for w, _ in witness_widths(spec)]
 
+    # every rewrite is tried at the claim's own sample points: the left side (the same in every rewrite)
+    # is then evaluated there once, its sweeps cached by the witness's shared error terms and losses
+    try:
+        key = parse(r.claim).source
+    except LatexError:
+        key = r.claim
+
     def recheck(text: str) -> bool:
         quick = check_network(text, spec, givens=list(givens), seed=seed, points=1, witnesses=wits[:1], hint=False,
-                              **kw)
+                              point_key=key, name_ratios=False, **kw)
         if quick.verdict != "holds":
             return False
         # the verdict is already decided: a rewrite is confirmed on two witnesses, not the full set
         return check_network(text, spec, givens=list(givens), seed=seed, witnesses=wits[:2], hint=False,
-                             **kw).verdict == "holds"
+                             point_key=key, name_ratios=False, **kw).verdict == "holds"
 
     return explain(r, recheck, notation_info(r.claim, profile, spec))
 

@@ -12,6 +12,7 @@ from .model import TALL_ROWS, Document, DocumentError, Section, _and
 from .notation import PROFILES, Profile
 from .sources import SOURCES, network_source
 from .svg import FigureLayer, network_svg
+from .worked_example import compute
 from .worked_section import WorkedSection
 from .writers import TexWriter
 
@@ -45,6 +46,13 @@ class Builder(WorkedSection):
         # their pointer to an article (a user's own network gets no citation it does not depend on)
         self.source = network_source(self.spec)
         self.init_section = 0  # the number of the section on the initial parameters, once built
+        # A profile that spells the error term as a derivative of the batch loss (article 000's
+        # \\frac{\\partial\\ell}{\\partial z}) means that literally: for a mean loss that derivative carries
+        # the loss's 1/N, so the error terms are printed with it and the gradients without it (printing
+        # the engine's per-sample error term under that name would count the 1/N twice).
+        self.batch_delta = d.reduction != 1 and "\\partial" in profile.template("delta")
+        if self.batch_delta and example is not None and example.values.batch > 1:
+            self.example = compute(d, example.values, example.decimals, example.mode, batch_error_terms=True)
 
     # -- symbols ---------------------------------------------------------------------------
 
@@ -72,7 +80,35 @@ class Builder(WorkedSection):
         eq = self.d.equation(name)
         tag = self.tags[name]
         self.used_tags.append(tag)
-        return self.w.eq(f"{self.pr(eq.lhs)} = {self.pr(eq.rhs)}", tag)
+        rhs = self.shown_rhs(name, eq.rhs)
+        if self.batch_delta and name == f"elem_delta{self.L}":
+            # (1/N)(2a - 2y): the mean's factor in front, as the loss writes it, not a fraction over N
+            body = self.pr(rhs.args[1])
+            text = rf"\frac{{1}}{{{self.pr(1 / self.d.reduction)}}} " + (
+                rf"\left({body}\right)" if isinstance(rhs.args[1], sp.Add) else body)
+        else:
+            text = self.pr(rhs)
+        return self.w.eq(f"{self.pr(eq.lhs)} = {text}", tag)
+
+    def shown_rhs(self, name: str, rhs):
+        """The right side as the document states it: the engine's, except that under a batch-derivative
+        error term (``batch_delta``) the output error term takes the mean's 1/N and the gradients drop it
+        (the hidden error terms are linear in the output's, so they carry it along unchanged)."""
+        if not self.batch_delta:
+            return rhs
+        r = self.d.reduction
+        if name in (f"delta{self.L}", f"elem_delta{self.L}"):
+            return r * rhs if isinstance(rhs, sp.MatrixExpr) else sp.Mul(r, rhs, evaluate=False)  # printed by tagged
+        if name.startswith(("grad_", "elem_grad_")):
+            return rhs / r
+        return rhs
+
+    def err(self, layer: int, idx: str) -> str:
+        """The error term of one unit for one sample, as the chain-rule section writes it: the profile's
+        error term, or the per-sample loss's derivative where the profile's is the batch loss's."""
+        if self.batch_delta:
+            return self.dfrac(self.per_sample_loss(), self.el("preact", layer, idx))
+        return self.el("delta", layer, idx)
 
     def ref(self, name: str) -> str:
         return f"({self.tags[name]})"
@@ -328,14 +364,14 @@ class Builder(WorkedSection):
             m_sum = rf"\sum_{{m=1}}^{{{self.spec.layers[l]}}} "
             parts = [self.dfrac(Ln, nxt), self.dfrac(nxt, am), self.dfrac(am, zj),
                      self.dfrac(zj, self.el("weight", l, "jk"))]
-            vals = [self.el("delta", l + 1, i), self.el("weight", l + 1, i + "m"),
+            vals = [self.err(l + 1, i), self.el("weight", l + 1, i + "m"),
                     rf"{am}\left(\delta_{{mj}} - {self.el('act', l, 'j')}\right)", self.el("act", l - 1, "k")]
             return m_sum + " ".join(parts), m_sum + " ".join(vals)
         tail_p = [self.dfrac(self.el("act", l, "j"), self.el("preact", l, "j")),
                   self.dfrac(self.el("preact", l, "j"), self.el("weight", l, "jk"))]
         tail_v = [self.fprime(l, self.el("preact", l, "j")), self.el("act", l - 1, "k")]
         head_p = [self.dfrac(Ln, nxt), self.dfrac(nxt, self.el("act", l, "j"))]
-        head_v = [self.el("delta", l + 1, i), self.el("weight", l + 1, i + "j")]
+        head_v = [self.err(l + 1, i), self.el("weight", l + 1, i + "j")]
         return " ".join(head_p + tail_p), " ".join(head_v + tail_v)
 
     def chain(self) -> Section:
@@ -362,17 +398,25 @@ class Builder(WorkedSection):
             sec.lines += w.para(f"Output layer {L}: the softmax couples the outputs, so "
                                 f"${zj}$ reaches ${Ln}$ through every output unit:")
             sec.lines += w.aligned([f"{self.dfrac(Ln, Wjk)} &= \\left({body}\\right) {dz}",
-                                    f"&= {self.el('delta', L, 'j')}\\, {self.el('act', L - 1, 'k')}"])
+                                    f"&= {self.err(L, 'j')}\\, {self.el('act', L - 1, 'k')}"])
         else:
             sec.lines += w.para(f"Output layer {L}: there is a single path, through ${aj}$ and ${zj}$:")
             sec.lines += w.aligned([
                 f"{self.dfrac(Ln, Wjk)} &= {self.dfrac(Ln, aj)} {self.dfrac(aj, zj)} {dz}",
-                f"&= {self.el('delta', L, 'j')}\\, {self.el('act', L - 1, 'k')}, \\qquad "
-                f"{self.el('delta', L, 'j')} = {self.dfrac(Ln, zj)} = "
-                f"{self.dfrac(Ln, aj)}\\, {self.fprime(L, zj)}"])
-        sec.lines += w.para(
-            f"The factor ${self.el('delta', L, 'j')} = {self.dfrac(Ln, zj)}$ is the error term of unit "
-            f"$j${self.aside('004', DELTA_ASIDE)}; with the local derivatives above it is")
+                f"&= {self.err(L, 'j')}\\, {self.el('act', L - 1, 'k')}, \\qquad "
+                + ("" if self.batch_delta else f"{self.el('delta', L, 'j')} = ")
+                + f"{self.dfrac(Ln, zj)} = {self.dfrac(Ln, aj)}\\, {self.fprime(L, zj)}"])
+        if self.batch_delta:
+            # the profile's error term is the derivative of the mean loss: one sample's share, 1/N
+            sec.lines += w.para(
+                f"The factor ${self.dfrac(Ln, zj)}$ is the error term of unit $j$ for one sample"
+                f"{self.aside('004', DELTA_ASIDE)}. The error term of the batch, "
+                f"${self.el('delta', L, 'jn')}$, is the derivative of the mean loss ${self.sym('loss')}$, "
+                f"so it is $\\frac{{1}}{{N}}$ times that of sample $n$; with the local derivatives above it is")
+        else:
+            sec.lines += w.para(
+                f"The factor ${self.el('delta', L, 'j')} = {self.dfrac(Ln, zj)}$ is the error term of unit "
+                f"$j${self.aside('004', DELTA_ASIDE)}; with the local derivatives above it is")
         sec.lines += self.tagged(f"elem_delta{L}")
         if rule_L.kind in ("output-simplified", "output-softmax-fused"):
             sec.lines += w.para("after cancelling the loss derivative against the activation derivative.")
@@ -401,17 +445,26 @@ class Builder(WorkedSection):
                 p, v = self._one_path(l, "i")
                 rows = [f"{self.dfrac(Ln, Wjk)} &= \\sum_{{i=1}}^{{{n}}} {p}",
                         f"&= \\sum_{{i=1}}^{{{n}}} {v}"]
-            rows.append(f"&= {self.el('delta', l, 'j')}\\, {self.el('act', l - 1, 'k')}")
+            rows.append(f"&= {self.err(l, 'j')}\\, {self.el('act', l - 1, 'k')}")
             sec.lines += w.aligned(rows)
-            sec.lines += w.para(
-                f"using ${self.dfrac(self.el('preact', l + 1, 'i'), aj)} = {self.el('weight', l + 1, 'ij')}$ "
-                f"and ${self.dfrac(Ln, self.el('preact', l + 1, 'i'))} = {self.el('delta', l + 1, 'i')}$ "
-                f"from {self.ref(f'elem_delta{l + 1}')}. The error term of layer {l} collects the paths:")
+            if self.batch_delta:
+                sec.lines += w.para(
+                    f"using ${self.dfrac(self.el('preact', l + 1, 'i'), aj)} = {self.el('weight', l + 1, 'ij')}$. "
+                    f"The error term of layer {l} collects the paths; the error terms "
+                    f"{self.ref(f'elem_delta{l + 1}')} of layer {l + 1} carry the $\\frac{{1}}{{N}}$ of the mean "
+                    "loss into it:")
+            else:
+                sec.lines += w.para(
+                    f"using ${self.dfrac(self.el('preact', l + 1, 'i'), aj)} = {self.el('weight', l + 1, 'ij')}$ "
+                    f"and ${self.dfrac(Ln, self.el('preact', l + 1, 'i'))} = {self.el('delta', l + 1, 'i')}$ "
+                    f"from {self.ref(f'elem_delta{l + 1}')}. The error term of layer {l} collects the paths:")
             sec.lines += self.tagged(f"elem_delta{l}")
         sec.lines += w.para(
             "Every weight gradient is the error term of its unit times the input along the weight, and "
-            "a bias acts like a weight on a constant input $1$. Over the batch the per-sample "
-            "gradients add up" + (", divided by $N$ for the mean:" if self.d.reduction != 1 else ":"))
+            "a bias acts like a weight on a constant input $1$. Over the batch "
+            + ("the samples' terms add up (the error terms already carry the $\\frac{1}{N}$ of the mean):"
+               if self.batch_delta else "the per-sample gradients add up"
+               + (", divided by $N$ for the mean:" if self.d.reduction != 1 else ":")))
         for l in range(L, 0, -1):
             sec.lines += self.tagged(f"elem_grad_W{l}") + self.tagged(f"elem_grad_b{l}")
         return sec
@@ -437,7 +490,7 @@ class Builder(WorkedSection):
         else:  # one sample per row: delta^1 is N x n_1, x is N x n_0
             rhs = under(wrap(self.pr(d1)) + r"^{\top}", n1, N) + r"\, " + under(self.pr(a0), N, n0)
         sec.lines += w.para("The shapes fit: for the first layer")
-        r = r"\frac{1}{N}" if self.d.reduction != 1 else ""
+        r = r"\frac{1}{N}" if self.d.reduction != 1 and not self.batch_delta else ""
         sec.lines += w.eq(f"{under(self.pr(gw), n1, n0)} = {r}{rhs},")
         rows = []
 

@@ -367,9 +367,12 @@ def rounded_layers(spec) -> tuple[int, ...]:
     return tuple(l for l in range(1, spec.depth + 1) if spec.activation(l).entry.func is not None)
 
 
-def _run(d, ex: ExampleValues, round_to: int, mode: str = "every") -> dict[str, sp.Matrix]:
+def _run(d, ex: ExampleValues, round_to: int, mode: str = "every", batch_error_terms: bool = False
+         ) -> dict[str, sp.Matrix]:
     """Evaluate forward, loss, backward, gradients and the update, rounding to round_to decimals what
-    the reading `mode` rounds (ROUNDINGS) as soon as it is computed."""
+    the reading `mode` rounds (ROUNDINGS) as soon as it is computed. ``batch_error_terms``: the error
+    terms shown are the derivatives of the batch loss (the engine's per-sample ones times the loss's
+    1/N), as a notation that writes them d loss / dz states them; the gradients are the same."""
     row = d.layout == "row"
     dims = {dim: w for dim, w in zip(d.dims, d.spec.layers)}
     dims[d.batch] = ex.batch
@@ -390,9 +393,13 @@ def _run(d, ex: ExampleValues, round_to: int, mode: str = "every") -> dict[str, 
         return m
 
     out: dict[str, sp.Matrix] = {}
+    share = sp.sympify(d.reduction).xreplace({d.batch: ex.batch}) if batch_error_terms else 1
     for eq in d.forward + d.backward + d.gradients:
         env[eq.lhs.name] = rnd(ev(eq.rhs), eq.lhs.name)
-        if eq in d.forward or eq in d.backward:
+        if eq in d.backward and share != 1:
+            shown = rnd(env[eq.lhs.name] * share)
+            out[eq.lhs.name] = shown.T if row else shown
+        elif eq in d.forward or eq in d.backward:
             out[eq.lhs.name] = env[eq.lhs.name].T if row else env[eq.lhs.name]
         else:
             out[eq.lhs.name] = env[eq.lhs.name]
@@ -406,17 +413,18 @@ def _run(d, ex: ExampleValues, round_to: int, mode: str = "every") -> dict[str, 
     return out
 
 
-def compute(d, ex: ExampleValues, decimals: int = 4, rounding: str | None = None) -> WorkedExample:
+def compute(d, ex: ExampleValues, decimals: int = 4, rounding: str | None = None,
+            batch_error_terms: bool = False) -> WorkedExample:
     """The example's every value under its reading of rounding (the argument, else the example
     file's `rounding` key, else article 003's: the activation outputs), plus every shown digit
-    that another reading would change."""
+    that another reading would change (``batch_error_terms``: see ``_run``)."""
     if not 0 <= decimals <= 12:
         raise NNDeriveError(f"--decimals must be between 0 and 12, got {decimals}")
     mode = rounding or ex.rounding or DEFAULT_ROUNDING
     if mode not in ROUNDINGS:
         raise NNDeriveError(f"unknown rounding '{mode}' (choose one of: {', '.join(ROUNDINGS)})")
     modes = [mode] + other_readings(mode)
-    runs = {m: _run(d, ex, decimals, m) for m in modes}
+    runs = {m: _run(d, ex, decimals, m, batch_error_terms) for m in modes}
     own = runs[mode]
     L = d.spec.depth
 
