@@ -23,10 +23,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from derive.primitives import ACTIVATIONS  # noqa: E402
+
 SPECS = ["article000_3_5_2", "article003_3_2_2", "article004_4_2_3"]
 PROFILES = ["default", "article000", "article003", "article004"]
 OK = ("holds", "definition", "skipped")
-ELEMENTWISE = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "softplus"]
+# every element-wise activation of the registry (elu, gelu, gelu_tanh, silu included: documents of those were
+# never drawn, and did not read back)
+ELEMENTWISE = [name for name in ACTIVATIONS if name != "softmax"]
 
 
 def random_spec(rng: random.Random, k: int, folder: Path) -> Path:
