@@ -34,30 +34,17 @@ def test_softmax_per_sample(layout, claim, verdict):
 
 
 ELU = build_spec([2, 3, 2], ["elu", "sigmoid"], "half_mse", name="elu_cases")
+GELU_TANH = build_spec([2, 3, 2], ["gelu_tanh", "sigmoid"], "half_sse", name="gelu_tanh_powers")
 
 
-@pytest.mark.parametrize("claim,verdict", [
+@pytest.mark.parametrize("spec,claim,verdict", [(ELU, c, v) for c, v in [
     (r"\Delta^{1} = (W^{2})^{T} \Delta^{2} \odot \begin{cases} 1 & \text{for } Z^{1} > 0 \\ A^{1} + 1 & "
      r"\text{otherwise} \end{cases}", "holds"),
     (r"\Delta^{1} = (W^{2})^{T} \Delta^{2} \odot \begin{cases} 1 & \text{for } Z^{1} > 0 \\ A^{1} & "
      r"\text{otherwise} \end{cases}", "fails"),
     (r"\Delta^{1} = (W^{2})^{T} \Delta^{2} \odot \begin{cases} 1 & Z^{1} > 0 \\ A^{1} + 1 & Z^{1} \le 0 "
      r"\end{cases}", "holds"),
-])
-def test_cases_on_matrices_act_entrywise(claim, verdict):
-    r = check_claim(claim, spec=ELU)
-    assert r.verdict == verdict, (claim, r.verdict, r.counterexample)
-
-
-def test_cases_of_different_shapes_refused():
-    with pytest.raises(LatexError, match="matrices of different shapes"):
-        check_claim(r"\Delta^{1} = \begin{cases} Z^{1} & Z^{2} > 0 \\ 0 & \text{otherwise} \end{cases}", spec=ELU)
-
-
-GELU_TANH = build_spec([2, 3, 2], ["gelu_tanh", "sigmoid"], "half_sse", name="gelu_tanh_powers")
-
-
-@pytest.mark.parametrize("claim,verdict", [
+]] + [(GELU_TANH, c, v) for c, v in [
     # the document writer's spellings: GELU_{tanh} by its subscript, (z^{1})^{3} entry by entry
     (r"a^{1} = \operatorname{GELU}_{\tanh}\left(z^{1}\right)", "holds"),
     (r"a^{1} = \operatorname{GELU}\left(z^{1}\right)", "fails"),
@@ -65,10 +52,17 @@ GELU_TANH = build_spec([2, 3, 2], ["gelu_tanh", "sigmoid"], "half_sse", name="ge
      r"(z^{1})^{3}\right)\right)\right)", "holds"),
     (r"a^{1} = \frac{1}{2} z^{1} \odot \left(\mathbf{1} + \tanh\left(\sqrt{\frac{2}{\pi}} \left(z^{1} + 0.044715 "
      r"(z^{1})^{2}\right)\right)\right)", "fails"),
-])
-def test_subscripted_function_and_entrywise_powers(claim, verdict):
-    r = check_claim(claim, spec=GELU_TANH)
+]])
+def test_functions_of_matrices(spec, claim, verdict):
+    """cases on matrices act entry by entry (ELU' of Z^1); GELU_{tanh} by its subscript; (z^{1})^{3} entry by entry."""
+    r = check_claim(claim, spec=spec)
     assert r.verdict == verdict, (claim, r.verdict, r.counterexample)
+
+
+def test_cases_of_different_shapes_refused():
+    with pytest.raises(LatexError, match="matrices of different shapes"):
+        check_claim(r"\Delta^{1} = \begin{cases} Z^{1} & Z^{2} > 0 \\ 0 & \text{otherwise} \end{cases}", spec=ELU)
+
 
 
 def test_unknown_function_subscript_still_refused():
