@@ -31,6 +31,10 @@ CASES = [
     (r"z^{1}_{jn} = \sum_{k=1}^{n_{0}} W^{1}_{jk} x_{kn} + b^{1}_{j}", "holds"),
     (r"Z^{1}_{nj} = \sum_{k} X_{nk} W^{1}_{kj} + b^{1}_{j}", "fails"),
     (r"\frac{\partial L}{\partial W^{1}_{jk}} = \frac{1}{N} \sum_{n=1}^{N} \delta^{1}_{jn} x_{kn}", "holds"),
+    # an entry of a parenthesised value: (\cdot)_{jn} is unit j of sample n, (\cdot)_{nj} sample n, unit j
+    (r"\left(\frac{\partial L}{\partial Z^{2}}\right)_{jn} = \frac{1}{N} \left(A^{2}_{jn} - Y_{jn}\right)", "holds"),
+    (r"\left(\frac{\partial L}{\partial Z^{2}}\right)_{nj} = \frac{1}{N} \left(A^{2}_{nj} - Y_{nj}\right)", "holds"),
+    (r"\left(\frac{\partial L}{\partial Z^{2}}\right)_{jn} = A^{2}_{jn} - Y_{jn}", "fails"),
 ]
 
 

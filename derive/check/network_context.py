@@ -323,8 +323,12 @@ class NetworkContext(ScalarContext):
         nums = [int(x) for x in idx]
         if not is_mat(val):
             raise interp.err("a scalar has no entries to select", sarg)
-        if self.row_layout and role in _SAMPLE_ROLES:
-            val = val.T     # units are columns and samples rows: select as in the engine's layout
+        written = list(t) if t and len(t) == 2 and t.isalpha() else []
+        by_sample = bool(written) and written[1] in (self.sample_letters | {self.sample_letter, str(NI)})
+        if self.row_layout and (role in _SAMPLE_ROLES or role is None and by_sample and len(nums) == 2):
+            # units are columns and samples rows: select as in the engine's layout (also for the entry
+            # (\frac{\partial l}{\partial z})_{jn} of a parenthesised value, unit j of sample n)
+            val = val.T
         if letters and letters[0] in self.sample_letters:
             if not 1 <= nums[0] <= val.shape[1]:
                 raise OutOfRange("sample")
@@ -333,8 +337,6 @@ class NetworkContext(ScalarContext):
             # row layout's X_{nk} is sample n, unit k (the stored value has units in rows), unless the
             # second index is a sample letter: the profile's, or the engine's sample index, which the
             # derivation's element-wise forms write second in either layout (z_{jn})
-            written = list(t) if t and len(t) == 2 and t.isalpha() else []
-            by_sample = bool(written) and written[1] in (self.sample_letters | {self.sample_letter, str(NI)})
             i, j = (nums[1], nums[0]) if self.row_layout and role in _SAMPLE_ROLES and not by_sample else nums
             if not (1 <= i <= val.shape[0] and 1 <= j <= val.shape[1]):
                 raise OutOfRange("entry")
