@@ -16,7 +16,7 @@ import mpmath
 import sympy as sp
 
 from .pointeval import ExactEvaluator, Inexact, RealEvaluator, Undefined, Unsupported
-from .roots import _numeric_roots, _Point
+from .roots import _numeric_roots, _Point, polynomial_real_roots
 from .sampling import Outcome, Sampler
 
 STRICT_LESS = ("<", "\\lt")
@@ -193,16 +193,10 @@ def _exactly_zero(g, env) -> bool:
 
 def _roots(h, v, others, seed) -> list[Fraction]:
     """Real roots of h along v (others fixed): exact rational ones of a polynomial, else numeric."""
-    try:
-        sub = h.xreplace({s: sp.Rational(val.numerator, val.denominator) for s, val in others.items()})
-        if sub.is_polynomial(v):
-            poly = sp.Poly(sub, v)
-            if 1 <= poly.degree() <= 6:
-                found = [r for r in sp.roots(poly, filter="R") if r.is_real]
-                return [Fraction(int(r.p), int(r.q)) if r.is_Rational else
-                        Fraction(str(sp.N(r, 30))).limit_denominator(10 ** 9) for r in found][:6]
-    except (sp.PolynomialError, TypeError, ValueError, NotImplementedError, sp.GeneratorsNeeded):
-        pass
+    found = polynomial_real_roots(h, v, others, 6)
+    if found is not None:
+        return [Fraction(int(r.p), int(r.q)) if r.is_Rational else
+                Fraction(str(sp.N(r, 30))).limit_denominator(10 ** 9) for r in found][:6]
     try:
         # far out, a sign change of a numeric root search is mostly saturation (tanh(-4096) = -1 to
         # 30 digits), not a root: those points are beyond any digits the sides can be compared to

@@ -42,6 +42,20 @@ _GRID = sorted({0.0} | {sg * 2.0 ** k for k in range(-6, 13) for sg in (1, -1)}
                | {sg * 3.0 * 2.0 ** k for k in range(-4, 8) for sg in (1, -1)})
 
 
+def polynomial_real_roots(g, v, others, max_degree: int) -> list | None:
+    """The real roots (SymPy numbers) of g along v with the others fixed, when that is a polynomial of
+    degree 1..max_degree; else None."""
+    try:
+        h = g.xreplace({s: sp.Rational(val.numerator, val.denominator) for s, val in others.items()})
+        if h.is_polynomial(v):
+            poly = sp.Poly(h, v)
+            if 1 <= poly.degree() <= max_degree:
+                return [r for r in sp.roots(poly, filter="R") if r.is_real]
+    except (sp.PolynomialError, TypeError, ValueError, NotImplementedError, sp.GeneratorsNeeded):
+        pass
+    return None
+
+
 def _boundary_points(g, v, base: _Point, seed: int) -> list[_Point]:
     """Points where the switch g changes sign along v (others at the base point): just beyond
     each sign change on both sides, and on the boundary itself when it is a rational number."""
@@ -54,14 +68,7 @@ def _boundary_points(g, v, base: _Point, seed: int) -> list[_Point]:
         if exact:
             exact_roots = [sp.Rational(roots[0].numerator, roots[0].denominator)]
     else:
-        try:
-            h = g.xreplace({s: sp.Rational(val.numerator, val.denominator) for s, val in others.items()})
-            if h.is_polynomial(v):
-                poly = sp.Poly(h, v)
-                if 1 <= poly.degree() <= 4:
-                    exact_roots = [r for r in sp.roots(poly, filter="R") if r.is_Rational]
-        except (sp.PolynomialError, TypeError, ValueError, NotImplementedError):
-            pass
+        exact_roots = [r for r in polynomial_real_roots(g, v, others, 4) or () if r.is_Rational]
         roots = [Fraction(int(r.p), int(r.q)) for r in exact_roots]
         if not roots:
             roots = _numeric_roots(g, v, others, seed)
