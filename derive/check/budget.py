@@ -6,6 +6,12 @@ import contextlib
 import signal
 import threading
 
+# The budget counts the CPU time of the checking process (ITIMER_PROF), not the wall clock: a SymPy step
+# given 1 s gets 1 s of computation however loaded the machine is, so a verdict does not depend on what
+# else runs beside the check. The per-claim limit (sandbox.run_limited) stays on the wall clock.
+_TIMER = getattr(signal, "ITIMER_PROF", None)
+_SIGNAL = getattr(signal, "SIGPROF", None)
+
 
 class OverBudget(Exception):
     """A budgeted step took longer than it was allowed."""
@@ -13,26 +19,30 @@ class OverBudget(Exception):
 
 @contextlib.contextmanager
 def time_budget(seconds: float):
-    """Raise OverBudget in the block after ``seconds`` (main thread only; elsewhere no limit).
+    """Raise OverBudget in the block after ``seconds`` of CPU time (main thread only; elsewhere no limit).
 
     The checks run in a worker process of their own (``sandbox``), whose main thread owns the
-    alarm; a budget inside a budget keeps the outer one's remaining time.
+    profiling timer; a budget inside a budget keeps the outer one's remaining time.
     """
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+    if (threading.current_thread() is not threading.main_thread() or _TIMER is None or _SIGNAL is None
+            or not hasattr(signal, "setitimer")):
         yield
         return
 
     def fire(signum, frame):
         raise OverBudget()
 
-    old_handler = signal.signal(signal.SIGALRM, fire)
-    old_delay, _ = signal.getitimer(signal.ITIMER_REAL)
+    old_handler = signal.signal(_SIGNAL, fire)
+    old_delay, _ = signal.getitimer(_TIMER)
     delay = seconds if not old_delay else min(seconds, old_delay)
-    signal.setitimer(signal.ITIMER_REAL, delay)
+    signal.setitimer(_TIMER, delay)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old_handler)
+        left, _ = signal.getitimer(_TIMER)
+        signal.setitimer(_TIMER, 0)
+        signal.signal(_SIGNAL, old_handler)
         if old_delay:
-            signal.setitimer(signal.ITIMER_REAL, max(old_delay - delay, 1e-3))
+            # the outer budget goes on with what it had, less what this block used
+            used = delay - left if left else delay
+            signal.setitimer(_TIMER, max(old_delay - used, 1e-3))
