@@ -7,6 +7,7 @@ import time
 import sympy as sp
 
 from .antideriv import JUMPS, jump_of
+from .approx import decide_approx, undecided
 from .compare import (
     ClaimError,
     NotCheckable,
@@ -202,6 +203,8 @@ def _check_scalar_reading(claim, givens, at, h0, reading, conditions=()) -> Resu
     for g in givens:
         read_definition(g, defs)
     fixed = dict(read_assignment(a) for a in at)
+    if (r := decide_approx(claim, rel, defs, fixed)) is not None:       # x \approx 0.7616: to those digits
+        return r
     problems = sum_index_problems(rel)
     bare = _bare_functions(rel)
     bound = _bound_letters(rel, defs)
@@ -260,11 +263,7 @@ def _check_scalar_reading(claim, givens, at, h0, reading, conditions=()) -> Resu
             bad.notes = problems + bad.notes
             if bad.verdict == "fails":
                 bad.verdict = "ambiguous"
-        if bad.verdict == "fails" and "\\approx" in ops:
-            # an approximation is not an identity: sides that differ may still be 'approximately equal'
-            bad = Result(claim, "not-checkable", notes=[
-                f"approximately equal (\\approx) is not decided: the sides are not equal ({bad.counterexample}),"
-                " and the claim does not say how close they must be"] + bad.notes)
+        bad = undecided(bad, claim, ops)    # sides that differ may still be 'approximately equal'
         bad.seconds = time.perf_counter() - t0
         bad.spots = env.spots  # type: ignore[attr-defined]
         return bad
