@@ -321,22 +321,24 @@ def _network_notation(claim, notation):
     """The letter set of a network claim written without a spec (None for a scalar claim)."""
     from dataclasses import replace
 
-    from ..present.notation import PROFILES, TEXTBOOK_PROFILES
+    from ..present.notation import PROFILES, TEXTBOOK_PROFILES, split_notation
     from .network_letters import detect_notation
     from .syntax import LatexError, parse
 
     default = replace(PROFILES["default"], extras=(("functions", "f sigma"), ("bare_layer", "L"), ("samples", "N")))
-    if notation:
-        if notation in TEXTBOOK_PROFILES:
-            return TEXTBOOK_PROFILES[notation]
-        if notation == "default":
-            return default
-        return replace(PROFILES[notation], extras=default.extras) if notation in PROFILES else None
+    name, over = split_notation(notation) if notation else (None, ())
+    if name:
+        if name in TEXTBOOK_PROFILES:
+            return TEXTBOOK_PROFILES[name].with_overrides(over)
+        if name == "default":
+            return default.with_overrides(over)
+        return replace(PROFILES[name], extras=default.extras).with_overrides(over) if name in PROFILES else None
     try:
         rel = parse(claim)
     except LatexError:
         return None
-    return detect_notation(rel, [default] + list(TEXTBOOK_PROFILES.values()))
+    # letters --notation names without a profile replace those of every candidate letter set
+    return detect_notation(rel, [p.with_overrides(over) for p in [default] + list(TEXTBOOK_PROFILES.values())])
 
 
 def format_result(r: Result) -> str:

@@ -47,7 +47,8 @@ class Profile:
             return self
         merged = dict(self.templates)
         merged.update(dict(overrides))
-        return Profile(self.name + "+custom", self.description + " (with the spec's overrides)",
+        told = ", ".join(f"{k} {v}" for k, v in overrides)
+        return Profile(self.name + "+custom", self.description + f" (with {told})",
                        tuple(sorted(merged.items())), self.extras)
 
 
@@ -114,11 +115,35 @@ TEXTBOOK_PROFILES: dict[str, Profile] = {
 }
 
 
+def split_notation(text: str) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """A --notation value: a profile name, role spellings, or both, separated by ';'.
+
+    'nielsen' -> ('nielsen', ()); 'nielsen; act=o^{@}; loss=E' -> ('nielsen', (('act', 'o^{@}'), ('loss',
+    'E'))); 'act=o^{@}' -> (None, ...): the letters replace those of whichever profile the claim is read in.
+    The spellings are validated as a spec's [notation] table is (SpecError naming the role)."""
+    from ..spec import _notation
+
+    name, over = None, {}
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        if "=" in part:
+            role, _, spelling = part.partition("=")
+            over[role.strip()] = spelling.strip()
+        elif name is None:
+            name = part
+        else:
+            raise KeyError(f"--notation names two profiles ('{name}' and '{part}')")
+    if name is not None and name not in PROFILES and name not in TEXTBOOK_PROFILES:
+        raise KeyError(f"unknown notation profile '{name}'")
+    return name, _notation("--notation", over).overrides if over else ()
+
+
 def any_profile(name: str) -> Profile:
-    """A document profile or a textbook letter set, by name."""
-    if name in PROFILES:
-        return PROFILES[name]
-    return TEXTBOOK_PROFILES[name]
+    """A document profile or a textbook letter set, by name, with the role spellings --notation adds."""
+    base, over = split_notation(name)
+    base = base or "default"
+    return (PROFILES[base] if base in PROFILES else TEXTBOOK_PROFILES[base]).with_overrides(over)
 
 
 def profile_for(notation: Notation | str | None) -> Profile:

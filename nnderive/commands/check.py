@@ -30,7 +30,9 @@ def register(sub) -> None:
     p.add_argument("--spec", help="network spec (TOML) for network claims")
     p.add_argument("--notation", help="notation profile (default, article000, article003, article004) or a"
                    " textbook's letters (nielsen, goodfellow, ng, ng-vectors); without it, the spec's own"
-                   " [notation], or the letters the claim uses")
+                   " [notation], or the letters the claim uses. Add or give only role spellings, separated by"
+                   " ';' (roles: weight bias preact act input target output loss delta activation; @ is the"
+                   " layer): 'nielsen; act=o^{@}; loss=E' or 'act=o^{@}'")
     p.add_argument("--file", help="a claims file (TOML) to check entry by entry")
     p.add_argument("--doc", nargs="*", metavar="FILE",
                    help="Markdown or LaTeX drafts whose display equations are checked (several files: each is"
@@ -72,11 +74,16 @@ def cmd_check(args) -> int:
     if len(modes) != 1:
         raise ClaimError("give exactly one of: a CLAIM, --file FILE, --doc FILE")
     if args.notation:
-        from derive.present.notation import PROFILES, TEXTBOOK_PROFILES
+        from derive.present.notation import PROFILES, TEXTBOOK_PROFILES, split_notation
+        from derive.spec import SpecError
 
         known = list(PROFILES) + list(TEXTBOOK_PROFILES)
-        if args.notation not in known:
-            raise ClaimError(f"unknown notation profile '{args.notation}' (known: {', '.join(known)})")
+        try:
+            split_notation(args.notation)
+        except KeyError as e:
+            raise ClaimError(f"{e.args[0]} (known: {', '.join(known)})") from None
+        except SpecError as e:
+            raise ClaimError(str(e)) from None
     if not (0 < args.timeout <= 3600):      # also refuses nan
         raise ClaimError("--timeout must be a number of seconds above 0 and at most 3600")
     if args.jobs is not None and not 1 <= args.jobs <= 64:
