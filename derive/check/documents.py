@@ -194,6 +194,8 @@ def _classify(text: str, givens, worked, spec) -> tuple[str, str]:
     name = _defined_name(lhs)
     if name and not _known(name, givens, spec, rel) and not _mentions(rhs, name.split("_{")[0]):
         return "definition", f"defines {name} (used by the equations after it)"
+    if spec is None and _defines_cost(lhs, rel):
+        return "definition", f"defines the cost {name or ''} (the network claims after it use it)"
     name = _defined_name(lhs, powers=True)
     if name and not _known(name, givens, spec, rel) and not _mentions(rhs, name.split("_{")[0].split("^")[0]):
         # \sigma_{l}^{2} = \frac{2}{n_{l-1} + n_{l}}: defines a square (not a value later lines can use)
@@ -303,6 +305,15 @@ def _known(name: str, givens, spec, rel) -> bool:
             return True
         return False
     return _network_notation(rel.source, None) is not None
+
+
+def _defines_cost(lhs, rel) -> bool:
+    """Whether a line without a spec is C = \frac{1}{2}\|y - a^L\|^2: the cost of the letters it is written in."""
+    from .network_letters import _is_cost_letter
+    from .sandbox import _network_notation
+
+    profile = _network_notation(rel.source, None)
+    return profile is not None and _is_cost_letter(lhs, profile)
 
 
 def _parameter(node, spec) -> bool:

@@ -201,7 +201,7 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
             except (NotCheckable, ShapeMismatch, LatexError, OutOfRange):
                 more = []
             if any(r.convention.startswith("a 1/N") for r in more):
-                out.notes.append("for one sample; over a batch of N the spec's loss averages, so the"
+                out.notes.append("for one sample; over a batch of N the cost is the mean over the samples, so the"
                                  " batch form needs a 1/N factor")
         out.seconds = time.perf_counter() - t0
         return out

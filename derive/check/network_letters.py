@@ -130,14 +130,21 @@ def parse_template(tmpl: str) -> Node:
     return Node("sletter", ("l",))
 
 
-def detect_notation(rel: Node, candidates) -> object | None:
-    """The textbook letter set a claim is written in, or None for a claim that is not about a network."""
+def detect_notation(rel: Node, candidates, context=()) -> object | None:
+    """The textbook letter set a claim is written in, or None for a claim that is not about a network.
+
+    ``context``: the parsed definitions given with the claim (C = \frac{1}{2}\|y - a^L\|^2 names Nielsen's
+    cost); their letters count too, but only a letter set the claim itself uses can be chosen."""
     # the letters decide (every reader takes ^l, ^{(l)} and ^{[l]} alike); the layer style written
     # breaks ties: W^{(l+1)}, \delta^{(l)}, z^{(l)} is nnderive's z, not Goodfellow's, whose z is foreign
     best, best_score = None, None
     for prof in candidates:
         atoms, styled, foreign = _score_parts(rel, prof)
-        score = (2 * atoms - 3 * foreign, styled)
+        told = atoms
+        for g in context:
+            more = _score_parts(g, prof)
+            told, styled, foreign = told + more[0], styled + more[1], foreign + more[2]
+        score = (2 * told - 3 * foreign, styled)
         if atoms and score[0] > 0 and (best_score is None or score > best_score):
             best, best_score = prof, score
     return best

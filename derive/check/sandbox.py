@@ -278,7 +278,7 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
                                f" w_{{ji}} into unit j): {unit}")
                 r.claim = claim
                 return r
-            profile = _network_notation(claim, notation) if not at else None
+            profile = _network_notation(claim, notation, givens) if not at else None
             if profile is not None:
                 return check_generic_network(claim, profile, list(givens), seed)
             m = check_matrix(claim, list(givens), seed) if not at and not conditions else None
@@ -317,8 +317,9 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
 # Output
 
 
-def _network_notation(claim, notation):
-    """The letter set of a network claim written without a spec (None for a scalar claim)."""
+def _network_notation(claim, notation, givens=()):
+    """The letter set of a network claim written without a spec (None for a scalar claim); the letters of
+    the givens count too (a given cost C names Nielsen's letters where the claim alone fits several)."""
     from dataclasses import replace
 
     from ..present.notation import PROFILES, TEXTBOOK_PROFILES, split_notation
@@ -337,8 +338,15 @@ def _network_notation(claim, notation):
         rel = parse(claim)
     except LatexError:
         return None
+    context = []
+    for g in givens:
+        try:
+            context.append(parse(g, "definition"))
+        except LatexError:
+            pass
     # letters --notation names without a profile replace those of every candidate letter set
-    return detect_notation(rel, [p.with_overrides(over) for p in [default] + list(TEXTBOOK_PROFILES.values())])
+    return detect_notation(rel, [p.with_overrides(over) for p in [default] + list(TEXTBOOK_PROFILES.values())],
+                           context)
 
 
 def format_result(r: Result) -> str:
