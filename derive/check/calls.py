@@ -403,6 +403,22 @@ class Calls(Analysis):
                 return lambda rest: self.derivative(lambda: self.juxt(rest), rest, var, order, it)
         return None
 
+    def operand_length(self, it: Node, rest: list) -> int:
+        """How many of the items after an operator it acts on: all of them, except that in a network claim
+        \nabla_{a^{(k)}} J \, h^{(k-1)\top} (Goodfellow's algorithm 6.4) is the gradient of the cost J
+        times h^T: a gradient of the cost letter ends at the letter."""
+        b = it.args[0] if it.kind == "postfix" else None
+        resolve = getattr(self.ctx, "resolve", None)
+        if (len(rest) > 1 and resolve is not None and b is not None and b.kind == "command"
+                and str(b.args[0]) == "\\nabla" and it.scripts and rest[0].kind == "postfix"):
+            try:
+                got = resolve(rest[0], self)
+            except LatexError:
+                got = None
+            if got is not None and got[0] == "loss" and not got[2]:
+                return 1
+        return len(rest)
+
     def derivative_parts(self, frac: Node):
         """(numerator items or None for an operator, variable node, order) for d/dx-style fracs.
 

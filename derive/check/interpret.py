@@ -168,8 +168,12 @@ class Interpreter(Calls):
                 rest = items[i + 1:]
                 if not rest:
                     raise self.err("this operator needs something to act on", it)
-                factors.append(op(rest))
-                break
+                took = self.operand_length(it, rest)
+                factors.append(op(rest[:took]))
+                if took == len(rest):
+                    break
+                i += 1 + took
+                continue
             ind = self.indicator_at(items, i)
             if ind is not None:
                 factors.append(ind)
