@@ -140,12 +140,11 @@ def detect_notation(rel: Node, candidates, context=()) -> object | None:
     best, best_score = None, None
     for prof in candidates:
         atoms, styled, foreign = _score_parts(rel, prof)
-        told = atoms
-        for g in context:
-            more = _score_parts(g, prof)
-            told, styled, foreign = told + more[0], styled + more[1], foreign + more[2]
-        score = (2 * told - 3 * foreign, styled)
-        if atoms and score[0] > 0 and (best_score is None or score > best_score):
+        # the claim alone must read as a network claim in these letters; a given that reads as one in
+        # them adds to the evidence, one that does not takes nothing away (it may define other names)
+        told = sum(max(0, 2 * a - 3 * f) for a, _, f in (_score_parts(g, prof) for g in context))
+        score = (2 * atoms - 3 * foreign + told, styled)
+        if atoms and 2 * atoms - 3 * foreign > 0 and (best_score is None or score > best_score):
             best, best_score = prof, score
     return best
 
