@@ -23,6 +23,7 @@ from .generic import GenericFunction
 from .index_sums import defines_by_sum, plan_indices
 from .inequality import COMPARISON_OPS, check_inequality
 from .interpret import Interpreter
+from .readings import greek_reading, two_reading_fix
 from .syntax import LatexError, NeedsSize, Node, OutOfRange, UndefinedValue, parse
 from .tree import (
     GENERIC_LETTERS,
@@ -181,8 +182,7 @@ def check_scalar(claim: str, givens: list[str] = (), at: list[str] = (), seed: i
         first.notes.append("; ".join(spots) + f" (the other reading, where {'; '.join(alt_spots)}, gives the same"
                            " verdict)")
         return first
-    fix = ("write \\log_2 or \\log_{10}" if any(s.startswith("\\lg") for s in spots)
-           else "add parentheses to say which is meant")
+    fix = two_reading_fix(spots)
     r = Result(claim, "ambiguous", notes=[
         f"the claim has two readings: where {'; '.join(spots)}, it {first.verdict}; where {'; '.join(alt_spots)},"
         f" it {other.verdict}; {fix}"] + first.notes,
@@ -216,6 +216,7 @@ def _check_scalar_reading(claim, givens, at, h0, reading, conditions=()) -> Resu
     env = _PairEnv(claim, src, defs, fixed, h0, bare, bound - set(set_bounds))
     env.whole = _whole_number_letters(rel) - set(defs.symbols)
     _function_letters(env, rel, defs)
+    greek_reading(env, rel, defs, reading)      # \psi(x+y): a function, or \psi times (x+y)
     env.reading = reading
     env.ops = ops
     env.conditions = [parse(c, "condition") for c in conditions]
