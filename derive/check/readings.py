@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .dialect import GREEK
 from .syntax import Node
-from .tree import atom_key, iter_nodes
+from .tree import iter_nodes
 
 
 def _greek_name(n: Node) -> str | None:
