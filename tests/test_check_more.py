@@ -253,6 +253,7 @@ UNDEFINED = [  # (claim, a word of the message): readable, but not decidable: no
     (r"\log 0 = 1", "undefined"),
     (r"(0 \cdot \frac{1}{0})^{2} = 1", "undefined"),
     (r"\frac{d}{dx}\frac{1}{x-x} = 0", "undefined"),
+    (r"x^{x^{x^{x^{x}}}} = x", "too large"),          # was 'internal problem (MemoryError)'
 ]
 
 

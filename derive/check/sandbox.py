@@ -311,6 +311,10 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
         return r
     except NotCheckable as e:
         return Result(claim, "not-checkable", notes=[str(e)])
+    except (MemoryError, OverflowError):
+        # x^{x^{x^{x^x}}} at a sample point: a number with more digits than memory holds
+        return Result(claim, "not-checkable", notes=["the values are too large to compute at the sample points (a"
+                                                     " tower of powers or a number with millions of digits)"])
 
 
 # ---------------------------------------------------------------------------------------------
