@@ -6,6 +6,7 @@ import multiprocessing as mp
 
 from ..errors import NNDeriveError
 from .chain_notation import read_chain_claim
+from .layer_chain import read_layer_chain_claim
 from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
 from .generic_network import check_generic_network
 from .matrix_claims import check_matrix
@@ -257,6 +258,14 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
                                           depth=chained[2].depth)
                 r.notes.append(f"read in the letters of the forward pass given ({chained[2].layout} layout): "
                                f"{chained[0]}")
+                r.claim = claim
+                return r
+            layered = read_layer_chain_claim(claim, list(givens)) if givens and not at and not notation else None
+            if layered is not None and (stated is None or layered[2].nonstandard()):
+                # f_k = \beta_k + \Omega_k h_k, h_k = a[f_{k-1}]: a generic layer in the text's letters and offsets
+                r = check_generic_network(layered[0], _network_notation(layered[0], "default"), layered[1], seed,
+                                          stored=layered[2].stored)
+                r.notes.append(f"read in the letters and layer numbering of the forward pass given: {layered[0]}")
                 r.claim = claim
                 return r
             if stated == "row":
