@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .chain_notation import _WEIGHTS, _after, _split_top, atoms
+from .chain_notation import _TRANSPOSE, _WEIGHTS, _after, _split_top, atoms
 
 _BIAS_FIRST_WEIGHTS = _WEIGHTS + ("Omega", "Theta", "omega", "theta")
 _GENERIC_FUNCTIONS = ("f", "g", "h", "a", "phi", "varphi", "Phi", "psi", "rho")
@@ -45,6 +45,7 @@ class LayerChain:
     used: set = field(default_factory=set)
     output_offset: int | None = None                 # the activation's offset (the output is an activation)
     anchored: bool = False                           # a numbered step fixed the absolute layer numbers
+    variable: str = ""
     concrete: str = ""                               # the activation when the givens name one (\\text{ReLU})
     subscripts: bool = False                         # the layer written as a subscript (h_k, W_{p+1})
 
@@ -64,6 +65,8 @@ def _layer(atom, variables):
     script, or None. A script with the layer variable wins over a number (MIT's W_0^l: the bias of layer l)."""
     found = {}
     for s in atom.scripts:
+        if s[1] in _TRANSPOSE or s[1] in ("\\prime", "'"):
+            continue
         label = _strip(s[1]).replace("\\ell", "ell")
         m = _SCRIPT.match(label)
         o = _OUTPUT.match(label)
@@ -207,7 +210,13 @@ def read_layer_chain(givens):
             acts.append((k, lhs[0], app[0], None, inner))
         elif arg is not None:
             acts.append((k, lhs[0], app[0], arg[0], None))
-    generic = [s for s in steps if s[1] is None or _layer(s[1], variables) and _layer(s[1], variables)[1][0] != "#"]
+    def layered_out(st):
+        """Whether a step's result carries the layer (z^{(l+1)}, or h_{p+1} for an inline step)."""
+        out_atom = st[1] if st[1] is not None else next(x[1] for x in acts if x[4] is not None and x[4][0] is st[2])
+        got = _layer(out_atom, variables)
+        return got is not None and got[1][0] not in ("#", "L")
+
+    generic = [s for s in steps if layered_out(s)]
     generic = [s for s in generic if _layer(s[2], variables) and _layer(s[2], variables)[1][0] not in ("#", "L")]
     if len(generic) != 1:
         return None
@@ -218,6 +227,7 @@ def read_layer_chain(givens):
     var = wl[1][0]
     if al[1][0] != var or (b is not None and _layer(b, variables)[1][0] != var):
         return None
+    chain.variable = var
     chain.stored = "in_out" if w.transposed() else "out_in"
     # the step's layer D in the default letters: the weight's own number (D = w + c_W with c_W = 0)
     c_w = 0
@@ -241,10 +251,9 @@ def read_layer_chain(givens):
         chain.used.add(k)
     else:
         c_a = D - aol[1][1]          # h_{p+1} = \Phi(W_{p+1}^T h_p): the activation of the step's layer
-    if a.base == a_out.base and c_a != c_in:
+        c_p = None
+    if a.base != a_out.base or c_a != c_in:
         return None                  # the activation read two ways: no layer numbering fits both
-    if a.base != a_out.base:
-        return None
     _put(chain, w, "weight", c_w)
     if b is not None:
         _put(chain, b, "bias", D - _layer(b, variables)[1][1])
@@ -259,20 +268,35 @@ def read_layer_chain(givens):
         chain.functions[fname] = "f"
     else:
         return None
-    # a numbered step with the chain's letters fixes the absolute numbering (Prince's f_0 = beta_0 + Omega_0 x)
-    for s in steps:
-        if s is generic[0] or s[1] is None:
+    if c_p is not None and not any(role == "delta" for role, _, _ in chain.names.values()):
+        # the text's delta, where it writes one without defining it, indexes like its pre-activation
+        for kind in ("sup", "sub"):
+            chain.names.setdefault(("delta", kind, ()), ("delta", c_p, False))
+    for st in steps:
+        if st is generic[0]:
             continue
-        sl, wl0 = _layer(s[1], variables), _layer(s[2], variables)
-        if sl and wl0 and sl[1][0] == "#" and chain.names.get(_key(s[1], variables)):
+        fn_out = [x for x in acts if x[4] is not None and x[4][0] is st[2]]
+        if st[1] is None and fn_out and _layer(fn_out[0][1], variables) is None and fn_out[0][2].base == fname \
+                and st[2].base == w.base and st[3].base == a.base:
+            # Aggarwal's o = \Phi(W_{k+1}^T h_k): the output, an activation with no layer of its own
+            chain.names[_key(fn_out[0][1], variables)] = ("output", 0, False)
+            chain.used.add(st[0])
+    # a numbered step with the chain's letters fixes the absolute numbering (Prince's f_0 = beta_0 + Omega_0 x,
+    # Aggarwal's h_1 = \Phi(W_1^T x)); its input is the network's input
+    for st in steps:
+        if st is generic[0] or st[0] in chain.used:
+            continue
+        wl0 = _layer(st[2], variables)
+        if wl0 and wl0[1][0] == "#" and chain.names.get(_key(st[2], variables)) and \
+                _layer(st[3], variables) is None and not chain.anchored:
             shift = 1 - (wl0[1][1] + c_w)
             if shift:
                 for key, (role, off, cap) in list(chain.names.items()):
-                    chain.names[key] = (role, off + shift, cap)
+                    chain.names[key] = (role, off + shift if role not in ("input", "output") else off, cap)
                 chain.output_offset += shift
             chain.anchored = True
-            chain.names.setdefault(_key(s[3], variables), ("input", 0, s[3].base[:1].isupper()))
-            chain.used.add(s[0])
+            chain.names.setdefault(_key(st[3], variables), ("input", 0, st[3].base[:1].isupper()))
+            chain.used.add(st[0])
     if not any(role == "input" and cap for role, _, cap in chain.names.values()):
         # capitals are a batch in the default letters; a chain without a batch input (6.036's Z^l, A^l for
         # one sample) is about one sample
@@ -289,7 +313,7 @@ def _put(chain, atom, role, offset):
     chain.subscripts = chain.subscripts or kind == "sub"
 
 
-_TARGET = {"weight": "W", "bias": "b", "preact": "z", "act": "a"}
+_TARGET = {"weight": "W", "bias": "b", "preact": "z", "act": "a", "delta": "\\delta"}
 _CAPS = {"preact": "Z", "act": "A"}
 
 
@@ -299,6 +323,8 @@ def _layer_text(kind, value, offset, chain, var_out):
     if kind == "L":
         n = value + offset - chain.output_offset
         return "L" + (f"{n:+d}" if n else "")
+    if kind != chain.variable:
+        return None                  # a second layer variable (Aggarwal's k in W_{k+1}): not this chain's
     n = value + offset
     return var_out + (f"{n:+d}" if n else "")
 
@@ -328,17 +354,24 @@ def rewrite(text: str, chain: LayerChain, var_out: str = "l"):
         role, offset, capital = got
         if role == "input":
             target = "X" if capital else "x"
+        elif role == "output":
+            target = "a^{L}"
         else:
             if lay is None:
                 return None
             if lay[1][0] == "#" and not chain.anchored:
                 return None          # a numbered layer without a numbered given: its number is unknown
             letter = (_CAPS.get(role) if capital else None) or _TARGET[role]
-            target = letter + "^{" + _layer_text(lay[1][0], lay[1][1], offset, chain, var_out) + "}"
-        rest = "".join(text[s[2]:s[3]] for s in a.scripts if (lay is None or s is not lay[0])
-                       and not (s[1].isdigit() and role == "bias"))
+            placed = _layer_text(lay[1][0], lay[1][1], offset, chain, var_out)
+            if placed is None:
+                return None
+            target = letter + "^{" + placed + "}"
+        kept = [s for s in a.scripts if (lay is None or s is not lay[0]) and not (s[1].isdigit() and role == "bias")]
+        subs = "".join(text[s[2]:s[3]] for s in kept if s[0] == "sub")
+        sups = "".join(text[s[2]:s[3]] for s in kept if s[0] == "sup")
         out.append(text[last:a.start])
-        out.append("{" + target + "}" + rest if rest else target)
+        # unit indices go on the symbol itself (\delta^{L}_i); a transpose or power on the braced symbol
+        out.append("{" + target + subs + "}" + sups if sups else target + subs)
         last = _after(a)
     out.append(text[last:])
     return _costs("".join(out))
@@ -357,6 +390,91 @@ def _costs(text: str) -> str:
     return _PARTIAL_NUM.sub(one, text)
 
 
+def _substitute(text: str, name: str, replacement: str) -> str:
+    """text with every token spelling the bare symbol name (a letter or a control word) replaced,
+    scripts included (the t of e^{-t})."""
+    from .tokens import tokenize
+
+    out, last = [], 0
+    for t in tokenize(text):
+        if t.text == name and (t.kind == "cs" or len(name) == 1):
+            out.append(text[last:t.start])
+            out.append(replacement)
+            last = t.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+_LAYER_EXPR = re.compile(r"^([A-Za-z])([+-]\d+)?$")
+
+
+def _minus_one(expr: str) -> str | None:
+    m = _LAYER_EXPR.match(expr)
+    if m is None:
+        return str(int(expr) - 1) if expr.isdigit() else None
+    n = int(m.group(2) or 0) - 1
+    return m.group(1) + (f"{n:+d}" if n else "")
+
+
+def _preacts(text: str, chain) -> str:
+    """In a chain without biases, the weight times the previous activation (W_{p+1}^T h_p) is the
+    pre-activation the text never names: z^{D}."""
+    weight = r"\{W\^\{([^{}]+)\}\}\^(?:\{T\}|T)" if chain.stored == "in_out" else r"W\^\{([^{}]+)\}"
+
+    def one(m):
+        return "z^{%s}" % m.group(1) if _minus_one(m.group(1)) == m.group(2) else m.group(0)
+    return re.sub(weight + r"\s*a\^\{([^{}]+)\}(?![_^])", one, text)
+
+
+def _side_givens(givens, chain, var_out):
+    """The givens the chain did not consume, in the default letters: a definition of the chain's
+    activation function (f(z) = 1/(1+e^{-z})) as a^{l} = ..., an alias of the output
+    (h_{W,b}(x) = a^{(n_l)}) substituted, a cost (J(W,b;x,y) = ...) as L = ...; None when one cannot
+    be placed."""
+    texts = [normalize(g) for k, g in enumerate(givens) if k not in chain.used]
+    aliases, rest, out = {}, [], []
+    for g in texts:
+        sides = _split_top(g)
+        app = _application(sides[0]) if sides else None
+        if app is not None and app[0].base in chain.functions and len(_only_atoms(app[1], 1) or ()) == 1:
+            v = _only_atoms(app[1], 1)[0]
+            if v.scripts:
+                return None
+            # e^{-t} as \exp(-t): the same function, in the spelling the network's givens are matched in
+            body = re.sub(r"(?<![A-Za-z\\])e\s*\^\s*\{([^{}]*)\}", r"\\exp(\1)", sides[1])
+            r = rewrite(_substitute(body, v.base, "\\varkappa"), chain, var_out)
+            if r is None:
+                return None
+            r = _substitute(r, "varkappa", "{z^{%s}}" % var_out)
+            chain.concrete = ""          # the given says what the activation is: it is checked as such
+            out.append(f"a^{{{var_out}}} = {r}")
+            continue
+        if app is not None and sides and _only_atoms(sides[1], 1):
+            r = rewrite(sides[1], chain, var_out)
+            if r is not None and r != sides[1]:
+                aliases["".join(sides[0].split())] = r
+                continue
+        rest.append(g)
+    for g in rest:
+        flat = "".join(g.split())
+        for name, r in aliases.items():
+            flat = flat.replace(name, "{" + r + "}")
+        sides = _split_top(flat)
+        head = atoms(sides[0]) if sides else []
+        if head and head[0].base in _COST_BASES + ("mathcal",) and (
+                _application(sides[0]) is not None or _only_atoms(sides[0], 1)):
+            r = rewrite(sides[1], chain, var_out)
+            if r is None:
+                return None
+            out.append("L = " + r)
+            continue
+        r = rewrite(flat, chain, var_out)
+        if r is None:
+            return None
+        out.append(r)
+    return out
+
+
 def read_layer_chain_claim(claim: str, givens):
     """(claim rewritten, givens left rewritten, chain) when the givens state a generic layer, or None."""
     try:
@@ -367,16 +485,11 @@ def read_layer_chain_claim(claim: str, givens):
         return None
     var_out = "l" if "l" not in {a.base for a in atoms(claim)} else "m"
     new = rewrite(claim, chain, var_out)
-    if new is None:
+    rest = _side_givens(givens, chain, var_out) if new is not None else None
+    if rest is None:
         return None
-    rest = []
-    for k, g in enumerate(givens):
-        if k in chain.used:
-            continue
-        r = rewrite(g, chain, var_out)
-        if r is None:
-            return None
-        rest.append(r)
+    if not any(role in ("bias", "preact") for role, _, _ in chain.names.values()):
+        new, rest = _preacts(new, chain), [_preacts(g, chain) for g in rest]
     if chain.concrete:
         rest.append(f"a^{{{var_out}}} = {chain.concrete}(z^{{{var_out}}})")
     return new, rest, chain

@@ -1,0 +1,75 @@
+"""A forward pass stated for a generic layer in the text's own letters and layer offsets (layer_chain.py):
+each role's offset against the default letters, the claim rewritten, and end-to-end verdicts."""
+
+import pytest
+
+from derive.check import check_claim
+from derive.check.layer_chain import read_layer_chain, read_layer_chain_claim
+
+# bias first, layer as a subscript, the activation numbered like the NEXT pre-activation (as Prince)
+SUBSCRIPT = [r"\mathbf{u}_k = \mathbf{c}_k + \mathbf{V}_k \mathbf{g}_k", r"\mathbf{g}_k = \psi[\mathbf{u}_{k-1}]"]
+# W stored in x out with the bias written as W_0 (as MIT 6.036), other letters
+IN_OUT = [r"S^l = (W^l)^T G^{l-1} + W_0^l", r"G^l = \rho^l(S^l)"]
+# the weight numbered by the layer it reads (as UFLDL)
+LOWER = [r"q^{(l+1)} = W^{(l)} r^{(l)} + c^{(l)}", r"r^{(l+1)} = g(q^{(l+1)})"]
+# inline activation, subscripts, a numbered first layer and an output letter (as Aggarwal)
+INLINE = [r"v_1 = \phi(W_1^T x)", r"v_{p+1} = \phi(W_{p+1}^T v_p)", r"y = \phi(W_{k+1}^T v_k)"]
+
+
+@pytest.mark.parametrize("givens, stored, offsets", [
+    (SUBSCRIPT, "out_in", {"u": ("preact", 0), "V": ("weight", 0), "c": ("bias", 0), "g": ("act", -1)}),
+    ([r"\mathbf{u}_0 = \mathbf{c}_0 + \mathbf{V}_0 \mathbf{x}"] + SUBSCRIPT, "out_in",   # numbered: V_0 is layer 1
+     {"u": ("preact", 1), "V": ("weight", 1), "c": ("bias", 1), "g": ("act", 0), "x": ("input", 0)}),
+    (IN_OUT, "in_out", {"S": ("preact", 0), "W": ("weight", 0), "G": ("act", 0)}),
+    (LOWER, "out_in", {"q": ("preact", -1), "W": ("weight", 0), "c": ("bias", 0), "r": ("act", -1)}),
+    (INLINE, "in_out", {"W": ("weight", 0), "v": ("act", 0), "y": ("output", 0), "x": ("input", 0)}),
+])
+def test_offsets(givens, stored, offsets):
+    chain = read_layer_chain(givens)
+    assert chain.stored == stored
+    got = {key[0]: (role, off) for key, (role, off, _) in chain.names.items() if not key[2] and key[0] != "delta"}
+    assert got == offsets
+
+
+@pytest.mark.parametrize("givens", [
+    [r"z^{(l)} = W^{(l)} a^{(l-1)} + b^{(l)}", r"a^{(l+1)} = f(z^{(l)})"],   # the activation read two ways
+    [r"z = W x + b", r"a = f(z)"],                                            # no layer variable
+    [r"z^{(l)} = W^{(l)} a^{(l-1)} + b^{(l)}"],                               # no activation step
+    [r"q = x + y"],
+])
+def test_not_a_layer_chain(givens):
+    assert read_layer_chain(givens) is None
+
+
+@pytest.mark.parametrize("givens, claim, rewritten", [
+    (SUBSCRIPT, r"\frac{\partial \ell}{\partial \mathbf{g}_k} = \mathbf{V}_k^T \frac{\partial \ell}{\partial \mathbf{u}_k}",
+     r"\frac{\partial L}{\partial a^{l-1}} = {W^{l}}^T \frac{\partial L}{\partial z^{l}}"),
+    (IN_OUT, r"\frac{\partial \text{loss}}{\partial W_0^l} = \frac{\partial \text{loss}}{\partial S^l}",
+     r"\frac{\partial L}{\partial b^{l}} = \frac{\partial L}{\partial z^{l}}"),
+    (LOWER, r"\delta^{(l)}_i = g'(q^{(l)}_i)", r"\delta^{l-1}_i = f'(z^{l-1}_i)"),
+])
+def test_rewrite(givens, claim, rewritten):
+    assert read_layer_chain_claim(claim, givens)[0] == rewritten
+
+
+def test_unplaceable_letter_is_left_to_other_readers():
+    # V at a layer written with a second variable: not this chain's layer
+    assert read_layer_chain_claim(r"\frac{\partial \ell}{\partial \mathbf{V}_j} = 0", SUBSCRIPT) is None
+
+
+@pytest.mark.parametrize("givens, claim, verdict", [
+    (SUBSCRIPT, r"\frac{\partial \ell}{\partial \mathbf{V}_k} = \frac{\partial \ell}{\partial \mathbf{u}_k} \mathbf{g}_k^T",
+     "holds"),
+    (SUBSCRIPT, r"\frac{\partial \ell}{\partial \mathbf{g}_k} = \mathbf{V}_k \frac{\partial \ell}{\partial \mathbf{u}_k}",
+     "fails"),
+    (IN_OUT, r"\frac{\partial \text{loss}}{\partial G^{l-1}} = W^l \frac{\partial \text{loss}}{\partial S^l}", "holds"),
+    (IN_OUT, r"\frac{\partial \text{loss}}{\partial W^l} = \frac{\partial \text{loss}}{\partial S^l} (G^{l-1})^T",
+     "fails"),
+    (LOWER + [r"g(t) = \frac{1}{1 + e^{-t}}"], r"g'(q^{(l)}_i) = r^{(l)}_i (1 - r^{(l)}_i)", "holds"),
+    (INLINE, r"\frac{\partial L}{\partial W_{p+1}} = v_p \left[ \phi'(W_{p+1}^T v_p) \odot "
+             r"\frac{\partial L}{\partial v_{p+1}} \right]^T", "holds"),
+    (SUBSCRIPT[:1] + [r"\mathbf{g}_k = \text{ReLU}[\mathbf{u}_{k-1}]"],
+     r"\frac{\partial \ell}{\partial \mathbf{u}_{k-1}} = \mathbf{V}_k^T \frac{\partial \ell}{\partial \mathbf{u}_k}", "fails"),
+])
+def test_verdicts(givens, claim, verdict):
+    assert check_claim(claim, givens=givens).verdict == verdict
