@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing as mp
 
 from ..errors import NNDeriveError
+from .bar_notation import rewrite_bars
 from .chain_notation import read_chain_claim
 from .layer_chain import read_layer_chain_claim
 from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
@@ -237,6 +238,13 @@ def _matrix_reading(r: Result) -> Result:
 
 def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
     try:
+        barred = rewrite_bars(claim, givens) if spec is None and givens and not at else None
+        if barred is not None:
+            # Grosse's \bar{v}: the derivative of the cost the givens' graph ends in, by v
+            r = _check_one(barred, givens, at, spec, notation, seed, conditions)
+            r.notes.append(f"read with \\bar{{v}} as the derivative of the cost by v: {barred}")
+            r.claim = claim
+            return r
         if spec is None:
             units = read_stated(claim, list(givens)) if givens and not at and not notation else None
             if units is not None:
