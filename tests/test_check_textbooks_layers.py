@@ -16,6 +16,11 @@ LOWER = [r"q^{(l+1)} = W^{(l)} r^{(l)} + c^{(l)}", r"r^{(l+1)} = g(q^{(l+1)})"]
 INLINE = [r"v_1 = \phi(W_1^T x)", r"v_{p+1} = \phi(W_{p+1}^T v_p)", r"y = \phi(W_{k+1}^T v_k)"]
 
 
+# unit by unit with a layer variable, thresholds subtracted, the output and the error named (as Mehlig)
+UNITS = [r"u_i^{(\ell)} = \sum_j w_{ij}^{(\ell)} s_j^{(\ell-1)} - \beta_i^{(\ell)}", r"s_i^{(\ell)} = \psi(u_i^{(\ell)})",
+         r"q_i = s_i^{(L)}", r"E = \frac{1}{2} \sum_i (r_i - q_i)^2", r"\epsilon_i^{(\ell)} = -\frac{\partial E}{\partial u_i^{(\ell)}}"]
+
+
 @pytest.mark.parametrize("givens, stored, offsets", [
     (SUBSCRIPT, "out_in", {"u": ("preact", 0), "V": ("weight", 0), "c": ("bias", 0), "g": ("act", -1)}),
     ([r"\mathbf{u}_0 = \mathbf{c}_0 + \mathbf{V}_0 \mathbf{x}"] + SUBSCRIPT, "out_in",   # numbered: V_0 is layer 1
@@ -52,6 +57,17 @@ def test_rewrite(givens, claim, rewritten):
     assert read_layer_chain_claim(claim, givens)[0] == rewritten
 
 
+@pytest.mark.parametrize("claim, rewritten", [
+    (r"\frac{\partial E}{\partial \beta_m^{(\ell)}} = \epsilon_m^{(\ell)}",
+     r"\left(-\frac{\partial L}{\partial b^{l}_m}\right) = (-\delta^{l}_m)"),
+    (r"\frac{\partial E}{\partial w_{mn}^{(L)}} = -(r_m - q_m) \psi'(u_m^{(L)}) s_n^{(L-1)}",
+     r"\frac{\partial L}{\partial W^{L}_{mn}} = -(y_m - a^{L}_m) f'(z^{L}_m) a^{L-1}_n"),   # the target r is y
+])
+def test_rewrite_units(claim, rewritten):
+    got = read_layer_chain_claim(claim, UNITS)
+    assert got is None if rewritten is None else got[0] == rewritten
+
+
 def test_unplaceable_letter_is_left_to_other_readers():
     # V at a layer written with a second variable: not this chain's layer
     assert read_layer_chain_claim(r"\frac{\partial \ell}{\partial \mathbf{V}_j} = 0", SUBSCRIPT) is None
@@ -70,6 +86,11 @@ def test_unplaceable_letter_is_left_to_other_readers():
              r"\frac{\partial L}{\partial v_{p+1}} \right]^T", "holds"),
     (SUBSCRIPT[:1] + [r"\mathbf{g}_k = \text{ReLU}[\mathbf{u}_{k-1}]"],
      r"\frac{\partial \ell}{\partial \mathbf{u}_{k-1}} = \mathbf{V}_k^T \frac{\partial \ell}{\partial \mathbf{u}_k}", "fails"),
+    (UNITS, r"\frac{\partial E}{\partial \beta_m^{(\ell)}} = \epsilon_m^{(\ell)}", "holds"),
+    (UNITS, r"\frac{\partial E}{\partial \beta_m^{(\ell)}} = -\epsilon_m^{(\ell)}", "fails"),
+    (UNITS, r"\epsilon_j^{(\ell-1)} = \sum_i \epsilon_i^{(\ell)} w_{ij}^{(\ell)} \psi'(u_j^{(\ell-1)})", "holds"),
+    (UNITS, r"\epsilon_i^{(L)} = (r_i - q_i) \psi'(u_i^{(L)})", "holds"),
+    (UNITS, r"\epsilon_i^{(L)} = (q_i - r_i) \psi'(u_i^{(L)})", "fails"),
 ])
 def test_verdicts(givens, claim, verdict):
     assert check_claim(claim, givens=givens).verdict == verdict

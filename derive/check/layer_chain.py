@@ -133,22 +133,48 @@ def _only_atoms(text: str, n: int):
     return got
 
 
+_SUM = re.compile(r"^\\sum\s*_\s*(?:\{\s*([A-Za-z])\s*(?:=[^{}]*)?\}|([A-Za-z]))(?:\s*\^\s*(?:\{[^{}]*\}|\S))?")
+
+
 def _linear(text: str):
-    """(weight, input, bias) of 'W a + b', 'b + W a', 'W^T a' in column layout, or None."""
-    terms = _terms(text.strip())
-    if not terms or len(terms) > 2:
+    """(weight, input, bias, bias subtracted?) of 'W a + b', 'b + W a', 'W^T a', 'W a - \theta', or a unit's
+    '\sum_j w_{ij} V_j - \theta_i' (Mehlig's thresholds, subtracted), in column layout; or None."""
+    body = text.strip()
+    terms, neg = _terms(body), False
+    if terms and len(terms) == 1 and _depth0_minus(body):
+        terms, neg = list(_split_top(body, "-") or [body]), True
+    if not terms or len(terms) > 2 or (neg and len(terms) != 2):
         return None
-    prods = [t for t in terms if (got := _only_atoms(t, 2)) and got[0].base in _BIAS_FIRST_WEIGHTS]
-    if len(prods) != 1:
+
+    def product(t):
+        m = _SUM.match(t.strip())
+        got = _only_atoms(t.strip()[m.end():] if m else t, 2)
+        if not got or got[0].base not in _BIAS_FIRST_WEIGHTS:
+            return None
+        if m and not any((m.group(1) or m.group(2)) in sc[1] for sc in got[0].scripts):
+            return None
+        return got
+    prods = [t for t in terms if product(t)]
+    if len(prods) != 1 or (neg and prods[0] is not terms[0]):
         return None
-    w, a = _only_atoms(prods[0], 2)
-    if a.transposed() or a.base in _BIAS_FIRST_WEIGHTS:
+    w, a = product(prods[0])
+    if a.transposed() or a.base == w.base:
         return None
     rest = [t for t in terms if t is not prods[0]]
     bias = _only_atoms(rest[0], 1) if rest else None
     if rest and bias is None:
         return None
-    return w, a, (bias[0] if bias else None)
+    return w, a, (bias[0] if bias else None), neg
+
+
+def _depth0_minus(text: str) -> bool:
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += ch in "{(["
+        depth -= ch in "})]"
+        if ch == "-" and depth == 0 and i > 0:
+            return True
+    return False
 
 
 _NAMED = re.compile(r"^\\(?:text|operatorname|mathrm)\s*\{\s*([A-Za-z]+)\s*\}")
@@ -220,7 +246,7 @@ def read_layer_chain(givens):
     generic = [s for s in generic if _layer(s[2], variables) and _layer(s[2], variables)[1][0] not in ("#", "L")]
     if len(generic) != 1:
         return None
-    k, out, w, a, b = generic[0]
+    k, out, w, a, b, neg = generic[0]
     wl, al = _layer(w, variables), _layer(a, variables)
     if wl is None or al is None or (b is not None and _layer(b, variables) is None):
         return None
@@ -256,7 +282,7 @@ def read_layer_chain(givens):
         return None                  # the activation read two ways: no layer numbering fits both
     _put(chain, w, "weight", c_w)
     if b is not None:
-        _put(chain, b, "bias", D - _layer(b, variables)[1][1])
+        _put(chain, b, "threshold" if neg else "bias", D - _layer(b, variables)[1][1])
     _put(chain, a_out, "act", c_a)
     chain.output_offset = c_a
     chain.used.add(ka)
@@ -313,7 +339,8 @@ def _put(chain, atom, role, offset):
     chain.subscripts = chain.subscripts or kind == "sub"
 
 
-_TARGET = {"weight": "W", "bias": "b", "preact": "z", "act": "a", "delta": "\\delta"}
+_TARGET = {"weight": "W", "bias": "b", "preact": "z", "act": "a", "delta": "\\delta", "threshold": "\\negbias",
+           "negdelta": "\\negdelta"}
 _CAPS = {"preact": "Z", "act": "A"}
 
 
@@ -374,7 +401,20 @@ def rewrite(text: str, chain: LayerChain, var_out: str = "l"):
         out.append("{" + target + subs + "}" + sups if sups else target + subs)
         last = _after(a)
     out.append(text[last:])
-    return _costs("".join(out))
+    return _negatives(_costs("".join(out)))
+
+
+_SCRIPTS = r"((?:[\^_](?:\{[^{}]*\}|[A-Za-z0-9]))*)"
+
+
+def _negatives(text: str) -> str:
+    """A threshold (subtracted from the pre-activation) is minus a bias, an error defined as minus the
+    cost's derivative is minus the default delta: the derivative by a threshold is minus the one by the
+    bias."""
+    text = re.sub(r"\\frac\{\\partial ((?:[^{}]|\{[^{}]*\})*)\}\{\\partial \\negbias" + _SCRIPTS + r"\}",
+                  lambda m: "\\left(-\\frac{\\partial " + m.group(1) + "}{\\partial b" + m.group(2) + "}\\right)", text)
+    text = re.sub(r"\\negbias" + _SCRIPTS, lambda m: "(-b" + m.group(1) + ")", text)
+    return re.sub(r"\\negdelta" + _SCRIPTS, lambda m: "(-\\delta" + m.group(1) + ")", text)
 
 
 _PARTIAL_NUM = re.compile(r"\\frac\s*\{\s*\\partial\s*((?:[^{}]|\{[^{}]*\})*?)\s*\}")
@@ -475,6 +515,53 @@ def _side_givens(givens, chain, var_out):
     return out
 
 
+_DERIV = re.compile(r"^(-?)\s*\\frac\s*\{\s*\\partial\s*((?:[^{}]|\{[^{}]*\})*)\}\s*\{\s*\\partial\s*((?:[^{}]|\{[^{}]*\})*)\}$")
+
+
+def _definitions(chain, givens):
+    """Names the givens define from the chain's own quantities: an error term as (minus) the cost's
+    derivative by a pre-activation (Mehlig's \Delta_i^{(l)} = -\partial H / \partial b_i^{(l)}), the output
+    under another name (O_i = V_i^{(L)}). The givens read are consumed."""
+    bases = {key[0] for key in chain.names}
+    for k, g in enumerate(givens):
+        sides = _split_top(normalize(g)) if k not in chain.used else None
+        lhs = _only_atoms(sides[0], 1) if sides else None
+        if lhs is None or lhs[0].base in bases:
+            continue
+        d = _DERIV.match(sides[1].strip())
+        den = _only_atoms(d.group(3), 1) if d else None
+        if den and chain.names.get(_key(den[0], chain.variables), ("",))[0] == "preact":
+            ll, dl = _layer(lhs[0], chain.variables), _layer(den[0], chain.variables)
+            if ll and dl and ll[0][0] == dl[0][0] and ll[1] == dl[1]:
+                off = chain.names[_key(den[0], chain.variables)][1]
+                chain.names[_key(lhs[0], chain.variables)] = ("negdelta" if d.group(1) else "delta", off, False)
+                chain.used.add(k)
+            continue
+        rhs = _only_atoms(sides[1], 1)
+        rl = _layer(rhs[0], chain.variables) if rhs else None
+        if rl and rl[1] == ("L", 0) and chain.names.get(_key(rhs[0], chain.variables), ("",))[0] == "act" \
+                and _layer(lhs[0], chain.variables) is None:
+            chain.names[_key(lhs[0], chain.variables)] = ("output", 0, False)
+            chain.used.add(k)
+
+
+def _target(chain, givens) -> str | None:
+    """The one free letter of the cost's definition besides the network's output, or None."""
+    bases = {key[0] for key in chain.names} | set(chain.functions)
+    defined = {a.base for g in givens if (sd := _split_top(g)) for a in atoms(sd[0])[:1]}
+    for k, g in enumerate(givens):
+        sides = _split_top(g) if k not in chain.used else None
+        head = atoms(sides[0]) if sides else []
+        if not head or head[0].base in bases:
+            continue
+        inside = {a.base for a in atoms(sides[1])}
+        if not inside & bases:
+            continue
+        free = {b for b in inside - bases - defined if len(b) == 1 and b.isalpha()}
+        return free.pop() if len(free) == 1 else None
+    return None
+
+
 def read_layer_chain_claim(claim: str, givens):
     """(claim rewritten, givens left rewritten, chain) when the givens state a generic layer, or None."""
     try:
@@ -483,6 +570,12 @@ def read_layer_chain_claim(claim: str, givens):
         return None
     if chain is None:
         return None
+    _definitions(chain, givens)
+    letters = {a.base for t in [claim] + list(givens) for a in atoms(t)}
+    target = _target(chain, givens)
+    if "y" not in letters and target:
+        # the target the text's cost compares the output with (t, r) is the default letters' y
+        claim, givens = _substitute(claim, target, "y"), [_substitute(g, target, "y") for g in givens]
     var_out = "l" if "l" not in {a.base for a in atoms(claim)} else "m"
     new = rewrite(claim, chain, var_out)
     rest = _side_givens(givens, chain, var_out) if new is not None else None
