@@ -6,6 +6,7 @@ import multiprocessing as mp
 
 from ..errors import NNDeriveError
 from .bar_notation import rewrite_bars
+from .derivative_matrix import rewrite_derivative_matrices
 from .chain_notation import read_chain_claim
 from .layer_chain import read_layer_chain_claim
 from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
@@ -238,6 +239,13 @@ def _matrix_reading(r: Result) -> Result:
 
 def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
     try:
+        dotted = rewrite_derivative_matrices(claim, givens) if givens and not at else None
+        if dotted is not None:
+            # Hagan's \dot{F}^m(n^m) s: diag(f^m'(n^m)) s, an element-wise product
+            r = _check_one(dotted, givens, at, spec, notation, seed, conditions)
+            r.notes.append(f"read with \\dot{{F}}(n) as the diagonal matrix of f'(n): {dotted}")
+            r.claim = claim
+            return r
         barred = rewrite_bars(claim, givens) if spec is None and givens and not at else None
         if barred is not None:
             # Grosse's \bar{v}: the derivative of the cost the givens' graph ends in, by v
