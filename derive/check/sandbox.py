@@ -7,6 +7,8 @@ import multiprocessing as mp
 from ..errors import NNDeriveError
 from .bar_notation import rewrite_bars
 from .derivative_matrix import rewrite_derivative_matrices
+from .index_sets import drop_named_sets
+from .sample_argument import strip_sample_argument
 from .chain_notation import read_chain_claim
 from .layer_chain import read_layer_chain_claim
 from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
@@ -239,6 +241,19 @@ def _matrix_reading(r: Result) -> Result:
 
 def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
     try:
+        named = drop_named_sets(claim, givens) if spec is None and not at else None
+        if named is not None:
+            # \sum_{j \in C}: a sum over the units of a layer, every unit
+            r = _check_one(named[0], named[1], at, spec, notation, seed, conditions)
+            r.claim = claim
+            return r
+        sampled = strip_sample_argument(claim, givens) if givens and not at else None
+        if sampled is not None:
+            # Haykin's e_j(n) = d_j(n) - y_j(n): every quantity at the same sample n
+            r = _check_one(sampled[0], sampled[1], at, spec, notation, seed, conditions)
+            r.notes.append(f"read at one sample ({sampled[2]} written as every quantity's argument): {sampled[0]}")
+            r.claim = claim
+            return r
         dotted = rewrite_derivative_matrices(claim, givens) if givens and not at else None
         if dotted is not None:
             # Hagan's \dot{F}^m(n^m) s: diag(f^m'(n^m)) s, an element-wise product
