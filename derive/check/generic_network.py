@@ -460,6 +460,9 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
         witnesses = tuple(_widths(d) for d in ((top,) if ends else (top, top + 1)))
     if depth:
         witnesses = (_widths(depth),)    # the forward pass given says how deep the network is
+    if profile.extra("width") == "1":
+        # 3Blue1Brown's chain of single neurons (its cost squares the one output): every layer is one unit
+        witnesses = tuple((1,) * len(w) for w in witnesses)
     letter = profile.template("activation").split("^")[0]
     cost = profile.template("loss")
     batch = profile.extra("batch") or "sum"
