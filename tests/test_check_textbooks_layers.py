@@ -94,3 +94,29 @@ def test_unplaceable_letter_is_left_to_other_readers():
 ])
 def test_verdicts(givens, claim, verdict):
     assert check_claim(claim, givens=givens).verdict == verdict
+
+
+# a chain of single neurons: the cost squares the one output (as 3Blue1Brown)
+SINGLE = [r"q^{(L)} = w^{(L)} h^{(L-1)} + c^{(L)}", r"h^{(L)} = \sigma(q^{(L)})", r"E = (h^{(L)} - y)^2"]
+
+
+@pytest.mark.parametrize("cost, one", [
+    (r"(a^{(L)} - y)^2", True),
+    (r"\sum_j (a_j^{(L)} - y_j)^2", False),
+    (r"\| a^{(L)} - y \|^2", False),
+    (r"(a^{(L)} - y)^3", False),
+])
+def test_squares_one_output(cost, one):
+    from derive.check.network_letters import _squares_one_output
+    from derive.check.syntax import parse
+
+    assert _squares_one_output(parse(cost)) is one
+
+
+@pytest.mark.parametrize("claim, verdict", [
+    (r"\frac{\partial E}{\partial h^{(L-1)}} = w^{(L)} \sigma'(q^{(L)}) 2(h^{(L)} - y)", "holds"),
+    (r"\frac{\partial E}{\partial w^{(L)}} = h^{(L-1)} \sigma'(q^{(L)}) 2(h^{(L)} - y)", "holds"),
+    (r"\frac{\partial E}{\partial h^{(L-1)}} = \sigma'(q^{(L)}) 2(h^{(L)} - y)", "fails"),
+])
+def test_single_neuron_chain(claim, verdict):
+    assert check_claim(claim, givens=SINGLE).verdict == verdict
