@@ -37,3 +37,12 @@ def test_drop_named_sets(claim, givens, dropped):
 ])
 def test_verdicts(claim, givens, verdict):
     assert check_claim(claim, givens=givens).verdict == verdict
+
+
+@pytest.mark.parametrize("claim, verdict", [
+    # \delta with two unit indices and no layer is the Kronecker delta, not the output layer's error
+    (r"\frac{\partial a^L_p}{\partial z^L_q} = a^L_p(\delta_{pq} - a^L_q)", "conditional"),   # softmax outputs
+    (r"\frac{\partial a^L_p}{\partial z^L_q} = a^L_p(\delta_{pq} + a^L_q)", "fails"),
+])
+def test_kronecker_beside_network_letters(claim, verdict):
+    assert check_claim(claim).verdict == verdict
