@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .chain_notation import _TRANSPOSE, _split_top, atoms
+from .chain_notation import _TRANSPOSE, _group_end, _split_top, atoms
 from .tokens import tokenize
 
 _BARS = ("bar", "overline")
@@ -25,15 +25,8 @@ def _group(toks, k):
     """(start, end) offsets of the brace group at toks[k] and the index after it, or None."""
     if k >= len(toks) or toks[k].text != "{" or toks[k].kind != "char":
         return None
-    depth = 0
-    for j in range(k, len(toks)):
-        if toks[j].kind == "char" and toks[j].text == "{":
-            depth += 1
-        elif toks[j].kind == "char" and toks[j].text == "}":
-            depth -= 1
-            if depth == 0:
-                return toks[k].end, toks[j].start, j + 1
-    return None
+    e = _group_end(toks, k)
+    return toks[k].end, toks[e - 1].start, e
 
 
 def _script(text, toks, k):
