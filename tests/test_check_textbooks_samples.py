@@ -46,3 +46,8 @@ def test_verdicts(claim, givens, verdict):
 ])
 def test_kronecker_beside_network_letters(claim, verdict):
     assert check_claim(claim).verdict == verdict
+
+
+def test_function_arguments_are_not_samples():
+    # \zeta(x): x is the function's argument (and dx differentiates by it), not a sample index
+    assert strip_sample_argument(r"\frac{d}{dx}\zeta(x) = \sigma(x)", [r"\zeta(x) = \log(1 + \exp(x))"]) is None
