@@ -85,8 +85,10 @@ CS229 = [r"a^{[k]} = \operatorname{ReLU}(z^{[k]})"]
     (r"\delta^{[k]} = \left(W^{[k+1]\top} \delta^{[k+1]}\right) \odot \operatorname{ReLU}'(z^{[k]})", CS229, "holds"),
     (r"\delta^{[k]} = \left(W^{[k+1]} \delta^{[k+1]}\right) \odot \operatorname{ReLU}'(z^{[k]})", CS229, "fails"),
     (r"\delta^{[k]} = \left(W^{[k+1]\top} \delta^{[k+1]}\right) \odot \tanh'(z^{[k]})", CS229, "fails"),
-    # a forward pass the letters' notation does not have (UFLDL's shift, with f defined): never read wrongly
-    (r"f'(z^{(l)}_i) = a^{(l)}_i (1 - a^{(l)}_i)", UFLDL + [r"f(z) = \frac{1}{1+\exp(-z)}"], "not-checkable"),
+    # UFLDL's shift with f defined: read by layer_chain.py in that numbering, with f the sigmoid (this was
+    # not-checkable before the layer-chain reader; the claim is true)
+    (r"f'(z^{(l)}_i) = a^{(l)}_i (1 - a^{(l)}_i)", UFLDL + [r"f(z) = \frac{1}{1+\exp(-z)}"], "holds"),
+    (r"f'(z^{(l)}_i) = a^{(l)}_i (1 + a^{(l)}_i)", UFLDL + [r"f(z) = \frac{1}{1+\exp(-z)}"], "fails"),
 ])
 def test_counts_and_network_givens(claim, givens, verdict):
     assert check_claim(claim, givens=list(givens)).verdict == verdict

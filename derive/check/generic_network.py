@@ -211,7 +211,11 @@ class GenericNetworkContext(NetworkContext):
                                 or (post.text or "").strip() == self.profile.template("loss")):
             return "loss", None, []       # the notation's other cost letters (Ng's J beside L), C_0
         if self.profile.extra("bare_layer") == "L":
+            subs = [plain_text(s[1]) or "" for s in decor_scripts(post) if s[0] == "sub"]
+            kronecker = len(subs) == 1 and len(subs[0].replace(",", "")) == 2 and subs[0].replace(",", "").isalpha()
             for ent in self.roles:
+                if ent.role == "delta" and kronecker and len(decor_scripts(post)) == 1:
+                    continue      # \delta_{jk}: two unit indices and no layer, the Kronecker delta
                 if ent.key == key and ent.layer_pos is not None and ent.label is None:
                     return ent.role, self.depth_L, list(decor_scripts(post))
         return None
@@ -460,6 +464,9 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
         witnesses = tuple(_widths(d) for d in ((top,) if ends else (top, top + 1)))
     if depth:
         witnesses = (_widths(depth),)    # the forward pass given says how deep the network is
+    if profile.extra("width") == "1":
+        # 3Blue1Brown's chain of single neurons (its cost squares the one output): every layer is one unit
+        witnesses = tuple((1,) * len(w) for w in witnesses)
     letter = profile.template("activation").split("^")[0]
     cost = profile.template("loss")
     batch = profile.extra("batch") or "sum"

@@ -304,6 +304,19 @@ def _row_product(node: Node) -> bool:
     return False
 
 
+def _squares_one_output(node: Node) -> bool:
+    """Whether a cost is the square of one difference ((a^{(L)} - y)^2: one output unit), with no sum,
+    norm, product or unit index anywhere in it."""
+    if any(n.kind in ("sum", "norm", "abs") or (n.kind == "postfix" and any(sc[0] == "sub" for sc in n.scripts))
+           for n in iter_nodes(node)):
+        return False
+    items = juxt_items(node)
+    if not items or len(items) != 1 or items[0].kind != "postfix" or len(items[0].scripts) != 1:
+        return False
+    sc = items[0].scripts[0]
+    return sc[0] == "sup" and plain_text(sc[1]) == "2" and items[0].args and items[0].args[0].kind == "paren"
+
+
 def forward_profile(givens):
     """(profile, the givens left) when the givens state a column network's forward pass in their own
     letters -- ``z^{(l)} = W^{(l)} a^{(l-1)} + b^{(l)}`` (Goodfellow's layout, any letters and layer
@@ -379,7 +392,7 @@ def forward_profile(givens):
                     (_layer_script(den[1]) or ("",))[0] == found["preact"]:
                 loss, delta = num[1].text.strip(), got[0] + style
                 used.add(k)
-    target = "y"
+    target, width_one = "y", False
     names = {atom_key(_single(parse(found[r], "notation"))) for r in ("weight", "bias", "preact", "act")}
     for k, r in enumerate(rels):
         # the cost the text defines (C_0 = (a^{(L)} - y)^2, \hat{F} = (t - a)^T (t - a)): its name is the
@@ -391,6 +404,7 @@ def forward_profile(givens):
         inside = {atom_key(n) for n in iter_nodes(r[0][1]) if n.kind == "postfix" and atom_key(n)}
         if found["act"] and atom_key(_single(parse(found["act"], "notation"))) in inside:
             loss = lhs.text.strip()
+            width_one = _squares_one_output(r[0][1])
             others = sorted(x[0] for x in inside - names if x and len(x[0]) == 1 and x[0].isalpha() and not x[1])
             target = others[0] if len(others) == 1 else target
             break
@@ -411,5 +425,6 @@ def forward_profile(givens):
         tuple(sorted(templates.items())),
         (("functions", functions), ("losses", losses), ("bare_layer", "L"), ("samples", "N"),
          ("aliases", " ".join(f"{k[0].lower()}:{role}" for role, k in keys.items() if k[0].isupper())))
-        + ((("node_shift", found["node_shift"]),) if "node_shift" in found else ()))
+        + ((("node_shift", found["node_shift"]),) if "node_shift" in found else ())
+        + ((("width", "1"),) if width_one else ()))
     return prof, [g for k, g in enumerate(givens) if k not in used]

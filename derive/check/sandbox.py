@@ -5,7 +5,12 @@ from __future__ import annotations
 import multiprocessing as mp
 
 from ..errors import NNDeriveError
+from .bar_notation import rewrite_bars
+from .derivative_matrix import rewrite_derivative_matrices
+from .index_sets import drop_named_sets
+from .sample_argument import strip_sample_argument
 from .chain_notation import read_chain_claim
+from .layer_chain import read_layer_chain_claim
 from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
 from .generic_network import check_generic_network
 from .matrix_claims import check_matrix
@@ -236,6 +241,33 @@ def _matrix_reading(r: Result) -> Result:
 
 def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
     try:
+        named = drop_named_sets(claim, givens) if spec is None and not at else None
+        if named is not None:
+            # \sum_{j \in C}: a sum over the units of a layer, every unit
+            r = _check_one(named[0], named[1], at, spec, notation, seed, conditions)
+            r.claim = claim
+            return r
+        sampled = strip_sample_argument(claim, givens) if givens and not at else None
+        if sampled is not None:
+            # Haykin's e_j(n) = d_j(n) - y_j(n): every quantity at the same sample n
+            r = _check_one(sampled[0], sampled[1], at, spec, notation, seed, conditions)
+            r.notes.append(f"read at one sample ({sampled[2]} written as every quantity's argument): {sampled[0]}")
+            r.claim = claim
+            return r
+        dotted = rewrite_derivative_matrices(claim, givens) if givens and not at else None
+        if dotted is not None:
+            # Hagan's \dot{F}^m(n^m) s: diag(f^m'(n^m)) s, an element-wise product
+            r = _check_one(dotted, givens, at, spec, notation, seed, conditions)
+            r.notes.append(f"read with \\dot{{F}}(n) as the diagonal matrix of f'(n): {dotted}")
+            r.claim = claim
+            return r
+        barred = rewrite_bars(claim, givens) if spec is None and givens and not at else None
+        if barred is not None:
+            # Grosse's \bar{v}: the derivative of the cost the givens' graph ends in, by v
+            r = _check_one(barred, givens, at, spec, notation, seed, conditions)
+            r.notes.append(f"read with \\bar{{v}} as the derivative of the cost by v: {barred}")
+            r.claim = claim
+            return r
         if spec is None:
             units = read_stated(claim, list(givens)) if givens and not at and not notation else None
             if units is not None:
@@ -257,6 +289,14 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
                                           depth=chained[2].depth)
                 r.notes.append(f"read in the letters of the forward pass given ({chained[2].layout} layout): "
                                f"{chained[0]}")
+                r.claim = claim
+                return r
+            layered = read_layer_chain_claim(claim, list(givens)) if givens and not at and not notation else None
+            if layered is not None and (stated is None or layered[2].nonstandard()):
+                # f_k = \beta_k + \Omega_k h_k, h_k = a[f_{k-1}]: a generic layer in the text's letters and offsets
+                r = check_generic_network(layered[0], _network_notation(layered[0], "default"), layered[1], seed,
+                                          stored=layered[2].stored)
+                r.notes.append(f"read in the letters and layer numbering of the forward pass given: {layered[0]}")
                 r.claim = claim
                 return r
             if stated == "row":
