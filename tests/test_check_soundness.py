@@ -219,3 +219,25 @@ def test_adversarial_true_twins(claim, verdict):
     assert r.verdict == verdict, r.summary()
     if verdict == "checked":            # the weak verdict says in words what was checked
         assert "checked only for K = 1, 2, 3, 4, 6, 8" in r.summary() and "not proved" in r.summary()
+
+
+# Documents (--doc): a worked number wrong in the 4th decimal of a document that rounds to 4, a square of a
+# defined name (a power, not a new name), a definition redefined later (the lines after it use the new one).
+WORKED = "Every value is rounded to 4 decimals.\n\n$$x = 0.5$$\n\n$$z = 4x + 1$$\n\n$$a = \\sigma(z)$$\n\n"
+DOC_LINES = [
+    (WORKED + "$$a = 0.9526$$\n", {9: "holds"}),                    # sigma(3) = 0.952574...: rounds to it
+    (WORKED + "$$a = 0.9525$$\n", {9: "fails"}),                    # wrong in the 4th decimal
+    (WORKED + "$$a^2 = 0.9074$$\n", {9: "holds"}),                  # 0.907397...: a power of a defined a
+    (WORKED + "$$a^2 = 0.9075$$\n", {9: "fails"}),
+    ("$$g(t) = t^2$$\n\n$$g'(t) = 2t$$\n\n$$g(t) = t^3$$\n\n$$g'(t) = 2t$$\n",
+     {3: "holds", 5: "ambiguous", 7: "fails"}),                      # the last line is about t^3
+    ("$$g(t) = t^2$$\n\n$$g(t) = t \\cdot t$$\n\n$$g'(t) = 2t$$\n", {3: "holds", 5: "holds"}),  # a restatement
+]
+
+
+@pytest.mark.parametrize("text, expect", DOC_LINES)
+def test_document_lines(text, expect):
+    from derive.check.documents import check_equations
+
+    got = {line: verdict for line, verdict, _claim, _note in check_equations(text)}
+    assert {k: got.get(k) for k in expect} == expect, got
