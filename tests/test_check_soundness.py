@@ -241,3 +241,31 @@ def test_document_lines(text, expect):
 
     got = {line: verdict for line, verdict, _claim, _note in check_equations(text)}
     assert {k: got.get(k) for k in expect} == expect, got
+
+
+# A conditional hold names a condition that is sufficient: under a cost the author gives, the output
+# activation that makes the claim true with THAT cost (never an output paired with another cost).
+QUAD = r"C = \frac{1}{2}\sum_j (y_j - a^L_j)^2"
+BCE = r"C = -\sum_j \left[y_j \ln a^L_j + (1 - y_j) \ln(1 - a^L_j)\right]"
+CONDITIONS = [
+    (r"\frac{\partial C}{\partial z^L} = a^L - y", [QUAD], "identity", "cross-entropy"),
+    (r"\frac{\partial C}{\partial z^L_k} = a^L_k - y_k", [BCE], "sigmoid", "squared"),
+]
+
+
+@pytest.mark.parametrize("claim, givens, named, never", CONDITIONS)
+def test_condition_is_sufficient_under_a_given_cost(claim, givens, named, never):
+    r = check_claim(claim, givens=givens)
+    assert r.verdict == "conditional" and named in r.condition and never not in r.condition, r.summary()
+
+
+@pytest.mark.parametrize("mode", ["single", "doc"])
+def test_unreadable_equation_is_an_error_in_every_mode(mode, tmp_path, capsys):
+    claim = r"\frac{d}{dx} (x^2 = 2x"             # an unclosed bracket: a single claim exits 2, so does --doc
+    if mode == "doc":
+        p = tmp_path / "d.md"
+        p.write_text(f"$${claim}$$\n", encoding="utf-8")
+        assert main(["check", "--doc", str(p), "--jobs", "1"]) == 2
+        assert "error" in capsys.readouterr().out
+    else:
+        assert main(["check", claim]) == 2

@@ -107,7 +107,11 @@ def _plan_equation(p, eq, givens, worked, spec, notation, rows, tasks):
         rows.append(Row(where, text, "skipped", "a range of values (e = 1, \\dots, n), not an identity"))
         return
     if not claims:
-        if not eq.inline:
+        unread = _unreadable(text) if not eq.inline and len(text) < 5000 and RELATION.search(text) else ""
+        if unread:
+            # a display equation with a relation that cannot be read is an error (exit 2), as a single claim
+            rows.append(Row(where, eq.text, "error", unread))
+        elif not eq.inline:
             rows.append(Row(where, eq.text, "skipped", NOT_A_CLAIM))
         return
     for st in claims:
@@ -150,6 +154,15 @@ def _plan_equation(p, eq, givens, worked, spec, notation, rows, tasks):
                 tasks.append((len(rows) - 1, (claim, _used_givens(claim, givens), spec, notation), {"note": note}))
             else:
                 tasks.append((len(rows) - 1, (claim, _used_givens(claim, givens), spec, notation), {}))
+
+
+def _unreadable(text: str) -> str:
+    """Why a display equation that writes a relation cannot be read ('' when it can)."""
+    try:
+        parse(text)
+    except LatexError as err:
+        return (str(err).splitlines() or ["the equation cannot be read"])[0]
+    return ""
 
 
 def _redefined(where, text, givens, spec, notation, rows) -> bool:
@@ -240,6 +253,7 @@ def _classify(text: str, givens, worked, spec) -> tuple[str, str]:
 
 
 RANGE = re.compile(r",\s*\\(l|c)?dots\b")
+RELATION = re.compile(r"=|<|>|\\(le|ge|leq|geq|ne|neq|approx|equiv)\b")
 
 
 def _used_givens(claim: str, givens) -> tuple:
