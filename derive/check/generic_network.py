@@ -434,9 +434,10 @@ def _cost_calls(givens, profile) -> list:
 
 
 def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, layout: str = "column",
-                          stored: str = "out_in", depth: int | None = None):
+                          stored: str = "out_in", depth: int | None = None, cost_only: bool = False):
     """A network claim without a spec, on generic witness networks in the profile's letters (in the
-    layout given, with the weights stored as given: see chain_notation)."""
+    layout given, with the weights stored as given: see chain_notation). ``cost_only``: the givens
+    are the user's own and state no forward pass (the output activation is then free to name)."""
     from ..primitives import LOSSES
     from ..spec import Activation
     from .compare import Result
@@ -480,7 +481,7 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
         # the cost is the one a --given defines: the claim is checked with it, no other cost is a condition;
         # a layer letter it is written at (CS229's J = 1/2 (z^{[r]} - y)^2) is the output layer
         cost_node = _given_cost(givens, profile)
-        only_cost = len(givens) == 1 and profile.name != "stated"   # "stated": a forward pass was given
+        only_cost = cost_only and len(givens) == 1
         from .network_letters import layer_letters
 
         ends = sorted(layer_letters(cost_node[0], profile))

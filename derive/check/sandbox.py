@@ -282,7 +282,7 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
             if profile is not None and givens and not notation:     # a given cost in another letter set
                 profile = _with_given_cost(claim, givens, profile)
             if profile is not None:
-                return check_generic_network(claim, profile, list(givens), seed)
+                return check_generic_network(claim, profile, list(givens), seed, cost_only=True)
             m = check_matrix(claim, list(givens), seed) if not at and not conditions else None
             if m is not None:      # written about matrices or vectors: typed and decided on matrices
                 return m
