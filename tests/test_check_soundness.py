@@ -122,13 +122,21 @@ NEVER_HOLD_OR_CHECKED = [
     (r"\ln(1 + e^{x}) = \max(0, x) + \ln(1 + e^{-x})", "the stable softplus with one sign wrong"),
     (r"\frac{d}{dx}|x + 2| = \operatorname{sign}(x)", "a kink at -2, not 0"),
     (r"\ln(-x) = -\ln x", "never both defined"),
+    # tests/corpus/heldout_adversarial.toml's traps, each with the mechanism that catches it
+    (r"\max(x, \sqrt{5}) = \begin{cases} x & x > 2.236 \\ \sqrt{5} & x \le 2.236 \end{cases}",
+     "two boundaries 7e-5 apart: a point inside the gap between neighbouring boundaries"),
+    (r"\frac{d}{dx}|x - e| = \begin{cases} 1 & x > 2.7182818 \\ -1 & x < 2.7182818 \end{cases}",
+     "a gap of 3e-8 beside an irrational kink (its boundary kept to 12 digits)"),
+    (r"\sum_k \left\lfloor \frac{k}{7} \right\rfloor x_k^2 = 0", "a term that starts at the 7th entry: length 8"),
+    (r"\sum_k \binom{k+1}{8} x_k = 0", "zero up to length 6"),
+    (r"\left(\sum_k x_k\right)^2 \le 6 \sum_k x_k^2", "tight at equal entries (Cauchy-Schwarz): tied points"),
 ]
 
 
 @pytest.mark.parametrize("claim, why", NEVER_HOLD_OR_CHECKED)
 def test_held_out_traps_never_hold(claim, why):
     r = check_claim(claim)
-    assert r.verdict not in ("holds", "checked"), (why, r.summary())
+    assert r.verdict not in ("holds", "checked", "conditional"), (why, r.summary())
 
 
 HOLD_TOO = [  # true claims of the same shapes: the mechanisms above must not turn them into failures
@@ -140,6 +148,7 @@ HOLD_TOO = [  # true claims of the same shapes: the mechanisms above must not tu
     r"\frac{d}{dx} x \cdot e^{x} = (x+1)e^{x}",
     r"\frac{d}{dx}\ln(-x) = \frac{1}{x}",                                     # defined for x < 0
     r"\max(x, y) \min(x, y) = xy",
+    r"\max(x, \sqrt{5}) = \begin{cases} x & x > \sqrt{5} \\ \sqrt{5} & x \le \sqrt{5} \end{cases}",  # gap points
 ]
 
 
@@ -185,3 +194,66 @@ def test_whole_number_symbols_are_swept():
 ])
 def test_antiderivatives_limits_and_partial_cases(claim, verdict):
     assert check_claim(claim).verdict == verdict
+
+
+CHECKED_IN_WORDS = [  # true sums without an upper limit: the weak verdict, which says what was checked
+    r"\left(\sum_k x_k\right)^2 \le \left(\sum_k 1\right) \sum_k x_k^2",
+    r"\sum_k \delta_{ik} x_k = x_i",
+]
+
+
+@pytest.mark.parametrize("claim", CHECKED_IN_WORDS)
+def test_unbounded_sums_are_checked_in_words(claim):
+    r = check_claim(claim)
+    assert r.verdict == "checked", r.summary()
+    assert "checked only for K = 1, 2, 3, 4, 6, 8" in r.summary() and "not proved" in r.summary()
+
+
+# Documents (--doc): a worked number wrong in the 4th decimal of a document that rounds to 4, a square of a
+# defined name (a power, not a new name), a definition redefined later (the lines after it use the new one).
+WORKED = "Every value is rounded to 4 decimals.\n\n$$x = 0.5$$\n\n$$z = 4x + 1$$\n\n$$a = \\sigma(z)$$\n\n"
+DOC_LINES = [
+    (WORKED + "$$a = 0.9526$$\n", {9: "holds"}),                    # sigma(3) = 0.952574...: rounds to it
+    (WORKED + "$$a = 0.9525$$\n", {9: "fails"}),                    # wrong in the 4th decimal
+    (WORKED + "$$a^2 = 0.9074$$\n", {9: "holds"}),                  # 0.907397...: a power of a defined a
+    (WORKED + "$$a^2 = 0.9075$$\n", {9: "fails"}),
+    ("$$g(t) = t^2$$\n\n$$g'(t) = 2t$$\n\n$$g(t) = t^3$$\n\n$$g'(t) = 2t$$\n",
+     {3: "holds", 5: "ambiguous", 7: "fails"}),                      # the last line is about t^3
+    ("$$g(t) = t^2$$\n\n$$g(t) = t \\cdot t$$\n\n$$g'(t) = 2t$$\n", {3: "holds", 5: "holds"}),  # a restatement
+]
+
+
+@pytest.mark.parametrize("text, expect", DOC_LINES)
+def test_document_lines(text, expect):
+    from derive.check.documents import check_equations
+
+    got = {line: verdict for line, verdict, _claim, _note in check_equations(text)}
+    assert {k: got.get(k) for k in expect} == expect, got
+
+
+# A conditional hold names a condition that is sufficient: under a cost the author gives, the output
+# activation that makes the claim true with THAT cost (never an output paired with another cost).
+QUAD = r"C = \frac{1}{2}\sum_j (y_j - a^L_j)^2"
+BCE = r"C = -\sum_j \left[y_j \ln a^L_j + (1 - y_j) \ln(1 - a^L_j)\right]"
+CONDITIONS = [
+    (r"\frac{\partial C}{\partial z^L} = a^L - y", [QUAD], "identity", "cross-entropy"),
+    (r"\frac{\partial C}{\partial z^L_k} = a^L_k - y_k", [BCE], "sigmoid", "squared"),
+]
+
+
+@pytest.mark.parametrize("claim, givens, named, never", CONDITIONS)
+def test_condition_is_sufficient_under_a_given_cost(claim, givens, named, never):
+    r = check_claim(claim, givens=givens)
+    assert r.verdict == "conditional" and named in r.condition and never not in r.condition, r.summary()
+
+
+@pytest.mark.parametrize("mode", ["single", "doc"])
+def test_unreadable_equation_is_an_error_in_every_mode(mode, tmp_path, capsys):
+    claim = r"\frac{d}{dx} (x^2 = 2x"             # an unclosed bracket: a single claim exits 2, so does --doc
+    if mode == "doc":
+        p = tmp_path / "d.md"
+        p.write_text(f"$${claim}$$\n", encoding="utf-8")
+        assert main(["check", "--doc", str(p), "--jobs", "1"]) == 2
+        assert "error" in capsys.readouterr().out
+    else:
+        assert main(["check", claim]) == 2

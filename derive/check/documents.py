@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..fileio import atomic_write_text
 from .compare import DEFAULT_TIMEOUT, EXIT_CODES, ClaimError, Result
+from .docsound import defined_in, earlier_definition, rounded_claim
 from .docread import CONDITION_WORDS, Equation, equations, front_matter, read_document
 from .pool import run_all
 from .statements import split_statements
@@ -106,7 +107,11 @@ def _plan_equation(p, eq, givens, worked, spec, notation, rows, tasks):
         rows.append(Row(where, text, "skipped", "a range of values (e = 1, \\dots, n), not an identity"))
         return
     if not claims:
-        if not eq.inline:
+        unread = _unreadable(text) if not eq.inline and len(text) < 5000 and RELATION.search(text) else ""
+        if unread:
+            # a display equation with a relation that cannot be read is an error (exit 2), as a single claim
+            rows.append(Row(where, eq.text, "error", unread))
+        elif not eq.inline:
             rows.append(Row(where, eq.text, "skipped", NOT_A_CLAIM))
         return
     for st in claims:
@@ -137,11 +142,55 @@ def _plan_equation(p, eq, givens, worked, spec, notation, rows, tasks):
         elif kind == "worked":
             r = worked.check(st.text)
             rows.append(Row(where, st.text, r.verdict, r.summary(), asdict(r)))
+        elif not st.conditions and _redefined(where, st.text, givens, spec, notation, rows):
+            continue
         else:
             claim = st.text if not st.conditions else (
                 f"{st.text} \\text{{ for }} {eq.condition}" if eq.condition and len(claims) == 1 else eq.text)
             rows.append(Row(where, claim, "pending"))
-            tasks.append((len(rows) - 1, (claim, _used_givens(claim, givens), spec, notation), {}))
+            rounded = rounded_claim(claim, worked.decimals) if spec is None and not st.conditions else None
+            if rounded and defined_in(givens, _lhs_name(claim), _defined_name):
+                claim, note = rounded          # a worked number of a scalar document, to the digits shown
+                tasks.append((len(rows) - 1, (claim, _used_givens(claim, givens), spec, notation), {"note": note}))
+            else:
+                tasks.append((len(rows) - 1, (claim, _used_givens(claim, givens), spec, notation), {}))
+
+
+def _unreadable(text: str) -> str:
+    """Why a display equation that writes a relation cannot be read ('' when it can)."""
+    try:
+        parse(text)
+    except LatexError as err:
+        return (str(err).splitlines() or ["the equation cannot be read"])[0]
+    return ""
+
+
+def _redefined(where, text, givens, spec, notation, rows) -> bool:
+    """A name the document defined before, defined again with another meaning: a row saying so (the
+    equations after it use the new definition); False when it is not one (or restates the same)."""
+    j = earlier_definition(text, givens, _defined_name)
+    if j is None or numeric_matrix(relation_parts(parse(text))[0][1]) is not None:
+        return False                      # a = 0.8808 after a = \sigma(z): a worked number, a claim
+    try:
+        from .sandbox import run_limited
+
+        r = run_limited(_check_task, text, tuple(givens), spec, notation, timeout=DEFAULT_TIMEOUT)
+    except ClaimError:
+        r = None
+    if r is not None and r.verdict == "holds":
+        return False                      # a restatement that agrees: checked as a claim
+    old, givens[j] = givens[j], text
+    rows.append(Row(where, text, "ambiguous", f"redefines what ${old}$ defined earlier, with another meaning"
+                                              " (the equations after it use this definition)"))
+    return True
+
+
+def _lhs_name(text: str) -> str | None:
+    try:
+        name = _defined_name(relation_parts(parse(text))[0][0], powers=True)
+    except LatexError:
+        return None
+    return name.split("^")[0] if name else None      # a^2 = 0.7759: the number of a defined a
 
 
 def _a_value(text: str) -> bool:
@@ -169,6 +218,8 @@ def _classify(text: str, givens, worked, spec) -> tuple[str, str]:
     if len(sides) == 2 and ops[0] == "=" and RANGE.search(rel.source.split("=", 1)[1]):
         return "step", "a range of values (e = 1, \\dots, n), not an identity"
     named = _defined_name(sides[0], powers=True)
+    if named and "^" in named and defined_in(givens, named.split("^")[0], _defined_name):
+        named = None                      # a^2 where the document defined a: a power, checked as a claim
     if named and ops and set(ops) <= {"=", "\\approx"} and not _known(named, givens, spec, rel) \
             and all(numeric_matrix(x) is not None for x in sides[1:]) and not worked.active \
             and (len(sides) > 2 or "\\approx" in ops or "^" in named):
@@ -204,6 +255,7 @@ def _classify(text: str, givens, worked, spec) -> tuple[str, str]:
 
 
 RANGE = re.compile(r",\s*\\(l|c)?dots\b")
+RELATION = re.compile(r"=|<|>|\\(le|ge|leq|geq|ne|neq|approx|equiv)\b")
 
 
 def _used_givens(claim: str, givens) -> tuple:
@@ -387,6 +439,8 @@ def _run_tasks(rows: list[Row], tasks, timeout: float, jobs: int | None) -> None
         if kind == "ok":
             r: Result = payload
             row.verdict, row.note, row.result = r.shown_verdict(), r.summary(), _result_dict(r)
+            if _kw.get("note"):
+                row.note = _kw["note"] + "; " + row.note
         else:
             row.verdict = "error"
             row.note = str(payload).splitlines()[0]

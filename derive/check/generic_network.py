@@ -346,18 +346,19 @@ def _as_script(post: Node) -> Node:
 # Deciding, and naming the activations and losses a claim is true for
 
 
-def _holds(claim, spec, givens, seed, profile, witnesses) -> bool:
+def _holds(claim, spec, givens, seed, profile, witnesses, make=None) -> bool:
     """Whether the claim holds on these witnesses (a quick look at one witness first)."""
     from .network import check_network
 
+    make = make or GenericNetworkContext
     try:
         # only the verdict counts here: no hint, no constant factor named where it fails
         quick = check_network(claim, spec, givens=givens, seed=seed, profile=profile, witnesses=witnesses[:1],
-                              points=1, make_ctx=GenericNetworkContext, hint=False, name_ratios=False)
+                              points=1, make_ctx=make, hint=False, name_ratios=False)
         if quick.verdict != "holds":
             return False
         full = check_network(claim, spec, givens=givens, seed=seed, profile=profile, witnesses=witnesses,
-                             make_ctx=GenericNetworkContext, hint=False, name_ratios=False)
+                             make_ctx=make, hint=False, name_ratios=False)
     except Exception:  # noqa: BLE001 - a pair that cannot be built is not a condition
         return False
     return full.verdict == "holds"
@@ -437,9 +438,10 @@ def _cost_calls(givens, profile) -> list:
 
 
 def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, layout: str = "column",
-                          stored: str = "out_in", depth: int | None = None):
+                          stored: str = "out_in", depth: int | None = None, cost_only: bool = False):
     """A network claim without a spec, on generic witness networks in the profile's letters (in the
-    layout given, with the weights stored as given: see chain_notation)."""
+    layout given, with the weights stored as given: see chain_notation). ``cost_only``: the givens
+    are the user's own and state no forward pass (the output activation is then free to name)."""
     from ..primitives import LOSSES
     from ..spec import Activation
     from .compare import Result
@@ -473,6 +475,7 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
     spec = generic_spec(witnesses[0], letter, cost, batch, layout=layout, stored=stored)
     sides, ops = relation_parts(rel)
     make = GenericNetworkContext
+    only_cost = False            # the givens define the cost and nothing else (not the forward pass)
     if _is_cost_letter(sides[0], profile) and ops and ops[0] in ("=", "\\equiv", ":="):
         # C = \frac{1}{2}\|y - a^L\|^2 = ...: the claim defines the cost; the rest is checked with it
         if len(sides) == 2:
@@ -485,6 +488,7 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
         # the cost is the one a --given defines: the claim is checked with it, no other cost is a condition;
         # a layer letter it is written at (CS229's J = 1/2 (z^{[r]} - y)^2) is the output layer
         cost_node = _given_cost(givens, profile)
+        only_cost = cost_only and len(givens) == 1
         from .network_letters import layer_letters
 
         ends = sorted(layer_letters(cost_node[0], profile))
@@ -515,6 +519,17 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
     if r.verdict != "fails":
         r.notes.append(f"read as a claim about {what}")
         return r
+    if only_cost and not r.convention and not concrete:
+        # only the cost is given (C = 1/2 ||y - a^L||^2): a claim true only for some output activation under
+        # that cost names it (delta^L = a^L - y: linear outputs), never an output paired with another cost;
+        # a given forward pass (a^l = sigma(z^l)) fixes the output activation, so nothing is searched then
+        for name in ("linear", "sigmoid", "tanh", "softmax"):
+            out = Activation(name).resolved(Conventions())
+            if _holds(claim, replace(spec, activations=spec.activations[:-1] + (out,)), givens, seed, profile,
+                      witnesses, make):
+                cond = f"{out.entry.title} outputs (with the cost {cost} as defined)"
+                return Result(claim, "conditional", f"it fails for {what}, and holds on the same witnesses for:"
+                              f" {cond}", r.notes, condition=cond, seconds=r.seconds)
     if isinstance(make, functools.partial) or r.convention or concrete:
         # the cost or the activation is given, or the slip is named (a missing 1/N): no condition to look for
         return r

@@ -36,6 +36,10 @@ from .values import is_mat
 SCALAR_LETTERS = {"c", "C", "D", "T", "m", "lambda", "alpha", "beta", "tau", "gamma", "eta", "epsilon"}
 LENGTH_NAMES = ("K", "M", "Q", "R", "P")
 ONE_LENGTH_SIZES = (1, 2, 3, 4, 6)
+# a longer length, at only the last choice of the free indices (one instance: a long one costs as much as
+# several short ones): a term that starts at the 7th entry (floor(k/7) x_k) or an inequality with a 1/7
+# where Cauchy-Schwarz has 1/K agrees up to length 6
+LONG_SIZES = (8,)
 MAX_INSTANCES = 120
 
 
@@ -59,12 +63,12 @@ class IndexPlan:
         if not self.lengths:
             return [{}]
         if len(self.lengths) == 1:
-            return [{self.lengths[0]: n} for n in ONE_LENGTH_SIZES]
+            return [{self.lengths[0]: n} for n in ONE_LENGTH_SIZES + LONG_SIZES]
         out = [dict.fromkeys(self.lengths, n) for n in (1, 2, 3, 4)]
         for name in self.lengths:
             out.append({x: (3 if x == name else 2) for x in self.lengths})
             out.append({x: (1 if x == name else 3) for x in self.lengths})
-        return out
+        return out + [dict.fromkeys(self.lengths, LONG_SIZES[0])]
 
     def instances(self, base: dict | None = None) -> list[dict]:
         """Every choice of the free indices and labels at every tried size (bounded in number)."""
@@ -75,6 +79,9 @@ class IndexPlan:
                 combos = [dict(c, **{letter: v}) for c in combos for v in _values(sizes.get(length, 3))]
             for label, length in sorted(list(self.labels.items()) + list(self.set_sums.items())):
                 combos = [dict(c, **{"@" + label: v}) for c in combos for v in _values(sizes.get(length, 3))]
+            if LONG_SIZES and max(sizes.values(), default=0) >= LONG_SIZES[0]:
+                out.append(combos[-1])
+                continue
             limit = MAX_INSTANCES // len(self.size_choices()) + 1
             out.extend(combos[::-(-len(combos) // limit)])     # spread over the choices, not a prefix
         return out
@@ -84,13 +91,14 @@ class IndexPlan:
         for sizes in self.size_choices()[:8]:
             parts.append(", ".join(f"{k} = {v}" for k, v in sizes.items()))
         if len(self.lengths) == 1:
-            return f"{self.lengths[0]} = " + ", ".join(str(n) for n in ONE_LENGTH_SIZES)
-        return "; ".join(parts)
+            return f"{self.lengths[0]} = " + ", ".join(str(n) for n in ONE_LENGTH_SIZES + LONG_SIZES)
+        return "; ".join(parts) + f"; all at {LONG_SIZES[0]}"
 
     def note(self) -> str:
         what = "; ".join(f"{k} is the length of {v}" for k, v in self.described.items() if k in self.implicit)
         return (f"checked only for {self.sizes_text()}" + (f" ({what}, which the claim does not give)" if what else "")
-                + ", with every index at every value in range: not proved for every length")
+                + f", with every index at every value in range (at {LONG_SIZES[0]}: at the last value): not proved for"
+                " every length")
 
 
 def _values(size: int) -> list[int]:

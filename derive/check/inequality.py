@@ -10,6 +10,7 @@ violation exactly on a boundary is a failure too (a strict inequality has no con
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 import mpmath
@@ -106,8 +107,12 @@ class InequalitySampler(Sampler):
 
     def _critical(self, base: _Point):
         """Along each variable: the roots of lhs - rhs and of its derivative (and simple rationals
-        beside them), where an inequality is tight or its gap is smallest."""
+        beside them), where an inequality is tight or its gap is smallest; and the points where every
+        entry of a vector is the same (where a symmetric inequality is tight: Cauchy-Schwarz)."""
         seed = next(iter(self.seed_counts), 0)
+        for pt in _tied_points(base):
+            if self.compare_point(pt, seed) == "differ":
+                return
         for _idx, a, b in self.pairs:
             g = a - b
             for v in [s for s in sorted(g.free_symbols, key=str) if s in base.env][:3]:
@@ -235,3 +240,19 @@ def check_inequality(claim: str, op: str, lhs, rhs, key: str, conds, domains, no
         return Result(claim, "not-checkable", notes=[cmp.undecided] + notes)
     cx = f"{cmp.where or 'every point'}{at_txt}: left side = {cmp.lhs_value}, right side = {cmp.rhs_value}"
     return Result(claim, "fails", "", notes, counterexample=cx)
+
+
+def _tied_points(base: _Point) -> list[_Point]:
+    """The base point with the entries of each vector (x_1, x_2, ... of one letter) all set to the
+    first entry's value, and all set to 1: empty when no letter has two entries."""
+    groups: dict = {}
+    for s in sorted(base.env, key=str):
+        m = re.fullmatch(r"(.+?)_\{?(\d+)\}?", s.name)
+        if m:
+            groups.setdefault(m.group(1), []).append(s)
+    groups = {k: v for k, v in groups.items() if len(v) > 1}
+    if not groups:
+        return []
+    first = {**base.env, **{s: base.env[v[0]] for v in groups.values() for s in v}}
+    ones = {**base.env, **{s: Fraction(1) for v in groups.values() for s in v}}
+    return [_Point(first), _Point(ones)]

@@ -56,9 +56,10 @@ def polynomial_real_roots(g, v, others, max_degree: int) -> list | None:
     return None
 
 
-def _boundary_points(g, v, base: _Point, seed: int) -> list[_Point]:
+def _boundary_points(g, v, base: _Point, seed: int, found: list | None = None) -> list[_Point]:
     """Points where the switch g changes sign along v (others at the base point): just beyond
-    each sign change on both sides, and on the boundary itself when it is a rational number."""
+    each sign change on both sides, and on the boundary itself when it is a rational number.
+    The boundaries are added to ``found`` (for ``gap_points``)."""
     others = {s: val for s, val in base.env.items() if s != v}
     out: list[_Point] = []
     exact_roots = []
@@ -72,13 +73,29 @@ def _boundary_points(g, v, base: _Point, seed: int) -> list[_Point]:
         roots = [Fraction(int(r.p), int(r.q)) for r in exact_roots]
         if not roots:
             roots = _numeric_roots(g, v, others, seed)
+    if found is not None:
+        found.extend(roots[:4])
     for r in roots[:4]:
-        eps = max(Fraction(1, 1000), abs(r) / 1000)
+        eps = _eps(r)
         for val in (r - eps, r + eps, r - 1, r + 1):
             out.append(_Point({**others, v: val}))
         if r in [Fraction(int(x.p), int(x.q)) for x in exact_roots]:
             out.append(_Point({**others, v: r}, boundary=True))
     return out
+
+
+def _eps(r: Fraction) -> Fraction:
+    """How far beside a boundary r the points just beyond it are."""
+    return max(Fraction(1, 1000), abs(r) / 1000)
+
+
+def gap_points(roots, v, base: _Point) -> list[_Point]:
+    """A point inside every gap between neighbouring boundaries along v that the points beside each
+    boundary (r +- eps) jump over: max(x, sqrt 2) against a case split at 1.4142 differs only on
+    (1.4142, 1.41421356...), 1.4e-5 wide, which no point beside either boundary lands in."""
+    others = {s: val for s, val in base.env.items() if s != v}
+    rs = sorted(set(roots))
+    return [_Point({**others, v: (a + b) / 2}) for a, b in zip(rs, rs[1:]) if b - a <= 2 * max(_eps(a), _eps(b))]
 
 
 def _plain_summand(g, v) -> bool:
@@ -109,7 +126,7 @@ def _linear_root(g, v, others, seed):
             val = RealEvaluator(dict(env), seed)(g)
     except (Undefined, Unsupported, ZeroDivisionError, ValueError, TypeError):
         return None
-    return [Fraction(str(mpmath.nstr(-val, 25))).limit_denominator(10**6)], False
+    return [Fraction(str(mpmath.nstr(-val, 25))).limit_denominator(10**12)], False
 
 
 def _numeric_roots(g, v, others, seed) -> list[Fraction]:
@@ -139,5 +156,5 @@ def _numeric_roots(g, v, others, seed) -> list[Fraction]:
                     lo, ylo = mid, ym
                 else:
                     hi = mid
-            roots.append(((lo + hi) / 2).limit_denominator(10**6))
+            roots.append(((lo + hi) / 2).limit_denominator(10**12))
     return roots

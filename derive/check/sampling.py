@@ -24,7 +24,7 @@ import mpmath
 import sympy as sp
 
 from .pointeval import ExactEvaluator, Inexact, RealEvaluator, Undefined, Unsupported
-from .roots import _boundary_points, _numeric_roots, _plain_summand, _Point, nodes  # noqa: F401
+from .roots import _boundary_points, _numeric_roots, _plain_summand, _Point, gap_points, nodes  # noqa: F401
 
 SEEDS = 3
 MAX_DIGITS = 3000
@@ -454,6 +454,7 @@ class Sampler:
     def _cover(self, base: _Point, seed: int):
         """Points on both sides of (and on) every switch boundary, searching along each variable."""
         searched = 0
+        found: dict = {}                 # variable -> the boundaries along it, for the gaps between them
         for g in sorted(self.switches, key=_text):
             # a plain summand first (a unit's bias in its pre-activation): the boundary along it is exact
             variables = [s for s in sorted(g.free_symbols, key=lambda x: (not _plain_summand(g, x), str(x)))
@@ -464,12 +465,16 @@ class Sampler:
                 if searched > 60:
                     return
                 searched += 1
-                for pt in _boundary_points(g, v, base, seed):
+                for pt in _boundary_points(g, v, base, seed, found.setdefault(v, [])):
                     if not _admissible(v, pt.env[v]):
                         continue
                     status = self.compare_point(pt, seed)
                     if status == "differ" and not pt.boundary:
                         return
+        for v in sorted(found, key=str):
+            for pt in gap_points(found[v], v, base):
+                if _admissible(v, pt.env[v]) and self.compare_point(pt, seed) == "differ":
+                    return
 
     def _outcome(self) -> Outcome:
         if self.differ:

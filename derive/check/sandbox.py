@@ -319,8 +319,10 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
                 r.claim = claim
                 return r
             profile = _network_notation(claim, notation, givens) if not at else None
+            if profile is not None and givens and not notation:     # a given cost in another letter set
+                profile = _with_given_cost(claim, givens, profile)
             if profile is not None:
-                return check_generic_network(claim, profile, list(givens), seed)
+                return check_generic_network(claim, profile, list(givens), seed, cost_only=True)
             m = check_matrix(claim, list(givens), seed) if not at and not conditions else None
             if m is not None:      # written about matrices or vectors: typed and decided on matrices
                 return m
@@ -391,6 +393,16 @@ def _network_notation(claim, notation, givens=()):
     # letters --notation names without a profile replace those of every candidate letter set
     return detect_notation(rel, [p.with_overrides(over) for p in [default] + list(TEXTBOOK_PROFILES.values())],
                            context)
+
+
+def _with_given_cost(claim, givens, profile):
+    from dataclasses import replace
+
+    from ..present.notation import PROFILES, TEXTBOOK_PROFILES
+    from .given_notation import notation_with_given_cost
+
+    default = replace(PROFILES["default"], extras=(("functions", "f sigma"), ("bare_layer", "L"), ("samples", "N")))
+    return notation_with_given_cost(claim, givens, profile, [default] + list(TEXTBOOK_PROFILES.values()))
 
 
 def format_result(r: Result) -> str:
