@@ -11,10 +11,20 @@ CASES = [
     (DELTA_L, [r"C = \frac{1}{2}\|y - a^L\|^2"], "holds"),
     (DELTA_L, [r"C = \frac{1}{2}\sum_j (y_j - a^L_j)^2"], "holds"),
     (DELTA_L, [r"C = \|y - a^L\|^2"], "fails"),                    # the factor 2 is missing
-    (r"\delta^L = a^L - y", [r"C = \frac{1}{2}\|y - a^L\|^2"], "fails"),
-    (r"\delta^L = a^L - y", [r"C = -\sum_j \left[y_j \ln a^L_j + (1-y_j)\ln(1-a^L_j)\right]"], "fails"),
+    (r"\delta^L = a^L - y", [r"C = \frac{1}{2}\|y - a^L\|^2"], "conditional"),          # linear outputs
+    (r"\delta^L = a^L - y", [r"C = -\sum_j \left[y_j \ln a^L_j + (1-y_j)\ln(1-a^L_j)\right]"], "conditional"),
+    # a^L = \sigma(z^L) with Nielsen's generic sigma is the notation's own definition: it fixes nothing
+    (r"\delta^L = a^L - y", [r"C = -\sum_j \left[y_j \ln a^L_j + (1-y_j)\ln(1-a^L_j)\right]",
+                             r"a^L = \sigma(z^L)"], "conditional"),
     (DELTA_L, [], "conditional"),
+    # the cost given, the output activation not: a claim true for no output fails
+    (r"\delta^L = y - a^L", [r"C = -\sum_j \left[y_j \ln a^L_j + (1-y_j)\ln(1-a^L_j)\right]"], "fails"),
 ]
+
+
+def test_the_output_activation_is_named():
+    r = check_claim(r"\delta^L = a^L - y", givens=[r"C = -\sum_j \left[y_j \ln a^L_j + (1-y_j)\ln(1-a^L_j)\right]"])
+    assert "sigmoid" in r.condition and "tanh" not in r.condition, r.condition
 
 
 @pytest.mark.parametrize("claim,givens,verdict", CASES)

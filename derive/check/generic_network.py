@@ -501,8 +501,12 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
 
     # a^{[k]} = \operatorname{ReLU}(z^{[k]}): a given defining a network quantity says what the network is
     generic_acts = spec.activations
+    told = len(givens)
     spec, givens, given_notes = absorb_network_givens(givens, spec, profile, seed, witnesses, make)
     concrete = spec.activations != generic_acts
+    # a given that is the notation's own definition (a^L = \sigma(z^L) with \sigma generic) fixes nothing
+    only_cost = only_cost or (cost_only and isinstance(make, functools.partial) and len(givens) == 1 < told
+                              and len(given_notes) == told - 1)
     if concrete:
         letter = spec.activations[0].entry.title
     r = check_network(claim, spec, givens=givens, seed=seed, profile=profile, witnesses=witnesses,
@@ -522,7 +526,7 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
     if only_cost and not r.convention and not concrete:
         # only the cost is given (C = 1/2 ||y - a^L||^2): a claim true only for some output activation under
         # that cost names it (delta^L = a^L - y: linear outputs), never an output paired with another cost;
-        # a given forward pass (a^l = sigma(z^l)) fixes the output activation, so nothing is searched then
+        # a given forward pass with a concrete activation (a^l = ReLU(z^l)) fixes it, so nothing is searched then
         for name in ("linear", "sigmoid", "tanh", "softmax"):
             out = Activation(name).resolved(Conventions())
             if _holds(claim, replace(spec, activations=spec.activations[:-1] + (out,)), givens, seed, profile,
