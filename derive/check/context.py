@@ -213,7 +213,8 @@ class ScalarContext(IndexNotation):
             i, j = sub_text.split(",")
             return sp.KroneckerDelta(sp.Integer(int(i)), sp.Integer(int(j))), rest
         name = symbol_name(key, sub_text, label)
-        if sub_text and not self.network and name not in self.defs.symbols:
+        if sub_text and not self.network and name not in self.defs.symbols and name not in self.hidden:
+            # (an entry differentiated by, \partial L / \partial y_k of a defined y_k, is a variable there)
             got = self._indexed_definition(symbol_name(key, None, label), sub_text, interp)
             if got is not None:
                 return got, rest
@@ -328,15 +329,26 @@ class ScalarContext(IndexNotation):
         else:
             d = _flat_steps(in_range(sp.diff(body, x, order)))
         dom = list(body) if is_mat(body) else [body]
-        if (name in self.defs.symbols or name in self.defs.functions) and name not in self.hidden:
-            # chain rule: the variable is itself defined; put its definition back
-            val = self.lookup(name, interp)
+        entry = self._defined_entry(var, name, interp) if name not in self.hidden else None
+        if entry is not None or ((name in self.defs.symbols or name in self.defs.functions) and name not in self.hidden):
+            # chain rule: the variable is itself defined (y or an entry y_k of y_k = ...); put its definition back
+            val = entry if entry is not None else self.lookup(name, interp)
             d = d.xreplace({x: val}) if not is_mat(d) else d.applyfunc(lambda e: e.xreplace({x: val}))
             dom = [e.xreplace({x: val}) if isinstance(e, sp.Basic) else e for e in dom]
         self.domains.extend(e for e in dom if isinstance(e, sp.Basic) and e.free_symbols)
         if order == 1 and not isinstance(x, sp.Indexed):
             self.differentiated.extend((e, x) for e in dom if isinstance(e, sp.Basic) and x in e.free_symbols)
         return d
+
+    def _defined_entry(self, var: Node, name: str, interp):
+        """The value an indexed definition gives the entry differentiated by (y_2 of y_k = ...), or None."""
+        key = atom_key(var)
+        if self.network or key is None or name in self.defs.symbols or "_" not in name:
+            return None
+        subs = [s for s in decor_scripts(var) if s[0] == "sub"]
+        if len(subs) != 1 or any(s[0] != "sub" for s in decor_scripts(var)):
+            return None
+        return self._indexed_definition(symbol_name(key), interp.index_label(subs[0][1]), interp)
 
     def variable_name(self, var: Node, interp) -> str:
         key = atom_key(var)
