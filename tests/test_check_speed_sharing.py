@@ -72,3 +72,46 @@ def test_entries_sharing_points_and_sweeps_keep_their_verdicts(tmp_path, acts, l
                                                                verdict):
     spec = _spec(tmp_path, acts, loss, profile, layout)
     assert check_claim(claim, spec=spec).verdict == verdict
+
+
+# Round trip (issue 9.5): a worked example that rounds the activation outputs, on a network whose leaky ReLU
+# evaluates at once at a number and whose softplus has the sigmoid as its derivative (the sigmoid is also
+# layer 1's activation). The numbers are `nnderive latex`'s (random example, seed 11), checked by hand:
+# P^{3} from the shown h^{2} (-0.0008, not the exact -0.000831) and delta^{3} with sigma(P^{3}) unrounded.
+WORKED = r"""
+The outputs of the activation functions are rounded to 4 decimals as soon as they are computed, and every
+later value is computed from those rounded outputs exactly.
+
+$$x = \begin{bmatrix} 0.9 \end{bmatrix}$$
+
+$$T = \begin{bmatrix} 0.6 \\ 0.7 \end{bmatrix}$$
+
+$$W^{1} = \begin{bmatrix} 0.5 \\ 0.8 \end{bmatrix}$$
+
+$$b^{1} = \begin{bmatrix} 0.2 \\ 0.2 \end{bmatrix}$$
+
+$$W^{2} = \begin{bmatrix} 0.7 & 0.9 \\ -0.3 & -0.4 \\ 0.7 & 0.6 \end{bmatrix}$$
+
+$$b^{2} = \begin{bmatrix} 0.5 \\ 0.4 \\ -0.3 \end{bmatrix}$$
+
+$$W^{3} = \begin{bmatrix} -0.6 & 0.5 & 0 \\ -0.5 & -0.7 & 0.8 \end{bmatrix}$$
+
+$$b^{3} = \begin{bmatrix} 0.5 \\ -0.5 \end{bmatrix}$$
+
+$$h^{2} = \begin{bmatrix} 1.6034 \\ -0.0008 \\ 0.5889 \end{bmatrix}$$
+
+$$P^{3} = \begin{bmatrix} -0.4624 \\ -0.8300 \end{bmatrix}$$
+
+$$\delta^{3} = \begin{bmatrix} -0.0431 \\ -0.1027 \end{bmatrix}$$
+"""
+
+
+def test_worked_example_rounds_only_the_layers_outputs(tmp_path):
+    from derive.check.documents import check_equations
+
+    p = tmp_path / "r.toml"
+    p.write_text('[network]\nname = "r"\nlayers = [1, 2, 3, 2]\nactivations = ["sigmoid", "leaky_relu", "softplus"]\n'
+                 'loss = "half_mse"\n\n[notation]\nprofile = "article003"\n', encoding="utf-8")
+    rows = check_equations(WORKED, spec=load_spec(p))
+    got = {claim.split(" =")[0]: verdict for _, verdict, claim, _ in rows}
+    assert got["h^{2}"] == "holds" and got["P^{3}"] == "holds" and got["\\delta^{3}"] == "holds", rows
