@@ -200,6 +200,16 @@ def document(n: int, folder: Path) -> Path:
     return p, len(set(rows))
 
 
+def timed_doc(doc: Path, jobs: int | None) -> tuple[float, int, str]:
+    """(seconds, exit code, the closing summary) of `nnderive check --doc` on one document."""
+    cmd = [sys.executable, "-m", "nnderive", "check", "--doc", str(doc)] + (["--jobs", str(jobs)] if jobs else [])
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    summary = [line for line in p.stdout.splitlines() if " equations: " in line]
+    return (time.perf_counter() - t0, p.returncode,
+            summary[-1].split(": ", 1)[1] if summary else p.stderr.strip()[:200])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--doc-size", type=int, default=500)
@@ -246,25 +256,13 @@ def main() -> None:
                 doc = folder / f"{name}.md"
                 subprocess.run([sys.executable, "-m", "nnderive", "latex", spec, "--format", "md", "-o", str(doc),
                                 "--random-example", "3"], capture_output=True, text=True, cwd=ROOT, check=True)
-                cmd = [sys.executable, "-m", "nnderive", "check", "--doc", str(doc)]
-                if args.jobs:
-                    cmd += ["--jobs", str(args.jobs)]
-                t0 = time.perf_counter()
-                p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-                summary = [line for line in p.stdout.splitlines() if " equations: " in line]
-                print(f"\ncheck --doc on `nnderive latex` of {name}: {time.perf_counter() - t0:.1f} s, exit"
-                      f" {p.returncode} ({summary[-1].split(': ', 1)[1] if summary else p.stderr.strip()[:200]})")
+                seconds, code, summary = timed_doc(doc, args.jobs)
+                print(f"\ncheck --doc on `nnderive latex` of {name}: {seconds:.1f} s, exit {code} ({summary})")
         if args.doc_size:
             doc, distinct = document(args.doc_size, folder)
-            cmd = [sys.executable, "-m", "nnderive", "check", "--doc", str(doc)]
-            if args.jobs:
-                cmd += ["--jobs", str(args.jobs)]
-            t0 = time.perf_counter()
-            p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-            summary = [line for line in p.stdout.splitlines() if " equations: " in line]
+            seconds, code, summary = timed_doc(doc, args.jobs)
             print(f"\ncheck --doc, {args.doc_size} equations ({distinct} distinct; scalar and depth-6 network claims):"
-                  f" {time.perf_counter() - t0:.1f} s, exit {p.returncode}"
-                  f" ({summary[-1].split(': ', 1)[1] if summary else p.stderr.strip()[:200]})")
+                  f" {seconds:.1f} s, exit {code} ({summary})")
 
 
 if __name__ == "__main__":
