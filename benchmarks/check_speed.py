@@ -1,9 +1,12 @@
 """How long `nnderive check` takes: single claims (in-process and via the CLI) and a long document.
 
     python benchmarks/check_speed.py [--doc-size N] [--jobs J] [--no-cli] [--repeat R] [--only TEXT]
+                                     [--latex-doc [NAME ...]]
 
 Prints one row per claim (verdict, seconds in process, seconds through the CLI, exit code), then the
-time of `check --doc` on a generated document of N equations (default 500) of mixed kinds. The
+time of `check --doc` on the documents `nnderive latex` writes for small networks with smooth
+non-sigmoid activations (GELU-tanh, ELU, softplus/softmax in row layout; their entry-wise gradient lines
+are rows of the table too), then on a generated document of N equations (default 500) of mixed kinds. The
 targets of issue 9.7: every single claim under 1 s in process and 3 s through the CLI, whatever the
 depth of the network or the coefficients; 500 equations under 60 s.
 
@@ -48,8 +51,28 @@ def wide_spec(folder: Path) -> str:
     return str(p)
 
 
+# small networks with smooth non-sigmoid activations, whose `nnderive latex` documents state entry-wise
+# gradients (dL/dW^{l}_{jk} = sum_n delta_{jn} a_{kn}, per-unit chain rules): (name, layers, activations,
+# loss, profile, layout)
+SMOOTH_SPECS = [
+    ("gelu_tanh_2_3_2", [2, 3, 2], ["gelu_tanh", "sigmoid"], "bce", "default", "column"),
+    ("elu_2_3_2", [2, 3, 2], ["elu", "linear"], "half_mse", "default", "column"),
+    ("softplus_3_4_2", [3, 4, 2], ["softplus", "softmax"], "cce", "article000", "row"),
+]
+
+
+def smooth_spec(folder: Path, name: str) -> str:
+    """One of SMOOTH_SPECS as a spec file."""
+    _, layers, acts, loss, profile, layout = next(s for s in SMOOTH_SPECS if s[0] == name)
+    p = folder / f"{name}.toml"
+    p.write_text(f'[network]\nname = "{name}"\nlayers = {layers}\nactivations = {acts}\nloss = "{loss}"\n'
+                 f'\n[notation]\nprofile = "{profile}"\n\n[conventions]\nlayout = "{layout}"\n', encoding="utf-8")
+    return str(p)
+
+
 def cases(folder: Path):
     d4, d6, d8, wide = deep_spec(4, folder), deep_spec(6, folder), deep_spec(8, folder), wide_spec(folder)
+    gelu, elu, soft = (smooth_spec(folder, n) for n in ("gelu_tanh_2_3_2", "elu_2_3_2", "softplus_3_4_2"))
     return [
         ("scalar", r"\sigma'(z) = \sigma(z)(1-\sigma(z))", []),
         ("scalar, with --given/--at", r"\frac{dL}{dy} = -300", ["--given", "L = (y-500)^2", "--at", "y=350"]),
@@ -71,6 +94,16 @@ def cases(folder: Path):
         ("generic, Nielsen BP2", r"\delta^l = ((w^{l+1})^T \delta^{l+1}) \odot \sigma'(z^l)", []),
         ("generic, Ng missing 1/m", r"dW^{[l]} = dZ^{[l]} A^{[l-1]T}", []),
         ("generic, conditional", r"\delta^L = a^L - y", []),
+        # lines of `nnderive latex` documents (entry-wise, every j, k and witness)
+        ("gelu_tanh doc, dL/dW^1_jk", r"\frac{\partial L}{\partial W^{1}_{jk}} = \frac{1}{N} \sum_{n=1}^{N}"
+         r" \delta^{1}_{jn} x_{kn}", ["--spec", gelu]),
+        ("gelu_tanh doc, chain rule", r"\frac{\partial L_{n}}{\partial W^{2}_{jk}} = \frac{\partial L_{n}}"
+         r"{\partial a^{2}_{j}} \frac{\partial a^{2}_{j}}{\partial z^{2}_{j}} \frac{\partial z^{2}_{j}}"
+         r"{\partial W^{2}_{jk}} = \delta^{2}_{j}\, a^{1}_{k}", ["--spec", gelu]),
+        ("elu doc, dL/dW^2_jk", r"\frac{\partial L}{\partial W^{2}_{jk}} = \frac{1}{N} \sum_{n=1}^{N}"
+         r" \delta^{2}_{jn} a^{1}_{kn}", ["--spec", elu]),
+        ("softplus row doc, dl/dw^1_jk", r"\frac{\partial \ell}{\partial w^{1}_{jk}} = \sum_{n=1}^{N}"
+         r" \left(\frac{\partial\ell}{\partial \vec{z}^{1}}\right)_{jn} x_{kn}", ["--spec", soft]),
     ]
 
 
@@ -167,6 +200,16 @@ def document(n: int, folder: Path) -> Path:
     return p, len(set(rows))
 
 
+def timed_doc(doc: Path, jobs: int | None) -> tuple[float, int, str]:
+    """(seconds, exit code, the closing summary) of `nnderive check --doc` on one document."""
+    cmd = [sys.executable, "-m", "nnderive", "check", "--doc", str(doc)] + (["--jobs", str(jobs)] if jobs else [])
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    summary = [line for line in p.stdout.splitlines() if " equations: " in line]
+    return (time.perf_counter() - t0, p.returncode,
+            summary[-1].split(": ", 1)[1] if summary else p.stderr.strip()[:200])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--doc-size", type=int, default=500)
@@ -174,6 +217,9 @@ def main() -> None:
     ap.add_argument("--no-cli", action="store_true", help="skip the CLI timings")
     ap.add_argument("--repeat", type=int, default=0, help="time every claim R times in fresh processes")
     ap.add_argument("--only", default="", help="only the claims whose name contains this text")
+    ap.add_argument("--latex-doc", nargs="*", default=[s[0] for s in SMOOTH_SPECS], metavar="NAME",
+                    help="time check --doc on the `nnderive latex` document of these SMOOTH_SPECS (default: all;"
+                         " none: give the flag alone)")
     ap.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one is not None:
@@ -204,17 +250,19 @@ def main() -> None:
             print(f"{name:28} {verdict:12} {t_in:12.3f} {t_cli:8.3f} {code:5d}", flush=True)
         if args.repeat:
             print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        if args.latex_doc:
+            for name in args.latex_doc:
+                spec = smooth_spec(folder, name)
+                doc = folder / f"{name}.md"
+                subprocess.run([sys.executable, "-m", "nnderive", "latex", spec, "--format", "md", "-o", str(doc),
+                                "--random-example", "3"], capture_output=True, text=True, cwd=ROOT, check=True)
+                seconds, code, summary = timed_doc(doc, args.jobs)
+                print(f"\ncheck --doc on `nnderive latex` of {name}: {seconds:.1f} s, exit {code} ({summary})")
         if args.doc_size:
             doc, distinct = document(args.doc_size, folder)
-            cmd = [sys.executable, "-m", "nnderive", "check", "--doc", str(doc)]
-            if args.jobs:
-                cmd += ["--jobs", str(args.jobs)]
-            t0 = time.perf_counter()
-            p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-            summary = [line for line in p.stdout.splitlines() if " equations: " in line]
+            seconds, code, summary = timed_doc(doc, args.jobs)
             print(f"\ncheck --doc, {args.doc_size} equations ({distinct} distinct; scalar and depth-6 network claims):"
-                  f" {time.perf_counter() - t0:.1f} s, exit {p.returncode}"
-                  f" ({summary[-1].split(': ', 1)[1] if summary else p.stderr.strip()[:200]})")
+                  f" {seconds:.1f} s, exit {code} ({summary})")
 
 
 if __name__ == "__main__":

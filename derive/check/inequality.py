@@ -48,6 +48,8 @@ def _sign(v) -> int:
 class InequalitySampler(Sampler):
     """A Sampler whose points test lhs OP rhs instead of lhs = rhs (``op`` per entry pair)."""
 
+    one_pass = False    # the first test is the relation's sign at the first precision
+
     def __init__(self, pairs, symbols, key: str, op: str = "<", **kw):
         super().__init__(pairs, symbols, key, **kw)
         self.op = op

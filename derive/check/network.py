@@ -353,7 +353,9 @@ def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, poi
                 return Result(claim, "fails", notes=notes, convention=conv,
                               counterexample=f"shapes differ: the left side is {fmt_shape(lhs)}, the right"
                               f" side {fmt_shape(rhs)}{where}")
-            cmp = compare_values(lhs, rhs, ctx.param_symbols(), f"{key_text}|{k}|{widths}|{batch}|{inst}",
+            # the same points for every value of the free indices: the entries share one reverse sweep and
+            # one forward pass per point (each entry is still decided at every point on its own)
+            cmp = compare_values(lhs, rhs, ctx.param_symbols(), f"{key_text}|{k}|{widths}|{batch}",
                                  _value_maker(ctx, spec, widths, batch), min_points=points, search_vars=1,
                                  name_ratios=name_ratios)
             notes.extend(n for n in cmp.notes if n not in notes)

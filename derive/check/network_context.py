@@ -554,8 +554,14 @@ class NetworkContext(ScalarContext):
             raise OutOfRange(f"layer {layer}")
         actual = Z0[layer] if role == "preact" else A0[layer]
         key = (role, layer)
-        fresh = sp.Matrix(actual.shape[0], actual.shape[1],
-                          lambda i, n: BoundSymbol(f"{role}{layer}_{i}_{n}", actual[i, n], real=True))
+        fresh = self._common.get(("cut", key)) if self.cut is None else None
+        if fresh is None:
+            fresh = sp.Matrix(actual.shape[0], actual.shape[1],
+                              lambda i, n: BoundSymbol(f"{role}{layer}_{i}_{n}", actual[i, n], real=True))
+            if self.cut is None:
+                # the same symbols for every derivative by this quantity of the witness: equal bodies,
+                # so one reverse sweep per point serves every entry and every context (pointdiff._one)
+                self._common[("cut", key)] = fresh
         saved_cut, saved_syms = self.cut, self.cut_syms
         self.cut, self.cut_syms = key, {key: fresh}
         self._forward_cache.pop(key, None)

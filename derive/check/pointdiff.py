@@ -43,6 +43,39 @@ class BoundSymbol(sp.Dummy):
         return ev(self._value)
 
 
+def replayed(ev, store: dict, compute, translate=None):
+    """compute() at ev's point (a sweep), remembered in store per evaluator kind, precision, seed and point; the
+    switches it records (translated by ``translate``), its largest and smallest terms and an unknown
+    domain are replayed to every evaluator that asks again."""
+    key = (type(ev).__name__, mpmath.mp.prec, ev.seed, tuple(ev.env.items()))
+    got = store.get(key)
+    if got is None:
+        saved = ev.switches, getattr(ev, "mag", None), getattr(ev, "small", None)
+        local: dict = {}
+        ev.switches = local
+        if saved[1] is not None:
+            ev.mag, ev.small = mpmath.mpf(0), mpmath.inf
+        try:
+            out = compute()
+            got = (out, translate(local) if translate else local, getattr(ev, "mag", None),
+                   getattr(ev, "small", None), getattr(ev, "domain_unknown", False))
+        finally:
+            ev.switches = saved[0]
+            if saved[1] is not None:
+                ev.mag, ev.small = saved[1], saved[2]
+        if len(store) > 4096:    # every point of a claim (a boundary search adds dozens)
+            store.clear()
+        store[key] = got
+    out, switches, mag, small, unknown = got
+    for g, signs in switches.items():
+        ev.switches.setdefault(g, set()).update(signs)
+    if mag is not None:
+        ev.mag, ev.small = max(ev.mag, mag), min(ev.small, small)
+    if unknown:
+        ev.domain_unknown = True
+    return out
+
+
 class NotSweepable(Exception):
     """The body has a node the sweep cannot differentiate (it is differentiated symbolically)."""
 
@@ -268,32 +301,7 @@ class Sweep:
         hit = cache.get(self.uid)
         if hit is not None:
             return hit
-        key = (type(ev).__name__, mpmath.mp.prec, ev.seed, tuple(ev.env.items()))
-        got = self._points.get(key)
-        if got is None:
-            saved = ev.switches, getattr(ev, "mag", None), getattr(ev, "small", None)
-            local: dict = {}
-            ev.switches = local
-            if saved[1] is not None:
-                ev.mag, ev.small = mpmath.mpf(0), mpmath.inf
-            try:
-                out = self._sweep(ev)
-                got = (out, self._translate(local), getattr(ev, "mag", None), getattr(ev, "small", None),
-                       getattr(ev, "domain_unknown", False))
-            finally:
-                ev.switches = saved[0]
-                if saved[1] is not None:
-                    ev.mag, ev.small = saved[1], saved[2]
-            if len(self._points) > 256:
-                self._points.clear()
-            self._points[key] = got
-        out, switches, mag, small, unknown = got
-        for g, signs in switches.items():
-            ev.switches.setdefault(g, set()).update(signs)
-        if mag is not None:
-            ev.mag, ev.small = max(ev.mag, mag), min(ev.small, small)
-        if unknown:
-            ev.domain_unknown = True
+        out = replayed(ev, self._points, lambda: self._sweep(ev), self._translate)
         cache[self.uid] = out
         return out
 

@@ -203,9 +203,7 @@ class ExactEvaluator(_Walker):
                     raise Inexact()
                 _record(self.switches, e.args[0], z)
                 return kinked(self, e, z, lambda a: self(a)), False
-            if not isinstance(e, SoftmaxEntry):
-                return by_form(self, e)
-            return self(_explicit(e))
+            return by_form(self, e)
         if isinstance(e, sp.Indexed):
             return Fraction(_family(self, e)), False
         if isinstance(e, sp.Piecewise):
@@ -471,10 +469,8 @@ class RealEvaluator(_Walker):
         if isinstance(e, KINKED):
             z = self._sign_of(e.args[0])
             return kinked(self, e, z, lambda a: self(a), self(e.args[0]))
-        if isinstance(e, Primitive) and not isinstance(e, SoftmaxEntry):
-            return by_form(self, e)
         if isinstance(e, Primitive):
-            return self(_explicit(e))
+            return by_form(self, e)
         if isinstance(e, sp.Indexed):
             v = _family(self, e)
             return M.mpf(v.numerator) / v.denominator

@@ -19,13 +19,13 @@ _SWITCHES = (sp.Piecewise, sp.Max, sp.Min, sp.Abs, sp.sign, sp.Heaviside, sp.flo
 KINKED = (ReLU, LeakyReLU, Step)
 
 
-def explicit_form(cls, n: int):
+def explicit_form(cls, n: int, k=None):
     """(symbols, closed form, whether it has a switch) of a primitive applied to n fresh real
-    symbols (cached per class)."""
-    key = (cls, n)
+    symbols (cached per class); ``k`` is a softmax entry's index (its first argument, not a symbol)."""
+    key = (cls, n, k)
     if key not in _FORMS:
         syms = sp.symbols(f"_s0:{n}", real=True)
-        form = cls.explicit(*syms)
+        form = cls.explicit(*syms) if k is None else cls.explicit(k, *syms)
         _FORMS[key] = (syms, form, form.has(*_SWITCHES))
     return _FORMS[key]
 
@@ -48,20 +48,28 @@ def _plain(x):
 
 
 def by_form(ev, e):
-    """A primitive (not a softmax entry) at ev's point, by its closed form on symbols."""
-    syms, form, switched = explicit_form(type(e), len(e.args))
+    """A primitive at ev's point, by its closed form on symbols (a softmax entry's too: building
+    exp(z_k) / sum_j exp(z_j) on a deep network's z made SymPy inspect every z at every point)."""
+    from ..primitives import SoftmaxEntry
+
+    if isinstance(e, SoftmaxEntry):
+        args = e.args[1:]
+        syms, form, switched = explicit_form(SoftmaxEntry, len(args), int(e.args[0]))
+    else:
+        args = e.args
+        syms, form, switched = explicit_form(type(e), len(args))
     sub = type(ev)({}, ev.seed)
-    for s, a in zip(syms, e.args):
+    for s, a in zip(syms, args):
         sub.memo[s] = ev(a)
     inner = getattr(ev, "exact", None)
     if inner is not None and switched:
-        for s, a in zip(syms, e.args):
+        for s, a in zip(syms, args):
             try:
                 sub.exact.memo[s] = inner(a)
             except Exception:  # noqa: BLE001 - no exact value: the sign is decided in reals
                 pass
     v = sub(form)
-    rule = dict(zip(syms, e.args))
+    rule = dict(zip(syms, args))
     for g, signs in sub.switches.items():
         ev.switches.setdefault(g.xreplace(rule), set()).update(signs)
     if hasattr(ev, "mag"):

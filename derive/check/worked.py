@@ -152,8 +152,16 @@ class Worked:
                                                         " from rounded activation outputs only"])
         tol = sp.Rational(1, 2) * sp.Rational(10) ** (-digits) + sp.Rational(1, 10**12)
         rounded = self._rounded_classes() if self.rounding == "activations" else ()
+        if rounded:
+            # only a layer's outputs are rounded: sigma(z^{3}) as softplus' derivative is no output of a
+            # sigmoid layer, so it is written out (and not rounded) before the numbers go in
+            _, A = ctx.forward()
+            outputs = {a for l in A if l for a in A[l]}
+            vals = [v.replace(lambda q: isinstance(q, rounded) and q not in outputs, lambda q: q.as_explicit())
+                    for v in vals]
         for k, (v, w) in enumerate(zip(vals, want)):
-            exact = _round_outputs(v.xreplace(subs), rounded, digits if self.decimals is None else self.decimals)
+            exact = _round_outputs(_substituted(v, subs, rounded), rounded,
+                                   digits if self.decimals is None else self.decimals)
             exact = exact.replace(lambda q: isinstance(q, Primitive), lambda q: q.as_explicit())
             got = sp.N(exact, 30)
             if got.free_symbols:
@@ -227,8 +235,20 @@ def _round_outputs(e, classes: tuple, digits: int):
             isinstance(b, classes) for arg in a.args for b in sp.preorder_traversal(arg))]
         if not apps:
             return e
-        e = e.xreplace({a: round_value(a.as_explicit() if hasattr(a, "as_explicit") else a, digits) for a in apps})
+        rule = {a: round_value(a.as_explicit() if hasattr(a, "as_explicit") else a, digits) for a in apps}
+        with sp.evaluate(False):        # the next layer's (leaky) ReLU at a number is rounded too, not evaluated
+            e = e.xreplace(rule)
     return e
+
+
+def _substituted(v, subs: dict, rounded: tuple):
+    """v at the example's numbers; where activation outputs are rounded, unevaluated: a (leaky) ReLU at a
+    number evaluates at once, and its output would escape the rounding (P^{3} computed from the exact
+    h^{2} instead of the h^{2} the document shows)."""
+    if not rounded:
+        return v.xreplace(subs)
+    with sp.evaluate(False):
+        return v.xreplace(subs)
 
 
 ROUNDING_PHRASES = (  # how a document states which reading of "rounded to d decimals" it follows
