@@ -26,6 +26,7 @@ from ..primitives import (
     Tanh,
 )
 from .index_context import IndexNotation
+from .param_vectors import example_label, vector_value
 from .syntax import (
     MAX_TERMS,
     NAMED_FUNCTIONS,
@@ -49,6 +50,7 @@ class FuncDef:
     name: str
     params: tuple[str, ...]
     body: Node
+    sub: str | None = None      # h_\theta(x) = ...: the subscript the name is written with
 
 
 @dataclass
@@ -59,6 +61,8 @@ class Definitions:
     functions: dict[str, FuncDef] = field(default_factory=dict)
     # s_i = ...: an indexed definition, used for every s_1, s_2, ... (name -> (index letters, body))
     indexed: dict[str, tuple] = field(default_factory=dict)
+    # parameter vectors and example superscripts (param_vectors.plan_vectors): letters, examples, 0, bounds
+    vectors: tuple = (frozenset(), False, False, frozenset())
 
 
 class ScalarContext(IndexNotation):
@@ -127,7 +131,8 @@ class ScalarContext(IndexNotation):
         """(callable on values, name) for a function head, or None."""
         base, _ = key
         subs = [s for s in post.scripts if s[0] == "sub"] if post.kind == "postfix" else []
-        if base in self.defs.functions and subs and not self.network:
+        if base in self.defs.functions and subs and not self.network \
+                and self.defs.functions[base].sub != source_of_script(subs[0][1]):
             return self.per_sample(base, subs[0][1], interp), base    # E_n(w) beside E(w) = \sum_n E_n(w)
         if base in self.defs.functions:
             fd = self.defs.functions[base]
@@ -135,6 +140,8 @@ class ScalarContext(IndexNotation):
             def defined(*args):
                 return interp.call_defined(fd, args)
             defined.multi = len(fd.params) > 1     # f(x, y) = xy is called with its two arguments
+            defined.takes_sub = fd.sub is not None  # h_\theta(x): the subscript is part of the name
+            defined.vector_aware = bool(set(fd.params) & self.defs.vectors[0])   # h(x) of a whole x^{(i)}
             return defined, base
         if base in self.function_letters and not key[1]:
             return self.generic(base, post), base
@@ -198,8 +205,14 @@ class ScalarContext(IndexNotation):
                 sub_text = interp.index_label(s[1])
             elif s[0] == "sup" and label is None and _is_label(s[1]):
                 label = plain_text(s[1])
+            elif s[0] == "sup" and label is None and self.defs.vectors[1] and example_label(s[1]):
+                label = "(" + interp.index_text(example_label(s[1])) + ")"    # x^{(i)}: the i-th example
             else:
                 rest.append(s)
+        if base in self.defs.vectors[0] and not hat and not self.network:
+            got = vector_value(self, key, sub_text, label, interp)
+            if got is not None:
+                return got, rest
         if base == "e" and not hat and sub_text is None and label is None and "e" not in self.defs.symbols:
             return sp.E, rest
         if base == "pi" and sub_text is None:

@@ -1,0 +1,175 @@
+"""Parameter vectors and training examples in scalar claims, as course notes write them.
+
+Lessons on linear and logistic regression write a parameter vector both whole and by its entries:
+h_\\theta(x) = \\theta^T x beside \\frac{\\partial J}{\\partial \\theta_j} and x_j; z = w \\cdot x + b beside
+w_j; and the i-th training example as a superscript in parentheses, x^{(i)}, y^{(i)}, x_j^{(i)}. Read
+letter by letter, \\theta^T x is the product of two numbers and y^{(i)} a power, and such claims fail or
+are refused. Here a letter that is written with an index subscript AND as a whole vector (transposed,
+an operand of \\cdot, right after a transposed vector, or with an example superscript) is a column vector
+of its entries (\\theta = (\\theta_1, ..., \\theta_D), with \\theta_0 first when the text writes it), and a
+superscript (i) on a letter names the i-th example (a symbol of its own, not a power).
+
+Reading x^{(i)} as a separate symbol per i is never less general than reading it as a power (any
+identity in independent symbols stays true when x^{(i)} = x^i), so it cannot make a false claim hold.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+import sympy as sp
+
+from .syntax import Node
+from .tree import atom_key, decor_scripts, is_transpose_script, items_of, iter_nodes, juxt_items, plain_text
+
+LENGTH = 3      # entries of a vector whose length the claim does not fix (raised to the largest sum bound)
+# the length the claim is being read at, and whether any whole vector was made (set per reading)
+_LENGTH: ContextVar[int] = ContextVar("param_vector_length", default=LENGTH)
+_USED: ContextVar[list | None] = ContextVar("param_vectors_used", default=None)
+
+
+def example_label(script: Node) -> str | None:
+    """The letter or number of an example superscript (i), (1), or None (x^{2} and x^{(i+1)} are not)."""
+    if not isinstance(script, Node) or script.kind != "sbrace":
+        return None
+    items = items_of(script)
+    posts = juxt_items(items[0]) if len(items) == 1 else None
+    if not posts or len(posts) != 1 or posts[0].kind != "postfix" or posts[0].scripts \
+            or posts[0].args[0].kind != "paren":
+        return None
+    inner = items_of(posts[0].args[0])
+    t = plain_text(inner[0]) if len(inner) == 1 else None
+    if t is not None and (t.isdigit() or (len(t) == 1 and t.isalpha() and t.islower())):
+        return t
+    return None
+
+
+def _letter(post: Node) -> str | None:
+    key = atom_key(post)
+    if key is None or key[1] or post.args[0].kind not in ("letter", "command", "decor"):
+        return None
+    return key[0]
+
+
+def vector_letters(nodes) -> tuple[set[str], bool]:
+    """(the letters written both by index and as a whole vector, whether any example superscript occurs)."""
+    indexed: set[str] = set()
+    whole: set[str] = set()
+    examples = False
+    for root in nodes:
+        for n in iter_nodes(root):
+            if n.kind == "postfix":
+                name = _letter(n)
+                if name is None:
+                    continue
+                scripts = list(decor_scripts(n))
+                subs = [s for s in scripts if s[0] == "sub"]
+                sups = [s for s in scripts if s[0] == "sup"]
+                labelled = any(example_label(s[1]) is not None for s in sups)
+                examples |= labelled
+                if len(subs) == 1:
+                    t = plain_text(subs[0][1])
+                    if t is not None and len(t) == 1 and (t.isdigit() or (t.isalpha() and t.islower())):
+                        indexed.add(name)
+                elif not subs and (labelled or any(is_transpose_script(s[1]) for s in sups)):
+                    whole.add(name)
+            elif n.kind == "juxt":
+                posts = [a for a in n.args if isinstance(a, Node) and a.kind == "postfix"]
+                for a, b in zip(posts, posts[1:]):
+                    if _letter(a) and any(s[0] == "sup" and is_transpose_script(s[1]) for s in a.scripts) \
+                            and _letter(b) and not b.scripts:
+                        whole.add(_letter(b))      # \theta^T x: x is a vector too
+            elif n.kind == "term" and any(str(t) == "\\cdot" for t in n.args if not isinstance(t, Node)):
+                parts = [a for a in n.args if isinstance(a, Node)]
+                for p in parts:
+                    items = juxt_items(p) or []
+                    for pos in (0, -1):
+                        if items and items[pos].kind == "postfix" and not items[pos].scripts and _letter(items[pos]):
+                            whole.add(_letter(items[pos]))
+    return indexed & whole, examples
+
+
+def plan_vectors(rel: Node, defs) -> tuple:
+    """(vector letters, example superscripts used, entry 0 written, sum bound letters) of a claim and
+    its definitions (kept on the Definitions, read by the scalar context)."""
+    roots = [rel] + list(defs.symbols.values()) + [f.body for f in defs.functions.values()]
+    letters, examples = vector_letters(roots)
+    zero, bounds = False, set()
+    for root in roots:
+        for n in iter_nodes(root):
+            if n.kind != "postfix":
+                continue
+            if n.args[0].kind == "sum":
+                bounds |= {plain_text(s[1]) for s in n.scripts if s[0] == "sup" and plain_text(s[1])}
+            elif _letter(n) in letters and any(s[0] == "sub" and plain_text(s[1]) == "0" for s in n.scripts):
+                zero = True
+    return frozenset(letters), examples, zero, frozenset(bounds)
+
+
+def entries(ctx) -> list[int]:
+    """The entry numbers of a parameter vector: 1..D (0 first where the text writes \\theta_0); D is
+    at least every sum's bound, so that \\sum_{j=1}^{n} \\theta_j^2 covers entries the vector has."""
+    _, _, zero, bounds = ctx.defs.vectors
+    top = max([_LENGTH.get()] + [v for k, v in ctx.indices.items() if isinstance(v, int) and k in bounds])
+    return ([0] if zero else []) + list(range(1, top + 1))
+
+
+def whole_vector(ctx, key, label, interp):
+    """The column vector of a parameter letter's entries (with the example label of x^{(i)})."""
+    from .tree import symbol_name
+
+    used = _USED.get()
+    if used is not None:
+        used.append(key[0])
+    return sp.Matrix([ctx.lookup(symbol_name(key, str(k), label), interp) for k in entries(ctx)])
+
+
+def bound_entry(ctx, name: str, sub_text: str):
+    """x_1 inside a function body whose parameter x is bound to a vector: its entry, or None."""
+    node = ctx.defs.symbols.get(name)
+    if node is None or node.kind != "const" or not isinstance(node.args[0], sp.MatrixBase) \
+            or not sub_text.isdigit():
+        return None
+    vec = node.args[0]
+    ks = entries(ctx)
+    k = int(sub_text)
+    if vec.cols != 1 or vec.rows != len(ks) or k not in ks:
+        return None
+    return vec[ks.index(k)]
+
+
+def vector_value(ctx, key, sub_text, label, interp):
+    """A parameter letter's value: the whole vector (bare), an entry of a vector bound to a function's
+    parameter (x_1 in h(x) = \\theta_0 + \\theta_1 x_1 called with x^{(i)}), or None (an entry symbol)."""
+    from .tree import symbol_name
+
+    name = symbol_name(key, None, label)
+    if sub_text is None:
+        return None if name in ctx.defs.symbols else whole_vector(ctx, key, label, interp)
+    return bound_entry(ctx, name, sub_text) if name in ctx.defs.symbols else None
+
+
+def at_vector_lengths(read, *args):
+    """Check a scalar claim with ``read(*args)``; where it wrote a parameter vector, again with one entry
+    more. A claim decided at one length only could single that length out (\\theta^T x = \\theta_1 x_1 +
+    \\theta_2 x_2 + \\theta_3 x_3), so a claim true at both is reported as checked, not proved."""
+    used: list = []
+    token = _USED.set(used)
+    try:
+        first = read(*args)
+    finally:
+        _USED.reset(token)
+    if not used or first.verdict not in ("holds", "checked"):
+        return first
+    token = _LENGTH.set(LENGTH + 1)
+    try:
+        second = read(*args)
+    finally:
+        _LENGTH.reset(token)
+    names = ", ".join(sorted(set(used)))
+    note = (f"{names} read as a vector of its entries ({names}_1, {names}_2, ...): checked with"
+            f" {LENGTH} and {LENGTH + 1} entries, not proved for every length")
+    second.notes.insert(0, note)
+    if second.verdict == "holds":
+        second.verdict = "checked"
+    return second
