@@ -164,11 +164,17 @@ class ScalarContext(IndexNotation):
         g.multi = True
         return g
 
-    def implicit(self, base: str) -> list:
+    def _arguments(self, fd, interp) -> list:
+        """A defined function written alone (\\mathcal{L} for \\mathcal{L}(a, y)) is called with its
+        parameters' own values: a defined a = \\sigma(z) is that value, unless it is being differentiated."""
+        return [self.lookup(p, interp) if interp is not None and p in self.defs.symbols and p not in self.hidden
+                else self.sym(p) for p in fd.params]
+
+    def implicit(self, base: str, interp=None) -> list:
         """The arguments a function letter written alone stands for: f means f(x), and a defined
         f(x, y) written alone (\\frac{\\partial f}{\\partial x}) means f(x, y)."""
         if base in self.defs.functions and base not in self.implicit_args:
-            return [self.sym(p) for p in self.defs.functions[base].params]
+            return self._arguments(self.defs.functions[base], interp)
         return [self.sym(a) for a in self.implicit_args.get(base, self.implicit_default)]
 
     def scalar_symbol(self, post: Node, interp):
@@ -268,7 +274,7 @@ class ScalarContext(IndexNotation):
                 self.depth -= 1
         if name in self.defs.functions and name not in self.hidden:
             fd = self.defs.functions[name]
-            return interp.call_defined(fd, [self.sym(p) for p in fd.params])
+            return interp.call_defined(fd, self._arguments(fd, interp))
         got = self.generic_cost(name) if self.generic_costs else None
         return got if got is not None else self.sym(name)
 
@@ -310,7 +316,7 @@ class ScalarContext(IndexNotation):
         if var is None:
             base = head[1]
             if base in self.function_letters or (base in self.defs.functions and len(base) == 1):
-                return interp.call_values(post, head, self.implicit(base))
+                return interp.call_values(post, head, self.implicit(base, interp))
             return None
         scripts = [s for s in post.scripts if s[0] != "sub"]
         if len(scripts) != len(post.scripts):

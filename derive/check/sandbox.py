@@ -81,6 +81,13 @@ def check_claim(claim: str, *, givens=(), at=(), spec=None, notation=None, seed=
     A line with several statements (a = b, \\quad c = d) gives a Result whose ``parts`` hold each
     statement's Result and whose verdict is the worst of theirs."""
     if isinstance(claim, str):
+        from .dnames import read_dnames
+
+        read, read_givens, dnotes = read_dnames(claim, tuple(givens))
+        if read != claim or read_givens != tuple(givens):   # Ng's dz = \frac{dL}{dz} = a - y, dw_1 = x_1 dz
+            r = check_claim(read, givens=read_givens, at=at, spec=spec, notation=notation, seed=seed)
+            r.claim, r.notes = claim, dnotes + r.notes
+            return r
         stripped, _ = strip_math(claim)
         worded = shape_in_words(stripped)
         if worded:  # 'W_2 is 3 \times 2': a shape claim in words
@@ -181,8 +188,8 @@ def _uses_text(text: str, name: str) -> bool:
 
 def _check_statement(st, givens, at, spec, notation, seed) -> Result:
     if st.update:
-        return Result(st.text, "not-checkable", notes=["an update rule (x \\rightarrow x - \\eta g) is an"
-                                                       " algorithm step, not an identity"])
+        return Result(st.text, "not-checkable", notes=[getattr(st, "why", "") or "an update rule (x \\rightarrow"
+                                                       " x - \\eta g) is an algorithm step, not an identity"])
     try:
         r = _check_one(st.text, givens, at, spec, notation, seed, tuple(st.conditions))
     except NNDeriveError as e:
