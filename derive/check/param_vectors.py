@@ -52,9 +52,13 @@ def _letter(post: Node) -> str | None:
 
 
 def vector_letters(nodes) -> tuple[set[str], bool]:
-    """(the letters written both by index and as a whole vector, whether any example superscript occurs)."""
+    """(the letters written both by index and as a whole vector, whether any example superscript occurs).
+
+    A letter multiplied with such a vector as a whole (the x of \\theta^T x, an operand of w \\cdot x)
+    is a vector of the same length even where the claim never writes its entries."""
     indexed: set[str] = set()
     whole: set[str] = set()
+    pairs: set[tuple[str, str]] = set()
     examples = False
     for root in nodes:
         for n in iter_nodes(root):
@@ -77,16 +81,29 @@ def vector_letters(nodes) -> tuple[set[str], bool]:
                 posts = [a for a in n.args if isinstance(a, Node) and a.kind == "postfix"]
                 for a, b in zip(posts, posts[1:]):
                     if _letter(a) and any(s[0] == "sup" and is_transpose_script(s[1]) for s in a.scripts) \
-                            and _letter(b) and not b.scripts:
+                            and _letter(b) and not any(s[0] == "sub" for s in b.scripts):
                         whole.add(_letter(b))      # \theta^T x: x is a vector too
+                        pairs.add((_letter(a), _letter(b)))
             elif n.kind == "term" and any(str(t) == "\\cdot" for t in n.args if not isinstance(t, Node)):
                 parts = [a for a in n.args if isinstance(a, Node)]
-                for p in parts:
+                ends = []
+                for k, p in enumerate(parts):
                     items = juxt_items(p) or []
-                    for pos in (0, -1):
-                        if items and items[pos].kind == "postfix" and not items[pos].scripts and _letter(items[pos]):
-                            whole.add(_letter(items[pos]))
-    return indexed & whole, examples
+                    pos = -1 if k == 0 else 0
+                    if items and items[pos].kind == "postfix" and not items[pos].scripts and _letter(items[pos]):
+                        whole.add(_letter(items[pos]))
+                        ends.append(_letter(items[pos]))
+                pairs |= {(a, b) for a, b in zip(ends, ends[1:])}
+    out = indexed & whole
+    grown = True
+    while grown:
+        grown = False
+        for a, b in pairs:
+            for x, y in ((a, b), (b, a)):
+                if x in out and y not in out:
+                    out.add(y)
+                    grown = True
+    return out, examples
 
 
 def plan_vectors(rel: Node, defs) -> tuple:
@@ -166,10 +183,23 @@ def at_vector_lengths(read, *args):
         second = read(*args)
     finally:
         _LENGTH.reset(token)
-    names = ", ".join(sorted(set(used)))
-    note = (f"{names} read as a vector of its entries ({names}_1, {names}_2, ...): checked with"
-            f" {LENGTH} and {LENGTH + 1} entries, not proved for every length")
+    names = sorted(set(used))
+    note = (f"{', '.join(names)} read as vectors of their entries ({', '.join(n + '_1, ' + n + '_2, ...' for n in names)}):"
+            f" checked with {LENGTH} and {LENGTH + 1} entries, not proved for every length")
     second.notes.insert(0, note)
+    second.vector_reading = True     # a hold on vectors: not 'numbers only' (sandbox._matrix_reading)
     if second.verdict == "holds":
         second.verdict = "checked"
     return second
+
+
+def writes_entries_of_vectors(claim: str, givens=()) -> bool:
+    """Whether a claim (with its definitions) writes a vector both whole and by its entries (w^T x beside
+    w_k): then it is read entry by entry here, not as a claim about whole matrices."""
+    from .syntax import LatexError, parse
+
+    try:
+        roots = [parse(claim)] + [parse(g, "definition") for g in givens]
+    except LatexError:
+        return False
+    return bool(vector_letters(roots)[0])

@@ -9,6 +9,7 @@ from .chain_notation import read_chain_claim
 from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
 from .generic_network import check_generic_network
 from .matrix_claims import check_matrix
+from .param_vectors import writes_entries_of_vectors
 from .network import check_network
 from .network_letters import forward_profile
 from .scalar import check_scalar
@@ -224,7 +225,7 @@ def _names_a_layer(claim: str, spec, notation) -> bool:
 def _matrix_reading(r: Result) -> Result:
     """A scalar hold of a claim written about matrices is no hold: AB = BA holds for numbers. (A
     failure stands: numbers are 1x1 matrices.)"""
-    if r.verdict not in ("holds", "checked", "conditional"):
+    if r.verdict not in ("holds", "checked", "conditional") or getattr(r, "vector_reading", False):
         return r
     from .syntax import LatexError, parse
     from .tree import matrix_marks
@@ -288,7 +289,8 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
             profile = _network_notation(claim, notation) if not at else None
             if profile is not None:
                 return check_generic_network(claim, profile, list(givens), seed)
-            m = check_matrix(claim, list(givens), seed) if not at and not conditions else None
+            m = check_matrix(claim, list(givens), seed) if not at and not conditions \
+                and not writes_entries_of_vectors(claim, givens) else None
             if m is not None:      # written about matrices or vectors: typed and decided on matrices
                 return m
             r = _matrix_reading(check_scalar(claim, list(givens), list(at), seed, conditions=list(conditions)))
