@@ -62,7 +62,7 @@ class Definitions:
     # s_i = ...: an indexed definition, used for every s_1, s_2, ... (name -> (index letters, body))
     indexed: dict[str, tuple] = field(default_factory=dict)
     # parameter vectors and example superscripts (param_vectors.plan_vectors): letters, examples, 0, bounds
-    vectors: tuple = (frozenset(), False, False, frozenset())
+    vectors: tuple = (frozenset(), False, False, frozenset(), False)
 
 
 class ScalarContext(IndexNotation):

@@ -26,6 +26,7 @@ LENGTH = 3      # entries of a vector whose length the claim does not fix (raise
 # the length the claim is being read at, and whether any whole vector was made (set per reading)
 _LENGTH: ContextVar[int] = ContextVar("param_vector_length", default=LENGTH)
 _USED: ContextVar[list | None] = ContextVar("param_vectors_used", default=None)
+_NUMBERED: ContextVar[list] = ContextVar("param_vectors_numbered", default=[False])
 
 
 def example_label(script: Node) -> str | None:
@@ -107,26 +108,38 @@ def vector_letters(nodes) -> tuple[set[str], bool]:
 
 
 def plan_vectors(rel: Node, defs) -> tuple:
-    """(vector letters, example superscripts used, entry 0 written, sum bound letters) of a claim and
-    its definitions (kept on the Definitions, read by the scalar context)."""
+    """(vector letters, example superscripts used, entry 0 written, sum bounds that count entries,
+    whether an entry is named by its number) of a claim and its definitions (kept on the Definitions,
+    read by the scalar context)."""
     roots = [rel] + list(defs.symbols.values()) + [f.body for f in defs.functions.values()]
     letters, examples = vector_letters(roots)
-    zero, bounds = False, set()
+    zero, numbered, entry_letters, sums = False, False, set(), []
     for root in roots:
         for n in iter_nodes(root):
             if n.kind != "postfix":
                 continue
             if n.args[0].kind == "sum":
-                bounds |= {plain_text(s[1]) for s in n.scripts if s[0] == "sup" and plain_text(s[1])}
-            elif _letter(n) in letters and any(s[0] == "sub" and plain_text(s[1]) == "0" for s in n.scripts):
-                zero = True
-    return frozenset(letters), examples, zero, frozenset(bounds)
+                sub = next((plain_text(s[1]) or (s[1].text or "") for s in n.scripts if s[0] == "sub"), "")
+                top = next((plain_text(s[1]) for s in n.scripts if s[0] == "sup"), None)
+                sums.append((sub.split("=")[0].strip()[:1], top))
+            elif _letter(n) in letters:
+                for s in n.scripts:
+                    t = plain_text(s[1]) if s[0] == "sub" else None
+                    if t and t.isdigit():
+                        zero |= t == "0"
+                        numbered = True
+                    elif t and len(t) == 1:
+                        entry_letters.add(t)
+    # \sum_{j=1}^{n} \theta_j^2 runs over the entries: the vector has at least n of them
+    bounds = {top for index, top in sums if top and not top.isdigit()}   # free indices run up to these too
+    numbered |= any(top and top.isdigit() and index in entry_letters for index, top in sums)
+    return frozenset(letters), examples, zero, frozenset(bounds), numbered
 
 
 def entries(ctx) -> list[int]:
     """The entry numbers of a parameter vector: 1..D (0 first where the text writes \\theta_0); D is
     at least every sum's bound, so that \\sum_{j=1}^{n} \\theta_j^2 covers entries the vector has."""
-    _, _, zero, bounds = ctx.defs.vectors
+    _, _, zero, bounds, _ = ctx.defs.vectors
     top = max([_LENGTH.get()] + [v for k, v in ctx.indices.items() if isinstance(v, int) and k in bounds])
     return ([0] if zero else []) + list(range(1, top + 1))
 
@@ -138,6 +151,7 @@ def whole_vector(ctx, key, label, interp):
     used = _USED.get()
     if used is not None:
         used.append(key[0])
+        _NUMBERED.get()[0] |= bool(ctx.defs.vectors[4])
     return sp.Matrix([ctx.lookup(symbol_name(key, str(k), label), interp) for k in entries(ctx)])
 
 
@@ -167,15 +181,22 @@ def vector_value(ctx, key, sub_text, label, interp):
 
 
 def at_vector_lengths(read, *args):
-    """Check a scalar claim with ``read(*args)``; where it wrote a parameter vector, again with one entry
-    more. A claim decided at one length only could single that length out (\\theta^T x = \\theta_1 x_1 +
-    \\theta_2 x_2 + \\theta_3 x_3), so a claim true at both is reported as checked, not proved."""
+    """Check a scalar claim with ``read(*args)``; where it read a parameter vector, the hold is 'checked'
+    (at a length, not proved for every length). A claim that names entries by number (\\theta_1, or a
+    sum to 3 over the entries) could single its length out (\\theta^T x = \\theta_1 x_1 + \\theta_2 x_2 +
+    \\theta_3 x_3): it is read again with one entry more."""
     used: list = []
-    token = _USED.set(used)
+    token, numbered = _USED.set(used), _NUMBERED.set([False])
     try:
         first = read(*args)
+        if used and first.verdict in ("holds", "checked") and not _NUMBERED.get()[0]:
+            first.notes.insert(0, _note(used, (LENGTH,)))
+            first.vector_reading = True
+            first.verdict = "checked"
+            return first
     finally:
         _USED.reset(token)
+        _NUMBERED.reset(numbered)
     if not used or first.verdict not in ("holds", "checked"):
         return first
     token = _LENGTH.set(LENGTH + 1)
@@ -183,10 +204,7 @@ def at_vector_lengths(read, *args):
         second = read(*args)
     finally:
         _LENGTH.reset(token)
-    names = sorted(set(used))
-    note = (f"{', '.join(names)} read as vectors of their entries ({', '.join(n + '_1, ' + n + '_2, ...' for n in names)}):"
-            f" checked with {LENGTH} and {LENGTH + 1} entries, not proved for every length")
-    second.notes.insert(0, note)
+    second.notes.insert(0, _note(used, (LENGTH, LENGTH + 1)))
     second.vector_reading = True     # a hold on vectors: not 'numbers only' (sandbox._matrix_reading)
     if second.verdict == "holds":
         second.verdict = "checked"
@@ -203,3 +221,9 @@ def writes_entries_of_vectors(claim: str, givens=()) -> bool:
     except LatexError:
         return False
     return bool(vector_letters(roots)[0])
+
+
+def _note(used, lengths) -> str:
+    names = sorted(set(used))
+    return (f"{', '.join(names)} read as vectors of their entries ({', '.join(n + '_1, ' + n + '_2, ...' for n in names)}):"
+            f" checked with {' and '.join(map(str, lengths))} entries, not proved for every length")
