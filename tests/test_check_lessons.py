@@ -36,6 +36,9 @@ CASES = [
      ['R(\\hat{p}, t) = -t\\log\\sigma(s) - (1-t)\\log(1-\\sigma(s))'], HOLDS),
     ('\\frac{\\partial R(\\hat{p}, t)}{\\partial s} = t - \\sigma(s)',
      ['R(\\hat{p}, t) = -t\\log\\sigma(s) - (1-t)\\log(1-\\sigma(s))'], ("fails",)),
+    # a definition written with matrices makes a scalar hold no hold (X(X beta - t) needs X^T)
+    ('\\nabla_{\\beta} Q(\\beta) = \\frac{2}{n} A (A\\beta - t)', ['Q(\\beta) = \\frac{1}{n} (A\\beta - t)^T (A\\beta - t)'],
+     ("not-checkable", "fails")),
     # update rules written with '=' or \rightarrow are not identities
     ('\\beta = \\beta - \\alpha \\nabla_\\beta S(\\beta)', [], ("not-checkable",)),
     ('m_t = \\rho m_{t-1} + (1 - \\rho) g_t', [], ("not-checkable",)),

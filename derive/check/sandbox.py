@@ -222,9 +222,9 @@ def _names_a_layer(claim: str, spec, notation) -> bool:
     return False
 
 
-def _matrix_reading(r: Result) -> Result:
-    """A scalar hold of a claim written about matrices is no hold: AB = BA holds for numbers. (A
-    failure stands: numbers are 1x1 matrices.)"""
+def _matrix_reading(r: Result, givens=()) -> Result:
+    """A scalar hold of a claim written about matrices (in the claim or in the definitions it uses) is
+    no hold: AB = BA holds for numbers. (A failure stands: numbers are 1x1 matrices.)"""
     if r.verdict not in ("holds", "checked", "conditional") or getattr(r, "vector_reading", False):
         return r
     from .syntax import LatexError, parse
@@ -232,6 +232,8 @@ def _matrix_reading(r: Result) -> Result:
 
     try:
         marks = matrix_marks(parse(r.claim))
+        for g in givens:
+            marks = marks or matrix_marks(parse(g, "definition"))
     except LatexError:
         return r
     if not marks:
@@ -293,7 +295,7 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
                 and not writes_entries_of_vectors(claim, givens) else None
             if m is not None:      # written about matrices or vectors: typed and decided on matrices
                 return m
-            r = _matrix_reading(check_scalar(claim, list(givens), list(at), seed, conditions=list(conditions)))
+            r = _matrix_reading(check_scalar(claim, list(givens), list(at), seed, conditions=list(conditions)), givens)
             return explain_scalar(r, givens, at, seed, conditions)
         if at:
             raise ClaimError("--at is for scalar claims (without --spec)")
@@ -306,7 +308,7 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
             try:
                 # under the spec's conventions (its ReLU'(0)), as the network's own lines are
                 s = _matrix_reading(check_scalar(claim, list(givens), [], seed, h0=spec.conventions.relu_prime_at_zero,
-                                                 conditions=list(conditions)))
+                                                 conditions=list(conditions)), givens)
             except LatexError:
                 s = None
             if s is not None and s.verdict not in ("not-checkable", "error"):
