@@ -39,6 +39,12 @@ CASES = [
     # a definition written with matrices makes a scalar hold no hold (X(X beta - t) needs X^T)
     ('\\nabla_{\\beta} Q(\\beta) = \\frac{2}{n} A (A\\beta - t)', ['Q(\\beta) = \\frac{1}{n} (A\\beta - t)^T (A\\beta - t)'],
      ("not-checkable", "fails")),
+    # a matrix beside the vectors is left to the matrix reader
+    ('u^T B u = \\sum_{i=1}^n \\sum_{j=1}^n B_{ij} u_i u_j', [], HOLDS),
+    ('u^T B u = \\sum_{i=1}^n \\sum_{j=1}^n B_{ij} u_j u_j', [], ("fails",)),
+    # \det of a written-out matrix
+    ('\\det \\begin{pmatrix} 2 & 1 \\\\ 5 & 4 \\end{pmatrix} = 3', [], HOLDS),
+    ('\\det \\begin{pmatrix} 2 & 1 \\\\ 5 & 4 \\end{pmatrix} = 13', [], ("fails",)),
     # update rules written with '=' or \rightarrow are not identities
     ('\\beta = \\beta - \\alpha \\nabla_\\beta S(\\beta)', [], ("not-checkable",)),
     ('m_t = \\rho m_{t-1} + (1 - \\rho) g_t', [], ("not-checkable",)),

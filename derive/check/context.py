@@ -26,6 +26,7 @@ from ..primitives import (
     Tanh,
 )
 from .index_context import IndexNotation
+from .linalg_functions import determinant as _determinant
 from .param_vectors import example_label, vector_value
 from .syntax import (
     MAX_TERMS,
@@ -542,7 +543,7 @@ def builtin_function(base: str, h0=0) -> Callable | None:
         "sech": sp.sech, "cosh": sp.cosh, "sinh": sp.sinh, "csch": sp.csch, "coth": sp.coth,
         "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "abs": sp.Abs, "sign": sp.sign, "erf": sp.erf,
         "sec": sp.sec, "csc": sp.csc, "cot": sp.cot, "asin": sp.asin, "acos": sp.acos, "atan": sp.atan,
-        "asinh": sp.asinh, "acosh": sp.acosh, "atanh": sp.atanh, "erfc": sp.erfc,
+        "asinh": sp.asinh, "acosh": sp.acosh, "atanh": sp.atanh, "erfc": sp.erfc, "det": _determinant,
     }
     if base in ("Phi", "phi", "sigma", "tanh", "exp", "ln", "log", "lg"):
         return table[base]

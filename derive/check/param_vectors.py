@@ -60,6 +60,7 @@ def vector_letters(nodes) -> tuple[set[str], bool]:
     indexed: set[str] = set()
     whole: set[str] = set()
     pairs: set[tuple[str, str]] = set()
+    matrices: set[str] = set()
     examples = False
     for root in nodes:
         for n in iter_nodes(root):
@@ -76,6 +77,8 @@ def vector_letters(nodes) -> tuple[set[str], bool]:
                     t = plain_text(subs[0][1])
                     if t is not None and len(t) == 1 and (t.isdigit() or (t.isalpha() and t.islower())):
                         indexed.add(name)
+                    elif t is not None and len(t) == 2 and t.isalnum():
+                        matrices.add(name)       # A_{ij}: a matrix's entries (not read here)
                 elif not subs and (labelled or any(is_transpose_script(s[1]) for s in sups)):
                     whole.add(name)
             elif n.kind == "juxt":
@@ -95,6 +98,10 @@ def vector_letters(nodes) -> tuple[set[str], bool]:
                         whole.add(_letter(items[pos]))
                         ends.append(_letter(items[pos]))
                 pairs |= {(a, b) for a, b in zip(ends, ends[1:])}
+    # a matrix beside the vectors (x^T A x, X\\theta): the vector reading has no matrices; the matrix
+    # reader decides such a claim
+    if matrices or any(x[:1].isupper() and len(x) == 1 for x in whole | {b for _, b in pairs} | {a for a, _ in pairs}):
+        return set(), examples
     out = indexed & whole
     grown = True
     while grown:
