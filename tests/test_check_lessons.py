@@ -45,6 +45,9 @@ CASES = [
     # \det of a written-out matrix
     ('\\det \\begin{pmatrix} 2 & 1 \\\\ 5 & 4 \\end{pmatrix} = 3', [], HOLDS),
     ('\\det \\begin{pmatrix} 2 & 1 \\\\ 5 & 4 \\end{pmatrix} = 13', [], ("fails",)),
+    # the bar of a conditional density separates arguments like a comma
+    ('\\frac{\\partial}{\\partial u} f(u \\mid v) = \\frac{\\partial}{\\partial u} f(u, v)', [], HOLDS),
+    ('\\frac{\\partial}{\\partial u} f(u \\mid v) = \\frac{\\partial}{\\partial v} f(u, v)', [], ("fails",)),
     # update rules written with '=' or \rightarrow are not identities
     ('\\beta = \\beta - \\alpha \\nabla_\\beta S(\\beta)', [], ("not-checkable",)),
     ('m_t = \\rho m_{t-1} + (1 - \\rho) g_t', [], ("not-checkable",)),
