@@ -48,6 +48,8 @@ CASES = [
     # the bar of a conditional density separates arguments like a comma
     ('\\frac{\\partial}{\\partial u} f(u \\mid v) = \\frac{\\partial}{\\partial u} f(u, v)', [], HOLDS),
     ('\\frac{\\partial}{\\partial u} f(u \\mid v) = \\frac{\\partial}{\\partial v} f(u, v)', [], ("fails",)),
+    # an approximation is not decided, even where a part of it cannot be read
+    ('\\Delta F \\approx \\nabla F \\cdot \\Delta u', [], ("not-checkable",)),
     # update rules written with '=' or \rightarrow are not identities
     ('\\beta = \\beta - \\alpha \\nabla_\\beta S(\\beta)', [], ("not-checkable",)),
     ('m_t = \\rho m_{t-1} + (1 - \\rho) g_t', [], ("not-checkable",)),

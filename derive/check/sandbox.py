@@ -9,9 +9,9 @@ from .chain_notation import read_chain_claim
 from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
 from .generic_network import check_generic_network
 from .matrix_claims import check_matrix
-from .param_vectors import writes_entries_of_vectors
 from .network import check_network
 from .network_letters import forward_profile
+from .param_vectors import writes_entries_of_vectors
 from .scalar import check_scalar
 from .slips import explain_network, explain_scalar
 from .statements import split_statements
@@ -116,7 +116,31 @@ def check_claim(claim: str, *, givens=(), at=(), spec=None, notation=None, seed=
             out.parts = parts
             out.seconds = sum(p.seconds for p in parts)
             return out
-    return _check_one(claim, givens, at, spec, notation, seed, ())
+    try:
+        return _check_one(claim, givens, at, spec, notation, seed, ())
+    except LatexError as e:
+        if isinstance(claim, str) and _only_approximations(claim):
+            # \Delta C \approx \nabla C \cdot \Delta v: an approximation is not decided in any reading
+            return Result(claim, "not-checkable", notes=[
+                "an approximation (\\approx) is not an identity and is not decided; it could not be read either: "
+                + str(e).splitlines()[0]])
+        raise
+
+
+def _only_approximations(text: str) -> bool:
+    """Whether every top-level relation of the claim is \\approx."""
+    from .statements import _top_relations
+
+    from .tokens import tokenize
+
+    body = strip_math(text)[0]
+    depth = 0
+    for t in tokenize(body):      # malformed TeX (an unclosed brace) stays an error
+        depth += t.is_char("{([") - t.is_char("})]")
+        if depth < 0:
+            return False
+    rels = _top_relations(body)
+    return depth == 0 and bool(rels) and all(r == "approx" for r in rels)
 
 
 def _line_definitions(claims, givens, spec):
