@@ -119,7 +119,9 @@ def check_claim(claim: str, *, givens=(), at=(), spec=None, notation=None, seed=
     try:
         return _check_one(claim, givens, at, spec, notation, seed, ())
     except LatexError as e:
-        if isinstance(claim, str) and _only_approximations(claim):
+        unread = any(k in str(e) for k in ("write a gradient", "is not defined", "is not supported",
+                                           "are not checked", "is not understood"))   # not malformed TeX
+        if unread and isinstance(claim, str) and _only_approximations(claim):
             # \Delta C \approx \nabla C \cdot \Delta v: an approximation is not decided in any reading
             return Result(claim, "not-checkable", notes=[
                 "an approximation (\\approx) is not an identity and is not decided; it could not be read either: "
