@@ -77,7 +77,7 @@ def vector_letters(nodes) -> tuple[set[str], bool]:
                     t = plain_text(subs[0][1])
                     if t is not None and len(t) == 1 and (t.isdigit() or (t.isalpha() and t.islower())):
                         indexed.add(name)
-                    elif t is not None and len(t) == 2 and t.isalnum():
+                    elif t is not None and len(t) == 2 and all(ch.islower() or ch.isdigit() for ch in t):
                         matrices.add(name)       # A_{ij}: a matrix's entries (not read here)
                 elif not subs and (labelled or any(is_transpose_script(s[1]) for s in sups)):
                     whole.add(name)
