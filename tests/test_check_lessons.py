@@ -52,6 +52,8 @@ CASES = [
     ('\\Delta F \\approx \\nabla F \\cdot \\Delta u', [], ("not-checkable",)),
     # a loss named with a capital subscript (L_{CE}) is no matrix: its vectors are still read
     ('\\frac{\\partial L_{MS}(p, t)}{\\partial u_k} = (u \\cdot v - t) v_k', ['L_{MS}(p, t) = \\frac{1}{2}(u \\cdot v - t)^2'], HOLDS),
+    # the normal equations' solution names its left side: a definition, not an identity
+    ('\\beta = (A^T A)^{-1} A^T t', [], ("not-checkable",)),
     # update rules written with '=' or \rightarrow are not identities
     ('\\beta = \\beta - \\alpha \\nabla_\\beta S(\\beta)', [], ("not-checkable",)),
     ('m_t = \\rho m_{t-1} + (1 - \\rho) g_t', [], ("not-checkable",)),

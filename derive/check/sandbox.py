@@ -319,6 +319,12 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
                 return check_generic_network(claim, profile, list(givens), seed)
             m = check_matrix(claim, list(givens), seed) if not at and not conditions \
                 and not writes_entries_of_vectors(claim, givens) else None
+            if m is not None and m.verdict == "fails" and not givens:
+                name = _introduces(claim, givens, None)
+                if name:       # \theta = (X^T X)^{-1} X^T y: the normal equations' solution names theta
+                    return Result(claim, "not-checkable", notes=[
+                        f"a definition of {name} (its right side does not mention it and nothing else defines"
+                        " it): there is nothing to check"])
             if m is not None:      # written about matrices or vectors: typed and decided on matrices
                 return m
             r = _matrix_reading(check_scalar(claim, list(givens), list(at), seed, conditions=list(conditions)), givens)
