@@ -26,6 +26,8 @@ from ..primitives import (
     Tanh,
 )
 from .index_context import IndexNotation
+from .linalg_functions import determinant as _determinant
+from .param_vectors import example_label, vector_value
 from .syntax import (
     MAX_TERMS,
     NAMED_FUNCTIONS,
@@ -49,6 +51,7 @@ class FuncDef:
     name: str
     params: tuple[str, ...]
     body: Node
+    sub: str | None = None      # h_\theta(x) = ...: the subscript the name is written with
 
 
 @dataclass
@@ -59,6 +62,8 @@ class Definitions:
     functions: dict[str, FuncDef] = field(default_factory=dict)
     # s_i = ...: an indexed definition, used for every s_1, s_2, ... (name -> (index letters, body))
     indexed: dict[str, tuple] = field(default_factory=dict)
+    # parameter vectors and example superscripts (param_vectors.plan_vectors): letters, examples, 0, bounds
+    vectors: tuple = (frozenset(), False, False, frozenset(), False)
 
 
 class ScalarContext(IndexNotation):
@@ -127,7 +132,8 @@ class ScalarContext(IndexNotation):
         """(callable on values, name) for a function head, or None."""
         base, _ = key
         subs = [s for s in post.scripts if s[0] == "sub"] if post.kind == "postfix" else []
-        if base in self.defs.functions and subs and not self.network:
+        if base in self.defs.functions and subs and not self.network \
+                and self.defs.functions[base].sub != source_of_script(subs[0][1]):
             return self.per_sample(base, subs[0][1], interp), base    # E_n(w) beside E(w) = \sum_n E_n(w)
         if base in self.defs.functions:
             fd = self.defs.functions[base]
@@ -135,6 +141,8 @@ class ScalarContext(IndexNotation):
             def defined(*args):
                 return interp.call_defined(fd, args)
             defined.multi = len(fd.params) > 1     # f(x, y) = xy is called with its two arguments
+            defined.takes_sub = fd.sub is not None  # h_\theta(x): the subscript is part of the name
+            defined.vector_aware = bool(set(fd.params) & self.defs.vectors[0])   # h(x) of a whole x^{(i)}
             return defined, base
         if base in self.function_letters and not key[1]:
             return self.generic(base, post), base
@@ -157,11 +165,17 @@ class ScalarContext(IndexNotation):
         g.multi = True
         return g
 
-    def implicit(self, base: str) -> list:
+    def _arguments(self, fd, interp) -> list:
+        """A defined function written alone (\\mathcal{L} for \\mathcal{L}(a, y)) is called with its
+        parameters' own values: a defined a = \\sigma(z) is that value, unless it is being differentiated."""
+        return [self.lookup(p, interp) if interp is not None and p in self.defs.symbols and p not in self.hidden
+                else self.sym(p) for p in fd.params]
+
+    def implicit(self, base: str, interp=None) -> list:
         """The arguments a function letter written alone stands for: f means f(x), and a defined
         f(x, y) written alone (\\frac{\\partial f}{\\partial x}) means f(x, y)."""
         if base in self.defs.functions and base not in self.implicit_args:
-            return [self.sym(p) for p in self.defs.functions[base].params]
+            return self._arguments(self.defs.functions[base], interp)
         return [self.sym(a) for a in self.implicit_args.get(base, self.implicit_default)]
 
     def scalar_symbol(self, post: Node, interp):
@@ -198,8 +212,14 @@ class ScalarContext(IndexNotation):
                 sub_text = interp.index_label(s[1])
             elif s[0] == "sup" and label is None and _is_label(s[1]):
                 label = plain_text(s[1])
+            elif s[0] == "sup" and label is None and self.defs.vectors[1] and example_label(s[1]):
+                label = "(" + interp.index_text(example_label(s[1])) + ")"    # x^{(i)}: the i-th example
             else:
                 rest.append(s)
+        if base in self.defs.vectors[0] and not hat and not self.network:
+            got = vector_value(self, key, sub_text, label, interp)
+            if got is not None:
+                return got, rest
         if base == "e" and not hat and sub_text is None and label is None and "e" not in self.defs.symbols:
             return sp.E, rest
         if base == "pi" and sub_text is None:
@@ -256,7 +276,7 @@ class ScalarContext(IndexNotation):
                 self.depth -= 1
         if name in self.defs.functions and name not in self.hidden:
             fd = self.defs.functions[name]
-            return interp.call_defined(fd, [self.sym(p) for p in fd.params])
+            return interp.call_defined(fd, self._arguments(fd, interp))
         got = self.generic_cost(name) if self.generic_costs else None
         return got if got is not None else self.sym(name)
 
@@ -298,7 +318,7 @@ class ScalarContext(IndexNotation):
         if var is None:
             base = head[1]
             if base in self.function_letters or (base in self.defs.functions and len(base) == 1):
-                return interp.call_values(post, head, self.implicit(base))
+                return interp.call_values(post, head, self.implicit(base, interp))
             return None
         scripts = [s for s in post.scripts if s[0] != "sub"]
         if len(scripts) != len(post.scripts):
@@ -535,7 +555,7 @@ def builtin_function(base: str, h0=0) -> Callable | None:
         "sech": sp.sech, "cosh": sp.cosh, "sinh": sp.sinh, "csch": sp.csch, "coth": sp.coth,
         "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "abs": sp.Abs, "sign": sp.sign, "erf": sp.erf,
         "sec": sp.sec, "csc": sp.csc, "cot": sp.cot, "asin": sp.asin, "acos": sp.acos, "atan": sp.atan,
-        "asinh": sp.asinh, "acosh": sp.acosh, "atanh": sp.atanh, "erfc": sp.erfc,
+        "asinh": sp.asinh, "acosh": sp.acosh, "atanh": sp.atanh, "erfc": sp.erfc, "det": _determinant,
     }
     if base in ("Phi", "phi", "sigma", "tanh", "exp", "ln", "log", "lg"):
         return table[base]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .context import Definitions, FuncDef, ScalarContext, symbol_name
+from .context import Definitions, FuncDef, ScalarContext, source_of_script, symbol_name
 from .interpret import Interpreter
+from .param_vectors import at_vector_lengths, plan_vectors  # noqa: F401  (scalar claims plan their vectors with the givens)
 from .syntax import LatexError, parse
 from .tree import (
     _is_label,
@@ -32,23 +33,55 @@ def read_definition(text: str, defs: Definitions, what: str = "definition") -> N
     lhs = sides[0]
     items = juxt_items(lhs)
     body = sides[-1]
-    if items and len(items) == 2 and items[0].kind == "postfix" and items[1].kind == "postfix" \
-            and items[1].args[0].kind == "paren" and not items[1].scripts and atom_key(items[0]) is not None \
-            and not items[0].scripts:
+    head = _function_head(items)
+    if head is not None:
+        name, sub = head
         params = []
         for a in items_of(items[1].args[0]):
-            t = plain_text(a)
-            if t is None or not t.isalpha() or len(t) != 1:
-                raise LatexError("function parameters must be single letters", text, a.pos, what)
-            params.append(t)
-        name = atom_key(items[0])[0]
-        defs.functions[name] = FuncDef(name, tuple(params), body)
+            params.append(_parameter_name(a, text, what))
+        defs.functions[name] = FuncDef(name, tuple(params), body, sub)
         # a chained definition f(z) = y = ... also names the middle symbols
         for mid in sides[1:-1]:
             _define_symbol(mid, body, defs, text, what)
         return
     for s in sides[:-1]:
         _define_symbol(s, body, defs, text, what)
+
+
+def _function_head(items) -> tuple[str, str | None] | None:
+    """(name, subscript) of a definition's left side f(x), h_\\theta(x), L_{CE}(\\hat{y}, y), or None.
+
+    A subscript on the function's name (h_\\theta, L_{CE}, f_c) labels the function: the claim calls
+    it with the same subscript.
+    """
+    if not (items and len(items) == 2 and items[0].kind == "postfix" and items[1].kind == "postfix"
+            and items[1].args[0].kind == "paren" and not items[1].scripts and atom_key(items[0]) is not None):
+        return None
+    scripts = list(items[0].scripts)
+    if any(s[0] != "sub" for s in scripts) or len(scripts) > 1:
+        return None
+    sub = source_of_script(scripts[0][1]) if scripts else None
+    return atom_key(items[0])[0], sub
+
+
+def _parameter_name(a, text, what) -> str:
+    """A function parameter's symbol name: x, \\theta, \\mathbf{w}, \\hat{y}, w_1 (as the claim names it)."""
+    t = plain_text(a)
+    if t is not None and t.isalpha() and len(t) == 1:
+        return t
+    items = juxt_items(a)
+    if items and len(items) == 1 and items[0].kind == "postfix" and atom_key(items[0]) is not None:
+        post = items[0]
+        sub = None
+        for s in decor_scripts(post):
+            if s[0] != "sub" or sub is not None:
+                raise LatexError("a function parameter is a symbol, as in f(x), J(\\theta), E(w_1, w_2)",
+                                 text, a.pos, what)
+            sub = plain_text(s[1])
+            if sub is None:
+                raise LatexError("a function parameter's subscript must be plain", text, a.pos, what)
+        return symbol_name(atom_key(post), sub)
+    raise LatexError("a function parameter is a symbol, as in f(x), J(\\theta), E(w_1, w_2)", text, a.pos, what)
 
 
 def _define_symbol(node, body, defs, text, what):

@@ -18,7 +18,7 @@ SYMBOL_COMMANDS = GREEK | {"ell", "partial", "nabla", "infty", "hbar", "imath", 
 # named functions typeset upright: \sin x, \log_2 x, \max(a, b)
 FUNCTION_COMMANDS = {
     "tanh", "exp", "ln", "log", "max", "min", "sinh", "cosh", "coth", "sech", "csch", "sin", "cos", "tan",
-    "sec", "csc", "cot", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "erf", "lg",
+    "sec", "csc", "cot", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "erf", "lg", "det",
 }
 FRACS = {"frac", "dfrac", "tfrac", "cfrac"}
 BINOMS = {"binom", "dbinom", "tbinom"}
@@ -75,7 +75,7 @@ NAMED_FUNCTIONS = {
     "tan": "tan", "abs": "abs", "sign": "sign", "sgn": "sign", "erf": "erf", "sec": "sec", "csc": "csc",
     "cot": "cot", "arcsin": "asin", "arccos": "acos", "arctan": "atan", "asin": "asin", "acos": "acos",
     "atan": "atan", "arsinh": "asinh", "arcosh": "acosh", "artanh": "atanh", "arcsinh": "asinh",
-    "arccosh": "acosh", "arctanh": "atanh", "erfc": "erfc",
+    "arccosh": "acosh", "arctanh": "atanh", "erfc": "erfc", "det": "det",
 }
 
 # commands outside the dialect that a tutorial may use, with what to write instead
@@ -86,7 +86,7 @@ UNSUPPORTED_HINTS = {
     "newcommand": "macro definitions are not accepted; use --given for definitions",
     "renewcommand": "macro definitions are not accepted; use --given for definitions",
     "input": "file inclusion is not accepted", "include": "file inclusion is not accepted",
-    "det": "determinants are not checked", "forall": "quantifiers are not checked; state the claim for a"
+    "forall": "quantifiers are not checked; state the claim for a"
     " generic value", "exists": "quantifiers are not checked",
     "sgn": "write \\operatorname{sign}(x)", "pm": "a claim with \\pm states two claims; write each",
     "mp": "a claim with \\mp states two claims; write each", "cdots": "an ellipsis cannot be checked; write the"

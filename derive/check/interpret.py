@@ -227,6 +227,8 @@ class Interpreter(Calls):
             return None  # \\sigma(1-\\sigma) in a claim about d\\sigma/dz: a product of shorthands
         if self.call_group(nxt) is not None:
             return self.call(it, head, nxt), i + 2
+        if nxt.kind == "postfix" and nxt.args[0].kind == "matrix":     # \det \begin{pmatrix}...: delimited too
+            return self.call_value(it, head, self.value(nxt)), i + 2
         named = it.kind == "postfix" and it.args[0].kind in ("command", "text")
         if not named or head[1] in ("max", "min", "softmax"):
             return None

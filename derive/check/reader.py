@@ -210,6 +210,8 @@ class Reader(Groups, Scripts):
             return False
         if name in REL_COMMANDS or name in MUL_COMMANDS or name == "\\" or (self.depth > 0 and name in _ARROWS):
             return False
+        if name == "mid" and self.depth > 0:
+            return False        # p(y \mid x): the bar between a density's arguments (list_until)
         if name in SIZERS:
             nxt = self.peek(1)
             return name in ("left", "big", "Big", "bigg", "Bigg", "bigl", "Bigl", "biggl", "Biggl") and not (
@@ -294,8 +296,10 @@ class Reader(Groups, Scripts):
         start = t
         saved, self.bars = self.bars, []
         items = [self.relation()]
-        # J(W,b;x,y), p(y \mid x; \theta): a semicolon between arguments separates them like a comma
-        while self.peek() is not None and (self.peek().is_char(",") or (close == ")" and self.peek().is_char(";"))):
+        # J(W,b;x,y), p(y \mid x; \theta), \mathcal{N}(x \mid 0, 1): a semicolon or a bar between arguments
+        # separates them like a comma (the arguments of a conditional density)
+        while self.peek() is not None and (self.peek().is_char(",") or (close == ")" and (
+                self.peek().is_char(";") or self.peek().is_cs("mid")))):
             self.next()
             items.append(self.relation())
         self.bars = saved

@@ -16,6 +16,7 @@ from .generic_network import check_generic_network
 from .matrix_claims import check_matrix
 from .network import check_network
 from .network_letters import forward_profile
+from .param_vectors import writes_entries_of_vectors
 from .scalar import check_scalar
 from .slips import explain_network, explain_scalar
 from .statements import split_statements
@@ -86,6 +87,13 @@ def check_claim(claim: str, *, givens=(), at=(), spec=None, notation=None, seed=
     A line with several statements (a = b, \\quad c = d) gives a Result whose ``parts`` hold each
     statement's Result and whose verdict is the worst of theirs."""
     if isinstance(claim, str):
+        from .dnames import read_dnames
+
+        read, read_givens, dnotes = read_dnames(claim, tuple(givens))
+        if read != claim or read_givens != tuple(givens):   # Ng's dz = \frac{dL}{dz} = a - y, dw_1 = x_1 dz
+            r = check_claim(read, givens=read_givens, at=at, spec=spec, notation=notation, seed=seed)
+            r.claim, r.notes = claim, dnotes + r.notes
+            return r
         stripped, _ = strip_math(claim)
         worded = shape_in_words(stripped)
         if worded:  # 'W_2 is 3 \times 2': a shape claim in words
@@ -113,7 +121,33 @@ def check_claim(claim: str, *, givens=(), at=(), spec=None, notation=None, seed=
             out.parts = parts
             out.seconds = sum(p.seconds for p in parts)
             return out
-    return _check_one(claim, givens, at, spec, notation, seed, ())
+    try:
+        return _check_one(claim, givens, at, spec, notation, seed, ())
+    except LatexError as e:
+        unread = any(k in str(e) for k in ("write a gradient", "is not defined", "is not supported",
+                                           "are not checked", "is not understood"))   # not malformed TeX
+        if unread and isinstance(claim, str) and _only_approximations(claim):
+            # \Delta C \approx \nabla C \cdot \Delta v: an approximation is not decided in any reading
+            return Result(claim, "not-checkable", notes=[
+                "an approximation (\\approx) is not an identity and is not decided; it could not be read either: "
+                + str(e).splitlines()[0]])
+        raise
+
+
+def _only_approximations(text: str) -> bool:
+    """Whether every top-level relation of the claim is \\approx."""
+    from .statements import _top_relations
+
+    from .tokens import tokenize
+
+    body = strip_math(text)[0]
+    depth = 0
+    for t in tokenize(body):      # malformed TeX (an unclosed brace) stays an error
+        depth += t.is_char("{([") - t.is_char("})]")
+        if depth < 0:
+            return False
+    rels = _top_relations(body)
+    return depth == 0 and bool(rels) and all(r == "approx" for r in rels)
 
 
 def _line_definitions(claims, givens, spec):
@@ -186,8 +220,8 @@ def _uses_text(text: str, name: str) -> bool:
 
 def _check_statement(st, givens, at, spec, notation, seed) -> Result:
     if st.update:
-        return Result(st.text, "not-checkable", notes=["an update rule (x \\rightarrow x - \\eta g) is an"
-                                                       " algorithm step, not an identity"])
+        return Result(st.text, "not-checkable", notes=[getattr(st, "why", "") or "an update rule (x \\rightarrow"
+                                                       " x - \\eta g) is an algorithm step, not an identity"])
     try:
         r = _check_one(st.text, givens, at, spec, notation, seed, tuple(st.conditions))
     except NNDeriveError as e:
@@ -219,16 +253,18 @@ def _names_a_layer(claim: str, spec, notation) -> bool:
     return False
 
 
-def _matrix_reading(r: Result) -> Result:
-    """A scalar hold of a claim written about matrices is no hold: AB = BA holds for numbers. (A
-    failure stands: numbers are 1x1 matrices.)"""
-    if r.verdict not in ("holds", "checked", "conditional"):
+def _matrix_reading(r: Result, givens=()) -> Result:
+    """A scalar hold of a claim written about matrices (in the claim or in the definitions it uses) is
+    no hold: AB = BA holds for numbers. (A failure stands: numbers are 1x1 matrices.)"""
+    if r.verdict not in ("holds", "checked", "conditional") or getattr(r, "vector_reading", False):
         return r
     from .syntax import LatexError, parse
     from .tree import matrix_marks
 
     try:
         marks = matrix_marks(parse(r.claim))
+        for g in givens:
+            marks = marks or matrix_marks(parse(g, "definition"))
     except LatexError:
         return r
     if not marks:
@@ -323,10 +359,17 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
                 profile = _with_given_cost(claim, givens, profile)
             if profile is not None:
                 return check_generic_network(claim, profile, list(givens), seed, cost_only=True)
-            m = check_matrix(claim, list(givens), seed) if not at and not conditions else None
+            m = check_matrix(claim, list(givens), seed) if not at and not conditions \
+                and not writes_entries_of_vectors(claim, givens) else None
+            if m is not None and m.verdict == "fails" and not givens:
+                name = _introduces(claim, givens, None)
+                if name:       # \theta = (X^T X)^{-1} X^T y: the normal equations' solution names theta
+                    return Result(claim, "not-checkable", notes=[
+                        f"a definition of {name} (its right side does not mention it and nothing else defines"
+                        " it): there is nothing to check"])
             if m is not None:      # written about matrices or vectors: typed and decided on matrices
                 return m
-            r = _matrix_reading(check_scalar(claim, list(givens), list(at), seed, conditions=list(conditions)))
+            r = _matrix_reading(check_scalar(claim, list(givens), list(at), seed, conditions=list(conditions)), givens)
             return explain_scalar(r, givens, at, seed, conditions)
         if at:
             raise ClaimError("--at is for scalar claims (without --spec)")
@@ -339,7 +382,7 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
             try:
                 # under the spec's conventions (its ReLU'(0)), as the network's own lines are
                 s = _matrix_reading(check_scalar(claim, list(givens), [], seed, h0=spec.conventions.relu_prime_at_zero,
-                                                 conditions=list(conditions)))
+                                                 conditions=list(conditions)), givens)
             except LatexError:
                 s = None
             if s is not None and s.verdict not in ("not-checkable", "error"):

@@ -18,7 +18,7 @@ from .compare import (
     compare_values,
 )
 from .context import Definitions, ScalarContext
-from .definitions import read_assignment, read_definition
+from .definitions import at_vector_lengths, plan_vectors, read_assignment, read_definition
 from .generic import GenericFunction
 from .index_sums import defines_by_sum, plan_indices
 from .inequality import COMPARISON_OPS, check_inequality
@@ -172,11 +172,11 @@ def check_scalar(claim: str, givens: list[str] = (), at: list[str] = (), seed: i
 
     ``conditions`` ('x > 0', '0 < t < 1') restrict the points to where the claim is stated."""
     t0 = time.perf_counter()
-    first = _check_scalar_reading(claim, givens, at, h0, "primary", conditions)
+    first = at_vector_lengths(_check_scalar_reading, claim, givens, at, h0, "primary", conditions)
     spots = getattr(first, "spots", [])
     if not spots:
         return first
-    other = _check_scalar_reading(claim, givens, at, h0, "alternative", conditions)
+    other = at_vector_lengths(_check_scalar_reading, claim, givens, at, h0, "alternative", conditions)
     alt_spots = getattr(other, "spots", [])
     if other.verdict == first.verdict:
         first.notes.append("; ".join(spots) + f" (the other reading, where {'; '.join(alt_spots)}, gives the same"
@@ -202,7 +202,7 @@ def _check_scalar_reading(claim, givens, at, h0, reading, conditions=()) -> Resu
     defs = Definitions()
     for g in givens:
         read_definition(g, defs)
-    fixed = dict(read_assignment(a) for a in at)
+    fixed, defs.vectors = dict(read_assignment(a) for a in at), plan_vectors(rel, defs)
     if (r := decide_approx(claim, rel, defs, fixed)) is not None:       # x \approx 0.7616: to those digits
         return r
     problems = sum_index_problems(rel)

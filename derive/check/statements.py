@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from .dialect import COMPARISONS, SEPARATOR_COMMANDS, TEXT_COMMANDS
 from .tokens import tokenize
+from .updates import update_rule
 
 QUALIFIER_WORDS = ("for", "where", "if", "when", "with", "since", "as", "provided", "given", "assuming",
                    "on", "because", "by")
@@ -30,6 +31,7 @@ class Statement:
     conditions: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     update: bool = False      # w \\rightarrow w - \\eta g: an update rule, not an identity
+    why: str = ""             # why it is an update rule (updates.update_rule), in words
 
 
 def _top_relations(text: str) -> list[str]:
@@ -183,8 +185,27 @@ def _classify(pieces) -> list[Statement]:
         # w_k \\rightarrow w_k' = w_k - \\eta g: the symbol before the arrow is being updated
         if word == "->" and previous and not _top_relations(previous) and eq:
             st.update = True
+        elif word == "->" and previous and not _top_relations(previous) and not rels \
+                and _uses_symbol(body, previous):
+            # w^l \\rightarrow w^l - \\frac{\\eta}{m} \\sum_x ...: Nielsen's update rule, written without '='
+            st = Statement(previous + " \\rightarrow " + body, claim=True, update=True,
+                           why=f"an update rule: {previous} \\rightarrow ... gives {previous} a new value (a"
+                               " training step, not an identity)")
+            if out and out[-1].text == previous and not out[-1].claim:
+                out.pop()
+        elif eq:
+            why = update_rule(body)
+            if why:
+                st.update, st.why = True, why
         out.append(st)
         previous = body
     if not out:
         out.append(Statement("", claim=False))
     return out
+
+
+def _uses_symbol(body: str, name: str) -> bool:
+    """Whether ``body`` spells the symbol ``name`` (w^l in w^l - \\eta g), by its tokens."""
+    want = [t.text for t in tokenize(name.strip())]
+    got = [t.text for t in tokenize(body)]
+    return bool(want) and any(got[k:k + len(want)] == want for k in range(len(got) - len(want) + 1))
