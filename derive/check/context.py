@@ -360,16 +360,6 @@ class ScalarContext(IndexNotation):
             self.differentiated.extend((e, x) for e in dom if isinstance(e, sp.Basic) and x in e.free_symbols)
         return d
 
-    def _defined_entry(self, var: Node, name: str, interp):
-        """The value an indexed definition gives the entry differentiated by (y_2 of y_k = ...), or None."""
-        key = atom_key(var)
-        if self.network or key is None or name in self.defs.symbols or "_" not in name:
-            return None
-        subs = [s for s in decor_scripts(var) if s[0] == "sub"]
-        if len(subs) != 1 or any(s[0] != "sub" for s in decor_scripts(var)):
-            return None
-        return self._indexed_definition(symbol_name(key), interp.index_label(subs[0][1]), interp)
-
     def variable_name(self, var: Node, interp) -> str:
         key = atom_key(var)
         if key is None:

@@ -103,6 +103,16 @@ class IndexNotation:
             raise OutOfRange("entry")
         return val[k - 1, 0]
 
+    def _defined_entry(self, var: Node, name: str, interp):
+        """The value an indexed definition gives the entry differentiated by (y_2 of y_k = ...), or None."""
+        key = atom_key(var)
+        if self.network or key is None or name in self.defs.symbols or "_" not in name:
+            return None
+        subs = [s for s in decor_scripts(var) if s[0] == "sub"]
+        if len(subs) != 1 or any(s[0] != "sub" for s in decor_scripts(var)):
+            return None
+        return self._indexed_definition(symbol_name(key), interp.index_label(subs[0][1]), interp)
+
     def _indexed_definition(self, name: str, sub_text: str, interp):
         """s_2 from the definition s_i = ...: its body read with i = 2; or entry 2 of a vector the
         definitions name (s = \\operatorname{softmax}(z)); None if no definition fits."""
