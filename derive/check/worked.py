@@ -160,10 +160,17 @@ class Worked:
             vals = [v.replace(lambda q: isinstance(q, rounded) and q not in outputs, lambda q: q.as_explicit())
                     for v in vals]
         for k, (v, w) in enumerate(zip(vals, want)):
-            exact = _round_outputs(_substituted(v, subs, rounded), rounded,
-                                   digits if self.decimals is None else self.decimals)
-            exact = exact.replace(lambda q: isinstance(q, Primitive), lambda q: q.as_explicit())
-            got = sp.N(exact, 30)
+            keep = digits if self.decimals is None else self.decimals
+            try:
+                exact = _round_outputs(_substituted(v, subs, rounded), rounded, keep)
+                exact = exact.replace(lambda q: isinstance(q, Primitive), lambda q: q.as_explicit())
+                got = sp.N(exact, 30)
+            except (TypeError, ValueError):
+                # an unevaluated case split (ELU's Piecewise) SymPy cannot evaluate numerically: substitute
+                # with evaluation, as before (a ReLU output then escapes the rounding)
+                exact = _round_outputs(v.xreplace(subs), rounded, keep)
+                exact = exact.replace(lambda q: isinstance(q, Primitive), lambda q: q.as_explicit())
+                got = sp.N(exact, 30)
             if got.free_symbols:
                 return Result(text, "not-checkable", notes=["the worked example does not give every value this"
                                                             " needs: " + ", ".join(sorted(map(str, got.free_symbols)))])
