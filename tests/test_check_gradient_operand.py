@@ -9,6 +9,8 @@ CASES = [
     (r"\nabla_{W^{(k)}} J = \nabla_{a^{(k)}} J \, h^{(k)\top}", "fails"),         # wrong layer
     (r"\frac{\partial C}{\partial w^l} = \nabla_{z^l} C \, (a^{l-1})^T", "holds"),
     (r"\frac{\partial C}{\partial w^l} = (a^{l-1})^T \nabla_{z^l} C", "fails"),
+    # the cost's own arguments belong to it (UFLDL's J(W,b;x,y))
+    (r"\nabla_{W^{(k)}} J(\theta) = \nabla_{a^{(k)}} J(\theta) \, h^{(k-1)\top}", "holds"),
     # not the cost letter: the operator still takes the whole product
     (r"\nabla_{\mathbf{u}} \mathbf{u}^\top M \mathbf{u} = (M + M^\top)\mathbf{u}", "holds"),
 ]

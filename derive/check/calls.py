@@ -416,7 +416,10 @@ class Calls(Analysis):
             except LatexError:
                 got = None
             if got is not None and got[0] == "loss" and not got[2]:
-                return 1
+                # J(W, b; x, y): the cost's arguments belong to it
+                args = rest[1].kind == "postfix" and rest[1].args[0].kind == "paren" and not rest[1].scripts
+                took = 2 if args else 1
+                return took if took < len(rest) else len(rest)
         return len(rest)
 
     def derivative_parts(self, frac: Node):
