@@ -13,6 +13,8 @@ CASES = [
     (r"\nabla_{W^{(k)}} J(\theta) = \nabla_{a^{(k)}} J(\theta) \, h^{(k-1)\top}", "holds"),
     # not the cost letter: the operator still takes the whole product
     (r"\nabla_{\mathbf{u}} \mathbf{u}^\top M \mathbf{u} = (M + M^\top)\mathbf{u}", "holds"),
+    # a gradient is never a definition of a name (\nabla is no name)
+    (r"\nabla_{\mathbf{x}} (\mathbf{x}^\top \mathbf{x}) = \mathbf{x}", "fails"),
 ]
 
 

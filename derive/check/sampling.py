@@ -143,11 +143,11 @@ class Sampler:
 
     # -- one point
 
-    # A point's sides are computed once, at the confirming precision (2 x digits + 20): agreement is
-    # judged first to self.digits (a difference beyond that tolerance fails at once) and then to these
-    # digits from the same values, exactly the two tests the point would get from two evaluations, at
-    # the cost of one. A subclass whose first test needs only the first precision turns this off.
-    one_pass = True
+    # One pass (a point's sides computed once, at the confirming precision, and judged by both tests)
+    # is off: a cancellation (1 - \sigma(x) at x = 222) leaves fewer correct digits than the precision
+    # the tolerance assumes, so \ln(1 - \sigma(x)) = \ln\sigma(x) - x failed; the first precision's
+    # evaluation finds the cancellation (an undefined or disagreeing value) and raises the precision.
+    one_pass = False
 
     def _point_digits(self) -> int:
         return 2 * self.digits + 20 if self.one_pass else self.digits

@@ -195,7 +195,8 @@ def _introduces(text: str, givens, spec) -> str | None:
     if len(items) == 2 and not (items[1].kind == "postfix" and items[1].args[0].kind == "paren" and not items[1].scripts):
         return None
     name = atom_key(items[0])[0]
-    if name in ("e", "pi") or builtin_function(name) is not None or name in ("sigma", "Phi", "phi") \
+    if name in ("e", "pi", "nabla", "partial", "infty") or builtin_function(name) is not None \
+            or name in ("sigma", "Phi", "phi") \
             or _uses(sides[1], name) or any(_uses_text(g.split("=")[0], name) for g in givens) \
             or spec is not None or _network_notation(text, None) is not None:
         return None
