@@ -130,21 +130,15 @@ def parse_template(tmpl: str) -> Node:
     return Node("sletter", ("l",))
 
 
-def detect_notation(rel: Node, candidates, context=()) -> object | None:
-    """The textbook letter set a claim is written in, or None for a claim that is not about a network.
-
-    ``context``: the parsed definitions given with the claim (C = \frac{1}{2}\|y - a^L\|^2 names Nielsen's
-    cost); their letters count too, but only a letter set the claim itself uses can be chosen."""
+def detect_notation(rel: Node, candidates) -> object | None:
+    """The textbook letter set a claim is written in, or None for a claim that is not about a network."""
     # the letters decide (every reader takes ^l, ^{(l)} and ^{[l]} alike); the layer style written
     # breaks ties: W^{(l+1)}, \delta^{(l)}, z^{(l)} is nnderive's z, not Goodfellow's, whose z is foreign
     best, best_score = None, None
     for prof in candidates:
         atoms, styled, foreign = _score_parts(rel, prof)
-        # the claim alone must read as a network claim in these letters; a given that reads as one in
-        # them adds to the evidence, one that does not takes nothing away (it may define other names)
-        told = sum(max(0, 2 * a - 3 * f) for a, _, f in (_score_parts(g, prof) for g in context))
-        score = (2 * atoms - 3 * foreign + told, styled)
-        if atoms and 2 * atoms - 3 * foreign > 0 and (best_score is None or score > best_score):
+        score = (2 * atoms - 3 * foreign, styled)
+        if atoms and score[0] > 0 and (best_score is None or score > best_score):
             best, best_score = prof, score
     return best
 

@@ -355,7 +355,7 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
                                f" w_{{ji}} into unit j): {unit}")
                 r.claim = claim
                 return r
-            profile = _network_notation(claim, notation, givens) if not at else None
+            profile = _network_notation(claim, notation) if not at else None
             if profile is not None and givens and not notation:     # a given cost in another letter set
                 profile = _with_given_cost(claim, givens, profile)
             if profile is not None:
@@ -407,9 +407,8 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
 # Output
 
 
-def _network_notation(claim, notation, givens=()):
-    """The letter set of a network claim written without a spec (None for a scalar claim); the letters of
-    the givens count too (a given cost C names Nielsen's letters where the claim alone fits several)."""
+def _network_notation(claim, notation):
+    """The letter set of a network claim written without a spec (None for a scalar claim)."""
     from dataclasses import replace
 
     from ..present.notation import PROFILES, TEXTBOOK_PROFILES, split_notation
@@ -428,15 +427,8 @@ def _network_notation(claim, notation, givens=()):
         rel = parse(claim)
     except LatexError:
         return None
-    context = []
-    for g in givens:
-        try:
-            context.append(parse(g, "definition"))
-        except LatexError:
-            pass
     # letters --notation names without a profile replace those of every candidate letter set
-    return detect_notation(rel, [p.with_overrides(over) for p in [default] + list(TEXTBOOK_PROFILES.values())],
-                           context)
+    return detect_notation(rel, [p.with_overrides(over) for p in [default] + list(TEXTBOOK_PROFILES.values())])
 
 
 def _with_given_cost(claim, givens, profile):
