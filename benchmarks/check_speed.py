@@ -70,6 +70,12 @@ def smooth_spec(folder: Path, name: str) -> str:
     return str(p)
 
 
+# Ng's ex2 logistic regression (tests/corpus/heldout_lessons.toml), as --given flags
+LOGISTIC = ["--given", r"h_\theta(x) = g(\theta^T x)", "--given", r"g(z) = \frac{1}{1+e^{-z}}", "--given",
+            r"J(\theta) = \frac{1}{m}\sum_{i=1}^{m}\left[-y^{(i)}\log(h_\theta(x^{(i)})) - (1-y^{(i)})"
+            r"\log(1-h_\theta(x^{(i)}))\right]"]
+
+
 def cases(folder: Path):
     d4, d6, d8, wide = deep_spec(4, folder), deep_spec(6, folder), deep_spec(8, folder), wide_spec(folder)
     gelu, elu, soft = (smooth_spec(folder, n) for n in ("gelu_tanh_2_3_2", "elu_2_3_2", "softplus_3_4_2"))
@@ -94,6 +100,17 @@ def cases(folder: Path):
         ("generic, Nielsen BP2", r"\delta^l = ((w^{l+1})^T \delta^{l+1}) \odot \sigma'(z^l)", []),
         ("generic, Ng missing 1/m", r"dW^{[l]} = dZ^{[l]} A^{[l-1]T}", []),
         ("generic, conditional", r"\delta^L = a^L - y", []),
+        # parameter vectors, indexed sums and slip searches (heldout_lessons, heldout_scalar, activations, bishop):
+        # a logistic cost's gradient at several lengths, a slip re-checked against a dozen rewrites
+        ("lessons, ex2 gradient", r"\frac{\partial J(\theta)}{\partial \theta_j} = \frac{1}{m}\sum_{i=1}^{m}"
+         r"\left(h_\theta(x^{(i)}) - y^{(i)}\right)x_j^{(i)}", LOGISTIC),
+        ("lessons, penalty sign slip", r"\frac{\partial J(\theta)}{\partial \theta_j} = \left(\frac{1}{m}"
+         r"\sum_{i=1}^{m}\left(h_\theta(x^{(i)}) - y^{(i)}\right)x_j^{(i)}\right) - \frac{\lambda}{m}\theta_j",
+         LOGISTIC[:-1] + [LOGISTIC[-1] + r" + \frac{\lambda}{2m}\sum_{j=1}^{n}\theta_j^2"]),
+        ("sum, binomial slip", r"\sum_{k=0}^{n} k\binom{n}{k} = n 2^{n}", []),
+        ("softmax, max shift", r"\text{softmax}(z)_i = \frac{e^{z_i - \max_k z_k}}{\sum_j e^{z_j - \max_k z_k}}", []),
+        ("indexed, Bishop dE_n/dw_ji", r"\frac{\partial E_n}{\partial w_{ji}} = (y_{nj} - t_{nj}) x_{ni}",
+         ["--given", r"E_n = \frac{1}{2}\sum_k (y_{nk} - t_{nk})^2", "--given", r"y_{nk} = \sum_i w_{ki} x_{ni}"]),
         # lines of `nnderive latex` documents (entry-wise, every j, k and witness)
         ("gelu_tanh doc, dL/dW^1_jk", r"\frac{\partial L}{\partial W^{1}_{jk}} = \frac{1}{N} \sum_{n=1}^{N}"
          r" \delta^{1}_{jn} x_{kn}", ["--spec", gelu]),

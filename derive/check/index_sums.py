@@ -14,6 +14,8 @@ range of the slot it selects; every one of its values is tried.
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -437,7 +439,14 @@ def index_extremum(interp, items, i, head):
             interp.ctx.indices[var] = saved
     if any(is_mat(v) for v in vals):
         raise interp.err(f"\\{head[1]} over an index of matrices is not supported", it)
-    return (sp.Max if head[1] == "max" else sp.Min)(*vals), i + 2
+    return _extremum(head[1], tuple(vals)), i + 2
+
+
+@functools.lru_cache(maxsize=256)
+def _extremum(kind: str, vals: tuple):
+    # remembered (speed, issue 9.7): SymPy's Max/Min compare every pair of arguments (quadratic, and
+    # symbolic), and \max_k z_k is built again in every term of a sum over j (softmax's denominator)
+    return (sp.Max if kind == "max" else sp.Min)(*vals)
 
 
 def term_at(interp, var: str, at: Node, rest: list[Node], it: Node):

@@ -28,6 +28,7 @@ from .roots import _boundary_points, _numeric_roots, _plain_summand, _Point, gap
 
 SEEDS = 3
 MAX_DIGITS = 3000
+CONFIRM_SPREAD = 8   # terms this many orders apart: every agreeing point confirmed (Sampler._agree)
 
 
 def claim_seeds(key: str, n: int = SEEDS) -> list[int]:
@@ -140,6 +141,9 @@ class Sampler:
         self.seed_counts: dict[int, int] = {}
         self.nonzero_agree = 0          # points where the sides agree and are not 0 (ratio 1 there)
         self.integers: dict = {}
+        self.confirmed: set = set()     # (seed, entry, region) agreements confirmed at the higher precision
+        self._exact_at = None           # (env, seed, ExactEvaluator) of the point being compared
+        self._region = None             # (seed, entry, switch signs) of the entry being compared
 
     # -- one point
 
@@ -152,6 +156,17 @@ class Sampler:
     def _point_digits(self) -> int:
         return 2 * self.digits + 20 if self.one_pass else self.digits
 
+    def _exact_for(self, env, seed) -> ExactEvaluator:
+        """The point's exact evaluator: the one of its exact pass, shared by the real passes' exact switch
+        signs and the agreement test, so that no subexpression is computed in rationals twice (its values
+        depend only on the point and the seed; its memo is what is shared; those uses need no switches)."""
+        got = self._exact_at
+        if got is not None and got[0] is env and got[1] == seed:
+            return got[2]
+        ev = ExactEvaluator(dict(env), seed)
+        self._exact_at = (env, seed, ev)
+        return ev
+
     def _evaluate(self, env, seed):
         switches: dict = {}
         sides = []
@@ -160,6 +175,7 @@ class Sampler:
                 vals = []
                 for e in (a, b):
                     ev = RealEvaluator(dict(env), seed, switches)
+                    ev.exact = self._exact_for(env, seed)
                     try:
                         vals.append((ev(e), ev.mag, ev.small))
                     except Undefined as u:
@@ -185,9 +201,13 @@ class Sampler:
             if bad:
                 return self._undefined(pt, a, b, [isinstance(v, Undefined) for v in vals], bad[0])
         point_exact = True
+        region = frozenset((g, frozenset(signs)) for g, signs in switches.items())
         for idx, a, b, vals in sides:
             (va, ma, sa), (vb, mb, sb) = vals
+            # the region is an attribute, not an argument: samplers that override _agree (inequalities) ignore it
+            self._region = (seed, idx, region)
             verdict = self._agree(a, b, va, vb, max(ma, mb), min(sa, sb), pt.env, seed)
+            self._region = None
             if verdict is None:
                 return "unresolved"
             eq, exact = verdict
@@ -229,6 +249,21 @@ class Sampler:
         return False
 
     def _in_domain(self, pt: _Point, seed: int) -> bool:
+        # in rationals first: an exact value is decisive either way (an Undefined there is a division by zero
+        # or a logarithm of an exact non-positive number); an atom inside a logarithm or a root
+        # (domain_unknown), a branch on an atom or an unknown expression leaves it to the real evaluation, as
+        # before. An evaluator of its own: a shared one's memo would skip the switches and unknown domains
+        # that the point's exact pass records.
+        ev = ExactEvaluator(dict(pt.env), seed)
+        try:
+            for d in self.domains:
+                ev(d)
+            if not ev.domain_unknown:
+                return True
+        except Undefined:
+            return False
+        except (Inexact, Unsupported, ZeroDivisionError, OverflowError, ValueError):
+            pass
         try:
             with mpmath.workdps(self.digits):
                 ev = RealEvaluator(dict(pt.env), seed)
@@ -261,7 +296,9 @@ class Sampler:
         """([(idx, a, b, [(exact, tainted), (exact, tainted)])], switches) at the point; None when
         rationals cannot decide it; 'undefined' where a side is undefined there."""
         switches: dict = {}
+        # fresh for every exact pass (switches, unknown domains recorded as it computes, never from a memo)
         ev = ExactEvaluator(dict(pt.env), seed, switches)
+        self._exact_at = (pt.env, seed, ev)
         rows = []
         try:
             for idx, a, b in self.pairs:
@@ -304,9 +341,15 @@ class Sampler:
         return "equal"
 
     def _agree(self, a, b, va, vb, mag, small, env, seed):
-        """(equal, decided exactly) at this point, or None when the precision needed is too high."""
+        """(equal, decided exactly) at this point, or None when the precision needed is too high.
+
+        ``self._region``: (seed, entry, the signs of every switch at the point), set by compare_point. An
+        agreement is confirmed at the higher precision once per region: within one region each side is one
+        analytic formula, and a difference that is not 0 shows at the first precision wherever every term
+        is resolved (the spread of the terms' sizes is small); where it is not, every point is confirmed,
+        as before."""
         try:
-            ex = ExactEvaluator(dict(env), seed)
+            ex = self._exact_for(env, seed)
             (xa, ta), (xb, tb) = ex(a), ex(b)
             if xa == xb:
                 if abs(va - vb) <= self._tol(self.digits, max(mag, abs(va), abs(vb))):
@@ -321,6 +364,9 @@ class Sampler:
             return False, False
         # agreement to the first precision: confirm where every term of every sum is resolved
         spread = 0 if not small or small == mpmath.inf or not mag else float(mpmath.log10(mag / small))
+        region = self._region
+        if region is not None and spread <= CONFIRM_SPREAD and region in self.confirmed:
+            return True, False
         digits = int(max(2 * self.digits + 20, 30 + spread + self.digits))
         if digits > MAX_DIGITS:
             return None
@@ -346,6 +392,8 @@ class Sampler:
                     return None
             if abs(d3 - d2) <= abs(d2) * mpmath.mpf(10) ** -20:
                 return False, False
+        if region is not None:
+            self.confirmed.add(region)
         return True, False
 
     def _difference(self, a, b, env, seed, digits):
