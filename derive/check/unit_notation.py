@@ -170,9 +170,10 @@ def _layer_text(anchor: str, offset: int, free: str) -> str:
     return base + (f"+{offset}" if offset > 0 else f"-{-offset}" if offset < 0 else "")
 
 
-def translate(text: str, letters: UnitLetters = BISHOP, network: bool = True) -> str | None:
+def translate(text: str, letters: UnitLetters = BISHOP, network: bool = True, stated: bool = False) -> str | None:
     """The claim in nnderive's layered letters, or None when it is not a unit-by-unit network claim
-    (network=False: any expression in the letters, such as the cost a text defines)."""
+    (network=False: any expression in the letters, such as the cost a text defines; stated: the givens
+    state the forward pass, so a derivative by a unit's output, dE/dy_j = y_j - d_j, is a network claim)."""
     atoms = _atoms(text, letters)
     if not atoms:
         return None
@@ -182,7 +183,8 @@ def translate(text: str, letters: UnitLetters = BISHOP, network: bool = True) ->
             any(t.is_char("=") for t in toks[:4]) and toks[1].text in ("=", "_"):
         return "cost"       # E_n = \frac{1}{2}\sum_k (y_k - t_k)^2: the definition of the error
     # a network claim: a weight between two units, an error term, or the function of a pre-activation
-    if network and not (roles & {"weight", "delta"} or ("preact" in roles and (
+    if network and not (roles & {"weight", "delta"} or (stated and "act" in roles and "\\partial" in text)
+                        or ("preact" in roles and (
             f"{letters.function}(" in text.replace(" ", "") or f"{letters.function}'" in text.replace(" ", "")
             or ("act" in roles and "\\partial" in text)))):
         return None
@@ -277,6 +279,12 @@ def read_stated(claim: str, givens):
     if n:
         claim, givens = _strip_iteration(claim, n), [_strip_iteration(g, n) for g in givens]
     claim, givens = _name_words(claim, givens)
+    from .unit_givens import normalize_forward
+
+    normal = normalize_forward(claim, list(givens))
+    if normal is None or normal[1] is None:
+        return None
+    claim, givens = normal
     letters = {}
     defs = {}          # e_j -> d_j - y_j (unit quantities the text defines)
     cost = None
@@ -340,6 +348,8 @@ def read_stated(claim: str, givens):
         # the cost's other unit letter is the target (Russell & Norvig's y_k beside a_k)
         targets = set(re.findall(r"(?<![A-Za-z\\])([a-z])_\{?[a-z]\}?", cost.partition("=")[2])) - {letters["act"]}
     loss_text = letters.get("loss_of") or (cost.split("=")[0].strip() if cost else "E")
+    # a cost written with its arguments (Duda's J(\mathbf{w}), Hertz's E[w]): its name is the letters before them
+    loss_text = re.sub(r"\s*(?:\\left)?\s*[(\[].*$", "", loss_text) or loss_text
     loss = re.sub(r"\\math\w+\{(\w)\}", r"\1", loss_text).strip().lstrip("\\")    # \Loss: a name of letters
     unit = UnitLetters("the definitions given", preact=letters["preact"].lstrip("\\"), act=letters["act"].lstrip("\\"),
                        weight=letters["weight"].lstrip("\\"), delta=letters.get("delta", "delta"), output="\\none",
@@ -347,10 +357,11 @@ def read_stated(claim: str, givens):
                        function=letters["function"].lstrip("\\"), delta_sign=letters.get("sign", 1),
                        weight_order=letters.get("order", "to_from"), pair_act=letters.get("pair", "").lstrip("\\"),
                        pair_pos=letters.get("pair_pos", 1))
-    if unit.pair_act == unit.input:
+    if unit.input in (unit.pair_act, unit.preact, unit.act, unit.weight, unit.delta, unit.target):
+        # Rumelhart, Hinton & Williams's x_j is the net input: x is not the data there
         unit = replace(unit, input="\\none")
     claim = re.sub(r"\\sum_\{([a-z])\s*\\in\s*\w+\}", r"\\sum_{\1}", claim)    # \sum_{k \in outputs}
-    out = translate(claim, unit)
+    out = translate(claim, unit, stated=True)
     if out in (None, "cost"):
         return None
     new_givens = []
