@@ -142,7 +142,8 @@ def normalize_forward(claim: str, givens: list[str]):
             return None         # the letter used with an index the givens do not bind it to
     new = {}
     for u, letter in acts.items():
-        target = "x" if u in inputs else canon
+        # the input layer's letter becomes x, unless the text uses one letter for every layer (Kelleher's a_i, a_j)
+        target = "x" if u in inputs and letter != canon else canon
         if letter != target:
             if new.get(letter, target) != target:
                 return None
