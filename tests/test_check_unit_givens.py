@@ -56,11 +56,12 @@ def test_unbound_letters_are_refused(claim, givens):
 
 
 def test_normalized_spelling():
-    claim, givens = normalize_forward("\\frac{\\partial J}{\\partial p_j} = 0", list(TWO))
-    assert givens[0] == 'p_j = f(s_j)'
-    assert 's_{k} = \\sum_{j} w_{kj} p_{j}' in givens        # weight first, bias dropped, one sum kept
+    claim, givens = normalize_forward("\\frac{\\partial J}{\\partial p_j} = u_i", list(TWO))
+    assert claim == "\\frac{\\partial J}{\\partial p_j} = p_i"                 # the input is the layer before's output
+    assert givens[0] == 's_{j} = \\sum_{i} w_{ji} p_{i}'         # weight first, bias dropped
+    assert sum(g.startswith('s_') for g in givens) == 1            # one sum kept: the other says the same
     assert not any(g.startswith('q_k') for g in givens)           # q_k = f(s_k) says what p_k = f(s_k) says
-    assert 'J(\\mathbf{w}) = \\frac{1}{2}\\sum_{k=1}^{c} (r_k - p_k)^2' in givens
+    assert 'J = \\frac{1}{2}\\sum_{k=1}^{c} (r_k - p_k)^2' in givens   # J(\\mathbf{w}): named by its letter
     _, written = normalize_forward("E = 0", list(OUT))
     assert 'o_{j} = \\nnact(x_{j})' in written and '\\nnact(u) = \\frac{1}{1 + e^{-u}}' in written
 
@@ -69,3 +70,51 @@ def test_two_written_activations_are_refused():
     givens = ['s_j = \\sum_i u_i w_{ji}', 'p_j = \\tanh(s_j)', 's_k = \\sum_j p_j w_{kj}',
               'q_k = \\frac{1}{1 + e^{-s_k}}', 'E = \\frac{1}{2}\\sum_k (r_k - q_k)^2']
     assert normalize_forward("\\frac{\\partial E}{\\partial w_{kj}} = 0", givens) is None
+
+
+# the training pattern as a superscript, summed by the cost (as Hertz, Krogh & Palmer write it), in other letters
+PAT = ['s_j^\\nu = \\sum_k w_{jk} u_k^\\nu', 'p_j^\\nu = g(s_j^\\nu)', 'E = \\frac{1}{2}\\sum_{\\nu j} (r_j^\\nu - p_j^\\nu)^2']
+
+PATTERNS = [
+    ("\\frac{\\partial E}{\\partial w_{jk}} = -\\sum_\\nu (r_j^\\nu - p_j^\\nu) g'(s_j^\\nu) u_k^\\nu", "holds"),
+    ("\\frac{\\partial E}{\\partial w_{jk}} = -\\sum_\\nu (r_j^\\nu - p_j^\\nu) u_k^\\nu", "fails"),
+    ("\\frac{\\partial E}{\\partial w_{jk}} = \\sum_\\nu (r_j^\\nu - p_j^\\nu) g'(s_j^\\nu) u_k^\\nu", "fails"),
+]
+
+
+@pytest.mark.parametrize("claim,verdict", PATTERNS)
+def test_pattern_superscript(claim, verdict):
+    assert check_claim(claim, givens=PAT).verdict == verdict
+
+
+# shapes that cannot be read for one pattern soundly: the pattern's term against the total (the missing
+# sum), a sum that does not cover its side, a sum on both sides
+UNSOUND = [
+    "\\frac{\\partial E}{\\partial w_{jk}} = -(r_j^\\nu - p_j^\\nu) g'(s_j^\\nu) u_k^\\nu",
+    "\\frac{\\partial E}{\\partial w_{jk}} = -\\sum_\\nu (r_j^\\nu - p_j^\\nu) g'(s_j^\\nu) u_k^\\nu + w_{jk}",
+    "\\sum_\\nu p_j^\\nu = \\sum_\\nu g(s_j^\\nu)",
+]
+
+
+@pytest.mark.parametrize("claim", UNSOUND)
+def test_pattern_shapes_refused(claim):
+    from derive.check.sample_superscript import strip_sample_superscript
+
+    assert strip_sample_superscript(claim, PAT) is False
+
+
+# a forward pass with a linear output layer in its own pre-activation letter and a bias written with its
+# layer mark (as Grosse writes it): that layer's sum is not read, so nothing is read -- reading the
+# hidden layer alone once renamed the output letter into the target's and said "holds" for a slip
+LINEAR_OUT = ['s_i = \\sum_j w^{(1)}_{ij} u_j + b^{(1)}_i', 'p_i = \\sigma(s_i)',
+              'q_k = \\sum_i w^{(2)}_{ki} p_i + b^{(2)}_k', '\\mathcal{L} = \\frac{1}{2} \\sum_k (q_k - r_k)^2']
+
+
+@pytest.mark.parametrize("claim", [
+    "\\frac{\\partial \\mathcal{L}}{\\partial w^{(2)}_{ki}} = (q_k - r_k) \\sigma'(s_k) p_i",
+    "\\frac{\\partial \\mathcal{L}}{\\partial w^{(2)}_{ki}} = (q_k - r_k) p_i",
+])
+def test_unread_layer_refuses_the_reading(claim):
+    from derive.check.unit_notation import read_stated
+
+    assert read_stated(claim, LINEAR_OUT) is None

@@ -14,8 +14,8 @@ function; this module brings the other shapes to that one, by what the givens sa
 - an activation written out (y_j = 1/(1 + e^{-x_j})) becomes a named function of the unit's
   pre-activation, defined by the given's own right side;
 - with a sum per layer, the layers' letters are told apart by the unit index each given binds them
-  to (y with j, z with k): each layer's output letter is renamed to one letter, and the input
-  letter to x. That is only done when every use of those letters in the claim and the givens is
+  to (y with j, z with k): each layer's output letter, the input's included, is renamed to one
+  letter, and each layer's weight letter (Hertz's w_{jk}, W_{ij}) to one. That is only done when every use of those letters in the claim and the givens is
   with an index the givens bind them to; any other use (y_k where only y_j was defined) leaves the
   claim unread, never guessed.
 """
@@ -72,6 +72,15 @@ def _uses(text: str, letter: str):
     return out
 
 
+def _pair_uses(text: str, letter: str):
+    """The two unit indices of every use of a weight letter ("" for a use without two one-letter indices)."""
+    out = []
+    for m in re.finditer(r"(?<![A-Za-z\\])" + re.escape(letter) + r"(?![A-Za-z])", text):
+        s = re.match(r"\s*(?:\^\{?\(\d+\)\}?)?\s*_\s*\{\s*([a-z])\s*,?\s*([a-z])\s*\}", text[m.end():])
+        out.append(s.group(1) + s.group(2) if s else "")
+    return out
+
+
 def _rename(text: str, letter: str, new: str) -> str:
     return re.sub(r"(?<![A-Za-z\\])" + re.escape(letter) + r"(?![A-Za-z])", lambda _: new, text)
 
@@ -82,6 +91,13 @@ def normalize_forward(claim: str, givens: list[str]):
     fwd = {i: f for i, g in enumerate(givens) if (f := _forward(g)) is not None}
     if not fwd:
         return claim, givens
+    # a cost written with its arguments (J(\mathbf{w}), E[w]) is named by its letters: the arguments are no uses
+    givens = [re.sub(r"^\s*(\\?[A-Za-z]+)\s*(?:\((?!\s*[a-z]\s*\)).*?\)|\[.*?\])\s*=", r"\1 =", g, count=1)
+              if i not in fwd else g for i, g in enumerate(givens)]
+    if any(i not in fwd and re.match(rf"^\s*{_NAME}(?:\^\{{?\(\d+\)\}}?)?_\{{?[a-z]\}}?\s*=\s*\\sum", g)
+           for i, g in enumerate(givens)):
+        return None             # a unit's sum in a shape not read here (a linear output, y_k = \sum_i w_{ki} h_i
+        #                         + b^{(2)}_k): reading the rest without it would misplace that layer
     pres = {f[0] for f in fwd.values()}
     if len(pres) != 1:
         return None             # each layer's pre-activation in its own letter: not read here
@@ -122,15 +138,16 @@ def normalize_forward(claim: str, givens: list[str]):
             if len(bodies["fn"]) > 1:
                 return None     # two different activations written out: the layers' functions differ
             out.append(f"{_FUNCTION}({param}) = {fn}")
-    if len(fwd) == 1:
+    units = {f[1] for f in fwd.values()}
+    if len(fwd) == 1 and (len(set(acts.values())) <= 1 or any(u not in acts for u in units)):
         return claim, out
     # a sum per layer: one output letter for every layer, the layers told apart by the index
-    hidden = [fwd[i][5] for i in fwd if fwd[i][5] is not None and fwd[i][5] in {acts[u] for u in
-                                                                             (f[1] for f in fwd.values()) if u in acts}]
+    hidden = [fwd[i][5] for i in fwd if fwd[i][5] is not None and fwd[i][5] in {acts[u] for u in units if u in acts}]
+    if len(fwd) == 1 and not hidden:
+        hidden = [acts[next(iter(units))]]      # one layer, its input in another letter (u_k into p_j)
     if len(set(hidden)) != 1:
         return None
     canon = hidden[0]
-    units = {f[1] for f in fwd.values()}
     inputs = {s for s in acts if s not in units}
     if any(u not in acts for u in units):
         return None             # a layer whose activation the givens do not state (a linear output)
@@ -142,14 +159,27 @@ def normalize_forward(claim: str, givens: list[str]):
             return None         # the letter used with an index the givens do not bind it to
     new = {}
     for u, letter in acts.items():
-        # the input layer's letter becomes x, unless the text uses one letter for every layer (Kelleher's a_i, a_j)
-        target = "x" if u in inputs and letter != canon else canon
+        # the input layer's letter too: the inputs are then the outputs of the layer before, which a claim
+        # about the later layers' weights and errors cannot tell from data (and a claim that writes the
+        # inputs and the targets then reads at every depth, not only at depth 2)
+        target = canon
         if letter != target:
             if new.get(letter, target) != target:
                 return None
             new[letter] = target
-    if "x" in new.values() and "x" not in new and any(_uses(t, "x") for t in texts):
-        return None             # x already names something else
+
+    # each layer's weights in their own letter (Hertz's w_{jk} into the hidden layer, W_{ij} out of it)
+    weights = {}
+    for f in fwd.values():
+        letter, pair = f[3].split("_", 1)[0], f[3].split("{", 1)[1].rstrip("}")
+        weights.setdefault(letter, set()).add(pair)
+    keep_weight = next(f[3].split("_", 1)[0] for f in fwd.values() if f[5] is not None and new.get(f[5], f[5]) == canon)
+    if len(weights) > 1:
+        for letter, pairs in weights.items():
+            if any(p not in pairs for t in texts for p in _pair_uses(t, letter)):
+                return None     # a weight letter used between units the givens do not join with it
+            if letter != keep_weight:
+                new[letter] = keep_weight
 
     def put(text: str) -> str:
         for letter, target in new.items():
