@@ -93,6 +93,7 @@ UNSOUND = [
     "\\frac{\\partial E}{\\partial w_{jk}} = -(r_j^\\nu - p_j^\\nu) g'(s_j^\\nu) u_k^\\nu",
     "\\frac{\\partial E}{\\partial w_{jk}} = -\\sum_\\nu (r_j^\\nu - p_j^\\nu) g'(s_j^\\nu) u_k^\\nu + w_{jk}",
     "\\sum_\\nu p_j^\\nu = \\sum_\\nu g(s_j^\\nu)",
+    "\\frac{\\partial E}{\\partial w_{jk}} = -\\left(\\sum_\\nu (r_j^\\nu - p_j^\\nu) u_k^\\nu\\right)^2",
 ]
 
 

@@ -71,6 +71,8 @@ def _drop_sum(side: str, s: str):
     if not m or len(list(_sum_re(s).finditer(side))) != 1:
         return None
     before, after = side[:m.start()], side[m.end():]
+    if sum(before.count(c) for c in "([{") != sum(before.count(c) for c in ")]}"):
+        return None             # the sum inside a bracket ((\sum_\mu x^\mu)^2): not a sum of the patterns' terms
     constant = re.sub(r"\\frac\{\d+\}\{\d+\}", "", before)       # \frac{1}{2}: a number, kept
     if _has_sample(before, s) or _top_level_sign_after(after) or re.search(r"[+]", before) or \
             before.strip().count("-") > 1 or "\\frac" in constant or "_" in constant or "=" in before:
