@@ -170,9 +170,10 @@ def _layer_text(anchor: str, offset: int, free: str) -> str:
     return base + (f"+{offset}" if offset > 0 else f"-{-offset}" if offset < 0 else "")
 
 
-def translate(text: str, letters: UnitLetters = BISHOP, network: bool = True) -> str | None:
+def translate(text: str, letters: UnitLetters = BISHOP, network: bool = True, stated: bool = False) -> str | None:
     """The claim in nnderive's layered letters, or None when it is not a unit-by-unit network claim
-    (network=False: any expression in the letters, such as the cost a text defines)."""
+    (network=False: any expression in the letters, such as the cost a text defines; stated: the givens
+    state the forward pass, so a derivative by a unit's output, dE/dy_j = y_j - d_j, is a network claim)."""
     atoms = _atoms(text, letters)
     if not atoms:
         return None
@@ -182,7 +183,8 @@ def translate(text: str, letters: UnitLetters = BISHOP, network: bool = True) ->
             any(t.is_char("=") for t in toks[:4]) and toks[1].text in ("=", "_"):
         return "cost"       # E_n = \frac{1}{2}\sum_k (y_k - t_k)^2: the definition of the error
     # a network claim: a weight between two units, an error term, or the function of a pre-activation
-    if network and not (roles & {"weight", "delta"} or ("preact" in roles and (
+    if network and not (roles & {"weight", "delta"} or (stated and "act" in roles and "\\partial" in text)
+                        or ("preact" in roles and (
             f"{letters.function}(" in text.replace(" ", "") or f"{letters.function}'" in text.replace(" ", "")
             or ("act" in roles and "\\partial" in text)))):
         return None
@@ -273,10 +275,23 @@ def read_stated(claim: str, givens):
     e_j = d_j - y_j (substituted into the claim), the cost -- or None."""
     import re
 
+    from .sample_superscript import strip_sample_superscript
+
+    sampled = strip_sample_superscript(claim, list(givens))
+    if sampled is False:
+        return None         # a pattern superscript in a shape that cannot be read for one pattern
+    if sampled:
+        claim, givens = sampled[0], sampled[1]
     n = _iteration_letter([claim, *givens])
     if n:
         claim, givens = _strip_iteration(claim, n), [_strip_iteration(g, n) for g in givens]
     claim, givens = _name_words(claim, givens)
+    from .unit_givens import normalize_forward
+
+    normal = normalize_forward(claim, list(givens))
+    if normal is None or normal[1] is None:
+        return None
+    claim, givens = normal
     letters = {}
     defs = {}          # e_j -> d_j - y_j (unit quantities the text defines)
     cost = None
@@ -302,8 +317,11 @@ def read_stated(claim: str, givens):
             letters.update(delta=m.group(1).lstrip("\\"), sign=-1 if m.group(3) else 1, loss_of=m.group(4).strip(),
                            delta_of=m.group(5))
             continue
-        m = re.match(r"^\s*([A-Za-z])_\{?([a-z])\}?\s*=\s*(.+)$", g)
-        if m and re.search(r"_\{?" + m.group(2) + r"\}?", m.group(3)):
+        m = re.match(r"^\s*(\\?[A-Za-z]+)_\{?([a-z])\}?\s*=\s*(.+)$", g)
+        if m and re.search(r"_\{?" + m.group(2) + r"\}?", m.group(3)) and "\\sum" not in m.group(3) \
+                and (len(m.group(1)) == 1 or m.group(1).startswith("\\") and not m.group(1).startswith("\\nnw")):
+            if m.group(1) in defs:
+                return None     # one name defined per layer (an output and a hidden error term): no single reading
             defs[m.group(1)] = (m.group(2), m.group(3), g)
             continue
         lhs = g.partition("=")[0].strip()
@@ -316,6 +334,11 @@ def read_stated(claim: str, givens):
                 # Mitchell's \Delta w_{ji} = -\eta \frac{\partial E_d}{\partial w_{ji}}: a compound name the claim writes
                 claim = _spaced(claim).replace(_spaced(lhs), "(" + g.partition("=")[2].strip() + ")")
             continue
+        unit_lhs = re.match(r"^\\?[A-Za-z]+_\{?([a-z])\}?$", lhs)
+        if unit_lhs and "\\sum" in g.partition("=")[2] and re.search(r"_\{?[a-z]?" + unit_lhs.group(1), g.partition("=")[2]):
+            # a unit quantity defined by a sum over another layer (an error term, a linear output y_k =
+            # \sum_i w_{ki} h_i): not read here, and reading the rest without it would misplace its letter
+            return None
         cost = g
     lost = defs.pop(letters.get("loss_of", "").partition("_")[0], None)
     if lost is not None:
@@ -332,25 +355,30 @@ def read_stated(claim: str, givens):
     for name, (idx, body, _) in defs.items():
         # e_j(n) = d_j(n) - y_j(n): written into the claim and the cost, for every unit letter
         def put(text, name=name, idx=idx, body=body):
-            return re.sub(name + r"_\{?([a-z])\}?", lambda m: "(" + re.sub(r"_\{?" + idx + r"\}?", "_" + m.group(1), body) + ")", text)
+            return re.sub(r"(?<![A-Za-z\\])" + re.escape(name) + r"(?![A-Za-z])_\{?([a-z])\}?", lambda m: "(" + re.sub(r"_\{?" + idx + r"\}?", "_" + m.group(1), body) + ")", text)
         claim = put(claim)
         cost = put(cost) if cost else cost
-    targets = {t for _, body, _ in defs.values() for t in re.findall(r"([a-z])_\{?[a-z]\}?", body)} - {letters["act"]}
+    targets = {t for _, body, _ in defs.values() for t in re.findall(r"(?<![A-Za-z\\])([a-z]|\\[a-z]+)_\{?[a-z]\}?", body)} \
+        - {letters["act"], letters["preact"], "\\frac", "\\sum"}
     if not targets and cost:
         # the cost's other unit letter is the target (Russell & Norvig's y_k beside a_k)
-        targets = set(re.findall(r"(?<![A-Za-z\\])([a-z])_\{?[a-z]\}?", cost.partition("=")[2])) - {letters["act"]}
+        targets = set(re.findall(r"(?<![A-Za-z\\])([a-z]|\\[a-z]+)_\{?[a-z]\}?", cost.partition("=")[2])) \
+            - {letters["act"], "\\frac", "\\sum"}
     loss_text = letters.get("loss_of") or (cost.split("=")[0].strip() if cost else "E")
+    # a cost written with its arguments (Duda's J(\mathbf{w}), Hertz's E[w]): its name is the letters before them
+    loss_text = re.sub(r"\s*(?:\\left)?\s*[(\[].*$", "", loss_text) or loss_text
     loss = re.sub(r"\\math\w+\{(\w)\}", r"\1", loss_text).strip().lstrip("\\")    # \Loss: a name of letters
     unit = UnitLetters("the definitions given", preact=letters["preact"].lstrip("\\"), act=letters["act"].lstrip("\\"),
                        weight=letters["weight"].lstrip("\\"), delta=letters.get("delta", "delta"), output="\\none",
-                       target=(sorted(targets)[0] if len(targets) == 1 else "t"), input="x", loss=loss,
+                       target=(sorted(targets)[0].lstrip("\\") if len(targets) == 1 else "t"), input="x", loss=loss,
                        function=letters["function"].lstrip("\\"), delta_sign=letters.get("sign", 1),
                        weight_order=letters.get("order", "to_from"), pair_act=letters.get("pair", "").lstrip("\\"),
                        pair_pos=letters.get("pair_pos", 1))
-    if unit.pair_act == unit.input:
+    if unit.input in (unit.pair_act, unit.preact, unit.act, unit.weight, unit.delta, unit.target):
+        # Rumelhart, Hinton & Williams's x_j is the net input: x is not the data there
         unit = replace(unit, input="\\none")
     claim = re.sub(r"\\sum_\{([a-z])\s*\\in\s*\w+\}", r"\\sum_{\1}", claim)    # \sum_{k \in outputs}
-    out = translate(claim, unit)
+    out = translate(claim, unit, stated=True)
     if out in (None, "cost"):
         return None
     new_givens = []
@@ -358,8 +386,8 @@ def read_stated(claim: str, givens):
         lhs, _, rhs = cost.partition("=")
         rhs = re.sub(r"\\sum_\{([a-z])\s*\\in\s*\w+\}", r"\\sum_{\1}", rhs)
         t = translate(rhs.strip() + " = 0", unit, network=False) if rhs else None
-        if t is None:
-            return None
+        if t is None or re.search(r"(?<![A-Za-z\\])[aWz]\^\{(?!L\})[^{}]*\}_", t):
+            return None     # the cost not placed in the output layer (no target told it): no sound reading
         new_givens.append("L = " + t.rsplit("=", 1)[0].strip())
     if letters["function"] in funcs:
         # the activation the text defines (g(x) = 1/(1 + e^{-x})), entry by entry: the network's activation is that one
