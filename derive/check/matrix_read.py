@@ -16,7 +16,7 @@ import sympy as sp
 
 from .dialect import GREEK
 from .nodes import Node, Token
-from .tree import is_transpose_script
+from .tree import is_transpose_script, only_argument
 
 BOLD = frozenset({"\\mathbf", "\\boldsymbol", "\\bm", "\\pmb", "\\bold", "\\vec"})
 MARKS = frozenset({"\\hat", "\\tilde", "\\bar", "\\widehat", "\\widetilde", "\\overline"})
@@ -158,7 +158,7 @@ class MatrixReader:
             raise Unsupported(f"a bold number {disp}")
         letter = key.lstrip("\\").split("{")[-1].rstrip("}")
         upper = letter[:1].isupper()
-        if letter == "I" and not (key in self.syms):
+        if letter == "I" and key not in self.syms:
             return self._const("identity")
         kind = ("matrix" if upper else "vector") if bold else ("matrix" if upper else "plain")
         s = self.syms.get(key)
@@ -243,6 +243,10 @@ class MatrixReader:
             base = it.args[0] if it.kind == "postfix" else None
             if base is not None and base.kind == "command" and str(base.args[0]) == "\\nabla":
                 subs = [s for s in it.scripts if s[0] == "sub"]
+                only = only_argument(items[i + 1:]) if not it.scripts else None
+                if only is not None:     # \nabla E(\mathbf{w}): with respect to the call's one argument
+                    factors.append(("grad", self._variable(only), self.juxt(items[i + 1:]), "nabla"))
+                    break
                 if len(subs) != 1 or len(it.scripts) != 1 or i + 1 >= len(items):
                     raise Unsupported("a gradient without one variable")
                 factors.append(("grad", self._variable(subs[0][1]), self.juxt(items[i + 1:]), "nabla"))

@@ -20,6 +20,8 @@ from .compare import (
 from .context import Definitions, ScalarContext
 from .definitions import at_vector_lengths, plan_vectors, read_assignment, read_definition
 from .generic import GenericFunction
+from .index_context import free_indices as _free_indices
+from .index_context import index_choices as _index_choices
 from .index_sums import defines_by_sum, plan_indices
 from .inequality import COMPARISON_OPS, check_inequality
 from .interpret import Interpreter
@@ -29,14 +31,12 @@ from .tree import (
     GENERIC_LETTERS,
     all_letters,
     differentiation_variables,
-    free_index_letters,
     function_usage,
     items_of,
     iter_nodes,
     juxt_items,
     relation_parts,
     sum_index_problems,
-    summation_letters,
 )
 from .values import fmt_shape, is_mat
 
@@ -103,19 +103,6 @@ def _composed_letters(rel: Node) -> set[str]:
                     and a.args[0].args[0].kind == "letter" and str(a.args[0].args[0].args[0]) in GENERIC_LETTERS:
                 out.add(str(a.args[0].args[0].args[0]))
     return out
-
-
-def _free_indices(rel: Node, defs: Definitions, bound: set[str]) -> list[str]:
-    return sorted(x for x in free_index_letters(rel) - summation_letters(rel)
-                  if x not in bound and x not in defs.symbols)
-
-
-def _index_choices(free: list[str], top: int, base: dict | None = None) -> list[dict]:
-    """Every assignment of the free index letters to 1..top (equal and distinct indices both occur)."""
-    combos = [dict(base or {})]
-    for letter in free:
-        combos = [dict(c, **{letter: v}) for c in combos for v in range(1, top + 1)]
-    return combos[:81]
 
 
 ASSIGNMENTS = (":=", "\\leftarrow", "\\gets")
