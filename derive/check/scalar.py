@@ -25,6 +25,7 @@ from .index_context import index_choices as _index_choices
 from .index_sums import defines_by_sum, plan_indices
 from .inequality import COMPARISON_OPS, check_inequality
 from .interpret import Interpreter
+from .label_sums import constrain, label_premises, labels_condition
 from .readings import greek_reading, two_reading_fix
 from .syntax import LatexError, NeedsSize, Node, OutOfRange, UndefinedValue, parse
 from .tree import (
@@ -187,6 +188,7 @@ def _check_scalar_reading(claim, givens, at, h0, reading, conditions=()) -> Resu
         return Result(claim, "not-checkable", notes=["an assignment (:=, \\leftarrow) is an algorithm step, not"
                                                      " an identity"] + rel.notes)
     defs = Definitions()
+    premises, givens = label_premises(givens)    # \sum_k y_k = 1: the labels sum to one
     for g in givens:
         read_definition(g, defs)
     fixed, defs.vectors = dict(read_assignment(a) for a in at), plan_vectors(rel, defs)
@@ -207,6 +209,7 @@ def _check_scalar_reading(claim, givens, at, h0, reading, conditions=()) -> Resu
     env.reading = reading
     env.ops = ops
     env.conditions = [parse(c, "condition") for c in conditions]
+    env.labels = premises
     plan = plan_indices(rel, defs, bound)
     env.plan = plan if plan.active else None
     defined = defines_by_sum(rel, defs, plan.active)
@@ -233,6 +236,9 @@ def _check_scalar_reading(claim, givens, at, h0, reading, conditions=()) -> Resu
         results = _run_links(env, sides, insts)
         sizes_tried = [n for n in SIZES]
     bad = next((r for r, _ in results if r.verdict not in ("holds", "checked")), None)
+    if bad is not None and bad.verdict == "fails" and not premises and (cond := labels_condition(
+            env, rel, sides, insts, _run_links, givens)):
+        return cond
     if bad is None:     # every link holds; one only checked for some sizes makes the whole claim 'checked'
         bad = next((r for r, _ in results if r.verdict != "holds"), None)
     notes = list(rel.notes)
@@ -394,6 +400,11 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key, op="=") -> Result:
         if fmt_shape(lhs) != fmt_shape(rhs):
             return Result(claim, "fails", notes=notes,
                           counterexample=f"the left side is {fmt_shape(lhs)}, the right side {fmt_shape(rhs)}")
+    if getattr(env, "labels", None):      # the labels sum to one: the last entry eliminated (label_sums)
+        if (got := constrain(lhs, rhs, env.labels)) is None:
+            return Result(claim, "not-checkable", notes=["the labels' entries are not y_1..y_K here: their sum"
+                                                         " cannot be used"])
+        lhs, rhs = got
     at_txt = (" at " + ", ".join(f"{k} = {v}" for k, v in fixed.items())) if fixed else ""
     if op in COMPARISON_OPS:
         return check_inequality(claim, op, lhs, rhs, key, conds, domains, notes, at_txt)
