@@ -43,3 +43,19 @@ def test_a_decorated_entry_is_not_the_whole_vector():
     # \hat{y}_i beside y_i: the y inside the hat is not y written bare
     r = check_claim(r"\hat{y}_i - y_i = -(y_i - \hat{y}_i)")
     assert r.verdict in ("holds", "checked"), (r.verdict, r.notes)
+
+
+WORD_NAMED = [
+    # a function the givens define under a word (\text{RSS}): decided on matrices
+    (r"\nabla_{\mathbf{w}}\text{RSS}(\mathbf{w}) = \mathbf{X}^T\mathbf{X}\mathbf{w} - \mathbf{X}^T\mathbf{y}", "holds"),
+    (r"\nabla_{\mathbf{w}}\text{RSS}(\mathbf{w}) = \mathbf{X}^T(\mathbf{X}\mathbf{w} - \mathbf{y})", "holds"),
+    (r"\nabla\text{RSS}(\mathbf{w}) = \mathbf{X}^T(\mathbf{X}\mathbf{w} - \mathbf{y})", "holds"),
+    (r"\nabla_{\mathbf{w}}\text{RSS}(\mathbf{w}) = \mathbf{X}\mathbf{X}^T\mathbf{w} - \mathbf{X}^T\mathbf{y}", "fails"),
+    (r"\nabla_{\mathbf{w}}\text{RSS}(\mathbf{w}) = 2\mathbf{X}^T(\mathbf{X}\mathbf{w} - \mathbf{y})", "fails"),
+]
+
+
+@pytest.mark.parametrize("claim,verdict", WORD_NAMED)
+def test_word_named_matrix_function(claim, verdict):
+    r = check_claim(claim, givens=[RSS])
+    assert r.verdict == verdict, (r.verdict, r.counterexample, r.notes)

@@ -31,6 +31,11 @@ class Unsupported(Exception):
     """Something the matrix reading does not cover (the claim falls back to the other readings)."""
 
 
+def text_name(base) -> str:
+    """The key of a function named by a word (\\text{RSS}, \\operatorname{NLL}): its letters, marked."""
+    return "text:" + "".join(str(t) for t in base.args[1:]).strip()
+
+
 def core(node):
     """Strip the wrappers that hold exactly one part."""
     while isinstance(node, Node) and node.kind in WRAPPERS and len(node.args) == 1 and isinstance(node.args[0], Node):
@@ -259,6 +264,13 @@ class MatrixReader:
                         break
                     i += 1
                     continue
+            key = text_name(base) if base is not None and base.kind == "text" else None
+            if key in self.functions and i + 1 < len(items) and items[i + 1].kind == "postfix" \
+                    and items[i + 1].args[0].kind == "paren" and not it.scripts:
+                # \text{RSS}(\mathbf{w}), \operatorname{NLL}(w): a function the givens define, named by a word
+                factors.append(self._scripts(self._call(key, items[i + 1].args[0]), items[i + 1].scripts))
+                i += 2
+                continue
             if base is not None and base.kind == "text" and not it.scripts:
                 name = TRACE.get(str(base.args[1]) if len(base.args) > 1 else "")
                 if name is None:
