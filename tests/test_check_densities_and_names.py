@@ -66,3 +66,22 @@ def test_refused_never_holds(claim):
 def test_a_bar_in_a_call_is_a_condition():
     assert "mid" in parse(r"p(y | x) = p(y | x)").source
     assert "mid" not in parse(r"f(|x|) = |x|").source
+
+
+MU = r"\mu = \frac{1}{H}\sum_{i=1}^{H} a_i"
+SD = r"\sigma = \sqrt{\frac{1}{H}\sum_{i=1}^{H}\left(a_i - \mu\right)^2}"
+GIVEN_SIGMA = [
+    # a given sigma = \sqrt{...} is a value, not the sigmoid; a_j is an entry only where H >= j
+    (r"\frac{\partial \sigma}{\partial a_j} = \frac{a_j - \mu}{H\sigma}", [MU, SD], ("holds", "checked")),
+    (r"\frac{\partial \sigma}{\partial a_j} = \frac{a_j - \mu}{\sigma}", [MU, SD], ("fails",)),
+    (r"\frac{\partial \mu}{\partial a_j} = \frac{1}{H}", [MU], ("holds", "checked")),
+    (r"\frac{\partial \mu}{\partial a_j} = 1", [MU], ("fails",)),
+    # without a given, sigma is still the sigmoid
+    (r"\frac{d\sigma}{dz} = \sigma(1 - \sigma)", [], ("holds",)),
+]
+
+
+@pytest.mark.parametrize("claim,givens,verdicts", GIVEN_SIGMA)
+def test_given_sigma_and_ranged_index(claim, givens, verdicts):
+    r = check_claim(claim, givens=givens)
+    assert r.verdict in verdicts, (r.verdict, r.counterexample, r.notes)

@@ -192,3 +192,23 @@ def index_choices(free: list[str], top: int, base: dict | None = None) -> list[d
     for letter in free:
         combos = [dict(c, **{letter: v}) for c in combos for v in range(1, top + 1)]
     return combos[:81]
+
+
+def ranged_indices(rel, defs) -> set[str]:
+    """Free index letters that name entries of a family some sum runs over (the j of a_j beside
+    \\sum_{i=1}^{H} a_i, in the claim or a given): such an index is in range only up to the sum's
+    length, so a symbolic length is sampled no smaller than the index's value."""
+    def bases(node, letters):
+        out = set()
+        for n in iter_nodes(node):
+            if n.kind != "postfix" or atom_key(n) is None:
+                continue
+            for sc in decor_scripts(n):
+                if sc[0] == "sub" and plain_text(sc[1]) in letters:
+                    out.add((atom_key(n), plain_text(sc[1])))
+        return out
+
+    bodies = [rel] + list(defs.symbols.values()) + [f.body for f in defs.functions.values()]
+    summed = {k for b in bodies for k, _ in bases(b, summation_letters(b))}
+    free = free_index_letters(rel) - summation_letters(rel)
+    return {letter for k, letter in bases(rel, free) if k in summed}

@@ -20,8 +20,7 @@ from .compare import (
 from .context import Definitions, ScalarContext
 from .definitions import at_vector_lengths, plan_vectors, read_assignment, read_definition
 from .generic import GenericFunction
-from .index_context import free_indices as _free_indices
-from .index_context import index_choices as _index_choices
+from .index_context import free_indices, index_choices, ranged_indices
 from .index_sums import defines_by_sum, plan_indices
 from .inequality import COMPARISON_OPS, check_inequality
 from .interpret import Interpreter
@@ -195,13 +194,13 @@ def _check_scalar_reading(claim, givens, at, h0, reading, conditions=()) -> Resu
     if (r := decide_approx(claim, rel, defs, fixed)) is not None:       # x \approx 0.7616: to those digits
         return r
     problems = sum_index_problems(rel)
-    bare = _bare_functions(rel)
+    bare = {k: v for k, v in _bare_functions(rel).items() if k not in defs.symbols}   # a given sigma is a value
     bound = _bound_letters(rel, defs)
     for body in list(defs.symbols.values()) + [f.body for f in defs.functions.values()]:
         bound |= _bound_letters(body, defs)
     set_bounds = {k: int(v) for k, v in fixed.items() if k in bound and v.is_Integer}
     fixed = {k: v for k, v in fixed.items() if k not in set_bounds}
-    free = _free_indices(rel, defs, bound)
+    free = free_indices(rel, defs, bound)
     env = _PairEnv(claim, src, defs, fixed, h0, bare, bound - set(set_bounds))
     env.whole = _whole_number_letters(rel) - set(defs.symbols)
     _function_letters(env, rel, defs)
@@ -209,7 +208,7 @@ def _check_scalar_reading(claim, givens, at, h0, reading, conditions=()) -> Resu
     env.reading = reading
     env.ops = ops
     env.conditions = [parse(c, "condition") for c in conditions]
-    env.labels = premises
+    env.labels, env.ranged = premises, ranged_indices(rel, defs)
     plan = plan_indices(rel, defs, bound)
     env.plan = plan if plan.active else None
     defined = defines_by_sum(rel, defs, plan.active)
@@ -227,11 +226,11 @@ def _check_scalar_reading(claim, givens, at, h0, reading, conditions=()) -> Resu
             insts = plan.instances(set_bounds)
             env.integer_names = set()
         else:
-            insts = _index_choices(free, 3, set_bounds)
+            insts = index_choices(free, 3, set_bounds)
         results = _run_links(env, sides, insts)
         sizes_tried = None
     except NeedsSize:
-        insts = [c for n in SIZES for c in _index_choices(free, n, dict({b: n for b in bound}, **set_bounds))]
+        insts = [c for n in SIZES for c in index_choices(free, n, dict({b: n for b in bound}, **set_bounds))]
         env.integer_names = set()
         results = _run_links(env, sides, insts)
         sizes_tried = [n for n in SIZES]
@@ -379,6 +378,9 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key, op="=") -> Result:
     except _NotAnAntiderivative as e:
         return Result(claim, "fails", notes=notes, counterexample=str(e))
     conds = _conditions(ctx, env, notes)
+    # a_j at j = 3 beside \sum_{i=1}^{H} a_i is an entry only where H >= 3: the lengths sampled no smaller
+    conds += [ctx.sym(b) >= v for b in sorted(env.integer_names) for k, v in inst.items()
+              if k in getattr(env, "ranged", ()) and isinstance(v, int) and v > 1]
     if not is_mat(lhs) and not is_mat(rhs) and lhs in (sp.oo, -sp.oo) and lhs == rhs and op == "=":
         return Result(claim, "holds", f"both sides are {'+' if lhs == sp.oo else '-'}\u221e", notes)
     for side, v, other in (("left", lhs, rhs), ("right", rhs, lhs)):
