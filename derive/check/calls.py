@@ -14,6 +14,7 @@ from ..primitives import (
 )
 from .analysis import Analysis, Antiderivative, LimitDoesNotExist, _closed, _differ, _script_letters  # noqa: F401
 from .context import INVERSES, SUBSCRIPTED_FUNCTIONS, FuncDef, builtin_function
+from .densities import density_head
 from .index_sums import sum_parts, term_at
 from .syntax import FUNCTION_COMMANDS, LatexError, Node, OutOfRange
 from .tokens import Token
@@ -25,6 +26,7 @@ from .tree import (
     items_of,
     iter_nodes,
     juxt_items,
+    only_argument,
     plain_text,
 )
 from .values import is_mat
@@ -127,6 +129,8 @@ class Calls(Analysis):
             return (f[0], f[1], True)
         if base.kind == "command" and str(base.args[0])[1:] in ("partial", "nabla"):
             return None
+        if (dens := density_head(it, lambda msg: self.err(msg, it))) is not None:
+            return dens     # \mathcal{N}(x | \mu, \sigma^2): the normal density
         key = atom_key(it)
         if key is None or not self.ctx.is_function_name(key, it):
             return None
@@ -373,6 +377,10 @@ class Calls(Analysis):
             if not it.scripts and hasattr(self.ctx, "full_gradient"):
                 # \\nabla C of a network: the gradient with respect to every weight and bias
                 return lambda rest: self.ctx.full_gradient(lambda: self.juxt(rest), self)
+            if not it.scripts:
+                # \\nabla E(\\mathbf{w}), \\nabla f(x): the gradient with respect to the one argument
+                return lambda rest: self.derivative(lambda: self.juxt(rest), rest, self._only_argument(rest, it), 1,
+                                                    it)
             if len(subs) != 1 or len(it.scripts) != 1:
                 raise self.err("write a gradient as \\nabla_{x} f (with the variable as a subscript)", it)
             var = _script_atom(subs[0][1])
@@ -403,9 +411,15 @@ class Calls(Analysis):
                 return lambda rest: self.derivative(lambda: self.juxt(rest), rest, var, order, it)
         return None
 
+    def _only_argument(self, rest: list, it: Node) -> Node:
+        got = only_argument(rest)
+        if got is None:
+            raise self.err("write a gradient as \\nabla_{x} f (with the variable as a subscript)", it)
+        return got
+
     def operand_length(self, it: Node, rest: list) -> int:
         """How many of the items after an operator it acts on: all of them, except that in a network claim
-        \nabla_{a^{(k)}} J \, h^{(k-1)\top} (Goodfellow's algorithm 6.4) is the gradient of the cost J
+        \nabla_{a^{(k)}} J \\, h^{(k-1)\top} (Goodfellow's algorithm 6.4) is the gradient of the cost J
         times h^T: a gradient of the cost letter ends at the letter."""
         b = it.args[0] if it.kind == "postfix" else None
         resolve = getattr(self.ctx, "resolve", None)

@@ -125,8 +125,9 @@ class ScalarContext(IndexNotation):
             return True
         if not hat and base in self.function_letters:
             return True
-        # single letters are symbols unless defined or used as functions; named functions are built in
-        return len(base) > 1 and builtin_function(base) is not None and not hat
+        # single letters are symbols unless defined or used as functions; named functions are built in (a
+        # given sigma = \sqrt{...} is a value: then \sigma is no sigmoid)
+        return len(base) > 1 and builtin_function(base) is not None and not hat and base not in self.defs.symbols
 
     def function(self, key, post: Node, interp):
         """(callable on values, name) for a function head, or None."""

@@ -7,7 +7,15 @@ import sympy as sp
 
 from .index_sums import LOSS_LETTERS, label_value
 from .syntax import LatexError, Node, OutOfRange
-from .tree import atom_key, decor_scripts, iter_nodes, symbol_name
+from .tree import (
+    atom_key,
+    decor_scripts,
+    free_index_letters,
+    iter_nodes,
+    plain_text,
+    summation_letters,
+    symbol_name,
+)
 
 
 class IndexNotation:
@@ -148,3 +156,59 @@ class IndexNotation:
                     self.indices.pop(x, None)
                 else:
                     self.indices[x] = v
+
+
+def name_subscripts(rel, defs) -> set[str]:
+    """Subscript letters that only ever complete the name of a given symbol: the B of a given
+    \\mu_B = \frac{1}{m}\\sum_i x_i (Ioffe & Szegedy's mini-batch mean) names it, it is no index to
+    instantiate (a given s_i = ..., defined for every i, keeps its i an index)."""
+    seen: dict[str, bool] = {}
+    for node in iter_nodes(rel):
+        if node.kind != "postfix" or atom_key(node) is None:
+            continue
+        for sc in decor_scripts(node):
+            if sc[0] != "sub":
+                continue
+            t = plain_text(sc[1])
+            if t is None or len(t) != 1 or not t.isalpha():
+                continue
+            key = atom_key(node)
+            names = symbol_name(key, t) in defs.symbols and symbol_name(key, None) not in defs.indexed
+            seen[t] = seen.get(t, True) and names
+    return {t for t, ok in seen.items() if ok}
+
+
+def free_indices(rel, defs, bound: set[str]) -> list[str]:
+    """The free index letters of a scalar claim: subscript letters no sum binds, not given names."""
+    named = name_subscripts(rel, defs)
+    return sorted(x for x in free_index_letters(rel) - summation_letters(rel)
+                  if x not in bound and x not in defs.symbols and x not in named)
+
+
+
+def index_choices(free: list[str], top: int, base: dict | None = None) -> list[dict]:
+    """Every assignment of the free index letters to 1..top (equal and distinct indices both occur)."""
+    combos = [dict(base or {})]
+    for letter in free:
+        combos = [dict(c, **{letter: v}) for c in combos for v in range(1, top + 1)]
+    return combos[:81]
+
+
+def ranged_indices(rel, defs) -> set[str]:
+    """Free index letters that name entries of a family some sum runs over (the j of a_j beside
+    \\sum_{i=1}^{H} a_i, in the claim or a given): such an index is in range only up to the sum's
+    length, so a symbolic length is sampled no smaller than the index's value."""
+    def bases(node, letters):
+        out = set()
+        for n in iter_nodes(node):
+            if n.kind != "postfix" or atom_key(n) is None:
+                continue
+            for sc in decor_scripts(n):
+                if sc[0] == "sub" and plain_text(sc[1]) in letters:
+                    out.add((atom_key(n), plain_text(sc[1])))
+        return out
+
+    bodies = [rel] + list(defs.symbols.values()) + [f.body for f in defs.functions.values()]
+    summed = {k for b in bodies for k, _ in bases(b, summation_letters(b))}
+    free = free_index_letters(rel) - summation_letters(rel)
+    return {letter for k, letter in bases(rel, free) if k in summed}

@@ -295,7 +295,11 @@ def plan_indices(rel, defs, bound: set[str]) -> IndexPlan:
     plan = IndexPlan()
     entries = {x[1] for x in uf.parent if x[0] == "S"}
     soft_args = set(vectors)
+    # the letter inside a decoration (the y of \hat{y}_i) is not written bare: \hat{y}_i is an entry
+    inner = {id(x) for d in iter_nodes(rel) if d.kind == "decor" and isinstance(d.args[1], Node)
+             for x in iter_nodes(d.args[1])}
     plan.whole_and_entries = next((m.text or _base_name(m) for m in iter_nodes(rel) if m.kind == "postfix"
+                                   and id(m) not in inner
                                    and not [s for s in m.scripts if s[0] == "sub"] and m.args[0].kind in ("letter", "decor")
                                    and _base_name(m) in entries - soft_args - LOSS_LETTERS
                                    and _base_name(m) not in KRONECKER), "")

@@ -239,6 +239,10 @@ class Interpreter(Calls):
             inner = self.head_call(items, i + 1, inner_head)
             if inner is not None:
                 return self.call_value(it, head, inner[0]), inner[1]
+            if head[1] in FUNCTION_COMMANDS and not inner_head[2] and (
+                    i + 2 == len(items) or not self._absorbable(items[i + 2])):
+                # \log \sigma_j^2: a letter that may name a function stands alone here, a symbol
+                return self.call_value(it, head, self.juxt([items[i + 1]])), i + 2
             return None
         j = i + 1
         while j < len(items) and self._absorbable(items[j]):

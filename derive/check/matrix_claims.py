@@ -22,9 +22,9 @@ import zlib
 import sympy as sp
 
 from .compare import NotCheckable, Result
-from .matrix_read import BOLD, MatrixReader, Unsupported, core
-from .matrix_shapes import Namer, ShapeError, is_scalar
 from .matrix_eval import Evaluator
+from .matrix_read import BOLD, MatrixReader, Unsupported, core, text_name
+from .matrix_shapes import Namer, ShapeError, is_scalar
 from .matrix_types import Typer, _children, has_grad, render, resolve_kinds, set_display
 from .nodes import LatexError, Node
 from .tree import all_letters, iter_nodes, matrix_marks, relation_parts
@@ -90,14 +90,15 @@ def _functions(givens, parse) -> dict | None:
             continue
         items = list(left.args) if isinstance(left, Node) and left.kind == "juxt" else []
         if len(items) != 2 or items[0].kind != "postfix" or items[0].scripts or items[1].kind != "postfix" \
-                or items[1].args[0].kind != "paren" or items[0].args[0].kind not in ("letter", "command"):
+                or items[1].args[0].kind != "paren" or items[0].args[0].kind not in ("letter", "command", "text"):
             return None
         arg = core(items[1].args[0].args[0]) if len(items[1].args[0].args) == 1 else None
         atom = reader._atom(arg.args[0]) if isinstance(arg, Node) and arg.kind == "postfix" and not arg.scripts \
             else None
         if atom is None:
             return None
-        out[str(items[0].args[0].args[0])] = (atom[0], sides[1])
+        head = items[0].args[0]
+        out[text_name(head) if head.kind == "text" else str(head.args[0])] = (atom[0], sides[1])
     return out
 
 

@@ -16,7 +16,7 @@ import sympy as sp
 
 from .dialect import GREEK
 from .nodes import Node, Token
-from .tree import is_transpose_script
+from .tree import is_transpose_script, only_argument
 
 BOLD = frozenset({"\\mathbf", "\\boldsymbol", "\\bm", "\\pmb", "\\bold", "\\vec"})
 MARKS = frozenset({"\\hat", "\\tilde", "\\bar", "\\widehat", "\\widetilde", "\\overline"})
@@ -29,6 +29,11 @@ WRAPPERS = ("relation", "expr", "term", "juxt", "list", "group", "brace", "sbrac
 
 class Unsupported(Exception):
     """Something the matrix reading does not cover (the claim falls back to the other readings)."""
+
+
+def text_name(base) -> str:
+    """The key of a function named by a word (\\text{RSS}, \\operatorname{NLL}): its letters, marked."""
+    return "text:" + "".join(str(t) for t in base.args[1:]).strip()
 
 
 def core(node):
@@ -158,7 +163,7 @@ class MatrixReader:
             raise Unsupported(f"a bold number {disp}")
         letter = key.lstrip("\\").split("{")[-1].rstrip("}")
         upper = letter[:1].isupper()
-        if letter == "I" and not (key in self.syms):
+        if letter == "I" and key not in self.syms:
             return self._const("identity")
         kind = ("matrix" if upper else "vector") if bold else ("matrix" if upper else "plain")
         s = self.syms.get(key)
@@ -243,6 +248,10 @@ class MatrixReader:
             base = it.args[0] if it.kind == "postfix" else None
             if base is not None and base.kind == "command" and str(base.args[0]) == "\\nabla":
                 subs = [s for s in it.scripts if s[0] == "sub"]
+                only = only_argument(items[i + 1:]) if not it.scripts else None
+                if only is not None:     # \nabla E(\mathbf{w}): with respect to the call's one argument
+                    factors.append(("grad", self._variable(only), self.juxt(items[i + 1:]), "nabla"))
+                    break
                 if len(subs) != 1 or len(it.scripts) != 1 or i + 1 >= len(items):
                     raise Unsupported("a gradient without one variable")
                 factors.append(("grad", self._variable(subs[0][1]), self.juxt(items[i + 1:]), "nabla"))
@@ -255,6 +264,13 @@ class MatrixReader:
                         break
                     i += 1
                     continue
+            key = text_name(base) if base is not None and base.kind == "text" else None
+            if key in self.functions and i + 1 < len(items) and items[i + 1].kind == "postfix" \
+                    and items[i + 1].args[0].kind == "paren" and not it.scripts:
+                # \text{RSS}(\mathbf{w}), \operatorname{NLL}(w): a function the givens define, named by a word
+                factors.append(self._scripts(self._call(key, items[i + 1].args[0]), items[i + 1].scripts))
+                i += 2
+                continue
             if base is not None and base.kind == "text" and not it.scripts:
                 name = TRACE.get(str(base.args[1]) if len(base.args) > 1 else "")
                 if name is None:

@@ -6,18 +6,19 @@ import multiprocessing as mp
 
 from ..errors import NNDeriveError
 from .bar_notation import rewrite_bars
-from .derivative_matrix import rewrite_derivative_matrices
-from .index_sets import drop_named_sets
-from .sample_argument import strip_sample_argument
 from .chain_notation import read_chain_claim
-from .layer_chain import read_layer_chain_claim
 from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
+from .derivative_matrix import rewrite_derivative_matrices
 from .generic_network import check_generic_network
+from .index_sets import drop_named_sets
+from .layer_chain import read_layer_chain_claim
 from .matrix_claims import check_matrix
 from .network import check_network
 from .network_letters import forward_profile
 from .param_vectors import writes_entries_of_vectors
+from .sample_argument import strip_sample_argument
 from .scalar import check_scalar
+from .scalar_fallback import scalar_reading
 from .slips import explain_network, explain_scalar
 from .statements import split_statements
 from .syntax import LatexError, OutOfRange, ShapeMismatch, prescan, strip_math
@@ -137,7 +138,6 @@ def check_claim(claim: str, *, givens=(), at=(), spec=None, notation=None, seed=
 def _only_approximations(text: str) -> bool:
     """Whether every top-level relation of the claim is \\approx."""
     from .statements import _top_relations
-
     from .tokens import tokenize
 
     body = strip_math(text)[0]
@@ -336,12 +336,20 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
                 r.notes.append(f"read in the letters and layer numbering of the forward pass given: {layered[0]}")
                 r.claim = claim
                 return r
+            if stated == "row" and (fallback := scalar_reading(claim, givens, seed)) is not None:
+                return fallback     # (scalar helper) RSS(w) = (Xw - y)^T (Xw - y): a literal matrix claim
             if stated == "row":
                 raise NotCheckable("the givens state a forward pass in row layout (one sample per row, O = H W + b);"
                                    " a network claim in row layout needs --spec with layout = \"row\"")
             if stated is not None:
                 # the givens state the forward pass in the text's own letters: they are the notation
-                r = check_generic_network(claim, stated[0], stated[1], seed)
+                try:
+                    r = check_generic_network(claim, stated[0], stated[1], seed)
+                except NotCheckable:
+                    # (scalar helper) a forward pass the network cannot express: the literal claim, or the refusal
+                    if (fallback := scalar_reading(claim, givens, seed)) is None:
+                        raise
+                    return fallback
                 r.notes.append(f"read in {stated[0].description}")
                 return r
             unit = translate_units(claim) if not at and not givens and not notation else None
@@ -359,7 +367,15 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
             if profile is not None and givens and not notation:     # a given cost in another letter set
                 profile = _with_given_cost(claim, givens, profile)
             if profile is not None:
-                return check_generic_network(claim, profile, list(givens), seed, cost_only=True)
+                try:
+                    return check_generic_network(claim, profile, list(givens), seed, cost_only=True)
+                except NotCheckable:
+                    # (scalar helper) givens the notation's network cannot express may define plain indexed
+                    # numbers (y_k, softmax entries of z_k): then the literal scalar claim (scalar_fallback)
+                    fallback = scalar_reading(claim, givens, seed) if not notation else None
+                    if fallback is None:
+                        raise
+                    return fallback
             m = check_matrix(claim, list(givens), seed) if not at and not conditions \
                 and not writes_entries_of_vectors(claim, givens) else None
             if m is not None and m.verdict == "fails" and not givens:

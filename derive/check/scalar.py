@@ -21,23 +21,23 @@ from .compare import (
 from .context import Definitions, ScalarContext
 from .definitions import at_vector_lengths, plan_vectors, read_assignment, read_definition
 from .generic import GenericFunction
+from .index_context import free_indices, index_choices, ranged_indices
 from .index_sums import defines_by_sum, plan_indices
 from .inequality import COMPARISON_OPS, check_inequality
 from .interpret import Interpreter
+from .label_sums import constrain, label_premises, labels_condition
 from .readings import greek_reading, two_reading_fix
 from .syntax import LatexError, NeedsSize, Node, OutOfRange, UndefinedValue, parse
 from .tree import (
     GENERIC_LETTERS,
     all_letters,
     differentiation_variables,
-    free_index_letters,
     function_usage,
     items_of,
     iter_nodes,
     juxt_items,
     relation_parts,
     sum_index_problems,
-    summation_letters,
 )
 from .values import fmt_shape, is_mat
 
@@ -104,19 +104,6 @@ def _composed_letters(rel: Node) -> set[str]:
                     and a.args[0].args[0].kind == "letter" and str(a.args[0].args[0].args[0]) in GENERIC_LETTERS:
                 out.add(str(a.args[0].args[0].args[0]))
     return out
-
-
-def _free_indices(rel: Node, defs: Definitions, bound: set[str]) -> list[str]:
-    return sorted(x for x in free_index_letters(rel) - summation_letters(rel)
-                  if x not in bound and x not in defs.symbols)
-
-
-def _index_choices(free: list[str], top: int, base: dict | None = None) -> list[dict]:
-    """Every assignment of the free index letters to 1..top (equal and distinct indices both occur)."""
-    combos = [dict(base or {})]
-    for letter in free:
-        combos = [dict(c, **{letter: v}) for c in combos for v in range(1, top + 1)]
-    return combos[:81]
 
 
 ASSIGNMENTS = (":=", "\\leftarrow", "\\gets")
@@ -201,19 +188,20 @@ def _check_scalar_reading(claim, givens, at, h0, reading, conditions=()) -> Resu
         return Result(claim, "not-checkable", notes=["an assignment (:=, \\leftarrow) is an algorithm step, not"
                                                      " an identity"] + rel.notes)
     defs = Definitions()
+    premises, givens = label_premises(givens)    # \sum_k y_k = 1: the labels sum to one
     for g in givens:
         read_definition(g, defs)
     fixed, defs.vectors = dict(read_assignment(a) for a in at), plan_vectors(rel, defs)
     if (r := decide_approx(claim, rel, defs, fixed)) is not None:       # x \approx 0.7616: to those digits
         return r
     problems = sum_index_problems(rel)
-    bare = _bare_functions(rel)
+    bare = {k: v for k, v in _bare_functions(rel).items() if k not in defs.symbols}   # a given sigma is a value
     bound = _bound_letters(rel, defs)
     for body in list(defs.symbols.values()) + [f.body for f in defs.functions.values()]:
         bound |= _bound_letters(body, defs)
     set_bounds = {k: int(v) for k, v in fixed.items() if k in bound and v.is_Integer}
     fixed = {k: v for k, v in fixed.items() if k not in set_bounds}
-    free = _free_indices(rel, defs, bound)
+    free = free_indices(rel, defs, bound)
     env = _PairEnv(claim, src, defs, fixed, h0, bare, bound - set(set_bounds))
     env.whole = _whole_number_letters(rel) - set(defs.symbols)
     _function_letters(env, rel, defs)
@@ -221,6 +209,7 @@ def _check_scalar_reading(claim, givens, at, h0, reading, conditions=()) -> Resu
     env.reading = reading
     env.ops = ops
     env.conditions = [parse(c, "condition") for c in conditions]
+    env.labels, env.ranged = premises, ranged_indices(rel, defs)
     plan = plan_indices(rel, defs, bound)
     env.plan = plan if plan.active else None
     defined = defines_by_sum(rel, defs, plan.active)
@@ -238,16 +227,19 @@ def _check_scalar_reading(claim, givens, at, h0, reading, conditions=()) -> Resu
             insts = plan.instances(set_bounds)
             env.integer_names = set()
         else:
-            insts = _index_choices(free, 3, set_bounds)
+            insts = index_choices(free, 3, set_bounds)
         results = _run_links(env, sides, insts)
         sizes_tried = None
     except NeedsSize:
-        insts = [c for n in SIZES for c in _index_choices(free, n, dict({b: n for b in bound}, **set_bounds))]
+        insts = [c for n in SIZES for c in index_choices(free, n, dict({b: n for b in bound}, **set_bounds))]
         env.integer_names = set()
         env.prove = False       # speed (issue 9.7): checked for some sizes only, whatever a link's proof says
         results = _run_links(env, sides, insts)
         sizes_tried = [n for n in SIZES]
     bad = next((r for r, _ in results if r.verdict not in ("holds", "checked")), None)
+    if bad is not None and bad.verdict == "fails" and not premises and (cond := labels_condition(
+            env, rel, sides, insts, _run_links, givens)):
+        return cond
     if bad is None:     # every link holds; one only checked for some sizes makes the whole claim 'checked'
         bad = next((r for r, _ in results if r.verdict != "holds"), None)
     notes = list(rel.notes)
@@ -389,6 +381,9 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key, op="=") -> Result:
     except _NotAnAntiderivative as e:
         return Result(claim, "fails", notes=notes, counterexample=str(e))
     conds = _conditions(ctx, env, notes)
+    # a_j at j = 3 beside \sum_{i=1}^{H} a_i is an entry only where H >= 3: the lengths sampled no smaller
+    conds += [ctx.sym(b) >= v for b in sorted(env.integer_names) for k, v in inst.items()
+              if k in getattr(env, "ranged", ()) and isinstance(v, int) and v > 1]
     if not is_mat(lhs) and not is_mat(rhs) and lhs in (sp.oo, -sp.oo) and lhs == rhs and op == "=":
         return Result(claim, "holds", f"both sides are {'+' if lhs == sp.oo else '-'}\u221e", notes)
     for side, v, other in (("left", lhs, rhs), ("right", rhs, lhs)):
@@ -410,6 +405,11 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key, op="=") -> Result:
         if fmt_shape(lhs) != fmt_shape(rhs):
             return Result(claim, "fails", notes=notes,
                           counterexample=f"the left side is {fmt_shape(lhs)}, the right side {fmt_shape(rhs)}")
+    if getattr(env, "labels", None):      # the labels sum to one: the last entry eliminated (label_sums)
+        if (got := constrain(lhs, rhs, env.labels)) is None:
+            return Result(claim, "not-checkable", notes=["the labels' entries are not y_1..y_K here: their sum"
+                                                         " cannot be used"])
+        lhs, rhs = got
     at_txt = (" at " + ", ".join(f"{k} = {v}" for k, v in fixed.items())) if fixed else ""
     if op in COMPARISON_OPS:
         return check_inequality(claim, op, lhs, rhs, key, conds, domains, notes, at_txt)

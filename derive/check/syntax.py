@@ -193,6 +193,7 @@ def _bars(t: str) -> str:
     if "|" not in t:
         return t
     out, stack, depth, i = [], [], 0, 0
+    opens: list = []    # the open brackets, innermost last
     while i < len(t):
         ch = t[i]
         norm_bar = t.startswith("\\|", i)
@@ -205,6 +206,11 @@ def _bars(t: str) -> str:
             if closes:
                 stack.pop()
                 out.append(" \\rVert " if kind == "norm" else " \\rvert ")
+            elif kind == "abs" and opens and opens[-1] == "(" and prev_ch not in _OPERATOR_BEFORE \
+                    and not _bar_closes_later(t, i + 1):
+                # p(y | x), \mathcal{N}(x | \mu, \sigma^2): a bar after an operand inside a call's
+                # parentheses that nothing closes before they do conditions, like \mid
+                out.append(" \\mid ")
             else:
                 stack.append((kind, depth))
                 out.append("\\lVert " if kind == "norm" else "\\lvert ")
@@ -216,13 +222,35 @@ def _bars(t: str) -> str:
             continue
         if ch in "({[":
             depth += 1
+            opens.append(ch)
         elif ch in ")}]":
             depth -= 1
+            opens = opens[:-1]
         out.append(ch)
         i += 1
     if stack:
         return t  # unbalanced: leave the bars for the parser to point at
     return "".join(out)
+
+
+def _bar_closes_later(t: str, j: int) -> bool:
+    """True if a single bar follows position j in the same bracket group (before it closes)."""
+    depth = 0
+    while j < len(t):
+        ch = t[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if ch in "({[":
+            depth += 1
+        elif ch in ")}]":
+            if depth == 0:
+                return False
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return True
+        j += 1
+    return False
 
 
 def parse(text: str, what: str = "claim") -> Node:

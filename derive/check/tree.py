@@ -487,3 +487,16 @@ def symbol_name(key: tuple[str, bool], sub: str | None = None, sup: str | None =
     if sup:
         name += "^" + sup
     return name
+
+
+def only_argument(rest: list) -> Node | None:
+    """The variable of an unsubscripted \\nabla: the single symbol of the call f(x), E(\\mathbf{w}),
+    E(w_1) that is the whole operand, or None (then the variable is not written)."""
+    if len(rest) == 2 and rest[0].kind == "postfix" and not rest[0].scripts and atom_key(rest[0]) is not None \
+            and rest[1].kind == "postfix" and not rest[1].scripts and rest[1].args[0].kind == "paren":
+        args = items_of(rest[1].args[0])
+        its = juxt_items(args[0]) if len(args) == 1 else None
+        if its and len(its) == 1 and its[0].kind == "postfix" and atom_key(its[0]) is not None \
+                and all(sc[0] == "sub" for sc in its[0].scripts):
+            return its[0]
+    return None
