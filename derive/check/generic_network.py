@@ -364,6 +364,16 @@ def _holds(claim, spec, givens, seed, profile, witnesses, make=None) -> bool:
     return full.verdict == "holds"
 
 
+def _per_unit_cost(make, spec, widths, profile) -> bool:
+    """Whether the cost a --given defines is a vector on a network with several outputs (written for
+    one output unit, with no sum over the units: -y log y_hat - (1-y) log(1-y_hat))."""
+    try:
+        v = make(spec.with_widths(widths), widths, 1, profile, None).loss()
+    except Exception:  # noqa: BLE001 - a cost that cannot be read here is reported by the check itself
+        return False
+    return is_mat(v) and v.shape[0] * v.shape[1] > 1
+
+
 def _per_term(batch: str) -> list[str]:
     """One loss per per-sample term, the one reducing the batch as the notation does (Nielsen's,
     Ng's and Goodfellow's costs average over the samples: a condition must not assume a sum)."""
@@ -476,6 +486,8 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
     sides, ops = relation_parts(rel)
     make = GenericNetworkContext
     only_cost = False            # the givens define the cost and nothing else (not the forward pass)
+    one_output = False           # the given cost is a number only for one output unit
+    cost_left = 0                # how many of the givens left define the cost
     if _is_cost_letter(sides[0], profile) and ops and ops[0] in ("=", "\\equiv", ":="):
         # C = \frac{1}{2}\|y - a^L\|^2 = ...: the claim defines the cost; the rest is checked with it
         if len(sides) == 2:
@@ -497,6 +509,13 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
         make = functools.partial(GenericNetworkContext, cost=cost_node)
         calls = _cost_calls(givens, profile)
         givens = [g for g in givens if g not in calls]
+        cost_left = 0 if calls else 1     # a cost written as a call (L(\hat{y}, y) = ...) is not a given now
+        if _per_unit_cost(make, spec, witnesses[0], profile):
+            # -y \log \hat{y} - (1-y)\log(1-\hat{y}) with no sum over the units: a number only when the
+            # network has one output (Ng's binary classifier), so that is the network it is about
+            witnesses = tuple(tuple(w[:-1]) + (1,) for w in witnesses)
+            spec = generic_spec(witnesses[0], letter, cost, batch, layout=layout, stored=stored)
+            one_output = True
     from .network_givens import absorb_network_givens
 
     # a^{[k]} = \operatorname{ReLU}(z^{[k]}): a given defining a network quantity says what the network is
@@ -505,13 +524,16 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
     spec, givens, given_notes = absorb_network_givens(givens, spec, profile, seed, witnesses, make)
     concrete = spec.activations != generic_acts
     # a given that is the notation's own definition (a^L = \sigma(z^L) with \sigma generic) fixes nothing
-    only_cost = only_cost or (cost_only and isinstance(make, functools.partial) and len(givens) == 1 < told
-                              and len(given_notes) == told - 1)
+    only_cost = only_cost or (cost_only and isinstance(make, functools.partial) and len(givens) == cost_left < told
+                              and len(given_notes) == told - cost_left)
     if concrete:
         letter = spec.activations[0].entry.title
     r = check_network(claim, spec, givens=givens, seed=seed, profile=profile, witnesses=witnesses,
                       make_ctx=make)
     r.notes.extend(given_notes)
+    if one_output:
+        r.notes.append(f"the cost {cost} as given has no sum over the output units: it is a number only for a"
+                       " network with one output unit, so it was checked on such networks")
     source = profile.description.split(":")[0]
     where = "nnderive's default notation" if profile.name == "default" else f"the notation of {source}"
     costs = f"the cost {cost} as defined" if isinstance(make, functools.partial) else f"any cost {cost} of the outputs"
