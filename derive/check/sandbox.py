@@ -337,6 +337,10 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
                 r.claim = claim
                 return r
             if stated == "row":
+                apart = _without_unrelated(claim, givens)
+                if apart is not None:
+                    # \frac{d\sigma(x)}{dx} = ... beside a forward pass it shares no letter with: not about it
+                    return _check_one(claim, apart, at, spec, notation, seed, conditions)
                 raise NotCheckable("the givens state a forward pass in row layout (one sample per row, O = H W + b);"
                                    " a network claim in row layout needs --spec with layout = \"row\"")
             if stated is not None:
@@ -405,6 +409,38 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
 
 # ---------------------------------------------------------------------------------------------
 # Output
+
+
+def _without_unrelated(claim, givens):
+    """The givens a scalar claim needs (those defining a letter it, or a given it needs, uses), when that
+    leaves out every forward pass the givens state (None otherwise, or when the claim is a network's)."""
+    from .syntax import parse
+    from .tree import atom_key, iter_nodes, relation_parts
+
+    def letters(node):
+        return {atom_key(n)[0] for n in iter_nodes(node) if n.kind == "postfix" and atom_key(n) is not None}
+
+    try:
+        need = letters(parse(claim))
+        defs = []
+        for g in givens:
+            sides, _ = relation_parts(parse(g, "definition"))
+            head = [n for n in iter_nodes(sides[0]) if n.kind == "postfix" and atom_key(n) is not None][:1]
+            defs.append((g, atom_key(head[0])[0] if head else None, letters(sides[-1])))
+    except LatexError:
+        return None
+    if _network_notation(claim, None) is not None:
+        return None
+    kept, changed = [], True
+    while changed:                       # a given the claim needs may need another one
+        changed = False
+        for g, name, uses in defs:
+            if g not in kept and name in need:
+                kept.append(g)
+                need |= uses
+                changed = True
+    kept = [g for g in givens if g in kept]
+    return kept if len(kept) < len(givens) and forward_profile(kept) is None else None
 
 
 def _network_notation(claim, notation):
