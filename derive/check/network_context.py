@@ -280,7 +280,11 @@ class NetworkContext(ScalarContext):
             return sp.ones(*self._ones_shape()), list(post.scripts)
         got = self.resolve(post, interp)
         if got is None:
-            return super()._scalar_symbol_base(post, interp)
+            got = super()._scalar_symbol_base(post, interp)
+            if isinstance(got[0], sp.Symbol):
+                # a letter the notation does not define, read as a number: a shape it breaks decides nothing
+                self.__dict__.setdefault("numbers_read", set()).add(got[0])
+            return got
         role, layer, rest = got
         subs = [s for s in rest if s[0] == "sub"]
         others = [s for s in rest if s[0] != "sub"]
