@@ -364,6 +364,12 @@ def _holds(claim, spec, givens, seed, profile, witnesses, make=None) -> bool:
     return full.verdict == "holds"
 
 
+def _output_names(names, witnesses) -> tuple:
+    """The output activations a condition may name on these witnesses: a softmax over one output unit
+    is the constant 1 (every derivative through it is 0), so a claim "holding" there says nothing."""
+    return tuple(n for n in names if n != "softmax" or min(w[-1] for w in witnesses) > 1)
+
+
 def _per_unit_cost(make, spec, widths, profile) -> bool:
     """Whether the cost a --given defines is a vector on a network with several outputs (written for
     one output unit, with no sum over the units: -y log y_hat - (1-y) log(1-y_hat))."""
@@ -549,7 +555,7 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
         # only the cost is given (C = 1/2 ||y - a^L||^2): a claim true only for some output activation under
         # that cost names it (delta^L = a^L - y: linear outputs), never an output paired with another cost;
         # a given forward pass with a concrete activation (a^l = ReLU(z^l)) fixes it, so nothing is searched then
-        for name in ("linear", "sigmoid", "tanh", "softmax"):
+        for name in _output_names(("linear", "sigmoid", "tanh", "softmax"), witnesses):
             out = Activation(name).resolved(Conventions())
             if _holds(claim, replace(spec, activations=spec.activations[:-1] + (out,)), givens, seed, profile,
                       witnesses, make):
@@ -567,7 +573,7 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
             general.append(loss)
             holds_for.append(f"the {LOSSES[loss].title} cost (any output activation)")
     for act, loss in _output_pairs(batch):
-        if loss in general:
+        if loss in general or not _output_names((act,), witnesses):
             continue
         out = Activation(act).resolved(Conventions())
         sp_c = generic_spec(witnesses[0], letter, cost, output=out, loss=LOSSES[loss], layout=layout,
