@@ -48,3 +48,13 @@ def test_a_lesson_with_a_per_unit_cost_has_no_false_fails():
             " \\frac{\\partial \\mathcal{L}}{\\partial b^{[2]}} = \\hat{y} - y$$\n")
     rows = check_equations(text)
     assert [v for _, v, _, _ in rows] == ["definition", "conditional", "conditional"], rows
+
+
+def test_a_cost_that_does_not_depend_on_the_network_as_read_is_not_a_verdict():
+    # Ng's per-example letters a^{[2](i)} in the cost beside a claim in his capitals: read as other numbers, the
+    # cost would be constant and every derivative 0 ("fails"); it is refused instead
+    r = check_claim(r"dZ^{[2]} = A^{[2]} - Y", givens=[
+        r"J = -\frac{1}{m}\sum_{i=1}^{m}\left(y^{(i)}\log a^{[2](i)} + (1-y^{(i)})\log(1-a^{[2](i)})\right)",
+        r"A^{[2]} = \sigma(Z^{[2]})"])
+    assert r.verdict == "not-checkable", (r.verdict, r.counterexample, r.notes)
+    assert any("does not depend on the network" in n for n in r.notes), r.notes

@@ -370,14 +370,13 @@ def _output_names(names, witnesses) -> tuple:
     return tuple(n for n in names if n != "softmax" or min(w[-1] for w in witnesses) > 1)
 
 
-def _per_unit_cost(make, spec, widths, profile) -> bool:
-    """Whether the cost a --given defines is a vector on a network with several outputs (written for
-    one output unit, with no sum over the units: -y log y_hat - (1-y) log(1-y_hat))."""
+def _given_cost_value(make, spec, widths, profile):
+    """The value of the cost a --given defines on one witness (None when it cannot be read there). A
+    vector means it is written for one output unit, with no sum over the units (-y log y_hat - ...)."""
     try:
-        v = make(spec.with_widths(widths), widths, 1, profile, None).loss()
+        return make(spec.with_widths(widths), widths, 1, profile, None).loss()
     except Exception:  # noqa: BLE001 - a cost that cannot be read here is reported by the check itself
-        return False
-    return is_mat(v) and v.shape[0] * v.shape[1] > 1
+        return None
 
 
 def _per_term(batch: str) -> list[str]:
@@ -460,7 +459,7 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
     are the user's own and state no forward pass (the output activation is then free to name)."""
     from ..primitives import LOSSES
     from ..spec import Activation
-    from .compare import Result
+    from .compare import NotCheckable, Result
     from .network import check_network
     from .syntax import parse
 
@@ -516,7 +515,14 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
         calls = _cost_calls(givens, profile)
         givens = [g for g in givens if g not in calls]
         cost_left = 0 if calls else 1     # a cost written as a call (L(\hat{y}, y) = ...) is not a given now
-        if _per_unit_cost(make, spec, witnesses[0], profile):
+        value = _given_cost_value(make, spec, witnesses[0], profile)
+        if value is not None and not (getattr(value, "free_symbols", set()) & set(
+                make(spec, witnesses[0], 1, profile, None).param_symbols())):
+            # J in Ng's per-example letters (a^{[2](i)}) beside a claim in his capitals: as read here the cost
+            # does not depend on the network, so every derivative of it would be 0
+            raise NotCheckable(f"the cost {cost} as given does not depend on the network as its letters are read"
+                               " here (write it in the letters of the claim)")
+        if value is not None and is_mat(value) and value.shape[0] * value.shape[1] > 1:
             # -y \log \hat{y} - (1-y)\log(1-\hat{y}) with no sum over the units: a number only when the
             # network has one output (Ng's binary classifier), so that is the network it is about
             witnesses = tuple(tuple(w[:-1]) + (1,) for w in witnesses)
