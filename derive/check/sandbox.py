@@ -6,6 +6,7 @@ import multiprocessing as mp
 
 from ..errors import NNDeriveError
 from .bar_notation import rewrite_bars
+from .dependence import hidden_dependence
 from .derivative_matrix import rewrite_derivative_matrices
 from .index_sets import drop_named_sets
 from .sample_argument import strip_sample_argument
@@ -374,6 +375,10 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
                         " it): there is nothing to check"])
             if m is not None:      # written about matrices or vectors: typed and decided on matrices
                 return m
+            hidden = hidden_dependence(claim, givens) if not at else None
+            if hidden:
+                raise NotCheckable(f"{hidden} is written as depending on a variable the claim differentiates by (its"
+                                   " subscript names it) but nothing defines it: give it with --given")
             r = _matrix_reading(check_scalar(claim, list(givens), list(at), seed, conditions=list(conditions)), givens)
             return explain_scalar(r, givens, at, seed, conditions)
         if at:
