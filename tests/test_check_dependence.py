@@ -11,6 +11,9 @@ CASES = [
     # defined: checked as usual
     (r"\frac{\partial}{\partial \theta} h_\theta(x) = x", [r"h_\theta(x) = \theta x"], "holds"),
     (r"\frac{\partial}{\partial \theta} h_\theta(x) = \theta", [r"h_\theta(x) = \theta x"], "fails"),
+    # a label that is the variable differentiated by is that variable, not an index (was "w = 1")
+    (r"\frac{\partial}{\partial w} f_w(x) = x", ["f_w(x) = wx"], "holds"),
+    (r"\frac{\partial}{\partial w} f_w(x) = w", ["f_w(x) = wx"], "fails"),
     # an operator's subscript is no dependence; an index is not the variable
     (r"\frac{d}{dx} \log_x 2 = -\frac{\ln 2}{x \ln^2 x}", [], "holds"),
     (r"\frac{\partial}{\partial x_i} \sum_{j=1}^{3} x_j^2 = 2 x_i", [], "holds"),

@@ -106,8 +106,8 @@ def _composed_letters(rel: Node) -> set[str]:
 
 
 def _free_indices(rel: Node, defs: Definitions, bound: set[str]) -> list[str]:
-    return sorted(x for x in free_index_letters(rel) - summation_letters(rel)
-                  if x not in bound and x not in defs.symbols)
+    return sorted(x for x in free_index_letters(rel) - summation_letters(rel) - set(differentiation_variables(rel))
+                  if x not in bound and x not in defs.symbols)     # f_w under d/dw: w is the variable, no index
 
 
 def _index_choices(free: list[str], top: int, base: dict | None = None) -> list[dict]:
