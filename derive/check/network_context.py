@@ -334,6 +334,8 @@ class NetworkContext(ScalarContext):
             # (\frac{\partial l}{\partial z})_{jn} of a parenthesised value, unit j of sample n)
             val = val.T
         if letters and letters[0] in self.sample_letters:
+            if getattr(self, "implicit_sample", None) == letters[0] and val.shape[1] == 1:
+                return val      # Nielsen's \sum_x \delta^{x,l}: the sum already took sample x's column
             if not 1 <= nums[0] <= val.shape[1]:
                 raise OutOfRange("sample")
             return self._rowed(role, val[:, nums[0] - 1])
