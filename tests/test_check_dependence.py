@@ -18,6 +18,8 @@ CASES = [
     (r"\frac{d}{dx} \log_x 2 = -\frac{\ln 2}{x \ln^2 x}", [], "holds"),
     (r"\frac{\partial}{\partial x_i} \sum_{j=1}^{3} x_j^2 = 2 x_i", [], "holds"),
     (r"\frac{\partial}{\partial y} x^2 = 0", [], "holds"),
+    # the indices of a gradient's variable (w_{y_i}) are no variable: x_i depends on nothing here
+    (r"\nabla_{w_{k}} (w_k x_i) = x_i", [], "holds"),
 ]
 
 

@@ -26,3 +26,15 @@ def test_unknown_letters_and_shapes(claim, givens, verdict):
 def test_the_message_names_the_letter():
     r = check_claim(r"\nabla_{h^{(k-1)}} J = W^{(k)\top} g")
     assert any("g is not defined" in n for n in r.notes), r.notes
+
+
+def test_under_a_spec_other_letters_are_refused_not_read_as_numbers():
+    from pathlib import Path
+
+    from derive.spec import load_spec
+
+    spec = load_spec(Path(__file__).resolve().parent.parent / "examples" / "digits_64_32_10.toml")
+    r = check_claim(r"\delta_2 = A_2 - Y", spec=spec)
+    assert r.verdict == "not-checkable", (r.verdict, r.counterexample, r.notes)
+    assert check_claim(r"\delta^2 = a^2 - y", spec=spec).verdict == "holds"
+    assert check_claim(r"\sigma'(z) = \sigma(z)(1-\sigma(z))", spec=spec).verdict == "holds"

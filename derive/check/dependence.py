@@ -15,7 +15,9 @@ def _gradient_variables(rel) -> set[str]:
                 and str(n.args[0].args[0]) in ("\\nabla", "\\partial"):
             for s in n.scripts:
                 if s[0] == "sub":
-                    out |= _letters(s[1])
+                    # the variable's own letter (w of \nabla_{w_{y_i}}), not the indices it carries
+                    heads = [m for m in iter_nodes(s[1]) if m.kind == "postfix" and atom_key(m) is not None]
+                    out |= {atom_key(heads[0])[0].lstrip("\\")} if heads else _letters(s[1])
     return out
 
 

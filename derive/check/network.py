@@ -300,6 +300,9 @@ def _foreign_symbols(ctx, vals) -> list[str]:
     return sorted(out)
 
 
+NOT_THE_NOTATIONS = "not defined (not a letter of the notation)"
+
+
 def _unknown_shapes(ctx, sides, why) -> None:
     """A shape mismatch where a letter of the claim that the notation does not define was read as a
     number (Goodfellow's g, a running gradient) proves nothing: it may be a vector or a matrix. Raises
@@ -310,10 +313,10 @@ def _unknown_shapes(ctx, sides, why) -> None:
                if n.kind == "postfix" and atom_key(n) is not None}
     known = set(ctx.param_symbols())
     read = sorted(str(x) for x in getattr(ctx, "numbers_read", ())
-                  if x not in known and not x.is_Dummy and str(x) in written)
+                  if x not in known and not x.is_Dummy and (str(x) in written or str(x).split("_")[0] in written))
     if read:
-        raise NotCheckable(f"{', '.join(read)} {'is' if len(read) == 1 else 'are'} not defined (not a letter of"
-                           f" the notation), and read as a number the sides do not fit ({why}); define"
+        raise NotCheckable(f"{', '.join(read)} {'is' if len(read) == 1 else 'are'} {NOT_THE_NOTATIONS},"
+                           f" and read as a number the sides do not fit ({why}); define"
                            f" {'it' if len(read) == 1 else 'them'} with --given, or in the document before")
 
 

@@ -15,7 +15,7 @@ from .layer_chain import read_layer_chain_claim
 from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
 from .generic_network import check_generic_network
 from .matrix_claims import check_matrix
-from .network import check_network
+from .network import NOT_THE_NOTATIONS, check_network
 from .network_letters import forward_profile
 from .param_vectors import writes_entries_of_vectors
 from .scalar import check_scalar
@@ -387,7 +387,8 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
             r = check_network(claim, spec, notation, list(givens), seed)
         except LatexError:
             r = None
-        if (r is None or r.verdict == "not-checkable") and not _names_a_layer(claim, spec, notation):
+        foreign = r is not None and any(NOT_THE_NOTATIONS in n for n in r.notes)
+        if (r is None or r.verdict == "not-checkable") and not foreign and not _names_a_layer(claim, spec, notation):
             # \sigma'(z) = \sigma(z)(1 - \sigma(z)) beside a network: a scalar identity, checked as one
             try:
                 # under the spec's conventions (its ReLU'(0)), as the network's own lines are
