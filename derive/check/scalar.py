@@ -19,25 +19,15 @@ from .compare import (
 )
 from .context import Definitions, ScalarContext
 from .definitions import at_vector_lengths, plan_vectors, read_assignment, read_definition
+from .equality_conditions import impose_equalities
 from .generic import GenericFunction
 from .index_sums import defines_by_sum, plan_indices
 from .inequality import COMPARISON_OPS, check_inequality
 from .interpret import Interpreter
 from .readings import greek_reading, two_reading_fix
 from .syntax import LatexError, NeedsSize, Node, OutOfRange, UndefinedValue, parse
-from .tree import (
-    GENERIC_LETTERS,
-    all_letters,
-    differentiation_variables,
-    free_index_letters,
-    function_usage,
-    items_of,
-    iter_nodes,
-    juxt_items,
-    relation_parts,
-    sum_index_problems,
-    summation_letters,
-)
+from .tree import (GENERIC_LETTERS, all_letters, differentiation_variables, free_index_letters, function_usage,
+                   items_of, iter_nodes, juxt_items, relation_parts, sum_index_problems, summation_letters)
 from .values import fmt_shape, is_mat
 
 
@@ -407,6 +397,7 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key, op="=") -> Result:
         if fmt_shape(lhs) != fmt_shape(rhs):
             return Result(claim, "fails", notes=notes,
                           counterexample=f"the left side is {fmt_shape(lhs)}, the right side {fmt_shape(rhs)}")
+    lhs, rhs, conds, domains = impose_equalities(lhs, rhs, conds, domains, ctx, notes)   # since sum y_k = 1
     at_txt = (" at " + ", ".join(f"{k} = {v}" for k, v in fixed.items())) if fixed else ""
     if op in COMPARISON_OPS:
         return check_inequality(claim, op, lhs, rhs, key, conds, domains, notes, at_txt)
