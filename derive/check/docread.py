@@ -217,7 +217,10 @@ def find_math(fmt: str, text: str) -> list[tuple[int, str, bool]]:
             if k < 0:
                 break
             body = t[m.end():k]
-            if m.group(1) in ROW_ENVS:
+            if m.group(1) == "multline":
+                # one equation broken over lines (its \\ are only line breaks), never several claims
+                body = " ".join(_split_rows(body))
+            elif m.group(1) in ROW_ENVS:
                 body = "\\begin{aligned}" + body + "\\end{aligned}"
             out.append((m.end(), body, False))
             i = k + len(end)
@@ -334,13 +337,20 @@ def _rows(body: str) -> list[tuple[int, str]]:
         if not text:
             continue
         cont = re.match(r"^(\\quad|\\qquad|\\;|\\,)*\s*([+\-]|\\cdot|\\times)", text)
-        if out and (text[0] in "=<>" or text.startswith(("\\approx", "\\equiv", "\\le", "\\ge"))):
-            out[-1] = (out[-1][0], out[-1][1] + " " + text)
+        if out and (text[0] in "=<>" or text.startswith(("\\approx", "\\equiv", "\\le", "\\ge"))
+                    or _OPEN_END.search(out[-1][1])):
+            # a row that starts with a relation, or follows one that ends with a relation or an operator
+            # (\frac{d}{dz}\log(1 + e^z) = \\ \sigma(z)), continues the equation above it
+            out[-1] = (out[-1][0], out[-1][1] + " " + re.sub(r"^(\\quad|\\qquad|\\;|\\,)+\s*", "", text))
         elif out and cont:
             out[-1] = (out[-1][0], out[-1][1] + " " + re.sub(r"^(\\quad|\\qquad|\\;|\\,)+\s*", "", text))
         else:
             out.append((at, text))
     return out
+
+
+# a row ending in a relation or a binary operator: the equation goes on in the next row
+_OPEN_END = re.compile(r"(=|<|>|\\approx|\\equiv|\\le|\\ge|\\leq|\\geq|\\ne|[+\-]|\\cdot|\\times|\\odot)\s*$")
 
 
 def _drop_alignment(row: str) -> str:

@@ -115,6 +115,12 @@ def _plan_equation(p, eq, givens, worked, spec, notation, rows, tasks):
             rows.append(Row(where, eq.text, "skipped", NOT_A_CLAIM))
         return
     for st in claims:
+        chain = _defining_chain(st.text, givens, spec) if not st.conditions else None
+        if chain is not None:
+            # z = wx + b = 0.5 in a worked example: the first link names z, the rest is checked with it
+            givens.append(chain[0])
+            rows.append(Row(where, chain[0], "definition", f"defines {chain[2]} (used by the equations after it)"))
+            st.text = chain[1]
         kind, note = _classify(st.text, givens, worked, spec)
         if eq.inline and eq.before in CONDITION_WORDS and _a_value(st.text) and not (
                 eq.before in ("where", "with") and kind in ("definition", "value")):
@@ -183,6 +189,30 @@ def _redefined(where, text, givens, spec, notation, rows) -> bool:
     rows.append(Row(where, text, "ambiguous", f"redefines what ${old}$ defined earlier, with another meaning"
                                               " (the equations after it use this definition)"))
     return True
+
+
+def _defining_chain(text: str, givens, spec):
+    """(definition, the rest, name) of a chain z = wx + b = 0.5 whose first side is a name nothing
+    defined yet and the others do not mention (a worked example naming what it computes), or None."""
+    from .tokens import Token
+
+    try:
+        rel = parse(text)
+    except LatexError:
+        return None
+    sides, ops = relation_parts(rel)
+    toks = [c for c in rel.args if isinstance(c, Token)]
+    if len(sides) < 3 or ops[0] != "=" or len(toks) != len(ops) or any(t.line != 1 for t in toks[:2]):
+        return None
+    name = _defined_name(sides[0])
+    if not name or _known(name, givens, spec, rel) or numeric_matrix(sides[1]) is not None \
+            or any(_mentions(x, name.split("_{")[0]) for x in sides[1:]):
+        return None
+    src = rel.source
+    first, second = toks[0].column - 1, toks[1].column - 1
+    if src[first:first + len(toks[0])] != str(toks[0]) or src[second:second + len(toks[1])] != str(toks[1]):
+        return None
+    return src[:second].strip(), src[first + len(toks[0]):].strip(), name
 
 
 def _lhs_name(text: str) -> str | None:

@@ -38,6 +38,7 @@ from .tree import (
     plain_text,
     relation_parts,
 )
+from .given_notation import _cost_calls, _given_cost, _given_cost_value
 from .values import is_mat
 
 # witness widths: every weight matrix non-square; depth 3 so that l-1, l, l+1 are all hidden layers
@@ -364,6 +365,12 @@ def _holds(claim, spec, givens, seed, profile, witnesses, make=None) -> bool:
     return full.verdict == "holds"
 
 
+def _output_names(names, witnesses) -> tuple:
+    """The output activations a condition may name on these witnesses: a softmax over one output unit
+    is the constant 1 (every derivative through it is 0), so a claim "holding" there says nothing."""
+    return tuple(n for n in names if n != "softmax" or min(w[-1] for w in witnesses) > 1)
+
+
 def _per_term(batch: str) -> list[str]:
     """One loss per per-sample term, the one reducing the batch as the notation does (Nielsen's,
     Ng's and Goodfellow's costs average over the samples: a condition must not assume a sum)."""
@@ -400,43 +407,6 @@ def _output_pairs(batch: str = "sum"):
     return out
 
 
-def _given_cost(givens, profile):
-    """(right side, source) of a --given that defines the cost (C = ..., J(\\theta) = ...), or None."""
-    from .syntax import LatexError, parse
-
-    for g in givens:
-        try:
-            rel = parse(g, "definition")
-        except LatexError:
-            continue
-        sides, _ = relation_parts(rel)
-        if len(sides) == 2 and (_is_cost_letter(sides[0], profile) or _cost_call(sides[0], profile)):
-            return sides[1], rel.source
-    return None
-
-
-def _cost_call(node: Node, profile) -> bool:
-    """UFLDL's J(W,b;x,y), CS229's J(\theta): the cost letter applied to what it depends on."""
-    items = juxt_items(node)
-    return bool(items) and len(items) == 2 and items[1].kind == "postfix" and items[1].args[0].kind == "paren" \
-        and not items[1].scripts and _is_cost_letter(Node("list", (items[0],)), profile)
-
-
-def _cost_calls(givens, profile) -> list:
-    """The givens that define the cost as a call (J(W,b;x,y) = ...): read as the cost, no function."""
-    from .syntax import LatexError, parse
-
-    out = []
-    for g in givens:
-        try:
-            sides, _ = relation_parts(parse(g, "definition"))
-        except LatexError:
-            continue
-        if len(sides) == 2 and _cost_call(sides[0], profile):
-            out.append(g)
-    return out
-
-
 def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, layout: str = "column",
                           stored: str = "out_in", depth: int | None = None, cost_only: bool = False):
     """A network claim without a spec, on generic witness networks in the profile's letters (in the
@@ -444,7 +414,7 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
     are the user's own and state no forward pass (the output activation is then free to name)."""
     from ..primitives import LOSSES
     from ..spec import Activation
-    from .compare import Result
+    from .compare import NotCheckable, Result
     from .network import check_network
     from .syntax import parse
 
@@ -476,6 +446,8 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
     sides, ops = relation_parts(rel)
     make = GenericNetworkContext
     only_cost = False            # the givens define the cost and nothing else (not the forward pass)
+    one_output = False           # the given cost is a number only for one output unit
+    cost_left = 0                # how many of the givens left define the cost
     if _is_cost_letter(sides[0], profile) and ops and ops[0] in ("=", "\\equiv", ":="):
         # C = \frac{1}{2}\|y - a^L\|^2 = ...: the claim defines the cost; the rest is checked with it
         if len(sides) == 2:
@@ -497,6 +469,20 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
         make = functools.partial(GenericNetworkContext, cost=cost_node)
         calls = _cost_calls(givens, profile)
         givens = [g for g in givens if g not in calls]
+        cost_left = 0 if calls else 1     # a cost written as a call (L(\hat{y}, y) = ...) is not a given now
+        value = _given_cost_value(make, spec, witnesses[0], profile)
+        if value is not None and not (getattr(value, "free_symbols", set()) & set(
+                make(spec, witnesses[0], 1, profile, None).param_symbols())):
+            # J in Ng's per-example letters (a^{[2](i)}) beside a claim in his capitals: as read here the cost
+            # does not depend on the network, so every derivative of it would be 0
+            raise NotCheckable(f"the cost {cost} as given does not depend on the network as its letters are read"
+                               " here (write it in the letters of the claim)")
+        if value is not None and is_mat(value) and value.shape[0] * value.shape[1] > 1:
+            # -y \log \hat{y} - (1-y)\log(1-\hat{y}) with no sum over the units: a number only when the
+            # network has one output (Ng's binary classifier), so that is the network it is about
+            witnesses = tuple(tuple(w[:-1]) + (1,) for w in witnesses)
+            spec = generic_spec(witnesses[0], letter, cost, batch, layout=layout, stored=stored)
+            one_output = True
     from .network_givens import absorb_network_givens
 
     # a^{[k]} = \operatorname{ReLU}(z^{[k]}): a given defining a network quantity says what the network is
@@ -505,13 +491,16 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
     spec, givens, given_notes = absorb_network_givens(givens, spec, profile, seed, witnesses, make)
     concrete = spec.activations != generic_acts
     # a given that is the notation's own definition (a^L = \sigma(z^L) with \sigma generic) fixes nothing
-    only_cost = only_cost or (cost_only and isinstance(make, functools.partial) and len(givens) == 1 < told
-                              and len(given_notes) == told - 1)
+    only_cost = only_cost or (cost_only and isinstance(make, functools.partial) and len(givens) == cost_left < told
+                              and len(given_notes) == told - cost_left)
     if concrete:
         letter = spec.activations[0].entry.title
     r = check_network(claim, spec, givens=givens, seed=seed, profile=profile, witnesses=witnesses,
                       make_ctx=make)
     r.notes.extend(given_notes)
+    if one_output:
+        r.notes.append(f"the cost {cost} as given has no sum over the output units: it is a number only for a"
+                       " network with one output unit, so it was checked on such networks")
     source = profile.description.split(":")[0]
     where = "nnderive's default notation" if profile.name == "default" else f"the notation of {source}"
     costs = f"the cost {cost} as defined" if isinstance(make, functools.partial) else f"any cost {cost} of the outputs"
@@ -527,7 +516,7 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
         # only the cost is given (C = 1/2 ||y - a^L||^2): a claim true only for some output activation under
         # that cost names it (delta^L = a^L - y: linear outputs), never an output paired with another cost;
         # a given forward pass with a concrete activation (a^l = ReLU(z^l)) fixes it, so nothing is searched then
-        for name in ("linear", "sigmoid", "tanh", "softmax"):
+        for name in _output_names(("linear", "sigmoid", "tanh", "softmax"), witnesses):
             out = Activation(name).resolved(Conventions())
             if _holds(claim, replace(spec, activations=spec.activations[:-1] + (out,)), givens, seed, profile,
                       witnesses, make):
@@ -545,7 +534,7 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
             general.append(loss)
             holds_for.append(f"the {LOSSES[loss].title} cost (any output activation)")
     for act, loss in _output_pairs(batch):
-        if loss in general:
+        if loss in general or not _output_names((act,), witnesses):
             continue
         out = Activation(act).resolved(Conventions())
         sp_c = generic_spec(witnesses[0], letter, cost, output=out, loss=LOSSES[loss], layout=layout,

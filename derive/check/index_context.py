@@ -10,6 +10,7 @@ from .syntax import LatexError, Node, OutOfRange
 from .tree import (
     atom_key,
     decor_scripts,
+    differentiation_variables,
     free_index_letters,
     iter_nodes,
     plain_text,
@@ -181,8 +182,8 @@ def name_subscripts(rel, defs) -> set[str]:
 def free_indices(rel, defs, bound: set[str]) -> list[str]:
     """The free index letters of a scalar claim: subscript letters no sum binds, not given names."""
     named = name_subscripts(rel, defs)
-    return sorted(x for x in free_index_letters(rel) - summation_letters(rel)
-                  if x not in bound and x not in defs.symbols and x not in named)
+    return sorted(x for x in free_index_letters(rel) - summation_letters(rel) - set(differentiation_variables(rel))
+                  if x not in bound and x not in defs.symbols and x not in named)   # f_w under d/dw: w no index
 
 
 

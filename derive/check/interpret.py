@@ -11,6 +11,7 @@ import sympy as sp
 
 from .calls import Calls
 from .index_sums import index_equality, index_extremum, primed_index
+from .leibniz import leibniz_slashes
 from .syntax import FUNCTION_COMMANDS, MAX_MATRIX, LatexError, NeedsSize, Node, ShapeMismatch
 from .tokens import Token
 from .tree import (
@@ -111,6 +112,7 @@ class Interpreter(Calls):
         composed = self._composed(node)
         if composed is not None:
             return composed
+        node = leibniz_slashes(node)
         acc = None
         op = None
         neg = False
@@ -594,3 +596,4 @@ class Interpreter(Calls):
         if len(rows) * len(rows[0]) > MAX_MATRIX:
             raise self.err("matrix too large", node)
         return sp.Matrix(rows)
+

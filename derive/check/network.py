@@ -300,6 +300,26 @@ def _foreign_symbols(ctx, vals) -> list[str]:
     return sorted(out)
 
 
+NOT_THE_NOTATIONS = "not defined (not a letter of the notation)"
+
+
+def _unknown_shapes(ctx, sides, why) -> None:
+    """A shape mismatch where a letter of the claim that the notation does not define was read as a
+    number (Goodfellow's g, a running gradient) proves nothing: it may be a vector or a matrix. Raises
+    NotCheckable then (a letter only a given's cost uses, its lambda, is a number there)."""
+    from .tree import iter_nodes
+
+    written = {atom_key(n)[0].lstrip("\\") for s in sides for n in iter_nodes(s)
+               if n.kind == "postfix" and atom_key(n) is not None}
+    known = set(ctx.param_symbols())
+    read = sorted(str(x) for x in getattr(ctx, "numbers_read", ())
+                  if x not in known and not x.is_Dummy and (str(x) in written or str(x).split("_")[0] in written))
+    if read:
+        raise NotCheckable(f"{', '.join(read)} {'is' if len(read) == 1 else 'are'} {NOT_THE_NOTATIONS},"
+                           f" and read as a number the sides do not fit ({why}); define"
+                           f" {'it' if len(read) == 1 else 'them'} with --given, or in the document before")
+
+
 def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, points, square="norm",
                       make_ctx=None, point_key=None, name_ratios=True) -> Result:
     key_text = point_key or claim
@@ -331,6 +351,7 @@ def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, poi
         except OutOfRange:
             continue
         except ShapeMismatch as e:
+            _unknown_shapes(ctx, sides, e)
             return Result(claim, "fails", notes=notes, counterexample=f"{e} (witness widths"
                           f" {'-'.join(map(str, widths))}, batch {batch})")
         checked += 1
@@ -343,6 +364,7 @@ def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, poi
         for k in range(len(vals) - 1):
             lhs, rhs = norm(vals[k]), norm(vals[k + 1])
             if fmt_shape(lhs) != fmt_shape(rhs):
+                _unknown_shapes(ctx, sides, f"the left side is {fmt_shape(lhs)}, the right side {fmt_shape(rhs)}")
                 conv = ""
                 if is_mat(lhs) and is_mat(rhs) and lhs.shape == rhs.T.shape:
                     c = compare_values(lhs, rhs.T, ctx.param_symbols(), f"{key_text}|T|{widths}|{inst}",

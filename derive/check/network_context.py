@@ -280,7 +280,11 @@ class NetworkContext(ScalarContext):
             return sp.ones(*self._ones_shape()), list(post.scripts)
         got = self.resolve(post, interp)
         if got is None:
-            return super()._scalar_symbol_base(post, interp)
+            got = super()._scalar_symbol_base(post, interp)
+            if isinstance(got[0], sp.Symbol):
+                # a letter the notation does not define, read as a number: a shape it breaks decides nothing
+                self.__dict__.setdefault("numbers_read", set()).add(got[0])
+            return got
         role, layer, rest = got
         subs = [s for s in rest if s[0] == "sub"]
         others = [s for s in rest if s[0] != "sub"]
@@ -330,6 +334,8 @@ class NetworkContext(ScalarContext):
             # (\frac{\partial l}{\partial z})_{jn} of a parenthesised value, unit j of sample n)
             val = val.T
         if letters and letters[0] in self.sample_letters:
+            if getattr(self, "implicit_sample", None) == letters[0] and val.shape[1] == 1:
+                return val      # Nielsen's \sum_x \delta^{x,l}: the sum already took sample x's column
             if not 1 <= nums[0] <= val.shape[1]:
                 raise OutOfRange("sample")
             return self._rowed(role, val[:, nums[0] - 1])

@@ -8,12 +8,13 @@ from ..errors import NNDeriveError
 from .bar_notation import rewrite_bars
 from .chain_notation import read_chain_claim
 from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
+from .dependence import hidden_dependence
 from .derivative_matrix import rewrite_derivative_matrices
 from .generic_network import check_generic_network
 from .index_sets import drop_named_sets
 from .layer_chain import read_layer_chain_claim
 from .matrix_claims import check_matrix
-from .network import check_network
+from .network import NOT_THE_NOTATIONS, check_network
 from .network_letters import forward_profile
 from .param_vectors import writes_entries_of_vectors
 from .sample_argument import strip_sample_argument
@@ -339,6 +340,10 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
             if stated == "row" and (fallback := scalar_reading(claim, givens, seed)) is not None:
                 return fallback     # (scalar helper) RSS(w) = (Xw - y)^T (Xw - y): a literal matrix claim
             if stated == "row":
+                apart = _without_unrelated(claim, givens)
+                if apart is not None:
+                    # \frac{d\sigma(x)}{dx} = ... beside a forward pass it shares no letter with: not about it
+                    return _check_one(claim, apart, at, spec, notation, seed, conditions)
                 raise NotCheckable("the givens state a forward pass in row layout (one sample per row, O = H W + b);"
                                    " a network claim in row layout needs --spec with layout = \"row\"")
             if stated is not None:
@@ -386,6 +391,10 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
                         " it): there is nothing to check"])
             if m is not None:      # written about matrices or vectors: typed and decided on matrices
                 return m
+            hidden = hidden_dependence(claim, givens) if not at else None
+            if hidden:
+                raise NotCheckable(f"{hidden} is written as depending on a variable the claim differentiates by (its"
+                                   " subscript names it) but nothing defines it: give it with --given")
             r = _matrix_reading(check_scalar(claim, list(givens), list(at), seed, conditions=list(conditions)), givens)
             return explain_scalar(r, givens, at, seed, conditions)
         if at:
@@ -394,7 +403,8 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
             r = check_network(claim, spec, notation, list(givens), seed)
         except LatexError:
             r = None
-        if (r is None or r.verdict == "not-checkable") and not _names_a_layer(claim, spec, notation):
+        foreign = r is not None and any(NOT_THE_NOTATIONS in n for n in r.notes)
+        if (r is None or r.verdict == "not-checkable") and not foreign and not _names_a_layer(claim, spec, notation):
             # \sigma'(z) = \sigma(z)(1 - \sigma(z)) beside a network: a scalar identity, checked as one
             try:
                 # under the spec's conventions (its ReLU'(0)), as the network's own lines are
@@ -421,6 +431,38 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
 
 # ---------------------------------------------------------------------------------------------
 # Output
+
+
+def _without_unrelated(claim, givens):
+    """The givens a scalar claim needs (those defining a letter it, or a given it needs, uses), when that
+    leaves out every forward pass the givens state (None otherwise, or when the claim is a network's)."""
+    from .syntax import parse
+    from .tree import atom_key, iter_nodes, relation_parts
+
+    def letters(node):
+        return {atom_key(n)[0] for n in iter_nodes(node) if n.kind == "postfix" and atom_key(n) is not None}
+
+    try:
+        need = letters(parse(claim))
+        defs = []
+        for g in givens:
+            sides, _ = relation_parts(parse(g, "definition"))
+            head = [n for n in iter_nodes(sides[0]) if n.kind == "postfix" and atom_key(n) is not None][:1]
+            defs.append((g, atom_key(head[0])[0] if head else None, letters(sides[-1])))
+    except LatexError:
+        return None
+    if _network_notation(claim, None) is not None:
+        return None
+    kept, changed = [], True
+    while changed:                       # a given the claim needs may need another one
+        changed = False
+        for g, name, uses in defs:
+            if g not in kept and name in need:
+                kept.append(g)
+                need |= uses
+                changed = True
+    kept = [g for g in givens if g in kept]
+    return kept if len(kept) < len(givens) and forward_profile(kept) is None else None
 
 
 def _network_notation(claim, notation):

@@ -20,6 +20,7 @@ from .compare import (
 )
 from .context import Definitions, ScalarContext
 from .definitions import at_vector_lengths, plan_vectors, read_assignment, read_definition
+from .equality_conditions import impose_equalities
 from .generic import GenericFunction
 from .index_context import free_indices, index_choices, ranged_indices
 from .index_sums import defines_by_sum, plan_indices
@@ -28,17 +29,8 @@ from .interpret import Interpreter
 from .label_sums import constrain, label_premises, labels_condition
 from .readings import greek_reading, two_reading_fix
 from .syntax import LatexError, NeedsSize, Node, OutOfRange, UndefinedValue, parse
-from .tree import (
-    GENERIC_LETTERS,
-    all_letters,
-    differentiation_variables,
-    function_usage,
-    items_of,
-    iter_nodes,
-    juxt_items,
-    relation_parts,
-    sum_index_problems,
-)
+from .tree import (GENERIC_LETTERS, all_letters, differentiation_variables, function_usage, items_of, iter_nodes,
+                   juxt_items, relation_parts, sum_index_problems)
 from .values import fmt_shape, is_mat
 
 
@@ -410,6 +402,7 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key, op="=") -> Result:
             return Result(claim, "not-checkable", notes=["the labels' entries are not y_1..y_K here: their sum"
                                                          " cannot be used"])
         lhs, rhs = got
+    lhs, rhs, conds, domains = impose_equalities(lhs, rhs, conds, domains, ctx, notes)   # since sum y_k = 1
     at_txt = (" at " + ", ".join(f"{k} = {v}" for k, v in fixed.items())) if fixed else ""
     if op in COMPARISON_OPS:
         return check_inequality(claim, op, lhs, rhs, key, conds, domains, notes, at_txt)

@@ -555,10 +555,31 @@ def explain_scalar(r, givens=(), at=(), seed: int = 20261122, conditions=()):
     explain(r, recheck, notation_info(r.claim))
     if not r.slip and r.correct and _activation_derivative(r.claim):
         c = Claim.read(r.claim)
-        if c is not None:
+        inner = _inner_argument(c.head) if c is not None else None
+        if inner is not None and recheck(f"{c.head}\\left({c.rhs}\\right) \\cdot \\frac{{\\partial}}{{\\partial"
+                                         f" {inner[1]}}}\\left({inner[0]}\\right)"):
+            # d/dw sigma(wx + b) = sigma(1 - sigma): the chain rule's inner factor (x) is what is missing
+            r.slip = (f"the chain rule's inner derivative is missing: a factor \\frac{{\\partial}}{{\\partial"
+                      f" {inner[1]}}}({inner[0]})")
+        elif c is not None and inner is None:
             r.slip = "the wrong derivative of the activation"
             r.corrected = f"{c.head.rstrip()} {r.correct}"
     return r
+
+
+def _inner_argument(head: str):
+    """(argument, variable) of d/dw sigma(wx + b) when the activation's argument is not the variable
+    itself (a chain), else None."""
+    import re
+
+    var = re.search(r"\\partial\s*([A-Za-z](?:_\{?\w+\}?)?)\s*\}|\{d\s*([A-Za-z])\s*\}", head)
+    arg = re.search(r"(?:\\sigma|\\tanh|\\operatorname\{\w+\}|\\text\{\w+\}|\\mathrm\{\w+\})"
+                    r"\s*(?:\\left)?\(([^()]+)(?:\\right)?\)", head)
+    if not var or not arg:
+        return None
+    v, a = (var.group(1) or var.group(2)).strip(), arg.group(1).strip()
+    a = a[:-6].strip() if a.endswith("\\right") else a
+    return (a, v) if a.replace(" ", "") != v.replace(" ", "") and v in a else None
 
 
 ACTIVATION_WORDS = ("\\sigma", "\\tanh", "ReLU", "relu", "ELU", "GELU", "softplus", "SiLU", "swish", "\\max")

@@ -18,6 +18,8 @@ from .updates import update_rule
 
 QUALIFIER_WORDS = ("for", "where", "if", "when", "with", "since", "as", "provided", "given", "assuming",
                    "on", "because", "by")
+# the qualifiers whose equality is a condition ("where", "with" introduce a definition instead)
+CONDITION_WORDS = ("for", "since", "if", "when", "provided", "given", "assuming", "as")
 JOINING_WORDS = ("and", "also", "hence", "so", "thus", "then", "or", "i.e.", "ie", ",", "", "while")
 EQUATION_OPS = ("=", ":=", "approx", "equiv", "leftarrow", "gets", "coloneqq", "propto")
 
@@ -173,7 +175,8 @@ def _classify(pieces) -> list[Statement]:
             previous = body
         if out and any(s.claim for s in out) and (qualifying or not eq):
             last = next(s for s in reversed(out) if s.claim)
-            if rels and not eq:
+            if rels and (not eq or qualifying and first in CONDITION_WORDS and set(rels) == {"="}):
+                # x > 0, or an equality stated as a condition (since \sum_k y_k = 1): the claim holds under it
                 last.conditions.append(body)
             else:
                 last.notes.append(f"the qualifier {((word + ' ') if word else '') + body!r} is not checked")

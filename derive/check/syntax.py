@@ -145,6 +145,7 @@ def normalize(text: str) -> tuple[str, list[str]]:
         notes.append("Unicode symbols were read as their LaTeX commands")
     t = re.sub(r"\^\{\s*((?:\\prime\s*)+)\}|\^\\prime(?![a-zA-Z])",
                lambda m: "'" * max(1, (m.group(1) or "").count("prime")), t)
+    t = _evaluation_bars(t)
     t = _bars(t)
     # \left. and \right. (invisible delimiters)
     if not re.search(r"\\right\s*(\||\\vert)\s*_", t):     # \left. ... \right|_{x=3} is a value at a point
@@ -185,6 +186,38 @@ _OPERATOR_BEFORE = set("+-*/=(,[{&^_<>") | {"\u2212", "\u2013"}
 def _after_relation(head: str) -> bool:
     """A \\quad right after '=' (x + 1 \\quad = \\quad 1 + x) is spacing around it, not a qualifier."""
     return bool(re.search(r"(?:[=<>]|\\(?:le|leq|ge|geq|ne|neq|approx|equiv|lt|gt))\s*$", head.rstrip()))
+
+
+_EVAL_BAR = re.compile(r"(?<!\\right)(?<!\\)(?:\\(?:big|Big|bigg|Bigg)\s*)?(?:\||\\vert(?![a-zA-Z]))\s*(?=_)")
+_SIDE_START = re.compile(r"(?:=|<|>|\\(?:le|leq|ge|geq|ne|neq|approx|equiv)(?![a-zA-Z]))\s*")
+
+
+def _evaluation_bars(t: str) -> str:
+    r"""f(x)|_{x=1} and \Big|_{x=2} (an evaluation bar without \left.): as \left. f(x) \right|_{x=1},
+    the bar closing what its side wrote from its start. A bar that can close an open |x| stays one."""
+    out, done = t, 0
+    while True:
+        m = _EVAL_BAR.search(out, done)
+        if not m:
+            return out
+        head = out[:m.start()]
+        depth, start = 0, 0
+        for i, ch in enumerate(head):
+            if ch in "{([" and not (i and head[i - 1] == "\\"):
+                depth += 1
+            elif ch in "})]" and not (i and head[i - 1] == "\\"):
+                depth -= 1
+            elif depth == 0:
+                r = _SIDE_START.match(head, i)
+                if r and not (ch == "\\" and head.startswith("\\left", i)):
+                    start = r.end()
+        side = head[start:]
+        bars = len(re.findall(r"(?<!\\)\|", side.replace("\\|", "")))
+        if depth != 0 or bars % 2 or not side.strip() or "\\left." in side:
+            done = m.end()
+            continue
+        out = head[:start] + "\\left. " + side + "\\right|" + out[m.end():]
+        done = start + len("\\left. ") + len(side) + len("\\right|")
 
 
 def _bars(t: str) -> str:

@@ -192,7 +192,9 @@ def translate(text: str, letters: UnitLetters = BISHOP, network: bool = True, st
     if place is None:
         return None
     used = {t.text for t in tokenize(text) if t.kind == "char" and t.text.isalpha()}
-    free = next(c for c in "mrqpsu" if c not in used)
+    # the layer letter: l where the claim leaves it free (the letter a network claim's layer is read in
+    # anywhere, l+1 included); another only when the claim uses l itself
+    free = next(c for c in "lmrqpsu" if c not in used)
     out, at = [], 0
     for start, end, role, sub, _ in atoms:
         anchor, off = place[sub[0]]
