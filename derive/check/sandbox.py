@@ -337,13 +337,13 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
                 r.notes.append(f"read in the letters and layer numbering of the forward pass given: {layered[0]}")
                 r.claim = claim
                 return r
+            apart = _without_unrelated(claim, givens) if stated == "row" else None
+            if apart is not None:
+                # \frac{d\sigma(x)}{dx} = ... beside a forward pass it needs nothing from: not about it
+                return _check_one(claim, apart, at, spec, notation, seed, conditions)
             if stated == "row" and (fallback := scalar_reading(claim, givens, seed)) is not None:
                 return fallback     # (scalar helper) RSS(w) = (Xw - y)^T (Xw - y): a literal matrix claim
             if stated == "row":
-                apart = _without_unrelated(claim, givens)
-                if apart is not None:
-                    # \frac{d\sigma(x)}{dx} = ... beside a forward pass it shares no letter with: not about it
-                    return _check_one(claim, apart, at, spec, notation, seed, conditions)
                 raise NotCheckable("the givens state a forward pass in row layout (one sample per row, O = H W + b);"
                                    " a network claim in row layout needs --spec with layout = \"row\"")
             if stated is not None:

@@ -24,6 +24,18 @@ def _has_layer_scripts(text: str) -> bool:
     return bool(_LAYER_SUP.search(text))
 
 
+def _writes_dnames(claim: str, givens) -> bool:
+    """Whether the claim writes a derivative's d-name (CS231n's dW_2 = H^T dO) no given defines: the literal
+    reading would take it as d times W_2 and "fail" a true gradient."""
+    from .dnames import _dname, defined_dnames
+    from .tokens import tokenize
+
+    toks = tokenize(claim)
+    named = defined_dnames(givens)
+    return any((got := _dname(claim, toks, k)) is not None and "d" + got[0].strip()[:1] not in named
+               for k in range(len(toks)))
+
+
 def _matrix_marks(claim, givens) -> bool:
     from .syntax import parse
     from .tree import matrix_marks
@@ -40,7 +52,7 @@ def scalar_reading(claim: str, givens, seed) -> object | None:
     from .scalar import check_scalar
     from .slips import explain_scalar
 
-    if not givens or any(_has_layer_scripts(t) for t in [claim, *givens]):
+    if not givens or any(_has_layer_scripts(t) for t in [claim, *givens]) or _writes_dnames(claim, givens):
         return None
     try:
         m = check_matrix(claim, list(givens), seed)       # written about matrices or vectors: decided on them
