@@ -12,7 +12,8 @@ CASES = [
     (r"x^2 = 5 \text{ for } x = 2", [], ("fails",)),
     # the softmax cross-entropy gradient: true exactly when the targets sum to 1
     (r"\frac{\partial L}{\partial z_i} = p_i - y_i \quad \text{since } \sum_k y_k = 1", SOFTMAX, ("holds", "checked")),
-    (r"\frac{\partial L}{\partial z_i} = p_i - y_i", SOFTMAX, ("fails",)),
+    # without it: true only when the labels sum to one, which is named (label_sums), never a plain hold
+    (r"\frac{\partial L}{\partial z_i} = p_i - y_i", SOFTMAX, ("fails", "conditional")),
     (r"\frac{\partial L}{\partial z_i} = y_i - p_i \quad \text{since } \sum_k y_k = 1", SOFTMAX, ("fails",)),
     # "where" introduces a definition, not a condition to impose
     (r"x + y = 1 - z \text{ where } x + y + z = 1", [], ("fails",)),

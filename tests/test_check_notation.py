@@ -78,12 +78,12 @@ def test_a_name_defined_on_the_line(line, verdict, parts):
 
 
 @pytest.mark.parametrize("claim, reading", [
-    ("\\delta_j = h'(a_j) \\sum_k w_{kj} \\delta_k", "\\delta^{m}_{j} = f'(z^{m}_{j}) \\sum_k W^{m+1}_{kj} \\delta^{m+1}_{k}"),
-    ('\\frac{\\partial E_n}{\\partial w_{ji}} = \\delta_j z_i', '\\frac{\\partial L}{\\partial W^{m}_{ji}} = \\delta^{m}_{j} a^{m-1}_{i}'),
+    ("\\delta_j = h'(a_j) \\sum_k w_{kj} \\delta_k", "\\delta^{l}_{j} = f'(z^{l}_{j}) \\sum_k W^{l+1}_{kj} \\delta^{l+1}_{k}"),
+    ('\\frac{\\partial E_n}{\\partial w_{ji}} = \\delta_j z_i', '\\frac{\\partial L}{\\partial W^{l}_{ji}} = \\delta^{l}_{j} a^{l-1}_{i}'),
     ('\\delta_k = y_k - t_k', '\\delta^{L}_{k} = a^{L}_{k} - y_{k}'),
     ('\\frac{\\partial E_n}{\\partial w^{(2)}_{kj}} = \\delta_k z_j', '\\frac{\\partial L}{\\partial W^{2}_{kj}} = \\delta^{2}_{k} a^{1}_{j}'),
     ('\\frac{\\partial E_n}{\\partial w^{(1)}_{ji}} = \\delta_j x_i', '\\frac{\\partial L}{\\partial W^{1}_{ji}} = \\delta^{1}_{j} x_{i}'),
-    ('\\delta_j = (1-z_j^2) \\sum_k w_{kj} \\delta_k', '\\delta^{m}_{j} = (1-{a^{m}_{j}}^2) \\sum_k W^{m+1}_{kj} \\delta^{m+1}_{k}'),
+    ('\\delta_j = (1-z_j^2) \\sum_k w_{kj} \\delta_k', '\\delta^{l}_{j} = (1-{a^{l}_{j}}^2) \\sum_k W^{l+1}_{kj} \\delta^{l+1}_{k}'),
     ('E_n = \\frac{1}{2} \\sum_{k=1}^K (y_k - t_k)^2', "cost"),
     ('a^2 + b^2 = c^2', None),                    # a power stays a power
     ('x_i + y_i = 2', None),                      # no weight, error or activation: not a network claim
@@ -117,7 +117,7 @@ HAYKIN = ['e_j(n) = d_j(n) - y_j(n)', '\\mathcal{E}(n) = \\frac{1}{2}\\sum_{j \\
     ("\\frac{\\partial \\mathcal{E}(n)}{\\partial w_{ji}(n)} = -e_j(n)\\varphi_j'(v_j(n))y_i(n)",
      "\\frac{\\partial \\mathcal{L}}{\\partial W^{L}_{ji}} = -(y_{j} - a^{L}_{j})f'(z^{L}_{j})a^{L-1}_{i}"),
     ("\\delta_j(n) = \\varphi_j'(v_j(n)) \\sum_k \\delta_k(n) w_{kj}(n)",          # the local gradient is -dE/dv
-     "(-\\delta^{m}_{j}) = f'(z^{m}_{j}) \\sum_k (-\\delta^{m+1}_{k}) W^{m+1}_{kj}"),
+     "(-\\delta^{l}_{j}) = f'(z^{l}_{j}) \\sum_k (-\\delta^{l+1}_{k}) W^{l+1}_{kj}"),
 ])
 def test_unit_letters_from_the_stated_forward_pass(claim, reading):
     from derive.check.unit_notation import read_stated
