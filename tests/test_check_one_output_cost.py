@@ -58,3 +58,15 @@ def test_a_cost_that_does_not_depend_on_the_network_as_read_is_not_a_verdict():
         r"A^{[2]} = \sigma(Z^{[2]})"])
     assert r.verdict == "not-checkable", (r.verdict, r.counterexample, r.notes)
     assert any("does not depend on the network" in n for n in r.notes), r.notes
+
+
+def test_d2l_per_sample_loss_l_of_o_and_y_is_the_loss():
+    # d2l 5.3: L = l(o, y), a per-sample loss applied to the output; l is read as the loss, not refused
+    givens = [r"\mathbf{o} = \mathbf{W}^{(2)} \mathbf{h}", r"\mathbf{h} = \phi(\mathbf{z})",
+              r"\mathbf{z} = \mathbf{W}^{(1)} \mathbf{x}", r"L = l(\mathbf{o}, y)"]
+    ok = check_claim(r"\frac{\partial L}{\partial \mathbf{h}} = {\mathbf{W}^{(2)}}^\top \frac{\partial L}{\partial \mathbf{o}}",
+                     givens=givens)
+    slip = check_claim(r"\frac{\partial L}{\partial \mathbf{h}} = \mathbf{W}^{(2)} \frac{\partial L}{\partial \mathbf{o}}",
+                       givens=givens)
+    assert ok.verdict == "holds", (ok.verdict, ok.notes)
+    assert slip.verdict == "fails", (slip.verdict, slip.notes)

@@ -272,13 +272,21 @@ class GenericNetworkContext(NetworkContext):
 
     # -- functions: the profile's activation letters, and the loss written as L(a, y)
 
+    def _loss_call(self, key) -> bool:
+        # the cost letter applied to its arguments (L(\hat{y}, y)), or d2l's and CS231n's per-sample loss l(o, y),
+        # \ell(\hat{y}, y): applied, never as a bare letter (a bare l is a layer's index)
+        return key is not None and not key[1] and (key[0] in self.loss_letters or key[0] in ("l", "\\ell", "ell"))
+
+    def _user_function(self, key) -> bool:
+        return key[0].lstrip("\\") in getattr(getattr(self, "defs", None), "functions", {})
+
     def is_function_name(self, key, post):
-        if key is not None and not key[1] and key[0] in self.loss_letters:
+        if self._loss_call(key) and not (key[0] not in self.loss_letters and self._user_function(key)):
             return True
         return super().is_function_name(key, post)
 
     def function(self, key, post, interp):
-        if key is not None and not key[1] and key[0] in self.loss_letters:
+        if self._loss_call(key) and not (key[0] not in self.loss_letters and self._user_function(key)):
             ctx = self
 
             def loss(*args):
