@@ -18,12 +18,13 @@ from pathlib import Path
 
 from ..fileio import atomic_write_text
 from .compare import DEFAULT_TIMEOUT, EXIT_CODES, ClaimError, Result
+from .exitcodes import worst
 from .docsound import defined_in, earlier_definition, rounded_claim
 from .docread import CONDITION_WORDS, Equation, equations, front_matter, read_document
 from .pool import run_all
 from .statements import split_statements
 from .syntax import LatexError, parse, strip_math
-from .tree import atom_key, juxt_items, relation_parts
+from .tree import atom_key, iter_nodes, juxt_items, relation_parts
 from .worked import Worked, numeric_matrix, stated_decimals, stated_rounding
 
 NOT_A_CLAIM = "no relation: not a claim"
@@ -45,7 +46,35 @@ class Row:
 def _check_task(claim, givens, spec, notation):
     from .sandbox import check_claim
 
-    return check_claim(claim, givens=givens, spec=spec, notation=notation)
+    try:
+        return check_claim(claim, givens=givens, spec=spec, notation=notation)
+    except (ClaimError, LatexError):
+        if spec is None or not _function_of_one_letter(claim):
+            raise
+    # \phi(z) = e^{-z^{2}/2}/\sqrt{2\pi} in a document about a one-layer network: the letter in the
+    # parentheses is the function's own variable, so z^{2} is its square, not a layer that does not
+    # exist. Only when the network reading cannot be read at all: then the scalar one is the only one.
+    return check_claim(claim, givens=givens)
+
+
+_WRAPPERS = ("list", "relation", "expr", "term", "juxt", "postfix", "letter")
+
+
+def _function_of_one_letter(text: str) -> bool:
+    """Whether the claim's left side is a function of one bare letter, f(x) or \phi(z) (no scripts)."""
+    try:
+        sides, _ = relation_parts(parse(text))
+    except LatexError:
+        return False
+    items = juxt_items(sides[0]) if sides else []
+    if len(items) != 2 or items[1].kind != "postfix" or items[1].args[0].kind != "paren" or items[1].scripts:
+        return False
+    if items[0].args[0].kind not in ("letter", "command"):
+        return False
+    inner = list(iter_nodes(items[1].args[0].args[0]))
+    letters = [n for n in inner if n.kind == "letter"]
+    return (len(letters) == 1 and all(n.kind in _WRAPPERS for n in inner)
+            and not any(n.scripts for n in inner))
 
 
 def _where(p: Path, eq: Equation) -> str:
@@ -497,14 +526,9 @@ def _finish(p: Path, rows: list[Row], report) -> int:
 
 
 def _exit_code(seen: set[str]) -> int:
-    # the exit code of the worst verdict, as for a single claim: fails 1, error 2, undecided 4
-    if "fails" in seen:
-        return 1
-    if "error" in seen:
-        return EXIT_CODES.get("error", 2)
-    if seen <= {"holds", "definition", "skipped"}:
-        return 0
-    return EXIT_CODES.get("not-checkable", 4)
+    # the exit code of each verdict, as for a single claim, and the worst of them by the one rule of
+    # exitcodes.py (error 2 > fails 1 > undecided 4 > 0), the same as across several documents
+    return worst(EXIT_CODES.get(v, 4) if v not in ("definition", "skipped") else 0 for v in seen)
 
 
 def _write_report(out: Path, p: Path, rows: list[Row], counts: dict) -> None:
