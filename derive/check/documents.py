@@ -18,9 +18,9 @@ from pathlib import Path
 
 from ..fileio import atomic_write_text
 from .compare import DEFAULT_TIMEOUT, EXIT_CODES, ClaimError, Result
-from .exitcodes import worst
-from .docsound import defined_in, earlier_definition, rounded_claim
 from .docread import CONDITION_WORDS, Equation, equations, front_matter, read_document
+from .docsound import defined_in, earlier_definition, rounded_claim
+from .exitcodes import worst
 from .pool import run_all
 from .statements import split_statements
 from .syntax import LatexError, parse, strip_math
@@ -61,7 +61,7 @@ _WRAPPERS = ("list", "relation", "expr", "term", "juxt", "postfix", "letter")
 
 
 def _function_of_one_letter(text: str) -> bool:
-    """Whether the claim's left side is a function of one bare letter, f(x) or \phi(z) (no scripts)."""
+    r"""Whether the claim's left side is a function of one bare letter, f(x) or \phi(z) (no scripts)."""
     try:
         sides, _ = relation_parts(parse(text))
     except LatexError:
@@ -389,7 +389,7 @@ def _known(name: str, givens, spec, rel) -> bool:
 
 
 def _defines_cost(lhs, rel) -> bool:
-    """Whether a line without a spec is C = \frac{1}{2}\|y - a^L\|^2: the cost of the letters it is written in."""
+    """Whether a line without a spec is C = \frac{1}{2}\\|y - a^L\\|^2: the cost of the letters it is written in."""
     from .network_letters import _is_cost_letter
     from .sandbox import _network_notation
 

@@ -14,8 +14,8 @@ from fractions import Fraction
 import mpmath
 import sympy as sp
 
-from .regions import derivative_along
 from .pointeval import ExactEvaluator, Inexact, RealEvaluator, Undefined, Unsupported
+from .regions import derivative_along
 
 
 def nodes(e) -> set:
