@@ -30,8 +30,9 @@ def rounded_claim(text: str, stated: int | None) -> tuple[str, str] | None:
     half = Fraction(1, 2 * 10 ** shown)
     claim = (f"\\left|{lhs.strip()} - \\left({rhs.strip()}\\right)\\right| \\le "
              f"\\frac{{{half.numerator}}}{{{half.denominator}}}")
+    value = rhs.strip() if not rhs.strip().startswith("-") else f"({rhs.strip()})"
     return claim, (f"checked to the {shown} decimals shown (the document rounds to {stated}): |{lhs.strip()} -"
-                   f" {rhs.strip()}| <= {float(half):g}")
+                   f" {value}| <= {float(half):g}")
 
 
 def earlier_definition(text: str, givens, defined_name) -> int | None:

@@ -178,7 +178,9 @@ def _plan_equation(p, eq, givens, worked, spec, notation, rows, tasks):
                 f"{st.text} \\text{{ for }} {eq.condition}" if eq.condition and len(claims) == 1 else eq.text)
             rows.append(Row(where, claim, "pending"))
             rounded = rounded_claim(claim, worked.decimals) if spec is None and not st.conditions else None
-            if rounded and defined_in(givens, _lhs_name(claim), _defined_name):
+            lhs_name = _lhs_name(claim)
+            # a name the document defined, or a computed value (\frac{\partial C}{\partial w} = -0.1471)
+            if rounded and (lhs_name is None or defined_in(givens, lhs_name, _defined_name)):
                 claim, note = rounded          # a worked number of a scalar document, to the digits shown
                 tasks.append((len(rows) - 1, (claim, _used_givens(claim, givens), spec, notation), {"note": note}))
             else:
@@ -298,9 +300,11 @@ def _used_givens(claim: str, givens) -> tuple:
             node = parse(text, "definition")
         except LatexError:
             return {None}                # unreadable: keep everything it might use
-        return {atom_key(n)[0] for n in iter_nodes(node) if n.kind == "postfix" and atom_key(n) is not None}
+        return {_key_name(atom_key(n)) for n in iter_nodes(node) if n.kind == "postfix" and atom_key(n) is not None}
 
     need, kept = letters(claim), []
+    layered = _letter_uses(claim)[0]
+    written = set(need)
     pending = []
     for g in givens:
         try:
@@ -310,7 +314,17 @@ def _used_givens(claim: str, givens) -> tuple:
             continue
         name = _defined_name(sides[0])
         body = sides[-1]
-        optional = name is not None and (numeric_matrix(body) is not None or "_{" not in name and len(
+        if name is not None and "_{" not in name and layered and (
+                layered & _letter_uses(g)[1] or not (letters(g) & written) and not _cost_of(sides[0], claim)):
+            # z = w x + b of a one-neuron example, then BP1 in z^l: the claim writes z only with a layer,
+            # a different quantity in the document's own typography; the bare z's definition (and one
+            # built on it, a = \sigma(z)) is not the network's. A claim in layers also takes no
+            # definition of a bare name it shares no letter with (\hat{y} = \sigma(z) of an example
+            # before Goodfellow's a^{(k)}, h^{(k)}), except the cost the network claims need.
+            continue
+        # numbers, functions and indexed names (s_i = \frac{e^{z_i}}{\sum_k e^{z_k}}): only where their
+        # letter is used; a softmax's z_i does not make the z of a later example a vector
+        optional = name is not None and (numeric_matrix(body) is not None or "_{" in name or len(
             juxt_items(sides[0])) == 2)
         if optional:
             pending.append((name.split("_{")[0], g))
@@ -329,6 +343,28 @@ def _used_givens(claim: str, givens) -> tuple:
     return tuple(g for g in givens if g in kept)
 
 
+def _key_name(key) -> str:
+    """A letter's name with its hat: \\hat{y} (the model's output) is not y (the label)."""
+    return f"\\hat{{{key[0]}}}" if key[1] else key[0]
+
+
+def _letter_uses(text: str) -> tuple[set, set]:
+    """(letters written only with a superscript that names a layer: z^l, w^{l+1}, a^{(k)}, a letter in
+    it; letters written bare or with a number, a^2 being a power of an a defined above)."""
+    try:
+        node = parse(text, "definition")
+    except LatexError:
+        return set(), set()
+    layered, other = set(), set()
+    for n in iter_nodes(node):
+        key = atom_key(n) if n.kind == "postfix" else None
+        if key is None:
+            continue
+        sup = [s for s in n.scripts if s[0] == "sup" and re.search(r"[A-Za-z]", _script_text(s[1]) or "")]
+        (layered if sup else other).add(_key_name(key))
+    return layered - other, other
+
+
 def _defined_name(node, powers: bool = False) -> str | None:
     """The name a definition's left side introduces: x, L_i, f (of f(x, y)), or None (with powers:
     also sigma_l^2)."""
@@ -344,7 +380,7 @@ def _defined_name(node, powers: bool = False) -> str | None:
         power = "^" + _script_text(scripts.pop()[1])
     if any(s[0] != "sub" for s in scripts):
         return None
-    name = key[0] + "".join(f"_{{{_script_text(s[1])}}}" for s in scripts) + power
+    name = _key_name(key) + "".join(f"_{{{_script_text(s[1])}}}" for s in scripts) + power
     if len(items) == 1:
         return name
     if len(items) == 2 and items[1].kind == "postfix" and items[1].args[0].kind == "paren" and not items[1].scripts:
@@ -388,6 +424,16 @@ def _known(name: str, givens, spec, rel) -> bool:
     return _network_notation(rel.source, None) is not None
 
 
+def _cost_of(lhs, claim: str) -> bool:
+    """Whether a definition's left side is the cost in the letters the claim is written in (J for
+    Goodfellow's, C for Nielsen's)."""
+    from .network_letters import _is_cost_letter
+    from .sandbox import _network_notation
+
+    profile = _network_notation(claim, None)
+    return profile is not None and _is_cost_letter(lhs, profile)
+
+
 def _defines_cost(lhs, rel) -> bool:
     """Whether a line without a spec is C = \frac{1}{2}\\|y - a^L\\|^2: the cost of the letters it is written in."""
     from .network_letters import _is_cost_letter
@@ -413,7 +459,8 @@ def _parameter(node, spec) -> bool:
 def _mentions(node, name: str) -> bool:
     from .tree import iter_nodes
 
-    return any(n.kind == "postfix" and atom_key(n) is not None and atom_key(n)[0] == name for n in iter_nodes(node))
+    return any(n.kind == "postfix" and atom_key(n) is not None and _key_name(atom_key(n)) == name
+               for n in iter_nodes(node))
 
 
 def run_doc(path, spec_path=None, notation=None, report=None, timeout: float = DEFAULT_TIMEOUT,

@@ -545,7 +545,7 @@ class Sampler:
                            rhs_value=vb, ratios=ratios, one_sided=self.one_sided)
         uncovered = [f"{_text(g)} {'>' if s > 0 else '<'} 0" for g, signs in sorted(self.switches.items(),
                                                                                        key=lambda x: _text(x[0]))
-                     for s in (1, -1) if s not in signs]
+                     for s in (1, -1) if s not in signs and g.free_symbols]   # a constant has one sign
         enough = self.equal_points >= self.min_points and len(self.seed_counts) >= min(SEEDS, 2)
         if self.kink and enough:
             env, idx, va, vb = self.kink[0]

@@ -359,7 +359,20 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
             if profile is not None and givens and not notation:     # a given cost in another letter set
                 profile = _with_given_cost(claim, givens, profile)
             if profile is not None:
-                return check_generic_network(claim, profile, list(givens), seed, cost_only=True)
+                try:
+                    r = check_generic_network(claim, profile, list(givens), seed, cost_only=True)
+                except NotCheckable as e:
+                    r = Result(claim, "not-checkable", notes=[str(e)])
+                if r.verdict != "not-checkable" or not givens or _writes_a_layer(claim):
+                    return r
+                # \frac{\partial L}{\partial z} = \hat{y} - y after z = w x + b, \hat{y} = \sigma(z): the
+                # givens describe one neuron, not the network the letters could name, and the claim names
+                # no layer: the givens' own (scalar) reading, as beside a spec
+                s = _matrix_reading(check_scalar(claim, list(givens), [], seed, conditions=list(conditions)), givens)
+                if s.verdict in ("not-checkable", "error"):
+                    return r
+                s.notes.append("read as a scalar identity: it names no layer, and the givens describe no network")
+                return explain_scalar(s, givens, (), seed, conditions)
             m = check_matrix(claim, list(givens), seed) if not at and not conditions \
                 and not writes_entries_of_vectors(claim, givens) else None
             if m is not None and m.verdict == "fails" and not givens:
@@ -405,6 +418,22 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
 
 # ---------------------------------------------------------------------------------------------
 # Output
+
+
+def _writes_a_layer(claim: str) -> bool:
+    """Whether a letter of the claim carries a superscript with a letter in it (z^l, W^{(k)}, A^{[l]})
+    or a layer subscript of a network letter set is likely; digits (x^2) are powers, not layers."""
+    import re
+
+    from .syntax import LatexError, parse
+    from .tree import iter_nodes, plain_text
+
+    try:
+        node = parse(claim)
+    except LatexError:
+        return True
+    return any(n.kind == "postfix" and any(sc[0] == "sup" and re.search(r"[A-Za-z]", plain_text(sc[1]) or "")
+                                           for sc in n.scripts) for n in iter_nodes(node))
 
 
 def _network_notation(claim, notation):

@@ -10,7 +10,7 @@ document's ``a = 0.8808``.
 from __future__ import annotations
 
 from .syntax import LatexError, Node, parse
-from .tree import iter_nodes
+from .tree import iter_nodes, relation_parts
 
 _PLAIN = ("expr", "term", "juxt", "postfix", "sign", "number")
 
@@ -35,9 +35,12 @@ def plain_decimal(text: str) -> tuple[int, str] | None:
     """plain_number of a LaTeX text that writes a decimal with a point (0.8808, -1.25); None for
     anything else (an integer, a formula, text that cannot be read)."""
     try:
-        got = plain_number(parse(text, "number"))
+        sides, ops = relation_parts(parse(text, "number"))
     except LatexError:
         return None
+    if ops or len(sides) != 1:
+        return None
+    got = plain_number(sides[0])
     return got if got is not None and got[0] > 0 else None
 
 
