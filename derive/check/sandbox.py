@@ -6,17 +6,17 @@ import multiprocessing as mp
 
 from ..errors import NNDeriveError
 from .bar_notation import rewrite_bars
-from .derivative_matrix import rewrite_derivative_matrices
-from .index_sets import drop_named_sets
-from .sample_argument import strip_sample_argument
 from .chain_notation import read_chain_claim
-from .layer_chain import read_layer_chain_claim
 from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
+from .derivative_matrix import rewrite_derivative_matrices
 from .generic_network import check_generic_network
+from .index_sets import drop_named_sets
+from .layer_chain import read_layer_chain_claim
 from .matrix_claims import check_matrix
 from .network import check_network
 from .network_letters import forward_profile
 from .param_vectors import writes_entries_of_vectors
+from .sample_argument import strip_sample_argument
 from .scalar import check_scalar
 from .slips import explain_network, explain_scalar
 from .statements import split_statements
@@ -137,7 +137,6 @@ def check_claim(claim: str, *, givens=(), at=(), spec=None, notation=None, seed=
 def _only_approximations(text: str) -> bool:
     """Whether every top-level relation of the claim is \\approx."""
     from .statements import _top_relations
-
     from .tokens import tokenize
 
     body = strip_math(text)[0]
