@@ -351,6 +351,8 @@ def _key_name(key) -> str:
 def _letter_uses(text: str) -> tuple[set, set]:
     """(letters written only with a superscript that names a layer: z^l, w^{l+1}, a^{(k)}, a letter in
     it; letters written bare or with a number, a^2 being a power of an a defined above)."""
+    from .sandbox import _has_letter
+
     try:
         node = parse(text, "definition")
     except LatexError:
@@ -360,7 +362,7 @@ def _letter_uses(text: str) -> tuple[set, set]:
         key = atom_key(n) if n.kind == "postfix" else None
         if key is None:
             continue
-        sup = [s for s in n.scripts if s[0] == "sup" and re.search(r"[A-Za-z]", _script_text(s[1]) or "")]
+        sup = [s for s in n.scripts if s[0] == "sup" and _has_letter(s[1])]
         (layered if sup else other).add(_key_name(key))
     return layered - other, other
 

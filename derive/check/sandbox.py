@@ -367,7 +367,11 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
                 # \frac{\partial L}{\partial z} = \hat{y} - y after z = w x + b, \hat{y} = \sigma(z): the
                 # givens describe one neuron, not the network the letters could name, and the claim names
                 # no layer: the givens' own (scalar) reading, as beside a spec
-                s = _matrix_reading(check_scalar(claim, list(givens), [], seed, conditions=list(conditions)), givens)
+                try:
+                    s = _matrix_reading(check_scalar(claim, list(givens), [], seed, conditions=list(conditions)),
+                                        givens)
+                except (LatexError, NotCheckable):
+                    return r
                 if s.verdict in ("not-checkable", "error"):
                     return r
                 s.notes.append("read as a scalar identity: it names no layer, and the givens describe no network")
@@ -420,19 +424,29 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
 
 
 def _writes_a_layer(claim: str) -> bool:
-    """Whether a letter of the claim carries a superscript with a letter in it (z^l, W^{(k)}, A^{[l]})
-    or a layer subscript of a network letter set is likely; digits (x^2) are powers, not layers."""
-    import re
-
+    """Whether a letter of the claim carries a superscript with a letter in it (z^l, W^{(k)}, A^{[l]}):
+    a layer; digits (x^2) are powers, not layers."""
     from .syntax import LatexError, parse
-    from .tree import iter_nodes, plain_text
+    from .tree import iter_nodes
 
     try:
         node = parse(claim)
     except LatexError:
         return True
-    return any(n.kind == "postfix" and any(sc[0] == "sup" and re.search(r"[A-Za-z]", plain_text(sc[1]) or "")
-                                           for sc in n.scripts) for n in iter_nodes(node))
+    return any(n.kind == "postfix" and any(sc[0] == "sup" and _has_letter(sc[1]) for sc in n.scripts)
+               for n in iter_nodes(node))
+
+
+def _has_letter(script) -> bool:
+    """A superscript with a letter in it: l, L-1, (k-1)\top (not plain text: its nodes are walked)."""
+    import re
+
+    from .tree import iter_nodes, plain_text
+
+    text = plain_text(script)
+    if text is not None:
+        return bool(re.search(r"[A-Za-z]", text))
+    return any(m.kind in ("letter", "sletter") for m in iter_nodes(script))
 
 
 def _network_notation(claim, notation):
