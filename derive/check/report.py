@@ -73,10 +73,12 @@ def run_file(path, report=None, timeout: float = DEFAULT_TIMEOUT, jobs: int | No
     errors = [e for e in entries if e.verdict == "error"]
     mism = [e for e in entries if e.expected and e.checker != e.expected and e.verdict != "error"]
     failing = [e for e in entries if e.checker == "fails"]
-    print(f"{path}: {len(entries)} claims: " + ", ".join(f"{v} {n}" for v, n in sorted(counts.items())),
-          file=sys.stderr)
-    for e in errors:
-        print(f"  error: {e.note}", file=sys.stderr)
+    if errors:   # bad input: one line per claim that cannot be read, naming the file and the entry
+        for e in errors:
+            print(f"nnderive: error: {e.note}", file=sys.stderr)
+    else:
+        print(f"{path}: {len(entries)} claims: " + ", ".join(f"{v} {n}" for v, n in sorted(counts.items())),
+              file=sys.stderr)
     for e in failing:
         print(f"  fails: {e.article} {e.equation}: {e.printed}", file=sys.stderr)
     for e in mism:
