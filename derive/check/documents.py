@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..fileio import atomic_write_text
 from .compare import DEFAULT_TIMEOUT, EXIT_CODES, ClaimError, Result
+from .docletters import _cost_of, _function_of_one_letter, _key_name, _letter_uses
 from .docread import CONDITION_WORDS, Equation, equations, front_matter, read_document
 from .docsound import defined_in, earlier_definition, rounded_claim
 from .exitcodes import worst
@@ -55,26 +56,6 @@ def _check_task(claim, givens, spec, notation):
     # parentheses is the function's own variable, so z^{2} is its square, not a layer that does not
     # exist. Only when the network reading cannot be read at all: then the scalar one is the only one.
     return check_claim(claim, givens=givens)
-
-
-_WRAPPERS = ("list", "relation", "expr", "term", "juxt", "postfix", "letter")
-
-
-def _function_of_one_letter(text: str) -> bool:
-    r"""Whether the claim's left side is a function of one bare letter, f(x) or \phi(z) (no scripts)."""
-    try:
-        sides, _ = relation_parts(parse(text))
-    except LatexError:
-        return False
-    items = juxt_items(sides[0]) if sides else []
-    if len(items) != 2 or items[1].kind != "postfix" or items[1].args[0].kind != "paren" or items[1].scripts:
-        return False
-    if items[0].args[0].kind not in ("letter", "command"):
-        return False
-    inner = list(iter_nodes(items[1].args[0].args[0]))
-    letters = [n for n in inner if n.kind == "letter"]
-    return (len(letters) == 1 and all(n.kind in _WRAPPERS for n in inner)
-            and not any(n.scripts for n in inner))
 
 
 def _where(p: Path, eq: Equation) -> str:
@@ -293,7 +274,6 @@ def _used_givens(claim: str, givens) -> tuple:
     """The definitions a claim can need: every formula, and the numbers (n_{0} = 4) and functions
     (f(z) = z) whose letter the claim or a definition it needs uses. An unused number or function
     changes no claim's meaning, and every definition passed makes the check slower."""
-    from .tree import iter_nodes
 
     def letters(text: str) -> set:
         try:
@@ -341,30 +321,6 @@ def _used_givens(claim: str, givens) -> tuple:
                 pending.remove((base, g))
                 changed = True
     return tuple(g for g in givens if g in kept)
-
-
-def _key_name(key) -> str:
-    """A letter's name with its hat: \\hat{y} (the model's output) is not y (the label)."""
-    return f"\\hat{{{key[0]}}}" if key[1] else key[0]
-
-
-def _letter_uses(text: str) -> tuple[set, set]:
-    """(letters written only with a superscript that names a layer: z^l, w^{l+1}, a^{(k)}, a letter in
-    it; letters written bare or with a number, a^2 being a power of an a defined above)."""
-    from .sandbox import _has_letter
-
-    try:
-        node = parse(text, "definition")
-    except LatexError:
-        return set(), set()
-    layered, other = set(), set()
-    for n in iter_nodes(node):
-        key = atom_key(n) if n.kind == "postfix" else None
-        if key is None:
-            continue
-        sup = [s for s in n.scripts if s[0] == "sup" and _has_letter(s[1])]
-        (layered if sup else other).add(_key_name(key))
-    return layered - other, other
 
 
 def _defined_name(node, powers: bool = False) -> str | None:
@@ -426,16 +382,6 @@ def _known(name: str, givens, spec, rel) -> bool:
     return _network_notation(rel.source, None) is not None
 
 
-def _cost_of(lhs, claim: str) -> bool:
-    """Whether a definition's left side is the cost in the letters the claim is written in (J for
-    Goodfellow's, C for Nielsen's)."""
-    from .network_letters import _is_cost_letter
-    from .sandbox import _network_notation
-
-    profile = _network_notation(claim, None)
-    return profile is not None and _is_cost_letter(lhs, profile)
-
-
 def _defines_cost(lhs, rel) -> bool:
     """Whether a line without a spec is C = \frac{1}{2}\\|y - a^L\\|^2: the cost of the letters it is written in."""
     from .network_letters import _is_cost_letter
@@ -459,7 +405,6 @@ def _parameter(node, spec) -> bool:
 
 
 def _mentions(node, name: str) -> bool:
-    from .tree import iter_nodes
 
     return any(n.kind == "postfix" and atom_key(n) is not None and _key_name(atom_key(n)) == name
                for n in iter_nodes(node))
