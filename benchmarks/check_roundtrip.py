@@ -94,7 +94,10 @@ def main() -> None:
                                                                           for s in SPECS]
         rng = random.Random(args.seed)
         runs = [(s, p) for s in specs for p in profiles]
-        runs += [(random_spec(rng, k, tmp), None) for k in range(args.random)]
+        randoms = [random_spec(rng, k, tmp) for k in range(args.random)]
+        # a random spec in its own (random) profile, and with --profiles all or a list in those too
+        runs += [(r, p) for r in randoms for p in ([None] + [q for q in profiles if q] if args.profiles != "own"
+                                                   else [None])]
         for spec, profile in runs:
             for fmt in args.formats.split(","):
                 got, seconds = check_one(spec, fmt, profile, tmp, args.seed, not args.no_examples)

@@ -433,8 +433,8 @@ CLAIMS_FILES = [  # (file text, exit code, words of the output): a user's claims
      + "'\nexpected = 'holds'\n", 0, ["| #1 | holds |"]),
     ("[specs.s.network]\nlayers = [2, 3, 2]\nactivations = ['sigmoid', 'linear']\nloss = 'mse'\n"
      "[[claim]]\nprinted = '\\frac{\\partial L}{\\partial b^{2}} = \\delta^{2}'\nspec = 's'\n", 0, ["| holds |"]),
-    # not decided (here: L undefined): exit 4 in --file mode as for a single claim
-    ("[[claim]]\nprinted = '\\frac{dL}{dy} = 0'\n", 4, ["not-checkable", "L is not defined"]),
+    # a claim that cannot be read is bad input, exit 2 as a single claim and in --doc (exitcodes.py)
+    ("[[claim]]\nprinted = '\\frac{dL}{dy} = 0'\n", 2, ["error", "entry 1: cannot read the claim", "L is not defined"]),
     ("[[claim]]\nclaim = '\\frac{d}{dx} x^3 = 3x^2'\n", 2, ["c.toml: entry 1: unknown key 'claim'", "'printed'"]),
     ("[[claim]]\nprinted = 'x = x'\n[[claim]]\nprinted = 'x = x'\nspecc = 'a'\n", 2,
      ["c.toml: entry 2: unknown key 'specc' (did you mean 'spec'?"]),

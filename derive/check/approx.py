@@ -5,22 +5,8 @@ from __future__ import annotations
 import sympy as sp
 
 from .compare import Result
-from .syntax import Node
-from .tree import iter_nodes, relation_parts
-
-
-_PLAIN = ("expr", "term", "juxt", "postfix", "sign", "number")
-
-
-def _decimal_places(node: Node) -> tuple[int, str] | None:
-    """The decimal places and digits of a plain number (0.7616 -> 4, 3 -> 0, -0.5 -> 1); None otherwise."""
-    nodes = list(iter_nodes(node))
-    nums = [n for n in nodes if n.kind == "number"]
-    if len(nums) != 1 or any(n.kind not in _PLAIN for n in nodes):
-        return None
-    text = str(nums[0].args[0])
-    sign = "-" if any(n.kind == "sign" for n in nodes) else ""
-    return (len(text.split(".")[1]) if "." in text else 0), sign + text
+from .tree import relation_parts
+from .written import plain_number
 
 
 def decide_approx(claim: str, rel, defs, fixed: dict) -> Result | None:
@@ -35,7 +21,7 @@ def decide_approx(claim: str, rel, defs, fixed: dict) -> Result | None:
     if ops != ["\\approx"] or len(sides) != 2:
         return None
     for k in (1, 0):
-        written = _decimal_places(sides[k])
+        written = plain_number(sides[k])
         shown = numeric_matrix(sides[k]) if written is not None else None
         if shown is None or not shown.is_number:
             continue

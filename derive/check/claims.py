@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .compare import CHECK_VERDICTS, DEFAULT_TIMEOUT, VERDICTS, ClaimError, Result
 from .network import check_shape
+from .nodes import LatexError
 from .sandbox import check_claim, run_limited
 
 # ---------------------------------------------------------------------------------------------
@@ -134,8 +135,10 @@ def check_entry(e: dict, specs: dict, base: Path, timeout: float, number: int = 
         else:
             r = _limited(limited, timeout)(check_claim, checked, givens=givens, at=at, spec=spec,
                                            notation=e.get("notation"))
-    except ClaimError as err:
-        r = Result(checked, "not-checkable", notes=[str(err).splitlines()[0]])
+    except (ClaimError, LatexError) as err:
+        # a claim that cannot be read is bad input (exit 2), as a single claim is: the note says where
+        msg = (str(err).splitlines() or ["the claim cannot be read"])[0]
+        r = Result(checked, "error", notes=[msg if msg.startswith(where) else f"{where}: {msg}"])
     mech = r.verdict
     summary = r.summary()
     if e.get("contrast_spec") and mech == "holds":
@@ -150,7 +153,9 @@ def check_entry(e: dict, specs: dict, base: Path, timeout: float, number: int = 
             pass
     final = e.get("judgement", mech)
     text = note
-    if summary:
+    if mech == "error" and "judgement" not in e:
+        text = summary                    # where and why it cannot be read, as the one line to fix
+    elif summary:
         text = (text + " " if text else "") + f"[checker: {mech}; {summary}]"
     return Entry(article, equation, printed, checked, final, text, mech, e.get("expected", ""),
                  bool(e.get("reconstructed")))

@@ -9,30 +9,30 @@ claim true only of the old one is not reported as holding.
 
 from __future__ import annotations
 
-import re
 from fractions import Fraction
 
 from .syntax import LatexError, parse
 from .tree import relation_parts
-
-DECIMAL = re.compile(r"\s*(-?)\s*(\d+)\.(\d+)\s*")
+from .written import plain_decimal
 
 
 def rounded_claim(text: str, stated: int | None) -> tuple[str, str] | None:
     """(the claim to check, a note) for ``lhs = d.ddd`` in a document that states a rounding (``stated``
-    decimals, from worked.stated_decimals), the tolerance half a unit of the last decimal shown; else None."""
+    decimals, from worked.stated_decimals), the tolerance half a unit of the last decimal shown (the
+    digits as written.plain_decimal reads them, as for \\approx and worked numbers); else None."""
     if stated is None or text.count("=") != 1:
         return None
     lhs, rhs = text.split("=", 1)
-    m = DECIMAL.fullmatch(rhs)
-    if m is None or not lhs.strip():
+    written = plain_decimal(rhs)
+    if written is None or not lhs.strip():
         return None
-    shown = len(m.group(3))
+    shown = written[0]
     half = Fraction(1, 2 * 10 ** shown)
     claim = (f"\\left|{lhs.strip()} - \\left({rhs.strip()}\\right)\\right| \\le "
              f"\\frac{{{half.numerator}}}{{{half.denominator}}}")
+    value = rhs.strip() if not rhs.strip().startswith("-") else f"({rhs.strip()})"
     return claim, (f"checked to the {shown} decimals shown (the document rounds to {stated}): |{lhs.strip()} -"
-                   f" {rhs.strip()}| <= {float(half):g}")
+                   f" {value}| <= {float(half):g}")
 
 
 def earlier_definition(text: str, givens, defined_name) -> int | None:

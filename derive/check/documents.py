@@ -18,12 +18,14 @@ from pathlib import Path
 
 from ..fileio import atomic_write_text
 from .compare import DEFAULT_TIMEOUT, EXIT_CODES, ClaimError, Result
-from .docsound import defined_in, earlier_definition, rounded_claim
+from .docletters import _cost_of, _function_of_one_letter, _key_name, _letter_uses
 from .docread import CONDITION_WORDS, Equation, equations, front_matter, read_document
+from .docsound import defined_in, earlier_definition, rounded_claim
+from .exitcodes import worst
 from .pool import run_all
 from .statements import split_statements
 from .syntax import LatexError, parse, strip_math
-from .tree import atom_key, juxt_items, relation_parts
+from .tree import atom_key, iter_nodes, juxt_items, relation_parts
 from .worked import Worked, numeric_matrix, stated_decimals, stated_rounding
 
 NOT_A_CLAIM = "no relation: not a claim"
@@ -45,7 +47,15 @@ class Row:
 def _check_task(claim, givens, spec, notation):
     from .sandbox import check_claim
 
-    return check_claim(claim, givens=givens, spec=spec, notation=notation)
+    try:
+        return check_claim(claim, givens=givens, spec=spec, notation=notation)
+    except (ClaimError, LatexError):
+        if spec is None or not _function_of_one_letter(claim):
+            raise
+    # \phi(z) = e^{-z^{2}/2}/\sqrt{2\pi} in a document about a one-layer network: the letter in the
+    # parentheses is the function's own variable, so z^{2} is its square, not a layer that does not
+    # exist. Only when the network reading cannot be read at all: then the scalar one is the only one.
+    return check_claim(claim, givens=givens)
 
 
 def _where(p: Path, eq: Equation) -> str:
@@ -155,7 +165,9 @@ def _plan_equation(p, eq, givens, worked, spec, notation, rows, tasks):
                 f"{st.text} \\text{{ for }} {eq.condition}" if eq.condition and len(claims) == 1 else eq.text)
             rows.append(Row(where, claim, "pending"))
             rounded = rounded_claim(claim, worked.decimals) if spec is None and not st.conditions else None
-            if rounded and defined_in(givens, _lhs_name(claim), _defined_name):
+            lhs_name = _lhs_name(claim)
+            # a name the document defined, or a computed value (\frac{\partial C}{\partial w} = -0.1471)
+            if rounded and (lhs_name is None or defined_in(givens, lhs_name, _defined_name)):
                 claim, note = rounded          # a worked number of a scalar document, to the digits shown
                 tasks.append((len(rows) - 1, (claim, _used_givens(claim, givens), spec, notation), {"note": note}))
             else:
@@ -292,16 +304,17 @@ def _used_givens(claim: str, givens) -> tuple:
     """The definitions a claim can need: every formula, and the numbers (n_{0} = 4) and functions
     (f(z) = z) whose letter the claim or a definition it needs uses. An unused number or function
     changes no claim's meaning, and every definition passed makes the check slower."""
-    from .tree import iter_nodes
 
     def letters(text: str) -> set:
         try:
             node = parse(text, "definition")
         except LatexError:
             return {None}                # unreadable: keep everything it might use
-        return {atom_key(n)[0] for n in iter_nodes(node) if n.kind == "postfix" and atom_key(n) is not None}
+        return {_key_name(atom_key(n)) for n in iter_nodes(node) if n.kind == "postfix" and atom_key(n) is not None}
 
     need, kept = letters(claim), []
+    layered = _letter_uses(claim)[0]
+    written = set(need)
     pending = []
     for g in givens:
         try:
@@ -311,7 +324,17 @@ def _used_givens(claim: str, givens) -> tuple:
             continue
         name = _defined_name(sides[0])
         body = sides[-1]
-        optional = name is not None and (numeric_matrix(body) is not None or "_{" not in name and len(
+        if name is not None and "_{" not in name and layered and (
+                layered & _letter_uses(g)[1] or not (letters(g) & written) and not _cost_of(sides[0], claim)):
+            # z = w x + b of a one-neuron example, then BP1 in z^l: the claim writes z only with a layer,
+            # a different quantity in the document's own typography; the bare z's definition (and one
+            # built on it, a = \sigma(z)) is not the network's. A claim in layers also takes no
+            # definition of a bare name it shares no letter with (\hat{y} = \sigma(z) of an example
+            # before Goodfellow's a^{(k)}, h^{(k)}), except the cost the network claims need.
+            continue
+        # numbers, functions and indexed names (s_i = \frac{e^{z_i}}{\sum_k e^{z_k}}): only where their
+        # letter is used; a softmax's z_i does not make the z of a later example a vector
+        optional = name is not None and (numeric_matrix(body) is not None or "_{" in name or len(
             juxt_items(sides[0])) == 2)
         if optional:
             pending.append((name.split("_{")[0], g))
@@ -345,7 +368,7 @@ def _defined_name(node, powers: bool = False) -> str | None:
         power = "^" + _script_text(scripts.pop()[1])
     if any(s[0] != "sub" for s in scripts):
         return None
-    name = key[0] + "".join(f"_{{{_script_text(s[1])}}}" for s in scripts) + power
+    name = _key_name(key) + "".join(f"_{{{_script_text(s[1])}}}" for s in scripts) + power
     if len(items) == 1:
         return name
     if len(items) == 2 and items[1].kind == "postfix" and items[1].args[0].kind == "paren" and not items[1].scripts:
@@ -390,7 +413,7 @@ def _known(name: str, givens, spec, rel) -> bool:
 
 
 def _defines_cost(lhs, rel) -> bool:
-    """Whether a line without a spec is C = \frac{1}{2}\|y - a^L\|^2: the cost of the letters it is written in."""
+    """Whether a line without a spec is C = \frac{1}{2}\\|y - a^L\\|^2: the cost of the letters it is written in."""
     from .network_letters import _is_cost_letter
     from .sandbox import _network_notation
 
@@ -412,9 +435,9 @@ def _parameter(node, spec) -> bool:
 
 
 def _mentions(node, name: str) -> bool:
-    from .tree import iter_nodes
 
-    return any(n.kind == "postfix" and atom_key(n) is not None and atom_key(n)[0] == name for n in iter_nodes(node))
+    return any(n.kind == "postfix" and atom_key(n) is not None and _key_name(atom_key(n)) == name
+               for n in iter_nodes(node))
 
 
 def run_doc(path, spec_path=None, notation=None, report=None, timeout: float = DEFAULT_TIMEOUT,
@@ -527,14 +550,9 @@ def _finish(p: Path, rows: list[Row], report) -> int:
 
 
 def _exit_code(seen: set[str]) -> int:
-    # the exit code of the worst verdict, as for a single claim: fails 1, error 2, undecided 4
-    if "fails" in seen:
-        return 1
-    if "error" in seen:
-        return EXIT_CODES.get("error", 2)
-    if seen <= {"holds", "definition", "skipped"}:
-        return 0
-    return EXIT_CODES.get("not-checkable", 4)
+    # the exit code of each verdict, as for a single claim, and the worst of them by the one rule of
+    # exitcodes.py (error 2 > fails 1 > undecided 4 > 0), the same as across several documents
+    return worst(EXIT_CODES.get(v, 4) if v not in ("definition", "skipped") else 0 for v in seen)
 
 
 def _write_report(out: Path, p: Path, rows: list[Row], counts: dict) -> None:

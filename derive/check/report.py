@@ -9,6 +9,7 @@ from pathlib import Path
 from ..fileio import atomic_write_text
 from .claims import Entry, check_file, load_claims
 from .compare import DEFAULT_TIMEOUT, VERDICTS
+from .exitcodes import worst
 
 
 def _md_cell(s: str) -> str:
@@ -69,15 +70,19 @@ def run_file(path, report=None, timeout: float = DEFAULT_TIMEOUT, jobs: int | No
     counts: dict[str, int] = {}
     for e in entries:
         counts[e.checker] = counts.get(e.checker, 0) + 1
-    mism = [e for e in entries if e.expected and e.checker != e.expected]
+    errors = [e for e in entries if e.verdict == "error"]
+    mism = [e for e in entries if e.expected and e.checker != e.expected and e.verdict != "error"]
     failing = [e for e in entries if e.checker == "fails"]
-    print(f"{path}: {len(entries)} claims: " + ", ".join(f"{v} {n}" for v, n in sorted(counts.items())),
-          file=sys.stderr)
+    if errors:   # bad input: one line per claim that cannot be read, naming the file and the entry
+        for e in errors:
+            print(f"nnderive: error: {e.note}", file=sys.stderr)
+    else:
+        print(f"{path}: {len(entries)} claims: " + ", ".join(f"{v} {n}" for v, n in sorted(counts.items())),
+              file=sys.stderr)
     for e in failing:
         print(f"  fails: {e.article} {e.equation}: {e.printed}", file=sys.stderr)
     for e in mism:
         print(f"  expected {e.expected}, checker {e.checker}: {e.article} {e.equation}", file=sys.stderr)
-    if mism or failing:
-        return 1
-    undecided = [e for e in entries if e.checker not in ("holds",) and e.checker != (e.expected or "holds")]
-    return 4 if undecided else 0
+    undecided = [e for e in entries if e.checker not in ("holds", "error") and e.checker != (e.expected or "holds")]
+    # the one rule of exitcodes.py, as in --doc: a claim that cannot be read 2 > fails 1 > undecided 4
+    return worst([2] * bool(errors) + [1] * bool(mism or failing) + [4] * bool(undecided))

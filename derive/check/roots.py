@@ -15,6 +15,7 @@ import mpmath
 import sympy as sp
 
 from .pointeval import ExactEvaluator, Inexact, RealEvaluator, Undefined, Unsupported
+from .regions import derivative_along
 
 
 def nodes(e) -> set:
@@ -129,10 +130,17 @@ def _linear_root(g, v, others, seed):
     return [Fraction(str(mpmath.nstr(-val, 25))).limit_denominator(10**12)], False
 
 
-def _numeric_roots(g, v, others, seed) -> list[Fraction]:
+def _numeric_roots(g, v, others, seed, critical: bool = True) -> list[Fraction]:
     vals = []
+    xs = [Fraction(x) for x in _GRID]
+    if critical:
+        # the switch's maxima and minima too (regions.py): a sliver of one sign between two grid
+        # points shows there, and the bisections below then find its edges
+        d = derivative_along(g, v)
+        if d is not None:
+            xs = sorted(set(xs) | set(_numeric_roots(d, v, others, seed, critical=False)))
     with mpmath.workdps(30):
-        for x in _GRID:
+        for x in xs:
             env = {**others, v: Fraction(x)}
             try:
                 vals.append((x, RealEvaluator(env, seed)(g)))

@@ -19,7 +19,7 @@ from .network_letters import forward_profile
 from .param_vectors import writes_entries_of_vectors
 from .sample_argument import strip_sample_argument
 from .scalar import check_scalar
-from .scalar_fallback import scalar_reading
+from .scalar_fallback import _writes_dnames, scalar_reading
 from .slips import explain_network, explain_scalar
 from .statements import split_statements
 from .syntax import LatexError, OutOfRange, ShapeMismatch, prescan, strip_math
@@ -373,14 +373,30 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
                 profile = _with_given_cost(claim, givens, profile)
             if profile is not None:
                 try:
-                    return check_generic_network(claim, profile, list(givens), seed, cost_only=True)
-                except NotCheckable:
-                    # (scalar helper) givens the notation's network cannot express may define plain indexed
-                    # numbers (y_k, softmax entries of z_k): then the literal scalar claim (scalar_fallback)
-                    fallback = scalar_reading(claim, givens, seed) if not notation else None
-                    if fallback is None:
-                        raise
+                    r = check_generic_network(claim, profile, list(givens), seed, cost_only=True)
+                except NotCheckable as e:
+                    r = Result(claim, "not-checkable", notes=[str(e)])
+                if r.verdict != "not-checkable" or not givens:
+                    return r
+                # (scalar helper) givens the notation's network cannot express may define plain indexed
+                # numbers (y_k, softmax entries of z_k): then the literal scalar or matrix claim (scalar_fallback)
+                fallback = scalar_reading(claim, givens, seed) if not notation else None
+                if fallback is not None:
                     return fallback
+                if _writes_a_layer(claim) or _writes_dnames(claim, givens):
+                    return r
+                # \frac{\partial L}{\partial z} = \hat{y} - y after z = w x + b, \hat{y} = \sigma(z): the
+                # givens describe one neuron, not the network the letters could name, and the claim names
+                # no layer: the givens' own (scalar) reading, as beside a spec
+                try:
+                    s = _matrix_reading(check_scalar(claim, list(givens), [], seed, conditions=list(conditions)),
+                                        givens)
+                except (LatexError, NotCheckable):
+                    return r
+                if s.verdict in ("not-checkable", "error"):
+                    return r
+                s.notes.append("read as a scalar identity: it names no layer, and the givens describe no network")
+                return explain_scalar(s, givens, (), seed, conditions)
             m = check_matrix(claim, list(givens), seed) if not at and not conditions \
                 and not writes_entries_of_vectors(claim, givens) else None
             if m is not None and m.verdict == "fails" and not givens:
@@ -463,6 +479,32 @@ def _without_unrelated(claim, givens):
                 changed = True
     kept = [g for g in givens if g in kept]
     return kept if len(kept) < len(givens) and forward_profile(kept) is None else None
+
+
+def _writes_a_layer(claim: str) -> bool:
+    """Whether a letter of the claim carries a superscript with a letter in it (z^l, W^{(k)}, A^{[l]}):
+    a layer; digits (x^2) are powers, not layers."""
+    from .syntax import LatexError, parse
+    from .tree import iter_nodes
+
+    try:
+        node = parse(claim)
+    except LatexError:
+        return True
+    return any(n.kind == "postfix" and any(sc[0] == "sup" and _has_letter(sc[1]) for sc in n.scripts)
+               for n in iter_nodes(node))
+
+
+def _has_letter(script) -> bool:
+    """A superscript with a letter in it: l, L-1, (k-1)\top (not plain text: its nodes are walked)."""
+    import re
+
+    from .tree import iter_nodes, plain_text
+
+    text = plain_text(script)
+    if text is not None:
+        return bool(re.search(r"[A-Za-z]", text))
+    return any(m.kind in ("letter", "sletter") for m in iter_nodes(script))
 
 
 def _network_notation(claim, notation):

@@ -17,6 +17,7 @@ from .compare import Result
 from .syntax import LatexError, Node
 from .tree import atom_key, iter_nodes, juxt_items, relation_parts
 from .values import is_mat
+from .written import most_decimals
 
 
 def numeric_matrix(node: Node):
@@ -35,16 +36,6 @@ def numeric_matrix(node: Node):
     if any(getattr(e, "free_symbols", {1}) for e in entries):
         return None
     return v
-
-
-def _decimals(node: Node) -> int:
-    best = 0
-    for n in iter_nodes(node):
-        if n.kind == "number":
-            t = str(n.args[0])
-            if "." in t:
-                best = max(best, len(t.split(".")[1]))
-    return best
 
 
 class Worked:
@@ -127,7 +118,7 @@ class Worked:
         sides, _ = relation_parts(rel)
         lhs, rhs = sides[0], sides[-1]
         shown = numeric_matrix(rhs)
-        digits = _decimals(rhs)
+        digits = most_decimals(rhs)
         ctx = self._context()
         interp = Interpreter(ctx, rel.source)
         names = {atom_key(n)[0] for n in iter_nodes(lhs) if n.kind == "postfix" and atom_key(n) is not None}

@@ -303,12 +303,16 @@ class Builder(WorkedSection):
             zj, aj = self.el("preact", l, "j"), self.el("act", l, "j")
             head = f"Layer {l} uses the {self.act_title(l)}"
             if ent.vector_valued:
+                # where the error term takes its layer as a subscript (article004's \delta_{l}), \delta_{ij}
+                # would read as an error term: the Kronecker delta is written as the indicator of i = j
+                kron, says = "\\delta_{ij}", "$\\delta_{ij}$ the Kronecker delta"
+                if self.sym("delta", l).startswith("\\delta_"):
+                    kron, says = "\\mathbb{1}(i = j)", "$\\mathbb{1}(i = j)$ equal to 1 where i = j and 0 elsewhere"
                 sec.lines += w.para(
                     f"{head}, ${aj} = e^{{{zj}}} / \\sum_{{m}} e^{{{self.el('preact', l, 'm')}}}$. Every output "
-                    "of a softmax depends on every input, so its derivative is a Jacobian, with "
-                    "$\\delta_{ij}$ the Kronecker delta:")
+                    f"of a softmax depends on every input, so its derivative is a Jacobian, with {says}:")
                 sec.lines += w.eq(f"{self.dfrac(self.el('act', l, 'i'), zj)} = {self.el('act', l, 'i')}"
-                                  f"\\left(\\delta_{{ij}} - {aj}\\right).")
+                                  f"\\left({kron} - {aj}\\right).")
                 continue
             self.p._subst = {A_: aj, Z_: zj}
             form = self.pr(rule.derivative) if rule.derivative is not None else "1"

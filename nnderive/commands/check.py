@@ -105,11 +105,6 @@ def cmd_check(args) -> int:
     return r.exit_code()
 
 
-# How bad each exit code of a document is, for the one exit code of several (pre-commit passes every
-# changed file at once): an error beats a failing claim beats an undecided one beats success.
-_SEVERITY = {0: 0, 4: 1, 1: 2, 2: 3}
-
-
 def _run_docs(args, run_doc) -> int:
     import sys
 
@@ -119,7 +114,9 @@ def _run_docs(args, run_doc) -> int:
         from derive.check import ClaimError
 
         raise ClaimError("-o/--report takes one --doc FILE (one report per document)")
-    worst = 0
+    from derive.check.exitcodes import worst
+
+    codes = []
     for path in args.doc:
         try:
             code = run_doc(path, spec_path=args.spec, notation=args.notation, report=args.report,
@@ -132,5 +129,6 @@ def _run_docs(args, run_doc) -> int:
             code = e.exit_code
         if code == 4 and args.allow_undecided:
             code = 0
-        worst = max(worst, code, key=lambda c: _SEVERITY.get(c, 3))
-    return worst
+        codes.append(code)
+    # one rule inside a document, a claims file and across files (derive/check/exitcodes.py)
+    return worst(codes)
