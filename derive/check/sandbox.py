@@ -499,8 +499,10 @@ def _has_letter(script) -> bool:
     """A superscript with a letter in it: l, L-1, (k-1)\top (not plain text: its nodes are walked)."""
     import re
 
-    from .tree import iter_nodes, plain_text
+    from .tree import is_transpose_script, iter_nodes, plain_text
 
+    if is_transpose_script(script):
+        return False          # H^T, W^\top: a transpose, not a layer
     text = plain_text(script)
     if text is not None:
         return bool(re.search(r"[A-Za-z]", text))
