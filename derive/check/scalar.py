@@ -416,7 +416,7 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key, op="=") -> Result:
     kinks = [(f, v) for f, v in kinks if v in f.free_symbols]
     cmp = compare_values(lhs, rhs, symbols, key, min_points=3 if proved else 8, conditions=conds,
                          domains=domains, differentiated=kinks)
-    if conds and cmp.equal:
+    if env.conditions and cmp.equal:
         notes.append("checked where " + ", ".join(getattr(r, "source", "") for r in env.conditions))
     notes += [n for n in cmp.notes if n not in notes]
     if cmp.equal:
