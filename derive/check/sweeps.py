@@ -54,6 +54,13 @@ class Sweeps:
         """Each real variable from 10^-9 to 10^6, both signs (regions.magnitude_points): random draws
         are moderate, so arccos(cos x) = |x| (wrong beyond pi) or floor(|x|/10^5) = 0 held."""
         pending = getattr(self, "unresolved", None)      # InequalitySampler's undecidable points
+        self.sweeping = True
+        try:
+            self._magnitudes(base, seed, pending)
+        finally:
+            self.sweeping = False
+
+    def _magnitudes(self, base: _Point, seed: int, pending):
         for env in magnitude_points(self.symbols, base.env, _admissible):
             kept = len(pending) if pending is not None else 0
             try:
