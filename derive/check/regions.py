@@ -26,9 +26,17 @@ _LADDER = ([Fraction(1, 10 ** k) for k in (9, 7, 5, 3)] + [Fraction(1, 7), Fract
 
 def magnitude_points(symbols, base_env: dict, admissible, limit: int = 3) -> list[dict]:
     """Environments with one real (non-integer) variable at each rung of the ladder, both signs,
-    the others as in base_env; at most ``limit`` variables, in the given order."""
+    the others as in base_env; at most ``limit`` variables, in the given order, one per name (x of x_1, x_2)."""
     out = []
-    reals = [s for s in symbols if s in base_env and not getattr(s, "is_integer", False)][:limit]
+    reals, bases = [], set()
+    for s in symbols:
+        base = str(s).split("_")[0]
+        if s in base_env and not getattr(s, "is_integer", False) and base not in bases:
+            # one entry of each vector (z_1 of z_1..z_8): its entries play one role, and a ladder for each
+            # of them made an index claim at length 8 cost seconds
+            reals.append(s)
+            bases.add(base)
+    reals = reals[:limit]
     for s in reals:
         for mag in _LADDER:
             for val in (mag, -mag):
