@@ -117,7 +117,13 @@ class _Walker:
             return self.memo[e]
         except KeyError:
             pass
-        v = self._eval(e)
+        outer = self.__dict__.get("outer")
+        if outer is not None and outer[1] not in getattr(e, "free_symbols", (outer[1],)):
+            # a term of a sum that does not depend on its index (the mean inside sum_i (a_i - mu)^2): the
+            # enclosing evaluator's value, computed once instead of once per term
+            v = outer[0](e)
+        else:
+            v = self._eval(e)
         self.memo[e] = v
         return v
 
@@ -301,11 +307,19 @@ def _family(ev, e: sp.Indexed):
         if v != int(v):
             raise Undefined("an index that is not a whole number")
         idx.append(int(v))
+    # the entries already met, by (base, indices): a sum over i = 1..30 meets each a[i] many times, and
+    # building the sp.Indexed key for every visit was most of such a sum's time
+    memo = ev.__dict__.setdefault("_entries", {})
+    fast = (e.base, tuple(idx))
+    if fast in memo:
+        return memo[fast]
     key = sp.Indexed(e.base, *idx)
     if key in ev.env:
-        return ev.env[key]
-    v = family_value(ev.seed, str(key))
-    ev.env[key] = v
+        v = ev.env[key]
+    else:
+        v = family_value(ev.seed, str(key))
+        ev.env[key] = v
+    memo[fast] = v
     return v
 
 
@@ -385,6 +399,7 @@ def _loop(ev, e, start, exact):
     total, taint = start, False
     for k in range(int(lo_v), int(hi_v) + 1):
         sub = type(ev)({**ev.env, var: Fraction(k)}, ev.seed)
+        sub.outer = (ev, var)
         if not exact:
             sub.switches, sub.mag, sub.small = ev.switches, ev.mag, ev.small
         v = sub(inner)
