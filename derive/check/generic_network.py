@@ -39,6 +39,7 @@ from .tree import (
     relation_parts,
 )
 from .given_notation import _cost_calls, _given_cost, _given_cost_value
+from .layer_pins import at_output_layer
 from .values import is_mat
 
 # witness widths: every weight matrix non-square; depth 3 so that l-1, l, l+1 are all hidden layers
@@ -520,6 +521,12 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
     if r.verdict != "fails":
         r.notes.append(f"read as a claim about {what}")
         return r
+    pinned = at_output_layer(claim, rel, profile) if not r.convention else None
+    if pinned is not None and _holds(pinned[0], spec, givens, seed, profile, witnesses, make):
+        # Goodfellow's \hat{y} = h^{(l)} (his l is the depth): true exactly when the free layer is the output
+        cond = f"{pinned[1]} is the output layer ({pinned[1]} = L)"
+        return Result(claim, "conditional", f"it fails at the other layers of {what}, and holds when {cond}",
+                      r.notes, condition=cond, seconds=r.seconds)
     if only_cost and not r.convention and not concrete:
         # only the cost is given (C = 1/2 ||y - a^L||^2): a claim true only for some output activation under
         # that cost names it (delta^L = a^L - y: linear outputs), never an output paired with another cost;
