@@ -11,6 +11,7 @@ from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
 from .dependence import hidden_dependence
 from .derivative_matrix import rewrite_derivative_matrices
 from .generic_network import check_generic_network
+from .gradient_tuples import gradient_tuple
 from .index_sets import drop_named_sets
 from .layer_chain import read_layer_chain_claim
 from .matrix_claims import check_matrix
@@ -97,6 +98,11 @@ def check_claim(claim: str, *, givens=(), at=(), spec=None, notation=None, seed=
             r.claim, r.notes = claim, dnotes + r.notes
             return r
         stripped, _ = strip_math(claim)
+        tupled = gradient_tuple(stripped)
+        if tupled:   # \nabla f(x, y) = (2x, 2y): one partial derivative per argument
+            r = check_claim(tupled, givens=givens, at=at, spec=spec, notation=notation, seed=seed)
+            r.claim, r.notes = claim, [f"read entry by entry: {tupled}"] + r.notes
+            return r
         worded = shape_in_words(stripped)
         if worded:  # 'W_2 is 3 \times 2': a shape claim in words
             r = _check_one(worded, givens, at, spec, notation, seed, ())
