@@ -281,13 +281,17 @@ class GenericNetworkContext(NetworkContext):
     def _user_function(self, key) -> bool:
         return key[0].lstrip("\\") in getattr(getattr(self, "defs", None), "functions", {})
 
+    def _is_loss_call(self, key) -> bool:
+        """The loss applied to arguments; l(...) or \\ell(...) only where no definition makes it a function."""
+        return self._loss_call(key) and not (key[0] not in self.loss_letters and self._user_function(key))
+
     def is_function_name(self, key, post):
-        if self._loss_call(key) and not (key[0] not in self.loss_letters and self._user_function(key)):
+        if self._is_loss_call(key):
             return True
         return super().is_function_name(key, post)
 
     def function(self, key, post, interp):
-        if self._loss_call(key) and not (key[0] not in self.loss_letters and self._user_function(key)):
+        if self._is_loss_call(key):
             ctx = self
 
             def loss(*args):
@@ -479,9 +483,8 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
         calls = _cost_calls(givens, profile)
         givens = [g for g in givens if g not in calls]
         cost_left = 0 if calls else 1     # a cost written as a call (L(\hat{y}, y) = ...) is not a given now
-        value = _given_cost_value(make, spec, witnesses[0], profile)
-        if value is not None and not (getattr(value, "free_symbols", set()) & set(
-                make(spec, witnesses[0], 1, profile, None).param_symbols())):
+        value, params = _given_cost_value(make, spec, witnesses[0], profile) or (None, set())
+        if value is not None and not (getattr(value, "free_symbols", set()) & params):
             # J in Ng's per-example letters (a^{[2](i)}) beside a claim in his capitals: as read here the cost
             # does not depend on the network, so every derivative of it would be 0
             raise NotCheckable(f"the cost {cost} as given does not depend on the network as its letters are read"

@@ -70,9 +70,11 @@ def _cost_calls(givens, profile) -> list:
 
 
 def _given_cost_value(make, spec, widths, profile):
-    """The value of the cost a --given defines on one witness (None when it cannot be read there). A
-    vector means it is written for one output unit, with no sum over the units (-y log y_hat - ...)."""
+    """(the value of the cost a --given defines on one witness, that witness's parameter symbols), or None
+    when it cannot be read there. A vector means it is written for one output unit, with no sum over the
+    units (-y log y_hat - ...); a value with none of the parameters does not depend on the network."""
     try:
-        return make(spec.with_widths(widths), widths, 1, profile, None).loss()
+        ctx = make(spec.with_widths(widths), widths, 1, profile, None)
+        return ctx.loss(), set(ctx.param_symbols())
     except Exception:  # noqa: BLE001 - a cost that cannot be read here is reported by the check itself
         return None

@@ -101,7 +101,7 @@ class InequalitySampler(Sampler):
                 prev = got[0]
             else:
                 prev = None
-        if not getattr(self, "sweeping", False) and _exactly_zero(a - b, env):   # cosh 0 = 1: SymPy sees it exactly
+        if not self.sweeping and _exactly_zero(a - b, env):   # cosh 0 = 1: SymPy sees it exactly
             # (not at the magnitude sweep's extra points: sigma(10^6) against 1 agrees to every digit, and
             # a second of simplification there per point only confirms what the point cannot decide)
             return satisfied(self.op, 0), True

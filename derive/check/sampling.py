@@ -142,6 +142,7 @@ class Sampler(Sweeps):
         self.nonzero_agree = 0          # points where the sides agree and are not 0 (ratio 1 there)
         self.integers: dict = {}
         self.confirmed: set = set()     # (seed, entry, region) agreements confirmed at the higher precision
+        self.sweeping = False           # True at the magnitude sweep's extra points (sweeps.Sweeps)
         self._exact_at = None           # (env, seed, ExactEvaluator) of the point being compared
         self._region = None             # (seed, entry, switch signs) of the entry being compared
 
@@ -372,7 +373,7 @@ class Sampler(Sweeps):
         if region is not None and spread <= CONFIRM_SPREAD and region in self.confirmed:
             return True, False
         digits = int(max(2 * self.digits + 20, 30 + spread + self.digits))
-        if digits > MAX_DIGITS or (getattr(self, "sweeping", False) and digits > 2 * self.digits + 20):
+        if digits > MAX_DIGITS or (self.sweeping and digits > 2 * self.digits + 20):
             # (at the magnitude sweep's extra points, e^{10^6} beside 1, an agreement to the first digits
             # is not confirmed at thousands more: such a point decides nothing, the random ones decide)
             return None
