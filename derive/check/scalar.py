@@ -28,6 +28,7 @@ from .inequality import COMPARISON_OPS, check_inequality
 from .interpret import Interpreter
 from .label_sums import constrain, label_premises, labels_condition
 from .readings import greek_reading, two_reading_fix
+from .sum_proof import sums_agree
 from .syntax import LatexError, NeedsSize, Node, OutOfRange, UndefinedValue, parse
 from .tree import (GENERIC_LETTERS, all_letters, differentiation_variables, function_usage, items_of, iter_nodes,
                    juxt_items, relation_parts, sum_index_problems)
@@ -407,6 +408,8 @@ def _check_scalar_pair(env: _PairEnv, ln, rn, inst, key, op="=") -> Result:
     if op in COMPARISON_OPS:
         return check_inequality(claim, op, lhs, rhs, key, conds, domains, notes, at_txt)
     proved = _expands_to_zero(lhs, rhs) if env.prove else False
+    if env.prove and not proved and not is_mat(lhs) and not is_mat(rhs):
+        proved = sums_agree(lhs, rhs)     # sums with no closed form: by linearity, then their summands
     symbols = sorted(set().union(*[getattr(e, "free_symbols", set()) for e in
                                    (list(lhs) if is_mat(lhs) else [lhs]) + (list(rhs) if is_mat(rhs) else [rhs])]),
                      key=str)
