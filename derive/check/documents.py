@@ -100,12 +100,16 @@ def _plan_chunks(p, fmt, text, chunks, givens, spec, notation):
     tasks: list[tuple[int, tuple, dict]] = []
     for cell, line0, chunk in chunks:
         sub = "latex" if fmt == "latex" else "markdown"
+        values: dict = {}     # "at $z = 0.5$, $\sigma(z) \approx 0.6225$": the prose's value, for what follows
         for eq in equations(sub, chunk, cell, line0):
-            _plan_equation(p, eq, givens, worked, spec, notation, rows, tasks)
+            _plan_equation(p, eq, givens, worked, spec, notation, rows, tasks, values)
     return rows, tasks
 
 
-def _plan_equation(p, eq, givens, worked, spec, notation, rows, tasks):
+def _plan_equation(p, eq, givens, worked, spec, notation, rows, tasks, values=None):
+    values = {} if values is None else values
+    if not eq.inline or values.get("line", -9) < eq.line - 1:
+        values.clear()        # a prose value holds for the inline math of its sentence (this line or the next)
     where = _where(p, eq)
     text, _ = strip_math(eq.text)
     try:
@@ -136,7 +140,11 @@ def _plan_equation(p, eq, givens, worked, spec, notation, rows, tasks):
                 eq.before in ("where", "with") and kind in ("definition", "value")):
             rows.append(Row(where, st.text, "skipped", f"a condition of the prose ({eq.before} ${st.text}$), not a"
                                                        " claim"))
+            if eq.before in ("at", "with", "for", "when"):
+                values.update(line=eq.line, text=st.text)
             continue
+        if eq.inline and values.get("text") and kind == "claim" and not st.conditions and spec is None:
+            st.text = f"{st.text} \\text{{ at }} {values['text']}"       # checked there (--at)
         if eq.inline and eq.condition and kind in ("definition", "value"):
             rows.append(Row(where, st.text, "skipped", f"one case of a definition stated in words (for"
                                                        f" ${eq.condition}$); not used by later lines"))
@@ -287,6 +295,10 @@ def _classify(text: str, givens, worked, spec) -> tuple[str, str]:
     name = _defined_name(lhs)
     if name and not _known(name, givens, spec, rel) and not _mentions(rhs, name.split("_{")[0]):
         return "definition", f"defines {name} (used by the equations after it)"
+    if spec is None and name and _forward_step(lhs, rhs, rel, givens):
+        # d2l's z = W^{(1)} x (no bias), h = \phi(z): the document's own forward pass, not a claim about
+        # the default one; the lines after it are read in its letters
+        return "definition", f"defines {name} (the document's forward pass, used by the equations after it)"
     if spec is None and _defines_cost(lhs, rel):
         return "definition", f"defines the cost {name or ''} (the network claims after it use it)"
     name = _defined_name(lhs, powers=True)
@@ -410,6 +422,21 @@ def _known(name: str, givens, spec, rel) -> bool:
             return True
         return False
     return _network_notation(rel.source, None) is not None
+
+
+def _forward_step(lhs, rhs, rel, givens) -> bool:
+    """Whether lhs = rhs gives a pre-activation, activation or output its value for the first time in the
+    document, from no derivative: a step of the forward pass the document states."""
+    from .network_letters import _roles_used
+    from .sandbox import _network_notation
+
+    if defined_in(givens, _defined_name(lhs), _defined_name):
+        return False
+    profile = _network_notation(rel.source, None)
+    if profile is None or any(t in rel.source for t in ("\\partial", "\\nabla", "'", "\\frac{d", "\\mathrm{d}")):
+        return False
+    return bool(_roles_used(lhs, profile) & {"preact", "act", "output"}) \
+        and not _roles_used(rhs, profile) & {"delta", "loss"}
 
 
 def _defines_cost(lhs, rel) -> bool:

@@ -551,7 +551,10 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
         if _holds(claim, sp_l, givens, seed, profile, witnesses):
             general.append(loss)
             holds_for.append(f"the {LOSSES[loss].title} cost (any output activation)")
-    for act, loss in _output_pairs(batch):
+    # a claim with no cost and no target in it (\sigma'(z) = \sigma(z)(1 - \sigma(z))) is about the activation
+    # alone: pairing it with every loss would name conditions it does not have
+    about_cost = bool(_roles_used(rel, profile) & {"target", "loss"})
+    for act, loss in _output_pairs(batch) if about_cost else ():
         if loss in general or not _output_names((act,), witnesses):
             continue
         out = Activation(act).resolved(Conventions())
@@ -569,6 +572,12 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
             if _holds(claim, trial, givens, seed, profile, witnesses):
                 holds_for.append(f"every layer's activation the {act.entry.title} (any cost {cost})")
                 break
+    for act in dict.fromkeys(a for a, _ in _output_pairs(batch)) if not (about_cost or holds_for) else ():
+        # the softmax Jacobian a_p(\delta_{pq} - a_q): an output activation, whatever the cost
+        out = Activation(act).resolved(Conventions())
+        if _output_names((act,), witnesses) and _holds(claim, replace(
+                spec, activations=spec.activations[:-1] + (out,)), givens, seed, profile, witnesses):
+            holds_for.append(f"{out.entry.title} outputs (any cost {cost})")
     if holds_for:
         cond = "; ".join(holds_for)
         return Result(claim, "conditional", f"it fails for {what}, and holds on the same witnesses for: {cond}",

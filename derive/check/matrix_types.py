@@ -45,6 +45,11 @@ def _plain(e, syms):
     return e[1] if e[0] == "sym" and syms[e[1]].kind == "plain" else None
 
 
+# Greek letters texts use for numbers (a rate, a penalty weight, a step): after a vector (w \lambda,
+# \nabla f \eta) they stay numbers; \theta, \beta, \mu are often vectors and are read by their use
+RATES = frozenset(("lambda", "eta", "alpha", "gamma", "epsilon", "varepsilon", "tau", "kappa", "rho"))
+
+
 def resolve_kinds(sides, reader) -> list[str]:
     """Decide the plain small letters: vectors where used as vectors, numbers otherwise. Returns the
     letters read as vectors (for the note)."""
@@ -70,7 +75,7 @@ def resolve_kinds(sides, reader) -> list[str]:
         if op == "mul":
             fs = e[1]
             for i in range(1, len(fs)):
-                if _nonscalar(fs[i - 1], syms):
+                if _nonscalar(fs[i - 1], syms) and (_plain(fs[i], syms) or "").lstrip("\\") not in RATES:
                     changed |= promote(_plain(fs[i], syms))
         if op == "add" and any(_nonscalar(t, syms) for _, t in e[1]):
             for _, t in e[1]:

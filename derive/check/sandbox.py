@@ -18,11 +18,12 @@ from .matrix_claims import check_matrix
 from .network import NOT_THE_NOTATIONS, check_network
 from .network_letters import forward_profile
 from .param_vectors import writes_entries_of_vectors
+from .probability import refusal as probability_refusal
 from .sample_argument import strip_sample_argument
 from .scalar import check_scalar
 from .scalar_fallback import _writes_dnames, scalar_reading
 from .slips import explain_network, explain_scalar
-from .statements import split_statements
+from .statements import point_values, split_statements
 from .syntax import LatexError, OutOfRange, ShapeMismatch, prescan, strip_math
 from .unit_notation import read_stated
 from .unit_notation import translate as translate_units
@@ -98,6 +99,8 @@ def check_claim(claim: str, *, givens=(), at=(), spec=None, notation=None, seed=
             r.claim, r.notes = claim, dnotes + r.notes
             return r
         stripped, _ = strip_math(claim)
+        if (refused := probability_refusal(stripped)) is not None:     # \mathbb{E}[X], \mathrm{Var}(X)
+            return Result(claim, "not-checkable", notes=[refused])
         tupled = gradient_tuple(stripped)
         if tupled:   # \nabla f(x, y) = (2x, 2y): one partial derivative per argument
             r = check_claim(tupled, givens=givens, at=at, spec=spec, notation=notation, seed=seed)
@@ -230,8 +233,13 @@ def _check_statement(st, givens, at, spec, notation, seed) -> Result:
     if st.update:
         return Result(st.text, "not-checkable", notes=[getattr(st, "why", "") or "an update rule (x \\rightarrow"
                                                        " x - \\eta g) is an algorithm step, not an identity"])
+    conditions = tuple(st.conditions)
+    if spec is None and not at and conditions:
+        # "\sigma(z) \approx 0.6225 at z = 0.5": a condition that only gives letters values is --at, which
+        # also rounds worked numbers to the digits shown; it overrides a definition of the same letter
+        at, conditions, givens = point_values(conditions, givens)
     try:
-        r = _check_one(st.text, givens, at, spec, notation, seed, tuple(st.conditions))
+        r = _check_one(st.text, givens, at, spec, notation, seed, conditions)
     except NNDeriveError as e:
         r = Result(st.text, "error", notes=[str(e).splitlines()[0]])
     r.notes.extend(n for n in st.notes if n not in r.notes)
@@ -330,7 +338,7 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
                 # z = W^{(1)} x, h = \phi(z), o = W^{(2)} h: the givens name each layer's letters
                 r = check_generic_network(chained[0], _network_notation(chained[0], "default"), chained[1], seed,
                                           layout=chained[2].layout, stored=chained[2].stored,
-                                          depth=chained[2].depth)
+                                          depth=chained[2].depth, cost_only=True)
                 r.notes.append(f"read in the letters of the forward pass given ({chained[2].layout} layout): "
                                f"{chained[0]}")
                 r.claim = claim

@@ -10,6 +10,7 @@ after a claim, is a condition of the claim before it; a piece without a relation
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .dialect import COMPARISONS, SEPARATOR_COMMANDS, TEXT_COMMANDS
@@ -17,9 +18,9 @@ from .tokens import tokenize
 from .updates import update_rule
 
 QUALIFIER_WORDS = ("for", "where", "if", "when", "with", "since", "as", "provided", "given", "assuming",
-                   "on", "because", "by")
+                   "on", "because", "by", "at")
 # the qualifiers whose equality is a condition ("where", "with" introduce a definition instead)
-CONDITION_WORDS = ("for", "since", "if", "when", "provided", "given", "assuming", "as")
+CONDITION_WORDS = ("for", "since", "if", "when", "provided", "given", "assuming", "as", "at")
 JOINING_WORDS = ("and", "also", "hence", "so", "thus", "then", "or", "i.e.", "ie", ",", "", "while")
 EQUATION_OPS = ("=", ":=", "approx", "equiv", "leftarrow", "gets", "coloneqq", "propto")
 
@@ -212,3 +213,28 @@ def _uses_symbol(body: str, name: str) -> bool:
     want = [t.text for t in tokenize(name.strip())]
     got = [t.text for t in tokenize(body)]
     return bool(want) and any(got[k:k + len(want)] == want for k in range(len(got) - len(want) + 1))
+
+
+_POINT = re.compile(r"^\s*((?:\\[A-Za-z]+|[A-Za-z])(?:_\{?[A-Za-z0-9]+\}?)?)\s*=\s*(-?\s*\d+(?:\.\d+)?(?:/\d+)?)\s*$")
+
+
+def point_values(conditions, givens):
+    """(at, the other conditions, the givens): conditions that only give a letter a number (z = 0.5)
+    become --at values; a given defining that letter (z = w^\\top x + b) yields to the worked value."""
+    at, rest = [], []
+    for c in conditions:
+        m = _POINT.match(c)
+        if m and m.group(1) not in (a.split("=")[0] for a in at):
+            at.append(f"{m.group(1)}={m.group(2).replace(' ', '')}")
+        else:
+            rest.append(c)
+    if not at:
+        return (), tuple(conditions), givens
+    names = {a.split("=")[0] for a in at}
+    kept = [g for g in givens if _given_name(g) not in names]
+    return tuple(at), tuple(rest), type(givens)(kept) if isinstance(givens, tuple) else kept
+
+
+def _given_name(g: str) -> str | None:
+    m = re.match(r"^\s*((?:\\[A-Za-z]+|[A-Za-z])(?:_\{?[A-Za-z0-9]+\}?)?)\s*(=|:=)", g)
+    return m.group(1) if m else None
