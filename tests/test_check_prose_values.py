@@ -64,3 +64,11 @@ def test_the_documents_forward_pass(text, verdicts):
 def test_an_activation_of_a_free_letter_is_not_checkable():
     r = check_claim(r"\phi'(u) = \mathbb{1}[u > 0]", givens=[r"h = \phi(W_1 x + b_1)"])
     assert r.verdict == "not-checkable" and "activation function itself" in " ".join(r.notes)
+
+
+def test_a_chain_rewrite_keeps_a_command_apart_from_the_letter_after_it():
+    from derive.check.chain_notation import _spaced
+
+    assert _spaced("\\lambda", "W^{1}") == "\\lambda "
+    assert _spaced("2", "W^{1}") == "2"
+    assert _spaced("\\lambda", "{") == "\\lambda"

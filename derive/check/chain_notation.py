@@ -14,6 +14,7 @@ for a batch) and checked as a generic-network claim in that layout. A chain that
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .tokens import tokenize
@@ -307,13 +308,18 @@ _TARGET = {"loss": "L", "weight": "W^{%d}", "bias": "b^{%d}", "preact": "z^{%d}"
 _CAPITAL = {"preact": "Z^{%d}", "act": "A^{%d}", "input": "X", "delta": "\\Delta^{%d}"}
 
 
+def _spaced(before: str, new: str) -> str:
+    # \lambda\mathbf{W} becomes \lambda W^{1}, not the unknown command \lambdaW^{1}
+    return before + " " if new[:1].isalpha() and re.search(r"\\[A-Za-z]+$", before) else before
+
+
 def rewrite(text: str, chain: Chain) -> str:
     """The text in nnderive's default letters (each chain symbol by its layer and role)."""
     out, last = [], 0
     for a in atoms(text):
         got = chain.names.get(a.key())
         if got is None and a.key() in chain.functions and not a.scripts:
-            out.append(text[last:a.start])
+            out.append(_spaced(text[last:a.start], "f"))
             out.append("f")       # the default notation's activation letter
             last = a.end
             continue
@@ -325,7 +331,7 @@ def rewrite(text: str, chain: Chain) -> str:
             (_CAPITAL if capital and role in _CAPITAL else _TARGET)[role]) else \
             (_CAPITAL if capital and role in _CAPITAL else _TARGET)[role]
         rest = "".join(text[s[2]:s[3]] for s in a.scripts if s is not ls)
-        out.append(text[last:a.start])
+        out.append(_spaced(text[last:a.start], "{" if rest else target))
         out.append("{" + target + "}" + rest if rest else target)
         last = _after(a)
     out.append(text[last:])

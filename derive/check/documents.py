@@ -295,10 +295,11 @@ def _classify(text: str, givens, worked, spec) -> tuple[str, str]:
     name = _defined_name(lhs)
     if name and not _known(name, givens, spec, rel) and not _mentions(rhs, name.split("_{")[0]):
         return "definition", f"defines {name} (used by the equations after it)"
-    if spec is None and name and _forward_step(lhs, rhs, rel, givens):
-        # d2l's z = W^{(1)} x (no bias), h = \phi(z): the document's own forward pass, not a claim about
-        # the default one; the lines after it are read in its letters
-        return "definition", f"defines {name} (the document's forward pass, used by the equations after it)"
+    if spec is None and _forward_step(lhs, rhs, rel, givens):
+        # d2l's z = W^{(1)} x (no bias), h = \phi(z), Ng's A^{[1]} = \tanh(Z^{[1]}): the document's own forward
+        # pass, not a claim about the default one; the lines after it are read in its letters
+        shown = name or _lhs_text(rel.source)
+        return "definition", f"defines {shown} (the document's forward pass, used by the equations after it)"
     if spec is None and _defines_cost(lhs, rel):
         return "definition", f"defines the cost {name or ''} (the network claims after it use it)"
     name = _defined_name(lhs, powers=True)
@@ -421,7 +422,13 @@ def _known(name: str, givens, spec, rel) -> bool:
         if any(e.key[0] == name for e in profile_roles(profile_for(spec.notation))):
             return True
         return False
-    return _network_notation(rel.source, None) is not None
+    profile = _network_notation(rel.source, None)
+    if profile is None:
+        return False
+    from .roles import profile_roles
+
+    # s = \frac{\lambda}{2}\|W^{(1)}\|_F^2 on a line in a network notation: s is no letter of that notation
+    return any(e.key[0] == name for e in profile_roles(profile)) or name in ("delta", "nabla")
 
 
 def _forward_step(lhs, rhs, rel, givens) -> bool:
@@ -430,13 +437,17 @@ def _forward_step(lhs, rhs, rel, givens) -> bool:
     from .network_letters import _roles_used
     from .sandbox import _network_notation
 
-    if defined_in(givens, _defined_name(lhs), _defined_name):
+    if any(_lhs_text(g) == _lhs_text(rel.source) for g in givens):
         return False
     profile = _network_notation(rel.source, None)
     if profile is None or any(t in rel.source for t in ("\\partial", "\\nabla", "'", "\\frac{d", "\\mathrm{d}")):
         return False
-    return bool(_roles_used(lhs, profile) & {"preact", "act", "output"}) \
+    return len(juxt_items(lhs)) == 1 and bool(_roles_used(lhs, profile) & {"preact", "act", "output"}) \
         and not _roles_used(rhs, profile) & {"delta", "loss"}
+
+
+def _lhs_text(text: str) -> str:
+    return "".join(text.split("=", 1)[0].split())
 
 
 def _defines_cost(lhs, rel) -> bool:

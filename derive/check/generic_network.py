@@ -26,6 +26,7 @@ from .network_letters import (
     _numeric_layers,
     _roles_used,
     _widths,
+    givens_top_layer,
     notation_score,
 )
 from .syntax import Node, OutOfRange
@@ -447,6 +448,8 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
         # the target or the cost in it, its last numbered layer is the output
         ends = "target" in _roles_used(rel, profile) or "loss" in _roles_used(rel, profile)
         witnesses = tuple(_widths(d) for d in ((top,) if ends else (top, top + 1)))
+    if top and (given_top := givens_top_layer(givens, profile)) > top:
+        witnesses = (_widths(given_top),)    # A^{[2]} = \sigma(Z^{[2]}) given: the network has layer 2 as well
     if depth:
         witnesses = (_widths(depth),)    # the forward pass given says how deep the network is
     if profile.extra("width") == "1":
@@ -502,6 +505,8 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
     told = len(givens)
     spec, givens, given_notes = absorb_network_givens(givens, spec, profile, seed, witnesses, make)
     concrete = spec.activations != generic_acts
+    # Ng's A^{[1]} = \tanh(Z^{[1]}) with A^{[2]} = \sigma(Z^{[2]}): the output's activation is still free to name
+    fixed_out = concrete and spec.activations[-1] != generic_acts[-1]
     # a given that is the notation's own definition (a^L = \sigma(z^L) with \sigma generic) fixes nothing
     only_cost = only_cost or (cost_only and isinstance(make, functools.partial) and len(givens) == cost_left < told
                               and len(given_notes) == told - cost_left)
@@ -541,8 +546,8 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
                 cond = f"{out.entry.title} outputs (with the cost {cost} as defined)"
                 return Result(claim, "conditional", f"it fails for {what}, and holds on the same witnesses for:"
                               f" {cond}", r.notes, condition=cond, seconds=r.seconds)
-    if isinstance(make, functools.partial) or r.convention or concrete:
-        # the cost or the activation is given, or the slip is named (a missing 1/N): no condition to look for
+    if isinstance(make, functools.partial) or r.convention or fixed_out:
+        # the cost or the output's activation is given, or the slip is named (a missing 1/N): no condition
         return r
     holds_for = []
     general = []       # losses for which the claim holds whatever the output activation
@@ -560,9 +565,10 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
         out = Activation(act).resolved(Conventions())
         sp_c = generic_spec(witnesses[0], letter, cost, output=out, loss=LOSSES[loss], layout=layout,
                             stored=stored)
+        sp_c = replace(sp_c, activations=spec.activations[:-1] + sp_c.activations[-1:])   # hidden ones as given
         if _holds(claim, sp_c, givens, seed, profile, witnesses):
             holds_for.append(f"{out.entry.title} outputs with {LOSSES[loss].title}")
-    if not holds_for:
+    if not holds_for and not concrete:
         # a claim true for one activation in every layer (Bishop's (5.66), 1 - z_j^2 for tanh hidden units)
         for name in ("sigmoid", "tanh", "softplus", "silu", "gelu"):
             # smooth ones only: a missing activation-derivative factor "holds" for linear layers, and for a

@@ -78,15 +78,23 @@ def absorb_network_givens(givens, spec, profile, seed, witnesses, make_ctx):
             continue
         found = None
         if _defines_activation(rel, profile):
+            from .network_letters import _numeric_layers
+
+            # A^{[1]} = \tanh(Z^{[1]}) beside A^{[2]} = \sigma(Z^{[2]}): a numbered layer's own activation first
+            k = _numeric_layers(relation_parts(rel)[0][0], profile)
+            n = len(spec.activations)
             for name in _CONCRETE:
                 act = Activation(name).resolved(Conventions())
-                trial = replace(spec, activations=(act,) * len(spec.activations))
-                if agrees(g, trial):
-                    found = (trial, act)
+                trials = ([(replace(spec, activations=spec.activations[:k - 1] + (act,) + spec.activations[k:]),
+                            f"layer {k}'s")] if 1 <= k <= n and n > 1 else []) \
+                    + [(replace(spec, activations=(act,) * n), "every layer's")]
+                got = next(((t, w) for t, w in trials if agrees(g, t)), None)
+                if got is not None:
+                    found = (got[0], act, got[1])
                     break
         if found is None:
             raise NotCheckable(f"the given {g} does not describe the network its letters name here (a"
                                " forward pass in another indexing or with another activation); give --spec")
         spec = found[0]
-        notes.append(f"the given {g} makes every layer's activation the {found[1].entry.title}")
+        notes.append(f"the given {g} makes {found[2]} activation the {found[1].entry.title}")
     return spec, rest, notes

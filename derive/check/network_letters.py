@@ -202,6 +202,19 @@ def _numeric_layers(rel: Node, profile) -> int:
     return 0 if lettered else top
 
 
+def givens_top_layer(givens, profile) -> int:
+    """The largest layer number the givens write (A^{[2]} = \\sigma(Z^{[2]})), 0 if none."""
+    from .syntax import LatexError, parse
+
+    top = 0
+    for g in givens:
+        try:
+            top = max(top, _numeric_layers(parse(g, "definition"), profile))
+        except LatexError:
+            continue
+    return top
+
+
 def _bracket_text(sarg: Node) -> str | None:
     inner = items_of(sarg) if sarg.kind == "sbrace" else []
     items = juxt_items(inner[0]) if len(inner) == 1 else None
