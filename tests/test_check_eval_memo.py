@@ -3,6 +3,7 @@ values as without them, and the work they save is saved (a sum's family entries 
 
 from fractions import Fraction
 
+import mpmath
 import pytest
 import sympy as sp
 
@@ -73,3 +74,15 @@ def test_in_range_is_remembered_and_unchanged():
     first = context.in_range(e)
     assert first == context._in_range(e)
     assert context._IN_RANGE[e] is first and context.in_range(e) is first
+
+
+@pytest.mark.parametrize("f, x", [(mpmath.exp, mpmath.mpf(700)), (mpmath.log, mpmath.mpf(3)),
+                                  (mpmath.sin, mpmath.mpf("0.5"))])
+def test_real_call_is_per_precision(f, x):
+    vals = []
+    for dps in (15, 60, 15):
+        with mpmath.workdps(dps):
+            got = evalmemo.real_call(f, +x)
+            assert got == f(+x)
+            vals.append(got)
+    assert vals[0] == vals[2] and vals[0] != vals[1]      # 60 digits are not the 15-digit value

@@ -22,7 +22,7 @@ import sympy as sp
 from sympy.core.relational import Relational
 
 from ..primitives import Primitive, SoftmaxEntry
-from .evalmemo import entry_key as _entry_key, free_of as _free
+from .evalmemo import entry_key as _entry_key, free_of as _free, real_call as _real_call
 from .generic import GenericFunction, arg_key, family_value, generic_value
 from .primforms import KINKED, by_form, kinked
 
@@ -531,7 +531,7 @@ class RealEvaluator(_Walker):
             x = self(e.args[0])
             if check:
                 check(x)
-            return f(x)
+            return _real_call(f, x)
         if e is sp.pi:
             return +M.pi
         if e is sp.E:
