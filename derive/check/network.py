@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import random
 import time
 
-import numpy as np
 import sympy as sp
 
 from .compare import ClaimError, NotCheckable, Result, _ratio_convention, compare_values, loss_is_mean
@@ -134,7 +134,7 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
         return r
     if _numeric_limits(rel):
         own = tuple(spec.layers)
-        if max(own) > 8 or int(np.prod(own)) > 512:
+        if max(own) > 8 or math.prod(int(d) for d in own) > 512:
             return Result(claim, "not-checkable", notes=[
                 "a sum with a numeric upper limit is checked on the spec's own widths"
                 f" ({'-'.join(map(str, own))}), which are too large to expand; write the sum without the"
@@ -196,7 +196,7 @@ def check_network(claim: str, spec, notation: str | None = None, givens=(), seed
         if primary == 1 and spec.conventions.batch == "mean":
             try:
                 # a note, not a verdict: the smallest witness that has the claim's entries shows a 1/N factor
-                small = sorted((w for w in witnesses if tuple(w) not in skipped), key=lambda w: (int(np.prod(w)), w))
+                small = sorted((w for w in witnesses if tuple(w) not in skipped), key=lambda w: (math.prod(int(d) for d in w), w))
                 more = run(2, only=1, order=small)
             except (NotCheckable, ShapeMismatch, LatexError, OutOfRange):
                 more = []
@@ -427,6 +427,8 @@ def _free_layer_letters(sides) -> set[str]:
 
 
 def _value_maker(ctx: NetworkContext, spec, widths, batch):
+    import numpy as np
+
     from ..verify import _targets
 
     def make(rng):

@@ -22,6 +22,7 @@ import sympy as sp
 from sympy.core.relational import Relational
 
 from ..primitives import Primitive, SoftmaxEntry
+from .evalmemo import entry_key as _entry_key, free_of as _free, real_call as _real_call
 from .generic import GenericFunction, arg_key, family_value, generic_value
 from .primforms import KINKED, by_form, kinked
 
@@ -118,7 +119,7 @@ class _Walker:
         except KeyError:
             pass
         outer = self.__dict__.get("outer")
-        if outer is not None and outer[1] not in getattr(e, "free_symbols", (outer[1],)):
+        if outer is not None and outer[1] not in _free(e, outer[1]):
             # a term of a sum that does not depend on its index (the mean inside sum_i (a_i - mu)^2): the
             # enclosing evaluator's value, computed once instead of once per term
             v = outer[0](e)
@@ -311,13 +312,15 @@ def _family(ev, e: sp.Indexed):
     # building the sp.Indexed key for every visit was most of such a sum's time
     memo = ev.__dict__.setdefault("_entries", {})
     fast = (e.base, tuple(idx))
+    key, text = _entry_key(fast)
     if fast in memo:
-        return memo[fast]
-    key = sp.Indexed(e.base, *idx)
+        v = memo[fast]
+        ev.env.setdefault(key, v)    # as on a first visit: the point shows the entries its sides met
+        return v
     if key in ev.env:
         v = ev.env[key]
     else:
-        v = family_value(ev.seed, str(key))
+        v = family_value(ev.seed, text)
         ev.env[key] = v
     memo[fast] = v
     return v
@@ -400,6 +403,8 @@ def _loop(ev, e, start, exact):
     for k in range(int(lo_v), int(hi_v) + 1):
         sub = type(ev)({**ev.env, var: Fraction(k)}, ev.seed)
         sub.outer = (ev, var)
+        # the family entries met (base, indices) -> value are the same in every term: one memo for the sum
+        sub._entries = ev.__dict__.setdefault("_entries", {})
         if not exact:
             sub.switches, sub.mag, sub.small = ev.switches, ev.mag, ev.small
         v = sub(inner)
@@ -526,7 +531,7 @@ class RealEvaluator(_Walker):
             x = self(e.args[0])
             if check:
                 check(x)
-            return f(x)
+            return _real_call(f, x)
         if e is sp.pi:
             return +M.pi
         if e is sp.E:
