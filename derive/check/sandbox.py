@@ -135,6 +135,9 @@ def check_claim(claim: str, *, givens=(), at=(), spec=None, notation=None, seed=
     try:
         return _check_one(claim, givens, at, spec, notation, seed, ())
     except LatexError as e:
+        if isinstance(claim, str) and "an ellipsis cannot be checked" in str(e):
+            # g(x_1, \ldots, x_n) = ...: well-formed TeX whose elided terms have no value to check
+            return Result(claim, "not-checkable", notes=[str(e).splitlines()[0]])
         unread = any(k in str(e) for k in ("write a gradient", "is not defined", "is not supported",
                                            "are not checked", "is not understood"))   # not malformed TeX
         if unread and isinstance(claim, str) and _only_approximations(claim):
