@@ -442,8 +442,23 @@ def _forward_step(lhs, rhs, rel, givens) -> bool:
     profile = _network_notation(rel.source, None)
     if profile is None or any(t in rel.source for t in ("\\partial", "\\nabla", "'", "\\frac{d", "\\mathrm{d}")):
         return False
+    from .network_letters import _numeric_layers
+
+    # a numbered layer (z = W^{(1)} x, A^{[1]} = \tanh(Z^{[1]})); a^{(k)} = b^{(k)} + W^{(k)} h^{(k-1)} at a layer
+    # letter is the notation's own forward pass, a claim that holds
     return len(juxt_items(lhs)) == 1 and bool(_roles_used(lhs, profile) & {"preact", "act", "output"}) \
+        and (_numeric_layers(rel, profile) > 0 or not _layer_written(lhs, profile)) \
         and not _roles_used(rhs, profile) & {"delta", "loss"}
+
+
+def _layer_written(node, profile) -> bool:
+    from .network_letters import _layer_like
+    from .roles import profile_roles
+    from .tree import decor_scripts
+
+    roles = {e.key: e.layer_pos for e in profile_roles(profile) if e.layer_pos is not None}
+    return any(s[0] == roles[atom_key(n)] and _layer_like(s[1])[0] for n in iter_nodes(node)
+               if n.kind == "postfix" and atom_key(n) in roles for s in decor_scripts(n))
 
 
 def _lhs_text(text: str) -> str:
