@@ -6,6 +6,7 @@ network checker's context (``network_context``) builds on it with a notation pro
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -488,22 +489,13 @@ def source_of_script(sarg: Node) -> str:
     return posts[0] if posts else "?"
 
 
-_IN_RANGE: dict = {}   # in_range is a pure function of its (hashable) argument; a slip search asks it again
-
-
 def in_range(e):
     """A derivative by a family entry: Sum(KroneckerDelta(j, k) f(k), (k, 1, n)) is f(j) for an index j
     in 1..n, which is what an author who writes x_j means (SymPy keeps the range as a condition)."""
-    if not isinstance(e, sp.Basic) or not e.has(sp.Sum):
-        return e
-    got = _IN_RANGE.get(e)
-    if got is None:
-        if len(_IN_RANGE) > 256:
-            _IN_RANGE.clear()
-        got = _IN_RANGE[e] = _in_range(e)
-    return got
+    return _in_range(e) if isinstance(e, sp.Basic) and e.has(sp.Sum) else e
 
 
+@functools.lru_cache(maxsize=256)   # a pure function of its (hashable) argument; a slip search asks it again
 def _in_range(e):
     e = e.doit(deep=False) if isinstance(e, sp.Sum) else e.replace(
         lambda x: isinstance(x, sp.Sum) and x.has(sp.KroneckerDelta), lambda x: x.doit())

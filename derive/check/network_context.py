@@ -421,9 +421,8 @@ class NetworkContext(ScalarContext):
         return super().function(key, post, interp)
 
     def _network_symbols(self) -> set:
-        Z, _ = self.forward()
-        return set().union(*[e.free_symbols for m in (*Z.values(), *self.W.values(), *self.b.values())
-                             for e in (list(m) if is_mat(m) else [m])])
+        ms = (*self.forward()[0].values(), *self.W.values(), *self.b.values())
+        return set().union(*[e.free_symbols for m in ms for e in (list(m) if is_mat(m) else [m])])
 
     def infer_layer(self, z) -> int:
         """Which layer's activation a bare f means: the layer whose pre-activation is the argument."""
@@ -441,11 +440,8 @@ class NetworkContext(ScalarContext):
             if syms & own:
                 return l
         if syms and not syms & self._network_symbols():
-            # \phi'(u) = \mathbb{1}[u > 0] "for ReLU": the activation of letters that are no quantity of the
-            # network says what the activation function is, which the network read here leaves generic
             raise NotCheckable(f"the activation is applied to {', '.join(sorted(map(str, syms)))}, none of the"
-                               " network's quantities: the claim is about the activation function itself, which"
-                               " is generic here (check it on its own, or name it in the forward pass)")
+                               " network's quantities: the claim is about the activation function itself")
         raise LatexError("cannot tell which layer's activation is meant; write its layer"
                          f" ({self.profile.symbol('activation', 1)})")
 
