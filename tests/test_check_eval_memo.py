@@ -71,9 +71,11 @@ def test_free_of(e, default, want):
 def test_in_range_is_remembered_and_unchanged():
     k = sp.Symbol("k", integer=True)
     e = sp.Sum(sp.KroneckerDelta(j, k) * a[k] ** 2, (k, 1, n))
+    context._in_range.cache_clear()
     first = context.in_range(e)
-    assert first == context._in_range(e)
-    assert context._IN_RANGE[e] is first and context.in_range(e) is first
+    assert first == context._in_range.__wrapped__(e)
+    assert context._in_range.cache_info().hits == 0 and context.in_range(e) is first
+    assert context._in_range.cache_info().hits == 1
 
 
 @pytest.mark.parametrize("f, x", [(mpmath.exp, mpmath.mpf(700)), (mpmath.log, mpmath.mpf(3)),
