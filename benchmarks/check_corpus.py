@@ -382,7 +382,8 @@ def to_json(outcomes: list[Outcome], timeout: float) -> dict:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=CORPUS, help="directory of corpus *.toml files")
-    ap.add_argument("--only", help="one corpus file's stem (e.g. nielsen) or a part of the source citation")
+    ap.add_argument("--only", action="append", help="a corpus file's stem (e.g. nielsen) or a part of the source"
+                    " citation; repeat it for several")
     ap.add_argument("--json", type=Path, help="also write every claim's outcome and the scores as JSON")
     ap.add_argument("--timeout", type=float, default=20.0, help="seconds per claim (default 20)")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every disagreement, not only false holds")
@@ -391,7 +392,8 @@ def main(argv=None) -> int:
         print("check_corpus: --timeout must be a number of seconds in (0, 3600]", file=sys.stderr)
         return 2
     try:
-        claims = select(load_corpus(args.corpus), args.only)
+        loaded = load_corpus(args.corpus)
+        claims = [c for only in (args.only or [None]) for c in select(loaded, only)]
     except CorpusError as e:
         print(f"check_corpus: the corpus is malformed:\n{e}", file=sys.stderr)
         return 2

@@ -51,10 +51,11 @@ def test_a_lesson_with_a_per_unit_cost_has_no_false_fails():
 
 
 def test_a_cost_that_does_not_depend_on_the_network_as_read_is_not_a_verdict():
-    # Ng's per-example letters a^{[2](i)} in the cost beside a claim in his capitals: read as other numbers, the
-    # cost would be constant and every derivative 0 ("fails"); it is refused instead
+    # a cost in letters the claim's notation does not have (q^{(i)}): read as other numbers, the cost would be
+    # constant and every derivative 0 ("fails"); it is refused instead. (Ng's own per-example a^{[2](i)} is
+    # read as column i of A^{[2]}: tests/test_check_rates_and_samples.py.)
     r = check_claim(r"dZ^{[2]} = A^{[2]} - Y", givens=[
-        r"J = -\frac{1}{m}\sum_{i=1}^{m}\left(y^{(i)}\log a^{[2](i)} + (1-y^{(i)})\log(1-a^{[2](i)})\right)",
+        r"J = -\frac{1}{m}\sum_{i=1}^{m}\left(y^{(i)}\log q^{(i)} + (1-y^{(i)})\log(1-q^{(i)})\right)",
         r"A^{[2]} = \sigma(Z^{[2]})"])
     assert r.verdict == "not-checkable", (r.verdict, r.counterexample, r.notes)
     assert any("does not depend on the network" in n for n in r.notes), r.notes

@@ -129,3 +129,19 @@ def test_small_rooms_with_a_docstring(module):
     assert len(text.splitlines()) <= limit, f"{path.relative_to(ROOT)} has over {limit} lines"
     doc = ast.get_docstring(ast.parse(text))
     assert doc and doc.strip(), f"{path.relative_to(ROOT)} has no opening docstring"
+
+
+def test_no_invalid_escape_sequences():
+    """A docstring with TeX in it (\\psi, \\Delta) is a raw string: an invalid escape is a SyntaxWarning
+    today and an error in a later Python (this test catches those; a valid one, \\theta, is a tab)."""
+    import warnings
+
+    bad = []
+    for name, path in modules().items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            try:
+                compile(path.read_text(encoding="utf-8"), str(path), "exec")
+            except SyntaxError as e:
+                bad.append(f"{name}: {e.msg}")
+    assert not bad, bad

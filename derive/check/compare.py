@@ -228,12 +228,23 @@ def _plain(e):
     return sp.sympify(e) if not isinstance(e, sp.Basic) else e
 
 
+def _shown_name(s) -> str:
+    """A symbol as the claim spells it: lambda is \\lambda (TeX names of the network's entries pass as they are)."""
+    name = str(s)
+    if name.isalpha() and len(name) > 1:
+        tex = sp.latex(sp.Symbol(name))
+        if tex == "\\" + name:
+            return tex
+    return name
+
+
 def _where(env, pairs, entry) -> str:
     used = set()
     for _, a, b in pairs:
         used |= a.free_symbols | b.free_symbols
     shown = [s for s in sorted(env, key=str) if s in used]
-    where = ", ".join(f"{s} = {sp.Rational(env[s].numerator, env[s].denominator)}" for s in shown[:8])
+    where = ", ".join(f"{_shown_name(s)} = {sp.Rational(env[s].numerator, env[s].denominator)}"
+                      for s in shown[:8])
     if len(shown) > 8:
         where += f", ... ({len(shown)} values, seed-reproducible)"
     if entry:

@@ -26,6 +26,7 @@ from .network_letters import (
     _numeric_layers,
     _roles_used,
     _widths,
+    capital_of_sample,
     givens_top_layer,
     notation_score,
 )
@@ -162,6 +163,7 @@ class GenericNetworkContext(NetworkContext):
                 if kind == "sample":
                     self.sample_letters.add(plain_text(arg) or "")
                     out.append(("sub", arg))
+                    post = capital_of_sample(post, self.roles)
                 else:
                     out.append((kind, arg))
         if not changed:
@@ -548,6 +550,8 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
                               f" {cond}", r.notes, condition=cond, seconds=r.seconds)
     if isinstance(make, functools.partial) or r.convention or fixed_out:
         # the cost or the output's activation is given, or the slip is named (a missing 1/N): no condition
+        from .slips import _plain_witness, display_names
+        r.counterexample = _plain_witness(display_names(r.counterexample, profile))
         return r
     holds_for = []
     general = []       # losses for which the claim holds whatever the output activation
@@ -571,8 +575,7 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
     if not holds_for and not concrete:
         # a claim true for one activation in every layer (Bishop's (5.66), 1 - z_j^2 for tanh hidden units)
         for name in ("sigmoid", "tanh", "softplus", "silu", "gelu"):
-            # smooth ones only: a missing activation-derivative factor "holds" for linear layers, and for a
-            # ReLU whose sampled pre-activations all fell on one side of the kink
+            # smooth ones only: a missing activation-derivative factor "holds" for linear layers (and ReLU)
             act = Activation(name).resolved(Conventions())
             trial = replace(spec, activations=(act,) * len(spec.activations))
             if _holds(claim, trial, givens, seed, profile, witnesses):

@@ -75,6 +75,6 @@ def _given_cost_value(make, spec, widths, profile):
     units (-y log y_hat - ...); a value with none of the parameters does not depend on the network."""
     try:
         ctx = make(spec.with_widths(widths), widths, 1, profile, None)
-        return ctx.loss(), set(ctx.param_symbols())
+        return ctx.loss(), set(ctx.param_symbols()) - set(ctx.Y)     # the targets alone are no dependence
     except Exception:  # noqa: BLE001 - a cost that cannot be read here is reported by the check itself
         return None

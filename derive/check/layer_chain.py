@@ -137,7 +137,7 @@ _SUM = re.compile(r"^\\sum\s*_\s*(?:\{\s*([A-Za-z])\s*(?:=[^{}]*)?\}|([A-Za-z]))
 
 
 def _linear(text: str):
-    """(weight, input, bias, bias subtracted?) of 'W a + b', 'b + W a', 'W^T a', 'W a - \theta', or a unit's
+    r"""(weight, input, bias, bias subtracted?) of 'W a + b', 'b + W a', 'W^T a', 'W a - \theta', or a unit's
     '\sum_j w_{ij} V_j - \theta_i' (Mehlig's thresholds, subtracted), in column layout; or None."""
     body = text.strip()
     terms, neg = _terms(body), False
@@ -519,7 +519,7 @@ _DERIV = re.compile(r"^(-?)\s*\\frac\s*\{\s*\\partial\s*((?:[^{}]|\{[^{}]*\})*)\
 
 
 def _definitions(chain, givens):
-    """Names the givens define from the chain's own quantities: an error term as (minus) the cost's
+    r"""Names the givens define from the chain's own quantities: an error term as (minus) the cost's
     derivative by a pre-activation (Mehlig's \Delta_i^{(l)} = -\partial H / \partial b_i^{(l)}), the output
     under another name (O_i = V_i^{(L)}). The givens read are consumed."""
     bases = {key[0] for key in chain.names}

@@ -8,7 +8,7 @@ import time
 
 import sympy as sp
 
-from .compare import ClaimError, NotCheckable, Result, _ratio_convention, compare_values, loss_is_mean
+from .compare import ClaimError, NotCheckable, Result, _ratio_convention, _shown_name, compare_values, loss_is_mean
 from .context import Definitions, ScalarContext
 from .definitions import read_definition
 from .interpret import Interpreter
@@ -296,8 +296,23 @@ def _foreign_symbols(ctx, vals) -> list[str]:
     out = set()
     for v in vals:
         for e in (list(v) if is_mat(v) else [v]):
-            out |= {str(x) for x in getattr(e, "free_symbols", set()) if x not in known and not x.is_Dummy}
-    return sorted(out)
+            out |= {x for x in getattr(e, "free_symbols", set()) if x not in known and not x.is_Dummy}
+    return [_shown_name(x) for x in sorted(out, key=str)]
+
+
+def _rate_symbols(ctx, vals) -> list:
+    """The foreign symbols that are conventionally numbers (a penalty's lambda, a rate eta): sampled as
+    scalars like the network's own. Any other foreign letter may be a vector the text defines elsewhere,
+    so it stays undefined (not-checkable)."""
+    from .matrix_types import RATES
+
+    known = set(ctx.param_symbols())
+    out = set()
+    for v in vals:
+        for e in (list(v) if is_mat(v) else [v]):
+            out |= {x for x in getattr(e, "free_symbols", set())
+                    if x not in known and not x.is_Dummy and str(x) in RATES}
+    return sorted(out, key=str)
 
 
 NOT_THE_NOTATIONS = "not defined (not a letter of the notation)"
@@ -329,7 +344,7 @@ def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, poi
 
     free = sorted((free_index_letters(rel_node) | _free_layer_letters(sides) | layer_letters(rel_node, profile))
                   - summation_letters(rel_node)
-                  - {"L", "N", "T"} - set(defs.symbols))
+                  - {"L", "N", "T", profile.extra("samples")} - set(defs.symbols))
     maxw = max(widths)
     combos = [{}]
     for letter in free:
@@ -377,7 +392,8 @@ def _network_pair_all(claim, sides, spec, widths, batch, profile, defs, rng, poi
                               f" side {fmt_shape(rhs)}{where}")
             # the same points for every value of the free indices: the entries share one reverse sweep and
             # one forward pass per point (each entry is still decided at every point on its own)
-            cmp = compare_values(lhs, rhs, ctx.param_symbols(), f"{key_text}|{k}|{widths}|{batch}",
+            cmp = compare_values(lhs, rhs, ctx.param_symbols() + _rate_symbols(ctx, vals),
+                                 f"{key_text}|{k}|{widths}|{batch}",
                                  _value_maker(ctx, spec, widths, batch), min_points=points, search_vars=1,
                                  name_ratios=name_ratios)
             notes.extend(n for n in cmp.notes if n not in notes)

@@ -435,3 +435,18 @@ def forward_profile(givens):
         + ((("node_shift", found["node_shift"]),) if "node_shift" in found else ())
         + ((("width", "1"),) if width_one else ()))
     return prof, [g for k, g in enumerate(givens) if k not in used]
+
+
+def capital_of_sample(post: Node, roles) -> Node:
+    """Ng's one-example letters beside his capitals: a^{[2](i)} and y^{(i)} are column i of A^{[2]} and Y
+    when the notation's role is the capital and the small letter is no role of its own (the sample
+    script, already split off, is what says a column is meant)."""
+    base = post.args[0] if post.kind == "postfix" and post.args else None
+    if base is None or base.kind != "letter" or not str(base.args[0]).islower():
+        return post
+    small = str(base.args[0])
+    keys = {e.key[0] for e in roles}
+    if small in keys or small.upper() not in keys:
+        return post
+    return Node("postfix", (Node("letter", (small.upper(),), base.pos),) + post.args[1:], post.pos,
+                post.scripts, post.text)

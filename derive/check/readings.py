@@ -15,7 +15,7 @@ def _greek_name(n: Node) -> str | None:
 
 
 def primed_greek(rel: Node, defs) -> set[str]:
-    """Greek letters written with a prime (\psi'(x)): functions, whatever else the claim writes."""
+    r"""Greek letters written with a prime (\psi'(x)): functions, whatever else the claim writes."""
     from .context import builtin_function
 
     out = {g for n in iter_nodes(rel) if (g := _greek_name(n)) and any(s[0] == "prime" for s in n.scripts)}
