@@ -32,11 +32,16 @@ def test_chain_read(givens, layout, stored, depth):
 @pytest.mark.parametrize("givens", [
     [r"z^{(l)} = W^{(l)} a^{(l-1)} + b^{(l)}", r"a^{(l)} = f(z^{(l)})"],   # a layer variable: not a chain
     [r"o = W^{(2)} h"],                                                    # h is not layer 1 of anything
-    [r"H = \operatorname{ReLU}(X W^{(1)})"],                               # a concrete activation
     [r"q = x + y"],
 ])
 def test_not_a_chain(givens):
     assert read_chain(givens) is None
+
+
+def test_a_named_activation_is_a_chain_whose_given_stays():
+    # the ReLU given is kept (rewritten) so that it fixes the layer's activation (tests/test_check_named_forward_pass.py)
+    chain = read_chain([r"H = \operatorname{ReLU}(X W^{(1)})"])
+    assert (chain.layout, chain.depth, chain.concrete, chain.used) == ("row", 1, {0}, set())
 
 
 def test_defined_activation_is_not_generic():

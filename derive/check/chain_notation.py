@@ -26,6 +26,9 @@ _WEIGHTS = ("W", "w", "U", "V", "Theta")
 _COSTS = ("L", "J", "C", "E", "ell")
 _GREEK = ("phi", "varphi", "sigma", "Phi", "psi", "rho")
 _VARIABLE = __import__("re").compile(r"^[A-Za-z]([+-]\d+)?$")
+# a named activation: \operatorname{ReLU}, \text{softmax}, \mathrm{sigmoid}, \tanh
+_CONCRETE = re.compile(r"^\\(?:operatorname|text|mathrm|textrm)\s*\{\s*(\w+)\s*\}$|^\\(tanh)$")
+_ACTIVATION_NAMES = ("relu", "softmax", "sigmoid", "tanh", "softplus", "elu", "gelu", "silu", "swish")
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,14 @@ def _group_end(toks, k):
 def _atom(text, toks, k):
     """(Atom, next index) of the symbol at toks[k], or None."""
     t = toks[k]
-    if t.kind == "cs" and t.text in _WRAPPERS and k + 3 < len(toks) and toks[k + 1].text == "{" \
+    if t.kind == "cs" and t.text in ("hat", "widehat") and k + 2 < len(toks) and toks[k + 1].text == "{":
+        # \hat{\mathbf{y}}: one symbol (the output), not the letter y
+        e = _group_end(toks, k + 1)
+        inner = _atom(text, toks, k + 2)
+        if inner is None or inner[1] != e - 1 or inner[0].scripts:
+            return None
+        base, j = "hat:" + inner[0].base, e
+    elif t.kind == "cs" and t.text in _WRAPPERS and k + 3 < len(toks) and toks[k + 1].text == "{" \
             and toks[k + 3].text == "}" and (toks[k + 2].text.isalpha() or toks[k + 2].kind == "cs"):
         base, j = toks[k + 2].text, k + 4
     elif (t.kind == "char" and t.text.isalpha()) or (t.kind == "cs" and t.text.isalpha()
@@ -123,6 +133,7 @@ class Chain:
     names: dict = field(default_factory=dict)    # Atom.key() -> (role, layer, capital)
     used: set = field(default_factory=set)       # indices of the givens the chain consumed
     functions: set = field(default_factory=set)  # the activation letters (\phi, g): the generic activation
+    concrete: set = field(default_factory=set)   # indices of the givens with a named activation (ReLU)
     depth: int = 0
     variables: set = field(default_factory=set)  # letters the givens use as layer variables (l in l-1)
     labeled: bool = False                        # some layer is numbered or named (W^{(1)}, Z^{(h)})
@@ -195,6 +206,9 @@ def _activation(text: str):
         depth -= ch == ")"
         if depth < 0:
             return None
+    concrete = _CONCRETE.match(head)
+    if concrete and (concrete.group(1) or concrete.group(2)).lower() in _ACTIVATION_NAMES:
+        return head, arg       # \operatorname{ReLU}(z), \tanh(z): a named activation (see _read_chain)
     ha = atoms(head)
     if len(ha) != 1 or ha[0].scripts and ha[0].layer_script() is not None and ha[0].base not in ("f", "g", "phi", "sigma"):
         return None
@@ -270,7 +284,12 @@ def _read_chain(givens):
                or (a[4] is not None and a[4][0] is s[2])]
         if len(act) > 1:
             return None
-        if act:
+        if act and _CONCRETE.match(act[0][2].strip()):
+            # a named activation: the given stays (rewritten) and fixes that layer's activation
+            chain.concrete.add(act[0][0])
+            _name(chain, act[0][1], "act", layer)
+            current = act[0][1].key()
+        elif act:
             head = atoms(act[0][2])
             if len(head) != 1 or head[0].scripts or len(head[0].base) == 1 and not head[0].base.isalpha() \
                     or (len(head[0].base) > 1 and head[0].base not in _GREEK):
@@ -313,11 +332,27 @@ def _spaced(before: str, new: str) -> str:
     return before + " " if new[:1].isalpha() and re.search(r"\\[A-Za-z]+$", before) else before
 
 
+def _lookup(chain: Chain, a: Atom):
+    """(role, layer, capital) of a chain symbol and the script that names its layer; an unlayered name
+    with a unit index (h_j, \\hat{y}_k beside h, \\hat{y}) is that name, its script an index."""
+    got = chain.names.get(a.key())
+    ls = a.layer_script()
+    if got is None and ls is not None and ls[0] == "sub":
+        got = chain.names.get((a.base, None, None))
+        return got, None
+    if got is None and ls is not None and ls[0] == "sup":
+        # W^{(2)\top}: the layer and a transpose in one superscript
+        for t in ("\\top", "\\intercal", "T"):
+            if ls[1].endswith(t) and len(ls[1]) > len(t) and chain.names.get((a.base, "sup", ls[1][:-len(t)])):
+                return chain.names[(a.base, "sup", ls[1][:-len(t)])], ls + ("^{\\top}",)
+    return got, ls
+
+
 def rewrite(text: str, chain: Chain) -> str:
     """The text in nnderive's default letters (each chain symbol by its layer and role)."""
     out, last = [], 0
     for a in atoms(text):
-        got = chain.names.get(a.key())
+        got, ls = _lookup(chain, a)
         if got is None and a.key() in chain.functions and not a.scripts:
             out.append(_spaced(text[last:a.start], "f"))
             out.append("f")       # the default notation's activation letter
@@ -326,13 +361,15 @@ def rewrite(text: str, chain: Chain) -> str:
         if got is None:
             continue
         role, layer, capital = got
-        ls = a.layer_script()
         target = ((_CAPITAL if capital and role in _CAPITAL else _TARGET)[role] % layer) if "%d" in (
             (_CAPITAL if capital and role in _CAPITAL else _TARGET)[role]) else \
             (_CAPITAL if capital and role in _CAPITAL else _TARGET)[role]
-        rest = "".join(text[s[2]:s[3]] for s in a.scripts if s is not ls)
+        rest = (ls[4] if ls is not None and len(ls) > 4 else "") + "".join(
+            text[s[2]:s[3]] for s in a.scripts if s is not ls and s != (ls or ())[:4])
         out.append(_spaced(text[last:a.start], "{" if rest else target))
-        out.append("{" + target + "}" + rest if rest else target)
+        subs_only = rest and all(sc[0] == "sub" for sc in a.scripts if sc != (ls or ())[:4]) and "_" not in target \
+            and not (ls is not None and len(ls) > 4)
+        out.append(target + rest if subs_only else "{" + target + "}" + rest if rest else target)
         last = _after(a)
     out.append(text[last:])
     return "".join(out)
@@ -366,12 +403,12 @@ def read_chain_claim(claim: str, givens):
                 continue
         if sides and la and la[0].key() in chain.functions:
             return None     # \phi(z) = 1/(1 + e^{-z}) given too: the activation is not a generic one
-        if sides and la and la[0].base in bases:
+        if sides and la and la[0].base in bases and k not in chain.concrete:
             return None     # h_{p+1} = \Phi(W_{p+1}^T h_p) beside h_1 = \Phi(W_1^T x): more than the chain says
         rest.append(g)
     bases |= {key[0] for key, (role, _, _) in chain.names.items() if role == "delta"}
     for text in [claim] + rest:
         for a in atoms(text):
-            if a.base in bases and a.key() not in chain.names:
+            if a.base in bases and _lookup(chain, a)[0] is None:
                 return None  # a letter of the chain at a layer the chain does not have (h_p, W_{k+1})
     return rewrite(claim, chain), [rewrite(g, chain) for g in rest], chain

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 
 from .context import Definitions, FuncDef, ScalarContext, source_of_script, symbol_name
@@ -25,6 +27,7 @@ from .values import is_mat
 
 def read_definition(text: str, defs: Definitions, what: str = "definition") -> None:
     """Parse 'NAME = expr' or 'f(x, y) = expr' into defs (ASTs, interpreted when used)."""
+    text = _tuple_as_column(text)
     rel = parse(text, what)
     sides, ops = relation_parts(rel)
     if len(sides) < 2 or any(o not in ("=", ":=") for o in ops):
@@ -135,3 +138,18 @@ def read_assignment(text: str) -> tuple[str, sp.Expr]:
     if is_mat(v) or v.free_symbols:
         raise LatexError("--at needs a number, as in y=350 or x=1/2", text, sides[1].pos, "--at value")
     return name, v
+
+
+_NUMBER = r"\s*-?\s*(?:\d+\.?\d*|\.\d+)\s*"
+_TUPLE = re.compile(r"^(?P<lhs>[^=]+=)\s*(?:\\left)?\(\s*(?P<items>" + _NUMBER + r"(?:," + _NUMBER + r")+)(?:\\right)?\)\s*$")
+
+
+def _tuple_as_column(text: str) -> str:
+    """z = (1, 2, 3): a tuple of numbers as the value of a name is the column vector of them (as a
+    pmatrix), the way a worked example states an input."""
+    m = _TUPLE.match(text)
+    if m is None:
+        return text
+    entries = [e.strip() for e in m.group("items").split(",")]
+    rows = " \\\\ ".join(entries)
+    return m.group("lhs") + " \\begin{pmatrix} " + rows + " \\end{pmatrix}"

@@ -60,5 +60,33 @@ def _cost_of(lhs, claim: str) -> bool:
     from .network_letters import _is_cost_letter
     from .sandbox import _network_notation
 
+    from .chain_notation import _COSTS
+
     profile = _network_notation(claim, None)
-    return profile is not None and _is_cost_letter(lhs, profile)
+    # another text's cost letter (C beside a claim read in the default letters) is still the cost a
+    # network claim's error terms need (\delta^L = (a^L - y) \odot \sigma'(z^L) after C = ...)
+    items = juxt_items(lhs)
+    key = atom_key(items[0]) if items and items[0].kind == "postfix" else None
+    return profile is not None and (_is_cost_letter(lhs, profile) or (key is not None and key[0] in _COSTS))
+
+
+def readable_givens(givens) -> tuple:
+    """The document's definitions a scalar claim can read on their own: \\mathbf{z}^{(1)} = W^{(1)} x + b
+    of a forward pass is no scalar definition, and a scalar claim (the softmax of a worked z = (1, 2, 3))
+    that shares a letter with it is checked without it rather than not at all."""
+    from .compare import ClaimError
+    from .context import Definitions
+    from .definitions import read_definition
+
+    import re
+
+    out = []
+    for g in givens:
+        if re.search(r"\^\s*\{?\s*[\(\[]", g):
+            continue        # z^{(2)}, A^{[1]}: a layer's quantity, whose superscript is no power
+        try:
+            read_definition(g, Definitions())
+        except (ClaimError, LatexError, ValueError, TypeError):
+            continue
+        out.append(g)
+    return tuple(out)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..fileio import atomic_write_text
 from .compare import DEFAULT_TIMEOUT, EXIT_CODES, ClaimError, Result
-from .docletters import _cost_of, _function_of_one_letter, _key_name, _letter_uses
+from .docletters import _cost_of, _function_of_one_letter, _key_name, _letter_uses, readable_givens
 from .docread import CONDITION_WORDS, Equation, equations, front_matter, read_document
 from .docsound import defined_in, earlier_definition, rounded_claim
 from .exitcodes import worst
@@ -51,12 +51,13 @@ def _check_task(claim, givens, spec, notation):
 
     try:
         return check_claim(claim, givens=givens, spec=spec, notation=notation)
-    except (ClaimError, LatexError):
+    except (ClaimError, LatexError) as e:
+        if "cannot read the definition" in str(e) and len(fewer := readable_givens(givens)) < len(givens):
+            return check_claim(claim, givens=fewer, spec=spec, notation=notation)
         if spec is None or not _function_of_one_letter(claim):
             raise
-    # \phi(z) = e^{-z^{2}/2}/\sqrt{2\pi} in a document about a one-layer network: the letter in the
-    # parentheses is the function's own variable, so z^{2} is its square, not a layer that does not
-    # exist. Only when the network reading cannot be read at all: then the scalar one is the only one.
+    # \phi(z) = e^{-z^{2}/2}/\sqrt{2\pi} in a document about a one-layer network: z^{2} is the square of the
+    # function's own variable, not a layer that does not exist (only when the network reading fails)
     return check_claim(claim, givens=givens)
 
 
@@ -351,8 +352,13 @@ def _used_givens(claim: str, givens) -> tuple:
         # letter is used; a softmax's z_i does not make the z of a later example a vector
         optional = name is not None and (numeric_matrix(body) is not None or "_{" in name or len(
             juxt_items(sides[0])) == 2)
+        first = juxt_items(sides[0])
+        base = _key_name(atom_key(first[0])) if first and first[0].kind == "postfix" and atom_key(first[0]) else None
         if optional:
             pending.append((name.split("_{")[0], g))
+        elif base is not None and not _cost_of(sides[0], claim):
+            # a formula the claim (or a formula it uses) uses: not a forward pass beside a scalar warm-up
+            pending.append((base, g))
         else:
             kept.append(g)
             need |= letters(g)

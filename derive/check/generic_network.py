@@ -549,10 +549,10 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
                 return Result(claim, "conditional", f"it fails for {what}, and holds on the same witnesses for:"
                               f" {cond}", r.notes, condition=cond, seconds=r.seconds)
     if isinstance(make, functools.partial) or r.convention or fixed_out:
-        # the cost or the output's activation is given, or the slip is named (a missing 1/N): no condition
-        from .slips import _plain_witness, display_names
-        r.counterexample = _plain_witness(display_names(r.counterexample, profile))
-        return r
+        # the cost or the output's activation is given, or the slip is named: no condition but one-hot targets
+        from .target_kinds import one_hot_result
+        return one_hot_result(r, spec, what, profile, lambda t: _holds(claim, t, givens, seed, profile, witnesses,
+                                                                       make), isinstance(make, functools.partial))
     holds_for = []
     general = []       # losses for which the claim holds whatever the output activation
     for loss in _distinct_losses(batch):

@@ -83,11 +83,17 @@ def absorb_network_givens(givens, spec, profile, seed, witnesses, make_ctx):
             # A^{[1]} = \tanh(Z^{[1]}) beside A^{[2]} = \sigma(Z^{[2]}): a numbered layer's own activation first
             k = _numeric_layers(relation_parts(rel)[0][0], profile)
             n = len(spec.activations)
-            for name in _CONCRETE:
+            for name in _CONCRETE + ("softmax",):
                 act = Activation(name).resolved(Conventions())
                 trials = ([(replace(spec, activations=spec.activations[:k - 1] + (act,) + spec.activations[k:]),
                             f"layer {k}'s")] if 1 <= k <= n and n > 1 else []) \
                     + [(replace(spec, activations=(act,) * n), "every layer's")]
+                if name == "softmax":
+                    # a whole layer's function: only the output layer's, and only on witnesses with two
+                    # outputs or more (the softmax of one unit is 1, which any constant-1 given agrees with)
+                    wide = all(w[-1] >= 2 for w in witnesses) and spec.layers[-1] >= 2
+                    trials = [(replace(spec, activations=spec.activations[:-1] + (act,)), "the output layer's")] \
+                        if wide and (k in (n, 0) or k is None) else []
                 got = next(((t, w) for t, w in trials if agrees(g, t)), None)
                 if got is not None:
                     found = (got[0], act, got[1])

@@ -1,0 +1,61 @@
+"""A document's forward pass with named activations (ReLU, softmax), hats and W^{(2)\\top}, beside scalar warm-ups."""
+
+import pytest
+
+from derive.check import check_claim
+from derive.check.chain_notation import atoms, read_chain
+from derive.check.documents import check_equations
+
+FORWARD = [r"\mathbf{z}^{(1)} = W^{(1)}\mathbf{x} + \mathbf{b}^{(1)}", r"\mathbf{h} = \operatorname{ReLU}(\mathbf{z}^{(1)})",
+           r"\mathbf{z}^{(2)} = W^{(2)}\mathbf{h} + \mathbf{b}^{(2)}",
+           r"\hat{\mathbf{y}} = \operatorname{softmax}(\mathbf{z}^{(2)})", r"L = -\sum_k y_k \log \hat{y}_k"]
+ONE_HOT = "one-hot targets"
+
+CLAIMS = [
+    # softmax with the cross-entropy the text defines: true exactly for targets that sum to 1
+    (r"\frac{\partial L}{\partial \mathbf{z}^{(2)}} = \hat{\mathbf{y}} - \mathbf{y}", "conditional", ONE_HOT),
+    (r"\frac{\partial L}{\partial W^{(2)}} = (\hat{\mathbf{y}} - \mathbf{y})\mathbf{h}^\top", "conditional", ONE_HOT),
+    (r"\frac{\partial L}{\partial \mathbf{z}^{(1)}} = \left(W^{(2)\top}(\hat{\mathbf{y}} - \mathbf{y})\right)"
+     r" \odot \mathbb{1}[\mathbf{z}^{(1)} > 0]", "conditional", ONE_HOT),
+    # true for any targets
+    (r"\frac{\partial L}{\partial W^{(1)}} = \frac{\partial L}{\partial \mathbf{z}^{(1)}} \mathbf{x}^\top", "holds", None),
+    # the slips: a sign, a missing transpose, the ReLU factor dropped (fails whatever the targets)
+    (r"\frac{\partial L}{\partial \mathbf{z}^{(2)}} = \mathbf{y} - \hat{\mathbf{y}}", "fails", None),
+    (r"\frac{\partial L}{\partial \mathbf{z}^{(1)}} = \left(W^{(2)}(\hat{\mathbf{y}} - \mathbf{y})\right)"
+     r" \odot \mathbb{1}[\mathbf{z}^{(1)} > 0]", "fails", None),
+    (r"\frac{\partial L}{\partial \mathbf{z}^{(1)}} = W^{(2)\top}(\hat{\mathbf{y}} - \mathbf{y})", "fails", None),
+]
+
+
+@pytest.mark.parametrize("claim,verdict,condition", CLAIMS)
+def test_named_activations_in_a_stated_forward_pass(claim, verdict, condition):
+    r = check_claim(claim, givens=FORWARD)
+    assert r.verdict == verdict, (r.verdict, r.method, r.notes)
+    if condition:
+        assert condition in r.condition
+
+
+def test_the_chain_reads_named_activations_and_hats():
+    chain = read_chain(FORWARD)
+    assert chain is not None and chain.depth == 2
+    assert chain.names[("hat:y", None, None)] == ("act", 2, False)
+    assert chain.concrete == {1, 3}       # the givens with ReLU and softmax stay, to fix the activations
+    assert [a.base for a in atoms(r"\hat{\mathbf{y}}_k - \mathbf{y}")] == ["hat:y", "y"]
+
+
+def test_a_tuple_of_numbers_is_a_column_vector():
+    assert check_claim(r"\operatorname{softmax}(z)_3 \approx 0.6652", givens=["z = (1, 2, 3)"]).verdict == "holds"
+    assert check_claim(r"\operatorname{softmax}(z)_3 \approx 0.6653", givens=["z = (1, 2, 3)"]).verdict == "fails"
+
+
+DOC = ("$$" + FORWARD[0] + r", \qquad " + FORWARD[1] + "$$\n\n$$" + FORWARD[2] + r", \qquad " + FORWARD[3]
+       + "$$\n\nThe loss is $" + FORWARD[4] + "$.\n\n"
+       + r"A warm-up: $\frac{d}{dx}\log(1 + e^{x}) = \sigma(x)$ and $\sigma'(x) = \sigma(x)(1 + \sigma(x))$." + "\n\n"
+       + r"For $z = (1, 2, 3)$, $\operatorname{softmax}(z)_3 \approx 0.6652$." + "\n")
+
+
+def test_a_document_with_a_forward_pass_and_scalar_warm_ups():
+    rows = check_equations(DOC)
+    verdicts = [v for _, v, _, _ in rows]
+    # the warm-ups are scalar claims, not errors about the forward pass's definitions
+    assert verdicts == ["definition"] * 5 + ["holds", "fails", "definition", "holds"], rows
