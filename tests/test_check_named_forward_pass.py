@@ -59,3 +59,15 @@ def test_a_document_with_a_forward_pass_and_scalar_warm_ups():
     verdicts = [v for _, v, _, _ in rows]
     # the warm-ups are scalar claims, not errors about the forward pass's definitions
     assert verdicts == ["definition"] * 5 + ["holds", "fails", "definition", "holds"], rows
+
+
+def test_a_slip_is_named_when_the_cost_is_given():
+    r = check_claim(r"\frac{\partial C}{\partial w^l_{jk}} = a^{l-1}_j \delta^l_k", givens=[r"C = \frac{1}{2} \|y - a^L\|^2"])
+    assert r.verdict == "fails" and "index swap" in r.slip, (r.slip, r.corrected)
+    assert r.corrected.endswith(r"a^{l-1}_k \delta^l_j")
+
+
+def test_a_prose_value_applies_only_to_claims_that_use_its_letter():
+    rows = check_equations(r"At $z = 0$ we get $\sigma'(z) = 0.25$, and $\sigma(2) \approx 0.8808$." + "\n")
+    assert [(v, t) for _, v, t, _ in rows][1:] == [("holds", r"\sigma'(z) = 0.25 \text{ at } z = 0"),
+                                                   ("holds", r"\sigma(2) \approx 0.8808")], rows

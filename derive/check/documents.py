@@ -146,7 +146,8 @@ def _plan_equation(p, eq, givens, worked, spec, notation, rows, tasks, values=No
             if eq.before in ("at", "with", "for", "when"):
                 values.update(line=eq.line, text=st.text)
             continue
-        if eq.inline and values.get("text") and kind == "claim" and not st.conditions and spec is None:
+        if eq.inline and values.get("text") and kind == "claim" and not st.conditions and spec is None and re.search(
+                r"(?<![A-Za-z\\])" + re.escape(values["text"].split("=")[0].strip()) + r"(?![A-Za-z])", st.text):
             st.text = f"{st.text} \\text{{ at }} {values['text']}"       # checked there (--at)
         if eq.inline and eq.condition and kind in ("definition", "value"):
             rows.append(Row(where, st.text, "skipped", f"one case of a definition stated in words (for"

@@ -30,6 +30,7 @@ from .network_letters import (
     givens_top_layer,
     notation_score,
 )
+from .slips import explain_network
 from .syntax import Node, OutOfRange
 from .tree import (
     atom_key,
@@ -551,8 +552,9 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
     if isinstance(make, functools.partial) or r.convention or fixed_out:
         # the cost or the output's activation is given, or the slip is named: no condition but one-hot targets
         from .target_kinds import one_hot_result
-        return one_hot_result(r, spec, what, profile, lambda t: _holds(claim, t, givens, seed, profile, witnesses,
-                                                                       make), isinstance(make, functools.partial))
+        return one_hot_result(r, spec, what, lambda t: _holds(claim, t, givens, seed, profile, witnesses, make),
+                              isinstance(make, functools.partial), lambda res: explain_network(
+                                  res, spec, givens=givens, seed=seed, make_ctx=make, witnesses=witnesses, profile=profile))
     holds_for = []
     general = []       # losses for which the claim holds whatever the output activation
     for loss in _distinct_losses(batch):
@@ -593,8 +595,6 @@ def check_generic_network(claim: str, profile, givens=(), seed: int = 20261122, 
                       r.notes, condition=cond, seconds=r.seconds)
     r.notes.append(f"read as a claim about {what}; it holds for none of the engine's output activations"
                    " and losses either")
-    from .slips import explain_network
-
     r.seconds = time.perf_counter() - t0
     return explain_network(r, spec, givens=givens, seed=seed, make_ctx=GenericNetworkContext,
                            witnesses=witnesses, profile=profile)

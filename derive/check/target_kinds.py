@@ -15,16 +15,14 @@ from .compare import Result
 ONE_HOT = "one-hot targets (each sample's targets are 0 except one 1: a class label)"
 
 
-def one_hot_result(r: Result, spec, what: str, profile, holds, cost_given: bool) -> Result:
+def one_hot_result(r: Result, spec, what: str, holds, cost_given: bool, explain) -> Result:
     """The failing result ``r``, conditional on one-hot targets where it holds with them (a cost the
-    text defines, arbitrary targets, at least two outputs), else ``r`` with its counterexample in the
-    notation's names. ``holds(spec)``: whether the claim holds on the caller's witnesses."""
-    from .slips import _plain_witness, display_names
-
+    text defines, arbitrary targets, at least two outputs), else ``explain(r)``: the counterexample in
+    the notation's names and the slip named. ``holds(spec)``: whether the claim holds on the caller's
+    witnesses."""
     loss = spec.loss_entry
     if cost_given and not r.convention and getattr(loss, "targets", None) == "values" and spec.layers[-1] >= 2 \
             and holds(replace(spec, loss_entry=replace(loss, targets="onehot"))):
         return Result(r.claim, "conditional", f"it fails for {what} with arbitrary targets, and holds on the"
                       f" same witnesses for: {ONE_HOT}", r.notes, condition=ONE_HOT, seconds=r.seconds)
-    r.counterexample = _plain_witness(display_names(r.counterexample, profile))
-    return r
+    return explain(r)
