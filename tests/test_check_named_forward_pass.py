@@ -71,3 +71,25 @@ def test_a_prose_value_applies_only_to_claims_that_use_its_letter():
     rows = check_equations(r"At $z = 0$ we get $\sigma'(z) = 0.25$, and $\sigma(2) \approx 0.8808$." + "\n")
     assert [(v, t) for _, v, t, _ in rows][1:] == [("holds", r"\sigma'(z) = 0.25 \text{ at } z = 0"),
                                                    ("holds", r"\sigma(2) \approx 0.8808")], rows
+
+
+ROW = [r"H = \max(0, X W_1 + b_1)", r"S = H W_2 + b_2"]     # CS231n: a batch of rows, ReLU written as max
+
+ROW_CLAIMS = [
+    (r"\frac{\partial L}{\partial W_2} = H^T \frac{\partial L}{\partial S}", "holds", ""),
+    (r"dW_2 = H^T dS", "holds", ""),                   # d-names: dX is the cost's derivative by X
+    (r"dH = dS\, W_2^T", "holds", ""),
+    (r"dW_2 = dS\, H^T", "fails", "the factors in the wrong order: H^T dS, not dS H^T"),
+    (r"dW_2 = H dS", "fails", "a missing transpose: H should be (H)^{T}"),
+    # H_{pre} is another quantity than H (a word, not a unit index): not read as H
+    (r"dH_{pre} = dH \odot \mathbb{1}[X W_1 + b_1 > 0]", "not-checkable", ""),
+]
+
+
+@pytest.mark.parametrize("claim,verdict,slip", ROW_CLAIMS)
+def test_row_layout_forward_pass_with_d_names(claim, verdict, slip):
+    r = check_claim(claim, givens=ROW)
+    assert r.verdict == verdict, (r.verdict, r.notes)
+    assert r.slip == slip                              # in the text's own letters, not the default ones
+    if verdict != "not-checkable":
+        assert any(n.startswith(r"the given H = \max(0, X W_1 + b_1) makes layer 1") for n in r.notes), r.notes

@@ -15,7 +15,7 @@ for a batch) and checked as a generic-network claim in that layout. A chain that
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .tokens import tokenize
 
@@ -39,6 +39,7 @@ class Atom:
     end: int          # offset just after the base and its wrapper
     base: str
     scripts: tuple    # ((kind, canonical, raw_start, raw_end), ...)
+    closing: bool = False  # rewrite: the symbol ends a d-name's \frac{\partial L}{\partial ...}
 
     def layer_script(self):
         """The first script that is not a transpose or a prime (the layer, here), or None."""
@@ -206,6 +207,12 @@ def _activation(text: str):
         depth -= ch == ")"
         if depth < 0:
             return None
+    if head == "\\max":
+        parts = _split_top(arg, ",")
+        if parts is not None and "0" in (parts[0].strip(), parts[1].strip()):
+            # \max(0, X W_1 + b_1): CS231n's ReLU
+            return "\\operatorname{ReLU}", parts[1] if parts[0].strip() == "0" else parts[0]
+        return None
     concrete = _CONCRETE.match(head)
     if concrete and (concrete.group(1) or concrete.group(2)).lower() in _ACTIVATION_NAMES:
         return head, arg       # \operatorname{ReLU}(z), \tanh(z): a named activation (see _read_chain)
@@ -338,7 +345,8 @@ def _lookup(chain: Chain, a: Atom):
     got = chain.names.get(a.key())
     ls = a.layer_script()
     if got is None and ls is not None and ls[0] == "sub":
-        got = chain.names.get((a.base, None, None))
+        # a unit index (j, k, ij, i,j, 3); a word (H_{pre}) names another quantity
+        got = chain.names.get((a.base, None, None)) if re.fullmatch(r"[a-z](,?[a-z])?|\d+", ls[1]) else None
         return got, None
     if got is None and ls is not None and ls[0] == "sup":
         # W^{(2)\top}: the layer and a transpose in one superscript
@@ -351,7 +359,16 @@ def _lookup(chain: Chain, a: Atom):
 def rewrite(text: str, chain: Chain) -> str:
     """The text in nnderive's default letters (each chain symbol by its layer and role)."""
     out, last = [], 0
-    for a in atoms(text):
+    found = atoms(text)
+    # CS231n's and Ng's d-names: dS, dW_2 (no \frac{d ...}{d ...} around) are the cost's derivatives
+    dnames = not re.search(r"\{\s*d\s*[A-Za-z\\]|\\mathrm\{d\}|\\,\s*d", text)
+    for k, a in enumerate(found):
+        if dnames and a.base == "d" and not a.scripts and k + 1 < len(found) and found[k + 1].start == a.end \
+                and _lookup(chain, found[k + 1])[0] is not None and not re.search(r"[A-Za-z\\]$", text[:a.start]):
+            out.append(text[last:a.start] + "\\frac{\\partial L}{\\partial ")
+            last = a.end
+            found[k + 1] = replace(found[k + 1], closing=True)
+            continue
         got, ls = _lookup(chain, a)
         if got is None and a.key() in chain.functions and not a.scripts:
             out.append(_spaced(text[last:a.start], "f"))
@@ -370,6 +387,8 @@ def rewrite(text: str, chain: Chain) -> str:
         subs_only = rest and all(sc[0] == "sub" for sc in a.scripts if sc != (ls or ())[:4]) and "_" not in target \
             and not (ls is not None and len(ls) > 4)
         out.append(target + rest if subs_only else "{" + target + "}" + rest if rest else target)
+        if a.closing:
+            out.append("}")
         last = _after(a)
     out.append(text[last:])
     return "".join(out)
@@ -412,3 +431,39 @@ def read_chain_claim(claim: str, givens):
             if a.base in bases and _lookup(chain, a)[0] is None:
                 return None  # a letter of the chain at a layer the chain does not have (h_p, W_{k+1})
     return rewrite(claim, chain), [rewrite(g, chain) for g in rest], chain
+
+
+def restore_letters(r, texts, chain: Chain):
+    """A result's slip, corrected form and counterexample back in the text's own letters (the check ran in
+    the default ones): {A^{1}}^T is H^T again, \\frac{\\partial L}{\\partial Z^{2}} is dS where the text
+    writes d-names."""
+    back = {}
+    dnames = False
+    for text in texts:
+        found = atoms(text)
+        for k, a in enumerate(found):
+            got, ls = _lookup(chain, a)
+            if got is None:
+                continue
+            role, layer, capital = got
+            table = _CAPITAL if capital and role in _CAPITAL else _TARGET
+            target = table[role] % layer if "%d" in table[role] else table[role]
+            own = text[a.start:(ls[3] if ls is not None and len(ls) == 4 else a.end)]
+            back.setdefault(target, own)
+            dnames = dnames or (k > 0 and found[k - 1].base == "d" and found[k - 1].end == a.start)
+    if not back:
+        return r
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(back, key=len, reverse=True)))
+
+    def own(s: str) -> str:
+        if not s:
+            return s
+        if dnames:
+            s = re.sub(r"\\frac\{\\partial L\}\{\\partial (" + pattern.pattern + r")\}",
+                       lambda m: "d" + back[m.group(1)], s)
+        s = re.sub(r"\{(" + pattern.pattern + r")\}(?=[\^_])", lambda m: back[m.group(1)], s)
+        return pattern.sub(lambda m: back[m.group(0)], s)
+
+    r.slip, r.corrected, r.counterexample = own(r.slip), own(r.corrected), own(r.counterexample)
+    r.notes = [own(n) if n.startswith("the given ") else n for n in r.notes]
+    return r

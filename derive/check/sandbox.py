@@ -6,7 +6,7 @@ import multiprocessing as mp
 
 from ..errors import NNDeriveError
 from .bar_notation import rewrite_bars
-from .chain_notation import read_chain_claim
+from .chain_notation import read_chain_claim, restore_letters
 from .compare import DEFAULT_TIMEOUT, ClaimError, NotCheckable, Result
 from .dependence import hidden_dependence
 from .derivative_matrix import rewrite_derivative_matrices
@@ -342,6 +342,7 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
                 r = check_generic_network(chained[0], _network_notation(chained[0], "default"), chained[1], seed,
                                           layout=chained[2].layout, stored=chained[2].stored,
                                           depth=chained[2].depth, cost_only=True)
+                r = restore_letters(r, [claim, *givens], chained[2])
                 r.notes.append(f"read in the letters of the forward pass given ({chained[2].layout} layout): "
                                f"{chained[0]}")
                 r.claim = claim
