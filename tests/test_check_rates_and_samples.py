@@ -47,3 +47,37 @@ def test_a_failing_claim_with_a_given_cost_shows_tex_names():
     assert r.verdict == "fails"
     assert "(W^{[1]})_{11}" in r.counterexample and "w1_1_1" not in r.counterexample, r.counterexample
     assert "network with the same activations and loss" in r.counterexample
+
+
+OUTPUT_CLAIMS = [
+    # nothing defines y_hat: the output of a generic network with three output units (never one unit, where
+    # i = j always and the softmax Jacobian would agree with the sigmoid's)
+    (r"\frac{\partial \hat{y}_i}{\partial z_j} = \hat{y}_i(\delta_{ij} - \hat{y}_j)", "conditional", "softmax outputs (any cost"),
+    (r"\frac{\partial \hat{y}_i}{\partial z_i} = \hat{y}_i(1 - \hat{y}_i)", "conditional", "logistic sigmoid"),
+]
+
+
+@pytest.mark.parametrize("claim,verdict,condition", OUTPUT_CLAIMS)
+def test_an_undefined_output_is_the_generic_networks(claim, verdict, condition):
+    r = check_claim(claim)
+    assert r.verdict == verdict and condition in r.condition, (r.verdict, r.condition)
+    assert "sigmoid" not in r.condition or "delta" not in claim
+
+
+@pytest.mark.parametrize("claim", [r"\frac{\partial \hat{y}_i}{\partial z_j} = \hat{y}_i(1 - \hat{y}_j)",
+                                   r"\frac{\partial q}{\partial z} = q(1 - q)"])
+def test_a_false_or_foreign_one_stays_an_undefined_symbol(claim):
+    from derive.check.nodes import LatexError
+
+    with pytest.raises(LatexError, match="is not defined"):
+        check_claim(claim)
+
+
+def test_the_y_inside_y_hat_is_no_target():
+    from derive.check.network_letters import _roles_used
+    from derive.check.sandbox import _network_notation
+    from derive.check.syntax import parse
+
+    claim = r"\frac{\partial \hat{y}_i}{\partial z_j} = \hat{y}_i(\delta_{ij} - \hat{y}_j)"
+    assert "target" not in _roles_used(parse(claim), _network_notation(claim, "default"))
+    assert "target" in _roles_used(parse(r"L = \hat{y} - y"), _network_notation(claim, "default"))

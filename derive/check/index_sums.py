@@ -97,7 +97,10 @@ class IndexPlan:
         return "; ".join(parts) + f"; all at {LONG_SIZES[0]}"
 
     def note(self) -> str:
-        what = "; ".join(f"{k} is the length of {v}" for k, v in self.described.items() if k in self.implicit)
+        from .slip_messages import display_names
+
+        what = display_names("; ".join(f"{k} is the length of {v}" for k, v in self.described.items()
+                                       if k in self.implicit))
         return (f"checked only for {self.sizes_text()}" + (f" ({what}, which the claim does not give)" if what else "")
                 + f", with every index at every value in range (at {LONG_SIZES[0]}: at the last value): not proved for"
                 " every length")

@@ -228,9 +228,12 @@ def _roles_used(rel: Node, profile) -> set:
     for e in profile_roles(profile):
         keys.setdefault(e.key, set()).add(e.role)
     out: set = set()
+    hatted = set()        # the y inside \hat{y} (the output) is no use of the target y
     for n in iter_nodes(rel):
-        if n.kind == "postfix" and atom_key(n) in keys:
+        if n.kind == "postfix" and id(n) not in hatted and atom_key(n) in keys:
             out |= keys[atom_key(n)]
+            if atom_key(n)[1]:
+                hatted |= {id(m) for m in iter_nodes(n) if m is not n}
     return out
 
 

@@ -429,7 +429,18 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
             if hidden:
                 raise NotCheckable(f"{hidden} is written as depending on a variable the claim differentiates by (its"
                                    " subscript names it) but nothing defines it: give it with --given")
-            r = _matrix_reading(check_scalar(claim, list(givens), list(at), seed, conditions=list(conditions)), givens)
+            try:
+                r = _matrix_reading(check_scalar(claim, list(givens), list(at), seed, conditions=list(conditions)),
+                                    givens)
+            except (ClaimError, LatexError) as e:
+                # \frac{\partial \hat{y}_i}{\partial z_j} = \hat{y}_i(\delta_{ij} - \hat{y}_j) with nothing defined:
+                # the output and pre-activation of a generic network, when that reading holds (or names when)
+                if givens or at or "is not defined" not in str(e):
+                    raise
+                n = check_generic_network(claim, _network_notation(claim, "default"), [], seed, depth=1)  # 3 outputs
+                if n.verdict not in ("holds", "conditional"):
+                    raise
+                return n
             return explain_scalar(r, givens, at, seed, conditions)
         if at:
             raise ClaimError("--at is for scalar claims (without --spec)")
