@@ -10,8 +10,9 @@ CASES = [
     ("$$\\frac{d\\sigma(x)}{dx} = (1 + \\sigma(x))\\sigma(x)$$", "fails"),
     ("The gate $f(x, y) = xy$ has $\\frac{\\partial f}{\\partial x} = y$.", "holds"),
     ("The gate $f(x, y) = xy$ has $\\frac{\\partial f}{\\partial x} = x$.", "fails"),
-    # a claim about the row-layout network itself still needs --spec
-    ("$$dW_2 = H^T dO$$", "not-checkable"),
+    # a claim about the row-layout network itself: read in the chain's letters (d-names are the cost's derivatives)
+    ("$$dW_2 = H^T dO$$", "holds"),
+    ("$$dW_2 = dO H^T$$", "fails"),
 ]
 
 

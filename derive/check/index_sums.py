@@ -14,6 +14,8 @@ range of the slot it selects; every one of its values is tried.
 
 from __future__ import annotations
 
+import re
+
 import functools
 
 from dataclasses import dataclass, field
@@ -97,10 +99,8 @@ class IndexPlan:
         return "; ".join(parts) + f"; all at {LONG_SIZES[0]}"
 
     def note(self) -> str:
-        from .slip_messages import display_names
-
-        what = display_names("; ".join(f"{k} is the length of {v}" for k, v in self.described.items()
-                                       if k in self.implicit))
+        what = "; ".join(f"{k} is the length of {v}" for k, v in self.described.items() if k in self.implicit)
+        what = re.sub(r"\bhat_\{?([A-Za-z]+)\}?", r"\\hat{\1}", what)     # no internal names in a message
         return (f"checked only for {self.sizes_text()}" + (f" ({what}, which the claim does not give)" if what else "")
                 + f", with every index at every value in range (at {LONG_SIZES[0]}: at the last value): not proved for"
                 " every length")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import multiprocessing as mp
 
 from ..errors import NNDeriveError
@@ -435,8 +437,9 @@ def _check_one(claim, givens, at, spec, notation, seed, conditions) -> Result:
             except (ClaimError, LatexError) as e:
                 # \frac{\partial \hat{y}_i}{\partial z_j} = \hat{y}_i(\delta_{ij} - \hat{y}_j) with nothing defined:
                 # the output and pre-activation of a generic network, when that reading holds (or names when)
-                if givens or at or "is not defined" not in str(e):
-                    raise
+                name = re.search(r"(\S+) is not defined", str(e))
+                if givens or at or name is None or name.group(1).split("_")[0] not in ("\\hat{y}", "a"):
+                    raise       # only the network's output (y_hat, a) undefined: L_i, q stay undefined symbols
                 n = check_generic_network(claim, _network_notation(claim, "default"), [], seed, depth=1)  # 3 outputs
                 if n.verdict not in ("holds", "conditional"):
                     raise
