@@ -93,3 +93,16 @@ def test_row_layout_forward_pass_with_d_names(claim, verdict, slip):
     assert r.slip == slip                              # in the text's own letters, not the default ones
     if verdict != "not-checkable":
         assert any(n.startswith(r"the given H = \max(0, X W_1 + b_1) makes layer 1") for n in r.notes), r.notes
+
+
+OWN = [r"\mathbf{u} = V\mathbf{x} + \mathbf{c}", r"\mathbf{g} = \tanh(\mathbf{u})", r"\mathbf{s} = U\mathbf{g} + \mathbf{d}",
+       r"\mathbf{p} = \operatorname{softmax}(\mathbf{s})", r"\ell = -\sum_k y_k \log p_k"]
+
+
+def test_two_unnumbered_layers_in_the_texts_own_letters():
+    # no layer is numbered (u, g, s, p; V, U): two layers and named activations are still a chain, \ell its cost
+    r = check_claim(r"\frac{\partial \ell}{\partial U} = (\mathbf{p} - \mathbf{y})\mathbf{g}^\top", givens=OWN)
+    assert r.verdict == "conditional" and "one-hot" in r.condition, (r.verdict, r.notes)
+    assert any(r"\operatorname{softmax}(\mathbf{s})" in n for n in r.notes), r.notes     # not softma\mathbf{x}
+    s = check_claim(r"\frac{\partial \ell}{\partial \mathbf{u}} = U^\top(\mathbf{p} - \mathbf{y})", givens=OWN)
+    assert s.verdict == "fails"

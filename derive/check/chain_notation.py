@@ -141,8 +141,9 @@ class Chain:
 
     def needed(self) -> bool:
         """Whether the chain says more than the unlayered single-neuron reading (z = w x + b, a = sigma(z))
-        that the other readers already give: a row layout, a transposed W, or numbered or named layers."""
-        return self.layout == "row" or self.stored == "in_out" or self.labeled
+        that the other readers already give: a row layout, a transposed W, numbered or named layers, two
+        layers or more (u, g, s, p), or a named activation."""
+        return self.layout == "row" or self.stored == "in_out" or self.labeled or self.depth >= 2 or bool(self.concrete)
 
 
 def _split_top(text: str, sep: str = "="):
@@ -420,6 +421,9 @@ def read_chain_claim(claim: str, givens):
                 chain.names[la[0].key()] = ("delta", layer, capital)
                 chain.names[num[0].key()] = ("loss", 0, False)     # Raschka's J is the default notation's L
                 continue
+        if sides and len(la) == 1 and la[0].base in _COSTS and not la[0].scripts and "".join(
+                sides[0].split()) in (la[0].base, "\\" + la[0].base):
+            chain.names[la[0].key()] = ("loss", 0, False)      # \ell = -\sum_k y_k \log p_k: the cost, L
         if sides and la and la[0].key() in chain.functions:
             return None     # \phi(z) = 1/(1 + e^{-z}) given too: the activation is not a generic one
         if sides and la and la[0].base in bases and k not in chain.concrete:
@@ -453,7 +457,9 @@ def restore_letters(r, texts, chain: Chain):
             dnames = dnames or (k > 0 and found[k - 1].base == "d" and found[k - 1].end == a.start)
     if not back:
         return r
-    pattern = re.compile("|".join(re.escape(t) for t in sorted(back, key=len, reverse=True)))
+    # a target is a whole symbol: the x of the input is not the x in \operatorname{softmax}
+    pattern = re.compile(r"(?<![A-Za-z\\])(?:" + "|".join(re.escape(t) for t in sorted(back, key=len, reverse=True))
+                         + r")(?![A-Za-z])")
 
     def own(s: str) -> str:
         if not s:
